@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorkbenchError } from '../../../shared/errors.js';
+
+/** The one place the Apache Kafka release is pinned; passed to the pom as -Dkafka.version. */
+export const KAFKA_VERSION = '4.4.0';
+
+/** Written last into a finished libs folder; its absence means "download again". */
+const MARKER = '.complete';
+
+export const DEFAULT_POM = fileURLToPath(new URL('../../../resources/kafka/pom.xml', import.meta.url));
+
+export interface EnsureJarsOptions {
+  log?: (line: string) => void;
+  version?: string;
+  pomFile?: string;
+  mvnCommand?: string;
+}
+
+export function kafkaLibsDir(cacheDir: string, version = KAFKA_VERSION): string {
+  return join(cacheDir, `kafka-${version}`, 'libs');
+}
+
+function isComplete(libs: string, version: string): boolean {
+  return existsSync(join(libs, MARKER)) && existsSync(join(libs, `kafka_2.13-${version}.jar`));
+}
+
+interface RunResult {
+  code: number | null;
+  output: string;
+}
+
+function runMaven(command: string, args: string[]): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer): void => {
+      // Only the tail matters (the last ERROR line); cap memory on a chatty failure.
+      output = (output + chunk.toString('utf8')).slice(-64_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, output }));
+  });
+}
+
+function lastErrorLine(output: string): string {
+  const lines = output.split(/\r?\n/).map((line) => line.trim());
+  const errors = lines.filter((line) => line.startsWith('[ERROR]') && line.length > '[ERROR]'.length + 1);
+  const line = errors[0] ?? lines.filter((l) => l !== '').at(-1) ?? 'no output';
+  return line.replace(/^\[ERROR\]\s*/, '');
+}
+
+/**
+ * Resolves the broker jars of the pinned Kafka release into `<cacheDir>/kafka-<version>/libs` and
+ * returns that folder. Maven downloads into a temp folder that is renamed only when complete, so a
+ * killed run never leaves a half cache behind.
+ */
+export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptions = {}): Promise<string> {
+  const version = options.version ?? KAFKA_VERSION;
+  const libs = kafkaLibsDir(cacheDir, version);
+  if (isComplete(libs, version)) return libs;
+
+  const pom = options.pomFile ?? DEFAULT_POM;
+  if (!existsSync(pom)) throw new WorkbenchError('LOCAL_CLUSTER', `The Kafka pom is missing: ${pom}`);
+  const parent = join(cacheDir, `kafka-${version}`);
+  await mkdir(parent, { recursive: true });
+  const temp = join(parent, `libs.tmp-${process.pid}-${Date.now()}`);
+  options.log?.(`Downloading Apache Kafka ${version} jars with Maven (first start only)…`);
+  const args = ['-q', '-B', '-f', pom, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${temp}`];
+  let result: RunResult;
+  try {
+    result = await runMaven(options.mvnCommand ?? 'mvn', args);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new WorkbenchError(
+        'LOCAL_CLUSTER',
+        "Maven (mvn) is needed to download Kafka's jars once; install Maven or put mvn on PATH",
+      );
+    }
+    throw new WorkbenchError('LOCAL_CLUSTER', `Could not run mvn: ${String(error)}`);
+  }
+  if (result.code !== 0 || !existsSync(join(temp, `kafka_2.13-${version}.jar`))) {
+    await rm(temp, { recursive: true, force: true });
+    throw new WorkbenchError(
+      'LOCAL_CLUSTER',
+      `Maven could not resolve Apache Kafka ${version}: ${lastErrorLine(result.output)}`,
+      result.output.slice(-4000),
+    );
+  }
+  await writeFile(join(temp, MARKER), `${new Date().toISOString()}\n`);
+  if (isComplete(libs, version)) {
+    // A parallel run finished first; keep its folder (a JVM may already be using it).
+    await rm(temp, { recursive: true, force: true });
+    return libs;
+  }
+  await rm(libs, { recursive: true, force: true });
+  try {
+    await rename(temp, libs);
+  } catch (error) {
+    // Another process finished the same download first: use its copy.
+    await rm(temp, { recursive: true, force: true });
+    if (!isComplete(libs, version)) throw error;
+  }
+  options.log?.(`Kafka ${version} jars ready in ${libs}`);
+  return libs;
+}

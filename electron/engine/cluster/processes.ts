@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+
+/** Signal 0 only asks the kernel whether the pid exists (EPERM: it does, owned by someone else). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True when pid is alive and is the JVM of this node. Pids get reused after a reboot or a crash, so
+ * on Linux we also check that its command line names the node's server.properties; a zombie has an
+ * empty cmdline and so counts as gone.
+ */
+export function isOurProcess(pid: number, propertiesFile: string): boolean {
+  if (!isPidAlive(pid)) return false;
+  if (process.platform !== 'linux') return true;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.split('\0').includes(propertiesFile);
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+
+/** Polls until the process is gone (we cannot wait() on a JVM another process started). */
+export async function waitForExit(pid: number, propertiesFile: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isOurProcess(pid, propertiesFile)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** SIGTERM (Kafka shuts down cleanly on it), then SIGKILL after the grace period. */
+export async function terminate(pid: number, propertiesFile: string, graceMs: number): Promise<'exited' | 'killed'> {
+  if (!isOurProcess(pid, propertiesFile)) return 'exited';
+  signal(pid, 'SIGTERM');
+  if (await waitForExit(pid, propertiesFile, graceMs)) return 'exited';
+  signal(pid, 'SIGKILL');
+  await waitForExit(pid, propertiesFile, 10_000);
+  return 'killed';
+}

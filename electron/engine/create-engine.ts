@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/app.js';
+import { locateJava } from './cluster/java.js';
+import { LocalCluster } from './cluster/local-cluster.js';
+import { Engine } from './engine.js';
+import { fileLogger, type Logger } from './logger.js';
+import type { SecretBox } from './secrets/secret-box.js';
+
+export interface CreateEngineOptions {
+  dataDir: string;
+  cacheDir: string;
+  secrets: SecretBox;
+  transport: AppInfo['transport'];
+  log?: Logger;
+  healthIntervalMs?: number;
+  /** Packaged Electron builds pass these; under Node they are found beside the sources. */
+  version?: string;
+  pomFile?: string;
+}
+
+/** Wires the engine and its parts by hand, in one place (no DI framework). */
+export function createEngine(options: CreateEngineOptions): Engine {
+  const log = options.log ?? fileLogger(join(options.dataDir, 'logs', 'engine.log'));
+  let engine: Engine | undefined;
+  const localCluster = new LocalCluster({
+    dataDir: options.dataDir,
+    cacheDir: options.cacheDir,
+    log: (line) => log('info', `local-kafka: ${line}`),
+    onStatus: (status) => engine?.onLocalStatus(status),
+    ...(options.pomFile ? { pomFile: options.pomFile } : {}),
+  });
+  engine = new Engine({
+    dataDir: options.dataDir,
+    secrets: options.secrets,
+    transport: options.transport,
+    version: options.version ?? appVersion(),
+    log,
+    localCluster,
+    javaAvailable: () => locateJava() !== null,
+    ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
+  });
+  return engine;
+}
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,237 @@
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/app.js';
+import type { ConnectionState } from '../../shared/connection.js';
+import { WorkbenchError } from '../../shared/errors.js';
+import type { LocalClusterOptions, LocalClusterStatus } from '../../shared/local-cluster.js';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
+import { EventBus } from './event-bus.js';
+import { createKafka, describeKafkaError } from './kafka/client-factory.js';
+import { ClusterService } from './kafka/cluster-service.js';
+import type { Logger } from './logger.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import { ConnectionsRepo } from './store/connections-repo.js';
+import { openDatabase, type Db } from './store/db.js';
+import { SettingsRepo } from './store/settings-repo.js';
+
+/** What the engine needs of the managed local cluster (electron/engine/cluster/local-cluster.ts). */
+export interface LocalClusterControl {
+  start(options: LocalClusterOptions): Promise<LocalClusterStatus>;
+  stop(): Promise<LocalClusterStatus>;
+  status(): Promise<LocalClusterStatus>;
+  logs(lines: number): Promise<{ file: string | null; text: string }> | { file: string | null; text: string };
+  dispose(): Promise<void> | void;
+}
+
+export interface EngineDeps {
+  dataDir: string;
+  secrets: SecretBox;
+  transport: AppInfo['transport'];
+  version: string;
+  log: Logger;
+  localCluster: LocalClusterControl;
+  javaAvailable: () => boolean;
+  /** How often the active connection is re-checked, ms; 0 disables the timer (tests). */
+  healthIntervalMs?: number;
+}
+
+const ACTIVE_KEY = 'activeConnectionId';
+const LOCAL_NAME = 'Local cluster';
+
+/**
+ * The Electron-free core: owns the store, the Kafka clients and the local cluster, and answers the
+ * contract's methods. Both transports call `dispatch`; both forward `events`.
+ */
+export class Engine {
+  readonly events = new EventBus();
+  readonly dispatch: Dispatch;
+  private readonly db: Db;
+  private readonly settings: SettingsRepo;
+  private readonly connections: ConnectionsRepo;
+  private readonly clusters: ClusterService;
+  private readonly states = new Map<string, ConnectionState>();
+  private readonly deps: EngineDeps;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** True when this engine started the local cluster; it then stops it on dispose (no orphan JVMs). */
+  private ownsLocalCluster = false;
+
+  constructor(deps: EngineDeps) {
+    this.deps = deps;
+    this.db = openDatabase(join(deps.dataDir, 'workbench.sqlite'));
+    this.settings = new SettingsRepo(this.db);
+    this.connections = new ConnectionsRepo(this.db, deps.secrets);
+    this.clusters = new ClusterService(
+      { connection: (id) => this.connections.get(id), password: (id) => this.connections.password(id) },
+      deps.log,
+    );
+    this.dispatch = createDispatcher(this.handlers(), (method, error) =>
+      deps.log('error', `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    );
+    const interval = deps.healthIntervalMs ?? 15_000;
+    if (interval > 0) {
+      this.healthTimer = setInterval(() => void this.checkActive(), interval);
+      this.healthTimer.unref();
+    }
+  }
+
+  /** Forwarded by whoever owns the local cluster's status callback. */
+  onLocalStatus(status: LocalClusterStatus): void {
+    if (this.disposed) return;
+    if (status.state === 'running') this.upsertLocalConnection(status);
+    this.events.emit('local:status', status);
+  }
+
+  /**
+   * The embedded default: with no saved connection, start the local cluster and connect to it, so a
+   * new user lands on a live cluster.
+   */
+  async startDefault(options: LocalClusterOptions = { brokers: 1, port: 9092 }): Promise<string | null> {
+    if (this.connections.list().length > 0) return this.activeConnectionId();
+    const status = await this.deps.localCluster.start(options);
+    this.ownsLocalCluster = true;
+    const connection = this.upsertLocalConnection(status);
+    await this.activate(connection.id);
+    return connection.id;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.healthTimer);
+    this.events.clear();
+    await this.clusters.dispose();
+    if (this.ownsLocalCluster) {
+      await this.deps.localCluster.stop().catch((error: unknown) => this.deps.log('error', `stopping the local cluster: ${String(error)}`));
+    }
+    await this.deps.localCluster.dispose();
+    this.db.close();
+  }
+
+  private handlers(): Handlers {
+    return {
+      'app:info': () => ({
+        version: this.deps.version,
+        transport: this.deps.transport,
+        dataDir: this.deps.dataDir,
+        activeConnectionId: this.activeConnectionId(),
+        secretStorage: this.deps.secrets.info,
+        javaAvailable: this.deps.javaAvailable(),
+      }),
+      'connections:list': () => this.connections.list(),
+      'connections:save': async (input) => {
+        const saved = this.connections.save(input);
+        await this.clusters.forget(saved.id);
+        this.states.delete(saved.id);
+        return saved;
+      },
+      'connections:remove': async ({ id }) => {
+        await this.clusters.forget(id);
+        this.states.delete(id);
+        if (this.activeConnectionId() === id) this.settings.set(ACTIVE_KEY, null);
+        return { removed: this.connections.remove(id) };
+      },
+      'connections:test': async (input) => {
+        const started = Date.now();
+        const { connection, password } =
+          'id' in input
+            ? { connection: this.connections.get(input.id), password: this.connections.password(input.id) }
+            : { connection: { ...input.connection, clientId: input.connection.clientId }, password: input.connection.password ?? null };
+        try {
+          const kafka = createKafka(connection, password, { purpose: 'test', log: this.deps.log });
+          const result = await ClusterService.probe(kafka, connection.bootstrapServers);
+          return { ok: true, latencyMs: Date.now() - started, ...result };
+        } catch (error) {
+          const described = describeKafkaError(error, connection.bootstrapServers);
+          return { ok: false, latencyMs: Date.now() - started, error: described.message };
+        }
+      },
+      'connections:activate': ({ id }) => this.activate(id),
+      'connections:state': ({ connectionId }) => this.states.get(connectionId) ?? this.check(connectionId),
+      'cluster:overview': ({ connectionId }) => this.tracked(connectionId, () => this.clusters.overview(connectionId)),
+      'topics:list': ({ connectionId, includeInternal }) =>
+        this.tracked(connectionId, () => this.clusters.topics(connectionId, includeInternal)),
+      'local:status': () => this.deps.localCluster.status(),
+      'local:start': async (options) => {
+        if (!this.deps.javaAvailable()) {
+          throw new WorkbenchError('LOCAL_CLUSTER', 'Java 17 or newer is needed to run the local Kafka cluster; install a JDK or add a connection to your own cluster');
+        }
+        const before = await this.deps.localCluster.status();
+        const status = await this.deps.localCluster.start({ brokers: options.brokers ?? 1, port: options.port ?? 9092 });
+        if (before.state !== 'running') this.ownsLocalCluster = true;
+        this.onLocalStatus(status);
+        return status;
+      },
+      'local:stop': async () => {
+        const status = await this.deps.localCluster.stop();
+        this.ownsLocalCluster = false;
+        this.events.emit('local:status', status);
+        return status;
+      },
+      'local:logs': ({ lines }) => this.deps.localCluster.logs(lines),
+    };
+  }
+
+  private activeConnectionId(): string | null {
+    const id = this.settings.get(ACTIVE_KEY);
+    return id !== null && this.connections.find(id) ? id : null;
+  }
+
+  private async activate(id: string): Promise<ConnectionState> {
+    this.connections.get(id); // NOT_FOUND for an unknown id
+    this.settings.set(ACTIVE_KEY, id);
+    this.setState({ connectionId: id, state: 'connecting', checkedAt: Date.now() });
+    return this.check(id);
+  }
+
+  private async checkActive(): Promise<void> {
+    const id = this.activeConnectionId();
+    if (id) await this.check(id);
+  }
+
+  private async check(connectionId: string): Promise<ConnectionState> {
+    try {
+      await this.clusters.overview(connectionId);
+      return this.setState({ connectionId, state: 'connected', checkedAt: Date.now() });
+    } catch (error) {
+      if (error instanceof WorkbenchError && error.code === 'NOT_FOUND') throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return this.setState({ connectionId, state: 'unreachable', error: message, checkedAt: Date.now() });
+    }
+  }
+
+  /** Runs a Kafka call and keeps the connection indicator truthful about its outcome. */
+  private async tracked<T>(connectionId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      if (this.states.get(connectionId)?.state !== 'connected') {
+        this.setState({ connectionId, state: 'connected', checkedAt: Date.now() });
+      }
+      return result;
+    } catch (error) {
+      if (error instanceof WorkbenchError && (error.code === 'BROKER_UNREACHABLE' || error.code === 'AUTH_FAILED')) {
+        this.setState({ connectionId, state: 'unreachable', error: error.message, checkedAt: Date.now() });
+      }
+      throw error;
+    }
+  }
+
+  private setState(state: ConnectionState): ConnectionState {
+    if (this.disposed) return state;
+    const previous = this.states.get(state.connectionId);
+    this.states.set(state.connectionId, state);
+    if (previous?.state !== state.state || previous.error !== state.error) this.events.emit('connection:state', state);
+    return state;
+  }
+
+  private upsertLocalConnection(status: LocalClusterStatus) {
+    const existing = this.connections.list().find((c) => c.local);
+    const fields = {
+      name: LOCAL_NAME,
+      bootstrapServers: status.bootstrapServers,
+      clientId: 'kafka-workbench',
+      ssl: { enabled: false, rejectUnauthorized: true },
+    };
+    if (existing && existing.bootstrapServers.join(',') === status.bootstrapServers.join(',')) return existing;
+    return existing ? this.connections.save({ ...fields, id: existing.id }) : this.connections.save(fields, { local: true });
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { connectionFieldsSchema, type Connection, type ConnectionInput } from '../../../shared/connection.js';
+import { connectionInputSchema } from '../../../shared/connection.js';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Db } from './db.js';
+
+interface Row {
+  id: string;
+  name: string;
+  config_json: string;
+  secret: Buffer | null;
+  local: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ConnectionFields = z.output<typeof connectionFieldsSchema>;
+
+/** Saved cluster connections. Passwords are stored only encrypted by the SecretBox. */
+export class ConnectionsRepo {
+  private readonly db: Db;
+  private readonly secrets: SecretBox;
+
+  constructor(db: Db, secrets: SecretBox) {
+    this.db = db;
+    this.secrets = secrets;
+  }
+
+  list(): Connection[] {
+    return this.db
+      .prepare<[], Row>('SELECT * FROM connections ORDER BY local DESC, name COLLATE NOCASE')
+      .all()
+      .map((row) => toConnection(row));
+  }
+
+  get(id: string): Connection {
+    return toConnection(this.row(id));
+  }
+
+  find(id: string): Connection | null {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM connections WHERE id = ?').get(id);
+    return row ? toConnection(row) : null;
+  }
+
+  /** The password in clear, for the Kafka client only; never sent to the UI. */
+  password(id: string): string | null {
+    const { secret } = this.row(id);
+    return secret ? this.secrets.decrypt(secret) : null;
+  }
+
+  save(input: ConnectionInput, options: { local?: boolean } = {}): Connection {
+    const parsed = connectionInputSchema.parse(input);
+    const { id: givenId, password, ...fields } = parsed;
+    const now = Date.now();
+    const config = JSON.stringify(connectionFieldsSchema.parse(fields));
+    if (givenId === undefined) {
+      const id = randomUUID();
+      this.db
+        .prepare(
+          'INSERT INTO connections (id, name, config_json, secret, local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, fields.name, config, password ? this.secrets.encrypt(password) : null, options.local ? 1 : 0, now, now);
+      return this.get(id);
+    }
+    const existing = this.row(givenId);
+    const secret =
+      password === undefined ? existing.secret : password === null || password === '' ? null : this.secrets.encrypt(password);
+    this.db
+      .prepare('UPDATE connections SET name = ?, config_json = ?, secret = ?, updated_at = ? WHERE id = ?')
+      .run(fields.name, config, secret, now, givenId);
+    return this.get(givenId);
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0;
+  }
+
+  private row(id: string): Row {
+    const row = this.db.prepare<[string], Row>('SELECT * FROM connections WHERE id = ?').get(id);
+    if (!row) throw new WorkbenchError('NOT_FOUND', `No saved connection with id ${id}`);
+    return row;
+  }
+}
+
+function toConnection(row: Row): Connection {
+  const fields = connectionFieldsSchema.parse(JSON.parse(row.config_json));
+  return {
+    ...fields,
+    id: row.id,
+    hasPassword: row.secret !== null,
+    local: row.local === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,83 @@
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createEngine } from '../engine/create-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { resolveCacheDir } from '../engine/paths.js';
+import { bindContract, type IpcMainLike } from './ipc-binding.js';
+import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
+import { isAppUrl, isExternalWebUrl } from './window-policy.js';
+
+// Thin on purpose: windows, OS integration and the IPC binding. Everything Kafka-shaped is in the engine.
+app.enableSandbox();
+
+const rendererEntry = pathToFileURL(join(__dirname, '..', 'renderer', 'index.html')).toString();
+let engine: Engine | undefined;
+let unbind: (() => void) | undefined;
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1320,
+    height: 860,
+    title: 'Kafka Workbench',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, rendererEntry)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalWebUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(rendererEntry);
+  return window;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const dataDir = app.getPath('userData');
+  engine = createEngine({
+    dataDir,
+    cacheDir: process.env.KWB_CACHE_DIR ? resolveCacheDir() : join(dataDir, 'cache'),
+    secrets: new SafeStorageSecretBox(safeStorage, process.platform),
+    transport: 'ipc',
+    version: app.getVersion(),
+    pomFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'pom.xml') : join(app.getAppPath(), 'resources', 'kafka', 'pom.xml'),
+  });
+  const trusted = (frame: { url: string } | null) => frame !== null && isAppUrl(frame.url, rendererEntry);
+  unbind = bindContract(ipcMain as unknown as IpcMainLike, engine.dispatch, engine.events, trusted);
+  createWindow();
+  // The embedded default: no saved connection → start the local cluster and connect to it.
+  engine.startDefault().catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !engine) return;
+  event.preventDefault();
+  quitting = true;
+  unbind?.();
+  void engine.dispose().finally(() => app.quit());
+});
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('activate', () => {
+  if (BrowserWindow.getAllWindows().length === 0 && engine) createWindow();
+});
+
+start().catch((error: unknown) => {
+  console.error(error);
+  app.exit(1);
+});

@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { isEventName, type EventName } from '../../shared/contract.js';
+import { describeZodError } from '../../shared/errors.js';
+import { clientMessageSchema, type ServerMessage } from '../../shared/rpc.js';
+import type { Dispatch } from '../engine/dispatch.js';
+import type { EventBus } from '../engine/event-bus.js';
+import type { Logger } from '../engine/logger.js';
+import { allowedHostsFor, authorize, cookieName, newToken } from './auth.js';
+import { securityHeaders, serveStatic } from './static-files.js';
+
+export interface ServeOptions {
+  dispatch: Dispatch;
+  events: EventBus;
+  staticDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * The `serve` transport: the same contract as Electron IPC, over one WebSocket (`/ws`), plus the
+ * static renderer. Every request needs the token; Host and Origin are checked.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const staticDir = resolve(options.staticDir);
+  const log = options.log ?? (() => undefined);
+  let allowedHosts = new Set<string>();
+  let port = 0;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const server: Server = createServer((req, res) => {
+    securityHeaders(res);
+    const auth = authorize(req, token, allowedHosts, port);
+    if (!auth.ok) {
+      res.writeHead(auth.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(auth.reason + '\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (auth.via === 'query') {
+      // Trade the token in the URL for an HttpOnly cookie, then drop it from the address bar.
+      url.searchParams.delete('token');
+      res.setHeader('Set-Cookie', `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      res.writeHead(302, { Location: url.pathname + url.search }).end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!existsSync(join(staticDir, 'index.html'))) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The renderer is not built: run `npm run build:renderer`.\n');
+      return;
+    }
+    serveStatic(staticDir, url.pathname, res).catch((error: unknown) => {
+      log('error', `static file ${url.pathname}: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const auth = authorize(req, token, allowedHosts, port);
+    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (!auth.ok || path !== '/ws') {
+      const status = !auth.ok ? auth.status : 404;
+      const text = !auth.ok ? auth.reason : 'Not found';
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => handleSocket(ws, options, log));
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  allowedHosts = allowedHostsFor(host, port);
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const origin = `http://${shownHost}:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
+  const subscriptions = new Map<EventName, () => void>();
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const reject = (message: string) => send({ type: 'error', error: { code: 'VALIDATION', message } });
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) return reject('Binary frames are not part of the protocol');
+    let json: unknown;
+    try {
+      json = JSON.parse(rawToString(data));
+    } catch {
+      return reject('Message is not valid JSON');
+    }
+    const parsed = clientMessageSchema.safeParse(json);
+    if (!parsed.success) return reject(`Invalid message: ${describeZodError(parsed.error)}`);
+    const message = parsed.data;
+    switch (message.type) {
+      case 'call':
+        void options.dispatch(message.method, message.input).then((envelope) => send({ type: 'result', id: message.id, envelope }));
+        return;
+      case 'subscribe': {
+        if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
+        const event = message.event;
+        if (!subscriptions.has(event)) {
+          subscriptions.set(event, options.events.on(event, (payload) => send({ type: 'event', event, payload })));
+        }
+        return;
+      }
+      case 'unsubscribe': {
+        if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
+        subscriptions.get(message.event)?.();
+        subscriptions.delete(message.event);
+        return;
+      }
+    }
+  });
+  ws.on('error', (error) => log('warn', `websocket: ${error.message}`));
+  ws.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+  });
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}

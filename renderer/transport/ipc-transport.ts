@@ -1,0 +1,33 @@
+import type { Envelope, EventName, MethodName } from '../../shared/contract.js';
+import type { Transport } from '../../shared/rpc.js';
+import { checkEnvelope, checkEventPayload, splitMethod } from './payload-checks.js';
+import type { Domain, PreloadApi } from './preload-api.js';
+
+export interface IpcTransportOptions {
+  /** Told about event payloads that fail the contract schema (they are dropped). */
+  onInvalidMessage?: (reason: string) => void;
+}
+
+/** A Transport over the Electron preload bridge (`window.workbench`). */
+export function createIpcTransport(bridge: PreloadApi, options: IpcTransportOptions = {}): Transport {
+  const report = options.onInvalidMessage ?? ((reason: string) => console.warn(reason));
+  return {
+    async invoke(method: MethodName, input: unknown): Promise<Envelope<unknown>> {
+      const [domain, verb] = splitMethod(method);
+      const group: Readonly<Record<string, unknown>> | undefined = bridge[domain as Domain];
+      const call = group?.[verb];
+      if (typeof call !== 'function') {
+        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `The desktop bridge does not expose ${method}` } };
+      }
+      const raw: unknown = await (call as (input?: unknown) => Promise<unknown>)(input);
+      return checkEnvelope(method, raw);
+    },
+    subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
+      return bridge.on(event, (payload) => {
+        const checked = checkEventPayload(event, payload);
+        if (checked.ok) listener(checked.payload);
+        else report(checked.reason);
+      });
+    },
+  };
+}

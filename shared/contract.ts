@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { appInfoSchema } from './app.js';
+import { clusterOverviewSchema, topicSummarySchema } from './cluster.js';
+import {
+  connectionInputSchema,
+  connectionSchema,
+  connectionStateSchema,
+  connectionTestResultSchema,
+} from './connection.js';
+import { localClusterOptionsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
+
+const connectionRef = z.object({ connectionId: z.string().min(1).max(64) });
+const none = z.undefined();
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
+  return { input, output, summary } as const;
+}
+
+/**
+ * The contract: every method the UI may call, by `domain:verb`. Both transports (Electron IPC and
+ * `serve`) are generated from this table, and both sides validate payloads with these schemas.
+ */
+export const methods = {
+  'app:info': method(none, appInfoSchema, 'Version, transport, data folder, active connection, secret storage'),
+
+  'connections:list': method(none, z.array(connectionSchema), 'Saved connections, without secrets'),
+  'connections:save': method(connectionInputSchema, connectionSchema, 'Add (no id) or edit (id) a connection'),
+  'connections:remove': method(z.object({ id: z.string().min(1).max(64) }), z.object({ removed: z.boolean() }), 'Remove a connection'),
+  'connections:test': method(
+    z.union([z.object({ id: z.string().min(1).max(64) }), z.object({ connection: connectionInputSchema })]),
+    connectionTestResultSchema,
+    'Try to reach a saved or unsaved connection',
+  ),
+  'connections:activate': method(
+    z.object({ id: z.string().min(1).max(64) }),
+    connectionStateSchema,
+    'Make a connection the active one and check it',
+  ),
+  'connections:state': method(connectionRef, connectionStateSchema, 'Last known reachability of a connection'),
+
+  'cluster:overview': method(connectionRef, clusterOverviewSchema, 'Cluster id, controller and brokers'),
+  'topics:list': method(
+    connectionRef.extend({ includeInternal: z.boolean().default(false) }),
+    z.array(topicSummarySchema),
+    'Topics with partition count, replication factor and internal flag',
+  ),
+
+  'local:status': method(none, localClusterStatusSchema, 'State of the managed local Kafka cluster'),
+  'local:start': method(localClusterOptionsSchema.partial().default({}), localClusterStatusSchema, 'Start the managed local cluster'),
+  'local:stop': method(none, localClusterStatusSchema, 'Stop the managed local cluster'),
+  'local:logs': method(z.object({ lines: z.number().int().min(1).max(5000).default(200) }), logTailSchema, 'Tail of the local cluster log'),
+} as const;
+
+/** Events the engine pushes. Subscriptions return an unsubscribe function. */
+export const events = {
+  'connection:state': connectionStateSchema,
+  'local:status': localClusterStatusSchema,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** `{ok:true,data}` or `{ok:false,error}`: errors cross as data and are rethrown on the client. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: import('./errors.js').WireError };

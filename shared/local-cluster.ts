@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export const localClusterOptionsSchema = z.object({
+  brokers: z.union([z.literal(1), z.literal(3)]).default(1),
+  /** Client port of the first broker; broker n listens on port + 2·(n−1), its controller on the next port. */
+  port: z.number().int().min(1024).max(65_000).default(9092),
+});
+export type LocalClusterOptions = z.infer<typeof localClusterOptionsSchema>;
+
+export const localNodeSchema = z.object({
+  nodeId: z.number().int(),
+  port: z.number().int(),
+  controllerPort: z.number().int(),
+  pid: z.number().int().nullable(),
+  alive: z.boolean(),
+});
+
+export const localClusterStatusSchema = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'stopping', 'error']),
+  kafkaVersion: z.string(),
+  bootstrapServers: z.array(z.string()),
+  nodes: z.array(localNodeSchema),
+  logFile: z.string().nullable(),
+  error: z.string().optional(),
+});
+export type LocalClusterStatus = z.infer<typeof localClusterStatusSchema>;
+
+export const logTailSchema = z.object({ file: z.string().nullable(), text: z.string() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WireError } from './errors.js';
 import { appInfoSchema } from './app.js';
 import { clusterOverviewSchema, topicSummarySchema } from './cluster.js';
 import {
@@ -78,4 +79,4 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 /** `{ok:true,data}` or `{ok:false,error}`: errors cross as data and are rethrown on the client. */
-export type Envelope<T> = { ok: true; data: T } | { ok: false; error: import('./errors.js').WireError };
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: WireError };

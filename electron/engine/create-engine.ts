@@ -22,15 +22,15 @@ export interface CreateEngineOptions {
 /** Wires the engine and its parts by hand, in one place (no DI framework). */
 export function createEngine(options: CreateEngineOptions): Engine {
   const log = options.log ?? fileLogger(join(options.dataDir, 'logs', 'engine.log'));
-  let engine: Engine | undefined;
   const localCluster = new LocalCluster({
     dataDir: options.dataDir,
     cacheDir: options.cacheDir,
     log: (line) => log('info', `local-kafka: ${line}`),
-    onStatus: (status) => engine?.onLocalStatus(status),
+    // Called only after construction, so `engine` below is initialised by then.
+    onStatus: (status) => engine.onLocalStatus(status),
     ...(options.pomFile ? { pomFile: options.pomFile } : {}),
   });
-  engine = new Engine({
+  const engine: Engine = new Engine({
     dataDir: options.dataDir,
     secrets: options.secrets,
     transport: options.transport,

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
 import { resolveCacheDir } from '../engine/paths.js';
-import { bindContract, type IpcMainLike } from './ipc-binding.js';
+import { bindContract } from './ipc-binding.js';
 import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
 import { isAppUrl, isExternalWebUrl } from './window-policy.js';
 
@@ -56,7 +56,7 @@ async function start(): Promise<void> {
     pomFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'pom.xml') : join(app.getAppPath(), 'resources', 'kafka', 'pom.xml'),
   });
   const trusted = (frame: { url: string } | null) => frame !== null && isAppUrl(frame.url, rendererEntry);
-  unbind = bindContract(ipcMain as unknown as IpcMainLike, engine.dispatch, engine.events, trusted);
+  unbind = bindContract(ipcMain, engine.dispatch, engine.events, trusted);
   createWindow();
   // The embedded default: no saved connection → start the local cluster and connect to it.
   engine.startDefault().catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));

@@ -270,8 +270,11 @@ export class LocalCluster {
   private async answers(layout: ClusterLayout, expected: number): Promise<boolean> {
     const open = await Promise.all(layout.nodes.map((node) => isPortOpen(node.port)));
     if (!open.every(Boolean)) return false;
+    // Each node is asked itself: after a kill -9 the others still list the dead node until its
+    // session times out, and a KRaft broker only serves requests once it is registered and unfenced.
     try {
-      return (await registeredBrokerCount(bootstrapServers(layout))) >= expected;
+      const counts = await Promise.all(bootstrapServers(layout).map((server) => registeredBrokerCount([server])));
+      return counts.every((count) => count >= expected);
     } catch {
       return false;
     }

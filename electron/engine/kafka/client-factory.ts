@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from './kafkajs.js';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from './kafkajs.js';
 import type { Connection } from '../../../shared/connection.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 
@@ -39,7 +39,14 @@ export function createKafka(connection: Omit<Connection, 'id' | 'createdAt' | 'u
     if (password === null) {
       throw new WorkbenchError('AUTH_FAILED', `Connection "${connection.name}" uses SASL but has no saved password`);
     }
-    config.sasl = { mechanism: connection.sasl.mechanism, username: connection.sasl.username, password } as SASLOptions;
+    const { mechanism, username } = connection.sasl;
+    // Spelled out per mechanism: kafkajs types SASL options as a union keyed by mechanism.
+    config.sasl =
+      mechanism === 'plain'
+        ? { mechanism, username, password }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism, username, password }
+          : { mechanism, username, password };
   }
   return new Kafka(config);
 }

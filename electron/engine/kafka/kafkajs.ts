@@ -2,5 +2,5 @@
 import kafkajs from 'kafkajs';
 
 export const { Kafka, logLevel, ConfigResourceTypes } = kafkajs;
-export type { Admin, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+export type { Admin, KafkaConfig, LogEntry } from 'kafkajs';
 export type Kafka = InstanceType<typeof kafkajs.Kafka>;

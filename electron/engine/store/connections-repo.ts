@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { connectionFieldsSchema, type Connection, type ConnectionInput } from '../../../shared/connection.js';
 import { connectionInputSchema } from '../../../shared/connection.js';
 import { WorkbenchError } from '../../../shared/errors.js';

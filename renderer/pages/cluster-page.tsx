@@ -1,0 +1,61 @@
+import type { AppInfo } from '../../shared/app.js';
+import { useMethodQuery } from '../api/use-method-query.js';
+import { ErrorMessage } from '../app/error-message.js';
+import { BrokerTable } from './broker-table.js';
+import { NoConnectionPanel } from './no-connection-panel.js';
+
+function ClusterOverview({ connectionId }: { connectionId: string }) {
+  const overview = useMethodQuery('cluster:overview', { connectionId });
+  return (
+    <>
+      <div className="page-header">
+        <h1>Cluster</h1>
+        <button type="button" disabled={overview.isFetching} onClick={() => void overview.refetch()}>
+          {overview.isFetching ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      {overview.isPending && !overview.isError && <p className="note">Loading cluster overview…</p>}
+      <ErrorMessage error={overview.error} />
+      {overview.data !== undefined && (
+        <>
+          <dl className="facts cards">
+            <div>
+              <dt>Cluster id</dt>
+              <dd className="mono" data-testid="cluster-id">
+                {overview.data.clusterId}
+              </dd>
+            </div>
+            <div>
+              <dt>Controller</dt>
+              <dd data-testid="controller-id">{overview.data.controllerId ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Brokers</dt>
+              <dd>{overview.data.brokers.length}</dd>
+            </div>
+            <div>
+              <dt>Topics</dt>
+              <dd data-testid="topic-count">
+                <a href="#/topics">{overview.data.topicCount}</a>
+              </dd>
+            </div>
+          </dl>
+          <BrokerTable brokers={overview.data.brokers} />
+        </>
+      )}
+    </>
+  );
+}
+
+/** Overview of the active cluster, or the ways to get one when none is active. */
+export function ClusterPage({ info }: { info: AppInfo }) {
+  return (
+    <section className="page" data-testid="cluster-page">
+      {info.activeConnectionId === null ? (
+        <NoConnectionPanel javaAvailable={info.javaAvailable} />
+      ) : (
+        <ClusterOverview key={info.activeConnectionId} connectionId={info.activeConnectionId} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { LocalCluster } from '../electron/engine/cluster/local-cluster.js';
+import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
+import { resolveCacheDir } from '../electron/engine/paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBootstrap: string;
+  }
+}
+
+/**
+ * Starts the project's own local Kafka cluster (the same code as `npm run kafka`) once per run;
+ * every integration and e2e test talks to it. Stopped at the end, leaving no JVM behind.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = resolve('.test-output', `kafka-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const port = await findFreePortBlock(2, 39_000, 49_000);
+  const cluster = new LocalCluster({
+    dataDir,
+    cacheDir: resolveCacheDir(),
+    log: (line) => process.stdout.write(`[local-kafka] ${line}\n`),
+  });
+  const started = Date.now();
+  const status = await cluster.start({ brokers: 1, port });
+  const bootstrap = status.bootstrapServers.join(',');
+  process.stdout.write(
+    `[global-setup] Apache Kafka ${status.kafkaVersion} started by the suite at ${bootstrap} ` +
+      `(pid ${status.nodes.map((n) => n.pid).join(',')}) in ${Date.now() - started} ms; log ${status.logFile ?? join(dataDir, 'local-kafka')}\n`,
+  );
+  project.provide('kafkaBootstrap', bootstrap);
+  return async () => {
+    const stopped = await cluster.stop();
+    process.stdout.write(`[global-setup] local Kafka ${stopped.state}\n`);
+    await cluster.dispose();
+  };
+}

@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '../electron/engine/create-engine.js';
+import type { Engine } from '../electron/engine/engine.js';
+import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
+import { resolveCacheDir } from '../electron/engine/paths.js';
+
+/** Unique names so test files can share the one broker in parallel. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), `kwb-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A real engine on a throw-away data folder, as `serve` builds it. */
+export function testEngine(dataDir: string): Engine {
+  return createEngine({
+    dataDir,
+    cacheDir: resolveCacheDir(),
+    secrets: new KeyFileSecretBox(join(dataDir, 'secret.key')),
+    transport: 'serve',
+    healthIntervalMs: 0,
+    log: () => undefined,
+  });
+}

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
+import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
+import { isPidAlive } from '../../electron/engine/cluster/processes.js';
+import { resolveCacheDir } from '../../electron/engine/paths.js';
+
+const CLI = resolve('electron/engine/cluster/cli.ts');
+const TSX = createRequire(import.meta.url).resolve('tsx/cli');
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [TSX, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** The environment without any way to find java; node itself stays reachable through execPath. */
+function envWithoutJava(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: dirname(process.execPath) };
+  delete env.JAVA_HOME;
+  return env;
+}
+
+describe('the managed local cluster in 3-broker mode', () => {
+  // Its own folder and ports, away from the 1-broker cluster of the global setup (39000–49000).
+  const dataDir = resolve('.test-output', `local-cluster-${process.pid}`);
+  let port = 0;
+  const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
+
+  beforeAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    port = await findFreePortBlock(6, 50_000, 60_000);
+  });
+
+  afterAll(async () => {
+    // Safety net: a failed assertion must not leave three JVMs behind.
+    await cluster.stop();
+    await cluster.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts three brokers that all register, serves RF-3 topics, and stops leaving no JVM', async () => {
+    const first = cluster.start({ brokers: 3, port });
+    expect(cluster.start({ brokers: 3, port })).toBe(first);
+    const status = await first;
+    expect(status.state).toBe('running');
+    expect(status.bootstrapServers).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port + 2}`, `127.0.0.1:${port + 4}`]);
+    expect(status.nodes.map((n) => [n.nodeId, n.port, n.controllerPort, n.alive])).toEqual([
+      [1, port, port + 1, true],
+      [2, port + 2, port + 3, true],
+      [3, port + 4, port + 5, true],
+    ]);
+    const pids = status.nodes.map((n) => n.pid);
+    for (const pid of pids) expect(pid).toEqual(expect.any(Number));
+
+    const admin = new Kafka({ brokers: status.bootstrapServers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeCluster();
+      expect(described.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
+      expect(await admin.createTopics({ topics: [{ topic: 'rf3-check', numPartitions: 1, replicationFactor: 3 }] })).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+
+    // Already running with the same options: no new JVMs.
+    const again = await cluster.start({ brokers: 3, port });
+    expect(again.nodes.map((n) => n.pid)).toEqual(pids);
+
+    const stopped = await cluster.stop();
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.nodes.every((n) => n.pid === null && !n.alive)).toBe(true);
+    for (const pid of pids) expect(isPidAlive(pid as number)).toBe(false);
+  });
+});
+
+describe('the kafka CLI', () => {
+  it('fails with one line when no Java can be found', async () => {
+    const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-nojava-'));
+    const result = await runCli(['start', '--data-dir', dataDir, '--port', '9092'], envWithoutJava());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^kafka: Java 17 or newer is needed to run the local Kafka cluster; [^\n]*JAVA_HOME[^\n]*\n$/);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('names the port that is already in use', async () => {
+    const port = await findFreePortBlock(2, 50_000, 60_000);
+    const server = createServer();
+    await new Promise<void>((done) => server.listen({ host: '127.0.0.1', port: port + 1 }, done));
+    const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-busy-'));
+    try {
+      const result = await runCli(['start', '--data-dir', dataDir, '--port', String(port)], process.env);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^kafka: Port ${port + 1} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      await new Promise((done) => server.close(done));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints status as JSON and exits 0 when the cluster is stopped', async () => {
+    const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-status-'));
+    const result = await runCli(['status', '--json', '--data-dir', dataDir], process.env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped', nodes: [] });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

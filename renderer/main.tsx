@@ -1,3 +1,5 @@
+// Must stay the first import: see zod-jitless.ts.
+import './zod-jitless.js';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -9,5 +9,5 @@ export function useEvent<E extends EventName>(event: E, listener: (payload: Even
   useEffect(() => {
     latest.current = listener;
   });
-  useEffect(() => api.on(event, (payload) => latest.current(payload)), [api, event]);
+  useEffect(() => api.on(event, (payload) => { latest.current(payload); }), [api, event]);
 }

@@ -14,7 +14,7 @@ export function useMethodQuery<M extends MethodName>(
   method: M,
   input: MethodInput<M>,
   options: MethodQueryOptions = {},
-): UseQueryResult<MethodOutput<M>, Error> {
+): UseQueryResult<MethodOutput<M>> {
   const api = useWorkbench();
   return useQuery({
     queryKey: methodKey(method, input),

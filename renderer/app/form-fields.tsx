@@ -31,9 +31,9 @@ export function TextField({ label, value, onChange, error, hint, type = 'text', 
     <div className={`field${error === undefined ? '' : ' field-invalid'}`}>
       <label htmlFor={id}>{label}</label>
       {multiline === true ? (
-        <textarea {...common} rows={4} spellCheck={false} onChange={(event) => onChange(event.target.value)} />
+        <textarea {...common} rows={4} spellCheck={false} onChange={(event) => { onChange(event.target.value); }} />
       ) : (
-        <input {...common} type={type} autoComplete={autoComplete ?? 'off'} spellCheck={false} onChange={(event) => onChange(event.target.value)} />
+        <input {...common} type={type} autoComplete={autoComplete ?? 'off'} spellCheck={false} onChange={(event) => { onChange(event.target.value); }} />
       )}
       {hint !== undefined && (
         <small id={`${id}-hint`} className="hint">
@@ -53,7 +53,7 @@ export function CheckboxField({ label, checked, onChange }: { label: string; che
   const id = useId();
   return (
     <div className="field field-check">
-      <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <input id={id} type="checkbox" checked={checked} onChange={(event) => { onChange(event.target.checked); }} />
       <label htmlFor={id}>{label}</label>
     </div>
   );

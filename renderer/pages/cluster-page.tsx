@@ -6,6 +6,9 @@ import { NoConnectionPanel } from './no-connection-panel.js';
 
 function ClusterOverview({ connectionId }: { connectionId: string }) {
   const overview = useMethodQuery('cluster:overview', { connectionId });
+  // The live connection state often knows the broker is unreachable before the overview call gives up.
+  const state = useMethodQuery('connections:state', { connectionId });
+  const unreachable = state.data?.state === 'unreachable' && overview.data === undefined && !overview.isError;
   return (
     <>
       <div className="page-header">
@@ -14,7 +17,12 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
           {overview.isFetching ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {overview.isPending && !overview.isError && <p className="note">Loading cluster overview…</p>}
+      {unreachable && (
+        <p className="error" role="alert">
+          {state.data.error ?? 'The cluster is unreachable'}
+        </p>
+      )}
+      {overview.isPending && !unreachable && <p className="note">Loading cluster overview…</p>}
       <ErrorMessage error={overview.error} />
       {overview.data !== undefined && (
         <>

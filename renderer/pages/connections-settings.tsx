@@ -20,7 +20,7 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
   const connections = useMethodQuery('connections:list', undefined);
   const [editor, setEditor] = useState<Editor>({ kind: 'closed' });
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
-  const [results, setResults] = useState<Record<string, RowResult>>({});
+  const [results, setResults] = useState<Partial<Record<string, RowResult>>>({});
   const remove = useMethodMutation('connections:remove', { invalidates: ['connections:list', 'app:info'] });
   const test = useMethodMutation('connections:test');
   const activate = useMethodMutation('connections:activate', { invalidates: ['app:info', 'connections:state'] });
@@ -34,12 +34,12 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
     test.mutate(
       { id },
       {
-        onSuccess: (result) => setResults((all) => ({ ...all, [id]: { ok: true, result } })),
-        onError: (error) => setResults((all) => ({ ...all, [id]: { ok: false, error } })),
+        onSuccess: (result) => { setResults((all) => ({ ...all, [id]: { ok: true, result } })); },
+        onError: (error) => { setResults((all) => ({ ...all, [id]: { ok: false, error } })); },
       },
     );
   };
-  const testing = (id: string) => test.isPending && test.variables !== undefined && 'id' in test.variables && test.variables.id === id;
+  const testing = (id: string) => test.isPending && 'id' in test.variables && test.variables.id === id;
 
   return (
     <div className="connections">
@@ -69,23 +69,23 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
                   <td>{security(connection)}</td>
                   <td>
                     <div className="actions compact">
-                      <button type="button" disabled={testing(connection.id)} onClick={() => testRow(connection.id)}>
+                      <button type="button" disabled={testing(connection.id)} onClick={() => { testRow(connection.id); }}>
                         {testing(connection.id) ? 'Testing…' : 'Test'}
                       </button>
-                      <button type="button" onClick={() => setEditor({ kind: 'edit', connection })}>
+                      <button type="button" onClick={() => { setEditor({ kind: 'edit', connection }); }}>
                         Edit
                       </button>
                       {confirmRemove === connection.id ? (
                         <>
-                          <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate({ id: connection.id }, { onSettled: () => setConfirmRemove(null) })}>
+                          <button type="button" className="danger" disabled={remove.isPending} onClick={() => { remove.mutate({ id: connection.id }, { onSettled: () => { setConfirmRemove(null); } }); }}>
                             Confirm remove
                           </button>
-                          <button type="button" onClick={() => setConfirmRemove(null)}>
+                          <button type="button" onClick={() => { setConfirmRemove(null); }}>
                             Keep
                           </button>
                         </>
                       ) : (
-                        <button type="button" onClick={() => setConfirmRemove(connection.id)}>
+                        <button type="button" onClick={() => { setConfirmRemove(connection.id); }}>
                           Remove
                         </button>
                       )}
@@ -103,7 +103,7 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
       <ErrorMessage error={activate.error} prefix="Could not activate" />
       {editor.kind === 'closed' ? (
         <div className="actions">
-          <button type="button" className="primary" onClick={() => setEditor({ kind: 'new' })}>
+          <button type="button" className="primary" onClick={() => { setEditor({ kind: 'new' }); }}>
             Add connection
           </button>
         </div>
@@ -114,7 +114,7 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
             key={editor.kind === 'new' ? 'new' : editor.connection.id}
             {...(editor.kind === 'edit' ? { editing: editor.connection } : {})}
             onSaved={onSaved}
-            onCancel={() => setEditor({ kind: 'closed' })}
+            onCancel={() => { setEditor({ kind: 'closed' }); }}
           />
         </div>
       )}

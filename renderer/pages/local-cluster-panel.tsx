@@ -64,11 +64,11 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
           {state === 'starting' || start.isPending ? 'Starting…' : 'Start local cluster'}
         </button>
         {showOptions && (
-          <button type="button" disabled={busy || state === undefined || state === 'stopped'} onClick={() => stop.mutate(undefined)}>
+          <button type="button" disabled={busy || state === undefined || state === 'stopped'} onClick={() => { stop.mutate(undefined); }}>
             {state === 'stopping' || stop.isPending ? 'Stopping…' : 'Stop local cluster'}
           </button>
         )}
-        <button type="button" aria-expanded={showLog} onClick={() => setShowLog((shown) => !shown)}>
+        <button type="button" aria-expanded={showLog} onClick={() => { setShowLog((shown) => !shown); }}>
           {showLog ? 'Hide log' : 'Show log'}
         </button>
       </div>

@@ -17,7 +17,7 @@ function TopicTable({ connectionId }: { connectionId: string }) {
       <div className="toolbar">
         <div className="field">
           <label htmlFor={filterId}>Filter by name</label>
-          <input id={filterId} type="search" value={filter} onChange={(event) => setFilter(event.target.value)} />
+          <input id={filterId} type="search" value={filter} onChange={(event) => { setFilter(event.target.value); }} />
         </div>
         <CheckboxField label="Show internal topics" checked={showInternal} onChange={setShowInternal} />
         <button type="button" disabled={topics.isFetching} onClick={() => void topics.refetch()}>
@@ -25,7 +25,7 @@ function TopicTable({ connectionId }: { connectionId: string }) {
         </button>
       </div>
       <ErrorMessage error={topics.error} />
-      {topics.isPending && !topics.isError && <p className="note">Loading topics…</p>}
+      {topics.isPending && <p className="note">Loading topics…</p>}
       {topics.data !== undefined && (
         <table className="table">
           <caption>

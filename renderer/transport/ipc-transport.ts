@@ -10,12 +10,13 @@ export interface IpcTransportOptions {
 
 /** A Transport over the Electron preload bridge (`window.workbench`). */
 export function createIpcTransport(bridge: PreloadApi, options: IpcTransportOptions = {}): Transport {
-  const report = options.onInvalidMessage ?? ((reason: string) => console.warn(reason));
+  const report = options.onInvalidMessage ?? ((reason: string) => { console.warn(reason); });
   return {
     async invoke(method: MethodName, input: unknown): Promise<Envelope<unknown>> {
       const [domain, verb] = splitMethod(method);
-      const group: Readonly<Record<string, unknown>> | undefined = bridge[domain as Domain];
-      const call = group?.[verb];
+      // The bridge is typed from the contract, but a stale preload may lack a domain or verb.
+      const group: unknown = bridge[domain as Domain];
+      const call = typeof group === 'object' && group !== null ? (group as Readonly<Record<string, unknown>>)[verb] : undefined;
       if (typeof call !== 'function') {
         return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `The desktop bridge does not expose ${method}` } };
       }

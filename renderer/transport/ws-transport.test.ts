@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { WorkbenchError } from '../../shared/errors.js';
@@ -18,7 +17,7 @@ class FakeServer {
     wss.on('connection', (socket) => {
       this.sockets.push(socket);
       socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as ClientMessage;
+        const message = JSON.parse((data as Buffer).toString('utf8')) as ClientMessage;
         this.received.push(message);
         if (message.type === 'call') this.onCall(message, socket);
       });
@@ -27,12 +26,14 @@ class FakeServer {
 
   static async start(): Promise<FakeServer> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    await new Promise<void>((resolve) => wss.once('listening', () => { resolve(); }));
     return new FakeServer(wss);
   }
 
   get url(): string {
-    return `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}/ws`;
+    const address = this.wss.address();
+    if (typeof address !== 'object') throw new Error('server is not listening on a port');
+    return `ws://127.0.0.1:${String(address.port)}/ws`;
   }
 
   get latest(): ServerSocket {
@@ -47,7 +48,7 @@ class FakeServer {
 
   async close(): Promise<void> {
     for (const socket of this.wss.clients) socket.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => { this.wss.close(() => { resolve(); }); });
   }
 }
 
@@ -100,7 +101,7 @@ describe('WsTransport', () => {
     const answers: Record<string, unknown> = { 'app:info': appInfo, 'local:status': localStatus };
     server.onCall = (message, socket) => {
       // Answer the first call last, so matching by order would give the wrong result.
-      const reply = () => server.push({ type: 'result', id: message.id, envelope: { ok: true, data: answers[message.method] } }, socket);
+      const reply = () => { server.push({ type: 'result', id: message.id, envelope: { ok: true, data: answers[message.method] } }, socket); };
       if (message.method === 'app:info') setTimeout(reply, 30);
       else reply();
     };
@@ -115,12 +116,11 @@ describe('WsTransport', () => {
   });
 
   it('rethrows an error envelope as a WorkbenchError with its code and message', async () => {
-    server.onCall = (message) =>
-      server.push({
+    server.onCall = (message) => { server.push({
         type: 'result',
         id: message.id,
         envelope: { ok: false, error: { code: 'BROKER_UNREACHABLE', message: 'Broker 127.0.0.1:9092 refused the connection' } },
-      });
+      }); };
     const api = createWorkbenchApi(connect());
 
     const error: unknown = await api.cluster.overview({ connectionId: 'c1' }).catch((caught: unknown) => caught);
@@ -130,7 +130,7 @@ describe('WsTransport', () => {
   });
 
   it('turns a reply that does not match the output schema into an INTERNAL error', async () => {
-    server.onCall = (message) => server.push({ type: 'result', id: message.id, envelope: { ok: true, data: { version: 3 } } });
+    server.onCall = (message) => { server.push({ type: 'result', id: message.id, envelope: { ok: true, data: { version: 3 } } }); };
     const api = createWorkbenchApi(connect());
 
     await expect(api.app.info()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('Unexpected reply to app:info') as unknown });

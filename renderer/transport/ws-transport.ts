@@ -47,7 +47,7 @@ export class WsTransport implements Transport, ServerLink {
   constructor(options: WsTransportOptions) {
     this.#url = options.url;
     this.#backoff = { ...defaultBackoff, ...options.backoff };
-    this.#report = options.onInvalidMessage ?? ((reason) => console.warn(reason));
+    this.#report = options.onInvalidMessage ?? ((reason) => { console.warn(reason); });
     this.#connect();
   }
 

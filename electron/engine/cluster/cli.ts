@@ -1,10 +1,11 @@
-// `npm run kafka -- start|stop|status|logs [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
+// `npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
 import { parseArgs } from 'node:util';
 import type { LocalClusterStatus } from '../../../shared/local-cluster.js';
 import { resolveCacheDir, resolveDataDir } from '../paths.js';
+import { ensureKafkaJars } from './kafka-jars.js';
 import { LocalCluster } from './local-cluster.js';
 
-const USAGE = 'usage: npm run kafka -- start|stop|status|logs [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
+const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
 
 class UsageError extends Error {}
 
@@ -68,6 +69,12 @@ async function main(argv: string[]): Promise<void> {
       const { file, text } = await cluster.logs(intFlag(values.lines, 'lines', 100), intFlag(values.node, 'node', 1));
       if (values.json) process.stdout.write(`${JSON.stringify({ file, text })}\n`);
       else process.stdout.write(file === null ? 'no local cluster yet\n' : `==> ${file} <==\n${text}\n`);
+      break;
+    }
+    case 'fetch': {
+      // Only resolve the jars into the cache (CI does this up front so the download shows in its log).
+      const libs = await ensureKafkaJars(resolveCacheDir(), { log: (line) => process.stderr.write(`${line}\n`) });
+      process.stdout.write(`Kafka jars ready in ${libs}\n`);
       break;
     }
     default:

@@ -15,7 +15,8 @@ function fakeMaven(behaviour: 'ok' | 'fail'): { command: string; calls: string }
     behaviour === 'ok'
       ? `for a in "$@"; do case "$a" in -DoutputDirectory=*) out="\${a#-DoutputDirectory=}";; esac; done
 mkdir -p "$out" && touch "$out/kafka_2.13-${KAFKA_VERSION}.jar" "$out/kafka-clients-${KAFKA_VERSION}.jar"`
-      : `echo "[ERROR] Failed to execute goal on project local-kafka: Could not resolve dependencies"; echo "[ERROR] "; exit 1`;
+      : // Colour codes and trailing boilerplate, as a real Maven failure prints them.
+        `printf '\\033[0m[ERROR] Failed to execute goal on project local-kafka: Could not resolve dependencies\\n[ERROR] \\n[ERROR] Re-run Maven using the -X switch\\n'; exit 1`;
   writeFileSync(command, `#!/bin/sh\necho "$@" >> "${calls}"\n${body}\n`);
   chmodSync(command, 0o755);
   return { command, calls };

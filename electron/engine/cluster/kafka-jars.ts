@@ -48,11 +48,17 @@ function runMaven(command: string, args: string[]): Promise<RunResult> {
   });
 }
 
-function lastErrorLine(output: string): string {
-  const lines = output.split(/\r?\n/).map((line) => line.trim());
+/**
+ * The line that says what failed. Maven prints the cause in its first [ERROR] line; the last ones
+ * are always the same "re-run with -e" boilerplate.
+ */
+function mavenErrorLine(output: string): string {
+  // eslint-disable-next-line no-control-regex -- strips ANSI colour codes Maven may still emit
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = plain.split(/\r?\n/).map((line) => line.trim());
   const errors = lines.filter((line) => line.startsWith('[ERROR]') && line.length > '[ERROR]'.length + 1);
   const line = errors[0] ?? lines.filter((l) => l !== '').at(-1) ?? 'no output';
-  return line.replace(/^\[ERROR\]\s*/, '');
+  return line.replace(/^\[ERROR\]\s*/, '').slice(0, 400);
 }
 
 /**
@@ -71,7 +77,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
   await mkdir(parent, { recursive: true });
   const temp = join(parent, `libs.tmp-${process.pid}-${Date.now()}`);
   options.log?.(`Downloading Apache Kafka ${version} jars with Maven (first start only)…`);
-  const args = ['-q', '-B', '-f', pom, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${temp}`];
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pom, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${temp}`];
   let result: RunResult;
   try {
     result = await runMaven(options.mvnCommand ?? 'mvn', args);
@@ -90,7 +96,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
     await rm(temp, { recursive: true, force: true });
     throw new WorkbenchError(
       'LOCAL_CLUSTER',
-      `Maven could not resolve Apache Kafka ${version}: ${lastErrorLine(result.output)}`,
+      `Maven could not resolve Apache Kafka ${version}: ${mavenErrorLine(result.output)}`,
       result.output.slice(-4000),
     );
   }

@@ -235,9 +235,9 @@ export class LocalCluster {
       await this.waitUntilReady(layout, state);
     } catch (error) {
       await Promise.all(
-        toStart.map((node) => {
+        toStart.map(async (node) => {
           const pid = state.nodes.find((n) => n.nodeId === node.nodeId)?.pid;
-          return pid != null ? terminate(pid, node.propertiesFile, 5_000) : undefined;
+          if (pid != null) await terminate(pid, node.propertiesFile, 5_000);
         }),
       );
       throw error;
@@ -292,7 +292,10 @@ export class LocalCluster {
       }
       if (await this.answers(layout, layout.nodes.length)) return;
       if (Date.now() >= deadline) {
-        const slow = layout.nodes[0] as NodeLayout;
+        // The log of the first node that does not answer is the one most likely to say why.
+        const open = await Promise.all(layout.nodes.map((node) => isPortOpen(node.port)));
+        const slow = layout.nodes.find((_, i) => !open[i]) ?? layout.nodes[0];
+        if (!slow) throw new WorkbenchError('LOCAL_CLUSTER', 'The local Kafka cluster has no nodes');
         throw await this.startFailure(slow, `The local Kafka cluster did not become ready within ${Math.round(this.readyTimeoutMs / 1000)} s`);
       }
       await sleep(500);

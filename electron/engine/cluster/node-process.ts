@@ -45,7 +45,7 @@ export function formatStorage(context: JvmContext, node: NodeLayout, clusterId: 
         resolvePromise();
         return;
       }
-      const last = `${stderr}\n${stdout}`.trim().split('\n').at(-1) ?? String(error);
+      const last = `${stderr}\n${stdout}`.trim().split('\n').at(-1) ?? error.message;
       reject(
         new WorkbenchError('LOCAL_CLUSTER', `Formatting the storage of Kafka node ${node.nodeId} failed: ${last}`, `${stdout}\n${stderr}`),
       );

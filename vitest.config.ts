@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // real Chromium through `serve`).
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -8,7 +8,7 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
   const overview = useMethodQuery('cluster:overview', { connectionId });
   // The live connection state often knows the broker is unreachable before the overview call gives up.
   const state = useMethodQuery('connections:state', { connectionId });
-  const unreachable = state.data?.state === 'unreachable' && overview.data === undefined && !overview.isError;
+  const unreachable = state.data?.state === 'unreachable' && overview.data === undefined && !overview.isError ? state.data : null;
   return (
     <>
       <div className="page-header">
@@ -17,12 +17,12 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
           {overview.isFetching ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {unreachable && (
+      {unreachable !== null && (
         <p className="error" role="alert">
-          {state.data.error ?? 'The cluster is unreachable'}
+          {unreachable.error ?? 'The cluster is unreachable'}
         </p>
       )}
-      {overview.isPending && !unreachable && <p className="note">Loading cluster overview…</p>}
+      {overview.isPending && unreachable === null && <p className="note">Loading cluster overview…</p>}
       <ErrorMessage error={overview.error} />
       {overview.data !== undefined && (
         <>

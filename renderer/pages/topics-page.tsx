@@ -40,6 +40,13 @@ function TopicTable({ connectionId }: { connectionId: string }) {
             </tr>
           </thead>
           <tbody>
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={4} className="empty">
+                  {all.length === 0 ? 'This cluster has no topics yet.' : 'No topic matches the filter.'}
+                </td>
+              </tr>
+            )}
             {shown.map((topic) => (
               <tr key={topic.name} data-testid="topic-row">
                 <td className="mono">{topic.name}</td>

@@ -32,7 +32,7 @@ class FakeServer {
 
   get url(): string {
     const address = this.wss.address();
-    if (typeof address !== 'object') throw new Error('server is not listening on a port');
+    if (address === null || typeof address !== 'object') throw new Error('server is not listening on a port');
     return `ws://127.0.0.1:${String(address.port)}/ws`;
   }
 

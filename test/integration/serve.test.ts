@@ -107,8 +107,9 @@ describe('serve mode', () => {
     ws.send(JSON.stringify({ type: 'call', id: 2, method: 'connections:activate', input: { id } }));
     const seen: ServerMessage[] = [];
     while (!seen.some((m) => m.type === 'result')) seen.push(await next());
-    expect(seen).toContainEqual(expect.objectContaining({ type: 'event', event: 'connection:state', payload: expect.objectContaining({ connectionId: id, state: 'connected' }) }));
-    expect(seen).toContainEqual(expect.objectContaining({ type: 'result', id: 2, envelope: expect.objectContaining({ ok: true }) }));
+    const event = seen.find((m) => m.type === 'event' && m.event === 'connection:state' && (m.payload as { state?: string }).state === 'connected');
+    expect(event).toMatchObject({ payload: { connectionId: id, state: 'connected' } });
+    expect(seen.find((m) => m.type === 'result')).toMatchObject({ id: 2, envelope: { ok: true } });
     ws.close();
   });
 });

@@ -65,8 +65,9 @@ export function describeKafkaError(error: unknown, brokers: readonly string[]): 
   const chain: KafkaJsLikeError[] = [];
   let current: unknown = error;
   while (current && typeof current === 'object' && chain.length < 5) {
-    chain.push(current as KafkaJsLikeError);
-    current = (current as KafkaJsLikeError).originalError;
+    const link: KafkaJsLikeError = current;
+    chain.push(link);
+    current = link.originalError;
   }
   const names = chain.map((e) => e.name ?? '');
   const messages = chain.map((e) => e.message ?? '').join(' | ');

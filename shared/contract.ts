@@ -10,18 +10,10 @@ import {
 } from './connection.js';
 import { localClusterOptionsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
 
-const connectionRef = z.object({ connectionId: z.string().min(1).max(64) });
-const none = z.undefined();
+import { connectionRef, method, none } from './define.js';
 
-function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
-  return { input, output, summary } as const;
-}
-
-/**
- * The contract: every method the UI may call, by `domain:verb`. Both transports (Electron IPC and
- * `serve`) are generated from this table, and both sides validate payloads with these schemas.
- */
-export const methods = {
+/** The foundation's methods: app, connections, cluster overview, topic list, local cluster. */
+export const coreMethods = {
   'app:info': method(none, appInfoSchema, 'Version, transport, data folder, active connection, secret storage'),
 
   'connections:list': method(none, z.array(connectionSchema), 'Saved connections, without secrets'),
@@ -52,11 +44,26 @@ export const methods = {
   'local:logs': method(z.object({ lines: z.number().int().min(1).max(5000).default(200) }), logTailSchema, 'Tail of the local cluster log'),
 } as const;
 
-/** Events the engine pushes. Subscriptions return an unsubscribe function. */
-export const events = {
+/**
+ * The contract: every method the UI may call, by `domain:verb`. Both transports (Electron IPC and
+ * `serve`) are generated from this table, and both sides validate payloads with these schemas.
+ * A feature domain keeps its own table in `shared/<domain>.ts` and adds one spread line here.
+ */
+export const methods = {
+  ...coreMethods,
+} as const;
+
+export const coreEvents = {
   'connection:state': connectionStateSchema,
   'local:status': localClusterStatusSchema,
 } as const;
+
+/** Events the engine pushes. Subscriptions return an unsubscribe function. One spread line per domain. */
+export const events = {
+  ...coreEvents,
+} as const;
+
+export type CoreMethodName = keyof typeof coreMethods;
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

@@ -26,6 +26,16 @@ export type ServerMessage =
   | { type: 'event'; event: EventName; payload: unknown }
   | { type: 'error'; error: { code: 'VALIDATION'; message: string } };
 
+/**
+ * Shape check of what the `serve` WebSocket sends. Envelopes and event payloads are checked against
+ * the contract afterwards, per method and event.
+ */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: z.number().int(), envelope: z.unknown() }),
+  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+
 /** A method `domain:verb` exposed as `client.domain.verb(input)`. */
 type DomainOf<M extends string> = M extends `${infer D}:${string}` ? D : never;
 type VerbOf<M extends string> = M extends `${string}:${infer V}` ? V : never;

@@ -5,8 +5,11 @@ import { WorkbenchError } from '../../shared/errors.js';
 import type { LocalClusterOptions, LocalClusterStatus } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
+import type { CoreMethodName } from '../../shared/contract.js';
+import type { EngineContext, EngineFeature } from './context.js';
 import { createKafka, describeKafkaError } from './kafka/client-factory.js';
 import { ClusterService } from './kafka/cluster-service.js';
+import { KafkaClients } from './kafka/kafka-clients.js';
 import type { Logger } from './logger.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
@@ -34,6 +37,15 @@ export interface EngineDeps {
   healthIntervalMs?: number;
 }
 
+/**
+ * Feature modules, wired here by hand. Each answers its own slice of the contract; together with
+ * the core methods below they must cover the whole method table (the type checks it).
+ */
+function createFeatures(_context: EngineContext): { features: EngineFeature[]; handlers: Omit<Handlers, CoreMethodName> } {
+  const features: EngineFeature[] = [];
+  return { features, handlers: {} };
+}
+
 const ACTIVE_KEY = 'activeConnectionId';
 const LOCAL_NAME = 'Local cluster';
 
@@ -48,6 +60,8 @@ export class Engine {
   private readonly settings: SettingsRepo;
   private readonly connections: ConnectionsRepo;
   private readonly clusters: ClusterService;
+  private readonly kafka: KafkaClients;
+  private readonly features: EngineFeature[];
   private readonly states = new Map<string, ConnectionState>();
   private readonly deps: EngineDeps;
   private healthTimer: NodeJS.Timeout | undefined;
@@ -60,11 +74,22 @@ export class Engine {
     this.db = openDatabase(join(deps.dataDir, 'workbench.sqlite'));
     this.settings = new SettingsRepo(this.db);
     this.connections = new ConnectionsRepo(this.db, deps.secrets);
-    this.clusters = new ClusterService(
+    this.kafka = new KafkaClients(
       { connection: (id) => this.connections.get(id), password: (id) => this.connections.password(id) },
       deps.log,
     );
-    this.dispatch = createDispatcher(this.handlers(), (method, error) =>
+    this.clusters = new ClusterService(this.kafka);
+    const context: EngineContext = {
+      dataDir: deps.dataDir,
+      db: this.db,
+      connections: this.connections,
+      kafka: this.kafka,
+      events: this.events,
+      log: deps.log,
+    };
+    const { features, handlers } = createFeatures(context);
+    this.features = features;
+    this.dispatch = createDispatcher({ ...this.handlers(), ...handlers }, (method, error) =>
       deps.log('error', `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
     const interval = deps.healthIntervalMs ?? 15_000;
@@ -99,7 +124,10 @@ export class Engine {
     this.disposed = true;
     clearInterval(this.healthTimer);
     this.events.clear();
-    await this.clusters.dispose();
+    for (const feature of this.features.reverse()) {
+      await Promise.resolve(feature.dispose()).catch((error: unknown) => this.deps.log('error', `dispose: ${String(error)}`));
+    }
+    await this.kafka.dispose();
     if (this.ownsLocalCluster) {
       await this.deps.localCluster.stop().catch((error: unknown) => this.deps.log('error', `stopping the local cluster: ${String(error)}`));
     }
@@ -107,7 +135,7 @@ export class Engine {
     this.db.close();
   }
 
-  private handlers(): Handlers {
+  private handlers(): Pick<Handlers, CoreMethodName> {
     return {
       'app:info': () => ({
         version: this.deps.version,
@@ -120,12 +148,12 @@ export class Engine {
       'connections:list': () => this.connections.list(),
       'connections:save': async (input) => {
         const saved = this.connections.save(input);
-        await this.clusters.forget(saved.id);
+        await this.kafka.forget(saved.id);
         this.states.delete(saved.id);
         return saved;
       },
       'connections:remove': async ({ id }) => {
-        await this.clusters.forget(id);
+        await this.kafka.forget(id);
         this.states.delete(id);
         if (this.activeConnectionId() === id) this.settings.set(ACTIVE_KEY, null);
         return { removed: this.connections.remove(id) };

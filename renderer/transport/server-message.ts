@@ -1,14 +1,6 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { serverMessageSchema } from '../../shared/rpc.js';
 
-/**
- * Shape check of what the `serve` WebSocket sends (see `ServerMessage` in shared/rpc.ts). Envelopes
- * and event payloads are checked against the contract afterwards, per method and event.
- */
-export const serverMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number().int(), envelope: z.unknown() }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
-  z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
-]);
 export type ParsedServerMessage = z.infer<typeof serverMessageSchema>;
 
 export function parseServerMessage(data: unknown): ParsedServerMessage | null {

@@ -1,29 +1,18 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from './kafkajs.js';
 import type { ClusterOverview, TopicSummary } from '../../../shared/cluster.js';
-import type { Connection } from '../../../shared/connection.js';
-import { createKafka, describeKafkaError, type KafkaLog } from './client-factory.js';
+import { describeKafkaError } from './client-factory.js';
+import type { KafkaClients } from './kafka-clients.js';
 
-export interface ConnectionSecrets {
-  connection(id: string): Connection;
-  password(id: string): string | null;
-}
-
-/**
- * Read-only cluster queries for a saved connection. One admin client per connection, kept while
- * the connection is used and closed on dispose().
- */
+/** Read-only cluster queries for a saved connection, over the shared clients. */
 export class ClusterService {
-  private readonly admins = new Map<string, Promise<Admin>>();
-  private readonly source: ConnectionSecrets;
-  private readonly log: KafkaLog | undefined;
+  private readonly clients: KafkaClients;
 
-  constructor(source: ConnectionSecrets, log?: KafkaLog) {
-    this.source = source;
-    this.log = log;
+  constructor(clients: KafkaClients) {
+    this.clients = clients;
   }
 
   async overview(connectionId: string): Promise<ClusterOverview> {
-    return this.withAdmin(connectionId, async (admin) => {
+    return this.clients.withAdmin(connectionId, async (admin) => {
       const cluster = await admin.describeCluster();
       const racks = await this.brokerRacks(admin, cluster.brokers.map((b) => b.nodeId));
       const topics = await admin.listTopics();
@@ -46,7 +35,7 @@ export class ClusterService {
   }
 
   async topics(connectionId: string, includeInternal: boolean): Promise<TopicSummary[]> {
-    return this.withAdmin(connectionId, async (admin) => {
+    return this.clients.withAdmin(connectionId, async (admin) => {
       const { topics } = await admin.fetchTopicMetadata();
       return topics
         .map((t) => ({
@@ -75,35 +64,6 @@ export class ClusterService {
     }
   }
 
-  /** Drops the cached client of a connection (after an edit or removal). */
-  async forget(connectionId: string): Promise<void> {
-    const admin = this.admins.get(connectionId);
-    this.admins.delete(connectionId);
-    if (admin) await admin.then((a) => a.disconnect()).catch(() => undefined);
-  }
-
-  async dispose(): Promise<void> {
-    await Promise.all([...this.admins.keys()].map((id) => this.forget(id)));
-  }
-
-  private async withAdmin<T>(connectionId: string, run: (admin: Admin) => Promise<T>): Promise<T> {
-    const connection = this.source.connection(connectionId);
-    let admin = this.admins.get(connectionId);
-    if (!admin) {
-      const kafka = createKafka(connection, this.source.password(connectionId), { purpose: 'operate', ...(this.log ? { log: this.log } : {}) });
-      const created = kafka.admin();
-      admin = created.connect().then(() => created);
-      this.admins.set(connectionId, admin);
-    }
-    try {
-      return await run(await admin);
-    } catch (error) {
-      // A failed client may be wedged (broker restarted, credentials changed): start fresh next time.
-      await this.forget(connectionId);
-      throw describeKafkaError(error, connection.bootstrapServers);
-    }
-  }
-
   private async brokerRacks(admin: Admin, nodeIds: number[]): Promise<Map<number, string | null>> {
     const racks = new Map<number, string | null>();
     try {
@@ -117,7 +77,7 @@ export class ClusterService {
       }
     } catch (error) {
       // Racks are optional detail; a cluster that refuses DescribeConfigs still gets an overview.
-      this.log?.('warn', `broker.rack lookup failed: ${String(error)}`);
+      this.clients.log?.('warn', `broker.rack lookup failed: ${String(error)}`);
     }
     return racks;
   }

@@ -1,0 +1,26 @@
+import type { MethodName } from '../../shared/contract.js';
+import type { Handlers } from './dispatch.js';
+import type { EventBus } from './event-bus.js';
+import type { KafkaClients } from './kafka/kafka-clients.js';
+import type { Logger } from './logger.js';
+import type { ConnectionsRepo } from './store/connections-repo.js';
+import type { Db } from './store/db.js';
+
+/** What every engine feature receives: the store, the shared Kafka clients, the event bus, a logger. */
+export interface EngineContext {
+  dataDir: string;
+  db: Db;
+  connections: ConnectionsRepo;
+  kafka: KafkaClients;
+  events: EventBus;
+  log: Logger;
+}
+
+/**
+ * A feature of the engine (topic browser, producers, pipelines, exports…): answers its slice of the
+ * contract and releases every timer, client and socket on dispose.
+ */
+export interface EngineFeature<M extends MethodName = MethodName> {
+  handlers(): Pick<Handlers, M>;
+  dispose(): Promise<void> | void;
+}

@@ -51,6 +51,10 @@ export const coreMethods = {
  */
 export const methods = {
   ...coreMethods,
+  // methods: topic browser
+  // methods: producers
+  // methods: exports
+  // methods: pipelines
 } as const;
 
 export const coreEvents = {
@@ -61,6 +65,10 @@ export const coreEvents = {
 /** Events the engine pushes. Subscriptions return an unsubscribe function. One spread line per domain. */
 export const events = {
   ...coreEvents,
+  // events: topic browser
+  // events: producers
+  // events: exports
+  // events: pipelines
 } as const;
 
 export type CoreMethodName = keyof typeof coreMethods;

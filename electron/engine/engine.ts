@@ -41,9 +41,22 @@ export interface EngineDeps {
  * Feature modules, wired here by hand. Each answers its own slice of the contract; together with
  * the core methods below they must cover the whole method table (the type checks it).
  */
-function createFeatures(_context: EngineContext): { features: EngineFeature[]; handlers: Omit<Handlers, CoreMethodName> } {
+function createFeatures(context: EngineContext): { features: EngineFeature[]; handlers: Omit<Handlers, CoreMethodName> } {
+  void context;
   const features: EngineFeature[] = [];
-  return { features, handlers: {} };
+  // feature: topic browser (issue 3)
+  // feature: producers (issue 4)
+  // feature: exports (issue 5)
+  // feature: pipelines (issue 6)
+  return {
+    features,
+    handlers: {
+      // handlers: topic browser
+      // handlers: producers
+      // handlers: exports
+      // handlers: pipelines
+    },
+  };
 }
 
 const ACTIVE_KEY = 'activeConnectionId';

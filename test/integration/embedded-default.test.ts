@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '../../shared/contract.js';
+import type { AppInfo } from '../../shared/app.js';
+import type { ClusterOverview } from '../../shared/cluster.js';
+import type { Connection } from '../../shared/connection.js';
+import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
+import { readFileSync } from 'node:fs';
+import { isPidAlive } from '../../electron/engine/cluster/processes.js';
+import { tempDir, testEngine } from '../helpers.js';
+
+const dir = tempDir('embedded');
+afterAll(() => dir.remove());
+
+function data<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.data as T;
+}
+
+/** Alive and not a zombie waiting to be reaped (a zombie's cmdline is empty). */
+function isRunning(pid: number): boolean {
+  if (!isPidAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8') !== '';
+  } catch {
+    return false;
+  }
+}
+
+describe('the embedded default', () => {
+  it('starts the local cluster when no connection is saved, connects to it, and stops it on quit', async () => {
+    const engine = testEngine(dir.path);
+    const port = await findFreePortBlock(2, 50_000, 58_000);
+    const id = await engine.startDefault({ brokers: 1, port });
+
+    const info = data<AppInfo>(await engine.dispatch('app:info', undefined));
+    expect(info.activeConnectionId).toBe(id);
+    const [connection] = data<Connection[]>(await engine.dispatch('connections:list', undefined));
+    expect(connection).toMatchObject({ id, name: 'Local cluster', local: true, bootstrapServers: [`127.0.0.1:${port}`] });
+    const overview = data<ClusterOverview>(await engine.dispatch('cluster:overview', { connectionId: id }));
+    expect(overview.brokers.map((b) => b.port)).toEqual([port]);
+
+    const status = data<{ nodes: { pid: number | null }[] }>(await engine.dispatch('local:status', undefined));
+    const pids = status.nodes.map((n) => n.pid).filter((pid): pid is number => pid !== null);
+    expect(pids).toHaveLength(1);
+    await engine.dispose();
+    expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
+  });
+
+  it('leaves an existing saved connection alone', async () => {
+    const engine = testEngine(dir.path);
+    const before = data<Connection[]>(await engine.dispatch('connections:list', undefined));
+    expect(before).toHaveLength(1);
+    // With a saved connection nothing is started: this resolves at once, without a JVM.
+    const id = await engine.startDefault({ brokers: 1, port: 1 });
+    expect(id).toBe(before[0]?.id);
+    expect(data<{ state: string }>(await engine.dispatch('local:status', undefined)).state).toBe('stopped');
+    await engine.dispose();
+  });
+});

@@ -18,14 +18,18 @@ export interface EnsureJarsOptions {
   version?: string;
   pomFile?: string;
   mvnCommand?: string;
+  /** The jar whose presence proves the copy is complete (default: the broker jar of `version`). */
+  expectJar?: string;
+  /** Folder name under the cache (default `kafka-<version>`). */
+  cacheName?: string;
 }
 
 export function kafkaLibsDir(cacheDir: string, version = KAFKA_VERSION): string {
   return join(cacheDir, `kafka-${version}`, 'libs');
 }
 
-function isComplete(libs: string, version: string): boolean {
-  return existsSync(join(libs, MARKER)) && existsSync(join(libs, `kafka_2.13-${version}.jar`));
+function isComplete(libs: string, expectJar: string): boolean {
+  return existsSync(join(libs, MARKER)) && existsSync(join(libs, expectJar));
 }
 
 interface RunResult {
@@ -68,12 +72,13 @@ function mavenErrorLine(output: string): string {
  */
 export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptions = {}): Promise<string> {
   const version = options.version ?? KAFKA_VERSION;
-  const libs = kafkaLibsDir(cacheDir, version);
-  if (isComplete(libs, version)) return libs;
+  const expectJar = options.expectJar ?? `kafka_2.13-${version}.jar`;
+  const parent = join(cacheDir, options.cacheName ?? `kafka-${version}`);
+  const libs = join(parent, 'libs');
+  if (isComplete(libs, expectJar)) return libs;
 
   const pom = options.pomFile ?? DEFAULT_POM;
   if (!existsSync(pom)) throw new WorkbenchError('LOCAL_CLUSTER', `The Kafka pom is missing: ${pom}`);
-  const parent = join(cacheDir, `kafka-${version}`);
   await mkdir(parent, { recursive: true });
   const temp = join(parent, `libs.tmp-${process.pid}-${Date.now()}`);
   options.log?.(`Downloading Apache Kafka ${version} jars with Maven (first start only)…`);
@@ -92,7 +97,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
     }
     throw new WorkbenchError('LOCAL_CLUSTER', `Could not run mvn: ${String(error)}`);
   }
-  if (result.code !== 0 || !existsSync(join(temp, `kafka_2.13-${version}.jar`))) {
+  if (result.code !== 0 || !existsSync(join(temp, expectJar))) {
     await rm(temp, { recursive: true, force: true });
     throw new WorkbenchError(
       'LOCAL_CLUSTER',
@@ -101,7 +106,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
     );
   }
   await writeFile(join(temp, MARKER), `${new Date().toISOString()}\n`);
-  if (isComplete(libs, version)) {
+  if (isComplete(libs, expectJar)) {
     // A parallel run finished first; keep its folder (a JVM may already be using it).
     await rm(temp, { recursive: true, force: true });
     return libs;
@@ -112,7 +117,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
   } catch (error) {
     // Another process finished the same download first: use its copy.
     await rm(temp, { recursive: true, force: true });
-    if (!isComplete(libs, version)) throw error;
+    if (!isComplete(libs, expectJar)) throw error;
   }
   options.log?.(`Kafka ${version} jars ready in ${libs}`);
   return libs;

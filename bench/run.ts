@@ -1,0 +1,55 @@
+// `npm run bench [-- <name>…] [--smoke]`: starts the local cluster, runs each benchmark (ours, then
+// the peer, after a warm-up, median of 3), writes bench/results/latest.json and latest.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KAFKA_VERSION } from '../electron/engine/cluster/kafka-jars.js';
+import { LocalCluster } from '../electron/engine/cluster/local-cluster.js';
+import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
+import { resolveCacheDir } from '../electron/engine/paths.js';
+import type { BenchContext } from './context.js';
+import { machine, markdownTable, type BenchRow } from './harness.js';
+import { PERF_TOOLS_VERSION } from './peers.js';
+import { benchmarks } from './suite.js';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { smoke: { type: 'boolean', default: false } } });
+const selected = positionals.length > 0 ? benchmarks.filter((b) => positionals.includes(b.name)) : benchmarks;
+if (selected.length === 0) {
+  console.error(`bench: no benchmark named ${positionals.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
+  process.exit(1);
+}
+
+const started = Date.now();
+const work = mkdtempSync(join(tmpdir(), 'kwb-bench-'));
+const cluster = new LocalCluster({ dataDir: join(work, 'data'), cacheDir: resolveCacheDir(), log: (line) => console.error(`[local-kafka] ${line}`) });
+try {
+  const status = await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 40_000, 50_000) });
+  const ctx: BenchContext = {
+    bootstrap: status.bootstrapServers,
+    cacheDir: resolveCacheDir(),
+    tmpDir: work,
+    options: { smoke: values.smoke, runs: values.smoke ? 1 : 3, warmups: values.smoke ? 0 : 1 },
+    log: (line) => console.error(`  ${line}`),
+    versions: { kafka: KAFKA_VERSION, kafkaPerfTools: PERF_TOOLS_VERSION },
+  };
+  const rows: BenchRow[] = [];
+  for (const bench of selected) {
+    console.error(`▶ ${bench.name}: ${bench.summary}`);
+    rows.push(...(await bench.run(ctx)));
+  }
+  const result = { date: new Date().toISOString(), machine: machine(), versions: ctx.versions, smoke: values.smoke, seconds: Math.round((Date.now() - started) / 1000), rows };
+  const table = markdownTable(rows);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(dir, 'latest.md'), `Run ${result.date} on ${JSON.stringify(result.machine)}; versions ${JSON.stringify(ctx.versions)}\n\n${table}\n`);
+  console.log(table);
+  console.log(`\nbench: ${rows.length} rows in ${result.seconds} s; written to bench/results/latest.json and latest.md`);
+} finally {
+  await cluster.stop().catch(() => undefined);
+  await cluster.dispose();
+  rmSync(work, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,34 @@
+import kafkajs from 'kafkajs';
+
+const { Kafka, logLevel } = kafkajs;
+
+export function benchKafka(bootstrap: string[]) {
+  return new Kafka({ clientId: 'kwb-bench', brokers: bootstrap, logLevel: logLevel.NOTHING });
+}
+
+export async function createTopic(bootstrap: string[], topic: string, partitions: number): Promise<void> {
+  const admin = benchKafka(bootstrap).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopics(bootstrap: string[], prefix: string): Promise<void> {
+  const admin = benchKafka(bootstrap).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A 256-byte record body (255 characters + the newline kcat splits on). */
+export function record256(i: number): string {
+  const head = `{"i":${i},"sensor_id":"sensor_${(i % 10) + 1}","pad":"`;
+  return head + 'x'.repeat(255 - head.length - 2) + '"}';
+}

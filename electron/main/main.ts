@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/create-engine.js';
@@ -6,7 +6,8 @@ import type { Engine } from '../engine/engine.js';
 import { resolveCacheDir } from '../engine/paths.js';
 import { bindContract } from './ipc-binding.js';
 import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
-import { isAppUrl, isExternalWebUrl } from './window-policy.js';
+import { isAppUrl } from './window-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 
 // Thin on purpose: windows, OS integration and the IPC binding. Everything Kafka-shaped is in the engine.
 app.enableSandbox();
@@ -29,15 +30,15 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click must not open links in a new window (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, rendererEntry)) event.preventDefault();
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalWebUrl(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // No new windows and no hand-off to other programs: the app has no reason to open either.
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererEntry);
   return window;
@@ -46,6 +47,9 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
   const dataDir = app.getPath('userData');
   engine = createEngine({
     dataDir,

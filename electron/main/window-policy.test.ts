@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAppUrl, isExternalWebUrl } from './window-policy.js';
+import { isAppUrl } from './window-policy.js';
 
 const entry = 'file:///opt/kwb/resources/app.asar/dist/renderer/index.html';
 
@@ -9,12 +9,5 @@ describe('window policy', () => {
     expect(isAppUrl('file:///etc/passwd', entry)).toBe(false);
     expect(isAppUrl('https://example.com/dist/renderer/index.html', entry)).toBe(false);
     expect(isAppUrl('not a url', entry)).toBe(false);
-  });
-
-  it('opens only http(s) links outside the app', () => {
-    expect(isExternalWebUrl('https://kafka.apache.org/documentation/')).toBe(true);
-    expect(isExternalWebUrl('file:///etc/passwd')).toBe(false);
-    expect(isExternalWebUrl('javascript:alert(1)')).toBe(false);
-    expect(isExternalWebUrl('smb://host/share')).toBe(false);
   });
 });

@@ -8,13 +8,3 @@ export function isAppUrl(candidate: string, appEntry: string): boolean {
     return false;
   }
 }
-
-/** Links a user may open in the system browser: http(s) only. */
-export function isExternalWebUrl(candidate: string): boolean {
-  try {
-    const url = new URL(candidate);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { methodNames } from '../../shared/contract.js';
 import { WorkbenchError } from '../../shared/errors.js';
 import { createDispatcher, type Handlers } from './dispatch.js';
 
@@ -8,20 +9,12 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const notUsed = () => {
     throw new Error('not used in this test');
   };
+  // Every method of the contract answers "not used" unless the test overrides it.
+  const all = Object.fromEntries(methodNames.map((name) => [name, notUsed])) as unknown as Handlers;
   return {
-    'app:info': notUsed,
+    ...all,
     'connections:list': () => [],
-    'connections:save': notUsed,
-    'connections:remove': notUsed,
-    'connections:test': notUsed,
-    'connections:activate': notUsed,
-    'connections:state': notUsed,
-    'cluster:overview': notUsed,
-    'topics:list': notUsed,
     'local:status': () => ({ ...local, bootstrapServers: [], nodes: [] }),
-    'local:start': notUsed,
-    'local:stop': notUsed,
-    'local:logs': notUsed,
     ...overrides,
   };
 }

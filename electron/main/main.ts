@@ -12,7 +12,8 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
 // Thin on purpose: windows, OS integration and the IPC binding. Everything Kafka-shaped is in the engine.
 app.enableSandbox();
 
-const rendererEntry = pathToFileURL(join(__dirname, '..', 'renderer', 'index.html')).toString();
+const here = import.meta.dirname;
+const rendererEntry = pathToFileURL(join(here, '..', 'renderer', 'index.html')).toString();
 let engine: Engine | undefined;
 let unbind: (() => void) | undefined;
 
@@ -23,7 +24,7 @@ function createWindow(): BrowserWindow {
     title: 'Kafka Workbench',
     show: false,
     webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
+      preload: join(here, 'preload.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -11,6 +11,11 @@ import {
 import { localClusterOptionsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
 
 import { connectionRef, method, none } from './define.js';
+import { pipelineEvents, pipelineMethods } from './pipelines.js';
+import { geoEvents, geoMethods } from './geo.js';
+import { producerEvents, producerMethods } from './producers.js';
+import { exportEvents, exportMethods } from './exports.js';
+import { topicBrowserEvents, topicBrowserMethods } from './topic-browser.js';
 
 /** The foundation's methods: app, connections, cluster overview, topic list, local cluster. */
 export const coreMethods = {
@@ -52,9 +57,14 @@ export const coreMethods = {
 export const methods = {
   ...coreMethods,
   // methods: topic browser
+  ...topicBrowserMethods,
   // methods: producers
+  ...producerMethods,
   // methods: exports
+  ...exportMethods,
   // methods: pipelines
+  ...pipelineMethods,
+  ...geoMethods, // live views: map
 } as const;
 
 export const coreEvents = {
@@ -66,9 +76,14 @@ export const coreEvents = {
 export const events = {
   ...coreEvents,
   // events: topic browser
+  ...topicBrowserEvents,
   // events: producers
+  ...producerEvents,
   // events: exports
+  ...exportEvents,
   // events: pipelines
+  ...pipelineEvents,
+  ...geoEvents, // live views: map
 } as const;
 
 export type CoreMethodName = keyof typeof coreMethods;

@@ -10,7 +10,12 @@ import type { EngineContext, EngineFeature } from './context.js';
 import { createKafka, describeKafkaError } from './kafka/client-factory.js';
 import { ClusterService } from './kafka/cluster-service.js';
 import { KafkaClients } from './kafka/kafka-clients.js';
+import { GeoFeature } from './geo/geo-feature.js';
 import type { Logger } from './logger.js';
+import { ProducersFeature } from './producers/producers-feature.js';
+import { ExportsFeature } from './exports/exports-feature.js';
+import { TopicBrowser } from './topics/topic-browser.js';
+import { PipelinesFeature } from './pipelines/pipelines-feature.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { openDatabase, type Db } from './store/db.js';
@@ -41,20 +46,36 @@ export interface EngineDeps {
  * Feature modules, wired here by hand. Each answers its own slice of the contract; together with
  * the core methods below they must cover the whole method table (the type checks it).
  */
-function createFeatures(context: EngineContext): { features: EngineFeature[]; handlers: Omit<Handlers, CoreMethodName> } {
+function createFeatures(context: EngineContext): { features: EngineFeature<never>[]; handlers: Omit<Handlers, CoreMethodName> } {
   void context;
-  const features: EngineFeature[] = [];
+  // <never>: a feature answers only its own slice; here only dispose() is used.
+  const features: EngineFeature<never>[] = [];
   // feature: topic browser (issue 3)
+  const topicBrowser = new TopicBrowser(context);
+  features.push(topicBrowser);
   // feature: producers (issue 4)
+  const producers = new ProducersFeature(context);
+  features.push(producers);
   // feature: exports (issue 5)
+  const exportsFeature = new ExportsFeature(context);
+  features.push(exportsFeature);
   // feature: pipelines (issue 6)
+  const pipelines = new PipelinesFeature(context);
+  features.push(pipelines);
+  const geo = new GeoFeature(context); // feature: live views (issue 7)
+  features.push(geo);
   return {
     features,
     handlers: {
       // handlers: topic browser
+      ...topicBrowser.handlers(),
       // handlers: producers
+      ...producers.handlers(),
       // handlers: exports
+      ...exportsFeature.handlers(),
       // handlers: pipelines
+      ...pipelines.handlers(),
+      ...geo.handlers(),
     },
   };
 }
@@ -74,7 +95,7 @@ export class Engine {
   private readonly connections: ConnectionsRepo;
   private readonly clusters: ClusterService;
   private readonly kafka: KafkaClients;
-  private readonly features: EngineFeature[];
+  private readonly features: EngineFeature<never>[];
   private readonly states = new Map<string, ConnectionState>();
   private readonly deps: EngineDeps;
   private healthTimer: NodeJS.Timeout | undefined;

@@ -2,7 +2,12 @@ import type { AppInfo } from '../../shared/app.js';
 import { useLiveUpdates } from '../api/use-live-updates.js';
 import { useMethodQuery } from '../api/use-method-query.js';
 import { ClusterPage } from '../pages/cluster-page.js';
+import { MapPage } from '../pages/map/map-page.js';
+import { ChartsPage } from '../pages/charts/charts-page.js';
 import { ComingPage } from '../pages/coming-page.js';
+import { ExportsPage } from '../pages/exports/exports-page.js';
+import { ProducersPage } from '../pages/producers/producers-page.js';
+import { PipelinesPage } from '../pages/pipelines/pipelines-page.js';
 import { SettingsPage } from '../pages/settings-page.js';
 import { TopicsPage } from '../pages/topics-page.js';
 import { NavBar } from './nav-bar.js';
@@ -15,8 +20,18 @@ function Page({ route, info }: { route: RouteId; info: AppInfo }) {
   switch (route) {
     case 'cluster':
       return <ClusterPage info={info} />;
+    case 'charts':
+      return <ChartsPage />;
+    case 'map':
+      return <MapPage activeConnectionId={info.activeConnectionId} />;
     case 'topics':
       return <TopicsPage activeConnectionId={info.activeConnectionId} />;
+    case 'producers':
+      return <ProducersPage activeConnectionId={info.activeConnectionId} />;
+    case 'pipelines':
+      return <PipelinesPage activeConnectionId={info.activeConnectionId} />;
+    case 'exports':
+      return <ExportsPage info={info} />;
     case 'settings':
       return <SettingsPage info={info} />;
     default:

@@ -28,4 +28,84 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    id: 2,
+    name: 'pipelines-and-checkpoints',
+    sql: `
+      CREATE TABLE pipelines (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        spec_json  TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE pipeline_offsets (
+        pipeline_id TEXT NOT NULL,
+        topic       TEXT NOT NULL,
+        partition   INTEGER NOT NULL,
+        next_offset TEXT NOT NULL,
+        PRIMARY KEY (pipeline_id, topic, partition)
+      ) STRICT;
+      CREATE TABLE pipeline_state (
+        pipeline_id TEXT NOT NULL,
+        state_key   TEXT NOT NULL,
+        entry_json  TEXT NOT NULL,
+        PRIMARY KEY (pipeline_id, state_key)
+      ) STRICT;
+      CREATE TABLE pipeline_progress (
+        pipeline_id TEXT PRIMARY KEY,
+        batch       INTEGER NOT NULL,
+        watermark   INTEGER,
+        late_rows   INTEGER NOT NULL,
+        bad_json    TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE pipeline_results (
+        pipeline_id  TEXT NOT NULL,
+        result_key   TEXT NOT NULL,
+        group_json   TEXT NOT NULL,
+        window_start INTEGER,
+        window_end   INTEGER,
+        values_json  TEXT NOT NULL,
+        batch        INTEGER NOT NULL,
+        PRIMARY KEY (pipeline_id, result_key)
+      ) STRICT;
+    `,
+  },
+  {
+    id: 3,
+    name: 'producers',
+    sql: `
+      CREATE TABLE producers (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        spec_json     TEXT NOT NULL,
+        desired_state TEXT NOT NULL DEFAULT 'stopped',
+        sent          INTEGER NOT NULL DEFAULT 0,
+        bytes         INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    id: 4,
+    name: 'export-history',
+    sql: `
+      CREATE TABLE export_history (
+        id          TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,
+        format      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        location    TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        rows        INTEGER NOT NULL DEFAULT 0,
+        bytes       INTEGER NOT NULL DEFAULT 0,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        error       TEXT
+      ) STRICT;
+      CREATE INDEX export_history_started ON export_history (started_at DESC);
+    `,
+  },
 ];

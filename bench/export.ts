@@ -1,0 +1,129 @@
+/**
+ * Export bench: 1,000,000 sensor rows to Parquet (snappy, zstd) and CSV with our writers, next to
+ * DuckDB's `COPY … TO` of the same rows in the same run. Each case runs in its own process so peak
+ * RSS is per case. Usage: `npx tsx bench/export.ts [rows]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ColumnSpec, ExportFormat } from '../shared/exports.js';
+import { createWriter, writeAll } from '../electron/engine/exports/writers/create-writer.js';
+import { openLocalOutput } from '../electron/engine/exports/targets/local-folder.js';
+import type { Row } from '../electron/engine/exports/writers/types.js';
+
+const columns: ColumnSpec[] = [
+  { name: 'sensor_id', type: 'string', nullable: false },
+  { name: 'ts', type: 'timestamp-ms', nullable: false },
+  { name: 'temperature', type: 'double', nullable: false },
+  { name: 'humidity', type: 'double', nullable: false },
+  { name: 'seq', type: 'int64', nullable: false },
+];
+
+function sensorRow(i: number): Row {
+  return {
+    sensor_id: `sensor-${i % 50}`,
+    ts: Date.UTC(2024, 0, 1) + i * 100,
+    temperature: Math.round((20 + Math.sin(i / 1000) * 5) * 100) / 100,
+    humidity: Math.round((50 + Math.cos(i / 700) * 10) * 10) / 10,
+    seq: BigInt(i),
+  };
+}
+
+function* sensorBatches(total: number, size = 10_000): Generator<Row[]> {
+  for (let i = 0; i < total; i += size) {
+    const batch: Row[] = [];
+    for (let j = i; j < Math.min(total, i + size); j++) batch.push(sensorRow(j));
+    yield batch;
+  }
+}
+
+interface Result { rows: number; ms: number; bytes: number; rssMiB: number }
+
+async function ours(format: ExportFormat, rows: number, dir: string): Promise<Result> {
+  const started = performance.now();
+  const output = await openLocalOutput(dir, `ours.${format.kind}`);
+  const writer = createWriter(format, columns, output.sink);
+  await writeAll(sensorBatches(rows), writer);
+  await output.commit();
+  return { rows, ms: performance.now() - started, bytes: statSync(output.location).size, rssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** DuckDB as the peer: rows appended from JS (what a DuckDB-based writer would have to do), then COPY … TO. */
+async function duck(copyOptions: string, rows: number, dir: string): Promise<Result & { copyMs: number }> {
+  // Imported here so our writers' processes do not carry DuckDB's native library in their RSS.
+  const { DuckDBInstance, DuckDBTimestampTZValue } = await import('@duckdb/node-api');
+  const started = performance.now();
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run('CREATE TABLE t (sensor_id VARCHAR, ts TIMESTAMPTZ, temperature DOUBLE, humidity DOUBLE, seq BIGINT)');
+  const appender = await connection.createAppender('t');
+  for (const batch of sensorBatches(rows)) {
+    for (const row of batch) {
+      appender.appendVarchar(row.sensor_id as string);
+      appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.ts as number) * 1000n));
+      appender.appendDouble(row.temperature as number);
+      appender.appendDouble(row.humidity as number);
+      appender.appendBigInt(row.seq as bigint);
+      appender.endRow();
+    }
+  }
+  appender.closeSync();
+  const file = join(dir, 'duck.out');
+  const copyStarted = performance.now();
+  await connection.run(`COPY t TO '${file}' (${copyOptions})`);
+  const copyMs = performance.now() - copyStarted;
+  connection.closeSync();
+  instance.closeSync();
+  return { rows, ms: performance.now() - started, copyMs, bytes: statSync(file).size, rssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+const cases: Record<string, { ours: ExportFormat; duck: string }> = {
+  'parquet-snappy': { ours: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 100000" },
+  'parquet-zstd': { ours: { kind: 'parquet', codec: 'zstd', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000" },
+  csv: { ours: { kind: 'csv', delimiter: ',', header: true }, duck: 'FORMAT csv, HEADER true' },
+};
+
+async function child(name: string, who: 'ours' | 'duck', rows: number): Promise<void> {
+  const spec = cases[name];
+  if (!spec) throw new Error(`unknown case ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), 'kwb-bench-'));
+  try {
+    const result = who === 'ours' ? await ours(spec.ours, rows, dir) : await duck(spec.duck, rows, dir);
+    process.stdout.write(JSON.stringify(result));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(name: string, who: string, rows: number): Result & { copyMs?: number } {
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--child', name, who, String(rows)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out) as Result & { copyMs?: number };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return child(args[1] ?? '', args[2] === 'duck' ? 'duck' : 'ours', Number(args[3]));
+  if (args[0] === '--baseline') {
+    // RSS of the same process that writes nothing: what the writers add is the difference.
+    for (const batch of sensorBatches(Number(args[1] ?? 1_000_000))) void batch;
+    return void process.stdout.write(`${JSON.stringify({ rssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  }
+  const rows = Number(args[0] ?? 1_000_000);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const baseline = JSON.parse(execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--baseline', String(rows)], { encoding: 'utf8' })) as { rssMiB: number };
+  console.log(`export bench: ${fmt(rows)} sensor rows (node ${process.version}); RSS of a process that only generates the rows: ${baseline.rssMiB.toFixed(0)} MiB`);
+  console.log('case            | ours rows/s | duckdb rows/s (append+COPY) | COPY only rows/s | speed ratio | ours bytes | duckdb bytes | size ratio | ours RSS MiB | duckdb RSS MiB');
+  for (const name of Object.keys(cases)) {
+    const a = runChild(name, 'ours', rows);
+    const b = runChild(name, 'duck', rows);
+    const oursRate = (rows / a.ms) * 1000;
+    const duckRate = (rows / b.ms) * 1000;
+    const copyRate = (rows / (b.copyMs ?? b.ms)) * 1000;
+    console.log(
+      `${name.padEnd(15)} | ${fmt(oursRate)} | ${fmt(duckRate)} | ${fmt(copyRate)} | ${(oursRate / duckRate).toFixed(2)}x | ${fmt(a.bytes)} | ${fmt(b.bytes)} | ${(a.bytes / b.bytes).toFixed(2)}x | ${a.rssMiB.toFixed(0)} | ${b.rssMiB.toFixed(0)}`,
+    );
+  }
+}
+
+await main();

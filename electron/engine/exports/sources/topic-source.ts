@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { ColumnSpec } from '../../../../shared/exports.js';
+import { WorkbenchError } from '../../../../shared/errors.js';
+import type { KafkaClients } from '../../kafka/kafka-clients.js';
+import type { Row } from '../writers/types.js';
+import { BoundedQueue } from './bounded-queue.js';
+import type { ExportSourceHandle } from './types.js';
+
+export interface TopicRangeSpec {
+  connectionId: string;
+  topic: string;
+  partitions: number[];
+  fromOffset?: string | undefined;
+  toOffset?: string | undefined;
+}
+
+/** Offsets [from, to) per partition, clamped to what the topic holds. */
+export interface PartitionRange {
+  partition: number;
+  from: bigint;
+  to: bigint;
+}
+
+export function topicColumns(timestampUnit: 'ms' | 'us'): ColumnSpec[] {
+  return [
+    { name: 'partition', type: 'int32', nullable: false },
+    { name: 'offset', type: 'int64', nullable: false },
+    { name: 'timestamp', type: timestampUnit === 'us' ? 'timestamp-us' : 'timestamp-ms', nullable: false },
+    { name: 'key', type: 'string', nullable: true },
+    { name: 'value', type: 'string', nullable: true },
+    { name: 'headers', type: 'string', nullable: true },
+  ];
+}
+
+/** Pure: the ranges to read, from the topic's low/high watermarks and the requested bounds. */
+export function planRanges(
+  watermarks: { partition: number; low: string; high: string }[],
+  spec: Pick<TopicRangeSpec, 'partitions' | 'fromOffset' | 'toOffset'>,
+): PartitionRange[] {
+  const wanted = spec.partitions.length > 0 ? new Set(spec.partitions) : null;
+  const known = new Set(watermarks.map((w) => w.partition));
+  for (const p of spec.partitions) {
+    if (!known.has(p)) throw new WorkbenchError('NOT_FOUND', `The topic has no partition ${p} (it has ${known.size})`);
+  }
+  return watermarks
+    .filter((w) => !wanted || wanted.has(w.partition))
+    .map((w) => {
+      const low = BigInt(w.low);
+      const high = BigInt(w.high);
+      const from = spec.fromOffset !== undefined && BigInt(spec.fromOffset) > low ? BigInt(spec.fromOffset) : low;
+      const to = spec.toOffset !== undefined && BigInt(spec.toOffset) < high ? BigInt(spec.toOffset) : high;
+      return { partition: w.partition, from, to: to > from ? to : from };
+    })
+    .sort((a, b) => a.partition - b.partition);
+}
+
+const decoder = new TextDecoder('utf-8');
+const text = (bytes: Buffer | null | undefined): string | null => (bytes === null || bytes === undefined ? null : decoder.decode(bytes));
+
+/**
+ * Reads a topic's offset range as rows (partition, offset, timestamp, key, value, headers). kafkajs
+ * has no assign(): a throw-away consumer group joins, seeks each partition to its start, and stops
+ * each partition at its end offset; the group is deleted afterwards. Batches go through a bounded
+ * queue, so the consumer waits for the writer (with heartbeats) instead of filling memory.
+ */
+export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec, timestampUnit: 'ms' | 'us'): Promise<ExportSourceHandle> {
+  const watermarks = await kafka.withAdmin(spec.connectionId, async (admin) => {
+    const topics = await admin.listTopics();
+    if (!topics.includes(spec.topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${spec.topic} does not exist`);
+    return admin.fetchTopicOffsets(spec.topic);
+  });
+  const ranges = planRanges(watermarks, spec).filter((r) => r.to > r.from);
+  const total = ranges.reduce((sum, r) => sum + Number(r.to - r.from), 0);
+  return {
+    label: spec.topic,
+    columns: topicColumns(timestampUnit),
+    totalRows: total,
+    batches: (signal) => readRanges(kafka, spec, ranges, signal),
+  };
+}
+
+async function* readRanges(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal): AsyncGenerator<Row[]> {
+  if (ranges.length === 0) return;
+  const groupId = `kwb-export-${randomUUID()}`;
+  const consumer = clients.kafka(spec.connectionId).consumer({
+    groupId,
+    sessionTimeout: 30_000,
+    rebalanceTimeout: 10_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 200,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 1024 * 1024,
+  });
+  const queue = new BoundedQueue<Row[]>(4);
+  const pending = new Map(ranges.map((r) => [r.partition, r]));
+  const onAbort = () => queue.end(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    consumer.on(consumer.events.CRASH, (event) => queue.end(clients.describe(spec.connectionId, event.payload.error)));
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const range = pending.get(batch.partition);
+        if (!range) return;
+        const rows: Row[] = [];
+        let done = false;
+        for (const message of batch.messages) {
+          const offset = BigInt(message.offset);
+          if (offset < range.from) continue;
+          if (offset >= range.to) {
+            done = true;
+            break;
+          }
+          rows.push({
+            partition: batch.partition,
+            offset,
+            timestamp: Number(message.timestamp),
+            key: text(message.key),
+            value: text(message.value),
+            headers: headersText(message.headers),
+          });
+          if (offset + 1n >= range.to) done = true;
+        }
+        if (BigInt(batch.highWatermark) <= range.to && BigInt(batch.lastOffset()) + 1n >= range.to) done = true;
+        if (rows.length > 0) {
+          // Heartbeat while the writer catches up, so the group does not evict this consumer.
+          const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), 2_000);
+          try {
+            await queue.push(rows, signal);
+          } finally {
+            clearInterval(timer);
+          }
+        }
+        if (done) {
+          payload.pause();
+          pending.delete(batch.partition);
+          if (pending.size === 0) queue.end();
+        }
+      },
+    });
+    for (const r of ranges) consumer.seek({ topic: spec.topic, partition: r.partition, offset: r.from.toString() });
+    yield* queue;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    queue.end();
+    await consumer.disconnect().catch(() => undefined);
+    await clients.withAdmin(spec.connectionId, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+  }
+}
+
+function headersText(headers: Record<string, unknown> | undefined): string | null {
+  if (!headers || Object.keys(headers).length === 0) return null;
+  const out: Record<string, string | string[] | null> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (Array.isArray(value)) out[name] = value.map(headerText);
+    else if (value === undefined || value === null) out[name] = null;
+    else out[name] = headerText(value);
+  }
+  return JSON.stringify(out);
+}
+
+function headerText(value: unknown): string {
+  if (Buffer.isBuffer(value)) return decoder.decode(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,10 @@
+import type { ColumnSpec } from '../../../../shared/exports.js';
+import type { Row } from '../writers/types.js';
+
+/** What an export reads: its columns, batches of rows, and (when known) how many rows to expect. */
+export interface ExportSourceHandle {
+  readonly label: string;
+  readonly columns: ColumnSpec[];
+  readonly totalRows: number | null;
+  batches(signal: AbortSignal): AsyncIterable<Row[]>;
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { WorkbenchError } from '../../../../shared/errors.js';
+import type { PendingOutput } from './types.js';
+
+/** Dot-prefixed temp name in the same folder, so the rename is atomic (same filesystem) and listings skip it. */
+export function tempNameFor(fileName: string): string {
+  return `.${fileName}.${randomBytes(6).toString('hex')}.partial`;
+}
+
+/**
+ * Opens `folder/fileName` for writing the safe way: bytes go to a temp file in the same folder;
+ * commit fsyncs it, renames it over the final name and fsyncs the folder, so a reader (or a crash)
+ * never sees a half file under the final name (RELIABILITY.md, "Files and S3").
+ */
+export async function openLocalOutput(folder: string, fileName: string): Promise<PendingOutput> {
+  if (basename(fileName) !== fileName || fileName.startsWith('.')) {
+    throw new WorkbenchError('VALIDATION', `"${fileName}" is not a plain file name`);
+  }
+  const info = await stat(folder).catch(() => null);
+  if (!info?.isDirectory()) throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it or pick another one`);
+  const finalPath = join(folder, fileName);
+  const tempPath = join(folder, tempNameFor(fileName));
+  let handle: FileHandle | null;
+  try {
+    handle = await open(tempPath, 'wx', 0o644);
+  } catch (error) {
+    throw new WorkbenchError('INTERNAL', `Cannot write in ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let done = false;
+
+  return {
+    location: finalPath,
+    sink: {
+      async write(chunk) {
+        if (!handle) throw new Error('output already closed');
+        let offset = 0;
+        while (offset < chunk.length) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+          offset += bytesWritten;
+        }
+      },
+    },
+    async commit() {
+      if (!handle) throw new Error('output already closed');
+      await handle.sync();
+      await handle.close();
+      handle = null;
+      await rename(tempPath, finalPath);
+      done = true;
+      await syncFolder(folder);
+    },
+    async abort() {
+      if (done) return;
+      await handle?.close().catch(() => undefined);
+      handle = null;
+      await rm(tempPath, { force: true });
+    },
+  };
+}
+
+/** fsync of the directory makes the rename itself durable. */
+async function syncFolder(folder: string): Promise<void> {
+  const dir = await open(folder, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}

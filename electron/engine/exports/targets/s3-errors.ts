@@ -1,0 +1,39 @@
+import { WorkbenchError } from '../../../../shared/errors.js';
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const authNames = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'CredentialsProviderError', 'ExpiredToken', 'InvalidToken']);
+const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout']);
+
+/** Turns an S3 SDK error into a message a user can act on: which bucket, which endpoint, what to do. */
+export function describeS3Error(error: unknown, where: { bucket: string; endpoint: string }): WorkbenchError {
+  if (error instanceof WorkbenchError) return error;
+  const e = (error ?? {}) as AwsLikeError;
+  const status = e.$metadata?.httpStatusCode;
+  const name = e.name ?? '';
+  const code = e.code ?? '';
+  const detail = `${name}${code ? ` ${code}` : ''}: ${e.message ?? String(error)}`.slice(0, 1000);
+  if (name === 'NoSuchBucket' || (status === 404 && (name === 'NotFound' || name === 'NoSuchBucket'))) {
+    return new WorkbenchError('NOT_FOUND', `The bucket "${where.bucket}" does not exist at ${where.endpoint}; create it (Create bucket) or pick another one`, detail);
+  }
+  if (authNames.has(name) || status === 403 || status === 401) {
+    return new WorkbenchError('AUTH_FAILED', `${where.endpoint} refused the credentials for bucket "${where.bucket}": check the access key and secret`, detail);
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
+    return new WorkbenchError('AUTH_FAILED', 'No AWS credentials found in the default chain (environment, ~/.aws, SSO); enter an access key instead', detail);
+  }
+  const message = e.message ?? '';
+  if (networkCodes.has(code) || networkCodes.has(name) || /socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|network|aborted/i.test(message)) {
+    return new WorkbenchError(
+      'INTERNAL',
+      `The connection to ${where.endpoint} was lost during the upload; the upload was aborted and no object was written. Retry the export`,
+      detail,
+    );
+  }
+  return new WorkbenchError('INTERNAL', `S3 upload to bucket "${where.bucket}" at ${where.endpoint} failed: ${message || name}`, detail);
+}

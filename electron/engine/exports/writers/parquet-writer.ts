@@ -1,0 +1,167 @@
+import { gzipSync, zstdCompressSync } from 'node:zlib';
+import type { SchemaElement } from 'hyparquet';
+import { ByteWriter, ParquetWriter, type ColumnSource } from 'hyparquet-writer';
+import type { ColumnSpec, ParquetCodec } from '../../../../shared/exports.js';
+import { timestampIn } from './cell-values.js';
+import type { ByteSink, Cell, Row, RowWriter } from './types.js';
+
+export interface ParquetOptions {
+  codec: ParquetCodec;
+  /** Rows buffered before a row group is encoded and flushed; the writer's memory is about one row group. */
+  rowGroupRows: number;
+  /** A row group is also cut when its rows hold about this many bytes, so large messages stay bounded too. */
+  rowGroupBytes?: number;
+}
+
+/** Rough in-memory size of a row's values: string lengths plus 8 bytes for anything else. */
+function rowBytes(row: Row): number {
+  let n = 0;
+  for (const value of Object.values(row)) n += typeof value === 'string' ? value.length * 2 : 8;
+  return n;
+}
+
+const codecNames = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', none: 'UNCOMPRESSED' } as const;
+
+/**
+ * Every labelled codec has a real compressor: hyparquet-writer falls back to raw bytes under the
+ * codec's label when a compressor is missing (`compressors[codec]?.(bytes) ?? bytes`), which readers
+ * then fail to decode. Snappy is hyparquet-writer's own; gzip and zstd are Node's zlib.
+ */
+const compressors = {
+  GZIP: (input: Uint8Array): Uint8Array => gzipSync(input),
+  ZSTD: (input: Uint8Array): Uint8Array => zstdCompressSync(input),
+};
+
+/** A ByteWriter whose bytes go to the sink after each row group instead of piling up. */
+class SinkByteWriter extends ByteWriter {
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly onBytes: (n: number) => void,
+  ) {
+    super(1 << 20);
+  }
+
+  // hyparquet-writer awaits a promise returned by flush() before encoding the next row group
+  // (ParquetWriter.write), which is how the sink's backpressure reaches the encoder.
+  flush(): Promise<void> {
+    if (this.index === 0) return Promise.resolve();
+    const chunk = new Uint8Array(this.buffer.slice(0, this.index));
+    this.index = 0;
+    this.onBytes(chunk.length);
+    return this.sink.write(chunk);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by ParquetWriter.finish()
+  override finish(): Promise<void> {
+    return this.flush();
+  }
+}
+
+/** The Parquet schema of our column types; timestamps are UTC-adjusted ms or µs, never ns. */
+export function parquetSchema(columns: readonly ColumnSpec[]): SchemaElement[] {
+  const root: SchemaElement = { name: 'root', num_children: columns.length };
+  return [
+    root,
+    ...columns.map((c): SchemaElement => {
+      const repetition_type = c.nullable ? 'OPTIONAL' : 'REQUIRED';
+      switch (c.type) {
+        case 'string':
+          return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
+        case 'int32':
+          return { name: c.name, type: 'INT32', repetition_type };
+        case 'int64':
+          return { name: c.name, type: 'INT64', repetition_type };
+        case 'double':
+          return { name: c.name, type: 'DOUBLE', repetition_type };
+        case 'boolean':
+          return { name: c.name, type: 'BOOLEAN', repetition_type };
+        case 'timestamp-ms':
+          return { name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' }, repetition_type };
+        case 'timestamp-us':
+          return { name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MICROS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' }, repetition_type };
+      }
+    }),
+  ];
+}
+
+function columnValues(column: ColumnSpec, rows: readonly Row[]): unknown[] {
+  const convert = converter(column);
+  return rows.map((row) => {
+    const value = row[column.name];
+    if (value === null || value === undefined) {
+      if (!column.nullable) throw new Error(`column ${column.name} is not nullable but a row has no value`);
+      return null;
+    }
+    return convert(value);
+  });
+}
+
+function converter(column: ColumnSpec): (value: Exclude<Cell, null | undefined>) => unknown {
+  switch (column.type) {
+    case 'string':
+      return (v) => (v instanceof Date ? v.toISOString() : String(v));
+    case 'int32':
+      return (v) => Number(v) | 0;
+    case 'int64':
+      return (v) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v))));
+    case 'double':
+      return (v) => Number(v);
+    case 'boolean':
+      return (v) => v === true || v === 'true' || v === 1;
+    case 'timestamp-ms':
+      return (v) => timestampIn(v, 'ms');
+    case 'timestamp-us':
+      return (v) => timestampIn(v, 'us');
+  }
+}
+
+/** Streaming Parquet through hyparquet-writer: rows are buffered up to one row group, then encoded and flushed. */
+export class ParquetRowWriter implements RowWriter {
+  rowsWritten = 0;
+  bytesWritten = 0;
+  private readonly writer: ParquetWriter;
+  private buffered: Row[] = [];
+  private bufferedBytes = 0;
+
+  constructor(
+    private readonly columns: readonly ColumnSpec[],
+    sink: ByteSink,
+    private readonly options: ParquetOptions,
+  ) {
+    const bytes = new SinkByteWriter(sink, (n) => (this.bytesWritten += n));
+    this.writer = new ParquetWriter({
+      writer: bytes,
+      schema: parquetSchema(columns),
+      codec: codecNames[options.codec],
+      compressors,
+      createdBy: 'kafka-workbench (hyparquet-writer)',
+    });
+  }
+
+  async write(rows: readonly Row[]): Promise<void> {
+    for (const row of rows) {
+      this.buffered.push(row);
+      this.bufferedBytes += rowBytes(row);
+      if (this.buffered.length >= this.options.rowGroupRows || this.bufferedBytes >= (this.options.rowGroupBytes ?? 64 * 1024 * 1024)) {
+        await this.flushGroup();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flushGroup();
+    await this.writer.finish();
+  }
+
+  private async flushGroup(): Promise<void> {
+    const rows = this.buffered;
+    if (rows.length === 0) return;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    const columnData = this.columns.map(
+      (column): ColumnSource => ({ name: column.name, data: columnValues(column, rows) as ColumnSource['data'], nullable: column.nullable }),
+    );
+    await this.writer.write({ columnData, rowGroupSize: rows.length });
+    this.rowsWritten += rows.length;
+  }
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { ColumnSpec, ExportFormat } from '../../../shared/exports.js';
+import type { AggregationSpec, BatchReport, Pipeline } from '../../../shared/pipelines.js';
+import { openLocalOutput } from '../exports/targets/local-folder.js';
+import { createWriter, fileExtension } from '../exports/writers/create-writer.js';
+import type { Row as FileRow } from '../exports/writers/types.js';
+import type { Kafka } from '../kafka/kafkajs.js';
+import type { Db } from '../store/db.js';
+import { AggregationOperator, type ResultRow } from './aggregation.js';
+import { RecordProcessor } from './record-processor.js';
+import type { Value } from './row.js';
+
+export interface BatchDeps {
+  db: Db;
+  kafka: Kafka;
+  pipeline: Pipeline;
+  aggregation?: AggregationSpec | undefined;
+  table?: string | undefined;
+  folder?: string | undefined;
+  formats: ('csv' | 'parquet' | 'jsonl')[];
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Gives up when the range is not read within this time (a partition whose leader is gone). */
+  timeoutMs?: number;
+}
+
+type Range = Map<string, { topic: string; partition: number; start: bigint; end: bigint }>;
+
+/**
+ * Batch mode (Spark `spark.read.format("kafka")` with `endingOffsets = latest`): reads each partition
+ * from the pipeline's start (earliest, or the first offset at its start timestamp; `latest` would be
+ * empty, so a batch reads from earliest then) up to the end offset read when the run starts, so
+ * records produced meanwhile are not included and the report is reproducible. Projection, filter and
+ * bad-record rules are the streaming pipeline's; the aggregation runs in complete mode without a
+ * watermark, i.e. a plain group-by over every record of the range.
+ */
+export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
+  const started = performance.now();
+  const p = deps.pipeline;
+  const aggregation = deps.aggregation ?? p.aggregation;
+  if (!aggregation) throw new WorkbenchError('VALIDATION', 'A batch report needs an aggregation: give the pipeline one or choose a report');
+  if (deps.formats.length > 0 && !deps.folder) throw new WorkbenchError('VALIDATION', 'Choose a folder for the report files');
+  const range = await readRange(deps.kafka, p);
+  const processor = new RecordProcessor(p);
+  const operator = new AggregationOperator({ ...aggregation, watermarkDelayMs: undefined }, 'complete');
+  const bad: Record<string, number> = {};
+  let recordsRead = 0;
+  const remaining = new Set([...range.values()].filter((r) => r.end > r.start).map((r) => `${r.topic}:${r.partition}`));
+
+  if (remaining.size > 0) {
+    const groupId = `${p.groupId}-batch-${randomUUID()}`;
+    const consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    let finish: () => void = () => undefined;
+    let fail: (error: unknown) => void = () => undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+        for (const partition of partitions) {
+          const r = range.get(`${topic}:${partition}`);
+          if (r) consumer.seek({ topic, partition, offset: r.start.toString() });
+        }
+      }
+    });
+    consumer.on(consumer.events.CRASH, (event) => fail(event.payload.error));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: p.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const id = `${batch.topic}:${batch.partition}`;
+          const r = range.get(id);
+          if (!r || !remaining.has(id)) return;
+          const wanted = batch.messages.filter((m) => BigInt(m.offset) >= r.start && BigInt(m.offset) < r.end);
+          const processed = processor.process(batch.topic, batch.partition, wanted);
+          operator.processBatch(processed.rows);
+          for (const b of processed.bad) bad[b.reason] = (bad[b.reason] ?? 0) + 1;
+          recordsRead += wanted.length;
+          // lastOffset() also counts records kafkajs filtered (control records of transactions).
+          if (BigInt(batch.lastOffset()) + 1n >= r.end) {
+            remaining.delete(id);
+            if (remaining.size === 0) finish();
+          }
+          await Promise.resolve();
+        },
+      });
+      const timeout = setTimeout(() => fail(new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${(deps.timeoutMs ?? 300_000) / 1000} s`)), deps.timeoutMs ?? 300_000);
+      await done.finally(() => clearTimeout(timeout));
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await deleteGroup(deps.kafka, groupId);
+    }
+  }
+
+  // Complete mode over an empty batch would emit nothing; the final table is the operator's whole state.
+  const rows = operator.processBatch([]).emitted;
+  const columns = reportColumns(p, aggregation);
+  const table = deps.table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
+  const flat = rows.map((row) => flatten(row, aggregation)).sort(compareRows);
+  writeTable(deps.db, table, columns, flat);
+  const files = deps.folder ? await writeFiles(deps.folder, table, columns, flat, deps.formats) : [];
+  return {
+    recordsRead,
+    badRecords: bad,
+    columns: columns.map((c) => c.name),
+    rows: flat.map((r) => columns.map((c) => r[c.name] ?? null)),
+    table,
+    files,
+    durationMs: performance.now() - started,
+  };
+}
+
+async function readRange(kafka: Kafka, p: Pipeline): Promise<Range> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = p.topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it or fix the pipeline's source topics`);
+    const range: Range = new Map();
+    for (const topic of p.topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const starts =
+        p.startingOffsets.kind === 'timestamp' ? await admin.fetchTopicOffsetsByTimestamp(topic, p.startingOffsets.timestampMs) : null;
+      for (const o of ends) {
+        const fromTime = starts?.find((s) => s.partition === o.partition)?.offset;
+        // A timestamp past the last record answers -1: nothing to read in that partition.
+        const start = fromTime === undefined ? BigInt(o.low) : BigInt(fromTime) < 0n ? BigInt(o.high) : BigInt(fromTime);
+        range.set(`${topic}:${o.partition}`, { topic, partition: o.partition, start, end: BigInt(o.high) });
+      }
+    }
+    return range;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // Only tidiness: an empty group expires on the broker by itself.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+type ReportColumn = ColumnSpec & { sql: string };
+
+/** Report columns: group-by (typed from the projection), window bounds if windowed, then the aggregates. */
+export function reportColumns(p: Pipeline, a: AggregationSpec): ReportColumn[] {
+  const typeOf = (column: string | undefined): ReportColumn['type'] => {
+    if (p.wordSplit && column === 'word') return 'string';
+    const t = p.projection.find((c) => c.column === column)?.type;
+    return t === 'int' ? 'int64' : t === 'double' ? 'double' : t === 'boolean' ? 'boolean' : t === 'timestamp' ? 'timestamp-ms' : 'string';
+  };
+  const sql = (t: ReportColumn['type']) => (t === 'int64' || t === 'int32' ? 'INTEGER' : t === 'double' ? 'REAL' : t === 'boolean' ? 'INTEGER' : t.startsWith('timestamp') ? 'INTEGER' : 'TEXT');
+  const col = (name: string, type: ReportColumn['type']): ReportColumn => ({ name, type, nullable: true, sql: sql(type) });
+  return [
+    ...a.groupBy.map((g) => col(g, typeOf(g))),
+    ...(a.window ? [col('window_start', 'timestamp-ms'), col('window_end', 'timestamp-ms')] : []),
+    ...a.aggregates.map((g) => {
+      if (g.fn === 'count') return col(g.as, 'int64');
+      if (g.fn === 'avg' || g.fn === 'sum') return col(g.as, 'double');
+      return col(g.as, typeOf(g.column));
+    }),
+  ];
+}
+
+function flatten(row: ResultRow, a: AggregationSpec): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  a.groupBy.forEach((g, i) => (out[g] = row.group[i] ?? null));
+  if (a.window) {
+    out.window_start = row.window?.start ?? null;
+    out.window_end = row.window?.end ?? null;
+  }
+  return { ...out, ...row.values };
+}
+
+function compareRows(a: Record<string, Value>, b: Record<string, Value>): number {
+  const ka = JSON.stringify(Object.values(a));
+  const kb = JSON.stringify(Object.values(b));
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Replaces the report table in one transaction: a reader sees the previous report or the new one. */
+function writeTable(db: Db, table: string, columns: ReportColumn[], rows: Record<string, Value>[]): void {
+  if (/^(sqlite_|_|pipeline|settings$|connections$|producers|export)/i.test(table)) {
+    throw new WorkbenchError('VALIDATION', `"${table}" is reserved for the app's own tables; choose another report table name`);
+  }
+  const q = (name: string) => `"${name}"`;
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
+    db.exec(`CREATE TABLE ${q(table)} (${columns.map((c) => `${q(c.name)} ${c.sql}`).join(', ')})`);
+    const insert = db.prepare(`INSERT INTO ${q(table)} VALUES (${columns.map(() => '?').join(', ')})`);
+    for (const row of rows) insert.run(...columns.map((c) => toSql(row[c.name] ?? null)));
+  })();
+}
+
+const toSql = (v: Value) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+/** One file per format, `<table>.<ext>`, written to a temp name and renamed: a rerun replaces it whole. */
+async function writeFiles(folder: string, base: string, columns: ReportColumn[], rows: Record<string, Value>[], formats: BatchDeps['formats']): Promise<string[]> {
+  const specs: ColumnSpec[] = columns.map(({ name, type, nullable }) => ({ name, type, nullable }));
+  const files: string[] = [];
+  for (const kind of formats) {
+    const format: ExportFormat =
+      kind === 'csv' ? { kind, delimiter: ',', header: true } : kind === 'jsonl' ? { kind } : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
+    const output = await openLocalOutput(folder, `${base}.${fileExtension(format)}`);
+    try {
+      const writer = createWriter(format, specs, output.sink);
+      await writer.write(rows as FileRow[]);
+      await writer.close();
+      await output.commit();
+      files.push(output.location);
+    } catch (error) {
+      await output.abort();
+      throw error;
+    }
+  }
+  return files;
+}

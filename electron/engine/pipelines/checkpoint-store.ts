@@ -1,0 +1,122 @@
+import type { BadRecord } from '../../../shared/pipelines.js';
+import type { Db } from '../store/db.js';
+import type { ResultRow, StateEntry } from './aggregation.js';
+import type { TableSink } from './table-sink.js';
+import type { Row } from './row.js';
+
+export interface Progress {
+  batch: number;
+  watermark: number | null;
+  lateRows: number;
+  badCounts: Record<string, number>;
+  lastBad: BadRecord[];
+}
+
+export interface BatchCommit {
+  offsets: { topic: string; partition: number; nextOffset: string }[];
+  upserted: StateEntry[];
+  evicted: string[];
+  emitted: ResultRow[];
+  tableRows: { id: string; row: Row }[];
+  progress: Progress;
+}
+
+/**
+ * A pipeline's checkpoint in the app's SQLite store: consumed offsets, window state, emitted
+ * results, sink-table rows and counters. `commit` writes all of them in ONE transaction, so after
+ * a crash they roll back together and Kafka replays the batch (RELIABILITY.md: exactly-once into
+ * SQLite = replayable offsets + state and results committed atomically).
+ */
+export class CheckpointStore {
+  private readonly db: Db;
+  private readonly id: string;
+  private readonly statements;
+
+  constructor(db: Db, pipelineId: string) {
+    this.db = db;
+    this.id = pipelineId;
+    this.statements = {
+      offsets: db.prepare<[string], { topic: string; partition: number; next_offset: string }>(
+        'SELECT topic, partition, next_offset FROM pipeline_offsets WHERE pipeline_id = ?',
+      ),
+      upsertOffset: db.prepare(
+        `INSERT INTO pipeline_offsets (pipeline_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+         ON CONFLICT (pipeline_id, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+      ),
+      seedOffset: db.prepare('INSERT OR IGNORE INTO pipeline_offsets (pipeline_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)'),
+      state: db.prepare<[string], { entry_json: string }>('SELECT entry_json FROM pipeline_state WHERE pipeline_id = ?'),
+      upsertState: db.prepare(
+        `INSERT INTO pipeline_state (pipeline_id, state_key, entry_json) VALUES (?, ?, ?)
+         ON CONFLICT (pipeline_id, state_key) DO UPDATE SET entry_json = excluded.entry_json`,
+      ),
+      deleteState: db.prepare('DELETE FROM pipeline_state WHERE pipeline_id = ? AND state_key = ?'),
+      progress: db.prepare<[string], { batch: number; watermark: number | null; late_rows: number; bad_json: string }>(
+        'SELECT batch, watermark, late_rows, bad_json FROM pipeline_progress WHERE pipeline_id = ?',
+      ),
+      upsertProgress: db.prepare(
+        `INSERT INTO pipeline_progress (pipeline_id, batch, watermark, late_rows, bad_json) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (pipeline_id) DO UPDATE SET batch = excluded.batch, watermark = excluded.watermark,
+           late_rows = excluded.late_rows, bad_json = excluded.bad_json`,
+      ),
+      upsertResult: db.prepare(
+        `INSERT INTO pipeline_results (pipeline_id, result_key, group_json, window_start, window_end, values_json, batch)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pipeline_id, result_key) DO UPDATE SET values_json = excluded.values_json, batch = excluded.batch`,
+      ),
+    };
+  }
+
+  offsets(): Map<string, bigint> {
+    return new Map(this.statements.offsets.all(this.id).map((row) => [`${row.topic}:${row.partition}`, BigInt(row.next_offset)]));
+  }
+
+  /** Starting offsets for partitions never consumed; an existing checkpoint always wins. */
+  seedOffsets(offsets: { topic: string; partition: number; offset: string }[]): void {
+    this.db.transaction(() => {
+      for (const o of offsets) this.statements.seedOffset.run(this.id, o.topic, o.partition, o.offset);
+    })();
+  }
+
+  state(): StateEntry[] {
+    return this.statements.state.all(this.id).map((row) => JSON.parse(row.entry_json) as StateEntry);
+  }
+
+  progress(): Progress {
+    const row = this.statements.progress.get(this.id);
+    if (!row) return { batch: 0, watermark: null, lateRows: 0, badCounts: {}, lastBad: [] };
+    const bad = JSON.parse(row.bad_json) as { counts: Record<string, number>; last: BadRecord[] };
+    return { batch: row.batch, watermark: row.watermark, lateRows: row.late_rows, badCounts: bad.counts, lastBad: bad.last };
+  }
+
+  commit(batch: BatchCommit, table: TableSink | null): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const entry of batch.upserted) s.upsertState.run(this.id, entry.key, JSON.stringify(entry));
+      for (const key of batch.evicted) s.deleteState.run(this.id, key);
+      for (const row of batch.emitted) {
+        s.upsertResult.run(
+          this.id,
+          row.key,
+          JSON.stringify(row.group),
+          row.window?.start ?? null,
+          row.window?.end ?? null,
+          JSON.stringify(row.values),
+          batch.progress.batch,
+        );
+      }
+      if (table) for (const { id, row } of batch.tableRows) table.upsert(id, row);
+      for (const o of batch.offsets) s.upsertOffset.run(this.id, o.topic, o.partition, o.nextOffset);
+      const p = batch.progress;
+      s.upsertProgress.run(this.id, p.batch, p.watermark, p.lateRows, JSON.stringify({ counts: p.badCounts, last: p.lastBad }));
+    })();
+  }
+
+  /** Forgets everything of the pipeline (remove, or "reset checkpoint"). */
+  clear(): void {
+    this.db.transaction(() => {
+      for (const table of ['pipeline_offsets', 'pipeline_state', 'pipeline_progress', 'pipeline_results']) {
+        this.db.prepare(`DELETE FROM ${table} WHERE pipeline_id = ?`).run(this.id);
+      }
+    })();
+  }
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { WorkbenchError } from '../../../shared/errors.js';
+import { pipelineInputSchema, type Pipeline, type PipelineStatus, type ResultsPage } from '../../../shared/pipelines.js';
+import type { EngineContext, EngineFeature } from '../context.js';
+import type { Handlers } from '../dispatch.js';
+import { runBatch } from './batch-runner.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { PipelineRunner } from './pipeline-runner.js';
+
+type PipelineMethod =
+  | 'pipelines:list'
+  | 'pipelines:save'
+  | 'pipelines:remove'
+  | 'pipelines:start'
+  | 'pipelines:stop'
+  | 'pipelines:status'
+  | 'pipelines:results'
+  | 'pipelines:run-batch';
+
+/** Saved pipelines, their runners (id → runner registry) and the result pages the UI reads. */
+export class PipelinesFeature implements EngineFeature<PipelineMethod> {
+  private readonly context: EngineContext;
+  private readonly runners = new Map<string, PipelineRunner>();
+
+  constructor(context: EngineContext) {
+    this.context = context;
+  }
+
+  handlers(): Pick<Handlers, PipelineMethod> {
+    return {
+      'pipelines:list': () => this.list(),
+      'pipelines:save': (input) => this.save(input),
+      'pipelines:remove': async ({ id }) => {
+        await this.runners.get(id)?.stop();
+        this.runners.delete(id);
+        new CheckpointStore(this.context.db, id).clear();
+        return { removed: this.context.db.prepare('DELETE FROM pipelines WHERE id = ?').run(id).changes > 0 };
+      },
+      'pipelines:start': async ({ id }) => {
+        const existing = this.runners.get(id);
+        if (existing && existing.status().state === 'running') return existing.status();
+        const pipeline = this.get(id);
+        const runner = new PipelineRunner({
+          db: this.context.db,
+          kafka: this.context.kafka.kafka(pipeline.connectionId),
+          pipeline,
+          onStatus: (status) => this.context.events.emit('pipelines:status', status),
+          onResults: (notice) => this.context.events.emit('pipelines:results-changed', notice),
+          log: this.context.log,
+        });
+        this.runners.set(id, runner);
+        try {
+          await runner.start();
+        } catch (error) {
+          throw this.context.kafka.describe(pipeline.connectionId, error);
+        }
+        return runner.status();
+      },
+      'pipelines:stop': async ({ id }) => {
+        const runner = this.runners.get(id);
+        if (!runner) return this.idle(id);
+        await runner.stop();
+        return runner.status();
+      },
+      'pipelines:status': ({ id }) => this.runners.get(id)?.status() ?? this.idle(id),
+      'pipelines:results': ({ id, offset, limit }) => this.results(id, offset, limit),
+      'pipelines:run-batch': async ({ id, aggregation, table, folder, formats }) => {
+        const pipeline = this.get(id);
+        try {
+          return await runBatch({ db: this.context.db, kafka: this.context.kafka.kafka(pipeline.connectionId), pipeline, aggregation, table, folder, formats, log: this.context.log });
+        } catch (error) {
+          throw this.context.kafka.describe(pipeline.connectionId, error);
+        }
+      },
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.runners.clear();
+  }
+
+  private list(): Pipeline[] {
+    return this.context.db
+      .prepare<[], { spec_json: string }>('SELECT spec_json FROM pipelines ORDER BY name')
+      .all()
+      .map((row) => JSON.parse(row.spec_json) as Pipeline);
+  }
+
+  private get(id: string): Pipeline {
+    const row = this.context.db.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(id);
+    if (!row) throw new WorkbenchError('NOT_FOUND', `No pipeline with id ${id}; it may have been removed`);
+    return JSON.parse(row.spec_json) as Pipeline;
+  }
+
+  private save(input: Parameters<Handlers['pipelines:save']>[0]): Pipeline {
+    const spec = pipelineInputSchema.parse(input);
+    if (spec.outputMode === 'append' && !(spec.aggregation?.window && spec.aggregation.watermarkDelayMs !== undefined)) {
+      // Spark's UnsupportedOperationChecker: append with an aggregation needs a watermark.
+      if (spec.aggregation) throw new WorkbenchError('VALIDATION', 'Append mode needs a window and a watermark delay (as in Spark)');
+    }
+    if (spec.outputMode === 'complete' && !spec.aggregation) {
+      throw new WorkbenchError('VALIDATION', 'Complete mode needs an aggregation (as in Spark)');
+    }
+    const now = Date.now();
+    const id = spec.id ?? randomUUID();
+    if (this.runners.get(id)?.status().state === 'running') throw new WorkbenchError('CONFLICT', 'Stop the pipeline before editing it');
+    const previous = spec.id ? this.get(spec.id) : null;
+    const pipeline: Pipeline = { ...spec, id, createdAt: previous?.createdAt ?? now, updatedAt: now };
+    this.context.db
+      .prepare(
+        `INSERT INTO pipelines (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, spec_json = excluded.spec_json, updated_at = excluded.updated_at`,
+      )
+      .run(id, pipeline.name, JSON.stringify(pipeline), pipeline.createdAt, now);
+    return pipeline;
+  }
+
+  private idle(id: string): PipelineStatus {
+    const progress = new CheckpointStore(this.context.db, this.get(id).id).progress();
+    return {
+      pipelineId: id,
+      state: 'stopped',
+      error: null,
+      batches: progress.batch,
+      recordsIn: 0,
+      rowsOut: 0,
+      recordsPerSecondIn: 0,
+      rowsPerSecondOut: 0,
+      watermarkMs: progress.watermark,
+      openWindows: 0,
+      lateRows: progress.lateRows,
+      badRecords: progress.badCounts,
+      lastBad: progress.lastBad,
+      lastBatchMs: null,
+      lag: [],
+    };
+  }
+
+  /** Aggregations page through `pipeline_results`; projection-only pipelines through their table. */
+  private results(id: string, offset: number, limit: number): ResultsPage {
+    const pipeline = this.get(id);
+    const db = this.context.db;
+    if (pipeline.aggregation) {
+      const total = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(id)?.n ?? 0;
+      const rows = db
+        .prepare<[string, number, number], { group_json: string; window_start: number | null; window_end: number | null; values_json: string }>(
+          `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
+           ORDER BY window_start DESC, group_json LIMIT ? OFFSET ?`,
+        )
+        .all(id, limit, offset);
+      const names = pipeline.aggregation.aggregates.map((a) => a.as);
+      const windowed = pipeline.aggregation.window !== undefined;
+      return {
+        columns: [...pipeline.aggregation.groupBy, ...(windowed ? ['window_start', 'window_end'] : []), ...names],
+        rows: rows.map((row) => {
+          const values = JSON.parse(row.values_json) as Record<string, string | number | boolean | null>;
+          const window = windowed
+            ? [row.window_start === null ? null : new Date(row.window_start).toISOString(), row.window_end === null ? null : new Date(row.window_end).toISOString()]
+            : [];
+          return [...(JSON.parse(row.group_json) as (string | number | boolean | null)[]), ...window, ...names.map((n) => values[n] ?? null)];
+        }),
+        total,
+      };
+    }
+    const sink = pipeline.sinks.find((s) => s.kind === 'sqlite-table');
+    if (!sink || sink.kind !== 'sqlite-table') return { columns: [], rows: [], total: 0 };
+    const exists = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`).get(sink.table)?.n;
+    if (!exists) return { columns: [], rows: [], total: 0 };
+    const total = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM "${sink.table}"`).get()?.n ?? 0;
+    const statement = db.prepare(`SELECT * FROM "${sink.table}" ORDER BY rowid DESC LIMIT ? OFFSET ?`);
+    const rows = statement.raw(true).all(limit, offset) as (string | number | null)[][];
+    return { columns: statement.columns().map((c) => c.name), rows, total };
+  }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { ProjectionColumn } from '../../../shared/pipelines.js';
+import { convert, decode, project, splitWords } from './projection.js';
+
+const col = (column: string, path: string, type: ProjectionColumn['type'], extra: Partial<ProjectionColumn> = {}): ProjectionColumn => ({
+  column,
+  path,
+  type,
+  required: true,
+  ...extra,
+});
+
+describe('projection', () => {
+  it('flattens the ISS shape with string coordinates cast to doubles and epoch seconds to a timestamp', () => {
+    const value = { message: 'success', timestamp: 1700000000, iss_position: { latitude: '-12.3456', longitude: '45.6789' } };
+    const out = project(value, [
+      col('timestamp', 'timestamp', 'timestamp', { timestampFormat: 'epoch-s' }),
+      col('latitude', 'iss_position.latitude', 'double'),
+      col('longitude', 'iss_position.longitude', 'double'),
+    ]);
+    expect(out).toEqual({ ok: true, row: { timestamp: 1_700_000_000_000, latitude: -12.3456, longitude: 45.6789 } });
+  });
+
+  it('reads ISO, epoch-second and epoch-millisecond timestamps to the same instant', () => {
+    expect(convert('2023-11-14T22:13:20Z', 'timestamp', 'iso')).toEqual({ value: 1_700_000_000_000 });
+    expect(convert('2023-11-14T22:13:20.000', 'timestamp', 'iso')).toEqual({ value: 1_700_000_000_000 });
+    expect(convert(1_700_000_000, 'timestamp', 'epoch-s')).toEqual({ value: 1_700_000_000_000 });
+    expect(convert(1_700_000_000_000, 'timestamp', 'epoch-ms')).toEqual({ value: 1_700_000_000_000 });
+  });
+
+  it('flattens the S2 random-user shape into the users columns with email_domain derived', () => {
+    const user = {
+      results: [
+        {
+          gender: 'female',
+          name: { title: 'Ms', first: 'Ana', last: 'Lima' },
+          location: { street: { number: 12, name: 'Rua A' }, city: 'Porto', state: 'P', country: 'Portugal', postcode: 4000 },
+          email: 'ana.lima@Example.com',
+          login: { uuid: 'u-1' },
+          dob: { date: '1990-05-01T10:00:00.000Z', age: 34 },
+          phone: '1',
+          cell: '2',
+          picture: { large: 'https://x/y.jpg' },
+        },
+      ],
+    };
+    const out = project(user, [
+      col('name_first', 'results.0.name.first', 'string'),
+      col('street_number', 'results.0.location.street.number', 'int'),
+      col('postcode', 'results.0.location.postcode', 'string'),
+      col('email', 'results.0.email', 'string'),
+      col('email_domain', '$', 'string', { derive: { kind: 'email-domain', from: 'email' } }),
+      col('age', 'results.0.dob.age', 'int'),
+    ]);
+    expect(out).toEqual({
+      ok: true,
+      row: { name_first: 'Ana', street_number: 12, postcode: '4000', email: 'ana.lima@Example.com', email_domain: 'example.com', age: 34 },
+    });
+  });
+
+  it('reports a missing required field and a wrong type as bad records, and NULLs an optional one', () => {
+    expect(project({}, [col('t', 'temperature', 'double')])).toMatchObject({ ok: false, reason: 'missing-field' });
+    expect(project({ temperature: 'hot' }, [col('t', 'temperature', 'double')])).toMatchObject({ ok: false, reason: 'wrong-type' });
+    expect(project({}, [col('t', 'temperature', 'double', { required: false })])).toEqual({ ok: true, row: { t: null } });
+    expect(project({ ts: 'yesterday' }, [col('ts', 'ts', 'timestamp', { timestampFormat: 'iso' })])).toMatchObject({ ok: false, reason: 'wrong-type' });
+  });
+
+  it('decodes JSON and refuses truncated JSON, invalid UTF-8 and tombstones without throwing', () => {
+    expect(decode(Buffer.from('{"a":1}'), 'json')).toEqual({ ok: true, value: { a: 1 } });
+    expect(decode(Buffer.from('{"a":'), 'json')).toMatchObject({ ok: false });
+    expect(decode(Buffer.from([0xff, 0xfe, 0x41]), 'string')).toEqual({ ok: false, error: 'the value is not valid UTF-8' });
+    expect(decode(null, 'json')).toMatchObject({ ok: false });
+  });
+
+  it('splits a value into words on the separator, dropping empty tokens', () => {
+    expect(splitWords('a:b::c: a', ':')).toEqual([{ word: 'a' }, { word: 'b' }, { word: 'c' }, { word: 'a' }]);
+  });
+});

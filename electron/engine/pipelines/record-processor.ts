@@ -1,0 +1,68 @@
+import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
+import { compileFilter, type RawRecord } from '../topics/filter.js';
+import type { KafkaJsMessage } from '../kafka/kafkajs.js';
+import { decode, project, splitWords } from './projection.js';
+import type { Row } from './row.js';
+
+export interface ProcessedBatch {
+  rows: Row[];
+  /** Rows with their record id, for the table sink (projection-only pipelines). */
+  tableRows: { id: string; row: Row }[];
+  bad: (BadRecord & { message: KafkaJsMessage })[];
+}
+
+/**
+ * Kafka records → rows: decode, filter (the topic browser's CEL gate, one gate for every path),
+ * project or split into words. A bad record is returned with its reason; it never throws.
+ */
+export class RecordProcessor {
+  private readonly spec: PipelineSpec;
+  private readonly filter: ((partition: number, message: KafkaJsMessage) => boolean) | null;
+
+  constructor(spec: PipelineSpec) {
+    this.spec = spec;
+    const predicate = spec.filter ? compileFilter(spec.filter) : null;
+    this.filter = predicate ? (partition, message) => predicate(toRaw(partition, message)) : null;
+  }
+
+  process(topic: string, partition: number, messages: readonly KafkaJsMessage[]): ProcessedBatch {
+    const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
+    const bad = (message: KafkaJsMessage, reason: BadReason, error: string) =>
+      out.bad.push({ topic, partition, offset: message.offset, reason, error, message });
+    for (const message of messages) {
+      if (this.filter) {
+        try {
+          if (!this.filter(partition, message)) continue;
+        } catch (error) {
+          bad(message, 'filter', error instanceof Error ? error.message : String(error));
+          continue;
+        }
+      }
+      const decoded = decode(message.value, this.spec.decoder);
+      if (!decoded.ok) {
+        bad(message, 'decode', decoded.error);
+        continue;
+      }
+      if (this.spec.wordSplit) {
+        out.rows.push(...splitWords(typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value), this.spec.wordSplit.separator));
+        continue;
+      }
+      const projected = project(decoded.value, this.spec.projection);
+      if (!projected.ok) {
+        bad(message, projected.reason, projected.error);
+        continue;
+      }
+      out.rows.push(projected.row);
+      out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row: projected.row });
+    }
+    return out;
+  }
+}
+
+function toRaw(partition: number, message: KafkaJsMessage): RawRecord {
+  const headers: RawRecord['headers'] = [];
+  for (const [key, value] of Object.entries(message.headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) headers.push({ key, value: one === undefined ? null : Buffer.from(one) });
+  }
+  return { partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key ?? null, value: message.value ?? null, headers };
+}

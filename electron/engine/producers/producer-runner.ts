@@ -1,0 +1,284 @@
+import type { Cron } from 'croner';
+import type { ProducerDefinition, ProducerState, ProducerStatus } from '../../../shared/producers.js';
+import type { WorkbenchError } from '../../../shared/errors.js';
+import type { Kafka, Producer } from '../kafka/kafkajs.js';
+import { BatchSender } from './batch-sender.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RateMeter } from './rate-meter.js';
+import { encodeRecord, type EncodedRecord } from './record-encoding.js';
+import { checkCron, delayBeforeRun } from './schedule-timing.js';
+import { createSource } from './sources/create-source.js';
+import { errorText, type Source } from './sources/source.js';
+
+export interface Counts {
+  sent: number;
+  bytes: number;
+  errors: number;
+}
+
+export interface RunnerDeps {
+  /** A kafkajs client for this producer's connection, with its client id. */
+  kafka(): Kafka;
+  describe(error: unknown): WorkbenchError;
+  onStatus(status: ProducerStatus, urgent: boolean): void;
+  onCounts(counts: Counts): void;
+  /** The producer finished on its own (count limit, stop time, end of file). */
+  onFinished(): void;
+  log(level: 'error' | 'warn' | 'info', message: string): void;
+}
+
+const PREVIEW = 300;
+const MAX_DELIVERY_ERRORS = 20;
+const MAX_CONNECT_BACKOFF = 10_000;
+
+/**
+ * One running producer: source → key/serializer → rate limit → batch sender → Kafka, driven by its
+ * schedule. `stop()` ends the schedule, waits for the run in progress and flushes every accepted
+ * record before it disconnects, so nothing the status counted as accepted is dropped.
+ */
+export class ProducerRunner {
+  readonly definition: ProducerDefinition;
+  private readonly deps: RunnerDeps;
+  private status: ProducerStatus;
+  private readonly meter = new RateMeter();
+  private loop: Promise<void> | null = null;
+  private abort = new AbortController();
+  private wake: (() => void) | null = null;
+  private producer: Producer | null = null;
+  private sender: BatchSender | null = null;
+  private source: Source | null = null;
+  private paused = false;
+  private sessionAccepted = 0;
+
+  constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps) {
+    this.definition = definition;
+    this.deps = deps;
+    this.status = { id: definition.id, state: 'stopped', ...counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
+  }
+
+  snapshot(): ProducerStatus {
+    return { ...this.status, rate: this.status.state === 'running' ? this.meter.rate() : 0 };
+  }
+
+  get running(): boolean {
+    return this.loop !== null;
+  }
+
+  /** Starts, or resumes a paused producer. */
+  start(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.setState('running');
+      this.wake?.();
+      return;
+    }
+    if (this.loop) return;
+    if (this.definition.schedule.trigger.kind === 'cron') checkCron(this.definition.schedule.trigger.expression);
+    this.abort = new AbortController();
+    this.sessionAccepted = 0;
+    this.status.lastError = null;
+    this.setState('starting');
+    this.loop = this.run(this.abort.signal)
+      .catch((error: unknown) => {
+        this.fail(error);
+        this.setState('failed');
+      })
+      .finally(() => {
+        this.loop = null;
+      });
+  }
+
+  pause(): void {
+    if (!this.loop || this.paused) return;
+    this.paused = true;
+    this.setState('paused');
+    this.wake?.();
+  }
+
+  /** Stops after the run in progress, flushing what was accepted. */
+  async stop(finalState: ProducerState = 'stopped'): Promise<void> {
+    this.paused = false;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    this.setState(finalState);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const def = this.definition;
+    const source = createSource(def.source);
+    this.source = source;
+    const cron: Cron | null = def.schedule.trigger.kind === 'cron' ? checkCron(def.schedule.trigger.expression) : null;
+    try {
+      if (!(await this.connect(signal))) return;
+      const limiter = new RateLimiter(def.config.rateLimit);
+      let lastRunStart: number | null = null;
+      let sourceWaitMs = 0;
+      while (!signal.aborted) {
+        if (this.paused) {
+          await this.sleep(Number.POSITIVE_INFINITY, signal, () => !this.paused);
+          continue;
+        }
+        if (this.finishedByLimits()) break;
+        const self = source.selfPaced ? { ...def.schedule, trigger: { kind: 'continuous' as const } } : def.schedule;
+        const delay = delayBeforeRun(self, { now: Date.now(), lastRunStart, sourceWaitMs, cron });
+        const stopAt = def.schedule.stopAt;
+        const untilStop = stopAt === null ? Number.POSITIVE_INFINITY : stopAt - Date.now();
+        await this.sleep(Math.min(delay, untilStop), signal, () => this.paused);
+        if (signal.aborted || this.paused) continue;
+        if (this.finishedByLimits()) break;
+        lastRunStart = Date.now();
+        const done = await this.runOnce(limiter, signal, (wait) => (sourceWaitMs = wait));
+        if (done) break;
+      }
+      if (!signal.aborted) {
+        await this.sender?.flush();
+        this.setState('finished');
+        this.deps.onFinished();
+      }
+    } finally {
+      await this.sender?.flush().catch(() => undefined);
+      this.deps.onCounts(this.counts());
+      await this.producer?.disconnect().catch(() => undefined);
+      this.producer = null;
+      this.sender = null;
+      source.dispose?.();
+    }
+  }
+
+  /** Connects, retrying with back-off while the broker is unreachable ("waiting" with the reason). */
+  private async connect(signal: AbortSignal): Promise<boolean> {
+    const { config } = this.definition;
+    let backoff = 1000;
+    while (!signal.aborted) {
+      const producer = this.deps.kafka().producer({
+        idempotent: config.idempotent,
+        maxInFlightRequests: config.maxInFlight,
+        allowAutoTopicCreation: false,
+        retry: { retries: config.retries },
+      });
+      try {
+        await producer.connect();
+        this.producer = producer;
+        this.sender = new BatchSender(producer, this.definition.topic, config, {
+          onAcked: (records) => this.acked(records),
+          onFailed: (records, error) => this.failed(records, error),
+        });
+        this.setState(this.paused ? 'paused' : 'running');
+        return true;
+      } catch (error) {
+        await producer.disconnect().catch(() => undefined);
+        this.status.lastError = `${this.deps.describe(error).message}; retrying in ${Math.round(backoff / 1000)} s`;
+        this.setState('waiting');
+        await this.sleep(backoff, signal, () => false);
+        backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF);
+      }
+    }
+    return false;
+  }
+
+  /** One run: `perRun` calls of the source; returns true when the source is done. */
+  private async runOnce(limiter: RateLimiter, signal: AbortSignal, setWait: (ms: number) => void): Promise<boolean> {
+    const { schedule } = this.definition;
+    for (let i = 0; i < schedule.perRun && !signal.aborted; i++) {
+      let batch;
+      try {
+        batch = await (this.source as Source).next();
+      } catch (error) {
+        this.fail(error);
+        return false;
+      }
+      setWait(batch.waitMs ?? 0);
+      for (const error of batch.errors) this.fail(error);
+      for (const record of batch.records) {
+        if (this.finishedByLimits()) return true;
+        const wait = limiter.delayFor(1);
+        if (wait > 0) await this.sleep(wait, signal, () => false);
+        let encoded: EncodedRecord;
+        try {
+          encoded = encodeRecord(record, this.definition);
+        } catch (error) {
+          this.fail(error);
+          continue;
+        }
+        try {
+          await (this.sender as BatchSender).add(encoded);
+          this.sessionAccepted++;
+        } catch (error) {
+          this.fail(error);
+        }
+      }
+      if (batch.done) return true;
+    }
+    return false;
+  }
+
+  private finishedByLimits(): boolean {
+    const { maxMessages, stopAt } = this.definition.schedule;
+    return (maxMessages > 0 && this.sessionAccepted >= maxMessages) || (stopAt !== null && Date.now() >= stopAt);
+  }
+
+  private acked(records: EncodedRecord[]): void {
+    this.status.sent += records.length;
+    this.status.bytes += records.reduce((n, r) => n + r.size, 0);
+    const last = records[records.length - 1];
+    if (last) this.status.lastRecord = last.value.length > PREVIEW ? `${last.value.slice(0, PREVIEW)}…` : last.value;
+    this.meter.add(records.length);
+    this.emit(false);
+  }
+
+  private failed(records: EncodedRecord[], error: unknown): void {
+    const message = this.deps.describe(error).message;
+    this.status.errors += records.length - 1; // fail() adds the last one
+    this.fail(`${records.length} record(s) not delivered: ${message}`);
+  }
+
+  private fail(error: unknown): void {
+    const message = typeof error === 'string' ? error : errorText(error);
+    this.status.errors++;
+    this.status.lastError = message;
+    this.status.deliveryErrors = [{ at: Date.now(), message }, ...this.status.deliveryErrors].slice(0, MAX_DELIVERY_ERRORS);
+    this.deps.log('warn', `producer ${this.definition.name}: ${message}`);
+    this.emit(true);
+  }
+
+  private counts(): Counts {
+    return { sent: this.status.sent, bytes: this.status.bytes, errors: this.status.errors };
+  }
+
+  /** Resets the counters (only while stopped). */
+  resetCounts(): void {
+    Object.assign(this.status, { sent: 0, bytes: 0, errors: 0, lastError: null, lastRecord: null, deliveryErrors: [] });
+    this.deps.onCounts(this.counts());
+    this.emit(true);
+  }
+
+  private setState(state: ProducerState): void {
+    if (this.status.state === state) return;
+    this.status.state = state;
+    this.emit(true);
+  }
+
+  private emit(urgent: boolean): void {
+    this.status.updatedAt = Date.now();
+    this.deps.onStatus(this.snapshot(), urgent);
+  }
+
+  /** Sleeps up to `ms`, waking early on abort or when `until()` turns true after a wake-up. */
+  private sleep(ms: number, signal: AbortSignal, until: () => boolean): Promise<void> {
+    if (ms <= 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = null;
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, Math.min(ms, 2 ** 31 - 1)) : undefined;
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = () => {
+        if (until()) done();
+      };
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
+import { producerInputSchema } from '../../../shared/producers.js';
+import type { EngineContext, EngineFeature } from '../context.js';
+import { createKafka } from '../kafka/client-factory.js';
+import { registerCodecs } from './codecs.js';
+import { ProducerRunner, type Counts } from './producer-runner.js';
+import { ProducersRepo, type StoredProducer } from './producers-repo.js';
+import { recipePlan } from './recipes.js';
+import { checkCron } from './schedule-timing.js';
+import { StatusThrottle } from './status-throttle.js';
+
+type ProducerMethod =
+  | 'producers:list'
+  | 'producers:save'
+  | 'producers:remove'
+  | 'producers:start'
+  | 'producers:pause'
+  | 'producers:stop'
+  | 'producers:resetCounts'
+  | 'producers:ensureTopic'
+  | 'producers:recipe';
+
+/** How often the counters of a running producer are written to SQLite. */
+const PERSIST_EVERY_MS = 2000;
+
+/**
+ * The registry of producers: one runner per saved producer, created on demand. The wanted state
+ * (running/paused/stopped) is stored, so producers that were running start again with the engine.
+ */
+export class ProducersFeature implements EngineFeature<ProducerMethod> {
+  private readonly context: EngineContext;
+  private readonly repo: ProducersRepo;
+  private readonly runners = new Map<string, ProducerRunner>();
+  private readonly throttle: StatusThrottle;
+  private readonly persistTimer: NodeJS.Timeout;
+  private disposed = false;
+
+  constructor(context: EngineContext, options: { resume?: boolean } = {}) {
+    registerCodecs();
+    this.context = context;
+    this.repo = new ProducersRepo(context.db);
+    this.throttle = new StatusThrottle((status) => {
+      if (!this.disposed) context.events.emit('producers:status', status);
+    });
+    this.persistTimer = setInterval(() => this.persistCounts(), PERSIST_EVERY_MS);
+    this.persistTimer.unref();
+    if (options.resume !== false) this.resume();
+  }
+
+  handlers() {
+    return {
+      'producers:list': () => this.repo.list().map((stored) => this.view(stored)),
+      'producers:save': async (input) => {
+        if (input.schedule.trigger.kind === 'cron') checkCron(input.schedule.trigger.expression);
+        this.context.connections.get(input.connectionId);
+        const runner = input.id ? this.runners.get(input.id) : undefined;
+        const wasRunning = runner?.running ?? false;
+        if (runner) {
+          await runner.stop();
+          this.runners.delete(runner.definition.id);
+        }
+        const definition = this.repo.save(input);
+        if (wasRunning) this.runner(definition.id).start();
+        return this.view(this.repo.get(definition.id));
+      },
+      'producers:remove': async ({ id }) => {
+        const runner = this.runners.get(id);
+        if (runner) await runner.stop();
+        this.runners.delete(id);
+        return { removed: this.repo.remove(id) };
+      },
+      'producers:start': ({ id }) => {
+        const runner = this.runner(id);
+        runner.start();
+        this.repo.setDesired(id, 'running');
+        return runner.snapshot();
+      },
+      'producers:pause': ({ id }) => {
+        const runner = this.runner(id);
+        runner.pause();
+        if (runner.running) this.repo.setDesired(id, 'paused');
+        return runner.snapshot();
+      },
+      'producers:stop': async ({ id }) => {
+        const runner = this.runner(id);
+        this.repo.setDesired(id, 'stopped');
+        await runner.stop();
+        return runner.snapshot();
+      },
+      'producers:resetCounts': ({ id }) => {
+        const runner = this.runner(id);
+        if (!runner.running) runner.resetCounts();
+        return runner.snapshot();
+      },
+      'producers:ensureTopic': async ({ connectionId, topic, partitions }) => {
+        const created = await this.context.kafka.withAdmin(connectionId, async (admin) => {
+          const existing = await admin.listTopics();
+          if (existing.includes(topic)) return false;
+          return admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        });
+        return { created };
+      },
+      'producers:recipe': async ({ connectionId, recipe, start }) => {
+        const plan = recipePlan(recipe);
+        await this.context.kafka.withAdmin(connectionId, async (admin) => {
+          const existing = new Set(await admin.listTopics());
+          const missing = plan.topics.filter((t) => !existing.has(t.name));
+          if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })), waitForLeaders: true });
+        });
+        const previous = this.repo.findByName(plan.producer.name);
+        const input = producerInputSchema.parse({ ...plan.producer, connectionId, ...(previous ? { id: previous.definition.id } : {}) });
+        if (previous) {
+          await this.runners.get(previous.definition.id)?.stop();
+          this.runners.delete(previous.definition.id);
+        }
+        const definition = this.repo.save(input);
+        if (start) {
+          this.runner(definition.id).start();
+          this.repo.setDesired(definition.id, 'running');
+        }
+        return this.view(this.repo.get(definition.id));
+      },
+    } satisfies ReturnType<EngineFeature<ProducerMethod>['handlers']>;
+  }
+
+  /** Starts the producers that were running (or paused) when the engine last stopped. */
+  private resume(): void {
+    for (const stored of this.repo.list()) {
+      if (stored.desired === 'stopped') continue;
+      try {
+        const runner = this.runner(stored.definition.id);
+        runner.start();
+        if (stored.desired === 'paused') runner.pause();
+      } catch (error) {
+        this.context.log('error', `resuming producer ${stored.definition.name}: ${String(error)}`);
+      }
+    }
+  }
+
+  private runner(id: string): ProducerRunner {
+    let runner = this.runners.get(id);
+    if (runner) return runner;
+    const stored = this.repo.get(id);
+    const { definition } = stored;
+    runner = new ProducerRunner(definition, stored.counts, {
+      kafka: () => {
+        const connection = this.context.connections.get(definition.connectionId);
+        const password = this.context.connections.password(definition.connectionId);
+        return createKafka({ ...connection, clientId: definition.config.clientId }, password, {
+          purpose: 'operate',
+          log: (level, message) => this.context.log(level, message),
+        });
+      },
+      describe: (error) => this.context.kafka.describe(definition.connectionId, error),
+      onStatus: (status, urgent) => this.throttle.push(status, urgent),
+      onCounts: (counts) => this.saveCounts(id, counts),
+      onFinished: () => this.repo.setDesired(id, 'stopped'),
+      log: (level, message) => this.context.log(level, message),
+    });
+    this.runners.set(id, runner);
+    return runner;
+  }
+
+  private saveCounts(id: string, counts: Counts): void {
+    if (this.disposed) return;
+    if (this.repo.find(id)) this.repo.setCounts(id, counts);
+  }
+
+  private persistCounts(): void {
+    for (const [id, runner] of this.runners) {
+      if (runner.running) {
+        const { sent, bytes, errors } = runner.snapshot();
+        this.saveCounts(id, { sent, bytes, errors });
+      }
+    }
+  }
+
+  private view(stored: StoredProducer): ProducerView {
+    const runner = this.runners.get(stored.definition.id);
+    const status: ProducerStatus = runner
+      ? runner.snapshot()
+      : { id: stored.definition.id, state: 'stopped', ...stored.counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
+    return { definition: stored.definition, status };
+  }
+
+  async dispose(): Promise<void> {
+    clearInterval(this.persistTimer);
+    // Stop without touching the wanted state: a producer running at quit runs again at the next start.
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.disposed = true;
+    this.throttle.dispose();
+  }
+}

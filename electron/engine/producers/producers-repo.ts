@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { producerInputSchema, type ProducerDefinition } from '../../../shared/producers.js';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { Db } from '../store/db.js';
+import type { Counts } from './producer-runner.js';
+
+export type DesiredState = 'running' | 'paused' | 'stopped';
+
+interface Row {
+  id: string;
+  spec_json: string;
+  desired_state: string;
+  sent: number;
+  bytes: number;
+  errors: number;
+}
+
+export interface StoredProducer {
+  definition: ProducerDefinition;
+  desired: DesiredState;
+  counts: Counts;
+}
+
+/** The producers table: the definition as JSON (validated on read), the wanted state and the counters. */
+export class ProducersRepo {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  list(): StoredProducer[] {
+    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
+  }
+
+  find(id: string): StoredProducer | null {
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers WHERE id = ?').get(id);
+    return row ? this.fromRow(row) : null;
+  }
+
+  get(id: string): StoredProducer {
+    const found = this.find(id);
+    if (!found) throw new WorkbenchError('NOT_FOUND', `No producer with id ${id}`);
+    return found;
+  }
+
+  findByName(name: string): StoredProducer | null {
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers WHERE name = ?').get(name);
+    return row ? this.fromRow(row) : null;
+  }
+
+  save(input: Omit<ProducerDefinition, 'id'> & { id?: string | undefined }): ProducerDefinition {
+    const id = input.id ?? randomUUID();
+    const definition: ProducerDefinition = { ...input, id };
+    const other = this.findByName(definition.name);
+    if (other && other.definition.id !== id) throw new WorkbenchError('CONFLICT', `A producer named "${definition.name}" already exists`);
+    const now = Date.now();
+    const spec = JSON.stringify(definition);
+    if (input.id !== undefined) {
+      const changed = this.db.prepare('UPDATE producers SET name = ?, spec_json = ?, updated_at = ? WHERE id = ?').run(definition.name, spec, now, id);
+      if (changed.changes === 0) throw new WorkbenchError('NOT_FOUND', `No producer with id ${id}`);
+    } else {
+      this.db.prepare('INSERT INTO producers (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, definition.name, spec, now, now);
+    }
+    return definition;
+  }
+
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM producers WHERE id = ?').run(id).changes > 0;
+  }
+
+  setDesired(id: string, desired: DesiredState): void {
+    this.db.prepare('UPDATE producers SET desired_state = ? WHERE id = ?').run(desired, id);
+  }
+
+  setCounts(id: string, counts: Counts): void {
+    this.db.prepare('UPDATE producers SET sent = ?, bytes = ?, errors = ? WHERE id = ?').run(counts.sent, counts.bytes, counts.errors, id);
+  }
+
+  private fromRow(row: Row): StoredProducer {
+    const parsed = producerInputSchema.parse(JSON.parse(row.spec_json));
+    const desired: DesiredState = row.desired_state === 'running' || row.desired_state === 'paused' ? row.desired_state : 'stopped';
+    return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors } };
+  }
+}

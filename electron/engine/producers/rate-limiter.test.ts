@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from './rate-limiter.js';
+import { RateMeter } from './rate-meter.js';
+
+describe('rate limiter', () => {
+  it('lets a second’s worth through, then asks to wait 1/rate per message', () => {
+    let now = 0;
+    const limiter = new RateLimiter(10, () => now);
+    for (let i = 0; i < 10; i++) expect(limiter.delayFor()).toBe(0);
+    expect(limiter.delayFor()).toBe(100);
+    now += 100;
+    expect(limiter.delayFor()).toBe(100);
+    now += 1000;
+    expect(limiter.delayFor()).toBe(0);
+  });
+  it('never waits without a limit', () => {
+    const limiter = new RateLimiter(0);
+    for (let i = 0; i < 1000; i++) expect(limiter.delayFor()).toBe(0);
+  });
+});
+
+describe('rate meter', () => {
+  it('averages the full seconds of its window', () => {
+    let now = 10_000;
+    const meter = new RateMeter(5, () => now);
+    for (let s = 0; s < 5; s++) {
+      meter.add(20);
+      now += 1000;
+    }
+    expect(meter.rate()).toBe(20);
+    now += 10_000;
+    expect(meter.rate()).toBe(0);
+  });
+});

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileSourceSchema } from '../../../../shared/producers.js';
+import { tempDir } from '../../../../test/helpers.js';
+import { FileReplaySource } from './file-replay.js';
+
+const dir = tempDir('replay');
+afterAll(() => dir.remove());
+
+function file(name: string, text: string): string {
+  const path = join(dir.path, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('file replay', () => {
+  it('parses quoted CSV with a delimiter and typed columns, one row per call', async () => {
+    const path = file('a.csv', 'ts;device;temp;ok;note\n2026-01-01T00:00:00Z;d1;21.5;true;"a; b"\n2026-01-01T00:00:02Z;d2;x;false;"say ""hi"""\n2026-01-01T00:00:05Z;d3;19;no;\n');
+    const source = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path, delimiter: ';', columnTypes: { temp: 'float', ok: 'boolean' } }));
+    const first = await source.next();
+    expect(first.records).toEqual([{ ts: '2026-01-01T00:00:00Z', device: 'd1', temp: 21.5, ok: true, note: 'a; b' }]);
+    expect(first.errors).toEqual(['row 2: "x" is not a number']);
+    expect((await source.next()).records).toEqual([{ ts: '2026-01-01T00:00:05Z', device: 'd3', temp: 19, ok: false, note: '' }]);
+    expect(await source.next()).toMatchObject({ records: [], done: true });
+  });
+
+  it('paces by a timestamp column divided by the speed factor', async () => {
+    const path = file('b.csv', 'ts,v\n2026-01-01T00:00:00Z,1\n2026-01-01T00:00:10Z,2\n2026-01-01T00:00:40Z,3\n');
+    const source = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path, pacing: 'timestamp', timestampColumn: 'ts', speed: 10 }));
+    expect(source.selfPaced).toBe(true);
+    expect((await source.next()).waitMs).toBe(1000);
+    expect((await source.next()).waitMs).toBe(3000);
+  });
+
+  it('loops JSONL and reports lines that are not JSON', async () => {
+    const path = file('c.jsonl', '{"a":1}\nnot json\n{"a":2}\n');
+    const source = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path, format: 'jsonl', loop: true, pacing: 'fast' }));
+    const batch = await source.next();
+    expect(batch.records).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(batch.errors).toEqual(['line 2 is not JSON: "not json"']);
+    expect((await source.next()).records).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it('says which file it cannot read', async () => {
+    const source = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path: join(dir.path, 'missing.csv') }));
+    await expect(source.next()).rejects.toThrow(/Cannot read .*missing\.csv/);
+  });
+});

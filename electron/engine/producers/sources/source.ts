@@ -1,0 +1,33 @@
+/** What a source hands the runner on each call: records to send, and problems that are counted, never sent. */
+export interface SourceBatch {
+  records: unknown[];
+  errors: string[];
+  /** The source has nothing more (a file replay without loop). */
+  done?: boolean;
+  /** For a self-paced source: wait this long before the next call. */
+  waitMs?: number;
+}
+
+/** A producer's source. `next` is called once per run of the schedule (perRun times per trigger). */
+export interface Source {
+  next(): Promise<SourceBatch>;
+  /** True when the source decides its own pacing (file replay by timestamp or as fast as possible). */
+  readonly selfPaced: boolean;
+  dispose?(): void;
+}
+
+/** A small seedable PRNG (mulberry32) so tests can pin generated data. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,94 @@
+import { Environment } from '@marcbachmann/cel-js';
+import { WorkbenchError } from '../../../shared/errors.js';
+import { FILTER_MAX_LENGTH, type KafkaMessage } from '../../../shared/topic-browser.js';
+import { decodeBytes } from '../../../shared/topic-browser/decoders.js';
+import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
+
+/**
+ * The one gate every filter expression goes through (preview check, scan). CEL
+ * (@marcbachmann/cel-js) is a non-Turing-complete language with no access to the host: only the
+ * declared variables exist, no functions are registered, and the data handed in is plain (strings,
+ * numbers, arrays, plain objects) — never eval/Function (RELIABILITY.md, kafka-ui CVE-2023-52251).
+ */
+const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 8 } })
+  .registerVariable('key', 'dyn')
+  .registerVariable('value', 'dyn')
+  .registerVariable('headers', 'map')
+  .registerVariable('partition', 'int')
+  .registerVariable('offset', 'int')
+  .registerVariable('timestamp', 'int');
+
+/** A record as read from Kafka, before it is turned into the wire form (only matches are). */
+export interface RawRecord {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: { key: string; value: Uint8Array | null }[];
+}
+
+export type Predicate = (record: RawRecord) => boolean;
+
+export function rawFromMessage(message: KafkaMessage): RawRecord {
+  return {
+    partition: message.partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key === null ? null : fromBase64(message.key.base64),
+    value: message.value === null ? null : fromBase64(message.value.base64),
+    headers: message.headers.map((h) => ({ key: h.key, value: h.value === null ? null : fromBase64(h.value.base64) })),
+  };
+}
+
+/** Plain data a filter sees; `value` (and `key`) are parsed JSON when they are JSON, else strings. */
+export function filterContext(message: RawRecord): Record<string, unknown> {
+  const field = (bytes: Uint8Array | null): unknown => {
+    if (bytes === null) return null;
+    const decoded = decodeBytes(bytes);
+    if (decoded.value !== undefined) return decoded.value;
+    return decoded.text;
+  };
+  const headers: Record<string, string> = {};
+  for (const header of message.headers) headers[header.key] = header.value === null ? '' : decodeBytes(header.value, 'string').text;
+  return {
+    key: field(message.key),
+    value: field(message.value),
+    headers,
+    partition: BigInt(message.partition),
+    offset: BigInt(message.offset),
+    timestamp: BigInt(Math.trunc(message.timestamp)),
+  };
+}
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid expression';
+}
+
+/** Parses and type-checks; throws a VALIDATION WorkbenchError with the parser's words. */
+export function compileFilter(expression: string): Predicate {
+  if (expression.length > FILTER_MAX_LENGTH) {
+    throw new WorkbenchError('VALIDATION', `A filter has at most ${FILTER_MAX_LENGTH} characters (this one has ${expression.length})`);
+  }
+  let evaluate: (context: Record<string, unknown>) => unknown;
+  try {
+    const parsed = environment.parse(expression);
+    const checked = parsed.check();
+    if (!checked.valid) throw checked.error ?? new Error('type check failed');
+    if (checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
+    evaluate = (context) => parsed(context);
+  } catch (error) {
+    throw new WorkbenchError('VALIDATION', `Filter expression: ${reason(error)}`);
+  }
+  return (message) => evaluate(filterContext(message)) === true;
+}
+
+/** For the form: null when the expression is usable, else why not. */
+export function checkFilter(expression: string): string | null {
+  try {
+    compileFilter(expression);
+    return null;
+  } catch (error) {
+    return reason(error);
+  }
+}

@@ -1,0 +1,112 @@
+import type { Kafka } from 'kafkajs';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { KafkaMessage, MessagePage, ReadStart } from '../../../shared/topic-browser.js';
+import type { KafkaClients } from '../kafka/kafka-clients.js';
+import { mergePage } from './page-merge.js';
+import { readRanges, type OffsetRange } from './range-reader.js';
+import { toMessage } from './to-message.js';
+
+export interface Watermark {
+  partition: number;
+  low: number;
+  high: number;
+}
+
+export interface PageRequest {
+  topic: string;
+  partition: number | null;
+  start: ReadStart;
+  limit: number;
+}
+
+const clamp = (value: number, w: Watermark) => Math.min(Math.max(value, w.low), w.high);
+
+export async function watermarks(clients: KafkaClients, connectionId: string, topic: string): Promise<Watermark[]> {
+  const offsets = await clients.withAdmin(connectionId, (admin) => admin.fetchTopicOffsets(topic));
+  return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+}
+
+/** Per partition in scope, where a page starts (forward) or ends (backward). */
+async function anchors(clients: KafkaClients, connectionId: string, request: PageRequest, scope: Watermark[]): Promise<{ direction: 'forward' | 'backward'; at: Map<number, number> }> {
+  const { start } = request;
+  const at = new Map<number, number>();
+  switch (start.kind) {
+    case 'oldest':
+      for (const w of scope) at.set(w.partition, w.low);
+      return { direction: 'forward', at };
+    case 'newest':
+      for (const w of scope) at.set(w.partition, w.high);
+      return { direction: 'backward', at };
+    case 'offset':
+      for (const w of scope) at.set(w.partition, clamp(start.offset, w));
+      return { direction: 'forward', at };
+    case 'timestamp': {
+      // ListOffsets by time: the first offset whose timestamp is >= the given one; -1 when none is.
+      const found = await clients.withAdmin(connectionId, (admin) => admin.fetchTopicOffsetsByTimestamp(request.topic, start.timestamp));
+      const byPartition = new Map(found.map((f) => [f.partition, Number(f.offset)]));
+      for (const w of scope) {
+        const offset = byPartition.get(w.partition) ?? -1;
+        at.set(w.partition, offset < 0 ? w.high : clamp(offset, w));
+      }
+      return { direction: 'forward', at };
+    }
+    case 'after':
+    case 'before':
+      for (const w of scope) {
+        const position = start.positions[String(w.partition)];
+        at.set(w.partition, position === undefined ? (start.kind === 'after' ? w.low : w.high) : clamp(position, w));
+      }
+      return { direction: start.kind === 'after' ? 'forward' : 'backward', at };
+  }
+}
+
+/** One page of messages: per-partition ranges read with a throw-away consumer, merged by timestamp. */
+export async function readPage(clients: KafkaClients, kafka: Kafka, connectionId: string, request: PageRequest): Promise<MessagePage> {
+  const started = performance.now();
+  const marks = await watermarks(clients, connectionId, request.topic);
+  const scope = request.partition === null ? marks : marks.filter((w) => w.partition === request.partition);
+  if (scope.length === 0) {
+    throw new WorkbenchError('NOT_FOUND', `Topic ${request.topic} has no partition ${String(request.partition)} (it has ${marks.length})`);
+  }
+  const { direction, at } = await anchors(clients, connectionId, request, scope);
+  const ranges = new Map<number, OffsetRange>();
+  for (const w of scope) {
+    const anchor = at.get(w.partition) ?? w.low;
+    ranges.set(w.partition, direction === 'forward' ? { from: anchor, to: Math.min(w.high, anchor + request.limit) } : { from: Math.max(w.low, anchor - request.limit), to: anchor });
+  }
+  const runs = new Map<number, KafkaMessage[]>(scope.map((w) => [w.partition, []]));
+  const { complete } = await readRanges(kafka, () => clients.withAdmin(connectionId, (a) => Promise.resolve(a)), request.topic, ranges, {
+    onBatch: (partition, messages) => runs.get(partition)?.push(...messages.map((m) => toMessage(partition, m))),
+    maxPerPartition: request.limit,
+    timeoutMs: 15_000,
+    allPartitions: marks.map((w) => w.partition),
+  });
+  if (!complete && [...runs.values()].every((run) => run.length === 0)) {
+    throw new WorkbenchError('KAFKA_ERROR', `Reading ${request.topic} timed out before any message arrived; the broker may be busy or a partition has no leader`);
+  }
+  const messages = mergePage(runs, request.limit, direction === 'forward' ? 'first' : 'last');
+  const first: Record<string, number> = {};
+  const next: Record<string, number> = {};
+  for (const w of scope) {
+    const range = ranges.get(w.partition) ?? { from: w.low, to: w.low };
+    const mine = messages.filter((m) => m.partition === w.partition);
+    const firstOffset = mine[0]?.offset;
+    const lastOffset = mine[mine.length - 1]?.offset;
+    if (direction === 'forward') {
+      first[w.partition] = firstOffset ?? range.from;
+      next[w.partition] = lastOffset === undefined ? range.from : lastOffset + 1;
+    } else {
+      first[w.partition] = firstOffset ?? range.to;
+      next[w.partition] = range.to;
+    }
+  }
+  return {
+    messages,
+    first,
+    next,
+    watermarks: marks,
+    hasMoreBefore: scope.some((w) => (first[w.partition] ?? w.low) > w.low),
+    hasMoreAfter: scope.some((w) => (next[w.partition] ?? w.high) < w.high),
+    tookMs: Math.round(performance.now() - started),
+  };
+}

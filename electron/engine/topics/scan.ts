@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Batch, Kafka } from 'kafkajs';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
+import type { EventBus } from '../event-bus.js';
+import type { KafkaClients } from '../kafka/kafka-clients.js';
+import { compileFilter, type Predicate, type RawRecord } from './filter.js';
+import { watermarks } from './message-browser.js';
+import { readRanges, type OffsetRange } from './range-reader.js';
+import { toMessage } from './to-message.js';
+
+export interface ScanRequest {
+  connectionId: string;
+  topic: string;
+  partition: number | null;
+  from: { kind: 'oldest' } | { kind: 'timestamp'; timestamp: number };
+  expression: string;
+  contains: string;
+  maxMatches: number;
+}
+
+interface Scan {
+  progress: ScanProgress;
+  matches: KafkaMessage[];
+  abort: AbortController;
+  started: number;
+}
+
+const KEEP_FINISHED = 5;
+const PROGRESS_EVERY_MS = 200;
+const lossyUtf8 = new TextDecoder('utf-8');
+
+function containsText(record: RawRecord, needle: string): boolean {
+  const has = (bytes: Uint8Array | null) => bytes !== null && lossyUtf8.decode(bytes).toLowerCase().includes(needle);
+  return has(record.key) || has(record.value) || record.headers.some((h) => h.key.toLowerCase().includes(needle) || has(h.value));
+}
+
+function raw(partition: number, message: Batch['messages'][number]): RawRecord {
+  const headers: RawRecord['headers'] = [];
+  for (const [key, value] of Object.entries(message.headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) headers.push({ key, value: one === undefined ? null : typeof one === 'string' ? Buffer.from(one) : one });
+  }
+  return { partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key, value: message.value, headers };
+}
+
+/**
+ * Filtered scans of a range. The matches stay in the engine (capped at `maxMatches`); the page
+ * gets progress events and reads matches a page at a time (DESIGN: high-volume data stays here).
+ */
+export class ScanRegistry {
+  private readonly scans = new Map<string, Scan>();
+  private readonly clients: KafkaClients;
+  private readonly events: EventBus;
+
+  constructor(clients: KafkaClients, events: EventBus) {
+    this.clients = clients;
+    this.events = events;
+  }
+
+  async start(kafka: Kafka, request: ScanRequest): Promise<string> {
+    const expression = request.expression.trim();
+    const predicate: Predicate | null = expression === '' ? null : compileFilter(expression);
+    const needle = request.contains.trim().toLowerCase();
+    const marks = await watermarks(this.clients, request.connectionId, request.topic);
+    const scope = request.partition === null ? marks : marks.filter((w) => w.partition === request.partition);
+    if (scope.length === 0) throw new WorkbenchError('NOT_FOUND', `Topic ${request.topic} has no partition ${String(request.partition)}`);
+    let starts = new Map(scope.map((w) => [w.partition, w.low]));
+    if (request.from.kind === 'timestamp') {
+      const ts = request.from.timestamp;
+      const found = await this.clients.withAdmin(request.connectionId, (a) => a.fetchTopicOffsetsByTimestamp(request.topic, ts));
+      starts = new Map(scope.map((w) => {
+        const offset = Number(found.find((f) => f.partition === w.partition)?.offset ?? -1);
+        return [w.partition, offset < 0 ? w.high : Math.max(offset, w.low)];
+      }));
+    }
+    const ranges = new Map<number, OffsetRange>(scope.map((w) => [w.partition, { from: starts.get(w.partition) ?? w.low, to: w.high }]));
+    const total = [...ranges.values()].reduce((sum, r) => sum + Math.max(0, r.to - r.from), 0);
+    const scanId = randomUUID();
+    const scan: Scan = {
+      progress: { scanId, state: 'running', scanned: 0, matched: 0, errors: 0, total, elapsedMs: 0 },
+      matches: [],
+      abort: new AbortController(),
+      started: Date.now(),
+    };
+    this.scans.set(scanId, scan);
+    this.evict();
+    let lastEmit = 0;
+    const emit = (force: boolean) => {
+      const now = Date.now();
+      scan.progress.elapsedMs = now - scan.started;
+      if (force || now - lastEmit >= PROGRESS_EVERY_MS) {
+        lastEmit = now;
+        this.events.emit('messages:scan-progress', { ...scan.progress });
+      }
+    };
+    const onBatch = (partition: number, messages: Batch['messages']) => {
+      for (const message of messages) {
+        if (scan.abort.signal.aborted) return;
+        scan.progress.scanned += 1;
+        const record = raw(partition, message);
+        let match = needle === '' || containsText(record, needle);
+        if (match && predicate) {
+          try {
+            match = predicate(record);
+          } catch {
+            // A record without the field the expression reads (or of another type) is not a match.
+            scan.progress.errors += 1;
+            match = false;
+          }
+        }
+        if (match) {
+          scan.matches.push(toMessage(partition, message));
+          scan.progress.matched += 1;
+          if (scan.matches.length >= request.maxMatches) scan.abort.abort();
+        }
+      }
+      emit(false);
+    };
+    void readRanges(kafka, () => this.clients.withAdmin(request.connectionId, (a) => Promise.resolve(a)), request.topic, ranges, {
+      onBatch,
+      signal: scan.abort.signal,
+      timeoutMs: 60 * 60_000,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      allPartitions: marks.map((w) => w.partition),
+    })
+      .then(({ complete }) => {
+        if (scan.progress.state === 'running') scan.progress.state = complete || scan.matches.length >= request.maxMatches ? 'done' : 'cancelled';
+      })
+      .catch((error: unknown) => {
+        scan.progress.state = 'failed';
+        scan.progress.error = this.clients.describe(request.connectionId, error).message;
+      })
+      .finally(() => emit(true));
+    return scanId;
+  }
+
+  cancel(scanId: string): boolean {
+    const scan = this.scans.get(scanId);
+    if (!scan || scan.progress.state !== 'running') return false;
+    scan.progress.state = 'cancelled';
+    scan.abort.abort();
+    return true;
+  }
+
+  results(scanId: string, offset: number, limit: number): { progress: ScanProgress; messages: KafkaMessage[] } {
+    const scan = this.scans.get(scanId);
+    if (!scan) throw new WorkbenchError('NOT_FOUND', 'This scan is no longer kept; run it again');
+    scan.progress.elapsedMs = scan.progress.state === 'running' ? Date.now() - scan.started : scan.progress.elapsedMs;
+    return { progress: { ...scan.progress }, messages: scan.matches.slice(offset, offset + limit) };
+  }
+
+  dispose(): void {
+    for (const scan of this.scans.values()) scan.abort.abort();
+    this.scans.clear();
+  }
+
+  private evict(): void {
+    const finished = [...this.scans.entries()].filter(([, s]) => s.progress.state !== 'running');
+    for (const [id] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.scans.delete(id);
+  }
+}

@@ -1,0 +1,64 @@
+import type { EngineContext, EngineFeature } from '../context.js';
+import { checkFilter } from './filter.js';
+import { ConsumerGroups } from './groups.js';
+import { readPage } from './message-browser.js';
+import { MessageProducer } from './produce.js';
+import { ScanRegistry } from './scan.js';
+import { TailRegistry } from './tail.js';
+import { TopicAdmin } from './topic-admin.js';
+import type { topicBrowserMethods } from '../../../shared/topic-browser.js';
+
+type TopicBrowserMethod = keyof typeof topicBrowserMethods;
+
+/** The topic browser (issue 3): topic admin, message pages, scans, tails, produce, consumer groups. */
+export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
+  private readonly context: EngineContext;
+  private readonly topics: TopicAdmin;
+  private readonly groups: ConsumerGroups;
+  private readonly producer: MessageProducer;
+  private readonly scans: ScanRegistry;
+  private readonly tails: TailRegistry;
+
+  constructor(context: EngineContext) {
+    this.context = context;
+    this.topics = new TopicAdmin(context.kafka);
+    this.groups = new ConsumerGroups(context.kafka);
+    this.producer = new MessageProducer(context.kafka);
+    this.scans = new ScanRegistry(context.kafka, context.events);
+    this.tails = new TailRegistry(context.kafka, context.events);
+  }
+
+  handlers(): EngineFeature<TopicBrowserMethod>['handlers'] extends () => infer H ? H : never {
+    const kafka = (connectionId: string) => this.context.kafka.kafka(connectionId);
+    return {
+      'topics:describe': ({ connectionId, topic }) => this.topics.describe(connectionId, topic),
+      'topics:create': ({ connectionId, ...input }) => this.topics.create(connectionId, input),
+      'topics:delete': ({ connectionId, topic }) => this.topics.delete(connectionId, topic),
+      'topics:addPartitions': ({ connectionId, topic, count }) => this.topics.addPartitions(connectionId, topic, count),
+      'topics:alterConfig': ({ connectionId, topic, name, value }) => this.topics.alterConfig(connectionId, topic, name, value),
+
+      'messages:read': ({ connectionId, ...request }) => readPage(this.context.kafka, kafka(connectionId), connectionId, request),
+      'messages:produce': (request) => this.producer.produce(request),
+      'messages:checkFilter': ({ expression }) => {
+        const error = checkFilter(expression);
+        return error === null ? { ok: true } : { ok: false, error };
+      },
+      'messages:scanStart': async (request) => ({ scanId: await this.scans.start(kafka(request.connectionId), request) }),
+      'messages:scanCancel': ({ id }) => ({ cancelled: this.scans.cancel(id) }),
+      'messages:scanResults': ({ id, offset, limit }) => this.scans.results(id, offset, limit),
+      'messages:tailStart': async ({ connectionId, topic, partition }) => ({ tailId: await this.tails.start(kafka(connectionId), connectionId, topic, partition) }),
+      'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
+
+      'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),
+      'groups:describe': ({ connectionId, groupId }) => this.groups.describe(connectionId, groupId),
+      'groups:resetOffsets': ({ connectionId, groupId, topic, to }) => this.groups.resetOffsets(connectionId, groupId, topic, to),
+      'groups:delete': ({ connectionId, groupId }) => this.groups.delete(connectionId, groupId),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.scans.dispose();
+    await this.tails.dispose();
+    await this.producer.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { WorkbenchError } from '../../../shared/errors.js';
+import { useMethodMutation } from '../../api/use-method-mutation.js';
+import { useMethodQuery } from '../../api/use-method-query.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
+import { initialExportForm, toExportRequest, type ExportFormState } from './export-form-model.js';
+
+type Set = <K extends keyof ExportFormState>(key: K, value: ExportFormState[K]) => void;
+
+function SourceFields({ form, set, connectionId }: { form: ExportFormState; set: Set; connectionId: string | null }) {
+  const topics = useMethodQuery('topics:list', { connectionId: connectionId ?? '' }, { enabled: connectionId !== null });
+  const topicOptions = [{ value: '', label: '— choose a topic —' }, ...(topics.data ?? []).map((t) => ({ value: t.name, label: `${t.name} (${t.partitions} partitions)` }))];
+  return (
+    <fieldset>
+      <legend>Source</legend>
+      <SelectField label="Export" value={form.sourceKind} options={[{ value: 'topic', label: 'A topic range' }, { value: 'table', label: 'A SQLite table' }]} onChange={(v) => { set('sourceKind', v); }} />
+      {form.sourceKind === 'topic' ? (
+        <>
+          <SelectField label="Topic" value={form.topic} options={topicOptions} onChange={(v) => { set('topic', v); }} />
+          <TextField label="Partitions" value={form.partitions} onChange={(v) => { set('partitions', v); }} placeholder="all" hint="Comma-separated; empty exports every partition." />
+          <TextField label="From offset" value={form.fromOffset} onChange={(v) => { set('fromOffset', v); }} placeholder="earliest" />
+          <TextField label="To offset (exclusive)" value={form.toOffset} onChange={(v) => { set('toOffset', v); }} placeholder="end at start of export" />
+        </>
+      ) : (
+        <SelectField label="Table" value={form.table} options={[{ value: 'export_history', label: 'export_history' }, { value: 'users', label: 'users' }]} onChange={(v) => { set('table', v); }} />
+      )}
+    </fieldset>
+  );
+}
+
+function FormatFields({ form, set }: { form: ExportFormState; set: Set }) {
+  return (
+    <fieldset>
+      <legend>Format</legend>
+      <SelectField label="Format" value={form.format} options={[{ value: 'parquet', label: 'Parquet' }, { value: 'csv', label: 'CSV' }, { value: 'jsonl', label: 'JSON lines' }]} onChange={(v) => { set('format', v); }} />
+      {form.format === 'parquet' && (
+        <>
+          <SelectField
+            label="Compression"
+            value={form.codec}
+            options={[{ value: 'snappy', label: 'Snappy' }, { value: 'zstd', label: 'Zstandard' }, { value: 'gzip', label: 'Gzip' }, { value: 'none', label: 'None' }]}
+            onChange={(v) => { set('codec', v); }}
+          />
+          <SelectField label="Timestamps" value={form.timestampUnit} options={[{ value: 'ms', label: 'Milliseconds' }, { value: 'us', label: 'Microseconds' }]} onChange={(v) => { set('timestampUnit', v); }} />
+        </>
+      )}
+      {form.format === 'csv' && (
+        <>
+          <SelectField label="Delimiter" value={form.delimiter} options={[{ value: ',', label: 'Comma' }, { value: ';', label: 'Semicolon' }, { value: 'tab', label: 'Tab' }, { value: '|', label: 'Pipe' }]} onChange={(v) => { set('delimiter', v); }} />
+          <CheckboxField label="Header row" checked={form.header} onChange={(v) => { set('header', v); }} />
+        </>
+      )}
+    </fieldset>
+  );
+}
+
+function TargetFields({ form, set }: { form: ExportFormState; set: Set }) {
+  return (
+    <fieldset>
+      <legend>Target</legend>
+      <SelectField label="Write to" value={form.targetKind} options={[{ value: 'local', label: 'A local folder' }, { value: 's3', label: 'S3 or S3-compatible' }]} onChange={(v) => { set('targetKind', v); }} />
+      {form.targetKind === 'local' ? (
+        <TextField label="Folder" value={form.folder} onChange={(v) => { set('folder', v); }} hint="Written to a hidden temp file, then renamed: no half files." />
+      ) : (
+        <>
+          <TextField label="Bucket" value={form.bucket} onChange={(v) => { set('bucket', v); }} />
+          <TextField label="Prefix" value={form.prefix} onChange={(v) => { set('prefix', v); }} hint="{yyyy} {MM} {dd} {HH} {mm} {ss} are filled in UTC." />
+          <TextField label="Region" value={form.region} onChange={(v) => { set('region', v); }} />
+          <TextField label="Endpoint URL" value={form.endpoint} onChange={(v) => { set('endpoint', v); }} placeholder="AWS" hint="For MinIO and other S3-compatible servers." type="url" />
+          <CheckboxField label="Path-style addressing" checked={form.forcePathStyle} onChange={(v) => { set('forcePathStyle', v); }} />
+          <SelectField label="Credentials" value={form.credentials} options={[{ value: 'default-chain', label: 'Default AWS chain' }, { value: 'keys', label: 'Access key' }]} onChange={(v) => { set('credentials', v); }} />
+          {form.credentials === 'keys' && (
+            <>
+              <TextField label="Access key id" value={form.accessKeyId} onChange={(v) => { set('accessKeyId', v); }} />
+              <TextField label="Secret access key" type="password" value={form.secretAccessKey} onChange={(v) => { set('secretAccessKey', v); }} hint="Used for this export only; not saved." />
+            </>
+          )}
+        </>
+      )}
+      <TextField label="File name" value={form.name} onChange={(v) => { set('name', v); }} placeholder="<source>-<time>" />
+    </fieldset>
+  );
+}
+
+/** The export form: source, format, target; offers to create a missing S3 bucket. */
+export function ExportForm({ connectionId, defaultFolder }: { connectionId: string | null; defaultFolder: string }) {
+  const [form, setForm] = useState(() => initialExportForm(defaultFolder));
+  const [problem, setProblem] = useState<string | null>(null);
+  const start = useMethodMutation('exports:start', { invalidates: ['exports:jobs', 'exports:history'] });
+  const createBucket = useMethodMutation('exports:create-bucket');
+  const set: Set = (key, value) => { setForm((f) => ({ ...f, [key]: value })); };
+  const built = toExportRequest(form, connectionId);
+  const missingBucket = form.targetKind === 's3' && start.error instanceof WorkbenchError && start.error.code === 'NOT_FOUND' && /bucket/i.test(start.error.message);
+
+  return (
+    <form
+      className="form"
+      aria-label="New export"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if ('error' in built) {
+          setProblem(built.error);
+          return;
+        }
+        setProblem(null);
+        start.mutate(built.request);
+      }}
+    >
+      <SourceFields form={form} set={set} connectionId={connectionId} />
+      <FormatFields form={form} set={set} />
+      <TargetFields form={form} set={set} />
+      {problem !== null && <p className="error" role="alert">{problem}</p>}
+      <ErrorMessage error={start.error} />
+      {missingBucket && 'request' in built && built.request.target.kind === 's3' && (
+        <button type="button" disabled={createBucket.isPending} onClick={() => { if (built.request.target.kind === 's3') createBucket.mutate(built.request.target); }}>
+          Create bucket {form.bucket}
+        </button>
+      )}
+      {createBucket.isSuccess && <p className="note">Bucket ready; start the export again.</p>}
+      <ErrorMessage error={createBucket.error} />
+      <div className="actions">
+        <button type="submit" disabled={start.isPending}>{start.isPending ? 'Starting…' : 'Start export'}</button>
+      </div>
+    </form>
+  );
+}

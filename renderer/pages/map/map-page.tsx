@@ -1,0 +1,145 @@
+import { useEffect, useRef, useState } from 'react';
+import type { GeoPoint, GeoWatchStatus } from '../../../shared/geo.js';
+import { useEvent } from '../../api/use-event.js';
+import { useWorkbench } from '../../api/workbench-context.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { ago, readouts } from './geo-readouts.js';
+import { WorldMap } from './world-map.js';
+
+const MAX_POINTS = 5_000;
+
+interface Source {
+  topic: string;
+  latitudePath: string;
+  longitudePath: string;
+  timePath: string;
+}
+const defaults: Source = { topic: 'project_topic', latitudePath: 'iss_position.latitude', longitudePath: 'iss_position.longitude', timePath: 'timestamp' };
+
+/** Live map of any topic whose records carry latitude/longitude (the ISS tracker of scenario S1). */
+export function MapPage({ activeConnectionId }: { activeConnectionId: string | null }) {
+  const api = useWorkbench();
+  const element = useRef<HTMLDivElement>(null);
+  const map = useRef<WorldMap | null>(null);
+  const [form, setForm] = useState<Source>(defaults);
+  const [source, setSource] = useState<Source>(defaults);
+  const [status, setStatus] = useState<GeoWatchStatus | null>(null);
+  const [points, setPoints] = useState<GeoPoint[]>([]);
+  const [error, setError] = useState<Error | null>(null);
+  const [follow, setFollow] = useState(true);
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    if (!element.current) return undefined;
+    const created = new WorldMap(element.current);
+    map.current = created;
+    return () => {
+      created.dispose();
+      map.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (activeConnectionId === null) return undefined;
+    let watchId: string | null = null;
+    let cancelled = false;
+    setPoints([]);
+    setError(null);
+    api.geo
+      .watch({ connectionId: activeConnectionId, ...source })
+      .then(async (started) => {
+        watchId = started.watchId;
+        setStatus(started);
+        if (cancelled) return;
+        const track = await api.geo.track({ watchId: started.watchId, minutes: 90 });
+        if (!cancelled) setPoints(track.points);
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(e instanceof Error ? e : new Error(String(e)));
+      });
+    return () => {
+      cancelled = true;
+      if (watchId !== null) void api.geo.unwatch({ watchId }).catch(() => undefined);
+    };
+  }, [api, activeConnectionId, source]);
+
+  useEvent('geo:points', (payload) => {
+    if (payload.watchId !== status?.watchId) return;
+    setStatus(payload.status);
+    setPoints((all) => [...all, ...payload.points].sort((a, b) => a.t - b.t).slice(-MAX_POINTS));
+  });
+
+  useEffect(() => {
+    map.current?.show(points, follow);
+  }, [points, follow]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const r = readouts(points, now);
+  return (
+    <section className="page map-page" data-testid="map-page">
+      <div className="page-header">
+        <h1>Map</h1>
+        <label className="inline">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+      </div>
+      {activeConnectionId === null && <p className="note">Choose a connection to follow a topic on the map.</p>}
+      <form
+        className="map-source"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSource(form);
+        }}
+      >
+        <label>
+          Topic
+          <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} />
+        </label>
+        <label>
+          Latitude path
+          <input value={form.latitudePath} onChange={(e) => setForm({ ...form, latitudePath: e.target.value })} />
+        </label>
+        <label>
+          Longitude path
+          <input value={form.longitudePath} onChange={(e) => setForm({ ...form, longitudePath: e.target.value })} />
+        </label>
+        <label>
+          Time path
+          <input value={form.timePath} onChange={(e) => setForm({ ...form, timePath: e.target.value })} />
+        </label>
+        <button type="submit">Follow topic</button>
+      </form>
+      <ErrorMessage error={error} />
+      {status?.state === 'error' && <p className="error" role="alert">{status.lastError}</p>}
+      <dl className="facts cards map-readouts" data-testid="map-readouts">
+        <div>
+          <dt>Position</dt>
+          <dd className="mono">{r ? `${r.lat.toFixed(4)}, ${r.lon.toFixed(4)}` : '—'}</dd>
+        </div>
+        <div>
+          <dt>Ground speed</dt>
+          <dd>{r?.speedKmh == null ? '—' : `${Math.round(r.speedKmh).toLocaleString()} km/h`}</dd>
+        </div>
+        <div>
+          <dt>Altitude</dt>
+          <dd>{r?.altKm == null ? '—' : `${r.altKm.toFixed(0)} km`}</dd>
+        </div>
+        <div>
+          <dt>Last record</dt>
+          <dd className={r?.stale ? 'stale' : undefined} data-testid="map-age">
+            {r ? `${new Date(r.at).toISOString().slice(11, 19)} UTC · ${ago(r.ageSeconds)}` : 'waiting for records…'}
+          </dd>
+        </div>
+        <div>
+          <dt>Points</dt>
+          <dd data-testid="map-points">{points.length}{status && status.skipped > 0 ? ` (${status.skipped} skipped)` : ''}</dd>
+        </div>
+      </dl>
+      <div className="world-map" ref={element} data-testid="world-map" />
+    </section>
+  );
+}

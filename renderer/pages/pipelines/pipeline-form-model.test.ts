@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineInputSchema, pipelineSchema } from '../../../shared/pipelines.js';
+import { emptyForm, formToInput, parseDuration, pipelineToForm, sensorsPreset, wordCountPreset } from './pipeline-form-model.js';
+
+describe('pipeline form model', () => {
+  it('parses Spark-style interval strings and rejects others', () => {
+    expect(parseDuration('5 minutes')).toBe(300_000);
+    expect(parseDuration('10m')).toBe(600_000);
+    expect(parseDuration('1.5s')).toBe(1500);
+    expect(parseDuration('250')).toBe(250);
+    expect(parseDuration('5 fortnights')).toBeNull();
+    expect(parseDuration('soon')).toBeNull();
+  });
+
+  it('turns the S3 preset into the S3 pipeline: 5-minute tumbling windows, 10-minute watermark, update, output_topic', () => {
+    const result = formToInput(sensorsPreset(), 'c1');
+    if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+    const spec = pipelineInputSchema.parse(result.input);
+    expect(spec.aggregation).toMatchObject({
+      groupBy: ['sensor_id'],
+      window: { column: 'timestamp', durationMs: 300_000, offsetMs: 0 },
+      watermarkDelayMs: 600_000,
+    });
+    expect(spec.aggregation?.window?.slideMs).toBeUndefined();
+    expect(spec.aggregation?.aggregates.map((a) => a.as)).toEqual(['avg_temperature', 'avg_humidity', 'avg_pressure', 'num_readings']);
+    expect(spec.aggregation?.aggregates[3]).toEqual({ fn: 'count', as: 'num_readings' });
+    expect(spec.sinks).toEqual([{ kind: 'kafka', topic: 'output_topic', format: 'json' }]);
+    expect(spec.outputMode).toBe('update');
+  });
+
+  it('round-trips a saved pipeline through the form', () => {
+    for (const preset of [sensorsPreset(), wordCountPreset()]) {
+      const result = formToInput(preset, 'c1');
+      if (!('input' in result)) throw new Error('invalid preset');
+      const saved = pipelineSchema.parse({ ...result.input, id: 'p1', createdAt: 1, updatedAt: 2 });
+      const again = formToInput(pipelineToForm(saved), 'c1');
+      if (!('input' in again)) throw new Error('invalid round trip');
+      expect(pipelineInputSchema.parse(again.input)).toEqual(pipelineInputSchema.parse({ ...result.input, id: 'p1' }));
+    }
+  });
+
+  it('shows errors beside the fields instead of saving an incomplete form', () => {
+    const result = formToInput({ ...emptyForm(), aggregate: true, windowColumn: 'ts', windowDuration: 'later', startKind: 'timestamp' }, 'c1');
+    expect('errors' in result ? Object.keys(result.errors).sort() : []).toEqual(['groupId', 'name', 'startTimestamp', 'topics', 'window']);
+  });
+});

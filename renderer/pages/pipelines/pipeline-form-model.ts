@@ -1,0 +1,246 @@
+import type { AggregateFn, ColumnType, OutputMode, Pipeline, PipelineInput } from '../../../shared/pipelines.js';
+
+export type TimestampFormat = '' | 'iso' | 'epoch-s' | 'epoch-ms';
+
+export interface ProjectionRow {
+  path: string;
+  column: string;
+  type: ColumnType;
+  timestampFormat: TimestampFormat;
+  required: boolean;
+}
+
+export interface AggregateRow {
+  fn: AggregateFn;
+  column: string;
+  as: string;
+}
+
+/** The pipeline form as the inputs hold it: text, parsed on save. */
+export interface PipelineForm {
+  id: string | undefined;
+  name: string;
+  topics: string;
+  groupId: string;
+  startKind: 'earliest' | 'latest' | 'timestamp';
+  startTimestamp: string;
+  maxRecordsPerBatch: string;
+  triggerInterval: string;
+  decoder: 'json' | 'string';
+  filter: string;
+  wordSeparator: string;
+  projection: ProjectionRow[];
+  aggregate: boolean;
+  groupBy: string;
+  windowColumn: string;
+  windowDuration: string;
+  windowSlide: string;
+  windowOffset: string;
+  watermarkDelay: string;
+  aggregates: AggregateRow[];
+  outputMode: OutputMode;
+  kafkaTopic: string;
+  kafkaFormat: 'json' | 'long';
+  sqliteTable: string;
+  deadLetterTopic: string;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
+
+/** `5 minutes`, `10m`, `30s`, `500ms`, `1h` → milliseconds (Spark's interval strings, the common units). */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)?\s*$/i.exec(text);
+  if (!match) return null;
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  const factor = UNITS[unit];
+  if (factor === undefined) return null;
+  return Math.round(Number(match[1]) * factor);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  for (const [unit, factor] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % factor === 0) return `${ms / factor}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+
+export function emptyForm(): PipelineForm {
+  return {
+    id: undefined,
+    name: '',
+    topics: '',
+    groupId: '',
+    startKind: 'earliest',
+    startTimestamp: '',
+    maxRecordsPerBatch: '5000',
+    triggerInterval: '0s',
+    decoder: 'json',
+    filter: '',
+    wordSeparator: '',
+    projection: [],
+    aggregate: false,
+    groupBy: '',
+    windowColumn: '',
+    windowDuration: '',
+    windowSlide: '',
+    windowOffset: '',
+    watermarkDelay: '',
+    aggregates: [{ fn: 'count', column: '', as: 'count' }],
+    outputMode: 'update',
+    kafkaTopic: '',
+    kafkaFormat: 'json',
+    sqliteTable: '',
+    deadLetterTopic: '',
+  };
+}
+
+/** S3: 5-minute tumbling windows on `timestamp`, 10-minute watermark, per-sensor averages, update mode, to `output_topic`. */
+export function sensorsPreset(): PipelineForm {
+  const double = (path: string): ProjectionRow => ({ path, column: path, type: 'double', timestampFormat: '', required: true });
+  return {
+    ...emptyForm(),
+    name: 'Sensors S3',
+    topics: 'input_topic',
+    groupId: 'sensors-s3',
+    projection: [
+      { path: 'timestamp', column: 'timestamp', type: 'timestamp', timestampFormat: 'iso', required: true },
+      { path: 'sensor_id', column: 'sensor_id', type: 'string', timestampFormat: '', required: true },
+      double('temperature'),
+      double('humidity'),
+      double('pressure'),
+    ],
+    aggregate: true,
+    groupBy: 'sensor_id',
+    windowColumn: 'timestamp',
+    windowDuration: '5m',
+    watermarkDelay: '10m',
+    aggregates: [
+      { fn: 'avg', column: 'temperature', as: 'avg_temperature' },
+      { fn: 'avg', column: 'humidity', as: 'avg_humidity' },
+      { fn: 'avg', column: 'pressure', as: 'avg_pressure' },
+      { fn: 'count', column: '', as: 'num_readings' },
+    ],
+    outputMode: 'update',
+    kafkaTopic: 'output_topic',
+  };
+}
+
+/** S4: the Kafka Streams word count: split on `:`, count per word, complete mode, string key + 64-bit long value. */
+export function wordCountPreset(): PipelineForm {
+  return {
+    ...emptyForm(),
+    name: 'Word count S4',
+    topics: 'streams-plaintext-input',
+    groupId: 'wordcount-s4',
+    decoder: 'string',
+    wordSeparator: ':',
+    aggregate: true,
+    groupBy: 'word',
+    aggregates: [{ fn: 'count', column: '', as: 'count' }],
+    outputMode: 'complete',
+    kafkaTopic: 'streams-wordcount-output',
+    kafkaFormat: 'long',
+  };
+}
+
+export function pipelineToForm(p: Pipeline): PipelineForm {
+  const a = p.aggregation;
+  const kafka = p.sinks.find((s) => s.kind === 'kafka');
+  const table = p.sinks.find((s) => s.kind === 'sqlite-table');
+  return {
+    id: p.id,
+    name: p.name,
+    topics: p.topics.join(', '),
+    groupId: p.groupId,
+    startKind: p.startingOffsets.kind,
+    startTimestamp: p.startingOffsets.kind === 'timestamp' ? new Date(p.startingOffsets.timestampMs).toISOString() : '',
+    maxRecordsPerBatch: String(p.maxRecordsPerBatch),
+    triggerInterval: formatDuration(p.triggerIntervalMs),
+    decoder: p.decoder,
+    filter: p.filter ?? '',
+    wordSeparator: p.wordSplit?.separator ?? '',
+    projection: p.projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required })),
+    aggregate: a !== undefined,
+    groupBy: a?.groupBy.join(', ') ?? '',
+    windowColumn: a?.window?.column ?? '',
+    windowDuration: a?.window ? formatDuration(a.window.durationMs) : '',
+    windowSlide: a?.window?.slideMs === undefined ? '' : formatDuration(a.window.slideMs),
+    windowOffset: a?.window?.offsetMs ? formatDuration(a.window.offsetMs) : '',
+    watermarkDelay: a?.watermarkDelayMs === undefined ? '' : formatDuration(a.watermarkDelayMs),
+    aggregates: a?.aggregates.map((g) => ({ fn: g.fn, column: g.column ?? '', as: g.as })) ?? emptyForm().aggregates,
+    outputMode: p.outputMode,
+    kafkaTopic: kafka?.kind === 'kafka' ? kafka.topic : '',
+    kafkaFormat: kafka?.kind === 'kafka' ? kafka.format : 'json',
+    sqliteTable: table?.kind === 'sqlite-table' ? table.table : '',
+    deadLetterTopic: p.deadLetterTopic ?? '',
+  };
+}
+
+export type FormErrors = Partial<Record<'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection', string>>;
+
+/** The form → the contract's input, or the errors to show beside the fields (the engine validates again). */
+export function formToInput(form: PipelineForm, connectionId: string): { input: PipelineInput } | { errors: FormErrors } {
+  const errors: FormErrors = {};
+  if (form.name.trim() === '') errors.name = 'Give the pipeline a name';
+  const topics = list(form.topics);
+  if (topics.length === 0) errors.topics = 'At least one source topic';
+  if (form.groupId.trim() === '') errors.groupId = 'A consumer group id';
+  const timestampMs = Date.parse(form.startTimestamp);
+  if (form.startKind === 'timestamp' && Number.isNaN(timestampMs)) errors.startTimestamp = 'An ISO date-time, e.g. 2024-05-01T12:00:00Z';
+  const maxRecords = Number(form.maxRecordsPerBatch);
+  if (!Number.isInteger(maxRecords) || maxRecords < 1) errors.maxRecordsPerBatch = 'A whole number ≥ 1';
+  const trigger = parseDuration(form.triggerInterval === '' ? '0' : form.triggerInterval);
+  if (trigger === null) errors.triggerInterval = 'A duration such as 0s, 500ms, 10s';
+  const optionalDuration = (text: string) => (text.trim() === '' ? undefined : parseDuration(text));
+  const duration = optionalDuration(form.windowDuration);
+  const slide = optionalDuration(form.windowSlide);
+  const offset = optionalDuration(form.windowOffset);
+  const delay = optionalDuration(form.watermarkDelay);
+  const windowed = form.aggregate && form.windowColumn.trim() !== '';
+  if (windowed && (duration === undefined || duration === null || duration <= 0)) errors.window = 'A window needs a duration such as 5m';
+  if ([slide, offset, delay].includes(null)) errors.window = 'Durations are like 30s, 5m, 1h';
+  if (form.wordSeparator === '' && form.projection.some((p) => p.column.trim() === '' || p.path.trim() === '')) errors.projection = 'Every projection row needs a path and a column';
+  if (Object.keys(errors).length > 0) return { errors };
+
+  const sinks: PipelineInput['sinks'] = [];
+  if (form.kafkaTopic.trim() !== '') sinks.push({ kind: 'kafka', topic: form.kafkaTopic.trim(), format: form.kafkaFormat });
+  if (form.sqliteTable.trim() !== '') sinks.push({ kind: 'sqlite-table', table: form.sqliteTable.trim() });
+  const input: PipelineInput = {
+    ...(form.id === undefined ? {} : { id: form.id }),
+    name: form.name.trim(),
+    connectionId,
+    topics,
+    groupId: form.groupId.trim(),
+    startingOffsets: form.startKind === 'timestamp' ? { kind: 'timestamp', timestampMs } : { kind: form.startKind },
+    maxRecordsPerBatch: maxRecords,
+    triggerIntervalMs: trigger ?? 0,
+    decoder: form.decoder,
+    ...(form.filter.trim() === '' ? {} : { filter: form.filter.trim() }),
+    projection:
+      form.wordSeparator === ''
+        ? form.projection.map((p) => ({
+            path: p.path.trim(),
+            column: p.column.trim(),
+            type: p.type,
+            required: p.required,
+            ...(p.type === 'timestamp' && p.timestampFormat !== '' ? { timestampFormat: p.timestampFormat } : {}),
+          }))
+        : [],
+    ...(form.wordSeparator === '' ? {} : { wordSplit: { separator: form.wordSeparator } }),
+    outputMode: form.outputMode,
+    sinks,
+    ...(form.deadLetterTopic.trim() === '' ? {} : { deadLetterTopic: form.deadLetterTopic.trim() }),
+  };
+  if (form.aggregate) {
+    input.aggregation = {
+      groupBy: list(form.groupBy),
+      ...(windowed && duration ? { window: { column: form.windowColumn.trim(), durationMs: duration, ...(slide ? { slideMs: slide } : {}), offsetMs: offset ?? 0 } } : {}),
+      ...(windowed && delay !== undefined && delay !== null ? { watermarkDelayMs: delay } : {}),
+      aggregates: form.aggregates.map((g) => ({ fn: g.fn, as: g.as.trim(), ...(g.column.trim() === '' ? {} : { column: g.column.trim() }) })),
+    };
+  }
+  return { input };
+}

@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import { aggregateFnSchema, columnTypeSchema } from '../../../shared/pipelines.js';
+import { useMethodMutation } from '../../api/use-method-mutation.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
+import { formToInput, sensorsPreset, wordCountPreset, type FormErrors, type PipelineForm, type ProjectionRow, type TimestampFormat } from './pipeline-form-model.js';
+
+type Set = <K extends keyof PipelineForm>(key: K) => (value: PipelineForm[K]) => void;
+
+const types = columnTypeSchema.options.map((t) => ({ value: t, label: t }));
+const fns = aggregateFnSchema.options.map((f) => ({ value: f, label: f }));
+const formats: { value: TimestampFormat; label: string }[] = [
+  { value: '', label: 'auto' },
+  { value: 'iso', label: 'ISO-8601' },
+  { value: 'epoch-s', label: 'epoch s' },
+  { value: 'epoch-ms', label: 'epoch ms' },
+];
+
+function ProjectionEditor({ rows, onChange }: { rows: ProjectionRow[]; onChange: (rows: ProjectionRow[]) => void }) {
+  const update = (i: number, patch: Partial<ProjectionRow>) => { onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r))); };
+  return (
+    <fieldset aria-label="Projection">
+      <legend>Projection: JSON path → column → type</legend>
+      {rows.map((row, i) => (
+        <div className="inline-fields" key={i} data-testid="projection-row">
+          <TextField label={`Path ${i + 1}`} value={row.path} onChange={(v) => { update(i, { path: v }); }} placeholder="results.0.name.first" />
+          <TextField label={`Column ${i + 1}`} value={row.column} onChange={(v) => { update(i, { column: v }); }} />
+          <SelectField label={`Type ${i + 1}`} value={row.type} options={types} onChange={(v) => { update(i, { type: v }); }} />
+          {row.type === 'timestamp' && (
+            <SelectField label={`Time format ${i + 1}`} value={row.timestampFormat} options={formats} onChange={(v) => { update(i, { timestampFormat: v }); }} />
+          )}
+          <CheckboxField label="required" checked={row.required} onChange={(v) => { update(i, { required: v }); }} />
+          <button type="button" aria-label={`Remove projection row ${i + 1}`} onClick={() => { onChange(rows.filter((_, j) => j !== i)); }}>×</button>
+        </div>
+      ))}
+      <div>
+        <button type="button" onClick={() => { onChange([...rows, { path: '', column: '', type: 'string', timestampFormat: '', required: true }]); }}>Add column</button>
+      </div>
+    </fieldset>
+  );
+}
+
+function AggregationFields({ form, set, errors }: { form: PipelineForm; set: Set; errors: FormErrors }) {
+  const rows = form.aggregates;
+  const update = (i: number, patch: Partial<(typeof rows)[number]>) => { set('aggregates')(rows.map((r, j) => (j === i ? { ...r, ...patch } : r))); };
+  return (
+    <fieldset aria-label="Aggregation">
+      <legend>Aggregation</legend>
+      <CheckboxField label="Aggregate" checked={form.aggregate} onChange={set('aggregate')} />
+      {form.aggregate && (
+        <>
+          <TextField label="Group by" value={form.groupBy} onChange={set('groupBy')} hint="Columns, comma separated" />
+          <div className="inline-fields">
+            <TextField label="Window column" value={form.windowColumn} onChange={set('windowColumn')} hint="A timestamp column; empty = no window" />
+            <TextField label="Window duration" value={form.windowDuration} onChange={set('windowDuration')} placeholder="5m" error={errors.window} />
+            <TextField label="Slide" value={form.windowSlide} onChange={set('windowSlide')} placeholder="= duration (tumbling)" />
+            <TextField label="Offset" value={form.windowOffset} onChange={set('windowOffset')} placeholder="0s" />
+            <TextField label="Watermark delay" value={form.watermarkDelay} onChange={set('watermarkDelay')} placeholder="10m" hint="Empty = no watermark" />
+          </div>
+          {rows.map((row, i) => (
+            <div className="inline-fields" key={i} data-testid="aggregate-row">
+              <SelectField label={`Function ${i + 1}`} value={row.fn} options={fns} onChange={(v) => { update(i, { fn: v }); }} />
+              <TextField label={`Of column ${i + 1}`} value={row.column} onChange={(v) => { update(i, { column: v }); }} placeholder={row.fn === 'count' ? '* (rows)' : ''} />
+              <TextField label={`As ${i + 1}`} value={row.as} onChange={(v) => { update(i, { as: v }); }} />
+              <button type="button" aria-label={`Remove aggregate ${i + 1}`} onClick={() => { set('aggregates')(rows.filter((_, j) => j !== i)); }}>×</button>
+            </div>
+          ))}
+          <div>
+            <button type="button" onClick={() => { set('aggregates')([...rows, { fn: 'count', column: '', as: `agg_${rows.length + 1}` }]); }}>Add aggregate</button>
+          </div>
+        </>
+      )}
+    </fieldset>
+  );
+}
+
+export function PipelineFormView({ connectionId, initial, onDone }: { connectionId: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
+  const [form, setForm] = useState(initial);
+  const [errors, setErrors] = useState<FormErrors>({});
+  const set: Set = (key) => (value) => { setForm((f) => ({ ...f, [key]: value })); };
+  const save = useMethodMutation('pipelines:save', { invalidates: ['pipelines:list'], onSuccess: (p) => { onDone(p.id); } });
+  const submit = () => {
+    const result = formToInput(form, connectionId);
+    if ('errors' in result) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    save.mutate(result.input);
+  };
+  return (
+    <form className="form panel" aria-label="Pipeline" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <div className="toolbar" aria-label="Presets">
+        <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensors S3</button>
+        <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count S4</button>
+      </div>
+      <fieldset aria-label="Source">
+        <legend>Source</legend>
+        <TextField label="Pipeline name" value={form.name} onChange={set('name')} error={errors.name} />
+        <div className="inline-fields">
+          <TextField label="Source topics" value={form.topics} onChange={set('topics')} error={errors.topics} hint="Comma separated" />
+          <TextField label="Group id" value={form.groupId} onChange={set('groupId')} error={errors.groupId} />
+          <SelectField
+            label="Starting offsets"
+            value={form.startKind}
+            options={[{ value: 'earliest', label: 'earliest' }, { value: 'latest', label: 'latest' }, { value: 'timestamp', label: 'timestamp' }]}
+            onChange={set('startKind')}
+          />
+          {form.startKind === 'timestamp' && <TextField label="From time" value={form.startTimestamp} onChange={set('startTimestamp')} error={errors.startTimestamp} placeholder="2024-05-01T12:00:00Z" />}
+        </div>
+        <div className="inline-fields">
+          <TextField label="Max records per batch" type="number" value={form.maxRecordsPerBatch} onChange={set('maxRecordsPerBatch')} error={errors.maxRecordsPerBatch} />
+          <TextField label="Trigger interval" value={form.triggerInterval} onChange={set('triggerInterval')} error={errors.triggerInterval} hint="0s = as fast as possible" />
+          <SelectField label="Decoder" value={form.decoder} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'string' }]} onChange={set('decoder')} />
+          <TextField label="Split on" value={form.wordSeparator} onChange={set('wordSeparator')} hint="Word count: one `word` row per token; empty = project" />
+        </div>
+        <TextField label="Filter" value={form.filter} onChange={set('filter')} hint="The topic browser's expression, e.g. value.temperature > 20; empty = keep all" />
+      </fieldset>
+      {form.wordSeparator === '' && <ProjectionEditor rows={form.projection} onChange={set('projection')} />}
+      {errors.projection !== undefined && <p className="error">{errors.projection}</p>}
+      <AggregationFields form={form} set={set} errors={errors} />
+      <fieldset aria-label="Output">
+        <legend>Output</legend>
+        <SelectField
+          label="Output mode"
+          value={form.outputMode}
+          options={[{ value: 'update', label: 'update (changed rows)' }, { value: 'append', label: 'append (closed windows)' }, { value: 'complete', label: 'complete (whole table)' }]}
+          onChange={set('outputMode')}
+        />
+        <div className="inline-fields">
+          <TextField label="Output topic" value={form.kafkaTopic} onChange={set('kafkaTopic')} hint="Empty = no Kafka sink" />
+          <SelectField label="Record format" value={form.kafkaFormat} options={[{ value: 'json', label: 'JSON' }, { value: 'long', label: 'string key + 64-bit long' }]} onChange={set('kafkaFormat')} />
+          <TextField label="SQLite table" value={form.sqliteTable} onChange={set('sqliteTable')} hint="Projection-only pipelines: rows into this table" />
+          <TextField label="Dead-letter topic" value={form.deadLetterTopic} onChange={set('deadLetterTopic')} hint="Bad records with the error in headers" />
+        </div>
+      </fieldset>
+      <ErrorMessage error={save.error} />
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>Save pipeline</button>
+        <button type="button" onClick={() => { onDone(null); }}>Cancel</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+import type { PipelineStatus } from '../../../shared/pipelines.js';
+
+const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
+const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'));
+
+/** The counters of one pipeline: watermark, windows, late and bad records (with the last bad ones), lag per partition. */
+export function PipelineStatusView({ status }: { status: PipelineStatus }) {
+  const bad = Object.entries(status.badRecords);
+  const badTotal = bad.reduce((n, [, count]) => n + count, 0);
+  return (
+    <div className="panel" data-testid="pipeline-status">
+      <dl className="facts">
+        <dt>State</dt>
+        <dd data-testid="status-state">{status.state}</dd>
+        <dt>Batches</dt>
+        <dd data-testid="status-batches">{status.batches}</dd>
+        <dt>Records in</dt>
+        <dd data-testid="status-in">
+          {status.recordsIn} ({rate(status.recordsPerSecondIn)})
+        </dd>
+        <dt>Rows out</dt>
+        <dd data-testid="status-out">
+          {status.rowsOut} ({rate(status.rowsPerSecondOut)})
+        </dd>
+        <dt>Watermark</dt>
+        <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
+        <dt>Open windows</dt>
+        <dd data-testid="status-open">{status.openWindows}</dd>
+        <dt>Late rows (dropped)</dt>
+        <dd data-testid="status-late">{status.lateRows}</dd>
+        <dt>Bad records</dt>
+        <dd data-testid="status-bad">{badTotal === 0 ? 0 : `${badTotal} (${bad.map(([reason, n]) => `${reason} ${n}`).join(', ')})`}</dd>
+        <dt>Last batch</dt>
+        <dd>{status.lastBatchMs === null ? '—' : `${status.lastBatchMs.toFixed(1)} ms`}</dd>
+      </dl>
+      {status.error !== null && <p className="error" role="alert">{status.error}</p>}
+      {status.lag.length > 0 && (
+        <table className="table" aria-label="Lag per partition">
+          <caption>Lag per partition</caption>
+          <thead>
+            <tr>
+              <th scope="col">Topic</th>
+              <th scope="col" className="num">Partition</th>
+              <th scope="col" className="num">Next offset</th>
+              <th scope="col" className="num">End offset</th>
+              <th scope="col" className="num">Lag</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.lag.map((l) => (
+              <tr key={`${l.topic}:${l.partition}`}>
+                <td className="mono">{l.topic}</td>
+                <td className="num">{l.partition}</td>
+                <td className="num">{l.nextOffset ?? '—'}</td>
+                <td className="num">{l.highWatermark}</td>
+                <td className="num">{l.lag}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {status.lastBad.length > 0 && (
+        <table className="table" aria-label="Last bad records">
+          <caption>Last bad records</caption>
+          <thead>
+            <tr>
+              <th scope="col">Where</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.lastBad.map((b) => (
+              <tr key={`${b.topic}/${b.partition}/${b.offset}`}>
+                <td className="mono">
+                  {b.topic}/{b.partition}@{b.offset}
+                </td>
+                <td>{b.reason}</td>
+                <td>{b.error}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import { methodKey } from '../../api/query-keys.js';
+import { useEvent } from '../../api/use-event.js';
+import { useMethodMutation } from '../../api/use-method-mutation.js';
+import { useMethodQuery } from '../../api/use-method-query.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type PipelineForm } from './pipeline-form-model.js';
+import { PipelineFormView } from './pipeline-form.js';
+import { PipelineStatusView } from './pipeline-status-view.js';
+import { ResultsTable } from './results-table.js';
+
+/** Each `pipelines:status` event replaces that pipeline's cached status; a results notice marks its pages stale. */
+function useLivePipelines(): void {
+  const queryClient = useQueryClient();
+  useEvent('pipelines:status', (status: PipelineStatus) => {
+    queryClient.setQueryData(methodKey('pipelines:status', { id: status.pipelineId }), status);
+  });
+  useEvent('pipelines:results-changed', (notice) => {
+    void queryClient.invalidateQueries({
+      predicate: (q) => q.queryKey[0] === 'pipelines:results' && (q.queryKey[1] as { id?: string } | null)?.id === notice.pipelineId,
+    });
+  });
+}
+
+const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
+
+function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipeline; selected: boolean; onSelect: () => void; onEdit: () => void }) {
+  const id = pipeline.id;
+  const status = useMethodQuery('pipelines:status', { id });
+  const opts = { invalidates: ['pipelines:status'] as const };
+  const start = useMethodMutation('pipelines:start', opts);
+  const stop = useMethodMutation('pipelines:stop', opts);
+  const remove = useMethodMutation('pipelines:remove', { invalidates: ['pipelines:list'] });
+  const s = status.data;
+  const state = s?.state ?? 'stopped';
+  const active = state === 'running' || state === 'starting';
+  const badTotal = s ? Object.values(s.badRecords).reduce((a, b) => a + b, 0) : 0;
+  const lag = s ? s.lag.reduce((n, l) => n + l.lag, 0) : 0;
+  return (
+    <>
+      <tr data-testid="pipeline-row" data-name={pipeline.name} data-state={state} className={selected ? 'selected' : undefined}>
+        <td>
+          <button type="button" className="link" onClick={onSelect} aria-pressed={selected}>{pipeline.name}</button>
+        </td>
+        <td className="mono">{pipeline.topics.join(', ')}</td>
+        <td>
+          <span className={`badge ${state === 'failed' ? 'badge-error' : active ? 'badge-running' : ''}`}>{state}</span>
+        </td>
+        <td className="num" data-testid="pipeline-in">{s ? rate(s.recordsPerSecondIn) : '—'}</td>
+        <td className="num">{s ? rate(s.rowsPerSecondOut) : '—'}</td>
+        <td className="num">{s?.openWindows ?? 0}</td>
+        <td className="num">{s?.lateRows ?? 0}</td>
+        <td className="num">{badTotal}</td>
+        <td className="num">{lag}</td>
+        <td className="actions compact">
+          {!active && (
+            <button type="button" disabled={start.isPending} onClick={() => { start.mutate({ id }); }} aria-label={`Start ${pipeline.name}`}>Start</button>
+          )}
+          {active && (
+            <button type="button" disabled={stop.isPending} onClick={() => { stop.mutate({ id }); }} aria-label={`Stop ${pipeline.name}`}>Stop</button>
+          )}
+          <button type="button" disabled={active} onClick={onEdit} aria-label={`Edit ${pipeline.name}`}>Edit</button>
+          <button
+            type="button"
+            disabled={active}
+            aria-label={`Delete ${pipeline.name}`}
+            onClick={() => { if (window.confirm(`Delete pipeline ${pipeline.name} and its checkpoint?`)) remove.mutate({ id }); }}
+          >
+            Delete
+          </button>
+        </td>
+      </tr>
+      {(start.error ?? stop.error ?? remove.error) && (
+        <tr>
+          <td colSpan={10}>
+            <ErrorMessage error={start.error ?? stop.error ?? remove.error} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
+  const status = useMethodQuery('pipelines:status', { id: pipeline.id });
+  return (
+    <section aria-label={`Pipeline ${pipeline.name}`}>
+      <h2>{pipeline.name}</h2>
+      {status.data && <PipelineStatusView status={status.data} />}
+      <ResultsTable pipelineId={pipeline.id} />
+    </section>
+  );
+}
+
+function PipelineList({ connectionId }: { connectionId: string }) {
+  useLivePipelines();
+  const pipelines = useMethodQuery('pipelines:list', undefined);
+  const [editing, setEditing] = useState<PipelineForm | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  if (editing !== null) {
+    return (
+      <PipelineFormView
+        connectionId={connectionId}
+        initial={editing}
+        onDone={(id) => {
+          setEditing(null);
+          if (id !== null) setSelected(id);
+        }}
+      />
+    );
+  }
+  const list = pipelines.data ?? [];
+  const current = list.find((p) => p.id === selected) ?? null;
+  return (
+    <>
+      <div className="toolbar">
+        <button type="button" onClick={() => { setEditing(emptyForm()); }}>New pipeline</button>
+        <button type="button" onClick={() => { setEditing(sensorsPreset()); }}>New from Sensors S3</button>
+        <button type="button" onClick={() => { setEditing(wordCountPreset()); }}>New from Word count S4</button>
+      </div>
+      <ErrorMessage error={pipelines.error} />
+      {pipelines.isPending && <p className="note">Loading pipelines…</p>}
+      <table className="table">
+        <caption>{list.length} pipelines</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Topics</th>
+            <th scope="col">State</th>
+            <th scope="col" className="num">In</th>
+            <th scope="col" className="num">Out</th>
+            <th scope="col" className="num">Open windows</th>
+            <th scope="col" className="num">Late</th>
+            <th scope="col" className="num">Bad</th>
+            <th scope="col" className="num">Lag</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.length === 0 && (
+            <tr>
+              <td colSpan={10} className="empty">No pipelines yet: start from a preset or create one.</td>
+            </tr>
+          )}
+          {list.map((p) => (
+            <PipelineRow key={p.id} pipeline={p} selected={p.id === selected} onSelect={() => { setSelected(p.id); }} onEdit={() => { setEditing(pipelineToForm(p)); }} />
+          ))}
+        </tbody>
+      </table>
+      {current !== null && <PipelineDetail key={current.id} pipeline={current} />}
+    </>
+  );
+}
+
+export function PipelinesPage({ activeConnectionId }: { activeConnectionId: string | null }) {
+  return (
+    <section className="page" data-testid="pipelines-page">
+      <h1>Pipelines</h1>
+      {activeConnectionId === null ? (
+        <p className="note">
+          No active connection. Choose one in the top bar, or set one up on the <a href="#/cluster">Cluster</a> page.
+        </p>
+      ) : (
+        <PipelineList key={activeConnectionId} connectionId={activeConnectionId} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { definitionToForm, emptyForm, formToInput, parseHeaderLines } from './producer-form-model.js';
+
+describe('producer form model', () => {
+  it('turns the default form into the S3 sensors producer with the Java-client-like defaults', () => {
+    const form = { ...emptyForm(), name: 'Sensors', topic: 'input_topic' };
+    const result = formToInput(form, 'c1');
+    if (!result.ok) throw new Error(result.error);
+    expect(result.input).toMatchObject({
+      connectionId: 'c1',
+      source: { kind: 'sensors', sensorCount: 10, temperature: [15, 35] },
+      schedule: { trigger: { kind: 'interval', everyMs: 2000 }, maxMessages: 100, perRun: 1, stopAt: null },
+      config: { acks: 'all', compression: 'none', lingerMs: 5, batchSize: 16384 },
+    });
+  });
+
+  it('says what is wrong instead of guessing', () => {
+    const form = { ...emptyForm(), name: 'x', topic: 'bad topic!', config: { ...emptyForm().config, retries: 'lots' } };
+    const result = formToInput(form, 'c1');
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error).toMatch(/topic: topic names use letters/);
+    expect(result.ok ? '' : result.error).toMatch(/config\.retries/);
+  });
+
+  it('round-trips every source kind through a saved definition', () => {
+    const cases = [
+      { sourceKind: 'iss' as const, issMode: 'offline' as const },
+      { sourceKind: 'randomUsers' as const, seed: '4' },
+      { sourceKind: 'http' as const, httpUrl: 'http://127.0.0.1:1/x', httpHeaders: 'Accept: application/json', recordsPath: '$.results[*]' },
+      { sourceKind: 'file' as const, filePath: '/tmp/a.csv', columnTypes: 'temp: float', pacing: 'timestamp' as const, trigger: 'continuous' as const },
+      { sourceKind: 'manual' as const, manualValue: 'hi', keyKind: 'fixed' as const, keyFixed: 'k', trigger: 'cron' as const, cron: '*/5 * * * * *' },
+    ];
+    for (const overrides of cases) {
+      const form = { ...emptyForm(), name: 'n', topic: 't', ...overrides };
+      const first = formToInput(form, 'c');
+      if (!first.ok) throw new Error(first.error);
+      const again = formToInput(definitionToForm({ ...first.input, id: 'p1' } as never), 'c');
+      if (!again.ok) throw new Error(again.error);
+      expect(again.input).toEqual({ ...first.input, id: 'p1' });
+    }
+  });
+
+  it('reads header lines split at the first colon', () => {
+    expect(parseHeaderLines('a: b:c\n\n x-y :1 ')).toEqual([
+      { name: 'a', value: 'b:c' },
+      { name: 'x-y', value: '1' },
+    ]);
+  });
+});

@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import type { KafkaMessage, MessagePage, ReadStart, ScanProgress, TopicDetail } from '../../../shared/topic-browser.js';
+import { decoderIds, decoderLabels, type DecoderId } from '../../../shared/topic-browser/decoders.js';
+import { useEvent } from '../../api/use-event.js';
+import { useWorkbench } from '../../api/workbench-context.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { SelectField, TextField } from '../../app/form-fields.js';
+import { decodePayload, MessageTable } from './message-table.js';
+import { emptyDraft, ProduceForm, type ProduceDraft } from './produce-form.js';
+import { ScanPanel } from './scan-panel.js';
+
+type StartKind = 'newest' | 'oldest' | 'offset' | 'timestamp';
+const startOptions = [
+  { value: 'newest', label: 'Newest' },
+  { value: 'oldest', label: 'Oldest' },
+  { value: 'offset', label: 'Offset' },
+  { value: 'timestamp', label: 'Timestamp' },
+] as const;
+const decoderOptions = decoderIds.map((id) => ({ value: id, label: decoderLabels[id] }));
+/** The live tail keeps at most this many rows in the page; older ones drop off. */
+export const TAIL_BUFFER = 500;
+
+function draftFrom(message: KafkaMessage): ProduceDraft {
+  const key = decodePayload(message.key, 'auto');
+  const value = decodePayload(message.value, 'auto');
+  const encoderOf = (d: typeof key) => (d === null ? 'string' : d.ok && d.decoder !== 'hex' ? d.decoder === 'msgpack' ? 'msgpack' : d.decoder : 'hex');
+  return {
+    key: key === null ? null : key.text,
+    value: value === null ? null : value.text,
+    keyEncoder: encoderOf(key),
+    valueEncoder: encoderOf(value),
+    headers: message.headers.map((h) => `${h.key}=${decodePayload(h.value, 'string')?.text ?? ''}`).join('\n'),
+    partition: '',
+  };
+}
+
+export function MessagesTab({ connectionId, detail }: { connectionId: string; detail: TopicDetail }) {
+  const api = useWorkbench();
+  const topic = detail.name;
+  const [partition, setPartition] = useState('all');
+  const [startKind, setStartKind] = useState<StartKind>('newest');
+  const [offset, setOffset] = useState('0');
+  const [time, setTime] = useState('');
+  const [limit, setLimit] = useState('100');
+  const [keyDecoder, setKeyDecoder] = useState<DecoderId>('auto');
+  const [valueDecoder, setValueDecoder] = useState<DecoderId>('auto');
+  const [page, setPage] = useState<MessagePage | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const [view, setView] = useState<'browse' | 'scan' | 'tail'>('browse');
+  const [scanMessages, setScanMessages] = useState<{ progress: ScanProgress | null; messages: KafkaMessage[] }>({ progress: null, messages: [] });
+  const [tailId, setTailId] = useState<string | null>(null);
+  const [tailed, setTailed] = useState<KafkaMessage[]>([]);
+  const [draft, setDraft] = useState<ProduceDraft | null>(null);
+  const tailRef = useRef<string | null>(null);
+
+  const partitionValue = partition === 'all' ? null : Number(partition);
+  async function load(start: ReadStart) {
+    setLoading(true);
+    setError(null);
+    setView('browse');
+    try {
+      setPage(await api.messages.read({ connectionId, topic, partition: partitionValue, start, limit: Math.min(1000, Math.max(1, Number(limit) || 100)) }));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+    } finally {
+      setLoading(false);
+    }
+  }
+  function startFromForm(): ReadStart {
+    if (startKind === 'offset') return { kind: 'offset', offset: Math.max(0, Number(offset) || 0) };
+    if (startKind === 'timestamp') return { kind: 'timestamp', timestamp: Math.max(0, Date.parse(time) || 0) };
+    return { kind: startKind };
+  }
+
+  useEvent('messages:tail', (event) => {
+    if (event.tailId !== tailRef.current) return;
+    setTailed((rows) => [...rows, ...event.messages].slice(-TAIL_BUFFER));
+  });
+  async function toggleTail() {
+    setError(null);
+    if (tailId !== null) {
+      tailRef.current = null;
+      setTailId(null);
+      await api.messages.tailStop({ id: tailId }).catch(() => undefined);
+      return;
+    }
+    try {
+      setTailed([]);
+      setView('tail');
+      const started = await api.messages.tailStart({ connectionId, topic, partition: partitionValue });
+      tailRef.current = started.tailId;
+      setTailId(started.tailId);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+    }
+  }
+  // Stop the engine's tail when the tab goes away.
+  useEffect(() => () => {
+    const id = tailRef.current;
+    if (id !== null) void api.messages.tailStop({ id }).catch(() => undefined);
+  }, [api]);
+
+  const partitionOptions = [{ value: 'all', label: 'All partitions' }, ...detail.partitions.map((p) => ({ value: String(p.partition), label: `Partition ${p.partition}` }))];
+  const shown = view === 'browse' ? (page?.messages ?? []) : view === 'scan' ? scanMessages.messages : tailed;
+  const caption =
+    view === 'browse' ? (page ? `${page.messages.length} messages (read in ${page.tookMs} ms)` : 'Choose where to start and press Load')
+      : view === 'scan' ? `${scanMessages.messages.length} matches shown${scanMessages.progress ? ` of ${scanMessages.progress.matched}` : ''}`
+        : `Live tail: ${tailed.length} new messages (the last ${TAIL_BUFFER} are kept)`;
+
+  return (
+    <div data-testid="messages-tab">
+      <form className="toolbar" aria-label="Read messages" onSubmit={(event) => { event.preventDefault(); void load(startFromForm()); }}>
+        <SelectField label="Partition" value={partition} options={partitionOptions} onChange={setPartition} />
+        <SelectField label="Start from" value={startKind} options={startOptions} onChange={setStartKind} />
+        {startKind === 'offset' && <TextField label="Offset" type="number" value={offset} onChange={setOffset} />}
+        {startKind === 'timestamp' && <TextField label="Time (ISO, e.g. 2024-01-01T10:00:00Z)" value={time} onChange={setTime} />}
+        <TextField label="Count" type="number" value={limit} onChange={setLimit} />
+        <button type="submit" disabled={loading}>{loading ? 'Loading…' : 'Load'}</button>
+        <button type="button" disabled={loading || !page?.hasMoreBefore} onClick={() => { if (page) void load({ kind: 'before', positions: page.first }); }}>← Older</button>
+        <button type="button" disabled={loading || !page?.hasMoreAfter} onClick={() => { if (page) void load({ kind: 'after', positions: page.next }); }}>Newer →</button>
+        <button type="button" onClick={() => void toggleTail()}>{tailId === null ? 'Live tail' : 'Stop tail'}</button>
+        <button type="button" onClick={() => { setDraft(draft === null ? emptyDraft : null); }}>{draft === null ? 'Produce…' : 'Close produce form'}</button>
+      </form>
+      <div className="toolbar">
+        <SelectField label="Key decoder" value={keyDecoder} options={decoderOptions} onChange={setKeyDecoder} />
+        <SelectField label="Value decoder" value={valueDecoder} options={decoderOptions} onChange={setValueDecoder} />
+      </div>
+      {draft !== null && (
+        <ProduceForm key={JSON.stringify(draft)} connectionId={connectionId} topic={topic} partitions={detail.partitions.length} initial={draft} onProduced={() => undefined} />
+      )}
+      <ScanPanel connectionId={connectionId} topic={topic} partition={partitionValue} onResults={(r) => { setScanMessages(r); setView('scan'); }} />
+      <ErrorMessage error={error} />
+      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time.</p>
+      <MessageTable messages={shown} keyDecoder={keyDecoder} valueDecoder={valueDecoder} caption={caption} onProduceAgain={(m) => { setDraft(draftFrom(m)); }} />
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useRef, useState } from 'react';
+import type { KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
+import { useEvent } from '../../api/use-event.js';
+import { useWorkbench } from '../../api/workbench-context.js';
+import { ErrorMessage } from '../../app/error-message.js';
+import { TextField } from '../../app/form-fields.js';
+
+const PAGE = 200;
+
+export function ScanPanel({ connectionId, topic, partition, onResults }: {
+  connectionId: string; topic: string; partition: number | null;
+  onResults: (results: { progress: ScanProgress | null; messages: KafkaMessage[] }) => void;
+}) {
+  const api = useWorkbench();
+  const [expression, setExpression] = useState('');
+  const [contains, setContains] = useState('');
+  const [progress, setProgress] = useState<ScanProgress | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [offset, setOffset] = useState(0);
+  const scanRef = useRef<string | null>(null);
+
+  async function fetchPage(scanId: string, from: number) {
+    const result = await api.messages.scanResults({ id: scanId, offset: from, limit: PAGE });
+    setProgress(result.progress);
+    onResults(result);
+  }
+  useEvent('messages:scan-progress', (event) => {
+    if (event.scanId !== scanRef.current) return;
+    setProgress(event);
+    // Matches stay in the engine; the first page is fetched as they arrive and when the scan ends.
+    if (event.state !== 'running' || offset === 0) void fetchPage(event.scanId, offset).catch((caught: unknown) => { setError(caught instanceof Error ? caught : new Error(String(caught))); });
+  });
+  async function start() {
+    setError(null);
+    setOffset(0);
+    try {
+      const { scanId } = await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains });
+      scanRef.current = scanId;
+      setProgress({ scanId, state: 'running', scanned: 0, matched: 0, errors: 0, total: 0, elapsedMs: 0 });
+    } catch (caught) {
+      setError(caught instanceof Error ? caught : new Error(String(caught)));
+    }
+  }
+  const running = progress?.state === 'running';
+  return (
+    <form className="subpanel" aria-label="Filter messages" onSubmit={(event) => { event.preventDefault(); void start(); }}>
+      <div className="inline-fields">
+        <TextField label="Filter expression (CEL)" value={expression} onChange={setExpression} placeholder='value.temperature > 30 && key == "sensor_3"' hint="Variables: key, value (parsed JSON or text), headers, partition, offset, timestamp" />
+        <TextField label="Text contains" value={contains} onChange={setContains} />
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={running}>Scan topic</button>
+        {running && progress && <button type="button" onClick={() => void api.messages.scanCancel({ id: progress.scanId })}>Cancel scan</button>}
+        {progress && !running && progress.matched > PAGE && (
+          <>
+            <button type="button" disabled={offset === 0} onClick={() => { const o = Math.max(0, offset - PAGE); setOffset(o); void fetchPage(progress.scanId, o); }}>Previous matches</button>
+            <button type="button" disabled={offset + PAGE >= progress.matched} onClick={() => { const o = offset + PAGE; setOffset(o); void fetchPage(progress.scanId, o); }}>Next matches</button>
+          </>
+        )}
+      </div>
+      {progress && (
+        <p className="note" role="status" data-testid="scan-progress">
+          {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
+          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
+          {progress.error ? ` — ${progress.error}` : ''}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { method, none } from './define.js';
+
+/** Column types a writer understands. Timestamps are ms or µs, never ns (Spark and older readers choke on ns). */
+export const columnTypeSchema = z.enum(['string', 'int32', 'int64', 'double', 'boolean', 'timestamp-ms', 'timestamp-us']);
+export type ColumnType = z.infer<typeof columnTypeSchema>;
+
+export const columnSpecSchema = z.object({
+  name: z.string().min(1).max(128),
+  type: columnTypeSchema,
+  nullable: z.boolean().default(true),
+});
+export type ColumnSpec = z.infer<typeof columnSpecSchema>;
+
+/** Every codec offered writes pages other readers open (checked by DuckDB and pyarrow in the tests). */
+export const parquetCodecSchema = z.enum(['snappy', 'zstd', 'gzip', 'none']);
+export type ParquetCodec = z.infer<typeof parquetCodecSchema>;
+
+export const exportFormatSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('csv'), delimiter: z.string().length(1).default(','), header: z.boolean().default(true) }),
+  z.object({ kind: z.literal('jsonl') }),
+  z.object({
+    kind: z.literal('parquet'),
+    codec: parquetCodecSchema.default('snappy'),
+    timestampUnit: z.enum(['ms', 'us']).default('ms'),
+    /** Rows per row group: bounds the memory a writer holds before flushing. */
+    rowGroupRows: z.number().int().min(1000).max(1_000_000).default(100_000),
+  }),
+]);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+export const s3CredentialsSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('default-chain') }),
+  z.object({ mode: z.literal('keys'), accessKeyId: z.string().min(1).max(256), secretAccessKey: z.string().min(1).max(256) }),
+]);
+
+export const s3TargetSchema = z.object({
+  kind: z.literal('s3'),
+  bucket: z.string().min(3).max(63),
+  /** May hold {yyyy} {MM} {dd} {HH} {mm} {ss} placeholders, filled in UTC at the start of the export. */
+  prefix: z.string().max(512).default(''),
+  region: z.string().min(1).max(64).default('us-east-1'),
+  endpoint: z.url().optional(),
+  forcePathStyle: z.boolean().default(false),
+  credentials: s3CredentialsSchema.default({ mode: 'default-chain' }),
+});
+export type S3Target = z.infer<typeof s3TargetSchema>;
+
+export const localTargetSchema = z.object({ kind: z.literal('local'), folder: z.string().min(1).max(4096) });
+export const exportTargetSchema = z.discriminatedUnion('kind', [localTargetSchema, s3TargetSchema]);
+export type ExportTarget = z.infer<typeof exportTargetSchema>;
+
+/** SQLite tables that may be exported; anything else is refused (no free-form SQL). */
+export const exportableTables = ['export_history', 'users'] as const;
+
+export const exportSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('topic'),
+    connectionId: z.string().min(1).max(64),
+    topic: z.string().min(1).max(249),
+    /** Empty = every partition. */
+    partitions: z.array(z.number().int().min(0)).max(10_000).default([]),
+    /** First offset per partition (inclusive); absent = earliest. */
+    fromOffset: z.string().regex(/^\d+$/).optional(),
+    /** Last offset per partition (exclusive); absent = the end offset when the export starts. */
+    toOffset: z.string().regex(/^\d+$/).optional(),
+  }),
+  z.object({ kind: z.literal('table'), table: z.enum(exportableTables) }),
+]);
+export type ExportSource = z.infer<typeof exportSourceSchema>;
+
+export const exportRequestSchema = z.object({
+  source: exportSourceSchema,
+  format: exportFormatSchema,
+  target: exportTargetSchema,
+  /** File or object name without extension; default `<source>-<time>`. */
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash and underscore only').optional(),
+});
+export type ExportRequest = z.input<typeof exportRequestSchema>;
+
+export const exportStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
+
+export const exportProgressSchema = z.object({
+  jobId: z.string(),
+  status: exportStatusSchema,
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  /** null while the total is unknown. */
+  percent: z.number().min(0).max(100).nullable(),
+  location: z.string(),
+  error: z.string().optional(),
+});
+export type ExportProgress = z.infer<typeof exportProgressSchema>;
+
+export const exportHistoryEntrySchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  format: z.string(),
+  target: z.string(),
+  location: z.string(),
+  status: exportStatusSchema,
+  rows: z.number().int(),
+  bytes: z.number().int(),
+  startedAt: z.number().int(),
+  durationMs: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type ExportHistoryEntry = z.infer<typeof exportHistoryEntrySchema>;
+
+const jobRef = z.object({ jobId: z.string().min(1).max(64) });
+
+export const exportMethods = {
+  'exports:start': method(exportRequestSchema, z.object({ jobId: z.string(), location: z.string() }), 'Start an export job; progress comes as exports:progress events'),
+  'exports:cancel': method(jobRef, z.object({ cancelled: z.boolean() }), 'Cancel a running export; a partial file or upload is removed'),
+  'exports:jobs': method(none, z.array(exportProgressSchema), 'Export jobs running now'),
+  'exports:history': method(
+    z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }),
+    z.array(exportHistoryEntrySchema),
+    'Past and running export jobs, newest first',
+  ),
+  'exports:create-bucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
+} as const;
+
+export const exportEvents = {
+  'exports:progress': exportProgressSchema,
+} as const;

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { method } from './define.js';
+
+/** Column types of a projection. Timestamps are held as epoch milliseconds. */
+export const columnTypeSchema = z.enum(['string', 'int', 'double', 'boolean', 'timestamp']);
+export type ColumnType = z.infer<typeof columnTypeSchema>;
+
+/** How a timestamp column is read from the source value. */
+export const timestampFormatSchema = z.enum(['iso', 'epoch-s', 'epoch-ms']);
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _ (not starting with a digit)');
+
+/** One projected column: a dotted JSON path (`results.0.name.first`) → a typed column. */
+export const projectionColumnSchema = z.object({
+  column: identifier,
+  /** Dotted path into the decoded value; `$` is the whole value. Ignored when `derive` is set. */
+  path: z.string().min(1).max(300),
+  type: columnTypeSchema,
+  timestampFormat: timestampFormatSchema.optional(),
+  /** A missing or null value is a bad record when required, a NULL column otherwise. */
+  required: z.boolean().default(true),
+  /** Derived from another projected column instead of a path (S2 `email_domain` from `email`). */
+  derive: z.object({ kind: z.literal('email-domain'), from: identifier }).optional(),
+});
+export type ProjectionColumn = z.output<typeof projectionColumnSchema>;
+
+export const aggregateFnSchema = z.enum(['count', 'sum', 'avg', 'min', 'max']);
+export type AggregateFn = z.infer<typeof aggregateFnSchema>;
+
+export const aggregateSchema = z.object({
+  fn: aggregateFnSchema,
+  /** Not needed for `count`. */
+  column: identifier.optional(),
+  as: identifier,
+});
+export type AggregateSpec = z.output<typeof aggregateSchema>;
+
+/** Spark `window(col, windowDuration, slideDuration, startTime)`; durations in milliseconds. */
+export const windowSpecSchema = z.object({
+  column: identifier,
+  durationMs: z.number().int().positive(),
+  slideMs: z.number().int().positive().optional(),
+  offsetMs: z.number().int().default(0),
+});
+export type WindowSpec = z.output<typeof windowSpecSchema>;
+
+export const aggregationSchema = z.object({
+  groupBy: z.array(identifier).max(16).default([]),
+  window: windowSpecSchema.optional(),
+  /** Spark `withWatermark(windowColumn, delay)`; only with a window. */
+  watermarkDelayMs: z.number().int().min(0).optional(),
+  aggregates: z.array(aggregateSchema).min(1).max(32),
+});
+export type AggregationSpec = z.output<typeof aggregationSchema>;
+
+export const outputModeSchema = z.enum(['update', 'append', 'complete']);
+export type OutputMode = z.infer<typeof outputModeSchema>;
+
+export const startingOffsetsSchema = z.union([
+  z.object({ kind: z.literal('earliest') }),
+  z.object({ kind: z.literal('latest') }),
+  z.object({ kind: z.literal('timestamp'), timestampMs: z.number().int().min(0) }),
+]);
+
+export const sinkSchema = z.union([
+  /** Rows of a projection-only pipeline into a table of the app's SQLite store (S2 `users`). */
+  z.object({ kind: z.literal('sqlite-table'), table: identifier }),
+  /** Results as records: JSON keyed by group + window, or word-count string key + int64 value. */
+  z.object({ kind: z.literal('kafka'), topic: z.string().min(1).max(249), format: z.enum(['json', 'long']).default('json') }),
+]);
+export type SinkSpec = z.output<typeof sinkSchema>;
+
+export const pipelineInputSchema = z.object({
+  id: z.string().min(1).max(64).optional(),
+  name: z.string().min(1).max(120),
+  connectionId: z.string().min(1).max(64),
+  topics: z.array(z.string().min(1).max(249)).min(1).max(16),
+  groupId: z.string().min(1).max(249),
+  startingOffsets: startingOffsetsSchema.default({ kind: 'earliest' }),
+  /** Spark `maxOffsetsPerTrigger`, applied per partition fetch. */
+  maxRecordsPerBatch: z.number().int().min(1).max(1_000_000).default(5000),
+  /** Minimum time between two batches (Spark `Trigger.ProcessingTime`); 0 = as fast as possible. */
+  triggerIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
+  decoder: z.enum(['json', 'string']).default('json'),
+  /** The topic browser's CEL filter (key, value, headers, partition, offset, timestamp); kept when true. */
+  filter: z.string().min(1).max(2000).optional(),
+  projection: z.array(projectionColumnSchema).max(64).default([]),
+  /** S4 listener: split the string value on a separator into one `word` row per token. */
+  wordSplit: z.object({ separator: z.string().min(1).max(16) }).optional(),
+  aggregation: aggregationSchema.optional(),
+  outputMode: outputModeSchema.default('update'),
+  sinks: z.array(sinkSchema).max(8).default([]),
+  deadLetterTopic: z.string().min(1).max(249).optional(),
+});
+export type PipelineInput = z.input<typeof pipelineInputSchema>;
+export type PipelineSpec = z.output<typeof pipelineInputSchema>;
+
+export const pipelineSchema = pipelineInputSchema.extend({
+  id: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Pipeline = z.output<typeof pipelineSchema>;
+
+export const badReasonSchema = z.enum(['decode', 'missing-field', 'wrong-type', 'filter']);
+export type BadReason = z.infer<typeof badReasonSchema>;
+
+export const badRecordSchema = z.object({
+  topic: z.string(),
+  partition: z.number(),
+  offset: z.string(),
+  reason: badReasonSchema,
+  error: z.string(),
+});
+export type BadRecord = z.infer<typeof badRecordSchema>;
+
+export const pipelineStatusSchema = z.object({
+  pipelineId: z.string(),
+  state: z.enum(['stopped', 'starting', 'running', 'failed']),
+  error: z.string().nullable(),
+  batches: z.number(),
+  recordsIn: z.number(),
+  rowsOut: z.number(),
+  recordsPerSecondIn: z.number(),
+  rowsPerSecondOut: z.number(),
+  watermarkMs: z.number().nullable(),
+  openWindows: z.number(),
+  lateRows: z.number(),
+  badRecords: z.record(z.string(), z.number()),
+  lastBad: z.array(badRecordSchema),
+  lastBatchMs: z.number().nullable(),
+  lag: z.array(z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() })),
+});
+export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
+
+const idRef = z.object({ id: z.string().min(1).max(64) });
+const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const resultsPageSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(cell)),
+  total: z.number(),
+});
+export type ResultsPage = z.infer<typeof resultsPageSchema>;
+
+export const batchFileFormatSchema = z.enum(['csv', 'parquet', 'jsonl']);
+
+/** Batch mode: the pipeline once over its topics, from its start up to the end offsets read when the run starts. */
+export const batchRunInputSchema = idRef.extend({
+  /** The report's aggregation; default the pipeline's own (its watermark is ignored: a batch sees every record). */
+  aggregation: aggregationSchema.optional(),
+  /** SQLite table of the report, replaced on every run; default `report_<pipeline name>`. */
+  table: identifier.optional(),
+  /** A folder on the engine's machine for report files; none = SQLite only. */
+  folder: z.string().min(1).max(1000).optional(),
+  formats: z.array(batchFileFormatSchema).max(3).default([]),
+});
+export type BatchRunInput = z.input<typeof batchRunInputSchema>;
+
+export const batchReportSchema = z.object({
+  recordsRead: z.number(),
+  badRecords: z.record(z.string(), z.number()),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(cell)),
+  table: z.string(),
+  files: z.array(z.string()),
+  durationMs: z.number(),
+});
+export type BatchReport = z.infer<typeof batchReportSchema>;
+
+/** The S3 batch report: per sensor `total_readings` and avg/min/max of temperature, humidity and pressure. */
+export const sensorsBatchReport: AggregationSpec = {
+  groupBy: ['sensor_id'],
+  aggregates: [
+    { fn: 'count', as: 'total_readings' },
+    ...(['temperature', 'humidity', 'pressure'] as const).flatMap((m) =>
+      (['avg', 'min', 'max'] as const).map((fn) => ({ fn, column: m, as: `${fn}_${m}` })),
+    ),
+  ],
+};
+
+export const pipelineMethods = {
+  'pipelines:list': method(z.undefined(), z.array(pipelineSchema), 'Saved pipelines'),
+  'pipelines:save': method(pipelineInputSchema, pipelineSchema, 'Create (no id) or edit (id) a pipeline'),
+  'pipelines:remove': method(idRef, z.object({ removed: z.boolean() }), 'Stop and remove a pipeline with its checkpoint'),
+  'pipelines:start': method(idRef, pipelineStatusSchema, 'Start a pipeline from its checkpoint'),
+  'pipelines:stop': method(idRef, pipelineStatusSchema, 'Stop a pipeline after its current batch'),
+  'pipelines:status': method(idRef, pipelineStatusSchema, 'State, lag, rates, watermark and counters of a pipeline'),
+  'pipelines:results': method(
+    idRef.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }),
+    resultsPageSchema,
+    'A page of the result table of a pipeline',
+  ),
+  'pipelines:run-batch': method(batchRunInputSchema, batchReportSchema, 'Run a pipeline once over a bounded range and write its report'),
+} as const;
+
+export const pipelineEvents = {
+  /** Throttled status of one pipeline. */
+  'pipelines:status': pipelineStatusSchema,
+  /** A small notice: the results of a pipeline changed; the UI pages them through `pipelines:results`. */
+  'pipelines:results-changed': z.object({ pipelineId: z.string(), batch: z.number(), changedRows: z.number() }),
+} as const;

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { method } from './define.js';
+
+/** Producer settings the user can set; how each maps onto kafkajs is documented in producerConfigHelp. */
+export const compressionSchema = z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']);
+export type Compression = z.infer<typeof compressionSchema>;
+
+export const producerConfigSchema = z.object({
+  clientId: z.string().min(1).max(200).default('kafka-workbench-producer'),
+  acks: z.enum(['all', '1', '0']).default('all'),
+  idempotent: z.boolean().default(false),
+  retries: z.number().int().min(0).max(100).default(3),
+  lingerMs: z.number().int().min(0).max(60_000).default(5),
+  batchSize: z.number().int().min(1).max(64 * 1024 * 1024).default(16_384),
+  compression: compressionSchema.default('none'),
+  maxInFlight: z.number().int().min(1).max(100).default(5),
+  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  maxBlockMs: z.number().int().min(0).max(600_000).default(60_000),
+  bufferMemory: z.number().int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+  /** Messages per second; 0 = unlimited. */
+  rateLimit: z.number().min(0).max(1_000_000).default(0),
+})
+  // Kafka's and kafkajs's rules for the idempotent producer, said before a start fails on them.
+  .refine((c) => !c.idempotent || c.acks === 'all', { message: 'an idempotent producer needs acks=all', path: ['acks'] })
+  .refine((c) => !c.idempotent || c.retries >= 1, { message: 'an idempotent producer needs at least 1 retry', path: ['retries'] })
+  .refine((c) => !c.idempotent || c.maxInFlight <= 5, { message: 'an idempotent producer allows at most 5 requests in flight', path: ['maxInFlight'] });
+export type ProducerConfig = z.infer<typeof producerConfigSchema>;
+
+/** Shown next to the settings: kafkajs is not the Java client, and these are emulated by the engine. */
+export const producerConfigHelp: Record<keyof ProducerConfig, string> = {
+  clientId: 'Client id sent to the broker (kafkajs clientId).',
+  acks: 'acks sent with every produce request: all (-1), leader only (1) or none (0).',
+  idempotent: 'kafkajs idempotent producer (experimental in kafkajs); needs acks=all and at most 5 in flight.',
+  retries: 'kafkajs retry.retries for a failed produce request.',
+  lingerMs: 'Emulated: kafkajs has no linger.ms. The engine holds records up to this long and sends them as one request.',
+  batchSize: 'Emulated: kafkajs has no batch.size. The engine sends its batch once it holds this many bytes.',
+  compression: 'Batch compression. gzip is built into kafkajs; snappy (snappyjs), lz4 (lz4js) and zstd (Node zlib) codecs are registered by the app.',
+  maxInFlight: 'kafkajs maxInFlightRequests per broker connection. At 1 (or with idempotence) the engine also sends its batches one after another, so order is kept across retries.',
+  requestTimeoutMs: 'Produce request timeout (kafkajs send timeout, the broker waits this long for acks).',
+  maxBlockMs: 'Emulated: how long the source waits for buffer space (or the broker at start) before it reports an error.',
+  bufferMemory: 'Emulated: bytes of records accepted but not yet acknowledged before the source is held back.',
+  rateLimit: 'Upper bound on messages per second (0 = no limit).',
+};
+
+const range = z.tuple([z.number(), z.number()]).refine(([min, max]) => min <= max, 'min must not exceed max');
+
+export const sensorsSourceSchema = z.object({
+  kind: z.literal('sensors'),
+  sensorCount: z.number().int().min(1).max(10_000).default(10),
+  temperature: range.default([15, 35]),
+  humidity: range.default([30, 90]),
+  pressure: range.default([980, 1050]),
+  /** Share (0–1) of readings stamped in the past, to see watermarks drop late rows. */
+  lateShare: z.number().min(0).max(1).default(0),
+  /** How far back a late reading is stamped, seconds (uniform in [0, lateness]). */
+  latenessSeconds: z.number().int().min(0).max(86_400).default(900),
+  seed: z.number().int().optional(),
+});
+
+export const issSourceSchema = z.object({
+  kind: z.literal('iss'),
+  mode: z.enum(['auto', 'online', 'offline']).default('auto'),
+  url: z.string().url().default('http://api.open-notify.org/iss-now.json'),
+  /** Two-line element set; empty = the one bundled with the app. */
+  tle: z.string().max(1000).default(''),
+  timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+});
+
+export const randomUsersSourceSchema = z.object({
+  kind: z.literal('randomUsers'),
+  mode: z.enum(['auto', 'online', 'offline']).default('auto'),
+  url: z.string().url().default('https://randomuser.me/api/'),
+  seed: z.number().int().optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+});
+
+export const httpSourceSchema = z.object({
+  kind: z.literal('http'),
+  url: z.string().url(),
+  method: z.enum(['GET', 'POST']).default('GET'),
+  headers: z.array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) })).max(50).default([]),
+  body: z.string().max(100_000).default(''),
+  /** JSON path of the records in the response: `$` (the whole body), `$.results[*]`, `$.data.items[0]`. */
+  recordsPath: z.string().max(500).default('$'),
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  retries: z.number().int().min(0).max(10).default(2),
+  backoffMs: z.number().int().min(0).max(60_000).default(500),
+});
+
+export const fileSourceSchema = z.object({
+  kind: z.literal('file'),
+  path: z.string().min(1).max(4000),
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  header: z.boolean().default(true),
+  delimiter: z.string().min(1).max(5).default(','),
+  quote: z.string().max(1).default('"'),
+  /** Column types for CSV; untyped columns stay strings. */
+  columnTypes: z.record(z.string(), z.enum(['string', 'int', 'float', 'boolean', 'json'])).default({}),
+  pacing: z.enum(['interval', 'timestamp', 'fast']).default('interval'),
+  timestampColumn: z.string().max(200).default('timestamp'),
+  speed: z.number().positive().max(1_000_000).default(1),
+  loop: z.boolean().default(false),
+});
+
+export const manualSourceSchema = z.object({
+  kind: z.literal('manual'),
+  value: z.string().max(1_000_000).default('{}'),
+});
+
+export const sourceSchema = z.discriminatedUnion('kind', [
+  sensorsSourceSchema,
+  issSourceSchema,
+  randomUsersSourceSchema,
+  httpSourceSchema,
+  fileSourceSchema,
+  manualSourceSchema,
+]);
+export type SourceSettings = z.infer<typeof sourceSchema>;
+export type SourceKind = SourceSettings['kind'];
+
+export const scheduleSchema = z.object({
+  trigger: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('interval'), everyMs: z.number().int().min(10).max(86_400_000) }),
+    z.object({ kind: z.literal('cron'), expression: z.string().min(1).max(200) }),
+    /** Back to back: the source paces itself (file replay by timestamp, as fast as possible). */
+    z.object({ kind: z.literal('continuous') }),
+  ]),
+  /** Runs per trigger: "10 requests per run". */
+  perRun: z.number().int().min(1).max(100_000).default(1),
+  /** Stop after this many messages sent (0 = no limit). */
+  maxMessages: z.number().int().min(0).default(0),
+  /** Stop at this time (epoch ms). */
+  stopAt: z.number().int().nullable().default(null),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const keyStrategySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('field'), path: z.string().min(1).max(500) }),
+  z.object({ kind: z.literal('fixed'), value: z.string().max(10_000) }),
+  z.object({ kind: z.literal('random') }),
+]);
+export type KeyStrategy = z.infer<typeof keyStrategySchema>;
+
+export const producerInputSchema = z.object({
+  id: z.string().min(1).max(64).optional(),
+  name: z.string().trim().min(1).max(200),
+  connectionId: z.string().min(1).max(64),
+  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'topic names use letters, digits, ".", "_" and "-"'),
+  source: sourceSchema,
+  schedule: scheduleSchema,
+  key: keyStrategySchema.default({ kind: 'none' }),
+  serializer: z.enum(['json', 'string']).default('json'),
+  headers: z.array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) })).max(50).default([]),
+  config: producerConfigSchema.default(producerConfigSchema.parse({})),
+});
+export type ProducerInput = z.input<typeof producerInputSchema>;
+export type ProducerDefinition = z.output<typeof producerInputSchema> & { id: string };
+
+export const producerStateSchema = z.enum(['stopped', 'starting', 'running', 'paused', 'waiting', 'finished', 'failed']);
+export type ProducerState = z.infer<typeof producerStateSchema>;
+
+export const deliveryErrorSchema = z.object({ at: z.number(), message: z.string() });
+
+export const producerStatusSchema = z.object({
+  id: z.string(),
+  state: producerStateSchema,
+  sent: z.number().int(),
+  bytes: z.number().int(),
+  /** Messages per second over the last few seconds. */
+  rate: z.number(),
+  errors: z.number().int(),
+  lastError: z.string().nullable(),
+  /** The last record sent, as text, cut to a preview. */
+  lastRecord: z.string().nullable(),
+  deliveryErrors: z.array(deliveryErrorSchema),
+  updatedAt: z.number(),
+});
+export type ProducerStatus = z.infer<typeof producerStatusSchema>;
+
+export const producerViewSchema = z.object({
+  definition: producerInputSchema.extend({ id: z.string() }),
+  status: producerStatusSchema,
+});
+export type ProducerView = z.infer<typeof producerViewSchema>;
+
+export const recipeSchema = z.enum(['sensors', 'iss', 'randomUsers']);
+export type Recipe = z.infer<typeof recipeSchema>;
+
+const idRef = z.object({ id: z.string().min(1).max(64) });
+
+export const producerMethods = {
+  'producers:list': method(z.undefined(), z.array(producerViewSchema), 'Saved producers with their live status'),
+  'producers:save': method(producerInputSchema, producerViewSchema, 'Create (no id) or edit (id) a producer'),
+  'producers:remove': method(idRef, z.object({ removed: z.boolean() }), 'Stop and delete a producer'),
+  'producers:start': method(idRef, producerStatusSchema, 'Start (or resume) a producer'),
+  'producers:pause': method(idRef, producerStatusSchema, 'Pause a producer; its sends in flight complete'),
+  'producers:stop': method(idRef, producerStatusSchema, 'Stop a producer after flushing what it accepted'),
+  'producers:resetCounts': method(idRef, producerStatusSchema, 'Zero the sent/bytes/error counters of a stopped producer'),
+  'producers:ensureTopic': method(
+    z.object({ connectionId: z.string().min(1).max(64), topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/), partitions: z.number().int().min(1).max(1000).default(1) }),
+    z.object({ created: z.boolean() }),
+    'Create the producer\'s topic when it does not exist yet',
+  ),
+  'producers:recipe': method(
+    z.object({ connectionId: z.string().min(1).max(64), recipe: recipeSchema, start: z.boolean().default(false) }),
+    producerViewSchema,
+    'Create the topic(s) and the producer of a built-in scenario',
+  ),
+} as const;
+
+export const producerEvents = {
+  'producers:status': producerStatusSchema,
+} as const;

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { connectionRef, method } from './define.js';
+import { FILTER_MAX_LENGTH } from './topic-browser/schemas.js';
+import {
+  createTopicSchema,
+  groupDetailSchema,
+  groupSummarySchema,
+  messagePageSchema,
+  produceSchema,
+  readMessagesSchema,
+  resetOffsetsSchema,
+  scanProgressSchema,
+  scanStartSchema,
+  tailEventSchema,
+  topicDetailSchema,
+  topicRef,
+  messageSchema,
+} from './topic-browser/schemas.js';
+
+export * from './topic-browser/schemas.js';
+
+const idRef = z.object({ id: z.string().min(1).max(64) });
+const groupRef = connectionRef.extend({ groupId: z.string().min(1).max(255) });
+
+/** The topic browser's slice of the contract (issue 3): topics, messages, consumer groups. */
+export const topicBrowserMethods = {
+  'topics:describe': method(topicRef, topicDetailSchema, 'Partitions (leader, replicas, ISR, watermarks) and configs of one topic'),
+  'topics:create': method(createTopicSchema, z.object({ topic: z.string() }), 'Create a topic with partitions, replication factor and configs'),
+  'topics:delete': method(topicRef, z.object({ deleted: z.boolean() }), 'Delete a topic'),
+  'topics:addPartitions': method(
+    topicRef.extend({ count: z.number().int().min(2).max(10_000) }),
+    z.object({ partitions: z.number().int() }),
+    'Raise the partition count of a topic to `count`',
+  ),
+  'topics:alterConfig': method(
+    topicRef.extend({ name: z.string().min(1).max(255), value: z.string().max(10_000).nullable() }),
+    z.object({ updated: z.boolean() }),
+    'Set one topic config (null = back to the default), keeping the other overrides',
+  ),
+
+  'messages:read': method(readMessagesSchema, messagePageSchema, 'A page of messages from a partition or all partitions'),
+  'messages:produce': method(produceSchema, z.object({ partition: z.number().int(), offset: z.number().int() }), 'Produce one message'),
+  'messages:checkFilter': method(
+    z.object({ expression: z.string().max(FILTER_MAX_LENGTH * 2) }),
+    z.object({ ok: z.boolean(), error: z.string().optional() }),
+    'Parse and type-check a filter expression without running it',
+  ),
+  'messages:scanStart': method(scanStartSchema, z.object({ scanId: z.string() }), 'Scan a range with a filter; progress arrives as messages:scan-progress'),
+  'messages:scanCancel': method(idRef, z.object({ cancelled: z.boolean() }), 'Stop a running scan'),
+  'messages:scanResults': method(
+    idRef.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }),
+    z.object({ progress: scanProgressSchema, messages: z.array(messageSchema) }),
+    'A page of the matches a scan kept in the engine',
+  ),
+  'messages:tailStart': method(
+    topicRef.extend({ partition: z.number().int().min(0).nullable().default(null) }),
+    z.object({ tailId: z.string() }),
+    'Follow new messages of a topic; they arrive as messages:tail events',
+  ),
+  'messages:tailStop': method(idRef, z.object({ stopped: z.boolean() }), 'Stop a live tail'),
+
+  'groups:list': method(connectionRef.extend({ topic: z.string().max(249).optional() }), z.array(groupSummarySchema), 'Consumer groups (optionally only those with offsets on a topic)'),
+  'groups:describe': method(groupRef, groupDetailSchema, 'Members, committed offsets, log-end offsets and lag of a group'),
+  'groups:resetOffsets': method(resetOffsetsSchema, z.object({ partitions: z.number().int() }), 'Move a group without active members on a topic'),
+  'groups:delete': method(groupRef, z.object({ deleted: z.boolean() }), 'Delete a consumer group'),
+} as const;
+
+export const topicBrowserEvents = {
+  'messages:scan-progress': scanProgressSchema,
+  'messages:tail': tailEventSchema,
+} as const;

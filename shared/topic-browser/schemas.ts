@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { connectionRef } from '../define.js';
+import { encoderIdSchema } from './encoders.js';
+
+/** Kafka's legal topic names (Topic.java: [a-zA-Z0-9._-], at most 249 characters). */
+export const topicNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(249, 'at most 249 characters')
+  .regex(/^[a-zA-Z0-9._-]+$/, 'only letters, digits, ".", "_" and "-"')
+  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".."');
+
+export const topicRef = connectionRef.extend({ topic: topicNameSchema });
+export const offsetSchema = z.number().int().min(0);
+
+export const partitionInfoSchema = z.object({
+  partition: z.number().int(),
+  leader: z.number().int(),
+  replicas: z.array(z.number().int()),
+  isr: z.array(z.number().int()),
+  offlineReplicas: z.array(z.number().int()),
+  low: z.number().int(),
+  high: z.number().int(),
+});
+export type PartitionInfo = z.infer<typeof partitionInfoSchema>;
+
+export const topicConfigSchema = z.object({
+  name: z.string(),
+  value: z.string().nullable(),
+  isDefault: z.boolean(),
+  readOnly: z.boolean(),
+  sensitive: z.boolean(),
+  source: z.string(),
+});
+export type TopicConfig = z.infer<typeof topicConfigSchema>;
+
+export const topicDetailSchema = z.object({
+  name: z.string(),
+  internal: z.boolean(),
+  partitions: z.array(partitionInfoSchema),
+  configs: z.array(topicConfigSchema),
+  replicationFactor: z.number().int(),
+  underReplicated: z.number().int(),
+  totalMessages: z.number().int(),
+});
+export type TopicDetail = z.infer<typeof topicDetailSchema>;
+
+const configEntrySchema = z.object({ name: z.string().min(1).max(255), value: z.string().max(10_000) });
+
+export const createTopicSchema = connectionRef.extend({
+  topic: topicNameSchema,
+  partitions: z.number().int().min(1).max(10_000).default(1),
+  /** -1 = the broker's default.replication.factor. */
+  replicationFactor: z.number().int().min(-1).max(32).default(-1),
+  configs: z.array(configEntrySchema).max(100).default([]),
+});
+
+/** Bytes cross as base64 (exact) plus nothing else: the page decodes with the shared decoders. */
+export const payloadSchema = z.object({ base64: z.string(), size: z.number().int(), truncated: z.boolean() }).nullable();
+export type Payload = z.infer<typeof payloadSchema>;
+
+export const messageSchema = z.object({
+  partition: z.number().int(),
+  offset: z.number().int(),
+  timestamp: z.number(),
+  timestampType: z.enum(['CreateTime', 'LogAppendTime', 'unknown']),
+  key: payloadSchema,
+  value: payloadSchema,
+  headers: z.array(z.object({ key: z.string(), value: payloadSchema })),
+  size: z.number().int(),
+});
+export type KafkaMessage = z.infer<typeof messageSchema>;
+
+/** Where a page starts. `positions` = exact per-partition offsets (page forward/back from a previous page). */
+export const readStartSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('oldest') }),
+  z.object({ kind: z.literal('newest') }),
+  z.object({ kind: z.literal('offset'), offset: offsetSchema }),
+  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int().min(0) }),
+  z.object({ kind: z.literal('after'), positions: z.record(z.string(), offsetSchema) }),
+  z.object({ kind: z.literal('before'), positions: z.record(z.string(), offsetSchema) }),
+]);
+export type ReadStart = z.infer<typeof readStartSchema>;
+
+export const readMessagesSchema = topicRef.extend({
+  /** null = all partitions. */
+  partition: z.number().int().min(0).nullable().default(null),
+  start: readStartSchema,
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+
+export const messagePageSchema = z.object({
+  messages: z.array(messageSchema),
+  /** Per partition: the first offset of this page (page back = `before` these). */
+  first: z.record(z.string(), z.number().int()),
+  /** Per partition: the offset after this page (page forward = `after` these). */
+  next: z.record(z.string(), z.number().int()),
+  watermarks: z.array(z.object({ partition: z.number().int(), low: z.number().int(), high: z.number().int() })),
+  hasMoreBefore: z.boolean(),
+  hasMoreAfter: z.boolean(),
+  tookMs: z.number(),
+});
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+const encodedFieldSchema = z.object({ text: z.string().max(5_000_000), encoder: encoderIdSchema });
+
+export const produceSchema = topicRef.extend({
+  partition: z.number().int().min(0).nullable().default(null),
+  key: encodedFieldSchema.nullable(),
+  value: encodedFieldSchema.nullable(),
+  headers: z.array(z.object({ key: z.string().min(1).max(1000), value: z.string().max(100_000) })).max(100).default([]),
+});
+
+export const FILTER_MAX_LENGTH = 2000;
+export const filterExpressionSchema = z.string().max(FILTER_MAX_LENGTH, `a filter has at most ${FILTER_MAX_LENGTH} characters`);
+
+export const scanStartSchema = topicRef.extend({
+  partition: z.number().int().min(0).nullable().default(null),
+  from: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('oldest') }),
+    z.object({ kind: z.literal('timestamp'), timestamp: z.number().int().min(0) }),
+  ]),
+  /** CEL over key, value, headers, partition, offset, timestamp; empty = every record. */
+  expression: filterExpressionSchema.default(''),
+  /** Plain text that key, value or a header value must contain (case-insensitive); empty = any. */
+  contains: z.string().max(1000).default(''),
+  maxMatches: z.number().int().min(1).max(100_000).default(10_000),
+});
+
+export const scanStateSchema = z.enum(['running', 'done', 'cancelled', 'failed']);
+export const scanProgressSchema = z.object({
+  scanId: z.string(),
+  state: scanStateSchema,
+  scanned: z.number().int(),
+  matched: z.number().int(),
+  /** Records whose filter evaluation failed (e.g. a missing field): counted as no match. */
+  errors: z.number().int(),
+  total: z.number().int(),
+  error: z.string().optional(),
+  elapsedMs: z.number(),
+});
+export type ScanProgress = z.infer<typeof scanProgressSchema>;
+
+export const tailEventSchema = z.object({ tailId: z.string(), messages: z.array(messageSchema) });
+export type TailEvent = z.infer<typeof tailEventSchema>;
+
+export const groupSummarySchema = z.object({ groupId: z.string(), protocolType: z.string(), state: z.string() });
+export const groupPartitionSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  committed: z.number().int().nullable(),
+  logEnd: z.number().int(),
+  lag: z.number().int().nullable(),
+});
+export const groupDetailSchema = z.object({
+  groupId: z.string(),
+  state: z.string(),
+  protocol: z.string(),
+  protocolType: z.string(),
+  members: z.array(z.object({ memberId: z.string(), clientId: z.string(), host: z.string(), assignments: z.array(z.object({ topic: z.string(), partitions: z.array(z.number().int()) })) })),
+  offsets: z.array(groupPartitionSchema),
+  totalLag: z.number().int(),
+});
+export type GroupDetail = z.infer<typeof groupDetailSchema>;
+
+export const resetOffsetsSchema = connectionRef.extend({
+  groupId: z.string().min(1).max(255),
+  topic: topicNameSchema,
+  to: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('earliest') }),
+    z.object({ kind: z.literal('latest') }),
+    z.object({ kind: z.literal('timestamp'), timestamp: z.number().int().min(0) }),
+    z.object({ kind: z.literal('offset'), offset: offsetSchema, partition: z.number().int().min(0).nullable().default(null) }),
+  ]),
+});

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { uniqueName } from '../helpers.js';
+import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+
+const bootstrap = inject('kafkaBootstrap');
+let session: ServeSession;
+const topic = uniqueName('iss');
+
+/** Open Notify records: latitude/longitude as strings, epoch seconds, crossing the antimeridian eastward. */
+function issRecords(count: number): { value: string }[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, i) => {
+    const lon = ((150 + i * 4 + 180) % 360) - 180; // 150, 154, … wraps past 180 to −178 …
+    return {
+      value: JSON.stringify({ message: 'success', timestamp: now - (count - i) * 5, iss_position: { latitude: (-20 + i * 1.5).toFixed(4), longitude: lon.toFixed(4) } }),
+    };
+  });
+}
+
+beforeAll(async () => {
+  const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-map', logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  session = await startServeSession();
+  await session.connect('Suite cluster', bootstrap);
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+describe('the live map', () => {
+  it('follows a topic of Open Notify records: track across the antimeridian, readouts, live updates, skipped bad records', async () => {
+    const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-map', logLevel: kafkajs.logLevel.NOTHING }).producer();
+    await producer.connect();
+    const records = issRecords(20);
+    await producer.send({ topic, messages: [...records.slice(0, 15), { value: '{"not":"a position"}' }] });
+
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/map`);
+    await page.getByTestId('map-page').waitFor();
+    await page.getByLabel('Topic').fill(topic);
+    await page.getByRole('button', { name: 'Follow topic' }).click();
+    await expect.poll(() => page.getByTestId('map-points').innerText(), { timeout: 30_000 }).toMatch(/^15 \(1 skipped\)$/);
+
+    // A record produced while the page is open shows up live.
+    await producer.send({ topic, messages: records.slice(15) });
+    await expect.poll(() => page.getByTestId('map-points').innerText(), { timeout: 15_000 }).toMatch(/^20/);
+    const readouts = await page.getByTestId('map-readouts').innerText();
+    expect(readouts).toMatch(/km\/h/);
+    expect(readouts).toMatch(/s ago/);
+    await page.screenshot({ path: join(screenshots, 'map.png') });
+    await producer.disconnect();
+    await page.close();
+  });
+
+  it('ran without CSP violations or console errors', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { uniqueName } from '../helpers.js';
+import { createTopic, kafkaFor } from '../integration/pipelines-helpers.js';
+import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+
+const bootstrap = inject('kafkaBootstrap');
+const kafka = kafkaFor(bootstrap);
+let session: ServeSession;
+
+beforeAll(async () => {
+  session = await startServeSession();
+  await session.connect('suite', bootstrap);
+});
+afterAll(async () => {
+  await session?.close();
+});
+
+const MIN = 60_000;
+const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+async function produce(topic: string, readings: { timestamp: string; sensor_id: string; temperature: number; humidity: number; pressure: number }[]): Promise<void> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  await producer.send({ topic, messages: readings.map((r) => ({ key: r.sensor_id, value: JSON.stringify(r) })) });
+  await producer.disconnect();
+}
+
+const reading = (minute: number, sensor: number, temperature: number) => ({
+  timestamp: new Date(BASE + minute * MIN).toISOString(),
+  sensor_id: `sensor_${sensor}`,
+  temperature,
+  humidity: 50,
+  pressure: 1000,
+});
+
+/** sensor_id → window_start → num_readings, as the results table shows them. */
+async function resultCounts(page: Page): Promise<Record<string, number>> {
+  const rows = await page.getByTestId('result-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  return Object.fromEntries(rows.map((cells) => [`${cells[0]} ${cells[1]}`, Number(cells[6])]));
+}
+
+describe('the pipelines page in Chromium through serve', () => {
+  it('creates the S3 pipeline from its preset, runs it and shows windows update in place', async () => {
+    const input = uniqueName('input_topic');
+    const output = uniqueName('output_topic');
+    await createTopic(kafka, input, 3);
+    await createTopic(kafka, output, 1);
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/pipelines`);
+    await page.getByTestId('pipelines-page').waitFor();
+    await page.getByRole('button', { name: 'New pipeline' }).click();
+    await page.getByRole('button', { name: 'Sensors S3' }).click();
+    const name = uniqueName('Sensors S3');
+    await page.getByLabel('Pipeline name').fill(name);
+    await page.getByLabel('Source topics').fill(input);
+    await page.getByLabel('Group id').fill(uniqueName('e2e-group'));
+    await page.getByLabel('Output topic').fill(output);
+    expect(await page.getByTestId('projection-row').count()).toBe(5);
+    expect(await page.getByLabel('Window duration').inputValue()).toBe('5m');
+    expect(await page.getByLabel('Watermark delay').inputValue()).toBe('10m');
+    await page.screenshot({ path: join(screenshots, 'pipelines-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+
+    const row = page.locator(`[data-testid="pipeline-row"][data-name="${name}"]`);
+    await row.waitFor();
+    await page.getByRole('button', { name: `Start ${name}` }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+
+    // Two sensors, minutes 0..7: windows 12:00 and 12:05 for each.
+    await produce(input, [0, 1, 2, 3, 4, 5, 6, 7].flatMap((m) => [reading(m, 1, 20 + m), reading(m, 2, 30 + m)]));
+    await expect
+      .poll(() => resultCounts(page), { timeout: 30_000 })
+      .toEqual({
+        'sensor_1 2024-05-01T12:05:00.000Z': 3,
+        'sensor_2 2024-05-01T12:05:00.000Z': 3,
+        'sensor_1 2024-05-01T12:00:00.000Z': 5,
+        'sensor_2 2024-05-01T12:00:00.000Z': 5,
+      });
+    await expect.poll(() => page.getByTestId('status-in').innerText(), { timeout: 10_000 }).toMatch(/^16 /);
+    await page.screenshot({ path: join(screenshots, 'pipelines-running.png'), fullPage: true });
+
+    // More readings for an open window: its row is updated, not duplicated.
+    await produce(input, [reading(8, 1, 40), reading(9, 1, 41)]);
+    await expect
+      .poll(() => resultCounts(page), { timeout: 30_000 })
+      .toEqual({
+        'sensor_1 2024-05-01T12:05:00.000Z': 5,
+        'sensor_2 2024-05-01T12:05:00.000Z': 3,
+        'sensor_1 2024-05-01T12:00:00.000Z': 5,
+        'sensor_2 2024-05-01T12:00:00.000Z': 5,
+      });
+    expect(await page.getByTestId('results-range').innerText()).toBe('1–4 of 4');
+    // A bad record is counted and listed with its partition and offset.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: input, messages: [{ value: '{"timestamp": oops' }] });
+    await producer.disconnect();
+    await expect.poll(() => page.getByTestId('status-bad').innerText(), { timeout: 30_000 }).toBe('1 (decode 1)');
+    await page.getByRole('table', { name: 'Last bad records' }).waitFor();
+    await page.screenshot({ path: join(screenshots, 'pipelines-updated.png'), fullPage: true });
+
+    await page.getByRole('button', { name: `Stop ${name}` }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+    await page.close();
+  });
+
+  it('ran without CSP violations or console errors', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureKafkaJars } from '../electron/engine/cluster/kafka-jars.js';
+import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
+import { resolveCacheDir } from '../electron/engine/paths.js';
+
+export const S3PROXY_VERSION = '2.6.0';
+
+/**
+ * S3Proxy (org.gaul:s3proxy from Maven Central, Apache-2.0): a real HTTP server speaking the S3 API,
+ * here with its filesystem backend. Its jars are resolved with mvn into the cache once, with the same
+ * atomic download the local Kafka uses (scripts/fetch-s3proxy.ts does it ahead of the suite in CI).
+ */
+export async function ensureS3ProxyJars(cacheDir = resolveCacheDir()): Promise<string> {
+  return ensureKafkaJars(cacheDir, {
+    pomFile: resolve('test/s3proxy/pom.xml'),
+    cacheName: `s3proxy-${S3PROXY_VERSION}`,
+    expectJar: `s3proxy-${S3PROXY_VERSION}.jar`,
+    version: S3PROXY_VERSION,
+  });
+}
+
+export interface S3Server {
+  endpoint: string;
+  port: number;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Folder of the filesystem backend: one sub-folder per bucket. */
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts S3Proxy on a free loopback port with its own data folder and credentials; resolves when it answers. */
+export async function startS3Server(): Promise<S3Server> {
+  const libs = await ensureS3ProxyJars();
+  const dataDir = mkdtempSync(join(tmpdir(), 'kwb-s3-'));
+  const port = await findFreePortBlock(1, 30_000, 38_000);
+  const accessKeyId = `test-${Math.random().toString(36).slice(2, 10)}`;
+  const secretAccessKey = `secret-${Math.random().toString(36).slice(2)}`;
+  const properties = join(dataDir, 's3proxy.properties');
+  const storage = join(dataDir, 'buckets');
+  writeFileSync(
+    properties,
+    [
+      `s3proxy.endpoint=http://127.0.0.1:${port}`,
+      's3proxy.authorization=aws-v2-or-v4',
+      `s3proxy.identity=${accessKeyId}`,
+      `s3proxy.credential=${secretAccessKey}`,
+      'jclouds.provider=filesystem',
+      `jclouds.filesystem.basedir=${storage}`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('java', ['-DLOG_LEVEL=warn', '-cp', `${libs}/*`, 'org.gaul.s3proxy.Main', '--properties', properties], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`S3Proxy exited with ${child.exitCode}: ${stderr}`);
+    const up = await fetch(endpoint).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`S3Proxy did not answer on ${endpoint} within 60 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    endpoint,
+    port,
+    region: 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    dataDir: storage,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

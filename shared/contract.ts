@@ -13,6 +13,7 @@ import { localClusterOptionsSchema, localClusterStatusSchema, logTailSchema } fr
 import { connectionRef, method, none } from './define.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
 import { geoEvents, geoMethods } from './geo.js';
+import { metricsEvents, metricsMethods } from './metrics.js';
 import { producerEvents, producerMethods } from './producers.js';
 import { exportEvents, exportMethods } from './exports.js';
 import { topicBrowserEvents, topicBrowserMethods } from './topic-browser.js';
@@ -65,6 +66,7 @@ export const methods = {
   // methods: pipelines
   ...pipelineMethods,
   ...geoMethods, // live views: map
+  ...metricsMethods, // live views: throughput and lag
 } as const;
 
 export const coreEvents = {
@@ -84,6 +86,7 @@ export const events = {
   // events: pipelines
   ...pipelineEvents,
   ...geoEvents, // live views: map
+  ...metricsEvents, // live views: throughput and lag
 } as const;
 
 export type CoreMethodName = keyof typeof coreMethods;

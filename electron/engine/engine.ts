@@ -11,6 +11,7 @@ import { createKafka, describeKafkaError } from './kafka/client-factory.js';
 import { ClusterService } from './kafka/cluster-service.js';
 import { KafkaClients } from './kafka/kafka-clients.js';
 import { GeoFeature } from './geo/geo-feature.js';
+import { MetricsFeature } from './metrics/metrics-feature.js';
 import type { Logger } from './logger.js';
 import { ProducersFeature } from './producers/producers-feature.js';
 import { ExportsFeature } from './exports/exports-feature.js';
@@ -64,6 +65,8 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
   features.push(pipelines);
   const geo = new GeoFeature(context); // feature: live views (issue 7)
   features.push(geo);
+  const metrics = new MetricsFeature(context);
+  features.push(metrics);
   return {
     features,
     handlers: {
@@ -76,6 +79,7 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
       // handlers: pipelines
       ...pipelines.handlers(),
       ...geo.handlers(),
+      ...metrics.handlers(),
     },
   };
 }

@@ -4,6 +4,7 @@ import { useMethodQuery } from '../api/use-method-query.js';
 import { ClusterPage } from '../pages/cluster-page.js';
 import { MapPage } from '../pages/map/map-page.js';
 import { ChartsPage } from '../pages/charts/charts-page.js';
+import { DashboardPage } from '../pages/dashboard/dashboard-page.js';
 import { ComingPage } from '../pages/coming-page.js';
 import { ExportsPage } from '../pages/exports/exports-page.js';
 import { ProducersPage } from '../pages/producers/producers-page.js';
@@ -20,6 +21,8 @@ function Page({ route, info }: { route: RouteId; info: AppInfo }) {
   switch (route) {
     case 'cluster':
       return <ClusterPage info={info} />;
+    case 'dashboard':
+      return <DashboardPage activeConnectionId={info.activeConnectionId} />;
     case 'charts':
       return <ChartsPage />;
     case 'map':

@@ -1,5 +1,6 @@
 export const routes = [
   { id: 'cluster', label: 'Cluster' },
+  { id: 'dashboard', label: 'Dashboard' },
   { id: 'topics', label: 'Topics' },
   { id: 'producers', label: 'Producers' },
   { id: 'pipelines', label: 'Pipelines' },

@@ -97,7 +97,7 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot'> {
       const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
       this.totals.set(connectionId, names.length);
       let states = this.topics.get(connectionId);
-      if (!states) this.topics.set(connectionId, (states = new Map()));
+      if (!states) this.topics.set(connectionId, (states = new Map<string, TopicState>()));
       // Keep the topics already followed (their series), then fill up to the cap.
       const followed = [...states.keys()].filter((n) => names.includes(n));
       const chosen = [...followed, ...names.filter((n) => !states.has(n))].slice(0, MAX_TOPICS);

@@ -1,5 +1,5 @@
 /**
- * Export bench: 1,000,000 sensor rows to Parquet (snappy, zstd) and CSV with our writers, next to
+ * Export bench (also used by bench/export.bench.ts in `npm run bench`): 1,000,000 sensor rows to Parquet (snappy, zstd) and CSV with our writers, next to
  * DuckDB's `COPY … TO` of the same rows in the same run. Each case runs in its own process so peak
  * RSS is per case. Usage: `npx tsx bench/export.ts [rows]`.
  */
@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ColumnSpec, ExportFormat } from '../shared/exports.js';
 import { createWriter, writeAll } from '../electron/engine/exports/writers/create-writer.js';
 import { openLocalOutput } from '../electron/engine/exports/targets/local-folder.js';
@@ -38,7 +39,7 @@ function* sensorBatches(total: number, size = 10_000): Generator<Row[]> {
   }
 }
 
-interface Result { rows: number; ms: number; bytes: number; rssMiB: number }
+export interface Result { rows: number; ms: number; bytes: number; rssMiB: number }
 
 async function ours(format: ExportFormat, rows: number, dir: string): Promise<Result> {
   const started = performance.now();
@@ -78,7 +79,7 @@ async function duck(copyOptions: string, rows: number, dir: string): Promise<Res
   return { rows, ms: performance.now() - started, copyMs, bytes: statSync(file).size, rssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
-const cases: Record<string, { ours: ExportFormat; duck: string }> = {
+export const cases: Record<string, { ours: ExportFormat; duck: string }> = {
   'parquet-snappy': { ours: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 100000" },
   'parquet-zstd': { ours: { kind: 'parquet', codec: 'zstd', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000" },
   csv: { ours: { kind: 'csv', delimiter: ',', header: true }, duck: 'FORMAT csv, HEADER true' },
@@ -96,8 +97,12 @@ async function child(name: string, who: 'ours' | 'duck', rows: number): Promise<
   }
 }
 
-function runChild(name: string, who: string, rows: number): Result & { copyMs?: number } {
-  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--child', name, who, String(rows)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+
+/** Runs one case in a fresh process (so peak RSS is per case) and returns its figures. */
+export function runChild(name: string, who: 'ours' | 'duck', rows: number): Result & { copyMs?: number } {
+  const out = execFileSync(process.execPath, [TSX, SELF, '--child', name, who, String(rows)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out) as Result & { copyMs?: number };
 }
 
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
   }
   const rows = Number(args[0] ?? 1_000_000);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const baseline = JSON.parse(execFileSync(process.execPath, [...process.execArgv, process.argv[1] ?? '', '--baseline', String(rows)], { encoding: 'utf8' })) as { rssMiB: number };
+  const baseline = JSON.parse(execFileSync(process.execPath, [TSX, SELF, '--baseline', String(rows)], { encoding: 'utf8' })) as { rssMiB: number };
   console.log(`export bench: ${fmt(rows)} sensor rows (node ${process.version}); RSS of a process that only generates the rows: ${baseline.rssMiB.toFixed(0)} MiB`);
   console.log('case            | ours rows/s | duckdb rows/s (append+COPY) | COPY only rows/s | speed ratio | ours bytes | duckdb bytes | size ratio | ours RSS MiB | duckdb RSS MiB');
   for (const name of Object.keys(cases)) {
@@ -126,4 +131,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) await main();

@@ -11,7 +11,7 @@ export interface BenchRow {
   benchmark: string;
   ours: { label: string; m: Measurement };
   peer: { label: string; m: Measurement } | null;
-  /** ours / peer for rates; peer / ours for durations — always "higher is better". */
+  /** ours / peer (the target column says which way is better). */
   ratio: number | null;
   target: string;
   pass: boolean | null;

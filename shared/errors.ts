@@ -11,6 +11,8 @@ export const errorCodeSchema = z.enum([
   'KAFKA_ERROR',
   'LOCAL_CLUSTER',
   'SECRET_STORAGE',
+  'DISK_FULL', // the disk (or the store's size limit) is full
+  'STORAGE_UNREACHABLE', // an export target (S3 endpoint, folder) cannot be reached
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

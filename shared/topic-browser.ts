@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { connectionRef, method } from './define.js';
 import { FILTER_MAX_LENGTH } from './topic-browser/schemas.js';
 import {
+  brokerConfigsSchema,
   createTopicSchema,
   groupDetailSchema,
   groupSummarySchema,
@@ -13,6 +14,7 @@ import {
   scanStartSchema,
   tailEventSchema,
   topicDetailSchema,
+  topicStatsListSchema,
   topicRef,
   messageSchema,
 } from './topic-browser/schemas.js';
@@ -24,6 +26,16 @@ const groupRef = connectionRef.extend({ groupId: z.string().min(1).max(255) });
 
 /** The topic browser's slice of the contract (issue 3): topics, messages, consumer groups. */
 export const topicBrowserMethods = {
+  'topics:stats': method(
+    connectionRef.extend({ includeInternal: z.boolean().default(false) }),
+    topicStatsListSchema,
+    'Every topic with under-replicated partitions, in-sync replicas and total messages (one metadata and one ListOffsets round per broker)',
+  ),
+  'brokers:configs': method(
+    connectionRef.extend({ nodeId: z.number().int().min(0) }),
+    brokerConfigsSchema,
+    'Read-only configs of one broker; isDefault is false for anything set statically or dynamically',
+  ),
   'topics:describe': method(topicRef, topicDetailSchema, 'Partitions (leader, replicas, ISR, watermarks) and configs of one topic'),
   'topics:create': method(createTopicSchema, z.object({ topic: z.string() }), 'Create a topic with partitions, replication factor and configs'),
   'topics:delete': method(topicRef, z.object({ deleted: z.boolean() }), 'Delete a topic'),

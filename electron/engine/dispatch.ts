@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isMethodName, methods, type Envelope, type MethodName, type MethodOutput, type MethodParsedInput } from '../../shared/contract.js';
 import { WorkbenchError, describeZodError } from '../../shared/errors.js';
+import { describeSystemError } from './system-errors.js';
 
 export type Handlers = {
   [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
@@ -35,6 +36,8 @@ export function createDispatcher(handlers: Handlers, onInternalError?: (method: 
     } catch (error) {
       if (error instanceof WorkbenchError) return fail(error);
       if (error instanceof z.ZodError) return fail(new WorkbenchError('VALIDATION', describeZodError(error)));
+      const system = describeSystemError(error);
+      if (system) return fail(system);
       onInternalError?.(method, error);
       const message = error instanceof Error ? error.message : String(error);
       return fail(new WorkbenchError('INTERNAL', `Unexpected error in ${method}: ${message}`));

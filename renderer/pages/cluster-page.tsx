@@ -1,7 +1,9 @@
 import type { AppInfo } from '../../shared/app.js';
 import { useMethodQuery } from '../api/use-method-query.js';
 import { ErrorMessage } from '../app/error-message.js';
+import { BrokerConfigs } from './broker-configs.js';
 import { BrokerTable } from './broker-table.js';
+import { ClusterName } from './cluster-name.js';
 import { NoConnectionPanel } from './no-connection-panel.js';
 
 function ClusterOverview({ connectionId }: { connectionId: string }) {
@@ -13,6 +15,7 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
     <>
       <div className="page-header">
         <h1>Cluster</h1>
+        <ClusterName connectionId={connectionId} />
         <button type="button" disabled={overview.isFetching} onClick={() => void overview.refetch()}>
           {overview.isFetching ? 'Refreshing…' : 'Refresh'}
         </button>
@@ -49,6 +52,7 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
             </div>
           </dl>
           <BrokerTable brokers={overview.data.brokers} />
+          {overview.data.brokers.length > 0 && <BrokerConfigs connectionId={connectionId} brokers={overview.data.brokers} />}
         </>
       )}
     </>

@@ -173,3 +173,33 @@ export const resetOffsetsSchema = connectionRef.extend({
     z.object({ kind: z.literal('offset'), offset: offsetSchema, partition: z.number().int().min(0).nullable().default(null) }),
   ]),
 });
+
+/** Per-topic health and size for the topics list; numbers come from metadata and watermarks. */
+export const topicStatsSchema = z.object({
+  name: z.string(),
+  partitions: z.number().int(),
+  replicationFactor: z.number().int(),
+  /** Partitions whose ISR is smaller than their replica set. */
+  underReplicated: z.number().int(),
+  /** Partitions without a leader (unreadable right now). */
+  offline: z.number().int(),
+  /** In-sync replicas summed over partitions, out of `replicas` (replication factor × partitions). */
+  inSyncReplicas: z.number().int(),
+  replicas: z.number().int(),
+  /** Sum of high − low watermarks; null when the offsets could not be read. */
+  totalMessages: z.number().int().nullable(),
+});
+export type TopicStats = z.infer<typeof topicStatsSchema>;
+export const topicStatsListSchema = z.object({
+  topics: z.array(topicStatsSchema),
+  /** Why `totalMessages` is missing, when it is. */
+  offsetsError: z.string().optional(),
+  tookMs: z.number(),
+});
+export type TopicStatsList = z.infer<typeof topicStatsListSchema>;
+
+/** Where a broker config's value comes from (DescribeConfigs ConfigSource, KIP-226). */
+export const brokerConfigSources = ['unknown', 'dynamic topic', 'dynamic broker', 'dynamic cluster default', 'static (server.properties)', 'default', 'dynamic logger'] as const;
+export const brokerConfigSchema = topicConfigSchema;
+export const brokerConfigsSchema = z.object({ nodeId: z.number().int(), configs: z.array(brokerConfigSchema) });
+export type BrokerConfigs = z.infer<typeof brokerConfigsSchema>;

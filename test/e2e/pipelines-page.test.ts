@@ -37,7 +37,7 @@ const reading = (minute: number, sensor: number, temperature: number) => ({
 
 /** sensor_id → window_start → num_readings, as the results table shows them. */
 async function resultCounts(page: Page): Promise<Record<string, number>> {
-  const rows = await page.getByTestId('result-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const rows = await Promise.all((await page.getByTestId('result-row').all()).map((tr) => tr.locator('td').allInnerTexts()));
   return Object.fromEntries(rows.map((cells) => [`${cells[0]} ${cells[1]}`, Number(cells[6])]));
 }
 

@@ -183,8 +183,8 @@ describe('pipelines through engine.dispatch', () => {
   });
 
   it('refuses append mode without a watermark and reports a missing source topic as a user-facing error', async () => {
-    const noWatermark = { ...s3('x', 'y'), outputMode: 'append' as const };
-    noWatermark.aggregation = { ...noWatermark.aggregation!, watermarkDelayMs: undefined };
+    const base = s3('x', 'y');
+    const noWatermark = { ...base, outputMode: 'append' as const, aggregation: { groupBy: ['sensor_id'], window: { column: 'timestamp', durationMs: 5 * MIN }, aggregates: [{ fn: 'count' as const, as: 'n' }] } };
     expect(await engine.dispatch('pipelines:save', noWatermark)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const missing = data<Pipeline>(await engine.dispatch('pipelines:save', s3(uniqueName('missing-topic'), uniqueName('out'))));
     const started = await engine.dispatch('pipelines:start', { id: missing.id });

@@ -91,6 +91,16 @@ describe('producer recipes and settings', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('config.acks: an idempotent producer needs acks=all') as unknown } });
   });
 
+  it('fails with the reason when the topic does not exist, and refuses a broken pasted TLE', async () => {
+    const topic = uniqueName('prod-missing');
+    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 } } });
+    data(await engine.dispatch('producers:start', { id: view.definition.id }));
+    const failed = await waitForStatus(engine, view.definition.id, (s) => s.state === 'failed');
+    expect(failed.lastError).toBe(`Topic ${topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
+    const tle = await engine.dispatch('producers:save', { name: uniqueName('tle'), connectionId, topic, source: { kind: 'iss', mode: 'offline', tle: 'ISS\n1 nonsense' }, schedule: { trigger: { kind: 'interval', everyMs: 5000 } } });
+    expect(tle).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('line 2') as unknown } });
+  });
+
   it('shows the broker’s words when a record is too large', async () => {
     const topic = uniqueName('prod-large');
     const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();

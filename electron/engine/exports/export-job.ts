@@ -1,5 +1,6 @@
 import type { ExportFormat, ExportProgress } from '../../../shared/exports.js';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { describeSystemError } from '../system-errors.js';
 import type { ExportSourceHandle } from './sources/types.js';
 import type { PendingOutput } from './targets/types.js';
 import { createWriter, writeAll } from './writers/create-writer.js';
@@ -69,7 +70,8 @@ export class ExportJob {
         this.status = 'cancelled';
       } else {
         this.status = 'failed';
-        this.error = error instanceof Error ? error.message : String(error);
+        const system = describeSystemError(error);
+        this.error = system ? `${system.message} (${system.detail ?? ''})` : error instanceof Error ? error.message : String(error);
       }
     }
     this.emit(true);

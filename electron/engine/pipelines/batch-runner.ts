@@ -4,7 +4,6 @@ import type { ColumnSpec, ExportFormat } from '../../../shared/exports.js';
 import type { AggregationSpec, BatchReport, Pipeline } from '../../../shared/pipelines.js';
 import { openLocalOutput } from '../exports/targets/local-folder.js';
 import { createWriter, fileExtension } from '../exports/writers/create-writer.js';
-import type { Row as FileRow } from '../exports/writers/types.js';
 import type { Kafka } from '../kafka/kafkajs.js';
 import type { Db } from '../store/db.js';
 import { AggregationOperator, type ResultRow } from './aggregation.js';
@@ -214,7 +213,7 @@ async function writeFiles(folder: string, base: string, columns: ReportColumn[],
     const output = await openLocalOutput(folder, `${base}.${fileExtension(format)}`);
     try {
       const writer = createWriter(format, specs, output.sink);
-      await writer.write(rows as FileRow[]);
+      await writer.write(rows);
       await writer.close();
       await output.commit();
       files.push(output.location);

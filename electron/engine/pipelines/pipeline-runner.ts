@@ -32,6 +32,17 @@ const LAST_BAD = 20;
  * is resolved in kafkajs only after its SQLite transaction committed; a crash before that replays
  * it (kafkajs' own resolved position only drives fetching). Sinks outside SQLite (Kafka output, dead letters) are written BEFORE the commit: at least
  * once, keyed so that a replay overwrites its own records.
+ *
+ * Scale-out limit (issue 6 item 7, not done): window state is keyed by group + window in THIS
+ * store, not per source partition, so exactly one worker per pipeline group gives correct
+ * results. A second worker in the same group would take partitions without their state and its
+ * counts would land in its own store. The sound design, not built yet, is Kafka Streams': per
+ * source partition, state changes go to a compacted changelog topic keyed by (partition, group,
+ * window) with the accumulators (not finished values, so avg merges), written together with the
+ * output records and the consumed offsets in ONE Kafka transaction (sendOffsets); a worker that
+ * is assigned a partition first restores that partition's state from the changelog, and the
+ * final (group, window) result is the merge of the partitions' partials (or, if producers key
+ * records by the group column, the single partial). The SQLite checkpoint then becomes a cache.
  */
 export class PipelineRunner {
   private readonly deps: RunnerDeps;

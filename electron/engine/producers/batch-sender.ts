@@ -10,99 +10,116 @@ export interface BatchOutcome {
 
 const ACKS = { all: -1, '1': 1, '0': 0 } as const;
 
+interface Batch {
+  records: EncodedRecord[];
+  bytes: number;
+}
+
 /**
- * Sends records in batches the way the Java client's accumulator does, since kafkajs has no
- * linger.ms or batch.size: a batch goes when it reaches `batchSize` bytes or `lingerMs` after its
- * first record. `bufferMemory` bounds the bytes accepted but not yet acknowledged; `add` waits for
- * room up to `maxBlockMs`, then fails (Kafka's max.block.ms). `flush` resolves once every accepted
- * record has been acknowledged or has failed.
+ * Sends records in batches the way the Java client's accumulator and sender do, since kafkajs has
+ * no linger.ms or batch.size: a batch closes when it reaches `batchSize` bytes or `lingerMs` after
+ * its first record, and at most `maxInFlight` produce calls are outstanding (closed batches queue
+ * meanwhile; at 1 they go strictly in order). `bufferMemory` bounds the bytes accepted but not yet
+ * acknowledged; beyond it `add` waits for room up to `maxBlockMs`, then fails (max.block.ms).
+ * `flush` resolves once every accepted record has been acknowledged or has failed.
  */
 export class BatchSender {
-  private batch: EncodedRecord[] = [];
-  private batchBytes = 0;
+  private open: Batch = { records: [], bytes: 0 };
+  private readonly ready: Batch[] = [];
   private pendingBytes = 0;
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly idleWaiters: (() => void)[] = [];
   private readonly roomWaiters: (() => void)[] = [];
   private readonly producer: Producer;
   private readonly topic: string;
   private readonly config: ProducerConfig;
   private readonly outcome: BatchOutcome;
+  private readonly maxInFlight: number;
 
   constructor(producer: Producer, topic: string, config: ProducerConfig, outcome: BatchOutcome) {
     this.producer = producer;
     this.topic = topic;
     this.config = config;
     this.outcome = outcome;
+    // Idempotence keeps order only if batches do not overtake each other.
+    this.maxInFlight = config.idempotent ? 1 : config.maxInFlight;
   }
 
-  get pending(): number {
-    return this.pendingBytes;
-  }
-
-  async add(record: EncodedRecord): Promise<void> {
-    if (this.pendingBytes > 0 && this.pendingBytes + record.size > this.config.bufferMemory) await this.waitForRoom(record.size);
-    this.batch.push(record);
-    this.batchBytes += record.size;
+  /** Accepts the record if the buffer has room (the common, synchronous path). */
+  tryAdd(record: EncodedRecord): boolean {
+    if (this.pendingBytes > 0 && this.pendingBytes + record.size > this.config.bufferMemory) return false;
+    this.open.records.push(record);
+    this.open.bytes += record.size;
     this.pendingBytes += record.size;
-    if (this.batchBytes >= this.config.batchSize) this.sendBatch();
-    else this.timer ??= setTimeout(() => this.sendBatch(), this.config.lingerMs);
+    if (this.open.bytes >= this.config.batchSize) this.close();
+    else this.timer ??= setTimeout(() => this.close(), this.config.lingerMs);
+    return true;
   }
 
-  /** Sends what is batched and waits for every request in flight. */
+  /** Accepts the record, waiting up to max block ms for buffer room. */
+  async add(record: EncodedRecord): Promise<void> {
+    while (!this.tryAdd(record)) await this.waitForRoom();
+  }
+
+  /** Sends what is batched and waits until nothing is queued or in flight. */
   async flush(): Promise<void> {
-    this.sendBatch();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    this.close();
+    while (this.inFlight > 0 || this.ready.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private waitForRoom(size: number): Promise<void> {
+  private waitForRoom(): Promise<void> {
+    this.close();
     return new Promise((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(deadline);
+        resolve();
+      };
       const deadline = setTimeout(() => {
-        const index = this.roomWaiters.indexOf(check);
+        const index = this.roomWaiters.indexOf(wake);
         if (index >= 0) this.roomWaiters.splice(index, 1);
         reject(new Error(`The producer buffer (${this.config.bufferMemory} bytes) stayed full for max block ${this.config.maxBlockMs} ms; the broker is not keeping up`));
       }, this.config.maxBlockMs);
-      const check = () => {
-        if (this.pendingBytes === 0 || this.pendingBytes + size <= this.config.bufferMemory) {
-          clearTimeout(deadline);
-          const index = this.roomWaiters.indexOf(check);
-          if (index >= 0) this.roomWaiters.splice(index, 1);
-          resolve();
-        }
-      };
-      this.roomWaiters.push(check);
-      this.sendBatch();
+      this.roomWaiters.push(wake);
     });
   }
 
-  private sendBatch(): void {
+  private close(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.batch.length === 0) return;
-    const records = this.batch;
-    const bytes = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
+    if (this.open.records.length === 0) return;
+    this.ready.push(this.open);
+    this.open = { records: [], bytes: 0 };
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.maxInFlight && this.ready.length > 0) {
+      const batch = this.ready.shift() as Batch;
+      this.inFlight++;
+      void this.send(batch).finally(() => {
+        this.inFlight--;
+        this.pendingBytes -= batch.bytes;
+        for (const wake of this.roomWaiters.splice(0)) wake();
+        this.drain();
+        if (this.inFlight === 0 && this.ready.length === 0) for (const idle of this.idleWaiters.splice(0)) idle();
+      });
+    }
+  }
+
+  private async send(batch: Batch): Promise<void> {
     const compression = compressionType(this.config.compression);
-    // max.in.flight=1 (and idempotence) means ordered: a batch waits for the one before it.
-    const previous = this.config.maxInFlight === 1 || this.config.idempotent ? Promise.all([...this.inFlight]) : Promise.resolve([]);
-    const request = previous
-      .then(() => this.producer.send({
+    try {
+      await this.producer.send({
         topic: this.topic,
         acks: ACKS[this.config.acks],
         timeout: this.config.requestTimeoutMs,
         ...(compression === 0 ? {} : { compression }),
-        messages: records.map((r) => ({ key: r.key, value: r.value, ...(Object.keys(r.headers).length > 0 ? { headers: r.headers } : {}) })),
-      }))
-      .then(
-        () => this.outcome.onAcked(records),
-        (error: unknown) => this.outcome.onFailed(records, error),
-      )
-      .finally(() => {
-        this.inFlight.delete(request);
-        this.pendingBytes -= bytes;
-        for (const check of [...this.roomWaiters]) check();
+        messages: batch.records.map((r) => (r.headers === null ? { key: r.key, value: r.value } : { key: r.key, value: r.value, headers: r.headers })),
       });
-    this.inFlight.add(request);
+      this.outcome.onAcked(batch.records);
+    } catch (error) {
+      this.outcome.onFailed(batch.records, error);
+    }
   }
 }

@@ -20,6 +20,8 @@ export interface RunnerDeps {
   /** A kafkajs client for this producer's connection, with its client id. */
   kafka(): Kafka;
   describe(error: unknown): WorkbenchError;
+  /** Throws NOT_FOUND when the target topic does not exist (auto-creation is off). */
+  checkTopic(): Promise<void>;
   onStatus(status: ProducerStatus, urgent: boolean): void;
   onCounts(counts: Counts): void;
   /** The producer finished on its own (count limit, stop time, end of file). */
@@ -124,8 +126,11 @@ export class ProducerRunner {
         const delay = delayBeforeRun(self, { now: Date.now(), lastRunStart, sourceWaitMs, cron });
         const stopAt = def.schedule.stopAt;
         const untilStop = stopAt === null ? Number.POSITIVE_INFINITY : stopAt - Date.now();
+        const due = Date.now() + delay;
         await this.sleep(Math.min(delay, untilStop), signal, () => this.paused);
         if (signal.aborted || this.paused) continue;
+        // Node timers may fire a millisecond early; a cron run must not start before its second.
+        if (cron && Date.now() < due && Date.now() < (stopAt ?? Number.POSITIVE_INFINITY)) continue;
         if (this.finishedByLimits()) break;
         lastRunStart = Date.now();
         const done = await this.runOnce(limiter, signal, (wait) => (sourceWaitMs = wait));
@@ -159,6 +164,12 @@ export class ProducerRunner {
       });
       try {
         await producer.connect();
+        try {
+          await this.deps.checkTopic();
+        } catch (error) {
+          await producer.disconnect().catch(() => undefined);
+          throw error;
+        }
         this.producer = producer;
         this.sender = new BatchSender(producer, this.definition.topic, config, {
           onAcked: (records) => this.acked(records),
@@ -168,7 +179,10 @@ export class ProducerRunner {
         return true;
       } catch (error) {
         await producer.disconnect().catch(() => undefined);
-        this.status.lastError = `${this.deps.describe(error).message}; retrying in ${Math.round(backoff / 1000)} s`;
+        const described = this.deps.describe(error);
+        // A missing topic will not appear by waiting: fail with the reason instead of retrying.
+        if (described.code === 'NOT_FOUND') throw described;
+        this.status.lastError = `${described.message}; retrying in ${Math.round(backoff / 1000)} s`;
         this.setState('waiting');
         await this.sleep(backoff, signal, () => false);
         backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF);
@@ -202,7 +216,8 @@ export class ProducerRunner {
           continue;
         }
         try {
-          await (this.sender as BatchSender).add(encoded);
+          const sender = this.sender as BatchSender;
+          if (!sender.tryAdd(encoded)) await sender.add(encoded);
           this.sessionAccepted++;
         } catch (error) {
           this.fail(error);

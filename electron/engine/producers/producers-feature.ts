@@ -1,3 +1,4 @@
+import { WorkbenchError } from '../../../shared/errors.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
@@ -7,6 +8,7 @@ import { ProducerRunner, type Counts } from './producer-runner.js';
 import { ProducersRepo, type StoredProducer } from './producers-repo.js';
 import { recipePlan } from './recipes.js';
 import { checkCron } from './schedule-timing.js';
+import { parseTle } from './sources/iss.js';
 import { StatusThrottle } from './status-throttle.js';
 
 type ProducerMethod =
@@ -52,6 +54,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
       'producers:list': () => this.repo.list().map((stored) => this.view(stored)),
       'producers:save': async (input) => {
         if (input.schedule.trigger.kind === 'cron') checkCron(input.schedule.trigger.expression);
+        if (input.source.kind === 'iss' && input.source.tle.trim() !== '') parseTle(input.source.tle);
         this.context.connections.get(input.connectionId);
         const runner = input.id ? this.runners.get(input.id) : undefined;
         const wasRunning = runner?.running ?? false;
@@ -152,6 +155,12 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         });
       },
       describe: (error) => this.context.kafka.describe(definition.connectionId, error),
+      checkTopic: async () => {
+        const topics = await this.context.kafka.withAdmin(definition.connectionId, (admin) => admin.listTopics());
+        if (!topics.includes(definition.topic)) {
+          throw new WorkbenchError('NOT_FOUND', `Topic ${definition.topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
+        }
+      },
       onStatus: (status, urgent) => this.throttle.push(status, urgent),
       onCounts: (counts) => this.saveCounts(id, counts),
       onFinished: () => this.repo.setDesired(id, 'stopped'),

@@ -5,7 +5,7 @@ import { fieldOf } from './json-path.js';
 export interface EncodedRecord {
   key: string | null;
   value: string;
-  headers: Record<string, string>;
+  headers: Record<string, string> | null;
   /** key + value + headers, for the byte counters and the emulated batch size. */
   size: number;
 }
@@ -38,8 +38,8 @@ export function encodeRecord(
 ): EncodedRecord {
   const value = serialize(record, options.serializer);
   const key = keyOf(record, options.key);
-  const headers = Object.fromEntries(options.headers.map((h) => [h.name, h.value]));
-  const size =
-    Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key)) + options.headers.reduce((n, h) => n + Buffer.byteLength(h.name) + Buffer.byteLength(h.value), 0);
+  const headers = options.headers.length === 0 ? null : Object.fromEntries(options.headers.map((h) => [h.name, h.value]));
+  let size = Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
+  for (const h of options.headers) size += Buffer.byteLength(h.name) + Buffer.byteLength(h.value);
   return { key, value, headers, size };
 }

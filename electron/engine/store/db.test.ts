@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.js';
 import { openDatabase } from './db.js';
+import { migrations } from './migrations.js';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
@@ -15,7 +16,7 @@ describe('openDatabase', () => {
   it('opens in WAL mode and records applied migrations', () => {
     const db = openDatabase(file());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT id FROM _migrations').all()).toEqual([{ id: 1 }]);
+    expect(db.prepare('SELECT id FROM _migrations ORDER BY id').all()).toEqual(migrations.map((m) => ({ id: m.id })));
     db.close();
   });
 

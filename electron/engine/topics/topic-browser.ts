@@ -1,4 +1,5 @@
 import type { EngineContext, EngineFeature } from '../context.js';
+import { brokerConfigs } from './broker-configs.js';
 import { checkFilter } from './filter.js';
 import { ConsumerGroups } from './groups.js';
 import { readPage } from './message-browser.js';
@@ -6,6 +7,7 @@ import { MessageProducer } from './produce.js';
 import { ScanRegistry } from './scan.js';
 import { TailRegistry } from './tail.js';
 import { TopicAdmin } from './topic-admin.js';
+import { topicStats } from './topic-stats.js';
 import type { topicBrowserMethods } from '../../../shared/topic-browser.js';
 
 type TopicBrowserMethod = keyof typeof topicBrowserMethods;
@@ -31,6 +33,8 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   handlers(): EngineFeature<TopicBrowserMethod>['handlers'] extends () => infer H ? H : never {
     const kafka = (connectionId: string) => this.context.kafka.kafka(connectionId);
     return {
+      'topics:stats': ({ connectionId, includeInternal }) => topicStats(this.context.kafka, connectionId, includeInternal),
+      'brokers:configs': ({ connectionId, nodeId }) => brokerConfigs(this.context.kafka, connectionId, nodeId),
       'topics:describe': ({ connectionId, topic }) => this.topics.describe(connectionId, topic),
       'topics:create': ({ connectionId, ...input }) => this.topics.create(connectionId, input),
       'topics:delete': ({ connectionId, topic }) => this.topics.delete(connectionId, topic),

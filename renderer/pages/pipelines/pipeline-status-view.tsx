@@ -47,7 +47,7 @@ export function PipelineStatusView({ status }: { status: PipelineStatus }) {
             </tr>
           </thead>
           <tbody>
-            {status.lag.map((l) => (
+            {[...status.lag].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)).map((l) => (
               <tr key={`${l.topic}:${l.partition}`}>
                 <td className="mono">{l.topic}</td>
                 <td className="num">{l.partition}</td>

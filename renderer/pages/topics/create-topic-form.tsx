@@ -22,7 +22,7 @@ export function CreateTopicForm({ connectionId, onClose }: { connectionId: strin
   const [replication, setReplication] = useState('');
   const [configText, setConfigText] = useState('');
   const create = useMethodMutation('topics:create', {
-    invalidates: ['topics:list', 'cluster:overview'],
+    invalidates: ['topics:list', 'topics:stats', 'cluster:overview'],
     onSuccess: (created) => { window.location.hash = topicHref(created.topic); },
   });
   const nameCheck = name === '' ? null : topicNameSchema.safeParse(name);

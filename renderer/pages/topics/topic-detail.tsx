@@ -76,7 +76,7 @@ function ConfigsTab({ connectionId, detail }: { connectionId: string; detail: De
 function DeleteTopic({ connectionId, topic }: { connectionId: string; topic: string }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const remove = useMethodMutation('topics:delete', { invalidates: ['topics:list', 'cluster:overview'], onSuccess: () => { window.location.hash = topicHref(null); } });
+  const remove = useMethodMutation('topics:delete', { invalidates: ['topics:list', 'topics:stats', 'cluster:overview'], onSuccess: () => { window.location.hash = topicHref(null); } });
   if (!open) return <button type="button" className="danger" onClick={() => { setOpen(true); }}>Delete topic</button>;
   return (
     <form className="subpanel" aria-label="Delete topic" onSubmit={(event) => { event.preventDefault(); if (typed === topic) remove.mutate({ connectionId, topic }); }}>
@@ -93,7 +93,7 @@ function DeleteTopic({ connectionId, topic }: { connectionId: string; topic: str
 
 function AddPartitions({ connectionId, detail }: { connectionId: string; detail: Detail }) {
   const [count, setCount] = useState('');
-  const grow = useMethodMutation('topics:addPartitions', { invalidates: ['topics:describe', 'topics:list'], onSuccess: () => { setCount(''); } });
+  const grow = useMethodMutation('topics:addPartitions', { invalidates: ['topics:describe', 'topics:list', 'topics:stats'], onSuccess: () => { setCount(''); } });
   const n = Number(count);
   const error = count === '' || (Number.isInteger(n) && n > detail.partitions.length) ? undefined : `more than ${detail.partitions.length}`;
   return (

@@ -1,4 +1,5 @@
 import './topics.css';
+import { ClusterName } from '../cluster-name.js';
 import { TopicDetail } from './topic-detail.js';
 import { TopicList } from './topic-list.js';
 import { useTopicRoute } from './topic-route.js';
@@ -7,7 +8,10 @@ export function TopicsBrowserPage({ activeConnectionId }: { activeConnectionId: 
   const topic = useTopicRoute();
   return (
     <section className="page" data-testid="topics-page">
-      <h1>Topics</h1>
+      <div className="page-header">
+        <h1>Topics</h1>
+        {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
+      </div>
       {activeConnectionId === null ? (
         <p className="note">
           No active connection. Choose one in the top bar, or set one up on the <a href="#/cluster">Cluster</a> page.

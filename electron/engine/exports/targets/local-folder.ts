@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { WorkbenchError } from '../../../../shared/errors.js';
+import { describeSystemError } from '../../system-errors.js';
 import type { PendingOutput } from './types.js';
 
 /** Dot-prefixed temp name in the same folder, so the rename is atomic (same filesystem) and listings skip it. */
@@ -26,7 +27,7 @@ export async function openLocalOutput(folder: string, fileName: string): Promise
   try {
     handle = await open(tempPath, 'wx', 0o644);
   } catch (error) {
-    throw new WorkbenchError('INTERNAL', `Cannot write in ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw describeSystemError(error) ?? new WorkbenchError('STORAGE_UNREACHABLE', `Cannot write in ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   let done = false;
 

@@ -30,10 +30,10 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
   const message = e.message ?? '';
   if (networkCodes.has(code) || networkCodes.has(name) || /socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|network|aborted/i.test(message)) {
     return new WorkbenchError(
-      'INTERNAL',
+      'STORAGE_UNREACHABLE',
       `The connection to ${where.endpoint} was lost during the upload; the upload was aborted and no object was written. Retry the export`,
       detail,
     );
   }
-  return new WorkbenchError('INTERNAL', `S3 upload to bucket "${where.bucket}" at ${where.endpoint} failed: ${message || name}`, detail);
+  return new WorkbenchError('STORAGE_UNREACHABLE', `S3 upload to bucket "${where.bucket}" at ${where.endpoint} failed: ${message || name}`, detail);
 }

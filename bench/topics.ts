@@ -1,4 +1,5 @@
 import kafkajs from 'kafkajs';
+import { createTopicsAndWait } from '../electron/engine/kafka/create-topics.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -10,7 +11,7 @@ export async function createTopic(bootstrap: string[], topic: string, partitions
   const admin = benchKafka(bootstrap).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define.js';
+import { exportFormatSchema, exportTargetSchema } from './exports.js';
 
 /** Column types of a projection. Timestamps are held as epoch milliseconds. */
 export const columnTypeSchema = z.enum(['string', 'int', 'double', 'boolean', 'timestamp']);
@@ -64,11 +65,31 @@ export const startingOffsetsSchema = z.union([
   z.object({ kind: z.literal('timestamp'), timestampMs: z.number().int().min(0) }),
 ]);
 
+/**
+ * Rolling files (CSV / JSONL / Parquet) to a local folder or S3, one file per batch range with a
+ * deterministic name `part-<pipeline>-<firstBatch>-<lastBatch>.<ext>`. A file is closed when it spans
+ * `batches` batches or is `seconds` old, whichever comes first; neither = one file per batch with rows.
+ * S3 keys are not stored with a pipeline (its spec is kept in clear in SQLite): S3 targets use the
+ * default AWS chain (environment, ~/.aws profile, SSO, instance role).
+ */
+export const fileSinkSchema = z.object({
+  kind: z.literal('files'),
+  format: exportFormatSchema,
+  target: exportTargetSchema.refine((t) => t.kind !== 's3' || t.credentials.mode === 'default-chain', {
+    message: 'A pipeline stores no S3 keys: use the default AWS chain (environment, ~/.aws profile, SSO)',
+  }),
+  rolling: z
+    .object({ batches: z.number().int().min(1).max(1_000_000).optional(), seconds: z.number().int().min(1).max(86_400).optional() })
+    .default({}),
+});
+export type FileSinkSpec = z.output<typeof fileSinkSchema>;
+
 export const sinkSchema = z.union([
   /** Rows of a projection-only pipeline into a table of the app's SQLite store (S2 `users`). */
   z.object({ kind: z.literal('sqlite-table'), table: identifier }),
   /** Results as records: JSON keyed by group + window, or word-count string key + int64 value. */
   z.object({ kind: z.literal('kafka'), topic: z.string().min(1).max(249), format: z.enum(['json', 'long']).default('json') }),
+  fileSinkSchema,
 ]);
 export type SinkSpec = z.output<typeof sinkSchema>;
 
@@ -132,6 +153,8 @@ export const pipelineStatusSchema = z.object({
   lastBad: z.array(badRecordSchema),
   lastBatchMs: z.number().nullable(),
   lag: z.array(z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() })),
+  /** File sinks: files written, files waiting (pending or failing, retried with back-off), the last write error. */
+  files: z.object({ done: z.number(), pending: z.number(), rowsWaiting: z.number(), lastError: z.string().nullable(), lastWriteMs: z.number().nullable() }).optional(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
@@ -180,6 +203,13 @@ export const sensorsBatchReport: AggregationSpec = {
     ),
   ],
 };
+
+/** S1: Open Notify `{timestamp: epoch s, iss_position: {latitude: "<string>", longitude: "<string>"}}` → typed columns. */
+export const issS1Projection: z.input<typeof projectionColumnSchema>[] = [
+  { column: 'timestamp', path: 'timestamp', type: 'timestamp', timestampFormat: 'epoch-s' },
+  { column: 'latitude', path: 'iss_position.latitude', type: 'double' },
+  { column: 'longitude', path: 'iss_position.longitude', type: 'double' },
+];
 
 export const pipelineMethods = {
   'pipelines:list': method(z.undefined(), z.array(pipelineSchema), 'Saved pipelines'),

@@ -64,6 +64,15 @@ export const topicBrowserMethods = {
     z.object({ progress: scanProgressSchema, messages: z.array(messageSchema) }),
     'A page of the matches a scan kept in the engine',
   ),
+  'messages:scanExport': method(
+    idRef.extend({
+      format: z.enum(['jsonl', 'csv']),
+      folder: z.string().min(1).max(4096),
+      fileName: z.string().min(1).max(200).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    }),
+    z.object({ location: z.string(), rows: z.number().int(), bytes: z.number().int() }),
+    'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:export-progress)',
+  ),
   'messages:tailStart': method(
     topicRef.extend({ partition: z.number().int().min(0).nullable().default(null) }),
     z.object({ tailId: z.string() }),
@@ -80,4 +89,5 @@ export const topicBrowserMethods = {
 export const topicBrowserEvents = {
   'messages:scan-progress': scanProgressSchema,
   'messages:tail': tailEventSchema,
+  'messages:export-progress': z.object({ scanId: z.string(), written: z.number().int(), total: z.number().int() }),
 } as const;

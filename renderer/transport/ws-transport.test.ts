@@ -53,7 +53,8 @@ class FakeServer {
 }
 
 /** Polls until `check` holds; no fixed sleeps. */
-async function until(check: () => boolean, what: string, timeoutMs = 2_000): Promise<void> {
+// Generous: the suite runs next to a broker and a browser on 2 cores.
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

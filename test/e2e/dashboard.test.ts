@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 let session: ServeSession;
@@ -22,7 +23,7 @@ describe('the dashboard', () => {
     const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-dash', logLevel: kafkajs.logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 2 }]);
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();

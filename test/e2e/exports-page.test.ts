@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from '../integration/exports-readers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const out = tempDir('e2e-exports');
@@ -15,7 +16,7 @@ beforeAll(async () => {
   const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-exports', logLevel: kafkajs.logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 2, replicationFactor: 1 }]);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 let session: ServeSession;
@@ -22,7 +23,7 @@ function issRecords(count: number): { value: string }[] {
 beforeAll(async () => {
   const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-map', logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
   await admin.disconnect();
   session = await startServeSession();
   await session.connect('Suite cluster', bootstrap);

@@ -9,6 +9,7 @@ import type { TopicStatsList } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-topics-scale', logLevel: kafkajs.logLevel.NOTHING });
@@ -31,7 +32,7 @@ function data<T>(envelope: Envelope<unknown>): T {
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: counted, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic: counted, numPartitions: 3, replicationFactor: 1 }]);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   await producer.send({ topic: counted, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, value: `m${i}` })) });

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-topics-live', logLevel: kafkajs.logLevel.NOTHING });
@@ -26,7 +27,12 @@ const t0 = Date.parse('2024-01-01T00:00:00Z');
 beforeAll(async () => {
   await admin.connect();
   await producer.connect();
-  await admin.createTopics({ topics: [{ topic: longTopic, numPartitions: 1 }, { topic: timedTopic, numPartitions: 1 }], waitForLeaders: true });
+  // retention.ms=-1: the 2024 timestamps are older than the default 7 days, and the broker's retention
+  // check (every 5 min) would otherwise delete them mid-test (seen as a flaky lag of 1).
+  await createTopicsAndWait(admin, [
+    { topic: longTopic, numPartitions: 1 },
+    { topic: timedTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
+  ]);
   await producer.send({
     topic: timedTopic,
     messages: [0, 1, 2].map((i) => ({ key: `reading-${i}`, value: JSON.stringify({ i }), timestamp: String(t0 + i * hour) })),
@@ -108,6 +114,23 @@ describe('the topic browser with data from outside the app', () => {
     await page.getByRole('button', { name: 'Live tail' }).waitFor();
   });
 
+  it('exports the matches of a filtered scan as JSONL into a folder, with progress and a result line', async () => {
+    await page.getByLabel('Filter expression (CEL)').fill('has(value.i) && value.i >= 1');
+    await page.getByRole('button', { name: 'Scan topic' }).click();
+    await expect.poll(() => page.getByTestId('scan-progress').innerText(), { timeout: 20_000 }).toMatch(/done: scanned 4 of 4, matched 2/);
+    const form = page.getByRole('form', { name: 'Export matches' });
+    await form.getByLabel('Export format').selectOption('jsonl');
+    await form.getByLabel('Into folder (on the machine running the engine)').fill(dir.path);
+    await form.getByRole('button', { name: 'Export 2 matches' }).click();
+    const done = page.getByTestId('export-done');
+    await done.waitFor({ timeout: 20_000 });
+    const location = await done.locator('.mono').innerText();
+    expect(location.startsWith(join(dir.path, `${timedTopic}-matches-`))).toBe(true);
+    const rows = readFileSync(location, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; offset: number });
+    expect(rows.map((r) => [r.key, r.offset])).toEqual([['reading-1', 1], ['reading-2', 2]]);
+    await page.screenshot({ path: join(screenshots, 'topics-scan-export.png'), fullPage: true });
+  });
+
   it('shows a consumer group’s lag on the topic and resets its offsets', async () => {
     // A group without members that has read 1 of the 4 messages.
     await admin.setOffsets({ groupId: group, topic: timedTopic, partitions: [{ partition: 0, offset: '1' }] });
@@ -131,6 +154,31 @@ describe('the topic browser with data from outside the app', () => {
     const committed = await admin.fetchOffsets({ groupId: group, topics: [timedTopic] });
     expect(committed[0]?.partitions[0]?.offset).toBe('2');
     await page.screenshot({ path: join(screenshots, 'topics-group-reset.png'), fullPage: true });
+  });
+
+  it('lists broker configs on the cluster page, read-only, with values not at the default highlighted', async () => {
+    await page.goto(`${session.origin}/#/cluster`);
+    await expect.poll(() => page.getByTestId('page-cluster').first().innerText(), { timeout: 20_000 }).toContain(connectionName);
+    const configs = page.getByTestId('broker-configs');
+    // The local cluster sets this one in its server.properties; background.threads stays at Kafka's default.
+    const set = configs.locator('[data-config="group.initial.rebalance.delay.ms"]');
+    await set.waitFor({ timeout: 20_000 });
+    expect(await set.getAttribute('class')).toBe('config-set');
+    expect(await set.locator('td').allInnerTexts()).toEqual(['group.initial.rebalance.delay.ms', '0', 'static (server.properties)']);
+    const untouched = configs.locator('[data-config="background.threads"]');
+    expect(await untouched.getAttribute('class')).toBeNull();
+    expect(await untouched.locator('td').nth(2).innerText()).toBe('default');
+    const everything = await configs.getByTestId('broker-config-row').count();
+    await configs.getByLabel('Only values not at the default').check();
+    const onlySet = await configs.getByTestId('broker-config-row').count();
+    expect(onlySet).toBeGreaterThan(0);
+    expect(onlySet).toBeLessThan(everything);
+    expect(await configs.locator('tr.config-set').count()).toBe(onlySet);
+    await configs.getByLabel('Filter configs by name').fill('rebalance');
+    await expect.poll(() => configs.getByTestId('broker-config-row').count()).toBe(1);
+    expect(await configs.locator('table input, table button').count()).toBe(0); // read-only: nothing to edit with
+    await configs.getByLabel('Filter configs by name').fill('');
+    await page.screenshot({ path: join(screenshots, 'cluster-broker-configs.png'), fullPage: true });
   });
 
   it('ran without console or page errors', () => {

@@ -8,6 +8,7 @@ import type { Connection, ConnectionState, ConnectionTestResult } from '../../sh
 import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('engine');
@@ -48,7 +49,7 @@ describe('engine against the local Kafka started by the suite', () => {
     const topic = uniqueName('engine-topics');
     const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test' }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
     const [connection] = data<Connection[]>(await engine.dispatch('connections:list', undefined));
     const topics = data<TopicSummary[]>(await engine.dispatch('topics:list', { connectionId: connection?.id }));

@@ -10,6 +10,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dataDir = tempDir('exports-jobs-data');
@@ -47,7 +48,7 @@ beforeAll(async () => {
   const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'exports-test', logLevel: kafkajs.logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

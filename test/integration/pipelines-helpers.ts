@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Pipeline, PipelineInput } from '../../shared/pipelines.js';
 import { pipelineSchema } from '../../shared/pipelines.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 export function kafkaFor(bootstrap: string) {
   return new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'pipelines-test', logLevel: kafkajs.logLevel.NOTHING });
@@ -9,7 +10,7 @@ export function kafkaFor(bootstrap: string) {
 export async function createTopic(kafka: ReturnType<typeof kafkaFor>, topic: string, partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
   await admin.disconnect();
 }
 

@@ -5,6 +5,7 @@ import type { Connection } from '../../shared/connection.js';
 import type { ProducerInput, ProducerStatus, ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { registerCodecs } from '../../electron/engine/producers/codecs.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 export function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -18,7 +19,7 @@ export async function saveConnection(engine: Engine, bootstrap: string, name = '
 export async function createTopic(bootstrap: string, topic: string, partitions = 1): Promise<void> {
   const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test', logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
   await admin.disconnect();
 }
 

@@ -4,6 +4,7 @@ import type { ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { consume, createTopic, data, saveConnection, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('producers-recipes');
@@ -105,7 +106,7 @@ describe('producer recipes and settings', () => {
     const topic = uniqueName('prod-large');
     const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }]);
     await admin.disconnect();
     const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'manual', value: 'x'.repeat(5000) }, serializer: 'string', schedule: { trigger: { kind: 'interval', everyMs: 200 } }, config: { retries: 0 } });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));

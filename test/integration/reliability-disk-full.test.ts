@@ -9,6 +9,7 @@ import type { Connection } from '../../shared/connection.js';
 import type { ExportProgress } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 
 // RELIABILITY.md: a disk full during an export or a store write gives a clear error, leaves no
 // corrupt file and the store still opens. The full disk is a real tmpfs of a few hundred KiB.
@@ -43,7 +44,7 @@ describe('a full disk', () => {
     const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'disk-full', logLevel: kafkajs.logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();

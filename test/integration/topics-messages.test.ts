@@ -27,7 +27,8 @@ const read = async (input: Record<string, unknown>) => data<MessagePage>(await e
 beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1 }));
+  // retention.ms=-1: the 2024 timestamps would otherwise be deleted by the broker's 5-minute retention check.
+  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '-1' }] }));
   // 900 records: record i goes to partition i % 3 with timestamp BASE + i seconds, so time order = i.
   const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer();
   await producer.connect();

@@ -3,6 +3,9 @@ import type { BadRecord, Pipeline, PipelineStatus } from '../../../shared/pipeli
 import type { Consumer, EachBatchPayload, Kafka, KafkaJsMessage, Producer } from '../kafka/kafkajs.js';
 import { AggregationOperator } from './aggregation.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
+import { FileSinks } from './file-sink.js';
+import { flattenResult } from './file-sink-columns.js';
+import type { OffsetRange } from './file-sink-store.js';
 import { toOutputRecords } from './kafka-sink.js';
 import { RecordProcessor } from './record-processor.js';
 import { RateMeter } from './rate-meter.js';
@@ -51,6 +54,7 @@ export class PipelineRunner {
   private readonly processor: RecordProcessor;
   private operator: AggregationOperator | null = null;
   private table: TableSink | null = null;
+  private files: FileSinks | null = null;
   private consumer: Consumer | null = null;
   private producer: Producer | null = null;
   private offsets = new Map<string, bigint>();
@@ -88,6 +92,10 @@ export class PipelineRunner {
     try {
       await this.seedStartingOffsets();
       this.offsets = this.store.offsets();
+      if (FileSinks.wanted(p)) {
+        this.files = new FileSinks({ db: this.deps.db, pipeline: p, ...(this.deps.log ? { log: this.deps.log } : {}) });
+        await this.files.start();
+      }
       if (p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic) {
         this.producer = this.deps.kafka.producer({ allowAutoTopicCreation: true });
         await this.producer.connect();
@@ -117,6 +125,8 @@ export class PipelineRunner {
     this.timer = undefined;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
+    await this.files?.stop();
     this.consumer = null;
     this.producer = null;
     if (final === 'stopped' || this.state !== 'failed') this.state = final;
@@ -140,6 +150,7 @@ export class PipelineRunner {
       lastBad: [...this.progress.lastBad],
       lastBatchMs: this.lastBatchMs,
       lag: this.lag,
+      ...(this.files ? { files: this.files.status() } : {}),
     };
   }
 
@@ -259,12 +270,22 @@ export class PipelineRunner {
       await this.writeExternal(bad, result?.emitted ?? []);
       const progress = this.nextProgress(bad, result?.lateRows ?? 0, result?.watermark ?? null);
       const offsets = parts.map((part) => ({ topic: part.topic, partition: part.partition, nextOffset: part.next.toString() }));
-      this.store.commit(
-        { offsets, upserted: result?.upserted ?? [], evicted: result?.evicted ?? [], emitted: result?.emitted ?? [], tableRows, progress },
-        this.table,
-      );
+      const commit = { offsets, upserted: result?.upserted ?? [], evicted: result?.evicted ?? [], emitted: result?.emitted ?? [], tableRows, progress };
+      const files = this.files;
+      if (files) {
+        // File rows and a due file's name join the batch's own transaction (store.commit nests as a savepoint).
+        const fileRows = result ? result.emitted.map((row) => flattenResult(row, this.pipeline)) : rows;
+        const range: OffsetRange = Object.fromEntries(parts.map((part) => [`${part.topic}:${part.partition}`, [part.messages[0]?.offset ?? part.next.toString(), part.next.toString()]]));
+        this.deps.db.transaction(() => {
+          this.store.commit(commit, this.table);
+          files.stage(progress.batch, fileRows, range, Date.now());
+        })();
+      } else {
+        this.store.commit(commit, this.table);
+      }
       this.progress = progress;
       for (const part of parts) this.offsets.set(`${part.topic}:${part.partition}`, part.next);
+      this.files?.kick();
       const changedRows = result ? result.emitted.length : tableRows.length;
       this.totals.recordsIn += recordsIn;
       this.totals.rowsOut += changedRows;

@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../../shared/errors.js';
+import { createTopicsAndWait } from '../kafka/create-topics.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
@@ -99,7 +100,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         const created = await this.context.kafka.withAdmin(connectionId, async (admin) => {
           const existing = await admin.listTopics();
           if (existing.includes(topic)) return false;
-          return admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+          return createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
         });
         return { created };
       },
@@ -108,7 +109,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         await this.context.kafka.withAdmin(connectionId, async (admin) => {
           const existing = new Set(await admin.listTopics());
           const missing = plan.topics.filter((t) => !existing.has(t.name));
-          if (missing.length > 0) await admin.createTopics({ topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })), waitForLeaders: true });
+          if (missing.length > 0) await createTopicsAndWait(admin, missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
         });
         const previous = this.repo.findByName(plan.producer.name);
         const input = producerInputSchema.parse({ ...plan.producer, connectionId, ...(previous ? { id: previous.definition.id } : {}) });

@@ -108,4 +108,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX export_history_started ON export_history (started_at DESC);
     `,
   },
+  {
+    id: 5,
+    name: 'pipeline-file-sinks',
+    sql: `
+      CREATE TABLE pipeline_files (
+        pipeline_id     TEXT NOT NULL,
+        sink            INTEGER NOT NULL,
+        first_batch     INTEGER NOT NULL,
+        last_batch      INTEGER NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('open', 'pending', 'done')),
+        name            TEXT,
+        rows            INTEGER NOT NULL,
+        offsets_json    TEXT NOT NULL,
+        opened_at       INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        error           TEXT,
+        etag            TEXT,
+        bytes           INTEGER,
+        write_ms        REAL,
+        done_at         INTEGER,
+        PRIMARY KEY (pipeline_id, sink, first_batch)
+      ) STRICT;
+      CREATE INDEX pipeline_files_state ON pipeline_files (pipeline_id, state);
+      CREATE TABLE pipeline_file_rows (
+        pipeline_id TEXT NOT NULL,
+        sink        INTEGER NOT NULL,
+        first_batch INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        row_json    TEXT NOT NULL,
+        PRIMARY KEY (pipeline_id, sink, first_batch, seq)
+      ) STRICT;
+    `,
+  },
 ];

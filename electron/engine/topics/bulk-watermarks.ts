@@ -45,7 +45,7 @@ function clusterFactory(kafka: Kafka): CreateCluster | null {
 function put(table: WatermarkTable, listed: ListedOffsets[], side: 'low' | 'high') {
   for (const { topic, partitions } of listed) {
     let row = table.get(topic);
-    if (!row) table.set(topic, (row = new Map()));
+    if (!row) table.set(topic, (row = new Map<number, { low: number; high: number }>()));
     for (const p of partitions) {
       const entry = row.get(p.partition) ?? { low: 0, high: 0 };
       entry[side] = Number(p.offset);

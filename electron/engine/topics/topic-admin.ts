@@ -1,4 +1,5 @@
 import { WorkbenchError } from '../../../shared/errors.js';
+import { createTopicsAndWait } from '../kafka/create-topics.js';
 import type { TopicConfig, TopicDetail } from '../../../shared/topic-browser.js';
 import { ConfigResourceTypes, type Admin } from '../kafka/kafkajs.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
@@ -74,10 +75,9 @@ export class TopicAdmin {
   async create(connectionId: string, input: { topic: string; partitions: number; replicationFactor: number; configs: { name: string; value: string }[] }): Promise<{ topic: string }> {
     const created = await this.admin(connectionId, input.topic, async (admin) => {
       try {
-        return await admin.createTopics({
-          waitForLeaders: true,
-          topics: [{ topic: input.topic, numPartitions: input.partitions, replicationFactor: input.replicationFactor, configEntries: input.configs }],
-        });
+        return await createTopicsAndWait(admin, [
+          { topic: input.topic, numPartitions: input.partitions, replicationFactor: input.replicationFactor, configEntries: input.configs },
+        ]);
       } catch (error) {
         // kafkajs drops the broker's error text and keeps only the code's description: name what was sent.
         const words = brokerWords(error);

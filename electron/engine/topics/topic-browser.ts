@@ -1,3 +1,4 @@
+import { WorkbenchError } from '../../../shared/errors.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { brokerConfigs } from './broker-configs.js';
 import { checkFilter } from './filter.js';
@@ -5,6 +6,7 @@ import { ConsumerGroups } from './groups.js';
 import { readPage } from './message-browser.js';
 import { MessageProducer } from './produce.js';
 import { ScanRegistry } from './scan.js';
+import { exportScan } from './scan-export.js';
 import { TailRegistry } from './tail.js';
 import { TopicAdmin } from './topic-admin.js';
 import { topicStats } from './topic-stats.js';
@@ -50,6 +52,16 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       'messages:scanStart': async (request) => ({ scanId: await this.scans.start(kafka(request.connectionId), request) }),
       'messages:scanCancel': ({ id }) => ({ cancelled: this.scans.cancel(id) }),
       'messages:scanResults': ({ id, offset, limit }) => this.scans.results(id, offset, limit),
+      'messages:scanExport': async ({ id, format, folder, fileName }) => {
+        const { progress } = this.scans.results(id, 0, 0);
+        if (progress.state === 'running') throw new WorkbenchError('CONFLICT', 'The scan is still running; wait for it to finish or cancel it, then export');
+        const total = progress.matched;
+        return exportScan({
+          format, folder, fileName, total,
+          page: (offset, limit) => this.scans.results(id, offset, limit).messages,
+          onProgress: (written) => { this.context.events.emit('messages:export-progress', { scanId: id, written, total }); },
+        });
+      },
       'messages:tailStart': async ({ connectionId, topic, partition }) => ({ tailId: await this.tails.start(kafka(connectionId), connectionId, topic, partition) }),
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 

@@ -4,6 +4,7 @@ import { useEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { TextField } from '../../app/form-fields.js';
+import { ScanExport } from './scan-export.js';
 
 const PAGE = 200;
 
@@ -43,6 +44,7 @@ export function ScanPanel({ connectionId, topic, partition, onResults }: {
   }
   const running = progress?.state === 'running';
   return (
+    <>
     <form className="subpanel" aria-label="Filter messages" onSubmit={(event) => { event.preventDefault(); void start(); }}>
       <div className="inline-fields">
         <TextField label="Filter expression (CEL)" value={expression} onChange={setExpression} placeholder='value.temperature > 30 && key == "sensor_3"' hint="Variables: key, value (parsed JSON or text), headers, partition, offset, timestamp" />
@@ -67,5 +69,9 @@ export function ScanPanel({ connectionId, topic, partition, onResults }: {
       )}
       <ErrorMessage error={error} />
     </form>
+    {progress !== null && progress.state !== 'running' && progress.matched > 0 && (
+      <div className="subpanel"><ScanExport key={progress.scanId} scanId={progress.scanId} topic={topic} matched={progress.matched} /></div>
+    )}
+    </>
   );
 }

@@ -1,0 +1,180 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ColumnSpec } from '../../../shared/exports.js';
+import type { FileSinkSpec, Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import { objectKey } from '../exports/targets/s3-client.js';
+import { fileExtension } from '../exports/writers/create-writer.js';
+import type { Row as CellRow } from '../exports/writers/types.js';
+import type { Db } from '../store/db.js';
+import { fileColumns, fileName, shortId, toCells } from './file-sink-columns.js';
+import { FileSinkStore, type FileEntry, type OffsetRange } from './file-sink-store.js';
+import { writeLocal, writeS3, type Written } from './file-sink-writer.js';
+import type { Row } from './row.js';
+
+export interface FileSinksDeps {
+  db: Db;
+  pipeline: Pipeline;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Back-off of a failing write: base × 2^attempts, capped. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How often retries and time-based rolls are looked at. */
+  tickMs?: number;
+}
+
+const PAGE = 5000;
+
+/**
+ * The rolling file sinks of one pipeline, exactly-once visible (RELIABILITY.md "Files and S3", like
+ * Spark's file sink log): inside the batch's transaction, `stage` adds the batch's rows to the open
+ * file and, when the file is due, fixes its deterministic name (pending) — together with the batch's
+ * offsets. After the commit, `kick` writes pending files in the background and marks each done with
+ * its ETag/size (synchronous=FULL). A failed write never holds up the pipeline: the file stays
+ * pending, keeps its rows, and is retried with back-off; status shows the error. A crash between the
+ * write and the done mark re-writes the same name from the same rows: locally a whole-file replace,
+ * on S3 a HEAD / `If-None-Match` hit, so readers see every row exactly once.
+ */
+export class FileSinks {
+  private readonly deps: FileSinksDeps;
+  private readonly store: FileSinkStore;
+  /** By position among ALL sinks, so editing other sinks does not renumber the file sinks' files. */
+  private readonly sinks = new Map<number, { spec: FileSinkSpec; columns: ColumnSpec[] }>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopping = false;
+  private lastWriteMs: number | null = null;
+  private lastError: string | null = null;
+
+  constructor(deps: FileSinksDeps) {
+    this.deps = deps;
+    this.store = new FileSinkStore(deps.db, deps.pipeline.id);
+    deps.pipeline.sinks.forEach((spec, i) => {
+      if (spec.kind === 'files') this.sinks.set(i, { spec, columns: fileColumns(deps.pipeline, spec.format) });
+    });
+  }
+
+  static wanted(pipeline: Pipeline): boolean {
+    return pipeline.sinks.some((s) => s.kind === 'files');
+  }
+
+  /** Drops files of a checkpoint that was reset, removes our own stale local temp files, then writes what is pending. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.store.dropOrphans();
+    const prefix = `.part-${shortId(this.deps.pipeline.id)}-`;
+    for (const sink of this.sinks.values()) {
+      if (sink.spec.target.kind !== 'local') continue;
+      const names = await readdir(sink.spec.target.folder).catch(() => [] as string[]);
+      for (const name of names) if (name.startsWith(prefix) && name.endsWith('.partial')) await rm(join(sink.spec.target.folder, name), { force: true });
+    }
+    this.timer = setInterval(() => this.kick(), this.deps.tickMs ?? 1000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /**
+   * Inside the batch's transaction: adds `rows` to each file sink's open file and rolls it when due.
+   * `rows` are the projected rows, or for an aggregation the flattened emitted results.
+   */
+  stage(batch: number, rows: readonly Row[], offsets: OffsetRange, now: number): void {
+    this.sinks.forEach((sink, index) => {
+      const file = this.store.stage(index, batch, rows, offsets, now);
+      if (file && this.due(sink.spec, file, now)) this.roll(index, file);
+    });
+  }
+
+  /** Writes pending files now (after a commit; also every tick for retries and time-based rolls). */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopping) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Waits for the write in flight; what is still pending is written on the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  status(): NonNullable<PipelineStatus['files']> {
+    const c = this.store.counts();
+    return { done: c.done, pending: c.pending, rowsWaiting: c.rowsWaiting, lastError: c.lastError ?? (c.pending > 0 ? this.lastError : null), lastWriteMs: this.lastWriteMs };
+  }
+
+  private due(spec: FileSinkSpec, file: FileEntry, now: number): boolean {
+    const { batches, seconds } = spec.rolling;
+    if (batches === undefined && seconds === undefined) return true;
+    if (batches !== undefined && file.lastBatch - file.firstBatch + 1 >= batches) return true;
+    return seconds !== undefined && now - file.openedAt >= seconds * 1000;
+  }
+
+  private roll(index: number, file: FileEntry): void {
+    const sink = this.sinks.get(index);
+    if (!sink) return;
+    const name = fileName(this.deps.pipeline.id, file.firstBatch, file.lastBatch, file.offsets, fileExtension(sink.spec.format));
+    const target = sink.spec.target;
+    // The key's date placeholders are filled from when the file was opened: fixed, like the name.
+    this.store.roll(file, target.kind === 's3' ? objectKey(target.prefix, name, new Date(file.openedAt)) : name);
+  }
+
+  private async drain(): Promise<void> {
+    const now = Date.now();
+    // Time-based rolling also closes files when no batch comes (an idle topic).
+    this.deps.db.transaction(() => {
+      for (const file of this.store.openFiles()) {
+        const sink = this.sinks.get(file.sink);
+        if (sink?.spec.rolling.seconds !== undefined && this.due(sink.spec, file, now)) this.roll(file.sink, file);
+      }
+    })();
+    for (const file of this.store.pending()) {
+      if (this.stopping) return;
+      if (file.nextAttemptAt > Date.now()) continue;
+      await this.write(file);
+    }
+  }
+
+  private async write(file: FileEntry): Promise<void> {
+    const sink = this.sinks.get(file.sink);
+    if (!sink || !file.name) return;
+    const { spec, columns } = sink;
+    const store = this.store;
+    function* pages(): Generator<CellRow[]> {
+      let seq = 0;
+      for (;;) {
+        const page = store.rows(file, seq, PAGE);
+        const last = page.at(-1);
+        if (!last) return;
+        yield page.map((r) => toCells(r.row, columns));
+        seq = last.seq + 1;
+      }
+    }
+    const started = performance.now();
+    try {
+      const written: Written =
+        spec.target.kind === 'local' ? await writeLocal(spec, spec.target.folder, file.name, columns, pages) : await writeS3(spec, spec.target, file.name, columns, pages);
+      const writeMs = performance.now() - started;
+      this.store.markDone(file, { etag: written.etag, bytes: written.bytes, writeMs });
+      this.lastWriteMs = writeMs;
+      this.lastError = null;
+      if (written.existed) this.deps.log?.('info', `pipeline ${this.deps.pipeline.name}: ${file.name} was already written (a re-write after a restart); marked done`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const delay = Math.min(this.deps.retryMaxMs ?? 60_000, (this.deps.retryBaseMs ?? 1000) * 2 ** Math.min(file.attempts, 16));
+      this.lastError = message;
+      this.store.markFailed(file, message, Date.now() + delay);
+      this.deps.log?.('warn', `pipeline ${this.deps.pipeline.name}: writing ${file.name} failed (attempt ${file.attempts + 1}, retry in ${Math.round(delay / 1000)} s): ${message}`);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { S3Client } from '@aws-sdk/client-s3';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Envelope } from '../../shared/contract.js';
+import type { Connection } from '../../shared/connection.js';
+import type { S3Target } from '../../shared/exports.js';
+import { issS1Projection, type Pipeline, type PipelineInput, type PipelineStatus } from '../../shared/pipelines.js';
+import { createBucket } from '../../electron/engine/exports/targets/s3-bucket.js';
+import { shortId } from '../../electron/engine/pipelines/file-sink-columns.js';
+import { startS3Server, type S3Server } from '../s3-server.js';
+import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { BUCKET, PREFIX, compareExactlyOnce, downloadAll, issRecords, produceIss, readIssParquet, s3Admin } from './pipelines-files-helpers.js';
+import { duckdb } from './exports-readers.js';
+import { createTopic, kafkaFor, waitFor } from './pipelines-helpers.js';
+
+const bootstrap = inject('kafkaBootstrap');
+const kafka = kafkaFor(bootstrap);
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+let s3: S3Server;
+let admin: S3Client;
+
+function data<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.data as T;
+}
+
+/** The S1 target; a pipeline stores no keys, so the default AWS chain finds them in the environment. */
+function s1Target(): S3Target {
+  return { kind: 's3', bucket: BUCKET, prefix: PREFIX, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: { mode: 'default-chain' } };
+}
+
+function s1Pipeline(connectionId: string | undefined, topic: string, batch: number, triggerMs: number): PipelineInput {
+  return {
+    name: uniqueName('ISS S1'),
+    connectionId: connectionId ?? '',
+    topics: [topic],
+    groupId: uniqueName('s1-group'),
+    maxRecordsPerBatch: batch,
+    triggerIntervalMs: triggerMs,
+    projection: issS1Projection,
+    sinks: [{ kind: 'files', format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, target: s1Target(), rolling: {} }],
+  };
+}
+
+interface FileFigures {
+  done: number;
+  waiting: number;
+  consumed: number;
+  avgWriteMs: number | null;
+  bytes: number;
+}
+
+function figures(store: Database.Database, pipelineId: string): FileFigures {
+  const f = store
+    .prepare<[string], { done: number; waiting: number; avg_ms: number | null; bytes: number | null }>(
+      `SELECT SUM(state = 'done') AS done, SUM(state != 'done') AS waiting, AVG(write_ms) AS avg_ms, SUM(bytes) AS bytes FROM pipeline_files WHERE pipeline_id = ?`,
+    )
+    .get(pipelineId);
+  const consumed = store.prepare<[string], { n: number | null }>('SELECT SUM(CAST(next_offset AS INTEGER)) AS n FROM pipeline_offsets WHERE pipeline_id = ?').get(pipelineId)?.n ?? 0;
+  return { done: f?.done ?? 0, waiting: f?.waiting ?? 0, consumed, avgWriteMs: f?.avg_ms ?? null, bytes: f?.bytes ?? 0 };
+}
+
+beforeAll(async () => {
+  s3 = await startS3Server();
+  admin = s3Admin(s3);
+  // The default AWS chain of the in-process engine (and of the CLI children, which inherit it).
+  process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
+  process.env.AWS_REGION = s3.region;
+});
+afterAll(async () => {
+  admin.destroy();
+  await s3.stop();
+});
+
+describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/', () => {
+  it('keeps running while the bucket is missing (files pending, error in status), then writes every record exactly once across a stop and restart', { timeout: 180_000 }, async () => {
+    const dir = tempDir('pipelines-files-s3');
+    const engine = testEngine(dir.path);
+    try {
+      const topic = uniqueName('project_topic');
+      await createTopic(kafka, topic, 2);
+      const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+      const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', s1Pipeline(connectionId, topic, 20, 100)));
+      const batchMs: number[] = [];
+      engine.events.on('pipelines:status', (s) => {
+        if (s.pipelineId === pipeline.id && s.lastBatchMs !== null) batchMs.push(s.lastBatchMs);
+      });
+      const first = issRecords(0, 2000);
+      await produceIss(kafka, topic, first);
+      const store = new Database(join(dir.path, 'workbench.sqlite'), { readonly: true });
+      const status = async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
+
+      // The bucket does not exist yet: uploads fail, the pipeline goes on, files wait with the error shown.
+      data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+      const failed = () => store.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pipeline_files WHERE pipeline_id = ? AND error IS NOT NULL').get(pipeline.id)?.n ?? 0;
+      await waitFor(() => figures(store, pipeline.id).waiting >= 3 && failed() > 0, 30_000, 'pending files with an error');
+      const failing = await status();
+      expect(failing.state).toBe('running');
+      expect(failing.files?.lastError).toContain(`The bucket "${BUCKET}" does not exist`);
+      expect(failing.files?.done).toBe(0);
+
+      await createBucket({ ...s1Target(), credentials: { mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      await waitFor(() => figures(store, pipeline.id).done >= 5, 60_000, 'files written once the bucket exists');
+      // Stop mid-run: some records are still unread.
+      await engine.dispatch('pipelines:stop', { id: pipeline.id });
+      const atStop = figures(store, pipeline.id);
+      expect(atStop.consumed).toBeLessThan(first.length);
+
+      const second = issRecords(2000, 500);
+      await produceIss(kafka, topic, second);
+      data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+      await waitFor(() => {
+        const f = figures(store, pipeline.id);
+        return f.consumed === 2500 && f.waiting === 0;
+      }, 120_000, 'all 2500 records consumed and every file written');
+      const final = await status();
+      expect(final.files).toMatchObject({ pending: 0, rowsWaiting: 0, lastError: null });
+      await engine.dispatch('pipelines:stop', { id: pipeline.id });
+
+      const tag = `part-${shortId(pipeline.id)}-`;
+      const keys = await downloadAll(admin, PREFIX, tag, join(dir.path, 'download'));
+      const end = figures(store, pipeline.id);
+      expect(keys.length).toBe(end.done);
+      const { rows, types } = await readIssParquet(join(dir.path, 'download'));
+      expect(types).toEqual({ timestamp: 'TIMESTAMP WITH TIME ZONE', latitude: 'DOUBLE', longitude: 'DOUBLE' });
+      expect(rows.length).toBe(2500);
+      expect(compareExactlyOnce([...first, ...second], rows)).toEqual({ missing: 0, duplicates: 0, unexpected: 0, wrong: [] });
+      const sorted = [...batchMs].sort((a, b) => a - b);
+      console.log(
+        `[S1 s3] ${end.done} files, ${end.bytes} bytes, avg upload ${end.avgWriteMs?.toFixed(1)} ms/file; ` +
+          `batch time p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms; stopped at ${atStop.consumed} of 2000`,
+      );
+      store.close();
+    } finally {
+      await engine.dispose();
+      dir.remove();
+    }
+  });
+
+  it('survives kill -9 of the headless worker (npm run cli -- pipeline run file.json): every record exactly once on S3', { timeout: 240_000 }, async () => {
+    const dir = tempDir('pipelines-files-cli');
+    try {
+      await createBucket({ ...s1Target(), credentials: { mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      const topic = uniqueName('project_topic');
+      await createTopic(kafka, topic, 1);
+      // Saved once through the engine, then run from a file naming it: `pipelines:save` refuses an id it
+      // does not know yet, so a brand-new file cannot be run directly (reported to the pipelines owner).
+      const engine = testEngine(dir.path);
+      const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+      const saved = data<Pipeline>(await engine.dispatch('pipelines:save', s1Pipeline(connectionId, topic, 25, 20)));
+      await engine.dispose();
+      const file = join(dir.path, 'iss-s1.json');
+      const { createdAt: _c, updatedAt: _u, ...spec } = saved;
+      writeFileSync(file, JSON.stringify(spec, null, 2));
+      const store = new Database(join(dir.path, 'workbench.sqlite'), { readonly: true });
+      const pipelineId = () => saved.id;
+
+      const worker = (): { child: ChildProcess; output: () => string; exited: Promise<number | null> } => {
+        // `node --import tsx`, one process: through tsx's own CLI, SIGKILL would hit only its wrapper and leave the worker running.
+        const child = spawn(process.execPath, ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'pipeline', 'run', file, '--data-dir', dir.path], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: process.env,
+        });
+        let output = '';
+        child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        return { child, output: () => output, exited: new Promise((done) => child.once('exit', (code) => done(code))) };
+      };
+
+      const records = issRecords(10_000, 3000);
+      await produceIss(kafka, topic, records.slice(0, 2000));
+      const first = worker();
+      await waitFor(() => pipelineId() !== '' && figures(store, pipelineId()).done >= 10, 60_000, `ten files before the kill (worker said: ${first.output().slice(-400)})`);
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+      const atKill = figures(store, pipelineId());
+      expect(atKill.consumed).toBeLessThan(2000);
+
+      await produceIss(kafka, topic, records.slice(2000));
+      const second = worker();
+      await waitFor(() => {
+        const f = figures(store, pipelineId());
+        return f.consumed === 3000 && f.waiting === 0;
+      }, 150_000, `all records consumed and written (worker said: ${second.output().slice(-400)})`);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(store.pragma('integrity_check', { simple: true })).toBe('ok');
+
+      const id = pipelineId();
+      const keys = await downloadAll(admin, PREFIX, `part-${shortId(id)}-`, join(dir.path, 'download'));
+      const end = figures(store, id);
+      expect(keys.length).toBe(end.done);
+      const { rows } = await readIssParquet(join(dir.path, 'download'));
+      if (rows.length !== 3000) {
+        const perFile = await duckdb(`SELECT filename, COUNT(*) AS n FROM read_parquet('${join(dir.path, 'download')}/*.parquet', filename = true) GROUP BY filename ORDER BY filename`);
+        const stored = store.prepare('SELECT name, rows, state, etag, bytes, attempts, error FROM pipeline_files WHERE pipeline_id = ? ORDER BY first_batch').all(id);
+        console.log(JSON.stringify({ perFile: perFile.map((r) => [String(r.filename).split('/').pop(), Number(r.n)]), stored }, null, 0));
+        console.log(first.output().slice(-3000), second.output().slice(-3000));
+      }
+      expect(rows.length).toBe(3000);
+      expect(compareExactlyOnce(records, rows)).toEqual({ missing: 0, duplicates: 0, unexpected: 0, wrong: [] });
+      console.log(`[S1 cli kill -9] killed at ${atKill.consumed}/2000 consumed, ${atKill.done} files done, ${atKill.waiting} waiting; end: ${end.done} files, avg upload ${end.avgWriteMs?.toFixed(1)} ms`);
+      store.close();
+    } finally {
+      dir.remove();
+    }
+  });
+});

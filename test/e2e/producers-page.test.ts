@@ -1,50 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { tempDir, uniqueName } from '../helpers.js';
+import { uniqueName } from '../helpers.js';
 import { topicCount } from '../integration/producers-helpers.js';
+import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const shots = resolve('test-output', 'e2e');
-const dir = tempDir('e2e-producers');
-let serve: ChildProcess;
-let url: string;
-let browser: Browser;
-const problems: string[] = [];
-
-async function startServe(): Promise<string> {
-  serve = spawn(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', join(dir.path, 'data'), '--no-local-cluster'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  serve.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveUrl, reject) => {
-    let stdout = '';
-    serve.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) resolveUrl(match[1]);
-    });
-    serve.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-}
+let session: ServeSession;
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  url = await startServe();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  session = await startServeSession();
+  await session.connect('Suite cluster', bootstrap);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  serve?.kill('SIGTERM');
-  await new Promise((done) => serve?.once('exit', done));
-  dir.remove();
+  await session?.close();
 });
 
 async function sentOf(page: Page, name: string): Promise<number> {
@@ -53,19 +23,10 @@ async function sentOf(page: Page, name: string): Promise<number> {
 
 describe('the producers page in Chromium through serve', () => {
   it('creates a sensor producer, starts it, sees the count grow, stops it and sees it stop', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(url);
-    await page.getByTestId('app-loaded').waitFor();
-    await page.getByLabel('Name').fill('Suite cluster');
-    await page.getByLabel('Bootstrap servers').fill(bootstrap);
-    await page.getByRole('button', { name: 'Save connection' }).click();
+    const page = await session.newPage();
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
 
-    await page.goto(`${new URL(url).origin}/#/producers`);
+    await page.goto(`${session.origin}/#/producers`);
     await page.getByTestId('producers-page').waitFor();
     await page.getByRole('button', { name: 'Sensors (S3)' }).click();
     await page.locator('[data-testid="producer-row"][data-name="Sensors (S3)"]').waitFor({ timeout: 30_000 });
@@ -95,6 +56,7 @@ describe('the producers page in Chromium through serve', () => {
     await page.getByRole('button', { name: `Stop ${name}` }).click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
     const stopped = await sentOf(page, name);
+    // A negative check needs a pause: the count must not move after the stop.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await sentOf(page, name)).toBe(stopped);
     // Flushed on stop: the topic holds exactly what the UI counted.
@@ -104,6 +66,6 @@ describe('the producers page in Chromium through serve', () => {
   });
 
   it('ran without CSP violations or console errors', () => {
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -1,64 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { tempDir, uniqueName } from '../helpers.js';
+import { uniqueName } from '../helpers.js';
+import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const shots = resolve('test-output', 'e2e');
-const dir = tempDir('e2e-topics');
-let serve: ChildProcess;
-let url: string;
-let browser: Browser;
+let session: ServeSession;
 let page: Page;
-const problems: string[] = [];
 const topic = uniqueName('e2e-topic');
 
-async function startServe(): Promise<string> {
-  serve = spawn(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', join(dir.path, 'data'), '--no-local-cluster'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  serve.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolveUrl, reject) => {
-    let stdout = '';
-    serve.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /serving on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1]) resolveUrl(match[1]);
-    });
-    serve.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-}
-
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  url = await startServe();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  session = await startServeSession();
+  await session.connect('Suite cluster', bootstrap);
+  page = await session.newPage();
   // A payload that would run if it were ever rendered as HTML.
-  await page.exposeFunction('kwbXss', () => problems.push('XSS: injected script ran'));
-  await page.goto(url);
-  await page.getByTestId('app-loaded').waitFor();
-  await page.getByLabel('Name').fill('Suite cluster');
-  await page.getByLabel('Bootstrap servers').fill(bootstrap);
-  await page.getByRole('button', { name: 'Save connection' }).click();
+  await page.exposeFunction('kwbXss', () => session.problems.push('XSS: injected script ran'));
   await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  serve?.kill('SIGTERM');
-  await new Promise((done) => serve?.once('exit', done));
-  dir.remove();
+  await session?.close();
 });
 
 async function produce(key: string, value: string, encoder: string, headers = '') {
@@ -73,7 +34,7 @@ async function produce(key: string, value: string, encoder: string, headers = ''
 
 describe('the topic browser in Chromium through serve', () => {
   it('creates a topic from the topics page', async () => {
-    await page.goto(`${new URL(url).origin}/#/topics`);
+    await page.goto(`${session.origin}/#/topics`);
     await page.getByRole('button', { name: 'Create topic' }).click();
     await page.getByLabel('Topic name').fill(topic);
     await page.getByLabel('Partitions').fill('2');
@@ -124,7 +85,7 @@ describe('the topic browser in Chromium through serve', () => {
     expect(await page.getByTestId('detail-headers').innerText()).toContain(evil);
     expect(await page.locator('[data-testid="messages-tab"] img, [data-testid="messages-tab"] script').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'topics-xss.png'), fullPage: true });
-    expect(problems.filter((p) => p.startsWith('XSS'))).toEqual([]);
+    expect(session.problems.filter((p) => p.startsWith('XSS'))).toEqual([]);
   });
 
   it('deletes the topic after the name is typed', async () => {
@@ -139,6 +100,6 @@ describe('the topic browser in Chromium through serve', () => {
   });
 
   it('ran without console errors or injected scripts', () => {
-    expect(problems).toEqual([]);
+    expect(session.problems).toEqual([]);
   });
 });

@@ -49,6 +49,11 @@ describe('the live map', () => {
     // A record produced while the page is open shows up live.
     await producer.send({ topic, messages: records.slice(15) });
     await expect.poll(() => page.getByTestId('map-points').innerText(), { timeout: 15_000 }).toMatch(/^20/);
+    // The drawn track: split at the antimeridian, no segment jumping across the map.
+    const map = page.getByTestId('world-map');
+    expect(await map.getAttribute('data-segments')).toBe('2');
+    expect(Number(await map.getAttribute('data-max-lon-step'))).toBeLessThanOrEqual(180);
+    expect(Number(await map.getAttribute('data-max-lon-step'))).toBeGreaterThan(0);
     const readouts = await page.getByTestId('map-readouts').innerText();
     expect(readouts).toMatch(/km\/h/);
     expect(readouts).toMatch(/s ago/);

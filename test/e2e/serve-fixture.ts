@@ -17,6 +17,8 @@ export interface ServeSession {
   newPage(): Promise<Page>;
   /** Saves and activates a connection through the contract (the UI flow has its own test). */
   connect(name: string, bootstrap: string): Promise<string>;
+  /** One contract call over the WebSocket, for setting up what a test does not drive through the UI. */
+  call(method: string, input?: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startServeSession(): Promise<ServeSession> {
       await page.getByTestId('app-loaded').waitFor();
       return page;
     },
+    call,
     async connect(name, bootstrap) {
       const saved = (await call('connections:save', { name, bootstrapServers: bootstrap.split(',') })) as { id: string };
       await call('connections:activate', { id: saved.id });

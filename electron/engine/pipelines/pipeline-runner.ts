@@ -3,6 +3,7 @@ import type { BadRecord, Pipeline, PipelineStatus } from '../../../shared/pipeli
 import type { Consumer, EachBatchPayload, Kafka, KafkaJsMessage, Producer } from '../kafka/kafkajs.js';
 import { AggregationOperator } from './aggregation.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
+import { sendDeadLetters, type DeadLetter } from './dead-letters.js';
 import { FileSinks } from './file-sink.js';
 import { flattenResult } from './file-sink-columns.js';
 import type { OffsetRange } from './file-sink-store.js';
@@ -284,6 +285,7 @@ export class PipelineRunner {
         this.store.commit(commit, this.table);
       }
       this.progress = progress;
+      if (this.state === 'running') this.error = null;
       for (const part of parts) this.offsets.set(`${part.topic}:${part.partition}`, part.next);
       this.files?.kick();
       const changedRows = result ? result.emitted.length : tableRows.length;
@@ -297,7 +299,9 @@ export class PipelineRunner {
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
     } catch (error) {
       // The batch is not in the checkpoint: go back to it (and retry) rather than skip it.
-      this.deps.log?.('error', `pipeline ${this.pipeline.name}: batch failed, retrying from the checkpoint: ${String(error)}`);
+      // Shown in the status while it lasts (state stays running: the batch is retried, not lost).
+      this.error = `A batch failed and is retried from the checkpoint: ${error instanceof Error ? error.message : String(error)}`;
+      this.deps.log?.('error', `pipeline ${this.pipeline.name}: ${this.error}`);
       if (this.operator && this.pipeline.aggregation) {
         this.operator = new AggregationOperator(this.pipeline.aggregation, this.pipeline.outputMode, { entries: this.store.state(), watermark: this.progress.watermark });
       }
@@ -312,7 +316,7 @@ export class PipelineRunner {
     return { batch: this.progress.batch + 1, watermark, lateRows: this.progress.lateRows + lateRows, badCounts: counts, lastBad };
   }
 
-  private async writeExternal(bad: (BadRecord & { message: KafkaJsMessage })[], emitted: Parameters<typeof toOutputRecords>[0]): Promise<void> {
+  private async writeExternal(bad: DeadLetter[], emitted: Parameters<typeof toOutputRecords>[0]): Promise<void> {
     const producer = this.producer;
     if (!producer) return;
     const p = this.pipeline;
@@ -320,17 +324,7 @@ export class PipelineRunner {
       if (sink.kind !== 'kafka' || emitted.length === 0) continue;
       await producer.send({ topic: sink.topic, acks: -1, messages: toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format) });
     }
-    if (p.deadLetterTopic && bad.length > 0) {
-      await producer.send({
-        topic: p.deadLetterTopic,
-        acks: -1,
-        messages: bad.map((b) => ({
-          key: b.message.key,
-          value: b.message.value,
-          headers: { 'x-error-reason': b.reason, 'x-error': b.error, 'x-source': `${b.topic}/${b.partition}/${b.offset}` },
-        })),
-      });
-    }
+    if (p.deadLetterTopic) await sendDeadLetters(producer, p.deadLetterTopic, bad);
   }
 
   private async tick(): Promise<void> {

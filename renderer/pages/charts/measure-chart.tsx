@@ -16,8 +16,11 @@ export function MeasureChart({ title, series, kind }: { title: string; series: S
       else next.add(key);
       return next;
     });
+  // Legend in series order (sensor_2 before sensor_10), not Recharts' alphabetical default.
+  const order = new Map(series.map((s, i) => [s.key, i]));
   const legend = (
     <Legend
+      itemSorter={(item) => order.get(String(item.value)) ?? Number.MAX_SAFE_INTEGER}
       onClick={(entry) => {
         if (typeof entry.value === 'string') toggle(entry.value);
       }}

@@ -6,7 +6,14 @@ import { ErrorMessage } from '../../app/error-message.js';
 import { ago, readouts } from './geo-readouts.js';
 import { WorldMap } from './world-map.js';
 
-const MAX_POINTS = 5_000;
+const MAX_POINTS = 10_000;
+
+/** Points of one stream merged by time; a record seen twice (track and live notice) counts once. */
+function mergePoints(a: readonly GeoPoint[], b: readonly GeoPoint[]): GeoPoint[] {
+  const byRecord = new Map<string, GeoPoint>();
+  for (const p of [...a, ...b]) byRecord.set(`${p.partition}:${p.offset}`, p);
+  return [...byRecord.values()].sort((x, y) => x.t - y.t).slice(-MAX_POINTS);
+}
 
 interface Source {
   topic: string;
@@ -21,6 +28,7 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
   const api = useWorkbench();
   const element = useRef<HTMLDivElement>(null);
   const map = useRef<WorldMap | null>(null);
+  const watchRef = useRef<string | null>(null);
   const [form, setForm] = useState<Source>(defaults);
   const [source, setSource] = useState<Source>(defaults);
   const [status, setStatus] = useState<GeoWatchStatus | null>(null);
@@ -41,32 +49,39 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
 
   useEffect(() => {
     if (activeConnectionId === null) return undefined;
-    let watchId: string | null = null;
     let cancelled = false;
+    watchRef.current = null;
     setPoints([]);
+    setStatus(null);
     setError(null);
     api.geo
       .watch({ connectionId: activeConnectionId, ...source })
       .then(async (started) => {
-        watchId = started.watchId;
+        if (cancelled) {
+          // The user switched topic while this watch was starting: release it at once.
+          void api.geo.unwatch({ watchId: started.watchId }).catch(() => undefined);
+          return;
+        }
+        watchRef.current = started.watchId;
         setStatus(started);
-        if (cancelled) return;
         const track = await api.geo.track({ watchId: started.watchId, minutes: 90 });
-        if (!cancelled) setPoints(track.points);
+        if (!cancelled) setPoints((live) => mergePoints(track.points, live));
       })
       .catch((e: unknown) => {
         if (!cancelled) setError(e instanceof Error ? e : new Error(String(e)));
       });
     return () => {
       cancelled = true;
+      const watchId = watchRef.current;
+      watchRef.current = null;
       if (watchId !== null) void api.geo.unwatch({ watchId }).catch(() => undefined);
     };
   }, [api, activeConnectionId, source]);
 
   useEvent('geo:points', (payload) => {
-    if (payload.watchId !== status?.watchId) return;
+    if (payload.watchId !== watchRef.current) return;
     setStatus(payload.status);
-    setPoints((all) => [...all, ...payload.points].sort((a, b) => a.t - b.t).slice(-MAX_POINTS));
+    setPoints((all) => mergePoints(all, payload.points));
   });
 
   useEffect(() => {

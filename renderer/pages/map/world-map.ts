@@ -16,7 +16,7 @@ export class WorldMap {
   private readonly track: L.Polyline;
   private readonly marker: L.CircleMarker;
 
-  constructor(element: HTMLElement) {
+  constructor(private readonly element: HTMLElement) {
     this.map = L.map(element, {
       center: [20, 0],
       zoom: 2,
@@ -42,7 +42,13 @@ export class WorldMap {
 
   /** Draws the track (split at ±180°) and moves the marker to its last point. */
   show(points: readonly LatLon[], follow: boolean): void {
-    this.track.setLatLngs(splitAtAntimeridian(points).map((segment) => segment.map((p) => L.latLng(p.lat, p.lon))));
+    const segments = splitAtAntimeridian(points);
+    this.track.setLatLngs(segments.map((segment) => segment.map((p) => L.latLng(p.lat, p.lon))));
+    // What was drawn, for tests and the curious: no segment may jump more than 180° of longitude.
+    let maxStep = 0;
+    for (const segment of segments) for (let i = 1; i < segment.length; i++) maxStep = Math.max(maxStep, Math.abs((segment[i]?.lon ?? 0) - (segment[i - 1]?.lon ?? 0)));
+    this.element.dataset.segments = String(segments.length);
+    this.element.dataset.maxLonStep = maxStep.toFixed(3);
     const last = points.at(-1);
     if (!last) {
       this.marker.remove();

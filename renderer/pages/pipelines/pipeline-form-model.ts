@@ -1,4 +1,5 @@
-import type { AggregateFn, ColumnType, OutputMode, Pipeline, PipelineInput } from '../../../shared/pipelines.js';
+import { issS1Projection, type AggregateFn, type ColumnType, type OutputMode, type Pipeline, type PipelineInput } from '../../../shared/pipelines.js';
+import { emptyFileSinkForm, fileSinkFromForm, fileSinkToForm, issS1FileSink, type FileSinkForm } from './pipeline-form-files-model.js';
 
 export type TimestampFormat = '' | 'iso' | 'epoch-s' | 'epoch-ms';
 
@@ -43,6 +44,7 @@ export interface PipelineForm {
   kafkaFormat: 'json' | 'long';
   sqliteTable: string;
   deadLetterTopic: string;
+  files: FileSinkForm;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
@@ -94,6 +96,22 @@ export function emptyForm(): PipelineForm {
     kafkaFormat: 'json',
     sqliteTable: '',
     deadLetterTopic: '',
+    files: emptyFileSinkForm(),
+  };
+}
+
+/** S1: ISS positions from `project_topic`, flattened to typed columns, Parquet files (local folder; S3 as an option). */
+export function issS1Preset(): PipelineForm {
+  return {
+    ...emptyForm(),
+    name: 'ISS S1',
+    topics: 'project_topic',
+    groupId: 'iss-s1',
+    maxRecordsPerBatch: '5000',
+    triggerInterval: '5s',
+    projection: issS1Projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required ?? true })),
+    outputMode: 'append',
+    files: issS1FileSink(),
   };
 }
 
@@ -176,10 +194,11 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
     kafkaFormat: kafka?.kind === 'kafka' ? kafka.format : 'json',
     sqliteTable: table?.kind === 'sqlite-table' ? table.table : '',
     deadLetterTopic: p.deadLetterTopic ?? '',
+    files: fileSinkToForm(p.sinks),
   };
 }
 
-export type FormErrors = Partial<Record<'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection', string>>;
+export type FormErrors = Partial<Record<'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection' | 'files', string>>;
 
 /** The form → the contract's input, or the errors to show beside the fields (the engine validates again). */
 export function formToInput(form: PipelineForm, connectionId: string): { input: PipelineInput } | { errors: FormErrors } {
@@ -203,11 +222,14 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
   if (windowed && (duration === undefined || duration === null || duration <= 0)) errors.window = 'A window needs a duration such as 5m';
   if ([slide, offset, delay].includes(null)) errors.window = 'Durations are like 30s, 5m, 1h';
   if (form.wordSeparator === '' && form.projection.some((p) => p.column.trim() === '' || p.path.trim() === '')) errors.projection = 'Every projection row needs a path and a column';
-  if (Object.keys(errors).length > 0) return { errors };
+  const files = fileSinkFromForm(form.files);
+  if ('error' in files) errors.files = files.error;
+  if (Object.keys(errors).length > 0 || 'error' in files) return { errors };
 
   const sinks: PipelineInput['sinks'] = [];
   if (form.kafkaTopic.trim() !== '') sinks.push({ kind: 'kafka', topic: form.kafkaTopic.trim(), format: form.kafkaFormat });
   if (form.sqliteTable.trim() !== '') sinks.push({ kind: 'sqlite-table', table: form.sqliteTable.trim() });
+  if (files.sink) sinks.push(files.sink);
   const input: PipelineInput = {
     ...(form.id === undefined ? {} : { id: form.id }),
     name: form.name.trim(),

@@ -3,7 +3,8 @@ import { aggregateFnSchema, columnTypeSchema } from '../../../shared/pipelines.j
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
-import { formToInput, sensorsPreset, wordCountPreset, type FormErrors, type PipelineForm, type ProjectionRow, type TimestampFormat } from './pipeline-form-model.js';
+import { FileSinkFields } from './pipeline-form-files.js';
+import { formToInput, issS1Preset, sensorsPreset, wordCountPreset, type FormErrors, type PipelineForm, type ProjectionRow, type TimestampFormat } from './pipeline-form-model.js';
 
 type Set = <K extends keyof PipelineForm>(key: K) => (value: PipelineForm[K]) => void;
 
@@ -93,6 +94,7 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
       <div className="toolbar" aria-label="Presets">
         <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensors S3</button>
         <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count S4</button>
+        <button type="button" onClick={() => { setForm({ ...issS1Preset(), id: form.id }); }}>ISS S1</button>
       </div>
       <fieldset aria-label="Source">
         <legend>Source</legend>
@@ -134,6 +136,7 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
           <TextField label="Dead-letter topic" value={form.deadLetterTopic} onChange={set('deadLetterTopic')} hint="Bad records with the error in headers" />
         </div>
       </fieldset>
+      <FileSinkFields value={form.files} onChange={set('files')} error={errors.files} />
       <ErrorMessage error={save.error} />
       <div className="actions">
         <button type="submit" disabled={save.isPending}>Save pipeline</button>

@@ -14,6 +14,38 @@ export interface FetchJsonOptions {
 
 export type FetchJsonResult = { ok: true; json: unknown } | { ok: false; error: string };
 
+function formatLimit(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
+}
+
+/**
+ * The body as text, or null when it is larger than `maxBytes`. Read chunk by chunk and cancelled
+ * at the limit: `response.text()` would first hold a runaway body (50 MB, or endless) in memory.
+ */
+async function readCapped(response: Response, maxBytes: number | undefined): Promise<string | null> {
+  if (maxBytes === undefined) return response.text();
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
 /** One HTTP request answered as parsed JSON, or a one-line error (HTTP status, timeout, invalid JSON). */
 async function attempt(options: FetchJsonOptions): Promise<FetchJsonResult & { retriable: boolean }> {
   let response: Response;
@@ -30,17 +62,20 @@ async function attempt(options: FetchJsonOptions): Promise<FetchJsonResult & { r
     const cause = (error as { cause?: unknown }).cause;
     return { ok: false, error: `${options.url}: ${cause ? errorText(cause) : errorText(error)}`, retriable: true };
   }
+  // An error page is only quoted, so a little of it is enough.
+  const limit = response.ok ? options.maxBytes : 4096;
   let text: string;
   try {
-    text = await response.text();
+    const body = await readCapped(response, limit);
+    if (body === null && !response.ok) text = '';
+    else if (body === null) {
+      return { ok: false, error: `${options.url}: response larger than ${formatLimit(limit ?? 0)}; the rest was not read`, retriable: false };
+    } else text = body;
   } catch (error) {
     return { ok: false, error: `${options.url}: reading the body failed: ${errorText(error)}`, retriable: true };
   }
   if (!response.ok) {
     return { ok: false, error: `${options.url} answered HTTP ${response.status}${text ? `: ${text.slice(0, 120)}` : ''}`, retriable: response.status >= 500 || response.status === 429 };
-  }
-  if (options.maxBytes !== undefined && text.length > options.maxBytes) {
-    return { ok: false, error: `${options.url} answered ${text.length} bytes, more than the ${options.maxBytes} allowed`, retriable: false };
   }
   try {
     return { ok: true, json: JSON.parse(text) as unknown, retriable: false };

@@ -1,0 +1,191 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Envelope } from '../shared/contract.js';
+import type { Pipeline, PipelineInput, PipelineStatus } from '../shared/pipelines.js';
+import { createEngine } from '../electron/engine/create-engine.js';
+import type { Engine } from '../electron/engine/engine.js';
+import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
+import type { BenchContext, Benchmark } from './context.js';
+import { measure, rateRatio, type BenchRow } from './harness.js';
+import { countLines, ensureKcat, pipeFileTo } from './peers.js';
+import { benchKafka, createTopic } from './topics.js';
+
+const MIN = 60_000;
+/** Event time of record 0; record i is 50 ms later than record i − 1 (1,000,000 records ≈ 14 h, 167 windows). */
+const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
+const STEP_MS = 50;
+
+/** An S3-style sensor reading, ~150 bytes of JSON; 10 sensors. */
+export function sensorRecord(i: number, eventTime = BASE + i * STEP_MS): string {
+  const t = (i * 7919) % 1000;
+  return `{"sensor_id":"sensor_${(i % 10) + 1}","timestamp":"${new Date(eventTime).toISOString()}","seq":${i},"temperature":${(15 + t / 50).toFixed(2)},"humidity":${(30 + t / 20).toFixed(1)},"pressure":${(990 + t / 25).toFixed(1)}}`;
+}
+
+/**
+ * Preloads `n` readings with kcat -P: record i goes to partition i % 3 (as if every partition had
+ * its own steady producer), so every partition moves through event time at the same pace and a
+ * reader that takes the partitions in turn sees no late records (kcat's sticky partitioner would
+ * otherwise put long runs of consecutive readings in one partition, and the others would be late).
+ */
+export async function preloadSensors(ctx: BenchContext, topic: string, n: number): Promise<void> {
+  const before = Date.now();
+  for (let p = 0; p < 3; p++) {
+    const file = join(ctx.tmpDir, `pipeline-${n}-p${p}.txt`);
+    const out = createWriteStream(file);
+    for (let i = p; i < n; i += 3) out.write(sensorRecord(i) + '\n');
+    out.end();
+    await finished(out);
+    await pipeFileTo('kcat', ['-P', '-b', ctx.bootstrap.join(','), '-t', topic, '-p', String(p)], file);
+  }
+  ctx.log(`pipeline: preloaded ${n} sensor records in ${Date.now() - before} ms`);
+}
+
+/**
+ * The measured pipeline: JSON decode, projection (ISO timestamp, string, int, 3 doubles), 5-minute
+ * tumbling windows on event time, 10 groups (sensor_id), 10-minute watermark, update mode, results in
+ * the app's SQLite store. `max_seq` lets the latency benchmark tell which records a result includes.
+ */
+export function sensorPipeline(connectionId: string, topic: string, groupId: string, extra: Partial<PipelineInput> = {}): PipelineInput {
+  return {
+    name: groupId,
+    connectionId,
+    topics: [topic],
+    groupId,
+    startingOffsets: { kind: 'earliest' },
+    projection: [
+      { column: 'timestamp', path: 'timestamp', type: 'timestamp', timestampFormat: 'iso' },
+      { column: 'sensor_id', path: 'sensor_id', type: 'string' },
+      { column: 'seq', path: 'seq', type: 'int' },
+      { column: 'temperature', path: 'temperature', type: 'double' },
+      { column: 'humidity', path: 'humidity', type: 'double' },
+      { column: 'pressure', path: 'pressure', type: 'double' },
+    ],
+    aggregation: {
+      groupBy: ['sensor_id'],
+      window: { column: 'timestamp', durationMs: 5 * MIN },
+      watermarkDelayMs: 10 * MIN,
+      aggregates: [
+        { fn: 'count', as: 'readings' },
+        { fn: 'avg', column: 'temperature', as: 'avg_temperature' },
+        { fn: 'max', column: 'humidity', as: 'max_humidity' },
+        { fn: 'min', column: 'pressure', as: 'min_pressure' },
+        { fn: 'max', column: 'seq', as: 'max_seq' },
+      ],
+    },
+    outputMode: 'update',
+    sinks: [],
+    ...extra,
+  };
+}
+
+export function data<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.data as T;
+}
+
+/** The whole engine (as the app runs it), with one connection to the bench cluster. */
+export async function benchEngine(ctx: BenchContext, name: string): Promise<{ engine: Engine; connectionId: string }> {
+  const dataDir = join(ctx.tmpDir, `${name}-engine`);
+  mkdirSync(dataDir, { recursive: true });
+  const engine = createEngine({ dataDir, cacheDir: ctx.cacheDir, secrets: new KeyFileSecretBox(join(dataDir, 'secret.key')), transport: 'serve', healthIntervalMs: 0, log: () => undefined });
+  const { id: connectionId } = data<{ id: string }>(await engine.dispatch('connections:save', { name: 'bench', bootstrapServers: ctx.bootstrap }));
+  data(await engine.dispatch('connections:activate', { id: connectionId }));
+  return { engine, connectionId };
+}
+
+/**
+ * Pipeline throughput: a preloaded 3-partition topic of JSON sensor readings, read from earliest to
+ * the end by a fresh pipeline per run (new id, new group, empty checkpoint), timed from
+ * `pipelines:start` to the last record committed. Peers on the same topic: a bare kafkajs consumer
+ * (same client defaults, counts records, no decode; timed from connect) and `kcat -C`.
+ */
+export const pipelineBench: Benchmark = {
+  name: 'pipeline',
+  summary: 'pipeline throughput: JSON decode + 5-minute windows + 10 groups + watermark vs raw kafkajs consume and kcat -C',
+  async run(ctx) {
+    const n = ctx.options.smoke ? 3_000 : Number(process.env.KWB_PIPELINE_N ?? 1_000_000);
+    ctx.versions.kcat = ensureKcat();
+    const topic = `bench-pipeline-${Date.now()}`;
+    await createTopic(ctx.bootstrap, topic, 3);
+    await preloadSensors(ctx, topic, n);
+
+    const { engine, connectionId } = await benchEngine(ctx, 'pipeline');
+    let seq = 0;
+    let last: PipelineStatus | null = null;
+    try {
+      const ours = await measure(ctx.options, 'msg/s', async () => {
+        const groupId = `bench-pipeline-${Date.now()}-${seq++}`;
+        const saved = data<Pipeline>(await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, groupId)));
+        const started = performance.now();
+        data(await engine.dispatch('pipelines:start', { id: saved.id }));
+        const status = async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id }));
+        let current = await status();
+        const deadline = Date.now() + 10 * 60_000;
+        // recordsIn moves once per committed micro-batch; a 5 ms poll adds at most 5 ms to a run of seconds.
+        while (current.recordsIn < n) {
+          if (current.state === 'failed' || Date.now() > deadline) throw new Error(`pipeline ${current.state} after ${current.recordsIn} of ${n} records: ${current.error ?? 'timed out'}`);
+          await new Promise((done) => setTimeout(done, 5));
+          current = await status();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        last = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
+        data(await engine.dispatch('pipelines:remove', { id: saved.id }));
+        return n / seconds;
+      });
+      const final = last as PipelineStatus | null;
+      ctx.log(`pipeline: ${Math.round(ours.value)} msg/s (${ours.runs.map((r) => Math.round(r)).join(', ')}); last run: ${final?.batches} batches, late ${final?.lateRows}, bad ${JSON.stringify(final?.badRecords)}`);
+
+      const raw = await measure(ctx.options, 'msg/s', async () => {
+        const started = performance.now();
+        // The pipeline's own consumer settings (kafkajs defaults), eachBatch, no decode: the raw rate of the same client.
+        const consumer = benchKafka(ctx.bootstrap).consumer({ groupId: `bench-pipeline-raw-${Date.now()}-${seq++}`, allowAutoTopicCreation: false });
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: true });
+        let count = 0;
+        await new Promise<void>((resolve, reject) => {
+          consumer
+            .run({
+              autoCommit: false,
+              eachBatch: async ({ batch }) => {
+                count += batch.messages.length;
+                if (count >= n) resolve();
+                await Promise.resolve();
+              },
+            })
+            .catch(reject);
+        });
+        const seconds = (performance.now() - started) / 1000;
+        await consumer.disconnect();
+        return n / seconds;
+      });
+      ctx.log(`pipeline: raw kafkajs consume ${Math.round(raw.value)} msg/s (${raw.runs.map((r) => Math.round(r)).join(', ')})`);
+
+      const kcat = await measure(ctx.options, 'msg/s', async () => {
+        const started = performance.now();
+        const lines = await countLines('kcat', ['-C', '-b', ctx.bootstrap.join(','), '-t', topic, '-o', 'beginning', '-e', '-q']);
+        if (lines < n) throw new Error(`kcat read ${lines} of ${n} records`);
+        return n / ((performance.now() - started) / 1000);
+      });
+      ctx.log(`pipeline: kcat -C ${Math.round(kcat.value)} msg/s`);
+
+      const label = `pipeline ${n.toLocaleString('en-US')} JSON sensor records, 3 partitions: decode + 5-min windows × 10 groups + watermark, update, SQLite`;
+      const vsRaw = rateRatio(ours, raw);
+      const rows: BenchRow[] = [
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: { label: 'bare kafkajs consumer, raw', m: raw },
+          ratio: vsRaw,
+          target: '≥ 0.8× raw consume',
+          pass: vsRaw === null ? null : vsRaw >= 0.8,
+          note: `default maxRecordsPerBatch 5000; last run ${final?.batches ?? '?'} micro-batches, ${final?.lateRows ?? '?'} late rows`,
+        },
+        { benchmark: label, ours: { label: 'pipeline (engine)', m: ours }, peer: { label: 'kcat -C', m: kcat }, ratio: rateRatio(ours, kcat), target: 'report', pass: null },
+      ];
+      return rows;
+    } finally {
+      await engine.dispose();
+    }
+  },
+};

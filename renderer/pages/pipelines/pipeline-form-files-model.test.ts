@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { pipelineInputSchema, pipelineSchema } from '../../../shared/pipelines.js';
+import { formToInput, issS1Preset, pipelineToForm } from './pipeline-form-model.js';
+
+describe('pipeline form: rolling file sink and the ISS S1 preset', () => {
+  it('turns the S1 preset into project_topic → typed columns → Parquet in a local folder, one file per batch', () => {
+    const result = formToInput(issS1Preset(), 'c1');
+    if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+    const spec = pipelineInputSchema.parse(result.input);
+    expect(spec.topics).toEqual(['project_topic']);
+    expect(spec.projection.map((c) => [c.column, c.path, c.type, c.timestampFormat])).toEqual([
+      ['timestamp', 'timestamp', 'timestamp', 'epoch-s'],
+      ['latitude', 'iss_position.latitude', 'double', undefined],
+      ['longitude', 'iss_position.longitude', 'double', undefined],
+    ]);
+    expect(spec.sinks).toEqual([
+      { kind: 'files', format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, target: { kind: 'local', folder: 'parquet_files' }, rolling: {} },
+    ]);
+  });
+
+  it('offers S3 with the S1 bucket and prefix, keyless, and round-trips through a saved pipeline', () => {
+    const preset = issS1Preset();
+    const form = { ...preset, files: { ...preset.files, target: 's3' as const, endpoint: 'http://127.0.0.1:9000', pathStyle: true, rollBatches: '10', rollSeconds: '60' } };
+    const result = formToInput(form, 'c1');
+    if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+    const spec = pipelineInputSchema.parse(result.input);
+    expect(spec.sinks[0]).toMatchObject({
+      kind: 'files',
+      target: { kind: 's3', bucket: 'streaming-bucket-1', prefix: 'parquet_files/', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, credentials: { mode: 'default-chain' } },
+      rolling: { batches: 10, seconds: 60 },
+    });
+    const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });
+    expect(pipelineToForm(saved).files).toEqual({ ...form.files, folder: '' });
+  });
+
+  it('shows a message instead of saving a file sink without a folder or with a bad roll count', () => {
+    const preset = issS1Preset();
+    expect(formToInput({ ...preset, files: { ...preset.files, folder: ' ' } }, 'c1')).toEqual({ errors: { files: 'Choose a folder for the files' } });
+    expect(formToInput({ ...preset, files: { ...preset.files, rollBatches: '0' } }, 'c1')).toEqual({ errors: { files: 'Rolling: whole numbers ≥ 1, or empty' } });
+  });
+
+  it('refuses S3 keys in a pipeline spec (it is stored in clear)', () => {
+    const input = formToInput(issS1Preset(), 'c1');
+    if (!('input' in input)) throw new Error('preset invalid');
+    const withKeys = { ...input.input, sinks: [{ kind: 'files', format: { kind: 'jsonl' }, target: { kind: 's3', bucket: 'b-1', credentials: { mode: 'keys', accessKeyId: 'a', secretAccessKey: 's' } } }] };
+    expect(pipelineInputSchema.safeParse(withKeys).success).toBe(false);
+  });
+});

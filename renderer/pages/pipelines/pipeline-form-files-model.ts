@@ -1,0 +1,97 @@
+import type { ParquetCodec } from '../../../shared/exports.js';
+import type { FileSinkSpec, Pipeline } from '../../../shared/pipelines.js';
+
+/** The rolling file sink as the form's inputs hold it. */
+export interface FileSinkForm {
+  enabled: boolean;
+  format: 'parquet' | 'csv' | 'jsonl';
+  codec: ParquetCodec;
+  timestampUnit: 'ms' | 'us';
+  target: 'local' | 's3';
+  folder: string;
+  bucket: string;
+  prefix: string;
+  region: string;
+  endpoint: string;
+  pathStyle: boolean;
+  rollBatches: string;
+  rollSeconds: string;
+}
+
+export function emptyFileSinkForm(): FileSinkForm {
+  return {
+    enabled: false,
+    format: 'parquet',
+    codec: 'snappy',
+    timestampUnit: 'ms',
+    target: 'local',
+    folder: '',
+    bucket: '',
+    prefix: '',
+    region: 'us-east-1',
+    endpoint: '',
+    pathStyle: false,
+    rollBatches: '',
+    rollSeconds: '',
+  };
+}
+
+/** S1: Parquet to a local folder by default; the S3 option points at `streaming-bucket-1/parquet_files/`. */
+export function issS1FileSink(): FileSinkForm {
+  return { ...emptyFileSinkForm(), enabled: true, folder: 'parquet_files', bucket: 'streaming-bucket-1', prefix: 'parquet_files/' };
+}
+
+export function fileSinkToForm(sinks: Pipeline['sinks'] | undefined): FileSinkForm {
+  const spec = sinks?.find((s): s is FileSinkSpec => s.kind === 'files');
+  if (!spec) return emptyFileSinkForm();
+  const base = emptyFileSinkForm();
+  const t = spec.target;
+  return {
+    ...base,
+    enabled: true,
+    format: spec.format.kind,
+    codec: spec.format.kind === 'parquet' ? spec.format.codec : base.codec,
+    timestampUnit: spec.format.kind === 'parquet' ? spec.format.timestampUnit : base.timestampUnit,
+    target: t.kind,
+    folder: t.kind === 'local' ? t.folder : '',
+    bucket: t.kind === 's3' ? t.bucket : '',
+    prefix: t.kind === 's3' ? t.prefix : '',
+    region: t.kind === 's3' ? t.region : base.region,
+    endpoint: t.kind === 's3' ? (t.endpoint ?? '') : '',
+    pathStyle: t.kind === 's3' ? t.forcePathStyle : false,
+    rollBatches: spec.rolling.batches === undefined ? '' : String(spec.rolling.batches),
+    rollSeconds: spec.rolling.seconds === undefined ? '' : String(spec.rolling.seconds),
+  };
+}
+
+const wholeOrEmpty = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+/** The form → a file sink, or the message to show beside the fields (the engine validates again). */
+export function fileSinkFromForm(form: FileSinkForm): { sink: FileSinkSpec | null } | { error: string } {
+  if (!form.enabled) return { sink: null };
+  const batches = wholeOrEmpty(form.rollBatches);
+  const seconds = wholeOrEmpty(form.rollSeconds);
+  for (const n of [batches, seconds]) if (n !== undefined && (!Number.isInteger(n) || n < 1)) return { error: 'Rolling: whole numbers ≥ 1, or empty' };
+  if (form.target === 'local' && form.folder.trim() === '') return { error: 'Choose a folder for the files' };
+  if (form.target === 's3' && form.bucket.trim().length < 3) return { error: 'Name the S3 bucket' };
+  if (form.target === 's3' && form.endpoint.trim() !== '' && !/^https?:\/\/\S+$/.test(form.endpoint.trim())) return { error: 'The endpoint is a URL such as http://127.0.0.1:9000' };
+  const format: FileSinkSpec['format'] =
+    form.format === 'parquet'
+      ? { kind: 'parquet', codec: form.codec, timestampUnit: form.timestampUnit, rowGroupRows: 100_000 }
+      : form.format === 'csv'
+        ? { kind: 'csv', delimiter: ',', header: true }
+        : { kind: 'jsonl' };
+  const target: FileSinkSpec['target'] =
+    form.target === 'local'
+      ? { kind: 'local', folder: form.folder.trim() }
+      : {
+          kind: 's3',
+          bucket: form.bucket.trim(),
+          prefix: form.prefix.trim(),
+          region: form.region.trim() || 'us-east-1',
+          ...(form.endpoint.trim() === '' ? {} : { endpoint: form.endpoint.trim() }),
+          forcePathStyle: form.pathStyle,
+          credentials: { mode: 'default-chain' },
+        };
+  return { sink: { kind: 'files', format, target, rolling: { ...(batches === undefined ? {} : { batches }), ...(seconds === undefined ? {} : { seconds }) } } };
+}

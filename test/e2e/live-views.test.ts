@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PipelineStatus } from '../../shared/pipelines.js';
+import type { ProducerView } from '../../shared/producers.js';
+import { formToInput, sensorsPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+
+// Issue 7's acceptance: the ISS recipe with the offline source moves the marker; the sensors recipe
+// feeds a window chart with 10 series that grows. Both against the suite's broker, through serve.
+const bootstrap = inject('kafkaBootstrap');
+let session: ServeSession;
+let connectionId: string;
+
+beforeAll(async () => {
+  session = await startServeSession();
+  connectionId = await session.connect('Suite cluster', bootstrap);
+});
+afterAll(async () => {
+  for (const p of (await session.call('producers:list')) as ProducerView[]) await session.call('producers:stop', { id: p.definition.id });
+  await session?.close();
+});
+
+async function startRecipe(recipe: 'iss' | 'sensors', change: (v: ProducerView['definition']) => ProducerView['definition']): Promise<string> {
+  const created = (await session.call('producers:recipe', { connectionId, recipe, start: false })) as ProducerView;
+  const saved = (await session.call('producers:save', change(created.definition))) as ProducerView;
+  await session.call('producers:start', { id: saved.definition.id });
+  return saved.definition.id;
+}
+
+describe('live views', () => {
+  it('moves the ISS marker on a land-shaped offline map as the ISS recipe (offline SGP4) produces', async () => {
+    // Offline source (no network here), one position a second so the test is short.
+    await startRecipe('iss', (d) => ({ ...d, source: { ...d.source, mode: 'offline' } as typeof d.source, schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 1000 } } }));
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/map`);
+    await page.getByTestId('map-page').waitFor();
+    await page.getByRole('button', { name: 'Follow topic' }).click();
+    const position = page.getByTestId('map-readouts').locator('dd').first();
+    await expect.poll(() => position.innerText(), { timeout: 30_000 }).toMatch(/^-?\d+\.\d{4}, -?\d+\.\d{4}$/);
+    const first = await position.innerText();
+    await page.screenshot({ path: join(screenshots, 'iss-map-1.png') });
+    await expect.poll(() => position.innerText(), { timeout: 20_000 }).not.toBe(first);
+    await page.screenshot({ path: join(screenshots, 'iss-map-2.png') });
+    // Ground speed of successive SGP4 positions: the ISS moves ~27,600 km/h over the ground.
+    const speed = Number(/([\d,]+) km\/h/.exec(await page.getByTestId('map-readouts').innerText())?.[1]?.replace(/,/g, ''));
+    expect(speed).toBeGreaterThan(20_000);
+    expect(speed).toBeLessThan(35_000);
+    expect(Number(await page.getByTestId('world-map').getAttribute('data-max-lon-step'))).toBeLessThanOrEqual(180);
+    await page.close();
+  });
+
+  it('charts the sensors recipe’s windows with one series per sensor, and the chart grows', async () => {
+    await startRecipe('sensors', (d) => ({ ...d, schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 500 }, maxMessages: 0 } }));
+    const form = formToInput({ ...sensorsPreset(), name: 'sensors-chart' }, connectionId);
+    if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
+    const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
+    await session.call('pipelines:start', { id: pipeline.id });
+
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/charts`);
+    await page.getByTestId('charts-page').waitFor();
+    const legend = page.getByTestId('chart').first().locator('.recharts-legend-item');
+    await expect.poll(() => legend.count(), { timeout: 60_000 }).toBe(10);
+    const readings = async () => ((await session.call('pipelines:status', { id: pipeline.id })) as PipelineStatus).recordsIn;
+    const before = await readings();
+    await page.screenshot({ path: join(screenshots, 'sensor-charts-1.png'), fullPage: true });
+    await expect.poll(readings, { timeout: 30_000 }).toBeGreaterThan(before + 10);
+    await expect.poll(() => page.getByTestId('chart').count()).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: join(screenshots, 'sensor-charts-2.png'), fullPage: true });
+    await session.call('pipelines:stop', { id: pipeline.id });
+    await page.close();
+  });
+
+  it('ran without CSP violations or console errors', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TopicDetail } from '../../shared/topic-browser.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { OwnCluster, readAll } from '../reliability/own-cluster.js';
+import { data, saveConnection, saveProducer, statusOf, waitForStatus } from './producers-helpers.js';
+
+// RELIABILITY.md, broker loss: on three brokers with RF=3 and min.insync.replicas=2, one broker
+// killed with -9 while an acks=all producer runs: production continues, the topic detail shows the
+// shrunken ISR, nothing is lost; the broker back, the ISR recovers to 3. Three JVMs of this file's own.
+const dir = tempDir('broker-loss');
+let cluster: OwnCluster;
+let engine: Engine;
+
+beforeAll(async () => {
+  cluster = await OwnCluster.start('broker-loss', 3);
+  engine = testEngine(join(dir.path, 'engine'));
+}, 120_000);
+afterAll(async () => {
+  await engine?.dispose();
+  await cluster?.stop();
+  dir.remove();
+});
+
+async function poll<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > until) throw new Error(`${what} not reached in ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('one of three brokers killed with -9', () => {
+  it('keeps producing, shows under-replicated partitions, loses nothing, and the ISR recovers', async () => {
+    const topic = uniqueName('broker-loss');
+    const connectionId = await saveConnection(engine, cluster.bootstrap, 'three');
+    data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 3, configs: [{ name: 'min.insync.replicas', value: '2' }] }));
+    const describe = async () => data<TopicDetail>(await engine.dispatch('topics:describe', { connectionId, topic }));
+    const healthy = await poll(describe, (d) => d.partitions.length === 3 && d.partitions.every((p) => p.isr.length === 3 && p.leader > 0), 30_000, 'full ISR');
+    expect(healthy.underReplicated).toBe(0);
+    expect(healthy.configs.find((c) => c.name === 'min.insync.replicas')?.value).toBe('2');
+
+    const total = 30_000;
+    const file = join(dir.path, 'ids.jsonl');
+    writeFileSync(file, Array.from({ length: total }, (_, i) => JSON.stringify({ id: i + 1, k: `k${(i + 1) % 6}` })).join('\n') + '\n');
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'file', path: file, format: 'jsonl', pacing: 'fast' },
+      schedule: { trigger: { kind: 'continuous' } },
+      key: { kind: 'field', path: 'k' },
+      config: { acks: 'all', idempotent: true, retries: 8, rateLimit: 1000, requestTimeoutMs: 5000, maxBlockMs: 120_000 },
+    });
+    const id = view.definition.id;
+    data(await engine.dispatch('producers:start', { id }));
+    await waitForStatus(engine, id, (s) => s.sent >= 2000, 60_000);
+
+    // Node 3: not the node whose log the cluster status points to.
+    await cluster.kill(3);
+    const killedAt = Date.now();
+    const shrunk = await poll(describe, (d) => d.underReplicated > 0 && d.partitions.every((p) => !p.isr.includes(3) && p.leader !== 3 && p.leader > 0), 45_000, 'ISR without node 3');
+    const shrinkMs = Date.now() - killedAt;
+    expect(shrunk.underReplicated).toBe(3);
+    for (const p of shrunk.partitions) expect(p.isr.sort()).toEqual([1, 2]);
+    // Production continues on two brokers (min.insync.replicas=2 still met).
+    const duringOutage = (await statusOf(engine, id)).sent;
+    await waitForStatus(engine, id, (s) => s.sent >= duringOutage + 1000, 30_000);
+
+    const restartMs = await cluster.restart();
+    const recovered = await poll(describe, (d) => d.underReplicated === 0 && d.partitions.every((p) => p.isr.length === 3), 45_000, 'ISR back to 3');
+    const recoverMs = Date.now() - killedAt;
+    expect(recovered.partitions.every((p) => [...p.isr].sort().join() === '1,2,3')).toBe(true);
+
+    const final = await waitForStatus(engine, id, (s) => s.state === 'finished' || s.state === 'failed', 60_000);
+    expect(final.state).toBe('finished');
+    const records = await readAll(cluster.bootstrap, topic);
+    const ids = records.map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
+    const distinct = new Set(ids);
+    for (const partition of [0, 1, 2]) {
+      const order = records.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset).map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
+      for (let i = 1; i < order.length; i++) expect(order[i], `partition ${partition}`).toBeGreaterThan(order[i - 1] as number);
+    }
+    console.log(`[reliability] broker loss (3 brokers, RF 3, min ISR 2): ${JSON.stringify({ total, sent: final.sent, errors: final.errors, found: ids.length, duplicates: ids.length - distinct.size, shrinkMs, restartMs, isrRecoveredMs: recoverMs })}`);
+    expect(ids.length - distinct.size).toBe(0);
+    expect(distinct.size).toBeGreaterThanOrEqual(final.sent);
+    expect(distinct.size).toBeLessThanOrEqual(final.sent + final.errors);
+    expect(final.sent + final.errors).toBe(total);
+  }, 150_000);
+});

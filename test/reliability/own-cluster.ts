@@ -1,0 +1,115 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import kafkajs from 'kafkajs';
+import type { LocalClusterStatus } from '../../shared/local-cluster.js';
+import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
+import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
+import { isPidAlive } from '../../electron/engine/cluster/processes.js';
+import { resolveCacheDir } from '../../electron/engine/paths.js';
+import { registerCodecs } from '../../electron/engine/producers/codecs.js';
+
+/**
+ * A local cluster of the test's own, on a free port block away from the suite's shared broker
+ * (39000–49000), so a test may kill its JVMs. `stop()` is the safety net: no JVM is left behind.
+ */
+export class OwnCluster {
+  private constructor(
+    readonly cluster: LocalCluster,
+    readonly dataDir: string,
+    readonly brokers: 1 | 3,
+    readonly port: number,
+    public status: LocalClusterStatus,
+  ) {}
+
+  static async start(name: string, brokers: 1 | 3): Promise<OwnCluster> {
+    const dataDir = resolve('.test-output', `${name}-${process.pid}`);
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    const port = await findFreePortBlock(brokers * 2, 50_000, 60_000);
+    const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
+    const status = await cluster.start({ brokers, port });
+    return new OwnCluster(cluster, dataDir, brokers, port, status);
+  }
+
+  get bootstrap(): string {
+    return this.status.bootstrapServers.join(',');
+  }
+
+  /** `kill -9` of one node's JVM; resolves once the process is gone. */
+  async kill(nodeId: number): Promise<void> {
+    const pid = this.status.nodes.find((n) => n.nodeId === nodeId)?.pid;
+    if (pid == null) throw new Error(`node ${nodeId} has no pid`);
+    process.kill(pid, 'SIGKILL');
+    const until = Date.now() + 10_000;
+    while (isPidAlive(pid)) {
+      if (Date.now() > until) throw new Error(`pid ${pid} survived SIGKILL`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Starts the dead nodes again (LocalCluster.start restarts only those); returns the time it took. */
+  async restart(): Promise<number> {
+    const started = Date.now();
+    this.status = await this.cluster.start({ brokers: this.brokers, port: this.port });
+    return Date.now() - started;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.cluster.stop();
+      await this.cluster.dispose();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface ReadRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** Every record of a topic up to its current high watermarks, read with a plain kafkajs consumer. */
+export async function readAll(bootstrap: string, topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
+  registerCodecs();
+  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'reliability-reader', logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  const remaining = new Set(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => o.partition));
+  const records: ReadRecord[] = [];
+  if (remaining.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Math.random().toString(36).slice(2)}`, maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`read ${records.length} records of ${topic}; partitions ${[...remaining].join(',')} not at their end after ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: ({ partition, message }) => {
+          records.push({
+            partition,
+            offset: Number(message.offset),
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          });
+          if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            done();
+          }
+          return Promise.resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}

@@ -48,5 +48,11 @@ export const geoMethods = {
 
 export const geoEvents = {
   /** New points since the last notice, batched (at most a few per second). */
-  'geo:points': z.object({ watchId: z.string(), points: z.array(geoPointSchema), status: geoWatchStatusSchema }),
+  'geo:points': z.object({
+    watchId: z.string(),
+    points: z.array(geoPointSchema),
+    status: geoWatchStatusSchema,
+    /** Too many new points for a notice (a backfill): fetch the track with `geo:track` instead. */
+    resync: z.boolean(),
+  }),
 } as const;

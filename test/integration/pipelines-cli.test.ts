@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,7 +12,9 @@ import { createTopic, kafkaFor, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const kafka = kafkaFor(bootstrap);
-const TSX = createRequire(import.meta.url).resolve('tsx/cli');
+// `node --import tsx`, one process: the tsx CLI would run the worker as a child, and a SIGKILL of
+// the wrapper would leave the real worker running.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -20,7 +23,7 @@ function data<T>(envelope: Envelope<unknown>): T {
 
 /** `npm run cli -- pipeline run <name>` as a child process, with its output collected. */
 function worker(dataDir: string, name: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [TSX, resolve('electron/cli/cli.ts'), 'pipeline', 'run', name, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'pipeline', 'run', name, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

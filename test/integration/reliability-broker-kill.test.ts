@@ -69,7 +69,7 @@ describe('a broker killed with -9 mid-produce', () => {
     for (const partition of [0, 1]) {
       const inPartition = records.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset);
       const order = inPartition.map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
-      for (let i = 1; i < order.length; i++) expect(order[i], `partition ${partition} offset ${inPartition[i]?.offset}`).toBeGreaterThan(order[i - 1] as number);
+      for (let i = 1; i < order.length; i++) expect(order[i], `partition ${partition} offset ${inPartition[i]?.offset}`).toBeGreaterThan(order[i - 1]);
     }
     const figures = { total, sent: final.sent, errors: final.errors, found: ids.length, distinct: distinct.size, duplicates, sentBeforeKill: beforeKill.sent, restartMs, recoveredMs };
     console.log(`[reliability] broker kill -9: ${JSON.stringify(figures)}`);

@@ -52,7 +52,7 @@ async function writeHuge(res: ServerResponse, entry: Served): Promise<void> {
 beforeAll(async () => {
   engine = testEngine(dir.path);
   server = createServer((_req, res) => {
-    const mode = MODES[served.length % MODES.length] as Mode;
+    const mode = MODES[served.length % MODES.length];
     const entry: Served = { mode, at: Date.now(), written: 0 };
     served.push(entry);
     switch (mode) {
@@ -129,9 +129,9 @@ describe('an HTTP source that misbehaves', () => {
     expect(messages.some((m) => m.includes('response larger than 16 MB'))).toBe(true);
 
     // Schedule kept: one poll per interval, whatever the answer was.
-    const gaps = served.slice(1).map((s, i) => s.at - (served[i] as Served).at);
+    const gaps = served.slice(1).map((s, i) => s.at - (served[i]).at);
     const sorted = [...gaps].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] as number;
+    const median = sorted[Math.floor(sorted.length / 2)];
     expect(median).toBeGreaterThanOrEqual(everyMs - 20);
     expect(median).toBeLessThan(everyMs * 1.5);
     expect(Math.max(...gaps)).toBeLessThan(everyMs * 4);

@@ -6,6 +6,8 @@ import { extractPoint } from './point-extract.js';
 
 const MAX_POINTS = 20_000;
 const NOTIFY_MS = 500;
+/** More new points than this in one notice (a backfill) → the UI re-reads the track instead. */
+const NOTICE_POINTS = 500;
 /** The track a map shows on open: the last 90 minutes (about one ISS orbit). */
 const BACKFILL_MS = 90 * 60_000;
 
@@ -91,6 +93,7 @@ export class GeoWatch {
     this.points.push(...fresh);
     this.points.sort((a, b) => a.t - b.t);
     if (this.points.length > MAX_POINTS) this.points.splice(0, this.points.length - MAX_POINTS);
-    this.context.events.emit('geo:points', { watchId: this.id, points: fresh.slice(-500), status: this.status() });
+    const resync = fresh.length > NOTICE_POINTS;
+    this.context.events.emit('geo:points', { watchId: this.id, points: resync ? [] : fresh, status: this.status(), resync });
   }
 }

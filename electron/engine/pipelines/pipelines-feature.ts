@@ -88,9 +88,14 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   private get(id: string): Pipeline {
+    const pipeline = this.find(id);
+    if (!pipeline) throw new WorkbenchError('NOT_FOUND', `No pipeline with id ${id}; it may have been removed`);
+    return pipeline;
+  }
+
+  private find(id: string): Pipeline | null {
     const row = this.context.db.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(id);
-    if (!row) throw new WorkbenchError('NOT_FOUND', `No pipeline with id ${id}; it may have been removed`);
-    return JSON.parse(row.spec_json) as Pipeline;
+    return row ? (JSON.parse(row.spec_json) as Pipeline) : null;
   }
 
   private save(input: Parameters<Handlers['pipelines:save']>[0]): Pipeline {
@@ -105,7 +110,8 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     const now = Date.now();
     const id = spec.id ?? randomUUID();
     if (this.runners.get(id)?.status().state === 'running') throw new WorkbenchError('CONFLICT', 'Stop the pipeline before editing it');
-    const previous = spec.id ? this.get(spec.id) : null;
+    // An id not seen yet is a new pipeline with a chosen id (e.g. one run from a JSON file).
+    const previous = spec.id ? this.find(spec.id) : null;
     const pipeline: Pipeline = { ...spec, id, createdAt: previous?.createdAt ?? now, updatedAt: now };
     this.context.db
       .prepare(

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../app/error-message.js';
 import { ago, readouts } from './geo-readouts.js';
 import { WorldMap } from './world-map.js';
 
-const MAX_POINTS = 10_000;
+const MAX_POINTS = 20_000;
 
 /** Points of one stream merged by time; a record seen twice (track and live notice) counts once. */
 function mergePoints(a: readonly GeoPoint[], b: readonly GeoPoint[]): GeoPoint[] {
@@ -79,8 +79,18 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
   }, [api, activeConnectionId, source]);
 
   useEvent('geo:points', (payload) => {
-    if (payload.watchId !== watchRef.current) return;
+    const watchId = watchRef.current;
+    if (payload.watchId !== watchId) return;
     setStatus(payload.status);
+    if (payload.resync) {
+      void api.geo
+        .track({ watchId, minutes: 90 })
+        .then((track) => {
+          if (watchRef.current === watchId) setPoints((live) => mergePoints(track.points, live));
+        })
+        .catch(() => undefined);
+      return;
+    }
     setPoints((all) => mergePoints(all, payload.points));
   });
 

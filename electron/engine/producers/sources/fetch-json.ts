@@ -30,7 +30,7 @@ async function readCapped(response: Response, maxBytes: number | undefined): Pro
     return null;
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

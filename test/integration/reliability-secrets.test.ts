@@ -1,0 +1,75 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { Envelope } from '../../shared/contract.js';
+import type { Connection } from '../../shared/connection.js';
+import { createEngine } from '../../electron/engine/create-engine.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { resolveCacheDir } from '../../electron/engine/paths.js';
+import { KeyFileSecretBox } from '../../electron/engine/secrets/key-file-secret-box.js';
+import { tempDir, uniqueName } from '../helpers.js';
+import { createTopic, saveProducer, waitForStatus } from './producers-helpers.js';
+
+// RELIABILITY.md, secrets: a SASL password is never written in clear to SQLite (database, WAL)
+// nor to the engine's log, also when it is used and fails (the suite's broker speaks no SASL, so
+// every use ends in an error that is logged).
+const bootstrap = inject('kafkaBootstrap');
+const dir = tempDir('secrets');
+afterAll(() => dir.remove());
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('a saved SASL password', () => {
+  it('appears in no file of the data folder after it was saved and used', async () => {
+    const password = `pw-${uniqueName('secret')}`;
+    // The engine as the app builds it: with its file log (testEngine discards the log).
+    const engine: Engine = createEngine({ dataDir: dir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(dir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
+    const dispatch = (method: string, payload: unknown): Promise<Envelope<unknown>> => engine.dispatch(method as never, payload as never);
+    const replies: Envelope<unknown>[] = [];
+    try {
+      const fields = { name: 'with sasl', bootstrapServers: bootstrap.split(','), sasl: { mechanism: 'plain' as const, username: 'alice' }, password };
+      const saved = await dispatch('connections:save', fields);
+      if (!saved.ok) throw new Error(saved.error.message);
+      const id = (saved.data as Connection).id;
+      replies.push(saved);
+      // Every way a connection is used: test (saved and unsaved), activate, browse, produce.
+      replies.push(await dispatch('connections:test', { id }));
+      replies.push(await dispatch('connections:test', { connection: fields }));
+      replies.push(await dispatch('connections:activate', { id }));
+      replies.push(await dispatch('topics:stats', { connectionId: id }));
+      replies.push(await dispatch('connections:list', undefined));
+      const topic = uniqueName('secrets');
+      await createTopic(bootstrap, topic);
+      const producer = await saveProducer(engine, { name: topic, connectionId: id, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 }, maxMessages: 3 } });
+      replies.push(await dispatch('producers:start', { id: producer.definition.id }));
+      const waiting = await waitForStatus(engine, producer.definition.id, (s) => s.lastError !== null, 30_000);
+      replies.push(await dispatch('producers:stop', { id: producer.definition.id }));
+      replies.push(await dispatch('producers:list', undefined));
+      // The uses failed (no SASL on the broker), so there was something to log.
+      expect(waiting.lastError).toMatch(/Authentication|SASL|failed/i);
+      // While the engine runs, the WAL holds the latest writes: scanned too.
+      const open = filesUnder(dir.path);
+      expect(open.some((f) => f.endsWith('workbench.sqlite-wal'))).toBe(true);
+      expect(open.filter((f) => readFileSync(f).includes(Buffer.from(password)))).toEqual([]);
+    } finally {
+      await engine.dispose();
+    }
+
+    // Nothing the engine answered carries the password.
+    for (const reply of replies) expect(JSON.stringify(reply)).not.toContain(password);
+    const files = filesUnder(dir.path);
+    const log = files.find((f) => f.endsWith(join('logs', 'engine.log')));
+    expect(log, 'the engine log exists').toBeDefined();
+    expect(readFileSync(log as string, 'utf8')).toMatch(/alice|SASL|Authentication|failed/i);
+    expect(files.some((f) => f.endsWith('workbench.sqlite'))).toBe(true);
+    const needle = Buffer.from(password);
+    const leaks = files.filter((f) => readFileSync(f).includes(needle));
+    expect(leaks, `files holding the password in clear: ${leaks.join(', ')}`).toEqual([]);
+    console.log(`[reliability] secrets: scanned ${files.length} files (${files.map((f) => f.slice(dir.path.length + 1)).join(', ')}); password found in ${leaks.length}`);
+  });
+});

@@ -10,7 +10,7 @@ const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net'
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-output/**', 'test-output/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-output/**', 'test-output/**', 'bench/results/**', '**/.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,4 +1,4 @@
-import type { Pipeline, ResultsPage } from '../shared/pipelines.js';
+import type { Pipeline, PipelineStatus, ResultsPage } from '../shared/pipelines.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { median, type BenchOptions, type BenchRow, type Measurement } from './harness.js';
 import { benchEngine, data, sensorPipeline, sensorRecord } from './pipeline.bench.js';
@@ -160,7 +160,8 @@ export const pipelineLatencyBench: Benchmark = {
           current = pending;
           seq = await produceAtRate(ctx, topic, s, seq, pending);
         });
-        data(await engine.dispatch('pipelines:stop', { id: saved.id }));
+        const status = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
+        ctx.log(`latency: pipeline ran ${status.batches} micro-batches for ${status.recordsIn} records, last batch ${status.lastBatchMs?.toFixed(1) ?? '?'} ms, ${status.lateRows} late`);
       } finally {
         off();
       }

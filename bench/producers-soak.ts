@@ -24,7 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'kwb-soak-'));
 const cluster = new LocalCluster({ dataDir: join(work, 'kafka'), cacheDir: resolveCacheDir() });
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 try {
-  const status = await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 40_000, 50_000) });
+  const status = await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 31_000, 32_000) });
   const topic = `soak-${Date.now()}`;
   await createTopic(status.bootstrapServers, topic, 3);
   const db = openDatabase(join(work, 'workbench.sqlite'));

@@ -19,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = resolve('.test-output', `kafka-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const port = await findFreePortBlock(2, 39_000, 49_000);
+  const port = await findFreePortBlock(2, 20_000, 22_000);
   const cluster = new LocalCluster({
     dataDir,
     cacheDir: resolveCacheDir(),

@@ -37,7 +37,7 @@ export interface S3Server {
 export async function startS3Server(): Promise<S3Server> {
   const libs = await ensureS3ProxyJars();
   const dataDir = mkdtempSync(join(tmpdir(), 'kwb-s3-'));
-  const port = await findFreePortBlock(1, 30_000, 38_000);
+  const port = await findFreePortBlock(1, 22_000, 23_000);
   const accessKeyId = `test-${Math.random().toString(36).slice(2, 10)}`;
   const secretAccessKey = `secret-${Math.random().toString(36).slice(2)}`;
   const properties = join(dataDir, 's3proxy.properties');

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PipelineStatus } from '../../shared/pipelines.js';
 import type { ProducerView } from '../../shared/producers.js';
-import { formToInput, sensorsPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import kafkajs from 'kafkajs';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { formToInput, sensorsPreset, wordCountPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 // Issue 7's acceptance: the ISS recipe with the offline source moves the marker; the sensors recipe
@@ -67,6 +70,35 @@ describe('live views', () => {
     await expect.poll(readings, { timeout: 30_000 }).toBeGreaterThan(before + 10);
     await expect.poll(() => page.getByTestId('chart').count()).toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: join(screenshots, 'sensor-charts-2.png'), fullPage: true });
+    await session.call('pipelines:stop', { id: pipeline.id });
+    await page.close();
+  });
+
+  it('shows the S4 word counts as a sorted table and a top-words chart', async () => {
+    const topic = uniqueName('words-in');
+    const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-words', logLevel: kafkajs.logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }, { topic: `${topic}-out`, numPartitions: 1 }]);
+    await admin.disconnect();
+    const form = formToInput({ ...wordCountPreset(), name: 'words', topics: topic, groupId: topic, kafkaTopic: `${topic}-out` }, connectionId);
+    if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
+    const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
+    await session.call('pipelines:start', { id: pipeline.id });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: 'kafka:spark:kafka' }, { value: 'avro:kafka' }] });
+    await producer.disconnect();
+
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/charts`);
+    await page.getByTestId('charts-page').waitFor();
+    await page.getByLabel('Pipeline').selectOption({ label: 'words' });
+    const firstRow = page.getByTestId('word-table').locator('tbody tr').first();
+    await expect.poll(() => firstRow.innerText(), { timeout: 30_000 }).toBe('kafka\t3');
+    expect(await page.getByTestId('word-table').locator('tbody tr').allInnerTexts()).toEqual(['kafka\t3', 'avro\t1', 'spark\t1']);
+    await page.getByTestId('word-chart').waitFor();
+    await page.screenshot({ path: join(screenshots, 'word-count.png'), fullPage: true });
     await session.call('pipelines:stop', { id: pipeline.id });
     await page.close();
   });

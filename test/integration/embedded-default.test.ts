@@ -29,7 +29,7 @@ function isRunning(pid: number): boolean {
 describe('the embedded default', () => {
   it('starts the local cluster when no connection is saved, connects to it, and stops it on quit', async () => {
     const engine = testEngine(dir.path);
-    const port = await findFreePortBlock(2, 50_000, 58_000);
+    const port = await findFreePortBlock(2, 28_000, 29_000);
     const id = await engine.startDefault({ brokers: 1, port });
 
     const info = data<AppInfo>(await engine.dispatch('app:info', undefined));

@@ -48,7 +48,7 @@ describe('the managed local cluster in 3-broker mode', () => {
   beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
-    port = await findFreePortBlock(6, 50_000, 60_000);
+    port = await findFreePortBlock(6, 25_000, 26_000);
   });
 
   afterAll(async () => {
@@ -104,7 +104,7 @@ describe('the kafka CLI', () => {
   });
 
   it('names the port that is already in use', async () => {
-    const port = await findFreePortBlock(2, 50_000, 60_000);
+    const port = await findFreePortBlock(2, 26_000, 27_000);
     const server = createServer();
     await new Promise<void>((done) => server.listen({ host: '127.0.0.1', port: port + 1 }, done));
     const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-busy-'));

@@ -107,7 +107,7 @@ describe('producer run control', () => {
   it('says the broker is unreachable at start and recovers when it comes back', async () => {
     // The "broker" is a TCP proxy to the suite's broker on a port where nothing listens yet.
     const [host, port] = (bootstrap.split(',')[0] ?? '').split(':') as [string, string];
-    const proxyPort = await findFreePortBlock(1, 55_000, 60_000);
+    const proxyPort = await findFreePortBlock(1, 27_000, 28_000);
     const unreachable = await saveConnection(engine, `127.0.0.1:${proxyPort}`, 'proxy');
     const topic = uniqueName('prod-recover');
     await createTopic(bootstrap, topic);

@@ -29,7 +29,7 @@ describe('a saved SASL password', () => {
     const password = `pw-${uniqueName('secret')}`;
     // The engine as the app builds it: with its file log (testEngine discards the log).
     const engine: Engine = createEngine({ dataDir: dir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(dir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
-    const dispatch = (method: string, payload: unknown): Promise<Envelope<unknown>> => engine.dispatch(method as never, payload as never);
+    const dispatch = (method: string, payload: unknown): Promise<Envelope<unknown>> => engine.dispatch(method, payload);
     const replies: Envelope<unknown>[] = [];
     try {
       const fields = { name: 'with sasl', bootstrapServers: bootstrap.split(','), sasl: { mechanism: 'plain' as const, username: 'alice' }, password };

@@ -11,6 +11,8 @@ import { registerCodecs } from '../../electron/engine/producers/codecs.js';
 /**
  * A local cluster of the test's own, on a free port block away from the suite's shared broker
  * (39000–49000), so a test may kill its JVMs. `stop()` is the safety net: no JVM is left behind.
+ * The block lies below Linux's ephemeral range (32768–60999): no outgoing connection of the busy
+ * suite can take a node's port between the free check and the bind, or while a killed node is down.
  */
 export class OwnCluster {
   private constructor(
@@ -21,14 +23,29 @@ export class OwnCluster {
     public status: LocalClusterStatus,
   ) {}
 
+  /**
+   * Starts on a free port block; on a busy machine (the whole suite beside it) a start may fail, as
+   * when another process takes one of the ports between the check and the bind: then once more
+   * on a fresh block. A failed start leaves no JVM (LocalCluster stops what it started) nor folder.
+   */
   static async start(name: string, brokers: 1 | 3): Promise<OwnCluster> {
     const dataDir = resolve('.test-output', `${name}-${process.pid}`);
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
-    const port = await findFreePortBlock(brokers * 2, 50_000, 60_000);
-    const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
-    const status = await cluster.start({ brokers, port });
-    return new OwnCluster(cluster, dataDir, brokers, port, status);
+    for (let attempt = 1; ; attempt++) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+      const port = await findFreePortBlock(brokers * 2, 23_000, 25_000);
+      const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
+      try {
+        const status = await cluster.start({ brokers, port });
+        return new OwnCluster(cluster, dataDir, brokers, port, status);
+      } catch (error) {
+        await cluster.stop().catch(() => undefined);
+        await cluster.dispose();
+        rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+        if (attempt >= 2) throw error;
+        process.stdout.write(`[own-cluster] ${name}: start on port ${port} failed, trying another block: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
   }
 
   get bootstrap(): string {
@@ -59,7 +76,8 @@ export class OwnCluster {
       await this.cluster.stop();
       await this.cluster.dispose();
     } finally {
-      rmSync(this.dataDir, { recursive: true, force: true });
+      // A JVM may still be writing its last files as it exits.
+      rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
   }
 }

@@ -42,9 +42,11 @@ export function isPortOpen(port: number, host = HOST, timeoutMs = 1000): Promise
 
 /**
  * A base port such that base … base+count−1 are all free; for tests that need their own cluster
- * next to another one. Random start so parallel runs rarely collide.
+ * next to another one. Random start so parallel runs rarely collide. Keep ranges below Linux's
+ * ephemeral range (32768–60999): there, an outgoing client connection can take the port between
+ * this check and the broker's bind ("Address already in use").
  */
-export async function findFreePortBlock(count: number, min = 20_000, max = 60_000): Promise<number> {
+export async function findFreePortBlock(count: number, min = 10_000, max = 20_000): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const base = min + Math.floor(Math.random() * (max - min - count));
     let free = true;

@@ -32,6 +32,11 @@ describe('describeKafkaError', () => {
     );
   });
 
+  it('names the one broker of several whose connection broke', () => {
+    const broken = Object.assign(kafkaJsError('KafkaJSConnectionError', 'Connection error: read ECONNRESET'), { broker: '127.0.0.1:9096' });
+    expect(describeKafkaError(broken, ['127.0.0.1:9092', '127.0.0.1:9094', '127.0.0.1:9096']).message).toBe('Cannot reach 127.0.0.1:9096: Connection error: read ECONNRESET');
+  });
+
   it('keeps the original text as detail for anything else', () => {
     const described = describeKafkaError(new Error('This server does not host this topic-partition'), ['a:1']);
     expect(described).toMatchObject({ code: 'KAFKA_ERROR', message: 'This server does not host this topic-partition' });

@@ -57,6 +57,8 @@ interface KafkaJsLikeError {
   originalError?: unknown;
   retriable?: boolean;
   type?: string;
+  /** host:port of the connection that failed (kafkajs KafkaJSConnectionError). */
+  broker?: unknown;
 }
 
 /** Turns a kafkajs error into one line a user can act on: "Broker 127.0.0.1:9092 refused the connection". */
@@ -91,7 +93,9 @@ export function describeKafkaError(error: unknown, brokers: readonly string[]): 
     return new WorkbenchError('BROKER_UNREACHABLE', `TLS handshake with ${target} failed: ${chain[chain.length - 1]?.message ?? 'unknown reason'}`, detail);
   }
   if (names.some((n) => n === 'KafkaJSConnectionError' || n === 'KafkaJSNumberOfRetriesExceeded' || n === 'KafkaJSBrokerNotFound')) {
-    return new WorkbenchError('BROKER_UNREACHABLE', `Cannot reach ${target}: ${chain[chain.length - 1]?.message ?? 'connection failed'}`, detail);
+    // With one broker of several down, name that one rather than the whole bootstrap list.
+    const failed = chain.find((e) => typeof e.broker === 'string')?.broker as string | undefined;
+    return new WorkbenchError('BROKER_UNREACHABLE', `Cannot reach ${failed ?? target}: ${chain[chain.length - 1]?.message ?? 'connection failed'}`, detail);
   }
   return new WorkbenchError('KAFKA_ERROR', chain[0]?.message || 'Kafka request failed', detail);
 }

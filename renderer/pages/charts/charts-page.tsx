@@ -6,6 +6,8 @@ import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { MeasureChart } from './measure-chart.js';
 import { inRange, windowCharts } from './window-series.js';
+import { WordCountView } from './word-count-view.js';
+import { wordCounts } from './word-counts.js';
 
 const RANGES = [
   { label: 'Last 15 min', ms: 15 * 60_000 },
@@ -16,12 +18,15 @@ const RANGES = [
 /** Sensor window charts: the results of a windowed pipeline (scenario S3), live. */
 export function ChartsPage() {
   const pipelines = useMethodQuery('pipelines:list', undefined);
-  const windowed = (pipelines.data ?? []).filter((p) => p.aggregation?.window);
+  // Windowed pipelines (S3 sensor windows) and word counts (S4) are charted here.
+  const windowed = (pipelines.data ?? []).filter((p) => p.aggregation?.window || p.wordSplit);
   const [chosen, setChosen] = useState<string | null>(null);
   const pipeline = windowed.find((p) => p.id === chosen) ?? windowed[0];
   const [range, setRange] = useState<number | null>(null);
-  const [status, setStatus] = useState<PipelineStatus | null>(null);
+  const [live, setStatus] = useState<PipelineStatus | null>(null);
   const queryClient = useQueryClient();
+  const initial = useMethodQuery('pipelines:status', { id: pipeline?.id ?? '' }, { enabled: pipeline !== undefined });
+  const status = live?.pipelineId === pipeline?.id ? live : (initial.data ?? null);
   const results = useMethodQuery('pipelines:results', { id: pipeline?.id ?? '', offset: 0, limit: 1000 }, { enabled: pipeline !== undefined });
 
   useEvent('pipelines:results-changed', (notice) => {
@@ -32,6 +37,7 @@ export function ChartsPage() {
   });
 
   const charts = pipeline && results.data ? windowCharts(pipeline, results.data) : { measures: [], counts: [] };
+  const words = pipeline?.wordSplit && results.data ? wordCounts(pipeline, results.data) : null;
   const bad = status ? Object.values(status.badRecords).reduce((a, b) => a + b, 0) : 0;
   return (
     <section className="page" data-testid="charts-page">
@@ -47,7 +53,7 @@ export function ChartsPage() {
       </div>
       <ErrorMessage error={pipelines.error ?? results.error} />
       {pipelines.data !== undefined && windowed.length === 0 && (
-        <p className="note">No windowed pipeline yet. Create one on the Pipelines page (the “Sensors S3” preset is one); its window results are charted here.</p>
+        <p className="note">No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensors S3” and “Word count S4” presets); its results are charted here.</p>
       )}
       {windowed.length > 0 && (
         <label className="inline">
@@ -80,11 +86,12 @@ export function ChartsPage() {
             <dd>{status ? bad : '—'}</dd>
           </div>
           <div>
-            <dt>Windows</dt>
+            <dt>{pipeline.aggregation?.window ? 'Windows' : 'Rows'}</dt>
             <dd>{results.data?.total ?? '—'}</dd>
           </div>
         </dl>
       )}
+      {words && results.data && <WordCountView counts={words} total={results.data.total} />}
       {charts.measures.map((m) => (
         <MeasureChart key={m.measure} title={`${m.measure} (${m.fn})`} series={inRange(m.series, range)} kind="line" />
       ))}

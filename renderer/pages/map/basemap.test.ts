@@ -1,6 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { basemapCountries, unwrapRing } from './basemap.js';
+import { basemapCountries, thin, unwrapRing } from './basemap.js';
 
 describe('unwrapRing', () => {
   it('leaves a ring that does not cross the antimeridian alone', () => {
@@ -24,5 +24,16 @@ describe('basemapCountries', () => {
     const out = basemapCountries(fc);
     expect(out.features.map((f) => f.id)).toEqual(['242']);
     expect(out.features[0]?.geometry).toEqual({ type: 'MultiPolygon', coordinates: [[[[178, -17], [181, -17], [178, -17]]]] });
+  });
+});
+
+describe('thin', () => {
+  it('keeps short tracks whole and long ones to the limit, newest point included', () => {
+    const points = Array.from({ length: 10_000 }, (_, i) => i);
+    expect(thin(points.slice(0, 10), 3000)).toHaveLength(10);
+    const out = thin(points, 3000);
+    expect(out.length).toBeLessThanOrEqual(3001);
+    expect(out[0]).toBe(0);
+    expect(out.at(-1)).toBe(9_999);
   });
 });

@@ -29,3 +29,13 @@ export function basemapCountries(all: FeatureCollection): FeatureCollection {
     .map((f) => ({ ...f, geometry: unwrapGeometry(f.geometry) }));
   return { ...all, features };
 }
+
+/** Every k-th point (and always the newest), so a long track costs the same to draw as a short one. */
+export function thin<T>(points: readonly T[], max: number): readonly T[] {
+  if (points.length <= max) return points;
+  const step = Math.ceil(points.length / max);
+  const out: T[] = [];
+  for (let i = 0; i < points.length - 1; i += step) out.push(points[i]);
+  out.push(points[points.length - 1]);
+  return out;
+}

@@ -10,6 +10,11 @@ const MAX_POINTS = 20_000;
 
 /** Points of one stream merged by time; a record seen twice (track and live notice) counts once. */
 function mergePoints(a: readonly GeoPoint[], b: readonly GeoPoint[]): GeoPoint[] {
+  // The common case, a live notice of newer records: append without re-sorting 10,000 points.
+  const last = a.at(-1);
+  if (last && b.length > 0 && b.every((p, i) => p.t > last.t && (i === 0 || p.t >= (b[i - 1]).t))) {
+    return [...a, ...b].slice(-MAX_POINTS);
+  }
   const byRecord = new Map<string, GeoPoint>();
   for (const p of [...a, ...b]) byRecord.set(`${p.partition}:${p.offset}`, p);
   return [...byRecord.values()].sort((x, y) => x.t - y.t).slice(-MAX_POINTS);

@@ -4,7 +4,10 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
 import { splitAtAntimeridian, type LatLon } from '../../../shared/ground-track.js';
-import { basemapCountries } from './basemap.js';
+import { basemapCountries, thin } from './basemap.js';
+
+/** More track points than a map of this size can show apart: draw at most this many. */
+const MAX_DRAWN = 3_000;
 
 /**
  * The Leaflet map of the Map page, kept imperative and outside React: an offline Natural Earth
@@ -42,7 +45,7 @@ export class WorldMap {
 
   /** Draws the track (split at ±180°) and moves the marker to its last point. */
   show(points: readonly LatLon[], follow: boolean): void {
-    const segments = splitAtAntimeridian(points);
+    const segments = splitAtAntimeridian(thin(points, MAX_DRAWN));
     this.track.setLatLngs(segments.map((segment) => segment.map((p) => L.latLng(p.lat, p.lon))));
     // What was drawn, for tests and the curious: no segment may jump more than 180° of longitude.
     let maxStep = 0;

@@ -2,6 +2,7 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { BadRecord, Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import type { Consumer, EachBatchPayload, Kafka, KafkaJsMessage, Producer } from '../kafka/kafkajs.js';
 import { AggregationOperator } from './aggregation.js';
+import { planBatch, type BatchPlan } from './batch-plan.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letters.js';
 import { FileSinks } from './file-sink.js';
@@ -25,6 +26,21 @@ export interface RunnerDeps {
 }
 
 const LAST_BAD = 20;
+/**
+ * A micro-batch waits for every lagging partition to deliver its planned share. If a lagging
+ * partition delivered nothing for this long (records held back by an open transaction, or a partition
+ * whose only "lag" is a transaction marker kafkajs never hands over), the batch runs without them.
+ */
+const STALL_MS = 2000;
+
+/** Records read from one partition (resolved in kafkajs only) and not yet in the checkpoint. */
+interface Queued {
+  topic: string;
+  partition: number;
+  messages: KafkaJsMessage[];
+  /** The offset after the last record kafkajs handed over (where its next fetch starts). */
+  next: bigint;
+}
 
 /**
  * One running pipeline: a kafkajs consumer in the pipeline's group, micro-batches across all
@@ -65,10 +81,16 @@ export class PipelineRunner {
   private readonly outRate = new RateMeter();
   private totals = { recordsIn: 0, rowsOut: 0 };
   private lastBatchMs: number | null = null;
-  private readonly buffered = new Map<string, { topic: string; partition: number; messages: KafkaJsMessage[]; next: bigint }>();
-  private bufferedCount = 0;
-  private assigned = 1;
+  private readonly buffered = new Map<string, Queued>();
+  /** Latest high watermark per partition (seeded at start, then from every kafkajs batch). */
+  private readonly highWatermarks = new Map<string, bigint>();
+  /** Partitions the stall rule gave up waiting for, until kafkajs hands over records of theirs again. */
+  private readonly settled = new Set<string>();
+  private assigned: { id: string; topic: string; partition: number }[] = [];
+  /** When kafkajs last handed over records per partition (or the partition was assigned). */
+  private readonly arrivals = new Map<string, number>();
   private lock: Promise<void> = Promise.resolve();
+  private stopping = false;
   private trigger: NodeJS.Timeout | undefined;
   private state: PipelineStatus['state'] = 'stopped';
   private error: string | null = null;
@@ -86,6 +108,7 @@ export class PipelineRunner {
   async start(): Promise<void> {
     const p = this.pipeline;
     this.state = 'starting';
+    this.stopping = false;
     this.progress = this.store.progress();
     if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, { entries: this.store.state(), watermark: this.progress.watermark });
     const tableSink = p.sinks.find((s) => s.kind === 'sqlite-table');
@@ -121,6 +144,7 @@ export class PipelineRunner {
 
   /** Stops after the batch in flight (kafkajs waits for eachBatch to return). */
   async stop(final: PipelineStatus['state'] = 'stopped'): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.trigger);
     this.timer = undefined;
@@ -159,8 +183,9 @@ export class PipelineRunner {
   private onJoin(assignment: Record<string, number[]>): void {
     this.seekedSinceJoin.clear();
     this.buffered.clear();
-    this.bufferedCount = 0;
-    this.assigned = Math.max(1, Object.values(assignment).reduce((n, partitions) => n + partitions.length, 0));
+    this.settled.clear();
+    this.assigned = Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ id: `${topic}:${partition}`, topic, partition })));
+    for (const { id } of this.assigned) this.arrivals.set(id, Date.now());
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) this.seekToCheckpoint(topic, partition);
     }
@@ -169,8 +194,6 @@ export class PipelineRunner {
   private seekToCheckpoint(topic: string, partition: number): void {
     const stored = this.offsets.get(`${topic}:${partition}`);
     if (stored === undefined || !this.consumer) return;
-    const dropped = this.buffered.get(`${topic}:${partition}`);
-    if (dropped) this.bufferedCount -= dropped.messages.length;
     this.buffered.delete(`${topic}:${partition}`);
     this.seekedSinceJoin.add(`${topic}:${partition}`);
     this.consumer.seek({ topic, partition, offset: stored.toString() });
@@ -194,6 +217,8 @@ export class PipelineRunner {
             ? (await admin.fetchTopicOffsetsByTimestamp(topic, start.timestampMs)).map((o) => ({ partition: o.partition, offset: o.offset }))
             : (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: start.kind === 'latest' ? o.high : o.low }));
         for (const o of offsets) seeds.push({ topic, partition: o.partition, offset: o.offset });
+        // The first micro-batch is planned over every partition's lag, before kafkajs delivered any.
+        for (const o of await admin.fetchTopicOffsets(topic)) this.noteHighWatermark(`${topic}:${o.partition}`, o.high);
       }
       this.store.seedOffsets(seeds);
     } finally {
@@ -202,11 +227,15 @@ export class PipelineRunner {
   }
 
   /**
-   * kafkajs hands us one partition at a time; a Spark micro-batch spans every partition. So a
-   * partition's records are buffered (and resolved in kafkajs only, not in the checkpoint) until
-   * the trigger fires; each partition may add at most its share of `maxRecordsPerBatch` (Spark's
-   * `maxOffsetsPerTrigger` is also split across partitions); the rest stays unresolved and is
-   * fetched again after the flush. The watermark then advances once per micro-batch, as in Spark, not once per partition.
+   * kafkajs hands us one partition at a time; a Spark micro-batch spans every partition. So each
+   * partition's records are queued (resolved in kafkajs only, not in the checkpoint) and a
+   * micro-batch is cut from the queues by Spark's plan (`planBatch`: `maxRecordsPerBatch` split by
+   * lag). The batch runs only once every lagging partition delivered its planned share (or
+   * stalled): a partition whose fetch came back short is waited for, never left behind, so
+   * partitions move through event time together and the watermark (advanced once per
+   * micro-batch, as in Spark) does not make a slower partition's records late. What kafkajs
+   * fetched beyond the plan stays queued for the next micro-batch rather than being fetched and
+   * decoded again; a queue that already holds a full batch takes no more (kafkajs refetches later).
    */
   private onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
@@ -223,23 +252,71 @@ export class PipelineRunner {
         this.seekToCheckpoint(batch.topic, batch.partition);
         return;
       }
-      const fresh = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= stored);
+      this.noteHighWatermark(id, batch.highWatermark);
+      this.settled.delete(id);
       const entry = this.buffered.get(id) ?? { topic: batch.topic, partition: batch.partition, messages: [], next: 0n };
-      const share = Math.ceil(this.pipeline.maxRecordsPerBatch / Math.max(1, this.assigned));
-      const taken = fresh.slice(0, Math.max(0, share - entry.messages.length));
-      const last = taken.at(-1);
-      if (last) {
-        entry.messages.push(...taken);
-        entry.next = BigInt(last.offset) + 1n;
+      const fresh = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= stored);
+      const last = fresh.at(-1);
+      if (last && entry.messages.length < this.pipeline.maxRecordsPerBatch) {
+        entry.messages.push(...fresh);
+        // Past a trailing transaction marker too (kafkajs resolves it with the last record).
+        const end = BigInt(batch.lastOffset()) + 1n;
+        const afterLast = BigInt(last.offset) + 1n;
+        entry.next = end > afterLast ? end : afterLast;
         this.buffered.set(id, entry);
-        this.bufferedCount += taken.length;
+        this.arrivals.set(id, Date.now());
         resolveOffset(last.offset);
       }
-      // kafkajs came back to a partition whose share is full: every partition had its turn, so the
-      // round is complete. Its unresolved records are fetched again after the flush.
-      if (taken.length === 0 && entry.messages.length >= share) await this.flush();
-      if (this.bufferedCount >= this.pipeline.maxRecordsPerBatch) await this.flush();
+      // A backlog: run every micro-batch the queues already complete. Otherwise the trigger runs it.
+      await this.flushReady(true, () => isRunning() && !isStale());
     });
+  }
+
+  private noteHighWatermark(id: string, high: string): void {
+    const value = BigInt(high);
+    if (value > (this.highWatermarks.get(id) ?? -1n)) this.highWatermarks.set(id, value);
+  }
+
+  /** Spark's plan for the next micro-batch over the assigned partitions, from the checkpoint. */
+  private plan(): BatchPlan {
+    const ranges = this.assigned.flatMap(({ id }) => {
+      const queued = this.buffered.get(id);
+      const start = this.offsets.get(id) ?? (queued?.messages[0] ? BigInt(queued.messages[0].offset) : undefined);
+      if (start === undefined) return [];
+      const read = queued?.next ?? start;
+      const high = this.highWatermarks.get(id) ?? read;
+      // A settled partition is not waited for: only what it already delivered is available.
+      const available = this.settled.has(id) || high < read ? read : high;
+      return [{ id, start, available }];
+    });
+    return planBatch(ranges, this.pipeline.maxRecordsPerBatch);
+  }
+
+  /** Every planned partition has delivered up to its planned end. */
+  private complete(plan: BatchPlan): boolean {
+    for (const [id, end] of plan.ends) {
+      const read = this.buffered.get(id)?.next ?? this.offsets.get(id) ?? end;
+      if (read < end) return false;
+    }
+    return true;
+  }
+
+  private hasQueued(): boolean {
+    for (const entry of this.buffered.values()) if (entry.messages.length > 0) return true;
+    return false;
+  }
+
+  /**
+   * Runs micro-batches while the queues complete one; `backlogOnly` leaves a not-capped batch to
+   * the trigger. Stops between micro-batches once the consumer is stopping (the rest is re-read).
+   */
+  private async flushReady(backlogOnly: boolean, keepGoing: () => boolean = () => true): Promise<void> {
+    for (;;) {
+      if (!this.hasQueued() || this.stopping || !keepGoing()) return;
+      const plan = this.plan();
+      if (!this.complete(plan) || (backlogOnly && !plan.capped)) return;
+      if (!(await this.flush(plan))) return;
+    }
   }
 
   /** Serialises batches, trigger flushes and rebalances. */
@@ -251,17 +328,35 @@ export class PipelineRunner {
 
   private onTrigger(): Promise<void> {
     return this.locked(async () => {
-      if (this.bufferedCount > 0) await this.flush();
+      if (!this.hasQueued()) return;
+      const plan = this.plan();
+      const stalled = [...plan.ends].filter(
+        ([id, end]) => (this.buffered.get(id)?.next ?? this.offsets.get(id) ?? end) < end && Date.now() - (this.arrivals.get(id) ?? 0) >= STALL_MS,
+      );
+      if (stalled.length > 0) {
+        // Run without them (with what they delivered) until kafkajs hands over records of theirs again.
+        for (const [id] of stalled) this.settled.add(id);
+        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: no records from ${stalled.map(([id]) => id).join(', ')} for ${STALL_MS} ms; micro-batches run without them`);
+      }
+      await this.flushReady(false);
     });
   }
 
-  /** One micro-batch over every buffered partition: one SQLite transaction. */
-  private async flush(): Promise<void> {
+  /** One micro-batch, the queued records below the plan's ends: one SQLite transaction. False if it failed. */
+  private async flush(plan: BatchPlan): Promise<boolean> {
     const started = performance.now();
-    const parts = [...this.buffered.values()];
-    this.buffered.clear();
-    const recordsIn = this.bufferedCount;
-    this.bufferedCount = 0;
+    const parts: Queued[] = [];
+    for (const [id, end] of plan.ends) {
+      const queued = this.buffered.get(id);
+      if (!queued) continue;
+      let count = 0;
+      while (count < queued.messages.length && BigInt(queued.messages[count]?.offset ?? end) < end) count++;
+      const taken = queued.messages.slice(0, count);
+      const last = taken.at(-1);
+      if (last) parts.push({ topic: queued.topic, partition: queued.partition, messages: taken, next: BigInt(last.offset) + 1n });
+    }
+    const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
+    if (recordsIn === 0) return false;
     try {
       const processed = parts.map((part) => this.processor.process(part.topic, part.partition, part.messages));
       const rows = processed.flatMap((p) => p.rows);
@@ -286,7 +381,12 @@ export class PipelineRunner {
       }
       this.progress = progress;
       if (this.state === 'running') this.error = null;
-      for (const part of parts) this.offsets.set(`${part.topic}:${part.partition}`, part.next);
+      for (const part of parts) {
+        const id = `${part.topic}:${part.partition}`;
+        this.offsets.set(id, part.next);
+        const queued = this.buffered.get(id);
+        if (queued) queued.messages = queued.messages.slice(part.messages.length);
+      }
       this.files?.kick();
       const changedRows = result ? result.emitted.length : tableRows.length;
       this.totals.recordsIn += recordsIn;
@@ -297,6 +397,7 @@ export class PipelineRunner {
       // For lag display only; the checkpoint above is what a restart resumes from.
       await this.consumer?.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.nextOffset }))).catch(() => undefined);
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
+      return true;
     } catch (error) {
       // The batch is not in the checkpoint: go back to it (and retry) rather than skip it.
       // Shown in the status while it lasts (state stays running: the batch is retried, not lost).
@@ -306,6 +407,7 @@ export class PipelineRunner {
         this.operator = new AggregationOperator(this.pipeline.aggregation, this.pipeline.outputMode, { entries: this.store.state(), watermark: this.progress.watermark });
       }
       for (const part of parts) this.seekToCheckpoint(part.topic, part.partition);
+      return false;
     }
   }
 

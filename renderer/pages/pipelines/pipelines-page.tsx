@@ -10,6 +10,7 @@ import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type Pipelin
 import { PipelineFormView } from './pipeline-form.js';
 import { PipelineStatusView } from './pipeline-status-view.js';
 import { ResultsTable } from './results-table.js';
+import { ConnectionRequired } from '../../app/connection-required.js';
 
 /** Each `pipelines:status` event replaces that pipeline's cached status; a results notice marks its pages stale. */
 function useLivePipelines(): void {
@@ -158,13 +159,7 @@ export function PipelinesPage({ activeConnectionId }: { activeConnectionId: stri
   return (
     <section className="page" data-testid="pipelines-page">
       <h1>Pipelines</h1>
-      {activeConnectionId === null ? (
-        <p className="note">
-          No active connection. Choose one in the top bar, or set one up on the <a href="#/cluster">Cluster</a> page.
-        </p>
-      ) : (
-        <PipelineList key={activeConnectionId} connectionId={activeConnectionId} />
-      )}
+      <ConnectionRequired connectionId={activeConnectionId}>{(id) => <PipelineList key={id} connectionId={id} />}</ConnectionRequired>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { ProducerFormView } from './producer-form.js';
+import { ConnectionRequired } from '../../app/connection-required.js';
 
 const recipes: readonly { recipe: Recipe; label: string }[] = [
   { recipe: 'sensors', label: 'Sensors (S3)' },
@@ -163,13 +164,7 @@ export function ProducersPage({ activeConnectionId }: { activeConnectionId: stri
   return (
     <section className="page" data-testid="producers-page">
       <h1>Producers</h1>
-      {activeConnectionId === null ? (
-        <p className="note">
-          No active connection. Choose one in the top bar, or set one up on the <a href="#/cluster">Cluster</a> page.
-        </p>
-      ) : (
-        <ProducerList key={activeConnectionId} connectionId={activeConnectionId} />
-      )}
+      <ConnectionRequired connectionId={activeConnectionId}>{(id) => <ProducerList key={id} connectionId={id} />}</ConnectionRequired>
     </section>
   );
 }

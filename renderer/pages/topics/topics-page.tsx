@@ -1,4 +1,5 @@
 import './topics.css';
+import { ConnectionRequired } from '../../app/connection-required.js';
 import { ClusterName } from '../cluster-name.js';
 import { TopicDetail } from './topic-detail.js';
 import { TopicList } from './topic-list.js';
@@ -12,15 +13,9 @@ export function TopicsBrowserPage({ activeConnectionId }: { activeConnectionId: 
         <h1>Topics</h1>
         {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
       </div>
-      {activeConnectionId === null ? (
-        <p className="note">
-          No active connection. Choose one in the top bar, or set one up on the <a href="#/cluster">Cluster</a> page.
-        </p>
-      ) : topic === null ? (
-        <TopicList key={activeConnectionId} connectionId={activeConnectionId} />
-      ) : (
-        <TopicDetail key={`${activeConnectionId}/${topic}`} connectionId={activeConnectionId} topic={topic} />
-      )}
+      <ConnectionRequired connectionId={activeConnectionId}>
+        {(id) => (topic === null ? <TopicList key={id} connectionId={id} /> : <TopicDetail key={`${id}/${topic}`} connectionId={id} topic={topic} />)}
+      </ConnectionRequired>
     </section>
   );
 }

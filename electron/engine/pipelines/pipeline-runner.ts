@@ -92,6 +92,7 @@ export class PipelineRunner {
   private lock: Promise<void> = Promise.resolve();
   private stopping = false;
   private trigger: NodeJS.Timeout | undefined;
+  private lastBatchAt = 0;
   private state: PipelineStatus['state'] = 'stopped';
   private error: string | null = null;
   private lag: PipelineStatus['lag'] = [];
@@ -312,11 +313,21 @@ export class PipelineRunner {
    */
   private async flushReady(backlogOnly: boolean, keepGoing: () => boolean = () => true): Promise<void> {
     for (;;) {
-      if (!this.hasQueued() || this.stopping || !keepGoing()) return;
+      if (!this.hasQueued() || this.stopping || !keepGoing() || !this.dueForBatch()) return;
       const plan = this.plan();
       if (!this.complete(plan) || (backlogOnly && !plan.capped)) return;
+      this.lastBatchAt = Date.now();
       if (!(await this.flush(plan))) return;
     }
+  }
+
+  /**
+   * Spark's ProcessingTime trigger: a micro-batch starts at most once per interval (the next one at
+   * once only when the previous overran it); interval 0 runs them back to back.
+   */
+  private dueForBatch(): boolean {
+    const every = this.pipeline.triggerIntervalMs;
+    return every === 0 || Date.now() - this.lastBatchAt >= every;
   }
 
   /** Serialises batches, trigger flushes and rebalances. */

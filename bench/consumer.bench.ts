@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises';
 import type { Benchmark } from './context.js';
 import { measure, rateRatio } from './harness.js';
 import { countLines, ensureKcat, ensurePerfTools, pipeFileTo, runKafkaTool } from './peers.js';
-import { benchKafka, createTopic, record256 } from './topics.js';
+import { benchKafka, createTopic, readUntil, record256 } from './topics.js';
 
 /** Consumer throughput from a preloaded 3-partition topic, from the beginning to the end. */
 export const consumerBench: Benchmark = {
@@ -29,19 +29,7 @@ export const consumerBench: Benchmark = {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       const started = performance.now();
-      let count = 0;
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              count += batch.messages.length;
-              if (count >= n) resolve();
-              await Promise.resolve();
-            },
-          })
-          .catch(reject);
-      });
+      await readUntil(consumer, n);
       const seconds = (performance.now() - started) / 1000;
       await consumer.disconnect();
       return n / seconds;

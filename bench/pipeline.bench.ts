@@ -9,7 +9,7 @@ import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box
 import type { BenchContext, Benchmark } from './context.js';
 import { measure, rateRatio, type BenchRow } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
-import { benchKafka, createTopic } from './topics.js';
+import { benchKafka, createTopic, readUntil } from './topics.js';
 
 const MIN = 60_000;
 /** Event time of record 0; record i is 50 ms later than record i − 1 (1,000,000 records ≈ 14 h, 167 windows). */
@@ -161,19 +161,7 @@ export const pipelineBench: Benchmark = {
         const consumer = benchKafka(ctx.bootstrap).consumer({ groupId: `bench-pipeline-raw-${Date.now()}-${seq++}`, allowAutoTopicCreation: false });
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
-        let count = 0;
-        await new Promise<void>((resolve, reject) => {
-          consumer
-            .run({
-              autoCommit: false,
-              eachBatch: async ({ batch }) => {
-                count += batch.messages.length;
-                if (count >= target) resolve();
-                await Promise.resolve();
-              },
-            })
-            .catch(reject);
-        });
+        await readUntil(consumer, target);
         const seconds = (performance.now() - started) / 1000;
         await consumer.disconnect();
         return target / seconds;

@@ -33,3 +33,20 @@ export function record256(i: number): string {
   const head = `{"i":${i},"sensor_id":"sensor_${(i % 10) + 1}","pad":"`;
   return head + 'x'.repeat(255 - head.length - 2) + '"}';
 }
+
+/** Runs a subscribed consumer until it has handed over `count` records (no decoding, no commits). */
+export async function readUntil(consumer: ReturnType<ReturnType<typeof benchKafka>['consumer']>, count: number): Promise<void> {
+  let seen = 0;
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          seen += batch.messages.length;
+          if (seen >= count) resolve();
+          await Promise.resolve();
+        },
+      })
+      .catch(reject);
+  });
+}

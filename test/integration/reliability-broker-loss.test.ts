@@ -78,7 +78,7 @@ describe('one of three brokers killed with -9', () => {
     for (const p of shrunk.partitions) expect(p.isr.sort()).toEqual([1, 2]);
     // Production continues on two brokers (min.insync.replicas=2 still met).
     const duringOutage = (await statusOf(engine, id)).sent;
-    await waitForStatus(engine, id, (s) => s.sent >= duringOutage + 1000, 30_000);
+    await waitForStatus(engine, id, (s) => s.sent >= duringOutage + 1000, 60_000); // a loaded 2-core machine can take >30 s to move to the new leaders
 
     const restartMs = await cluster.restart();
     const recovered = await poll(describe, (d) => d.underReplicated === 0 && d.partitions.every((p) => p.isr.length === 3), 45_000, 'ISR back to 3');

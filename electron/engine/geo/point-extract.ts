@@ -1,5 +1,5 @@
 import type { GeoPoint, GeoStream } from '../../../shared/geo.js';
-import { readPath } from '../pipelines/projection.js';
+import { readJsonPath } from '../json-path.js';
 
 export type Extracted = { ok: true; point: GeoPoint } | { ok: false; reason: string };
 
@@ -35,12 +35,12 @@ export function extractPoint(
   } catch {
     return { ok: false, reason: 'value is not JSON' };
   }
-  const lat = toNumber(readPath(json, stream.latitudePath));
-  const lon = toNumber(readPath(json, stream.longitudePath));
+  const lat = toNumber(readJsonPath(json, stream.latitudePath));
+  const lon = toNumber(readJsonPath(json, stream.longitudePath));
   if (lat === null || lat < -90 || lat > 90) return { ok: false, reason: `no latitude at ${stream.latitudePath}` };
   if (lon === null || lon < -180 || lon > 180) return { ok: false, reason: `no longitude at ${stream.longitudePath}` };
-  const t = stream.timePath === '' ? Number(meta.timestamp) : toEpochMs(readPath(json, stream.timePath));
+  const t = stream.timePath === '' ? Number(meta.timestamp) : toEpochMs(readJsonPath(json, stream.timePath));
   if (t === null || !Number.isFinite(t)) return { ok: false, reason: `no time at ${stream.timePath}` };
-  const altKm = stream.altitudePath === '' ? null : toNumber(readPath(json, stream.altitudePath));
+  const altKm = stream.altitudePath === '' ? null : toNumber(readJsonPath(json, stream.altitudePath));
   return { ok: true, point: { t, lat, lon, altKm, partition: meta.partition, offset: meta.offset } };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './rate-limiter.js';
-import { RateMeter } from './rate-meter.js';
 
 describe('rate limiter', () => {
   it('lets a second’s worth through, then asks to wait 1/rate per message', () => {
@@ -16,19 +15,5 @@ describe('rate limiter', () => {
   it('never waits without a limit', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 1000; i++) expect(limiter.delayFor()).toBe(0);
-  });
-});
-
-describe('rate meter', () => {
-  it('averages the full seconds of its window', () => {
-    let now = 10_000;
-    const meter = new RateMeter(5, () => now);
-    for (let s = 0; s < 5; s++) {
-      meter.add(20);
-      now += 1000;
-    }
-    expect(meter.rate()).toBe(20);
-    now += 10_000;
-    expect(meter.rate()).toBe(0);
   });
 });

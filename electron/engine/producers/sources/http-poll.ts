@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { httpSourceSchema } from '../../../../shared/producers.js';
-import { selectJsonPath } from '../json-path.js';
+import { selectJsonPath } from '../../json-path.js';
 import { fetchJson } from './fetch-json.js';
 import { errorText, type Source, type SourceBatch } from './source.js';
 

@@ -1,4 +1,7 @@
-/** Messages per second over a sliding window of one-second buckets. */
+/**
+ * Events per second over a sliding window of one-second buckets: the producers' send rate and the
+ * pipelines' records in / rows out. Bounded memory (one number a second), whatever the event rate.
+ */
 export class RateMeter {
   private readonly buckets = new Map<number, number>();
   private readonly windowSeconds: number;

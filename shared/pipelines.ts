@@ -69,14 +69,16 @@ export const startingOffsetsSchema = z.union([
  * Rolling files (CSV / JSONL / Parquet) to a local folder or S3, one file per batch range with a
  * deterministic name `part-<pipeline>-<firstBatch>-<lastBatch>.<ext>`. A file is closed when it spans
  * `batches` batches or is `seconds` old, whichever comes first; neither = one file per batch with rows.
- * S3 keys are not stored with a pipeline (its spec is kept in clear in SQLite): S3 targets use the
- * default AWS chain (environment, ~/.aws profile, SSO, instance role).
+ * S3 keys are never stored with a pipeline (its spec is kept in clear in SQLite): S3 targets use
+ * saved credentials by reference (sealed by the exports feature's store) or the default AWS chain
+ * (environment, ~/.aws profile, SSO, instance role).
  */
 export const fileSinkSchema = z.object({
   kind: z.literal('files'),
   format: exportFormatSchema,
-  target: exportTargetSchema.refine((t) => t.kind !== 's3' || t.credentials.mode === 'default-chain', {
-    message: 'A pipeline stores no S3 keys: use the default AWS chain (environment, ~/.aws profile, SSO)',
+  target: exportTargetSchema.refine((t) => t.kind !== 's3' || t.credentials.mode !== 'keys', {
+    message:
+      'A pipeline does not store S3 keys (its definition is kept unencrypted): save the keys under Exports → S3 credentials and choose them by name, or use the default AWS chain (environment, ~/.aws profile, SSO)',
   }),
   rolling: z
     .object({ batches: z.number().int().min(1).max(1_000_000).optional(), seconds: z.number().int().min(1).max(86_400).optional() })
@@ -114,6 +116,14 @@ export const pipelineInputSchema = z.object({
   outputMode: outputModeSchema.default('update'),
   sinks: z.array(sinkSchema).max(8).default([]),
   deadLetterTopic: z.string().min(1).max(249).optional(),
+  /**
+   * Scale-out (Kafka Streams style): window state and offsets live in Kafka — a compacted changelog
+   * topic per source partition, written with the results in one Kafka transaction per partition — so
+   * several workers (the app or `npm run cli -- pipeline run`) with the same group id split the
+   * partitions. One source topic; groups must be co-partitioned (a group's records all in one
+   * partition, e.g. records keyed by the group column); no file sinks. Off: exactly-once into SQLite.
+   */
+  scaleOut: z.boolean().default(false),
 });
 export type PipelineInput = z.input<typeof pipelineInputSchema>;
 export type PipelineSpec = z.output<typeof pipelineInputSchema>;
@@ -155,6 +165,8 @@ export const pipelineStatusSchema = z.object({
   lag: z.array(z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() })),
   /** File sinks: files written, files waiting (pending or failing, retried with back-off), the last write error. */
   files: z.object({ done: z.number(), pending: z.number(), rowsWaiting: z.number(), lastError: z.string().nullable(), lastWriteMs: z.number().nullable() }).optional(),
+  /** Scale-out, while running: the changelog topic and the source partitions this worker holds (the other workers hold the rest). */
+  scaleOut: z.object({ changelogTopic: z.string(), partitions: z.array(z.number()) }).optional(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
@@ -214,7 +226,18 @@ export const issS1Projection: z.input<typeof projectionColumnSchema>[] = [
 export const pipelineMethods = {
   'pipelines:list': method(z.undefined(), z.array(pipelineSchema), 'Saved pipelines'),
   'pipelines:save': method(pipelineInputSchema, pipelineSchema, 'Create (no id) or edit (id) a pipeline'),
-  'pipelines:remove': method(idRef, z.object({ removed: z.boolean() }), 'Stop and remove a pipeline with its checkpoint'),
+  'pipelines:remove': method(
+    idRef.extend({
+      /** Scale-out: also delete its `<groupId>-state-changelog` topic (refused while workers of the group still run). */
+      deleteChangelog: z.boolean().default(false),
+    }),
+    z.object({
+      removed: z.boolean(),
+      /** The changelog topic deleted, or why it was kept (another saved pipeline uses the same group). */
+      changelog: z.object({ topic: z.string(), deleted: z.boolean(), reason: z.string().nullable() }).optional(),
+    }),
+    'Stop and remove a pipeline with its checkpoint (and, if asked, its scale-out changelog topic)',
+  ),
   'pipelines:start': method(idRef, pipelineStatusSchema, 'Start a pipeline from its checkpoint'),
   'pipelines:stop': method(idRef, pipelineStatusSchema, 'Stop a pipeline after its current batch'),
   'pipelines:status': method(idRef, pipelineStatusSchema, 'State, lag, rates, watermark and counters of a pipeline'),

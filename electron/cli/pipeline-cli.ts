@@ -15,7 +15,8 @@ import { openDatabase } from '../engine/store/db.js';
 
 const USAGE = `usage: npm run cli -- pipeline list [--data-dir D]
        npm run cli -- pipeline run <name|file.json> [--data-dir D] [--bootstrap host:port]
-           runs until Ctrl+C or SIGTERM (clean stop after the batch in flight); resumes from its checkpoint
+           runs until Ctrl+C or SIGTERM (clean stop after the batch in flight); resumes from its checkpoint;
+           with "scaleOut": true, start it on several machines: workers with the same group id split the partitions
        npm run cli -- pipeline batch <name|file.json> [--report sensors] [--folder F --format csv,parquet,jsonl] [--data-dir D]`;
 
 function line(s: PipelineStatus): string {
@@ -54,7 +55,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const dataDir = resolveDataDir(values['data-dir']);
-  const log = fileLogger(join(dataDir, 'logs', 'cli.log'));
+  const fileLog = fileLogger(join(dataDir, 'logs', 'cli.log'));
+  // A headless worker shows its pipeline's own messages (partitions held, restores, failures) on stdout too.
+  const log: typeof fileLog = (level, message) => {
+    fileLog(level, message);
+    if (message.startsWith('pipeline ') && level !== 'error') process.stdout.write(`${new Date().toISOString()} ${level} ${message}\n`);
+  };
   const db = openDatabase(join(dataDir, 'workbench.sqlite'));
   const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dataDir, 'secret.key')));
   const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) }, log);

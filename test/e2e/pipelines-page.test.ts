@@ -106,6 +106,41 @@ describe('the pipelines page in Chromium through serve', () => {
     await page.close();
   });
 
+  it('offers scale-out with its constraints, shows the engine refusing two topics, and deletes with the changelog option', async () => {
+    const input = uniqueName('input_topic');
+    await createTopic(kafka, input, 3);
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/pipelines`);
+    await page.getByTestId('pipelines-page').waitFor();
+    await page.getByRole('button', { name: 'New pipeline' }).click();
+    await page.getByRole('button', { name: 'Sensors S3' }).click();
+    const name = uniqueName('Scaled S3');
+    const groupId = uniqueName('e2e-scale');
+    await page.getByLabel('Pipeline name').fill(name);
+    await page.getByLabel('Source topics').fill(`${input}, ${uniqueName('second')}`);
+    await page.getByLabel('Group id').fill(groupId);
+    await page.getByLabel('Scale out across workers').check();
+    expect(await page.getByTestId('scale-out-help').innerText()).toContain(`${groupId}-state-changelog`);
+    expect(await page.getByTestId('scale-out-help').innerText()).toMatch(/co-partitioned groups.*one source topic.*no file sinks/s);
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await expect.poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/^Could not save: Scale-out reads one source topic/));
+    await page.screenshot({ path: join(screenshots, 'pipelines-scale-out-form.png'), fullPage: true });
+    await page.getByLabel('Source topics').fill(input);
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+
+    const row = page.locator(`[data-testid="pipeline-row"][data-name="${name}"]`);
+    await row.waitFor();
+    await page.getByRole('button', { name, exact: true }).click();
+    expect(await page.getByTestId('status-scale-out').innerText()).toBe('on (partitions are assigned when it runs)');
+    await page.getByRole('button', { name: `Delete ${name}` }).click();
+    const confirm = page.getByTestId('pipeline-delete-confirm');
+    expect(await confirm.getByLabel(`also delete the state changelog topic (${groupId}-state-changelog)`).isChecked()).toBe(true);
+    await page.screenshot({ path: join(screenshots, 'pipelines-delete-confirm.png'), fullPage: true });
+    await confirm.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    await page.close();
+  });
+
   it('ran without CSP violations or console errors', () => {
     expect(session.problems).toEqual([]);
   });

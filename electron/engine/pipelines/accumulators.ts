@@ -23,20 +23,37 @@ function less(a: Value, b: Value): boolean {
 }
 
 export function accumulate(accs: Accumulator[], specs: readonly AggregateSpec[], row: Record<string, Value>): void {
-  specs.forEach((spec, i) => {
-    const acc = accs[i];
-    if (!acc) return;
-    if (spec.fn === 'count' && spec.column === undefined) {
+  compileAccumulators(specs)(accs, row);
+}
+
+/** Adds one row to a state entry's accumulators (one per aggregate, in order). */
+export type CompiledAccumulators = (accs: Accumulator[], row: Record<string, Value>) => void;
+
+/**
+ * `accumulate` with the specs resolved once per pipeline: per aggregate either "count rows" or the
+ * column whose non-null values it takes (null: an aggregate without a column counts nothing else).
+ */
+export function compileAccumulators(specs: readonly AggregateSpec[]): CompiledAccumulators {
+  const countsRows = specs.map((spec) => spec.fn === 'count' && spec.column === undefined);
+  const columns = specs.map((spec) => spec.column ?? null);
+  const n = specs.length;
+  return (accs, row) => {
+    for (let i = 0; i < n; i++) {
+      const acc = accs[i];
+      if (!acc) continue;
+      if (countsRows[i]) {
+        acc.n += 1;
+        continue;
+      }
+      const column = columns[i];
+      const value = column === null || column === undefined ? null : (row[column] ?? null);
+      if (value === null) continue;
       acc.n += 1;
-      return;
+      if (typeof value === 'number') acc.sum += value;
+      if (acc.min === null || less(value, acc.min)) acc.min = value;
+      if (acc.max === null || less(acc.max, value)) acc.max = value;
     }
-    const value = spec.column === undefined ? null : (row[spec.column] ?? null);
-    if (value === null) return;
-    acc.n += 1;
-    if (typeof value === 'number') acc.sum += value;
-    if (acc.min === null || less(value, acc.min)) acc.min = value;
-    if (acc.max === null || less(acc.max, value)) acc.max = value;
-  });
+  };
 }
 
 export function finish(accs: readonly Accumulator[], specs: readonly AggregateSpec[]): Record<string, Value> {

@@ -1,8 +1,9 @@
 import type { AggregationSpec, OutputMode } from '../../../shared/pipelines.js';
-import { accumulate, emptyAccumulators, finish, type Accumulator } from './accumulators.js';
+import { compileAccumulators, emptyAccumulators, finish, type Accumulator, type CompiledAccumulators } from './accumulators.js';
 import type { Row, Value } from './row.js';
 import { WatermarkTracker } from './watermark.js';
-import { assignWindows, type TimeWindow } from './windows.js';
+import { StateIndex } from './state-index.js';
+import { windowStartsInto, type TimeWindow } from './windows.js';
 
 /** One row of the result table: group values, the window (if windowed) and the aggregates. */
 export interface ResultRow {
@@ -50,15 +51,25 @@ export function stateKey(group: readonly Value[], window: TimeWindow | null): st
 export class AggregationOperator {
   readonly spec: AggregationSpec;
   readonly mode: OutputMode;
+  /** Insertion-ordered: the order of complete-mode output and append-mode evictions. */
   private readonly state = new Map<string, StateEntry>();
+  private readonly index: StateIndex<StateEntry>;
   private readonly tracker: WatermarkTracker | null;
+  private readonly accumulator: CompiledAccumulators;
+  /** Scratch for one record's window starts (reused: no allocation per record). */
+  private readonly starts: number[] = [];
 
   constructor(spec: AggregationSpec, mode: OutputMode, restored?: { entries: StateEntry[]; watermark: number | null }) {
     this.spec = spec;
     this.mode = mode;
     this.tracker =
       spec.window && spec.watermarkDelayMs !== undefined ? new WatermarkTracker(spec.watermarkDelayMs, restored?.watermark ?? null) : null;
-    for (const entry of restored?.entries ?? []) this.state.set(entry.key, entry);
+    this.index = new StateIndex(spec.groupBy.length);
+    this.accumulator = compileAccumulators(spec.aggregates);
+    for (const entry of restored?.entries ?? []) {
+      this.state.set(entry.key, entry);
+      this.index.set(entry.window?.start ?? null, entry.group, entry);
+    }
   }
 
   get watermark(): number | null {
@@ -70,58 +81,67 @@ export class AggregationOperator {
   }
 
   processBatch(rows: readonly Row[]): BatchResult {
-    const { spec } = this;
-    const changed = new Set<string>();
+    const { spec, tracker, starts } = this;
+    const { groupBy } = spec;
+    const window = spec.window;
+    const changed = new Set<StateEntry>();
     let lateRows = 0;
-    const dropsLate = this.tracker !== null && this.mode !== 'complete';
-    for (const row of rows) {
-      const group = spec.groupBy.map((column) => row[column] ?? null);
-      let windows: (TimeWindow | null)[] = [null];
-      if (spec.window) {
-        const time = row[spec.window.column];
-        // Spark filters rows whose time column is null (IsNotNull in TimeWindowing).
-        if (typeof time !== 'number') continue;
-        this.tracker?.observe(time);
-        windows = assignWindows(time, spec.window);
+    // The watermark in force is fixed for the whole batch (it moves in endBatch below).
+    const closedUpTo = tracker !== null && this.mode !== 'complete' ? tracker.watermark : null;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      if (!window) {
+        const entry = this.index.get(null, row, groupBy) ?? this.create(row, null);
+        this.accumulator(entry.accs, row);
+        changed.add(entry);
+        continue;
       }
-      for (const window of windows) {
-        if (dropsLate && window && this.tracker?.isClosed(window.end)) {
+      const time = row[window.column];
+      // Spark filters rows whose time column is null (IsNotNull in TimeWindowing).
+      if (typeof time !== 'number') continue;
+      tracker?.observe(time);
+      const count = windowStartsInto(time, window, starts);
+      for (let w = 0; w < count; w++) {
+        const start = starts[w];
+        if (closedUpTo !== null && start + window.durationMs <= closedUpTo) {
           lateRows += 1;
           continue;
         }
-        const key = stateKey(group, window);
-        let entry = this.state.get(key);
-        if (!entry) {
-          entry = { key, group, window, accs: emptyAccumulators(spec.aggregates) };
-          this.state.set(key, entry);
-        }
-        accumulate(entry.accs, spec.aggregates, row);
-        changed.add(key);
+        const entry = this.index.get(start, row, groupBy) ?? this.create(row, { start, end: start + window.durationMs });
+        this.accumulator(entry.accs, row);
+        changed.add(entry);
       }
     }
 
     const emitted: ResultRow[] = [];
-    if (this.mode === 'update') for (const key of changed) emitted.push(this.result(this.entry(key)));
+    if (this.mode === 'update') for (const entry of changed) emitted.push(this.result(entry));
     if (this.mode === 'complete') for (const entry of this.state.values()) emitted.push(this.result(entry));
 
-    const watermark = this.tracker ? this.tracker.endBatch() : null;
+    const watermark = tracker ? tracker.endBatch() : null;
     const evicted: string[] = [];
-    if (this.tracker && this.mode !== 'complete') {
+    if (tracker && this.mode !== 'complete') {
       for (const entry of this.state.values()) {
-        if (entry.window && this.tracker.isClosed(entry.window.end)) {
+        if (entry.window && tracker.isClosed(entry.window.end)) {
           evicted.push(entry.key);
           if (this.mode === 'append') emitted.push(this.result(entry));
         }
       }
-      for (const key of evicted) this.state.delete(key);
+      for (const key of evicted) {
+        const entry = this.state.get(key);
+        if (entry) this.index.delete(entry.window?.start ?? null, entry.group);
+        this.state.delete(key);
+      }
     }
-    const upserted = [...changed].filter((key) => this.state.has(key)).map((key) => this.entry(key));
+    const upserted: StateEntry[] = [];
+    for (const entry of changed) if (this.state.get(entry.key) === entry) upserted.push(entry);
     return { emitted, upserted, evicted, lateRows, watermark };
   }
 
-  private entry(key: string): StateEntry {
-    const entry = this.state.get(key);
-    if (!entry) throw new Error(`no state for ${key}`);
+  private create(row: Row, window: TimeWindow | null): StateEntry {
+    const group = this.spec.groupBy.map((column) => row[column] ?? null);
+    const entry: StateEntry = { key: stateKey(group, window), group, window, accs: emptyAccumulators(this.spec.aggregates) };
+    this.state.set(entry.key, entry);
+    this.index.set(window?.start ?? null, group, entry);
     return entry;
   }
 

@@ -7,6 +7,7 @@ import { createWriter, fileExtension } from '../exports/writers/create-writer.js
 import type { Kafka } from '../kafka/kafkajs.js';
 import type { Db } from '../store/db.js';
 import { AggregationOperator, type ResultRow } from './aggregation.js';
+import { deleteGroupQuietly } from './delete-group.js';
 import { RecordProcessor } from './record-processor.js';
 import type { Value } from './row.js';
 
@@ -90,7 +91,7 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
       await done.finally(() => clearTimeout(timeout));
     } finally {
       await consumer.disconnect().catch(() => undefined);
-      await deleteGroup(deps.kafka, groupId);
+      await deleteGroupQuietly(deps.kafka, groupId);
     }
   }
 
@@ -137,17 +138,6 @@ async function readRange(kafka: Kafka, p: Pipeline): Promise<Range> {
   }
 }
 
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // Only tidiness: an empty group expires on the broker by itself.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
 
 type ReportColumn = ColumnSpec & { sql: string };
 

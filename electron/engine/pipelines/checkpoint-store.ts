@@ -21,6 +21,16 @@ export interface BatchCommit {
   progress: Progress;
 }
 
+const LAST_BAD = 20;
+
+/** The counters after a batch: one more batch, its late rows and bad records added, the last few bad ones kept. */
+export function nextProgress(previous: Progress, bad: readonly BadRecord[], lateRows: number, watermark: number | null): Progress {
+  const counts = { ...previous.badCounts };
+  for (const record of bad) counts[record.reason] = (counts[record.reason] ?? 0) + 1;
+  const lastBad = [...previous.lastBad, ...bad.map(({ topic, partition, offset, reason, error }) => ({ topic, partition, offset, reason, error }))].slice(-LAST_BAD);
+  return { batch: previous.batch + 1, watermark, lateRows: previous.lateRows + lateRows, badCounts: counts, lastBad };
+}
+
 /**
  * A pipeline's checkpoint in the app's SQLite store: consumed offsets, window state, emitted
  * results, sink-table rows and counters. `commit` writes all of them in ONE transaction, so after

@@ -28,7 +28,7 @@ function letter(bad: DeadLetter, withValue: boolean): Message {
  * letter at a time, and a letter still too large goes without its value (saying so in a header):
  * one oversized poison record must not stall the pipeline, retrying the same batch for ever.
  */
-export async function sendDeadLetters(producer: Producer, topic: string, bad: readonly DeadLetter[]): Promise<void> {
+export async function sendDeadLetters(producer: Pick<Producer, 'send'>, topic: string, bad: readonly DeadLetter[]): Promise<void> {
   if (bad.length === 0) return;
   try {
     await producer.send({ topic, acks: -1, messages: bad.map((b) => letter(b, true)) });

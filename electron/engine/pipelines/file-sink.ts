@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ColumnSpec } from '../../../shared/exports.js';
+import type { ColumnSpec, S3Target } from '../../../shared/exports.js';
 import type { FileSinkSpec, Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import { objectKey } from '../exports/targets/s3-client.js';
 import { fileExtension } from '../exports/writers/create-writer.js';
@@ -20,6 +20,11 @@ export interface FileSinksDeps {
   retryMaxMs?: number;
   /** How often retries and time-based rolls are looked at. */
   tickMs?: number;
+  /**
+   * Replaces a saved-credentials reference by the keys, at write time only (the exports feature's
+   * store, S3Credentials.resolve): the spec keeps the reference, never the keys.
+   */
+  resolveS3?: (target: S3Target) => S3Target;
 }
 
 const PAGE = 5000;
@@ -163,7 +168,9 @@ export class FileSinks {
     const started = performance.now();
     try {
       const written: Written =
-        spec.target.kind === 'local' ? await writeLocal(spec, spec.target.folder, file.name, columns, pages) : await writeS3(spec, spec.target, file.name, columns, pages);
+        spec.target.kind === 'local'
+          ? await writeLocal(spec, spec.target.folder, file.name, columns, pages)
+          : await writeS3(spec, this.deps.resolveS3 ? this.deps.resolveS3(spec.target) : spec.target, file.name, columns, pages);
       const writeMs = performance.now() - started;
       this.store.markDone(file, { etag: written.etag, bytes: written.bytes, writeMs });
       this.lastWriteMs = writeMs;

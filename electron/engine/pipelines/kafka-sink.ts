@@ -1,5 +1,8 @@
-import type { Value } from './row.js';
+import type { Pipeline } from '../../../shared/pipelines.js';
+import type { Producer } from '../kafka/kafkajs.js';
 import type { ResultRow } from './aggregation.js';
+import { sendDeadLetters, type DeadLetter } from './dead-letters.js';
+import type { Value } from './row.js';
 
 export interface OutputRecord {
   key: Buffer;
@@ -28,4 +31,41 @@ export function toOutputRecords(rows: readonly ResultRow[], groupBy: readonly st
       value: Buffer.from(JSON.stringify({ ...group, ...(window ? { window_start: window.start, window_end: window.end } : {}), ...row.values })),
     };
   });
+}
+
+/**
+ * Bytes of records per produce request. The broker refuses a partition's batch over its
+ * `message.max.bytes` (1 MiB by default), and kafkajs puts all of one send's records for a
+ * partition into one batch: a batch emitting ~20,000 windows would be refused and retried for ever.
+ */
+export const SEND_CHUNK_BYTES = 512 * 1024;
+
+/** Records in order, cut into runs of at most `limit` bytes of key + value (a larger record goes alone). */
+export function chunkRecords<T extends OutputRecord>(records: readonly T[], limit = SEND_CHUNK_BYTES): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = record.key.length + record.value.length;
+    if (current.length > 0 && bytes + size > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** A batch's records outside SQLite: results to every Kafka sink, bad records to the dead-letter topic (a producer or a transaction). */
+export async function sendBatchRecords(sender: Pick<Producer, 'send'>, p: Pipeline, emitted: readonly ResultRow[], bad: readonly DeadLetter[]): Promise<void> {
+  for (const sink of p.sinks) {
+    if (sink.kind !== 'kafka' || emitted.length === 0) continue;
+    for (const messages of chunkRecords(toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format))) {
+      await sender.send({ topic: sink.topic, acks: -1, messages });
+    }
+  }
+  if (p.deadLetterTopic) await sendDeadLetters(sender, p.deadLetterTopic, bad);
 }

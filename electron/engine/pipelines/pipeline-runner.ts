@@ -1,16 +1,18 @@
-import { WorkbenchError } from '../../../shared/errors.js';
-import type { BadRecord, Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
-import type { Consumer, EachBatchPayload, Kafka, KafkaJsMessage, Producer } from '../kafka/kafkajs.js';
+import type { S3Target } from '../../../shared/exports.js';
+import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from '../kafka/kafkajs.js';
 import { AggregationOperator } from './aggregation.js';
-import { planBatch, type BatchPlan } from './batch-plan.js';
+import type { BatchPlan } from './batch-plan.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
-import { sendDeadLetters, type DeadLetter } from './dead-letters.js';
 import { FileSinks } from './file-sink.js';
-import { flattenResult } from './file-sink-columns.js';
-import type { OffsetRange } from './file-sink-store.js';
-import { toOutputRecords } from './kafka-sink.js';
+import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
-import { RateMeter } from './rate-meter.js';
+import { RateMeter } from '../rate-meter.js';
+import { LagCommits } from './lag-commits.js';
+import { PartitionQueues, partitionId, partitionOf, type Queued } from './partition-queues.js';
+import { CoPartitionError, PartitionCommitError, ScaleOutState } from './scale-out-state.js';
+import { statusFrom } from './pipeline-status.js';
+import { readLag, readStartingOffsets } from './source-offsets.js';
 import { TableSink } from './table-sink.js';
 import type { Db } from '../store/db.js';
 
@@ -21,26 +23,18 @@ export interface RunnerDeps {
   onStatus?: (status: PipelineStatus) => void;
   onResults?: (notice: { pipelineId: string; batch: number; changedRows: number }) => void;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Resolves saved S3 credentials of file sinks at write time (FileSinksDeps.resolveS3). */
+  resolveS3?: (target: S3Target) => S3Target;
   /** How often status is pushed and lag refreshed, ms. */
   statusIntervalMs?: number;
 }
 
-const LAST_BAD = 20;
 /**
  * A micro-batch waits for every lagging partition to deliver its planned share. If a lagging
  * partition delivered nothing for this long (records held back by an open transaction, or a partition
  * whose only "lag" is a transaction marker kafkajs never hands over), the batch runs without them.
  */
 const STALL_MS = 2000;
-
-/** Records read from one partition (resolved in kafkajs only) and not yet in the checkpoint. */
-interface Queued {
-  topic: string;
-  partition: number;
-  messages: KafkaJsMessage[];
-  /** The offset after the last record kafkajs handed over (where its next fetch starts). */
-  next: bigint;
-}
 
 /**
  * One running pipeline: a kafkajs consumer in the pipeline's group, micro-batches across all
@@ -53,16 +47,10 @@ interface Queued {
  * it (kafkajs' own resolved position only drives fetching). Sinks outside SQLite (Kafka output, dead letters) are written BEFORE the commit: at least
  * once, keyed so that a replay overwrites its own records.
  *
- * Scale-out limit (issue 6 item 7, not done): window state is keyed by group + window in THIS
- * store, not per source partition, so exactly one worker per pipeline group gives correct
- * results. A second worker in the same group would take partitions without their state and its
- * counts would land in its own store. The sound design, not built yet, is Kafka Streams': per
- * source partition, state changes go to a compacted changelog topic keyed by (partition, group,
- * window) with the accumulators (not finished values, so avg merges), written together with the
- * output records and the consumed offsets in ONE Kafka transaction (sendOffsets); a worker that
- * is assigned a partition first restores that partition's state from the changelog, and the
- * final (group, window) result is the merge of the partitions' partials (or, if producers key
- * records by the group column, the single partial). The SQLite checkpoint then becomes a cache.
+ * Scale-out (`scaleOut: true`): state and offsets per source partition live in Kafka (the design,
+ * its co-partitioning and watermark rules are in scale-out-state.ts); on every assignment the runner
+ * restores the partitions taken over, seeks them to their changelog's next offset and rebuilds the
+ * operator from the held state. The local SQLite store only keeps this worker's view (results, counters).
  */
 export class PipelineRunner {
   private readonly deps: RunnerDeps;
@@ -74,21 +62,13 @@ export class PipelineRunner {
   private files: FileSinks | null = null;
   private consumer: Consumer | null = null;
   private producer: Producer | null = null;
-  private offsets = new Map<string, bigint>();
-  private readonly seekedSinceJoin = new Set<string>();
+  private readonly queues: PartitionQueues;
   private progress: Progress;
   private readonly inRate = new RateMeter();
   private readonly outRate = new RateMeter();
+  private readonly lagCommits = new LagCommits((offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve());
   private totals = { recordsIn: 0, rowsOut: 0 };
   private lastBatchMs: number | null = null;
-  private readonly buffered = new Map<string, Queued>();
-  /** Latest high watermark per partition (seeded at start, then from every kafkajs batch). */
-  private readonly highWatermarks = new Map<string, bigint>();
-  /** Partitions the stall rule gave up waiting for, until kafkajs hands over records of theirs again. */
-  private readonly settled = new Set<string>();
-  private assigned: { id: string; topic: string; partition: number }[] = [];
-  /** When kafkajs last handed over records per partition (or the partition was assigned). */
-  private readonly arrivals = new Map<string, number>();
   private lock: Promise<void> = Promise.resolve();
   private stopping = false;
   private trigger: NodeJS.Timeout | undefined;
@@ -97,12 +77,17 @@ export class PipelineRunner {
   private error: string | null = null;
   private lag: PipelineStatus['lag'] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Scale-out mode: state and offsets per source partition in Kafka (null: the SQLite checkpoint). */
+  private scale: ScaleOutState | null = null;
+  /** Scale-out: starting offsets of the source topic's partitions that have no changelog yet. */
+  private seeds = new Map<number, bigint>();
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
     this.pipeline = deps.pipeline;
     this.store = new CheckpointStore(deps.db, deps.pipeline.id);
     this.processor = new RecordProcessor(deps.pipeline);
+    this.queues = new PartitionQueues(deps.pipeline.maxRecordsPerBatch);
     this.progress = this.store.progress();
   }
 
@@ -111,21 +96,32 @@ export class PipelineRunner {
     this.state = 'starting';
     this.stopping = false;
     this.progress = this.store.progress();
-    if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, { entries: this.store.state(), watermark: this.progress.watermark });
+    // Scale-out: the state arrives from the changelog when partitions are assigned (restoreAssignment).
+    this.scale = p.scaleOut ? new ScaleOutState(this.deps.kafka, p) : null;
+    const restored = this.scale ? undefined : { entries: this.store.state(), watermark: this.progress.watermark };
+    if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, restored);
     const tableSink = p.sinks.find((s) => s.kind === 'sqlite-table');
     if (tableSink && !p.aggregation) this.table = new TableSink(this.deps.db, tableSink.table, p.projection);
     try {
-      await this.seedStartingOffsets();
-      this.offsets = this.store.offsets();
+      const partitions = await this.seedStartingOffsets();
+      this.queues.resetCommitted(this.scale ? new Map<string, bigint>() : this.store.offsets());
+      await this.scale?.start(partitions);
       if (FileSinks.wanted(p)) {
-        this.files = new FileSinks({ db: this.deps.db, pipeline: p, ...(this.deps.log ? { log: this.deps.log } : {}) });
+        this.files = new FileSinks({
+          db: this.deps.db,
+          pipeline: p,
+          ...(this.deps.log ? { log: this.deps.log } : {}),
+          ...(this.deps.resolveS3 ? { resolveS3: this.deps.resolveS3 } : {}),
+        });
         await this.files.start();
       }
-      if (p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic) {
+      if (!this.scale && (p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic)) {
         this.producer = this.deps.kafka.producer({ allowAutoTopicCreation: true });
         await this.producer.connect();
       }
-      const consumer = this.deps.kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false });
+      // Scale-out: a killed worker's partitions move after the session timeout, so keep it short.
+      const liveness = this.scale ? { sessionTimeout: 10_000, heartbeatInterval: 1000 } : {};
+      const consumer = this.deps.kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false, readUncommitted: false, ...liveness });
       this.consumer = consumer;
       consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment));
       await consumer.connect();
@@ -149,8 +145,10 @@ export class PipelineRunner {
     clearInterval(this.timer);
     clearInterval(this.trigger);
     this.timer = undefined;
+    await this.lagCommits.settle();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.scale?.stop().catch(() => undefined);
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
     this.consumer = null;
@@ -160,71 +158,88 @@ export class PipelineRunner {
   }
 
   status(): PipelineStatus {
-    return {
-      pipelineId: this.pipeline.id,
-      state: this.state,
-      error: this.error,
-      batches: this.progress.batch,
-      recordsIn: this.totals.recordsIn,
-      rowsOut: this.totals.rowsOut,
-      recordsPerSecondIn: this.inRate.perSecond(),
-      rowsPerSecondOut: this.outRate.perSecond(),
+    const { state, error, lastBatchMs, lag } = this;
+    return statusFrom(this.pipeline.id, this.progress, {
+      state, error, lastBatchMs, lag, ...this.totals,
+      recordsPerSecondIn: this.inRate.rate(),
+      rowsPerSecondOut: this.outRate.rate(),
       watermarkMs: this.operator?.watermark ?? null,
       openWindows: this.operator?.openWindows ?? 0,
-      lateRows: this.progress.lateRows,
-      badRecords: { ...this.progress.badCounts },
-      lastBad: [...this.progress.lastBad],
-      lastBatchMs: this.lastBatchMs,
-      lag: this.lag,
       ...(this.files ? { files: this.files.status() } : {}),
-    };
+      ...(this.scale ? { scaleOut: { changelogTopic: this.scale.changelog, partitions: this.scale.partitions() } } : {}),
+    });
   }
 
   /** A (re)join: drop what was buffered (not checkpointed, so it is re-read) and seek to the checkpoint. */
   private onJoin(assignment: Record<string, number[]>): void {
-    this.seekedSinceJoin.clear();
-    this.buffered.clear();
-    this.settled.clear();
-    this.assigned = Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ id: `${topic}:${partition}`, topic, partition })));
-    for (const { id } of this.assigned) this.arrivals.set(id, Date.now());
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) this.seekToCheckpoint(topic, partition);
+    const assigned = this.queues.assign(assignment);
+    if (this.scale) {
+      // Fencing and reading the changelog is async: queued before any batch of the new generation.
+      const partitions = assigned.map((a) => a.partition);
+      void this.locked(() => this.restoreAssignment(partitions));
+      return;
     }
+    for (const { topic, partition } of assigned) this.seekToCheckpoint(topic, partition);
   }
 
   private seekToCheckpoint(topic: string, partition: number): void {
-    const stored = this.offsets.get(`${topic}:${partition}`);
+    const id = partitionId(topic, partition);
+    const stored = this.queues.committed(id);
     if (stored === undefined || !this.consumer) return;
-    this.buffered.delete(`${topic}:${partition}`);
-    this.seekedSinceJoin.add(`${topic}:${partition}`);
+    this.queues.rewind(id);
     this.consumer.seek({ topic, partition, offset: stored.toString() });
   }
 
-  private async seedStartingOffsets(): Promise<void> {
-    const p = this.pipeline;
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
+  /** Source partitions taken over: their state and offsets from the changelog (scale-out). */
+  private async restoreAssignment(partitions: number[]): Promise<void> {
+    const scale = this.scale;
+    if (!scale || this.stopping) return;
     try {
-      const existing = new Set(await admin.listTopics());
-      const missing = p.topics.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it (Topics page) or fix the pipeline's source topics`);
-      }
-      const seeds: { topic: string; partition: number; offset: string }[] = [];
-      for (const topic of p.topics) {
-        const start = p.startingOffsets;
-        const offsets =
-          start.kind === 'timestamp'
-            ? (await admin.fetchTopicOffsetsByTimestamp(topic, start.timestampMs)).map((o) => ({ partition: o.partition, offset: o.offset }))
-            : (await admin.fetchTopicOffsets(topic)).map((o) => ({ partition: o.partition, offset: start.kind === 'latest' ? o.high : o.low }));
-        for (const o of offsets) seeds.push({ topic, partition: o.partition, offset: o.offset });
-        // The first micro-batch is planned over every partition's lag, before kafkajs delivered any.
-        for (const o of await admin.fetchTopicOffsets(topic)) this.noteHighWatermark(`${topic}:${o.partition}`, o.high);
-      }
-      this.store.seedOffsets(seeds);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+      const restored = await scale.assign(partitions, this.seeds);
+      // Stopped meanwhile: stop() already closed the producers it knew of; close the new ones too.
+      if (this.stopping) return void (await scale.stop());
+      this.afterRestore(restored.added, restored.watermark);
+      const added = [...restored.added.keys()];
+      this.deps.log?.(
+        'info',
+        `pipeline ${this.pipeline.name}: holds partitions [${scale.partitions().join(',')}]` +
+          (added.length ? `; restored partitions [${added.join(',')}] from ${scale.changelog}: ${restored.windows} open windows, next offsets [${[...restored.added.values()].join(',')}]` : ''),
+      );
+    } catch (error) {
+      // Leave the group, so that the partitions move to a worker that can restore them.
+      this.abort(error);
     }
+  }
+
+  /** After a restore or recovery: offsets and seeks of the restored partitions, the operator rebuilt from the held state. */
+  private afterRestore(added: Map<number, bigint>, watermark: number | null): void {
+    const scale = this.scale;
+    const topic = this.pipeline.topics[0];
+    if (!scale || topic === undefined) return;
+    for (const id of this.queues.committedIds()) if (!scale.holds(partitionOf(id))) this.queues.forget(id);
+    for (const [partition, next] of added) {
+      this.queues.setCommitted(partitionId(topic, partition), next);
+      this.seekToCheckpoint(topic, partition);
+    }
+    const a = this.pipeline.aggregation;
+    if (this.operator && a) {
+      // Never backwards: the restored partitions' watermark joins this worker's (Spark's max rule).
+      const current = this.operator.watermark;
+      const merged = watermark === null ? current : current === null ? watermark : Math.max(current, watermark);
+      this.operator = new AggregationOperator(a, this.pipeline.outputMode, { entries: scale.entries(), watermark: merged });
+    }
+  }
+
+  /** Starting offsets of partitions without a checkpoint; returns the source's partition count. */
+  private async seedStartingOffsets(): Promise<number> {
+    const { seeds, highs, partitions } = await readStartingOffsets(this.deps.kafka, this.pipeline);
+    for (const o of highs) this.queues.noteHighWatermark(partitionId(o.topic, o.partition), o.high);
+    // A timestamp past the last record answers -1: start at the end.
+    const seed = (id: string, offset: string) => (BigInt(offset) < 0n ? (this.queues.highWatermark(id) ?? 0n) : BigInt(offset));
+    const topic = this.pipeline.topics[0];
+    if (this.scale) this.seeds = new Map(seeds.filter((o) => o.topic === topic).map((o) => [o.partition, seed(partitionId(o.topic, o.partition), o.offset)]));
+    else this.store.seedOffsets(seeds);
+    return partitions;
   }
 
   /**
@@ -245,66 +260,21 @@ export class PipelineRunner {
     const isStale = () => payload.isStale();
     return this.locked(async () => {
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      const id = `${batch.topic}:${batch.partition}`;
-      const stored = this.buffered.get(id)?.next ?? this.offsets.get(id);
+      // Scale-out: a partition not restored (yet) or lost to another worker is not ours to process.
+      if (this.scale && !this.scale.holds(batch.partition)) return;
+      const id = partitionId(batch.topic, batch.partition);
+      const stored = this.queues.position(id);
       const first = batch.messages[0];
-      if (stored !== undefined && first && BigInt(first.offset) > stored && !this.seekedSinceJoin.has(id)) {
+      if (stored !== undefined && first && BigInt(first.offset) > stored && !this.queues.rewoundSinceJoin(id)) {
         // Fetched from a position past our checkpoint (Kafka's commit ran ahead): go back once.
         this.seekToCheckpoint(batch.topic, batch.partition);
         return;
       }
-      this.noteHighWatermark(id, batch.highWatermark);
-      this.settled.delete(id);
-      const entry = this.buffered.get(id) ?? { topic: batch.topic, partition: batch.partition, messages: [], next: 0n };
-      const fresh = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= stored);
-      const last = fresh.at(-1);
-      if (last && entry.messages.length < this.pipeline.maxRecordsPerBatch) {
-        entry.messages.push(...fresh);
-        // Past a trailing transaction marker too (kafkajs resolves it with the last record).
-        const end = BigInt(batch.lastOffset()) + 1n;
-        const afterLast = BigInt(last.offset) + 1n;
-        entry.next = end > afterLast ? end : afterLast;
-        this.buffered.set(id, entry);
-        this.arrivals.set(id, Date.now());
-        resolveOffset(last.offset);
-      }
+      const resolved = this.queues.accept(batch);
+      if (resolved !== null) resolveOffset(resolved);
       // A backlog: run every micro-batch the queues already complete. Otherwise the trigger runs it.
       await this.flushReady(true, () => isRunning() && !isStale());
     });
-  }
-
-  private noteHighWatermark(id: string, high: string): void {
-    const value = BigInt(high);
-    if (value > (this.highWatermarks.get(id) ?? -1n)) this.highWatermarks.set(id, value);
-  }
-
-  /** Spark's plan for the next micro-batch over the assigned partitions, from the checkpoint. */
-  private plan(): BatchPlan {
-    const ranges = this.assigned.flatMap(({ id }) => {
-      const queued = this.buffered.get(id);
-      const start = this.offsets.get(id) ?? (queued?.messages[0] ? BigInt(queued.messages[0].offset) : undefined);
-      if (start === undefined) return [];
-      const read = queued?.next ?? start;
-      const high = this.highWatermarks.get(id) ?? read;
-      // A settled partition is not waited for: only what it already delivered is available.
-      const available = this.settled.has(id) || high < read ? read : high;
-      return [{ id, start, available }];
-    });
-    return planBatch(ranges, this.pipeline.maxRecordsPerBatch);
-  }
-
-  /** Every planned partition has delivered up to its planned end. */
-  private complete(plan: BatchPlan): boolean {
-    for (const [id, end] of plan.ends) {
-      const read = this.buffered.get(id)?.next ?? this.offsets.get(id) ?? end;
-      if (read < end) return false;
-    }
-    return true;
-  }
-
-  private hasQueued(): boolean {
-    for (const entry of this.buffered.values()) if (entry.messages.length > 0) return true;
-    return false;
   }
 
   /**
@@ -313,9 +283,9 @@ export class PipelineRunner {
    */
   private async flushReady(backlogOnly: boolean, keepGoing: () => boolean = () => true): Promise<void> {
     for (;;) {
-      if (!this.hasQueued() || this.stopping || !keepGoing() || !this.dueForBatch()) return;
-      const plan = this.plan();
-      if (!this.complete(plan) || (backlogOnly && !plan.capped)) return;
+      if (!this.queues.hasQueued() || this.stopping || !keepGoing() || !this.dueForBatch()) return;
+      const plan = this.queues.plan();
+      if (!this.queues.complete(plan) || (backlogOnly && !plan.capped)) return;
       this.lastBatchAt = Date.now();
       if (!(await this.flush(plan))) return;
     }
@@ -339,15 +309,11 @@ export class PipelineRunner {
 
   private onTrigger(): Promise<void> {
     return this.locked(async () => {
-      if (!this.hasQueued()) return;
-      const plan = this.plan();
-      const stalled = [...plan.ends].filter(
-        ([id, end]) => (this.buffered.get(id)?.next ?? this.offsets.get(id) ?? end) < end && Date.now() - (this.arrivals.get(id) ?? 0) >= STALL_MS,
-      );
+      if (!this.queues.hasQueued()) return;
+      // Run without stalled partitions (with what they delivered) until kafkajs hands over records of theirs again.
+      const stalled = this.queues.settleStalled(this.queues.plan(), STALL_MS);
       if (stalled.length > 0) {
-        // Run without them (with what they delivered) until kafkajs hands over records of theirs again.
-        for (const [id] of stalled) this.settled.add(id);
-        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: no records from ${stalled.map(([id]) => id).join(', ')} for ${STALL_MS} ms; micro-batches run without them`);
+        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: no records from ${stalled.join(', ')} for ${STALL_MS} ms; micro-batches run without them`);
       }
       await this.flushReady(false);
     });
@@ -356,60 +322,28 @@ export class PipelineRunner {
   /** One micro-batch, the queued records below the plan's ends: one SQLite transaction. False if it failed. */
   private async flush(plan: BatchPlan): Promise<boolean> {
     const started = performance.now();
-    const parts: Queued[] = [];
-    for (const [id, end] of plan.ends) {
-      const queued = this.buffered.get(id);
-      if (!queued) continue;
-      let count = 0;
-      while (count < queued.messages.length && BigInt(queued.messages[count]?.offset ?? end) < end) count++;
-      const taken = queued.messages.slice(0, count);
-      const last = taken.at(-1);
-      if (last) parts.push({ topic: queued.topic, partition: queued.partition, messages: taken, next: BigInt(last.offset) + 1n });
-    }
+    const parts = this.queues.take(plan);
     const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
     if (recordsIn === 0) return false;
     try {
-      const processed = parts.map((part) => this.processor.process(part.topic, part.partition, part.messages));
-      const rows = processed.flatMap((p) => p.rows);
-      const bad = processed.flatMap((p) => p.bad);
-      const tableRows = processed.flatMap((p) => p.tableRows);
-      const result = this.operator?.processBatch(rows) ?? null;
-      await this.writeExternal(bad, result?.emitted ?? []);
-      const progress = this.nextProgress(bad, result?.lateRows ?? 0, result?.watermark ?? null);
-      const offsets = parts.map((part) => ({ topic: part.topic, partition: part.partition, nextOffset: part.next.toString() }));
-      const commit = { offsets, upserted: result?.upserted ?? [], evicted: result?.evicted ?? [], emitted: result?.emitted ?? [], tableRows, progress };
-      const files = this.files;
-      if (files) {
-        // File rows and a due file's name join the batch's own transaction (store.commit nests as a savepoint).
-        const fileRows = result ? result.emitted.map((row) => flattenResult(row, this.pipeline)) : rows;
-        const range: OffsetRange = Object.fromEntries(parts.map((part) => [`${part.topic}:${part.partition}`, [part.messages[0]?.offset ?? part.next.toString(), part.next.toString()]]));
-        this.deps.db.transaction(() => {
-          this.store.commit(commit, this.table);
-          files.stage(progress.batch, fileRows, range, Date.now());
-        })();
-      } else {
-        this.store.commit(commit, this.table);
-      }
+      const { pipeline, store, processor, operator, table, files, producer, scale } = this;
+      const { progress, changedRows } = await runMicroBatch({ db: this.deps.db, pipeline, store, processor, operator, table, files, producer, scale }, parts, this.progress);
       this.progress = progress;
       if (this.state === 'running') this.error = null;
-      for (const part of parts) {
-        const id = `${part.topic}:${part.partition}`;
-        this.offsets.set(id, part.next);
-        const queued = this.buffered.get(id);
-        if (queued) queued.messages = queued.messages.slice(part.messages.length);
-      }
+      for (const part of parts) this.queues.consumed(part);
       this.files?.kick();
-      const changedRows = result ? result.emitted.length : tableRows.length;
       this.totals.recordsIn += recordsIn;
       this.totals.rowsOut += changedRows;
       this.inRate.add(recordsIn);
       this.outRate.add(changedRows);
       this.lastBatchMs = performance.now() - started;
-      // For lag display only; the checkpoint above is what a restart resumes from.
-      await this.consumer?.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.nextOffset }))).catch(() => undefined);
+      // For lag display only; the checkpoint above is what a restart resumes from (scale-out committed them in its transactions).
+      // Not awaited: a broker round trip per micro-batch was ~20% of the pipeline's time (LagCommits).
+      if (!this.scale) this.lagCommits.offer(parts.map((part) => ({ topic: part.topic, partition: part.partition, offset: part.next.toString() })));
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
       return true;
     } catch (error) {
+      if (this.scale) return this.recoverScaleOut(error, parts);
       // The batch is not in the checkpoint: go back to it (and retry) rather than skip it.
       // Shown in the status while it lasts (state stays running: the batch is retried, not lost).
       this.error = `A batch failed and is retried from the checkpoint: ${error instanceof Error ? error.message : String(error)}`;
@@ -422,44 +356,45 @@ export class PipelineRunner {
     }
   }
 
-  private nextProgress(bad: BadRecord[], lateRows: number, watermark: number | null): Progress {
-    const counts = { ...this.progress.badCounts };
-    for (const record of bad) counts[record.reason] = (counts[record.reason] ?? 0) + 1;
-    const lastBad = [...this.progress.lastBad, ...bad.map(({ topic, partition, offset, reason, error }) => ({ topic, partition, offset, reason, error }))].slice(-LAST_BAD);
-    return { batch: this.progress.batch + 1, watermark, lateRows: this.progress.lateRows + lateRows, badCounts: counts, lastBad };
-  }
-
-  private async writeExternal(bad: DeadLetter[], emitted: Parameters<typeof toOutputRecords>[0]): Promise<void> {
-    const producer = this.producer;
-    if (!producer) return;
-    const p = this.pipeline;
-    for (const sink of p.sinks) {
-      if (sink.kind !== 'kafka' || emitted.length === 0) continue;
-      await producer.send({ topic: sink.topic, acks: -1, messages: toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format) });
+  /**
+   * Scale-out batch failure. A co-partitioning violation fails the pipeline (retrying cannot fix it).
+   * Otherwise the partitions whose transaction committed keep their progress and the others (all, if
+   * the batch failed before committing) are re-read from their changelog and retried; a fenced
+   * partition belongs to another worker now and is dropped until the coming rebalance.
+   */
+  private async recoverScaleOut(error: unknown, parts: Queued[]): Promise<boolean> {
+    const scale = this.scale;
+    if (!scale) return false;
+    if (error instanceof CoPartitionError) {
+      this.abort(error);
+      return false;
     }
-    if (p.deadLetterTopic) await sendDeadLetters(producer, p.deadLetterTopic, bad);
+    this.error = `A batch failed and is retried from the changelog: ${error instanceof Error ? error.message : String(error)}`;
+    this.deps.log?.('error', `pipeline ${this.pipeline.name}: ${this.error}`);
+    const failed = error instanceof PartitionCommitError ? error.failed : new Map<number, unknown>(scale.partitions().map((p) => [p, error]));
+    for (const part of parts) if (!failed.has(part.partition)) this.queues.consumed(part);
+    try {
+      const restored = await scale.recover(failed, this.seeds);
+      this.afterRestore(restored.added, restored.watermark);
+    } catch (restoreError) {
+      this.abort(restoreError);
+    }
+    return false;
   }
 
   private async tick(): Promise<void> {
     try {
-      const lag: PipelineStatus['lag'] = [];
-      const admin = this.deps.kafka.admin();
-      await admin.connect();
-      try {
-        for (const topic of this.pipeline.topics) {
-          for (const o of await admin.fetchTopicOffsets(topic)) {
-            const next = this.offsets.get(`${topic}:${o.partition}`);
-            lag.push({ topic, partition: o.partition, nextOffset: next?.toString() ?? null, highWatermark: o.high, lag: Number(BigInt(o.high) - (next ?? BigInt(o.low))) });
-          }
-        }
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-      this.lag = lag;
+      this.lag = await readLag(this.deps.kafka, this.pipeline, (id) => this.queues.committed(id));
     } catch (error) {
       this.deps.log?.('warn', `pipeline ${this.pipeline.name}: lag unavailable: ${String(error)}`);
     }
     this.deps.onStatus?.(this.status());
+  }
+
+  /** Fails and leaves the group (a retry cannot help). */
+  private abort(error: unknown): void {
+    this.fail(error);
+    void this.stop('failed');
   }
 
   private fail(error: unknown): void {

@@ -3,9 +3,12 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import { pipelineInputSchema, type Pipeline, type PipelineStatus, type ResultsPage } from '../../../shared/pipelines.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
+import { s3CredentialsOf } from '../exports/store/s3-credentials.js';
 import { runBatch } from './batch-runner.js';
+import { changelogTopic, deleteChangelog } from './changelog.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
+import { idleStatus } from './pipeline-status.js';
 
 type PipelineMethod =
   | 'pipelines:list'
@@ -30,20 +33,26 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     return {
       'pipelines:list': () => this.list(),
       'pipelines:save': (input) => this.save(input),
-      'pipelines:remove': async ({ id }) => {
+      'pipelines:remove': async ({ id, deleteChangelog }) => {
         await this.runners.get(id)?.stop();
         this.runners.delete(id);
+        // Before the pipeline goes: a refused or failed deletion leaves everything as it was, to retry.
+        const pipeline = this.find(id);
+        const changelog = deleteChangelog && pipeline?.scaleOut ? await this.removeChangelog(pipeline) : undefined;
         new CheckpointStore(this.context.db, id).clear();
-        return { removed: this.context.db.prepare('DELETE FROM pipelines WHERE id = ?').run(id).changes > 0 };
+        const removed = this.context.db.prepare('DELETE FROM pipelines WHERE id = ?').run(id).changes > 0;
+        return changelog ? { removed, changelog } : { removed };
       },
       'pipelines:start': async ({ id }) => {
         const existing = this.runners.get(id);
         if (existing && existing.status().state === 'running') return existing.status();
         const pipeline = this.get(id);
+        const credentials = s3CredentialsOf(this.context).credentials;
         const runner = new PipelineRunner({
           db: this.context.db,
           kafka: this.context.kafka.kafka(pipeline.connectionId),
           pipeline,
+          resolveS3: (target) => credentials.resolve(target),
           onStatus: (status) => this.context.events.emit('pipelines:status', status),
           onResults: (notice) => this.context.events.emit('pipelines:results-changed', notice),
           log: this.context.log,
@@ -93,6 +102,21 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     return pipeline;
   }
 
+  /**
+   * The spec is stored unencrypted: S3 keys never go in (the schema refuses them; checked again
+   * here, right before the write), and a saved-credentials reference must name existing ones.
+   */
+  private checkS3Credentials(sinks: Pipeline['sinks']): void {
+    const credentials = s3CredentialsOf(this.context).credentials;
+    for (const sink of sinks) {
+      if (sink.kind !== 'files' || sink.target.kind !== 's3') continue;
+      if (sink.target.credentials.mode === 'keys') {
+        throw new WorkbenchError('VALIDATION', 'A pipeline does not store S3 keys: save them under Exports → S3 credentials and choose them by name, or use the default AWS chain');
+      }
+      if (sink.target.credentials.mode === 'saved') credentials.name(sink.target.credentials.id);
+    }
+  }
+
   private find(id: string): Pipeline | null {
     const row = this.context.db.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(id);
     return row ? (JSON.parse(row.spec_json) as Pipeline) : null;
@@ -100,12 +124,19 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
 
   private save(input: Parameters<Handlers['pipelines:save']>[0]): Pipeline {
     const spec = pipelineInputSchema.parse(input);
+    this.checkS3Credentials(spec.sinks);
     if (spec.outputMode === 'append' && !(spec.aggregation?.window && spec.aggregation.watermarkDelayMs !== undefined)) {
       // Spark's UnsupportedOperationChecker: append with an aggregation needs a watermark.
       if (spec.aggregation) throw new WorkbenchError('VALIDATION', 'Append mode needs a window and a watermark delay (as in Spark)');
     }
     if (spec.outputMode === 'complete' && !spec.aggregation) {
       throw new WorkbenchError('VALIDATION', 'Complete mode needs an aggregation (as in Spark)');
+    }
+    if (spec.scaleOut && spec.topics.length !== 1) {
+      throw new WorkbenchError('VALIDATION', 'Scale-out reads one source topic (its state is kept per partition of that topic); split the pipeline per topic');
+    }
+    if (spec.scaleOut && spec.sinks.some((s) => s.kind === 'files')) {
+      throw new WorkbenchError('VALIDATION', 'File sinks are not available with scale-out yet: use a Kafka output topic (written in the same transaction as the state)');
     }
     const now = Date.now();
     const id = spec.id ?? randomUUID();
@@ -122,25 +153,19 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     return pipeline;
   }
 
+  /** A changelog is shared by every scale-out pipeline of the same group: kept while another saved one uses it. */
+  private async removeChangelog(pipeline: Pipeline): Promise<{ topic: string; deleted: boolean; reason: string | null }> {
+    const sharing = this.list().find((p) => p.id !== pipeline.id && p.scaleOut && p.connectionId === pipeline.connectionId && p.groupId === pipeline.groupId);
+    if (sharing) return { topic: changelogTopic(pipeline.groupId), deleted: false, reason: `pipeline ${sharing.name} uses the same group id` };
+    try {
+      return await this.context.kafka.withAdmin(pipeline.connectionId, (admin) => deleteChangelog(admin, pipeline.groupId));
+    } catch (error) {
+      throw error instanceof WorkbenchError ? error : this.context.kafka.describe(pipeline.connectionId, error);
+    }
+  }
+
   private idle(id: string): PipelineStatus {
-    const progress = new CheckpointStore(this.context.db, this.get(id).id).progress();
-    return {
-      pipelineId: id,
-      state: 'stopped',
-      error: null,
-      batches: progress.batch,
-      recordsIn: 0,
-      rowsOut: 0,
-      recordsPerSecondIn: 0,
-      rowsPerSecondOut: 0,
-      watermarkMs: progress.watermark,
-      openWindows: 0,
-      lateRows: progress.lateRows,
-      badRecords: progress.badCounts,
-      lastBad: progress.lastBad,
-      lastBatchMs: null,
-      lag: [],
-    };
+    return idleStatus(id, new CheckpointStore(this.context.db, this.get(id).id).progress());
   }
 
   /** Aggregations page through `pipeline_results`; projection-only pipelines through their table. */

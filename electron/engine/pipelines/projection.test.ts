@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectionColumn } from '../../../shared/pipelines.js';
-import { convert, decode, project, splitWords } from './projection.js';
+import { canonicalIsoToMs, compileProjection, convert, decode, project, splitWords } from './projection.js';
 
 const col = (column: string, path: string, type: ProjectionColumn['type'], extra: Partial<ProjectionColumn> = {}): ProjectionColumn => ({
   column,
@@ -74,5 +74,46 @@ describe('projection', () => {
 
   it('splits a value into words on the separator, dropping empty tokens', () => {
     expect(splitWords('a:b::c: a', ':')).toEqual([{ word: 'a' }, { word: 'b' }, { word: 'c' }, { word: 'a' }]);
+  });
+
+  it('reads the canonical UTC ISO form exactly as Date.parse does, and leaves every other form to it', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    let seed = 7;
+    const next = (m: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % m;
+    };
+    for (let i = 0; i < 5000; i++) {
+      // Field values around and past every range edge, in both canonical lengths.
+      const text = `${String(next(10000)).padStart(4, '0')}-${two(next(14))}-${two(next(33))}T${two(next(26))}:${two(next(61))}:${two(next(62))}${next(2) ? `.${String(next(1000)).padStart(3, '0')}` : ''}Z`;
+      const fast = canonicalIsoToMs(text);
+      if (!Number.isNaN(fast)) expect(fast, text).toBe(Date.parse(text));
+      const converted = convert(text, 'timestamp', 'iso');
+      const parsed = Date.parse(text);
+      expect(converted, text).toEqual(Number.isNaN(parsed) ? { error: `not a valid date: ${JSON.stringify(text)}` } : { value: parsed });
+    }
+    expect(canonicalIsoToMs('2024-05-01T12:00:00.000Z')).toBe(Date.UTC(2024, 4, 1, 12));
+    for (const other of ['2024-05-01T12:00:00+02:00', ' 2024-05-01T12:00:00Z', '2024-05-01 12:00:00Z', '0050-01-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-05-01T12:00:00.1234Z']) {
+      expect(canonicalIsoToMs(other), other).toBeNaN();
+    }
+    expect(convert('0050-01-01T00:00:00Z', 'timestamp', 'iso')).toEqual({ value: Date.parse('0050-01-01T00:00:00Z') });
+  });
+
+  it('compiles a projection once and gives the same rows and errors as projecting each value', () => {
+    const columns = [col('t', 'ts', 'timestamp'), col('id', 'a.0.id', 'int'), col('name', 'name', 'string', { required: false }), col('ok', 'ok', 'boolean')];
+    const compiled = compileProjection(columns);
+    const values = [
+      { ts: '2024-05-01T12:00:00Z', a: [{ id: '7' }], name: 'x', ok: 'true' },
+      { ts: 1714564800000, a: [{ id: 7.5 }], ok: true },
+      { ts: '1714564800000', a: [], ok: false },
+      { ts: 'soon', a: [{ id: 1 }], ok: true },
+    ];
+    for (const value of values) expect(compiled(value)).toEqual(project(value, columns));
+    expect(values.map((value) => compiled(value))).toMatchObject([
+      { ok: true, row: { t: 1714564800000, id: 7, name: 'x', ok: true } },
+      { ok: false, reason: 'wrong-type', error: 'a.0.id: expected an integer, got 7.5' },
+      { ok: false, reason: 'missing-field' },
+      { ok: false, reason: 'wrong-type', error: 'ts: expected an ISO-8601 timestamp, got "soon"' },
+    ]);
   });
 });

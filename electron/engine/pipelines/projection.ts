@@ -1,60 +1,125 @@
 import type { BadReason, ColumnType, ProjectionColumn } from '../../../shared/pipelines.js';
+import { compileJsonPath } from '../json-path.js';
 import type { Row, Value } from './row.js';
 
 export type Projected = { ok: true; row: Row } | { ok: false; reason: BadReason; error: string };
 
-/** Follows a dotted path (`results.0.location.street.number`); `$` is the whole value. */
-export function readPath(value: unknown, path: string): unknown {
-  if (path === '$') return value;
-  let current: unknown = value;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = Array.isArray(current) ? current[Number(part)] : (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
+type Format = 'iso' | 'epoch-s' | 'epoch-ms';
+/** A converter's "this raw value does not fit the type" (the message is built only then). */
+const INVALID: unique symbol = Symbol('invalid');
+type Converter = (raw: unknown) => Value | typeof INVALID;
 
 const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const EPOCH_TEXT = /^-?\d+(\.\d+)?$/;
 
-/** `raw` converted to `type`, or an error message. Numeric strings are cast as Spark's `cast` does. */
-export function convert(raw: unknown, type: ColumnType, format?: 'iso' | 'epoch-s' | 'epoch-ms'): { value: Value } | { error: string } {
+/** Numeric strings are cast as Spark's `cast` does; anything else stays as it is. */
+function numeric(raw: unknown): unknown {
+  return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+}
+
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `Date.parse` of the canonical UTC form `YYYY-MM-DDTHH:MM:SS[.sss]Z` (what `toISOString` and most
+ * producers write) without the general parser; NaN for anything else, which takes the general path.
+ * Only field values where Date.UTC and Date.parse agree are taken (V8 rolls day 29–31 over like
+ * Date.UTC; years below 100 and hour 24 are left to Date.parse).
+ */
+export function canonicalIsoToMs(text: string): number {
+  const length = text.length;
+  if (length !== 24 && length !== 20) return NaN;
+  if (text.charCodeAt(length - 1) !== 90 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) return NaN;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (length === 24 && text.charCodeAt(19) !== 46)) return NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = length === 24 ? digits(text, 20, 3) : 0;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+function isoToMs(raw: unknown): number | typeof INVALID {
+  if (typeof raw !== 'string') return INVALID;
+  const fast = canonicalIsoToMs(raw);
+  if (!Number.isNaN(fast)) return fast;
+  const text = raw.trim();
+  if (!ISO.test(text)) return INVALID;
+  // A zone-less ISO time is read as UTC so results do not depend on the machine's zone. In a text
+  // the ISO pattern accepted, a Z or a sign after the date's own dashes can only be the zone.
+  const zoned = text.length === 10 || text.endsWith('Z') || text.lastIndexOf('+') > 0 || text.lastIndexOf('-') > 7;
+  const ms = Date.parse(zoned ? text : `${text}Z`);
+  return Number.isNaN(ms) ? INVALID : ms;
+}
+
+function epochToMs(raw: unknown, scale: number): number | typeof INVALID {
+  const n = numeric(raw);
+  return typeof n === 'number' && Number.isFinite(n) ? Math.round(n * scale) : INVALID;
+}
+
+function timestampKind(raw: unknown, format: Format | undefined): Format {
+  return format ?? (typeof raw === 'string' && !EPOCH_TEXT.test(raw) ? 'iso' : 'epoch-ms');
+}
+
+/** The converter of one column type, chosen once per column rather than per value. */
+function converter(type: ColumnType, format?: Format): Converter {
+  switch (type) {
+    case 'string':
+      return (raw) => (typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : INVALID);
+    case 'int':
+      return (raw) => {
+        const n = typeof raw === 'number' ? raw : numeric(raw);
+        return typeof n === 'number' && Number.isInteger(n) ? n : INVALID;
+      };
+    case 'double':
+      return (raw) => {
+        const n = typeof raw === 'number' ? raw : numeric(raw);
+        return typeof n === 'number' && Number.isFinite(n) ? n : INVALID;
+      };
+    case 'boolean':
+      return (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : INVALID);
+    case 'timestamp':
+      if (format === 'iso') return isoToMs;
+      if (format === 'epoch-s') return (raw) => epochToMs(raw, 1000);
+      if (format === 'epoch-ms') return (raw) => epochToMs(raw, 1);
+      return (raw) => (timestampKind(raw, undefined) === 'iso' ? isoToMs(raw) : epochToMs(raw, 1));
+  }
+}
+
+/** Why `raw` does not convert to `type` (only built for a bad record). */
+function conversionError(raw: unknown, type: ColumnType, format?: Format): string {
   const shown = JSON.stringify(raw)?.slice(0, 60) ?? String(raw);
   switch (type) {
     case 'string':
-      if (typeof raw === 'string') return { value: raw };
-      if (typeof raw === 'number' || typeof raw === 'boolean') return { value: String(raw) };
-      return { error: `expected a string, got ${shown}` };
-    case 'int': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof n === 'number' && Number.isInteger(n)) return { value: n };
-      return { error: `expected an integer, got ${shown}` };
-    }
-    case 'double': {
-      const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-      if (typeof n === 'number' && Number.isFinite(n)) return { value: n };
-      return { error: `expected a number, got ${shown}` };
-    }
+      return `expected a string, got ${shown}`;
+    case 'int':
+      return `expected an integer, got ${shown}`;
+    case 'double':
+      return `expected a number, got ${shown}`;
     case 'boolean':
-      if (typeof raw === 'boolean') return { value: raw };
-      if (raw === 'true' || raw === 'false') return { value: raw === 'true' };
-      return { error: `expected true or false, got ${shown}` };
-    case 'timestamp':
-      return toTimestamp(raw, format, shown);
+      return `expected true or false, got ${shown}`;
+    case 'timestamp': {
+      const kind = timestampKind(raw, format);
+      if (kind !== 'iso') return `expected epoch ${kind === 'epoch-s' ? 'seconds' : 'milliseconds'}, got ${shown}`;
+      return typeof raw === 'string' && ISO.test(raw.trim()) ? `not a valid date: ${shown}` : `expected an ISO-8601 timestamp, got ${shown}`;
+    }
   }
 }
 
-function toTimestamp(raw: unknown, format: 'iso' | 'epoch-s' | 'epoch-ms' | undefined, shown: string): { value: Value } | { error: string } {
-  const kind = format ?? (typeof raw === 'string' && !/^-?\d+(\.\d+)?$/.test(raw) ? 'iso' : 'epoch-ms');
-  if (kind === 'iso') {
-    if (typeof raw !== 'string' || !ISO.test(raw.trim())) return { error: `expected an ISO-8601 timestamp, got ${shown}` };
-    // A zone-less ISO time is read as UTC so results do not depend on the machine's zone.
-    const text = /Z|[+-]\d{2}:?\d{2}$/.test(raw.trim()) || raw.trim().length === 10 ? raw.trim() : `${raw.trim()}Z`;
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? { error: `not a valid date: ${shown}` } : { value: ms };
-  }
-  const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof n !== 'number' || !Number.isFinite(n)) return { error: `expected epoch ${kind === 'epoch-s' ? 'seconds' : 'milliseconds'}, got ${shown}` };
-  return { value: Math.round(kind === 'epoch-s' ? n * 1000 : n) };
+/** `raw` converted to `type`, or an error message. Numeric strings are cast as Spark's `cast` does. */
+export function convert(raw: unknown, type: ColumnType, format?: Format): { value: Value } | { error: string } {
+  const value = converter(type, format)(raw);
+  return value === INVALID ? { error: conversionError(raw, type, format) } : { value };
 }
 
 function derive(kind: 'email-domain', source: Value): Value {
@@ -66,28 +131,49 @@ function derive(kind: 'email-domain', source: Value): Value {
   return null;
 }
 
+interface CompiledColumn {
+  spec: ProjectionColumn;
+  read: (value: unknown) => unknown;
+  convert: Converter;
+}
+
+/** A projection compiled once per pipeline: paths parsed and converters chosen up front. */
+export type Projection = (value: unknown) => Projected;
+
 /**
  * Flattens a decoded value into typed columns. A missing required field or a value of the wrong
  * type makes the record bad (counted by reason, never fatal); optional fields become NULL.
  */
-export function project(value: unknown, columns: readonly ProjectionColumn[]): Projected {
-  const row: Row = {};
-  for (const column of columns) {
-    if (column.derive) continue;
-    const raw = readPath(value, column.path);
-    if (raw === undefined || raw === null) {
-      if (column.required) return { ok: false, reason: 'missing-field', error: `missing ${column.path} (column ${column.column})` };
-      row[column.column] = null;
-      continue;
+export function compileProjection(columns: readonly ProjectionColumn[]): Projection {
+  const read: CompiledColumn[] = columns
+    .filter((column) => !column.derive)
+    .map((spec) => ({ spec, read: compileJsonPath(spec.path).read, convert: converter(spec.type, spec.timestampFormat) }));
+  const derived = columns.filter((column) => column.derive);
+  return (value) => {
+    const row: Row = {};
+    for (let i = 0; i < read.length; i++) {
+      const column = read[i];
+      const { spec } = column;
+      const raw = column.read(value);
+      if (raw === undefined || raw === null) {
+        if (spec.required) return { ok: false, reason: 'missing-field', error: `missing ${spec.path} (column ${spec.column})` };
+        row[spec.column] = null;
+        continue;
+      }
+      const converted = column.convert(raw);
+      if (converted === INVALID) return { ok: false, reason: 'wrong-type', error: `${spec.path}: ${conversionError(raw, spec.type, spec.timestampFormat)}` };
+      row[spec.column] = converted;
     }
-    const converted = convert(raw, column.type, column.timestampFormat);
-    if ('error' in converted) return { ok: false, reason: 'wrong-type', error: `${column.path}: ${converted.error}` };
-    row[column.column] = converted.value;
-  }
-  for (const column of columns) {
-    if (column.derive) row[column.column] = derive(column.derive.kind, row[column.derive.from] ?? null);
-  }
-  return { ok: true, row };
+    for (const column of derived) {
+      if (column.derive) row[column.column] = derive(column.derive.kind, row[column.derive.from] ?? null);
+    }
+    return { ok: true, row };
+  };
+}
+
+/** One-off projection (tests, previews); a pipeline compiles its projection once. */
+export function project(value: unknown, columns: readonly ProjectionColumn[]): Projected {
+  return compileProjection(columns)(value);
 }
 
 /** S4 listener: one `{word}` row per non-empty token of the value. */
@@ -99,12 +185,15 @@ export function splitWords(text: string, separator: string): Row[] {
     .map((word) => ({ word }));
 }
 
+/** Fatal (invalid UTF-8 is an error, not U+FFFD); stateless between calls (no `stream` option), so one serves all. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Decodes a Kafka value; undecodable input is a bad record, never an exception. */
 export function decode(buffer: Buffer | null, decoder: 'json' | 'string'): { ok: true; value: unknown } | { ok: false; error: string } {
   if (buffer === null) return { ok: false, error: 'the record has no value (tombstone)' };
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    text = UTF8.decode(buffer);
   } catch {
     return { ok: false, error: 'the value is not valid UTF-8' };
   }

@@ -1,7 +1,7 @@
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, type RawRecord } from '../topics/filter.js';
 import type { KafkaJsMessage } from '../kafka/kafkajs.js';
-import { decode, project, splitWords } from './projection.js';
+import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
 
 export interface ProcessedBatch {
@@ -18,9 +18,14 @@ export interface ProcessedBatch {
 export class RecordProcessor {
   private readonly spec: PipelineSpec;
   private readonly filter: ((partition: number, message: KafkaJsMessage) => boolean) | null;
+  private readonly project: Projection;
+  /** Only a projection-only pipeline writes rows to a table sink; an aggregating one needs no record ids. */
+  private readonly keepsTableRows: boolean;
 
   constructor(spec: PipelineSpec) {
     this.spec = spec;
+    this.project = compileProjection(spec.projection);
+    this.keepsTableRows = !spec.aggregation;
     const predicate = spec.filter ? compileFilter(spec.filter) : null;
     this.filter = predicate ? (partition, message) => predicate(toRaw(partition, message)) : null;
   }
@@ -47,13 +52,13 @@ export class RecordProcessor {
         out.rows.push(...splitWords(typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value), this.spec.wordSplit.separator));
         continue;
       }
-      const projected = project(decoded.value, this.spec.projection);
+      const projected = this.project(decoded.value);
       if (!projected.ok) {
         bad(message, projected.reason, projected.error);
         continue;
       }
       out.rows.push(projected.row);
-      out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row: projected.row });
+      if (this.keepsTableRows) out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row: projected.row });
     }
     return out;
   }

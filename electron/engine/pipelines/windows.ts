@@ -17,16 +17,25 @@ export interface TimeWindow {
  * Returned oldest first.
  */
 export function assignWindows(eventTimeMs: number, spec: Pick<WindowSpec, 'durationMs' | 'slideMs' | 'offsetMs'>): TimeWindow[] {
+  const starts: number[] = [];
+  const count = windowStartsInto(eventTimeMs, spec, starts);
+  const windows: TimeWindow[] = [];
+  for (let i = 0; i < count; i++) windows.push({ start: starts[i], end: starts[i] + spec.durationMs });
+  return windows;
+}
+
+/**
+ * The starts of `assignWindows`' windows (oldest first) written into `out`, returning how many:
+ * the aggregation's per-record path, which allocates no window objects.
+ */
+export function windowStartsInto(eventTimeMs: number, spec: Pick<WindowSpec, 'durationMs' | 'slideMs' | 'offsetMs'>, out: number[]): number {
   const duration = spec.durationMs;
   const slide = spec.slideMs ?? duration;
-  const offset = spec.offsetMs;
-  const lastStart = eventTimeMs - ((eventTimeMs - offset + slide) % slide);
-  const overlapping = Math.ceil(duration / slide);
-  const windows: TimeWindow[] = [];
-  for (let i = overlapping - 1; i >= 0; i--) {
+  const lastStart = eventTimeMs - ((eventTimeMs - spec.offsetMs + slide) % slide);
+  let count = 0;
+  for (let i = Math.ceil(duration / slide) - 1; i >= 0; i--) {
     const start = lastStart - i * slide;
-    const end = start + duration;
-    if (start <= eventTimeMs && eventTimeMs < end) windows.push({ start, end });
+    if (start <= eventTimeMs && eventTimeMs < start + duration) out[count++] = start;
   }
-  return windows;
+  return count;
 }

@@ -45,6 +45,7 @@ export interface PipelineForm {
   sqliteTable: string;
   deadLetterTopic: string;
   files: FileSinkForm;
+  scaleOut: boolean;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
@@ -97,6 +98,7 @@ export function emptyForm(): PipelineForm {
     sqliteTable: '',
     deadLetterTopic: '',
     files: emptyFileSinkForm(),
+    scaleOut: false,
   };
 }
 
@@ -195,6 +197,7 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
     sqliteTable: table?.kind === 'sqlite-table' ? table.table : '',
     deadLetterTopic: p.deadLetterTopic ?? '',
     files: fileSinkToForm(p.sinks),
+    scaleOut: p.scaleOut,
   };
 }
 
@@ -255,6 +258,8 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
     outputMode: form.outputMode,
     sinks,
     ...(form.deadLetterTopic.trim() === '' ? {} : { deadLetterTopic: form.deadLetterTopic.trim() }),
+    // The engine checks scale-out's constraints (one topic, no file sinks) and says what to change.
+    scaleOut: form.scaleOut,
   };
   if (form.aggregate) {
     input.aggregation = {

@@ -75,6 +75,23 @@ function AggregationFields({ form, set, errors }: { form: PipelineForm; set: Set
   );
 }
 
+function ScaleOutField({ checked, onChange, groupId }: { checked: boolean; onChange: (v: boolean) => void; groupId: string }) {
+  const changelog = `${groupId.trim() === '' ? '<group id>' : groupId.trim()}-state-changelog`;
+  return (
+    <fieldset aria-label="Scale-out">
+      <legend>Scale-out</legend>
+      <CheckboxField label="Scale out across workers" checked={checked} onChange={onChange} />
+      <p className="hint" data-testid="scale-out-help">
+        Several workers with the same group id (this app, <code>npm run cli -- pipeline run</code>) split the source partitions; window state and
+        offsets are kept per partition in Kafka (compacted topic <code>{changelog}</code>), written in one Kafka transaction with the results.
+        Needs: co-partitioned groups (records keyed by the group column, so a group&apos;s records are all in one partition; otherwise the
+        pipeline stops with an error saying which group), exactly one source topic, and no file sinks. Off: one worker, exactly-once into
+        this app&apos;s store.
+      </p>
+    </fieldset>
+  );
+}
+
 export function PipelineFormView({ connectionId, initial, onDone }: { connectionId: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -137,7 +154,8 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
         </div>
       </fieldset>
       <FileSinkFields value={form.files} onChange={set('files')} error={errors.files} />
-      <ErrorMessage error={save.error} />
+      <ScaleOutField checked={form.scaleOut} onChange={set('scaleOut')} groupId={form.groupId} />
+      <ErrorMessage error={save.error} prefix="Could not save" />
       <div className="actions">
         <button type="submit" disabled={save.isPending}>Save pipeline</button>
         <button type="button" onClick={() => { onDone(null); }}>Cancel</button>

@@ -4,9 +4,17 @@ const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
 const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'));
 
 /** The counters of one pipeline: watermark, windows, late and bad records (with the last bad ones), lag per partition. */
-export function PipelineStatusView({ status }: { status: PipelineStatus }) {
+export function PipelineStatusView({ status, scaledOut }: { status: PipelineStatus; scaledOut: boolean }) {
   const bad = Object.entries(status.badRecords);
   const badTotal = bad.reduce((n, [, count]) => n + count, 0);
+  // Partitions are only known while running (the group assigns them); stopped, the spec says whether it scales out.
+  const held = status.scaleOut;
+  const scaleOut =
+    held !== undefined
+      ? `this worker holds partition${held.partitions.length === 1 ? '' : 's'} ${held.partitions.length === 0 ? 'none (yet)' : held.partitions.join(', ')}; state in ${held.changelogTopic}`
+      : scaledOut
+        ? 'on (partitions are assigned when it runs)'
+        : 'off (one worker)';
   return (
     <div className="panel" data-testid="pipeline-status">
       <dl className="facts">
@@ -32,6 +40,8 @@ export function PipelineStatusView({ status }: { status: PipelineStatus }) {
         <dd data-testid="status-bad">{badTotal === 0 ? 0 : `${badTotal} (${bad.map(([reason, n]) => `${reason} ${n}`).join(', ')})`}</dd>
         <dt>Last batch</dt>
         <dd>{status.lastBatchMs === null ? '—' : `${status.lastBatchMs.toFixed(1)} ms`}</dd>
+        <dt>Scale-out</dt>
+        <dd data-testid="status-scale-out">{scaleOut}</dd>
       </dl>
       {status.error !== null && <p className="error" role="alert">{status.error}</p>}
       {status.lag.length > 0 && (

@@ -11,10 +11,10 @@ import { openDatabase } from '../electron/engine/store/db.js';
 /**
  * The app's embedded producer (the engine's producers feature, its SQLite store, status events and
  * batch sender) sending `n` copies of a 256-byte record as fast as possible, acks=1, no
- * compression. Batching matches the bare kafkajs loop: ~1,000 records (256 kB) per request.
+ * compression, on the given client library. Batching matches the bare client loops: ~1,000 records (256 kB) per request.
  * Timed from the producer's "running" (connected) to "finished" (every record acknowledged).
  */
-export async function embeddedProducerRate(bootstrap: string[], topic: string, n: number, record: string, tmpDir: string): Promise<{ rate: number; rssBefore: number; rssAfter: number }> {
+export async function embeddedProducerRate(bootstrap: string[], topic: string, n: number, record: string, tmpDir: string, client: 'kafkajs' | 'platformatic' = 'kafkajs'): Promise<{ rate: number; rssBefore: number; rssAfter: number }> {
   const dir = mkdtempSync(join(tmpDir, 'embedded-'));
   const db = openDatabase(join(dir, 'workbench.sqlite'));
   const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dir, 'secret.key')));
@@ -32,7 +32,7 @@ export async function embeddedProducerRate(bootstrap: string[], topic: string, n
         source: { kind: 'manual', value: record },
         serializer: 'string',
         schedule: { trigger: { kind: 'continuous' }, perRun: 1000, maxMessages: n },
-        config: { acks: '1', compression: 'none', lingerMs: 5, batchSize: 1000 * record.length, maxInFlight: 5 },
+        config: { client, acks: '1', compression: 'none', lingerMs: 5, batchSize: 1000 * record.length, maxInFlight: 5 },
       }),
     );
     const id = view.definition.id;

@@ -31,12 +31,16 @@ export const connectionFieldsSchema = z.object({
     })
     .optional(),
   schemaRegistryUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Basic auth for the registry (its password is stored like the SASL one: encrypted, never sent back). */
+  schemaRegistryUsername: z.string().trim().min(1).max(500).optional(),
 });
 
 /** Input of `connections:save`. `password` undefined keeps the stored one; null clears it. */
 export const connectionInputSchema = connectionFieldsSchema.extend({
   id: z.string().min(1).max(64).optional(),
   password: z.string().max(10_000).nullable().optional(),
+  /** Same rule as `password`, for the schema registry's basic auth. */
+  schemaRegistryPassword: z.string().max(10_000).nullable().optional(),
 });
 export type ConnectionInput = z.input<typeof connectionInputSchema>;
 
@@ -44,6 +48,7 @@ export type ConnectionInput = z.input<typeof connectionInputSchema>;
 export const connectionSchema = connectionFieldsSchema.extend({
   id: z.string(),
   hasPassword: z.boolean(),
+  hasSchemaRegistryPassword: z.boolean().optional(),
   /** True for the connection the app made for its managed local cluster. */
   local: z.boolean(),
   createdAt: z.number(),

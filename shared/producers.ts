@@ -5,7 +5,12 @@ import { method } from './define.js';
 export const compressionSchema = z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']);
 export type Compression = z.infer<typeof compressionSchema>;
 
+/** Which Kafka client library sends the records (see electron/engine/producers/send-engine.ts). */
+export const producerClientSchema = z.enum(['kafkajs', 'platformatic']);
+export type ProducerClient = z.infer<typeof producerClientSchema>;
+
 export const producerConfigSchema = z.object({
+  client: producerClientSchema.default('kafkajs'),
   clientId: z.string().min(1).max(200).default('kafka-workbench-producer'),
   acks: z.enum(['all', '1', '0']).default('all'),
   idempotent: z.boolean().default(false),
@@ -23,11 +28,18 @@ export const producerConfigSchema = z.object({
   // Kafka's and kafkajs's rules for the idempotent producer, said before a start fails on them.
   .refine((c) => !c.idempotent || c.acks === 'all', { message: 'an idempotent producer needs acks=all', path: ['acks'] })
   .refine((c) => !c.idempotent || c.retries >= 1, { message: 'an idempotent producer needs at least 1 retry', path: ['retries'] })
-  .refine((c) => !c.idempotent || c.maxInFlight <= 5, { message: 'an idempotent producer allows at most 5 requests in flight', path: ['maxInFlight'] });
+  .refine((c) => !c.idempotent || c.maxInFlight <= 5, { message: 'an idempotent producer allows at most 5 requests in flight', path: ['maxInFlight'] })
+  // @platformatic/kafka turns retries ≤ 1 of an idempotent producer into unlimited retries; refuse
+  // the combination rather than send with a retry count other than the one the user set.
+  .refine((c) => c.client !== 'platformatic' || !c.idempotent || c.retries >= 2, {
+    message: 'the platformatic client retries an idempotent producer without limit when retries is 1; set retries to 2 or more, or use the kafkajs client',
+    path: ['retries'],
+  });
 export type ProducerConfig = z.infer<typeof producerConfigSchema>;
 
 /** Shown next to the settings: kafkajs is not the Java client, and these are emulated by the engine. */
 export const producerConfigHelp: Record<keyof ProducerConfig, string> = {
+  client: 'Client library: kafkajs (default), or @platformatic/kafka (pure JS, faster). Both use the connection\'s TLS/SASL settings and these settings; linger, batch size and buffer are emulated by the engine for both.',
   clientId: 'Client id sent to the broker (kafkajs clientId).',
   acks: 'acks sent with every produce request: all (-1), leader only (1) or none (0).',
   idempotent: 'kafkajs idempotent producer (experimental in kafkajs); needs acks=all and at most 5 in flight.',
@@ -142,6 +154,21 @@ export const keyStrategySchema = z.discriminatedUnion('kind', [
 ]);
 export type KeyStrategy = z.infer<typeof keyStrategySchema>;
 
+/** The serializer of the record value; `avro` needs the connection's schema registry. */
+export const serializerSchema = z.enum(['json', 'string', 'avro']);
+export type Serializer = z.infer<typeof serializerSchema>;
+
+/**
+ * Avro serializer settings: the registry subject (empty = `<topic>-value`, Confluent's
+ * TopicNameStrategy) and an optional schema to register there (empty = the subject's latest).
+ * The schema id is resolved once when the producer starts.
+ */
+export const producerAvroSchema = z.object({
+  subject: z.string().trim().max(500).optional(),
+  schema: z.string().max(200_000).optional(),
+});
+export type ProducerAvro = z.infer<typeof producerAvroSchema>;
+
 export const producerInputSchema = z.object({
   id: z.string().min(1).max(64).optional(),
   name: z.string().trim().min(1).max(200),
@@ -150,7 +177,8 @@ export const producerInputSchema = z.object({
   source: sourceSchema,
   schedule: scheduleSchema,
   key: keyStrategySchema.default({ kind: 'none' }),
-  serializer: z.enum(['json', 'string']).default('json'),
+  serializer: serializerSchema.default('json'),
+  avro: producerAvroSchema.optional(),
   headers: z.array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) })).max(50).default([]),
   config: producerConfigSchema.default(producerConfigSchema.parse({})),
 });

@@ -22,6 +22,9 @@ export interface ConnectionFormValues {
   password: string;
   clearPassword: boolean;
   schemaRegistryUrl: string;
+  /** Basic auth for the registry: empty username = none; empty password = keep the stored one. */
+  schemaRegistryUsername: string;
+  schemaRegistryPassword: string;
 }
 
 export type FieldName = 'name' | 'bootstrapServers' | 'clientId' | 'sslCa' | 'saslUsername' | 'password' | 'schemaRegistryUrl' | 'form';
@@ -41,6 +44,8 @@ export const emptyConnectionForm: ConnectionFormValues = {
   password: '',
   clearPassword: false,
   schemaRegistryUrl: '',
+  schemaRegistryUsername: '',
+  schemaRegistryPassword: '',
 };
 
 export function formFromConnection(connection: Connection): ConnectionFormValues {
@@ -56,6 +61,8 @@ export function formFromConnection(connection: Connection): ConnectionFormValues
     password: '',
     clearPassword: false,
     schemaRegistryUrl: connection.schemaRegistryUrl ?? '',
+    schemaRegistryUsername: connection.schemaRegistryUsername ?? '',
+    schemaRegistryPassword: '',
   };
 }
 
@@ -75,6 +82,12 @@ function optionalText(text: string): string | undefined {
 export interface EditedConnection {
   id: string;
   hasPassword: boolean;
+  hasSchemaRegistryPassword?: boolean | undefined;
+}
+
+function registryPasswordInput(values: ConnectionFormValues, edited: EditedConnection | undefined): string | null | undefined {
+  if (values.schemaRegistryUsername.trim() === '') return edited?.hasSchemaRegistryPassword === true ? null : undefined;
+  return values.schemaRegistryPassword === '' ? undefined : values.schemaRegistryPassword;
 }
 
 function passwordInput(values: ConnectionFormValues, edited: EditedConnection | undefined): string | null | undefined {
@@ -102,6 +115,8 @@ export function formToInput(values: ConnectionFormValues, edited?: EditedConnect
     sasl: values.sasl === 'none' ? undefined : { mechanism: values.sasl, username: values.saslUsername.trim() },
     password: passwordInput(values, edited),
     schemaRegistryUrl: optionalText(values.schemaRegistryUrl),
+    schemaRegistryUsername: optionalText(values.schemaRegistryUsername),
+    schemaRegistryPassword: registryPasswordInput(values, edited),
   };
   const errors: FieldErrors = {};
   const parsed = connectionInputSchema.safeParse(raw);

@@ -107,6 +107,21 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
         error={errors.schemaRegistryUrl}
         placeholder="http://localhost:8081 (optional)"
       />
+      {values.schemaRegistryUrl.trim() !== '' && (
+        <div className="inline-fields">
+          <TextField label="Registry username (basic auth, optional)" value={values.schemaRegistryUsername} onChange={set('schemaRegistryUsername')} autoComplete="off" />
+          {values.schemaRegistryUsername.trim() !== '' && (
+            <TextField
+              label="Registry password"
+              type="password"
+              value={values.schemaRegistryPassword}
+              onChange={set('schemaRegistryPassword')}
+              autoComplete="new-password"
+              hint={editing?.hasSchemaRegistryPassword === true ? 'Leave empty to keep the stored password' : undefined}
+            />
+          )}
+        </div>
+      )}
       {errors.form !== undefined && <p className="error" role="alert">{errors.form}</p>}
 
       <div className="actions">

@@ -1,14 +1,11 @@
 import type { ProducerConfig } from '../../../shared/producers.js';
-import type { Producer } from '../kafka/kafkajs.js';
-import { compressionType } from './codecs.js';
 import type { EncodedRecord } from './record-encoding.js';
+import type { SendEngine } from './send-engine.js';
 
 export interface BatchOutcome {
   onAcked(records: EncodedRecord[]): void;
   onFailed(records: EncodedRecord[], error: unknown): void;
 }
-
-const ACKS = { all: -1, '1': 1, '0': 0 } as const;
 
 interface Batch {
   records: EncodedRecord[];
@@ -17,7 +14,7 @@ interface Batch {
 
 /**
  * Sends records in batches the way the Java client's accumulator and sender do, since kafkajs has
- * no linger.ms or batch.size: a batch closes when it reaches `batchSize` bytes or `lingerMs` after
+ * no linger.ms or batch.size (and so that every client behind SendEngine batches alike): a batch closes when it reaches `batchSize` bytes or `lingerMs` after
  * its first record, and at most `maxInFlight` produce calls are outstanding (closed batches queue
  * meanwhile; at 1 they go strictly in order). `bufferMemory` bounds the bytes accepted but not yet
  * acknowledged; beyond it `add` waits for room up to `maxBlockMs`, then fails (max.block.ms).
@@ -31,15 +28,13 @@ export class BatchSender {
   private timer: NodeJS.Timeout | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly roomWaiters: (() => void)[] = [];
-  private readonly producer: Producer;
-  private readonly topic: string;
+  private readonly engine: SendEngine;
   private readonly config: ProducerConfig;
   private readonly outcome: BatchOutcome;
   private readonly maxInFlight: number;
 
-  constructor(producer: Producer, topic: string, config: ProducerConfig, outcome: BatchOutcome) {
-    this.producer = producer;
-    this.topic = topic;
+  constructor(engine: SendEngine, config: ProducerConfig, outcome: BatchOutcome) {
+    this.engine = engine;
     this.config = config;
     this.outcome = outcome;
     // Idempotence keeps order only if batches do not overtake each other.
@@ -108,15 +103,8 @@ export class BatchSender {
   }
 
   private async send(batch: Batch): Promise<void> {
-    const compression = compressionType(this.config.compression);
     try {
-      await this.producer.send({
-        topic: this.topic,
-        acks: ACKS[this.config.acks],
-        timeout: this.config.requestTimeoutMs,
-        ...(compression === 0 ? {} : { compression }),
-        messages: batch.records.map((r) => (r.headers === null ? { key: r.key, value: r.value } : { key: r.key, value: r.value, headers: r.headers })),
-      });
+      await this.engine.send(batch.records);
       this.outcome.onAcked(batch.records);
     } catch (error) {
       this.outcome.onFailed(batch.records, error);

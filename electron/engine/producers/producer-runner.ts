@@ -1,12 +1,12 @@
 import type { Cron } from 'croner';
 import type { ProducerDefinition, ProducerState, ProducerStatus } from '../../../shared/producers.js';
 import type { WorkbenchError } from '../../../shared/errors.js';
-import type { Kafka, Producer } from '../kafka/kafkajs.js';
 import { BatchSender } from './batch-sender.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RateMeter } from './rate-meter.js';
-import { encodeRecord, type EncodedRecord } from './record-encoding.js';
+import { RateMeter } from '../rate-meter.js';
+import { encodeRecord, type EncodedRecord, type ResolvedAvro } from './record-encoding.js';
 import { checkCron, delayBeforeRun } from './schedule-timing.js';
+import type { SendEngine } from './send-engine.js';
 import { createSource } from './sources/create-source.js';
 import { errorText, type Source } from './sources/source.js';
 
@@ -17,11 +17,13 @@ export interface Counts {
 }
 
 export interface RunnerDeps {
-  /** A kafkajs client for this producer's connection, with its client id. */
-  kafka(): Kafka;
+  /** A new (not yet connected) client for this producer: its connection, client and settings. */
+  engine(): SendEngine;
   describe(error: unknown): WorkbenchError;
   /** Throws NOT_FOUND when the target topic does not exist (auto-creation is off). */
   checkTopic(): Promise<void>;
+  /** The registry schema of an Avro producer (asked once per start, only for serializer "avro"). */
+  resolveAvro(): Promise<ResolvedAvro>;
   onStatus(status: ProducerStatus, urgent: boolean): void;
   onCounts(counts: Counts): void;
   /** The producer finished on its own (count limit, stop time, end of file). */
@@ -46,11 +48,12 @@ export class ProducerRunner {
   private loop: Promise<void> | null = null;
   private abort = new AbortController();
   private wake: (() => void) | null = null;
-  private producer: Producer | null = null;
+  private producer: SendEngine | null = null;
   private sender: BatchSender | null = null;
   private source: Source | null = null;
   private paused = false;
   private sessionAccepted = 0;
+  private avro: ResolvedAvro | null = null;
 
   constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps) {
     this.definition = definition;
@@ -156,22 +159,18 @@ export class ProducerRunner {
     const { config } = this.definition;
     let backoff = 1000;
     while (!signal.aborted) {
-      const producer = this.deps.kafka().producer({
-        idempotent: config.idempotent,
-        maxInFlightRequests: config.maxInFlight,
-        allowAutoTopicCreation: false,
-        retry: { retries: config.retries },
-      });
+      const producer = this.deps.engine();
       try {
         await producer.connect();
         try {
           await this.deps.checkTopic();
+          this.avro = this.definition.serializer === 'avro' ? await this.resolveAvro() : null;
         } catch (error) {
           await producer.disconnect().catch(() => undefined);
           throw error;
         }
         this.producer = producer;
-        this.sender = new BatchSender(producer, this.definition.topic, config, {
+        this.sender = new BatchSender(producer, config, {
           onAcked: (records) => this.acked(records),
           onFailed: (records, error) => this.failed(records, error),
         });
@@ -179,8 +178,9 @@ export class ProducerRunner {
         return true;
       } catch (error) {
         await producer.disconnect().catch(() => undefined);
+        // A missing topic or an unusable schema will not change by waiting: fail with the reason.
+        if (error instanceof AvroSetupError) throw error.cause;
         const described = this.deps.describe(error);
-        // A missing topic will not appear by waiting: fail with the reason instead of retrying.
         if (described.code === 'NOT_FOUND') throw described;
         this.status.lastError = `${described.message}; retrying in ${Math.round(backoff / 1000)} s`;
         this.setState('waiting');
@@ -189,6 +189,20 @@ export class ProducerRunner {
       }
     }
     return false;
+  }
+
+  /**
+   * The schema id for this run. An unreachable registry is waited for like the broker; any other
+   * registry answer (no such subject, invalid schema, login refused) fails the start.
+   */
+  private async resolveAvro(): Promise<ResolvedAvro> {
+    try {
+      return await this.deps.resolveAvro();
+    } catch (error) {
+      const described = this.deps.describe(error);
+      if (described.code === 'BROKER_UNREACHABLE') throw described;
+      throw new AvroSetupError(described);
+    }
   }
 
   /** One run: `perRun` calls of the source; returns true when the source is done. */
@@ -210,7 +224,7 @@ export class ProducerRunner {
         if (wait > 0) await this.sleep(wait, signal, () => false);
         let encoded: EncodedRecord;
         try {
-          encoded = encodeRecord(record, this.definition);
+          encoded = encodeRecord(record, this.definition, this.avro);
         } catch (error) {
           this.fail(error);
           continue;
@@ -237,7 +251,7 @@ export class ProducerRunner {
     this.status.sent += records.length;
     this.status.bytes += records.reduce((n, r) => n + r.size, 0);
     const last = records[records.length - 1];
-    if (last) this.status.lastRecord = last.value.length > PREVIEW ? `${last.value.slice(0, PREVIEW)}…` : last.value;
+    if (last) this.status.lastRecord = last.preview.length > PREVIEW ? `${last.preview.slice(0, PREVIEW)}…` : last.preview;
     this.meter.add(records.length);
     this.emit(false);
   }
@@ -295,5 +309,15 @@ export class ProducerRunner {
         if (until()) done();
       };
     });
+  }
+}
+
+/** A registry answer that retrying will not change; carries the user-facing error. */
+class AvroSetupError extends Error {
+  override readonly cause: WorkbenchError;
+
+  constructor(cause: WorkbenchError) {
+    super(cause.message);
+    this.cause = cause;
   }
 }

@@ -3,8 +3,11 @@ import { createTopicsAndWait } from '../kafka/create-topics.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
-import { createKafka } from '../kafka/client-factory.js';
+import { AvroResolver } from '../schema-registry/avro-resolver.js';
+import { registrySettings } from '../schema-registry/registry-settings.js';
+import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { registerCodecs } from './codecs.js';
+import { createSendEngine } from './create-send-engine.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
 import { ProducersRepo, type StoredProducer } from './producers-repo.js';
 import { recipePlan } from './recipes.js';
@@ -36,12 +39,15 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
   private readonly runners = new Map<string, ProducerRunner>();
   private readonly throttle: StatusThrottle;
   private readonly persistTimer: NodeJS.Timeout;
+  /** Registry clients of the Avro serializer (schema ids cached per connection). */
+  private readonly avro: AvroResolver;
   private disposed = false;
 
   constructor(context: EngineContext, options: { resume?: boolean } = {}) {
     registerCodecs();
     this.context = context;
     this.repo = new ProducersRepo(context.db);
+    this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
     this.throttle = new StatusThrottle((status) => {
       if (!this.disposed) context.events.emit('producers:status', status);
     });
@@ -57,6 +63,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         if (input.schedule.trigger.kind === 'cron') checkCron(input.schedule.trigger.expression);
         if (input.source.kind === 'iss' && input.source.tle.trim() !== '') parseTle(input.source.tle);
         this.context.connections.get(input.connectionId);
+        checkAvroProducer(input, this.avro);
         const runner = input.id ? this.runners.get(input.id) : undefined;
         const wasRunning = runner?.running ?? false;
         if (runner) {
@@ -75,6 +82,8 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
       },
       'producers:start': ({ id }) => {
         const runner = this.runner(id);
+        // The connection may have lost its registry URL since the producer was saved.
+        if (!runner.running) checkAvroProducer(runner.definition, this.avro);
         runner.start();
         this.repo.setDesired(id, 'running');
         return runner.snapshot();
@@ -147,14 +156,14 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     const stored = this.repo.get(id);
     const { definition } = stored;
     runner = new ProducerRunner(definition, stored.counts, {
-      kafka: () => {
-        const connection = this.context.connections.get(definition.connectionId);
-        const password = this.context.connections.password(definition.connectionId);
-        return createKafka({ ...connection, clientId: definition.config.clientId }, password, {
-          purpose: 'operate',
+      engine: () =>
+        createSendEngine({
+          connection: this.context.connections.get(definition.connectionId),
+          password: this.context.connections.password(definition.connectionId),
+          topic: definition.topic,
+          config: definition.config,
           log: (level, message) => this.context.log(level, message),
-        });
-      },
+        }),
       describe: (error) => this.context.kafka.describe(definition.connectionId, error),
       checkTopic: async () => {
         const topics = await this.context.kafka.withAdmin(definition.connectionId, (admin) => admin.listTopics());
@@ -162,6 +171,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
           throw new WorkbenchError('NOT_FOUND', `Topic ${definition.topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
         }
       },
+      resolveAvro: () => resolveProducerAvro(definition, this.avro),
       onStatus: (status, urgent) => this.throttle.push(status, urgent),
       onCounts: (counts) => this.saveCounts(id, counts),
       onFinished: () => this.repo.setDesired(id, 'stopped'),

@@ -11,6 +11,7 @@ interface Row {
   name: string;
   config_json: string;
   secret: Buffer | null;
+  registry_secret: Buffer | null;
   local: number;
   created_at: number;
   updated_at: number;
@@ -50,26 +51,34 @@ export class ConnectionsRepo {
     return secret ? this.secrets.decrypt(secret) : null;
   }
 
+  /** The schema registry's basic-auth password in clear, for the registry client only. */
+  registryPassword(id: string): string | null {
+    const { registry_secret: secret } = this.row(id);
+    return secret ? this.secrets.decrypt(secret) : null;
+  }
+
   save(input: ConnectionInput, options: { local?: boolean } = {}): Connection {
     const parsed = connectionInputSchema.parse(input);
-    const { id: givenId, password, ...fields } = parsed;
+    const { id: givenId, password, schemaRegistryPassword, ...fields } = parsed;
+    const registrySecret = (existing: Buffer | null): Buffer | null =>
+      schemaRegistryPassword === undefined ? existing : schemaRegistryPassword === null || schemaRegistryPassword === '' ? null : this.secrets.encrypt(schemaRegistryPassword);
     const now = Date.now();
     const config = JSON.stringify(connectionFieldsSchema.parse(fields));
     if (givenId === undefined) {
       const id = randomUUID();
       this.db
         .prepare(
-          'INSERT INTO connections (id, name, config_json, secret, local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO connections (id, name, config_json, secret, registry_secret, local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(id, fields.name, config, password ? this.secrets.encrypt(password) : null, options.local ? 1 : 0, now, now);
+        .run(id, fields.name, config, password ? this.secrets.encrypt(password) : null, registrySecret(null), options.local ? 1 : 0, now, now);
       return this.get(id);
     }
     const existing = this.row(givenId);
     const secret =
       password === undefined ? existing.secret : password === null || password === '' ? null : this.secrets.encrypt(password);
     this.db
-      .prepare('UPDATE connections SET name = ?, config_json = ?, secret = ?, updated_at = ? WHERE id = ?')
-      .run(fields.name, config, secret, now, givenId);
+      .prepare('UPDATE connections SET name = ?, config_json = ?, secret = ?, registry_secret = ?, updated_at = ? WHERE id = ?')
+      .run(fields.name, config, secret, registrySecret(existing.registry_secret), now, givenId);
     return this.get(givenId);
   }
 
@@ -90,6 +99,7 @@ function toConnection(row: Row): Connection {
     ...fields,
     id: row.id,
     hasPassword: row.secret !== null,
+    hasSchemaRegistryPassword: row.registry_secret !== null,
     local: row.local === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -142,4 +142,37 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    id: 6,
+    name: 's3-credentials-and-pending-aborts',
+    sql: `
+      CREATE TABLE s3_credentials (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        key_hint   TEXT NOT NULL,
+        has_token  INTEGER NOT NULL,
+        secret     BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE s3_pending_aborts (
+        upload_id  TEXT PRIMARY KEY,
+        bucket     TEXT NOT NULL,
+        object_key TEXT NOT NULL,
+        endpoint   TEXT NOT NULL,
+        target     BLOB NOT NULL,
+        job_id     TEXT,
+        state      TEXT NOT NULL CHECK (state IN ('uploading', 'pending')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    id: 7,
+    name: 'connection-registry-secret',
+    // The schema registry's basic-auth password, encrypted by the SecretBox like `secret` (SASL).
+    sql: `ALTER TABLE connections ADD COLUMN registry_secret BLOB;`,
+  },
 ];

@@ -14,6 +14,16 @@ describe('producer form model', () => {
     });
   });
 
+  it('keeps the client library choice and refuses a combination that client cannot honour', () => {
+    const form = { ...emptyForm(), name: 'n', topic: 't', config: { ...emptyForm().config, client: 'platformatic' } };
+    const result = formToInput(form, 'c1');
+    if (!result.ok) throw new Error(result.error);
+    expect(result.input.config?.client).toBe('platformatic');
+    expect(emptyForm().config.client).toBe('kafkajs');
+    const refused = formToInput({ ...form, config: { ...form.config, idempotent: true, acks: 'all', retries: '1' } }, 'c1');
+    expect(refused.ok ? '' : refused.error).toMatch(/config\.retries.*platformatic client retries an idempotent producer without limit/);
+  });
+
   it('says what is wrong instead of guessing', () => {
     const form = { ...emptyForm(), name: 'x', topic: 'bad topic!', config: { ...emptyForm().config, retries: 'lots' } };
     const result = formToInput(form, 'c1');
@@ -38,6 +48,23 @@ describe('producer form model', () => {
       if (!again.ok) throw new Error(again.error);
       expect(again.input).toEqual({ ...first.input, id: 'p1' });
     }
+  });
+
+  it('keeps the Avro serializer settings, only what was typed, and round-trips them', () => {
+    const schema = '{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}';
+    const form = { ...emptyForm(), name: 'n', topic: 't', serializer: 'avro' as const, avroSubject: '  ', avroSchema: `${schema}\n` };
+    const result = formToInput(form, 'c');
+    if (!result.ok) throw new Error(result.error);
+    expect(result.input).toMatchObject({ serializer: 'avro', avro: { schema } });
+    expect(result.input.avro).not.toHaveProperty('subject');
+    const again = formToInput(definitionToForm({ ...result.input, id: 'p1' } as never), 'c');
+    if (!again.ok) throw new Error(again.error);
+    expect(again.input).toEqual({ ...result.input, id: 'p1' });
+    // Switching back to JSON drops the Avro settings rather than saving them unused.
+    const json = formToInput({ ...form, serializer: 'json', avroSubject: 'readings-value' }, 'c');
+    expect(json.ok && json.input.avro).toBeUndefined();
+    const subjectOnly = formToInput({ ...form, avroSubject: 'readings-value', avroSchema: '' }, 'c');
+    expect(subjectOnly.ok && subjectOnly.input.avro).toEqual({ subject: 'readings-value' });
   });
 
   it('reads header lines split at the first colon', () => {

@@ -4,6 +4,7 @@ import {
   producerInputSchema,
   type ProducerDefinition,
   type ProducerInput,
+  type Serializer,
   type SourceKind,
 } from '../../../shared/producers.js';
 
@@ -53,7 +54,10 @@ export interface ProducerForm {
   keyKind: 'none' | 'field' | 'fixed' | 'random';
   keyPath: string;
   keyFixed: string;
-  serializer: 'json' | 'string';
+  serializer: Serializer;
+  /** Avro: registry subject (empty = `<topic>-value`) and a schema to register (empty = the subject's latest). */
+  avroSubject: string;
+  avroSchema: string;
   headers: string;
   config: { [K in keyof ReturnType<typeof producerConfigSchema.parse>]: string | boolean };
 }
@@ -107,6 +111,8 @@ export function emptyForm(): ProducerForm {
     keyPath: '',
     keyFixed: '',
     serializer: 'json',
+    avroSubject: '',
+    avroSchema: '',
     headers: '',
     config: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])) as ProducerForm['config'],
   };
@@ -150,11 +156,18 @@ function source(form: ProducerForm): unknown {
   }
 }
 
+/** Only what was typed: an empty subject means `<topic>-value`, an empty schema the subject's latest. */
+function avroSettings(form: ProducerForm): { subject?: string; schema?: string } {
+  const subject = form.avroSubject.trim();
+  const schema = form.avroSchema.trim();
+  return { ...(subject === '' ? {} : { subject }), ...(schema === '' ? {} : { schema }) };
+}
+
 /** The form as a contract input, or the reasons it is not one yet. */
 export function formToInput(form: ProducerForm, connectionId: string): { ok: true; input: ProducerInput } | { ok: false; error: string } {
   const trigger = form.trigger === 'interval' ? { kind: 'interval', everyMs: Math.round(Number(form.everySeconds) * 1000) } : form.trigger === 'cron' ? { kind: 'cron', expression: form.cron } : { kind: 'continuous' };
   const key = form.keyKind === 'field' ? { kind: 'field', path: form.keyPath } : form.keyKind === 'fixed' ? { kind: 'fixed', value: form.keyFixed } : { kind: form.keyKind };
-  const config = Object.fromEntries(Object.entries(form.config).map(([k, v]) => [k, typeof v === 'boolean' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v)]));
+  const config = Object.fromEntries(Object.entries(form.config).map(([k, v]) => [k, typeof v === 'boolean' || k === 'client' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v)]));
   const stopAt = form.stopAt.trim() === '' ? null : new Date(form.stopAt).getTime();
   const candidate = {
     ...(form.id === undefined ? {} : { id: form.id }),
@@ -165,6 +178,7 @@ export function formToInput(form: ProducerForm, connectionId: string): { ok: tru
     schedule: { trigger, perRun: num(form.perRun), maxMessages: num(form.maxMessages) ?? 0, stopAt },
     key,
     serializer: form.serializer,
+    ...(form.serializer === 'avro' ? { avro: avroSettings(form) } : {}),
     headers: parseHeaderLines(form.headers),
     config,
   };
@@ -201,6 +215,8 @@ export function definitionToForm(def: ProducerDefinition): ProducerForm {
   if (def.key.kind === 'field') form.keyPath = def.key.path;
   if (def.key.kind === 'fixed') form.keyFixed = def.key.value;
   form.serializer = def.serializer;
+  form.avroSubject = def.avro?.subject ?? '';
+  form.avroSchema = def.avro?.schema ?? '';
   form.headers = headerLines(def.headers);
   form.config = Object.fromEntries(Object.entries(def.config).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])) as ProducerForm['config'];
   return form;

@@ -103,6 +103,28 @@ function SourceFields({ form, set }: { form: ProducerForm; set: Set }) {
   }
 }
 
+/** Subject and schema of the Avro serializer; the engine resolves the schema id when the producer starts. */
+function AvroFields({ form, set, hasRegistry }: { form: ProducerForm; set: Set; hasRegistry: boolean }) {
+  const topic = form.topic.trim() === '' ? '<topic>' : form.topic.trim();
+  return (
+    <>
+      {!hasRegistry && (
+        <p className="error" role="note" data-testid="avro-no-registry">
+          This connection has no schema registry URL; add one in Settings before saving an Avro producer.
+        </p>
+      )}
+      <TextField label="Avro subject" value={form.avroSubject} placeholder={`${topic}-value`} onChange={set('avroSubject')} hint="Empty = <topic>-value (Confluent's topic-name strategy)" />
+      <TextField
+        label="Avro schema"
+        multiline
+        value={form.avroSchema}
+        onChange={set('avroSchema')}
+        hint="JSON Avro schema, registered under the subject at start (an identical schema keeps its id). Empty = the subject's latest schema. Records that do not fit are counted as errors, never sent."
+      />
+    </>
+  );
+}
+
 function ConfigFields({ form, setConfig }: { form: ProducerForm; setConfig: (key: keyof ProducerForm['config'], value: string | boolean) => void }) {
   const textField = (key: keyof ProducerForm['config'], label: string) => (
     <TextField label={label} type={key === 'clientId' ? 'text' : 'number'} value={String(form.config[key])} onChange={(v) => { setConfig(key, v); }} hint={producerConfigHelp[key]} />
@@ -110,6 +132,13 @@ function ConfigFields({ form, setConfig }: { form: ProducerForm; setConfig: (key
   return (
     <fieldset>
       <legend>Producer config</legend>
+      <SelectField
+        label="Client library"
+        value={String(form.config.client) as 'kafkajs' | 'platformatic'}
+        options={[{ value: 'kafkajs', label: 'kafkajs (default)' }, { value: 'platformatic', label: '@platformatic/kafka (faster)' }]}
+        onChange={(v) => { setConfig('client', v); }}
+      />
+      <small className="hint">{producerConfigHelp.client}</small>
       {textField('clientId', 'Client id')}
       <SelectField label="Acks" value={String(form.config.acks) as 'all' | '1' | '0'} options={[{ value: 'all', label: 'all (-1)' }, { value: '1', label: '1 (leader)' }, { value: '0', label: '0 (none)' }]} onChange={(v) => { setConfig('acks', v); }} />
       <CheckboxField label="Idempotent" checked={form.config.idempotent === true} onChange={(v) => { setConfig('idempotent', v); }} />
@@ -137,6 +166,9 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
   const [error, setError] = useState<string | null>(null);
   const [partitions, setPartitions] = useState('3');
   const topics = useMethodQuery('topics:list', { connectionId, includeInternal: false });
+  const connections = useMethodQuery('connections:list', undefined);
+  const connection = connections.data?.find((c) => c.id === connectionId);
+  const hasRegistry = connection === undefined || connection.schemaRegistryUrl !== undefined;
   const ensureTopic = useMethodMutation('producers:ensureTopic', { invalidates: ['topics:list'] });
   const save = useMethodMutation('producers:save', { invalidates: ['producers:list'], onSuccess: onDone });
   const set: Set = (key) => (value) => {
@@ -203,7 +235,8 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         <SelectField label="Key" value={form.keyKind} options={[{ value: 'none', label: 'No key' }, { value: 'field', label: 'Field of the record' }, { value: 'fixed', label: 'Fixed value' }, { value: 'random', label: 'Random UUID' }]} onChange={set('keyKind')} />
         {form.keyKind === 'field' && <TextField label="Key field" value={form.keyPath} onChange={set('keyPath')} hint="e.g. sensor_id or results[0].login.uuid" />}
         {form.keyKind === 'fixed' && <TextField label="Key value" value={form.keyFixed} onChange={set('keyFixed')} />}
-        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }]} onChange={set('serializer')} />
+        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }, { value: 'avro', label: 'Avro (schema registry)' }]} onChange={set('serializer')} />
+        {form.serializer === 'avro' && <AvroFields form={form} set={set} hasRegistry={hasRegistry} />}
         <TextField label="Record headers" multiline value={form.headers} onChange={set('headers')} hint="One “Name: value” per line" />
       </fieldset>
       <ConfigFields form={form} setConfig={(key, value) => { setForm((current) => ({ ...current, config: { ...current.config, [key]: value } })); }} />

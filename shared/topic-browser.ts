@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectionRef, method } from './define.js';
 import { FILTER_MAX_LENGTH } from './topic-browser/schemas.js';
+import { diskUsageSchema, kafkaVersionSchema } from './topic-browser/disk-usage.js';
 import {
   brokerConfigsSchema,
   createTopicSchema,
@@ -20,6 +21,7 @@ import {
 } from './topic-browser/schemas.js';
 
 export * from './topic-browser/schemas.js';
+export * from './topic-browser/disk-usage.js';
 
 const idRef = z.object({ id: z.string().min(1).max(64) });
 const groupRef = connectionRef.extend({ groupId: z.string().min(1).max(255) });
@@ -36,6 +38,12 @@ export const topicBrowserMethods = {
     brokerConfigsSchema,
     'Read-only configs of one broker; isDefault is false for anything set statically or dynamically',
   ),
+  'cluster:diskUsage': method(
+    connectionRef.extend({ topics: z.array(z.string().min(1).max(255)).max(10_000).optional() }),
+    diskUsageSchema,
+    'Size on disk (DescribeLogDirs) per broker log dir, topic and partition; `topics` narrows it to some topics',
+  ),
+  'cluster:kafkaVersion': method(connectionRef, kafkaVersionSchema, 'The Kafka release, inferred from ApiVersions as a lower bound (Kafka does not send its version)'),
   'topics:describe': method(topicRef, topicDetailSchema, 'Partitions (leader, replicas, ISR, watermarks) and configs of one topic'),
   'topics:create': method(createTopicSchema, z.object({ topic: z.string() }), 'Create a topic with partitions, replication factor and configs'),
   'topics:delete': method(topicRef, z.object({ deleted: z.boolean() }), 'Delete a topic'),

@@ -1,6 +1,9 @@
 import type { Broker } from '../../shared/cluster.js';
+import { formatBytes, type BrokerDisk } from '../../shared/topic-browser.js';
 
-export function BrokerTable({ brokers }: { brokers: readonly Broker[] }) {
+/** `disk` (DescribeLogDirs) arrives separately; undefined while loading, null when it failed. */
+export function BrokerTable({ brokers, disk }: { brokers: readonly Broker[]; disk?: readonly BrokerDisk[] | null }) {
+  const diskOf = (nodeId: number) => disk?.find((d) => d.nodeId === nodeId);
   const sorted = [...brokers].sort((a, b) => a.nodeId - b.nodeId);
   return (
     <table className="table">
@@ -12,6 +15,7 @@ export function BrokerTable({ brokers }: { brokers: readonly Broker[] }) {
           <th scope="col">Port</th>
           <th scope="col">Rack</th>
           <th scope="col">Controller</th>
+          <th scope="col" className="num">Log dir size</th>
         </tr>
       </thead>
       <tbody>
@@ -22,6 +26,9 @@ export function BrokerTable({ brokers }: { brokers: readonly Broker[] }) {
             <td>{broker.port}</td>
             <td>{broker.rack ?? '—'}</td>
             <td>{broker.isController ? <span className="badge badge-running">controller</span> : ''}</td>
+            <td className="num" data-col="log-dir-size" title={diskOf(broker.nodeId)?.logDirs.map((d) => `${d.path}: ${formatBytes(d.sizeBytes)}${d.usableBytes === null ? '' : ` (volume ${formatBytes(d.usableBytes)} free of ${formatBytes(d.totalBytes ?? 0)})`}`).join('\n')}>
+              {disk === undefined ? '…' : (() => { const d = diskOf(broker.nodeId); return d === undefined ? '—' : formatBytes(d.sizeBytes); })()}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -10,6 +10,9 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
   const overview = useMethodQuery('cluster:overview', { connectionId });
   // The live connection state often knows the broker is unreachable before the overview call gives up.
   const state = useMethodQuery('connections:state', { connectionId });
+  // Sizes (DescribeLogDirs) and the inferred version come from the second client; the page does not wait for them.
+  const disk = useMethodQuery('cluster:diskUsage', { connectionId });
+  const version = useMethodQuery('cluster:kafkaVersion', { connectionId });
   const unreachable = state.data?.state === 'unreachable' && overview.data === undefined && !overview.isError ? state.data : null;
   return (
     <>
@@ -45,13 +48,22 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
               <dd>{overview.data.brokers.length}</dd>
             </div>
             <div>
+              <dt>Kafka version</dt>
+              <dd data-testid="kafka-version" title={version.data?.basis ?? version.error?.message ?? ''}>
+                {version.data === undefined ? (version.isError ? 'unknown' : '…') : (version.data.version ?? 'unknown')}
+                {version.data !== undefined && <span className="note"> (inferred)</span>}
+              </dd>
+            </div>
+            <div>
               <dt>Topics</dt>
               <dd data-testid="topic-count">
                 <a href="#/topics">{overview.data.topicCount}</a>
               </dd>
             </div>
           </dl>
-          <BrokerTable brokers={overview.data.brokers} />
+          {version.data !== undefined && <p className="note" data-testid="kafka-version-basis">{version.data.basis}</p>}
+          <BrokerTable brokers={overview.data.brokers} disk={disk.isError ? null : disk.data?.brokers} />
+          {disk.isError && <p className="note warning">Log dir sizes unavailable: {disk.error.message}</p>}
           {overview.data.brokers.length > 0 && <BrokerConfigs connectionId={connectionId} brokers={overview.data.brokers} />}
         </>
       )}

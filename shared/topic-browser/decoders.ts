@@ -1,8 +1,10 @@
 import { decode as decodeMsgpack } from '@msgpack/msgpack';
 import { z } from 'zod';
+import { wireSchemaId } from './avro-wire.js';
 import { isPrintable, toBase64, toHex, utf8 } from './bytes.js';
+import type { AvroResult } from './schemas.js';
 
-export const decoderIds = ['auto', 'string', 'json', 'int16', 'int32', 'int64', 'double', 'hex', 'base64', 'msgpack'] as const;
+export const decoderIds = ['auto', 'string', 'json', 'int16', 'int32', 'int64', 'double', 'hex', 'base64', 'msgpack', 'avro'] as const;
 export const decoderIdSchema = z.enum(decoderIds);
 export type DecoderId = z.infer<typeof decoderIdSchema>;
 export type ConcreteDecoder = Exclude<DecoderId, 'auto'>;
@@ -18,6 +20,7 @@ export const decoderLabels: Record<DecoderId, string> = {
   hex: 'Hex',
   base64: 'Base64',
   msgpack: 'MessagePack',
+  avro: 'Avro (Schema Registry)',
 };
 
 /** What a decoder made of some bytes. On failure `text` is the hex dump and `error` says why. */
@@ -70,6 +73,10 @@ function run(bytes: Uint8Array, decoder: ConcreteDecoder): Omit<Decoded, 'decode
       const value = plain(decodeMsgpack(bytes));
       return { text: JSON.stringify(value, null, 2) ?? 'null', value };
     }
+    case 'avro':
+      // Bytes alone are not enough: the schema lives in the registry (see decodePayloadBytes).
+      if (wireSchemaId(bytes) === null) throw new Error('not Confluent wire format (magic byte 0 + 4-byte schema id + body)');
+      throw new Error('needs a schema registry URL on this connection');
   }
 }
 
@@ -115,4 +122,33 @@ export function detectDecoder(bytes: Uint8Array): ConcreteDecoder {
 /** `decoder: 'auto'` detects; any other id is used as chosen (the manual override). */
 export function decodeBytes(bytes: Uint8Array, decoder: DecoderId = 'auto'): Decoded {
   return decodeAs(bytes, decoder === 'auto' ? detectDecoder(bytes) : decoder);
+}
+
+function fromAvro(bytes: Uint8Array, avro: AvroResult): Decoded {
+  const failed = (reason: string): Decoded => ({ decoder: 'avro', ok: false, text: toHex(bytes), error: `${decoderLabels.avro}: ${reason}` });
+  if (avro.json === undefined) return failed(avro.error ?? `schema ${avro.schemaId} gave no result`);
+  try {
+    const value: unknown = JSON.parse(avro.json);
+    return { decoder: 'avro', ok: true, text: JSON.stringify(value, null, 2), value };
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * Like decodeBytes, with what the engine resolved through the schema registry (`avro` is set when
+ * the bytes carry the wire header and the connection has a registry). Auto-detect shows Avro when
+ * it decoded, and its failure (truncated, unknown id, registry down) as hex with the reason — unless
+ * another reading is likelier: an 8-byte value starting with 0 is a big-endian long far more often
+ * than a broken Avro record (word counts). Choosing Avro by hand always shows the Avro outcome.
+ */
+export function decodePayloadBytes(bytes: Uint8Array, decoder: DecoderId, avro: AvroResult | undefined): Decoded {
+  if (avro !== undefined && decoder === 'avro') return fromAvro(bytes, avro);
+  if (avro !== undefined && decoder === 'auto') {
+    const decoded = fromAvro(bytes, avro);
+    if (decoded.ok) return decoded;
+    const detected = detectDecoder(bytes);
+    return detected === 'hex' ? decoded : decodeAs(bytes, detected);
+  }
+  return decodeBytes(bytes, decoder);
 }

@@ -55,8 +55,15 @@ export const createTopicSchema = connectionRef.extend({
   configs: z.array(configEntrySchema).max(100).default([]),
 });
 
-/** Bytes cross as base64 (exact) plus nothing else: the page decodes with the shared decoders. */
-export const payloadSchema = z.object({ base64: z.string(), size: z.number().int(), truncated: z.boolean() }).nullable();
+/**
+ * What the engine made of Confluent-wire-format bytes with the connection's schema registry (the
+ * page cannot reach the registry): the record as JSON text, or why it did not decode.
+ */
+export const avroResultSchema = z.object({ schemaId: z.number().int(), json: z.string().optional(), error: z.string().optional() });
+export type AvroResult = z.infer<typeof avroResultSchema>;
+
+/** Bytes cross as base64 (exact); the page decodes with the shared decoders (`avro` only with a registry). */
+export const payloadSchema = z.object({ base64: z.string(), size: z.number().int(), truncated: z.boolean(), avro: avroResultSchema.optional() }).nullable();
 export type Payload = z.infer<typeof payloadSchema>;
 
 export const messageSchema = z.object({
@@ -102,7 +109,12 @@ export const messagePageSchema = z.object({
 });
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
-const encodedFieldSchema = z.object({ text: z.string().max(5_000_000), encoder: encoderIdSchema });
+const encodedFieldSchema = z.object({
+  text: z.string().max(5_000_000),
+  encoder: encoderIdSchema,
+  /** Encoder "avro": the subject (default `<topic>-key|value`) and, optionally, a schema to register under it. */
+  avro: z.object({ subject: z.string().trim().min(1).max(500).optional(), schema: z.string().max(1_000_000).optional() }).optional(),
+});
 
 export const produceSchema = topicRef.extend({
   partition: z.number().int().min(0).nullable().default(null),

@@ -30,8 +30,9 @@ beforeAll(async () => {
   // retention.ms=-1: the 2024 timestamps would otherwise be deleted by the broker's 5-minute retention check.
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '-1' }] }));
   // 900 records: record i goes to partition i % 3 with timestamp BASE + i seconds, so time order = i.
-  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer();
+  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  // Idempotent: under load a timed-out send is retried, and a plain producer then writes the batch twice.
   const messages = Array.from({ length: PER_PARTITION * 3 }, (_, i) => ({
     partition: i % 3,
     key: `sensor_${i % 5}`,

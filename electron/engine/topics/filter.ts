@@ -3,12 +3,16 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import { FILTER_MAX_LENGTH, type KafkaMessage } from '../../../shared/topic-browser.js';
 import { decodeBytes } from '../../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
+import { analyse, checkNesting, estimateCost, FILTER_MAX_COST, FILTER_MAX_INPUT_BYTES, isFlat, measure } from './filter-limits.js';
 
 /**
  * The one gate every filter expression goes through (preview check, scan). CEL
  * (@marcbachmann/cel-js) is a non-Turing-complete language with no access to the host: only the
  * declared variables exist, no functions are registered, and the data handed in is plain (strings,
  * numbers, arrays, plain objects) — never eval/Function (RELIABILITY.md, kafka-ui CVE-2023-52251).
+ * Time is bounded too (filter-limits.ts): nesting, comprehension depth and `matches()` patterns are
+ * checked at compile time, and each evaluation's worst-case cost is estimated from the record's size
+ * first and refused when over budget — so a hostile filter costs an error per record, not a freeze.
  */
 const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 8 } })
   .registerVariable('key', 'dyn')
@@ -44,13 +48,16 @@ export function rawFromMessage(message: KafkaMessage): RawRecord {
 /** Plain data a filter sees; `value` (and `key`) are parsed JSON when they are JSON, else strings. */
 export function filterContext(message: RawRecord): Record<string, unknown> {
   const field = (bytes: Uint8Array | null): unknown => {
-    if (bytes === null) return null;
+    // Oversized payloads are not parsed for filters (bounded time and memory); text search still sees them.
+    if (bytes === null || bytes.length > FILTER_MAX_INPUT_BYTES) return null;
     const decoded = decodeBytes(bytes);
     if (decoded.value !== undefined) return decoded.value;
     return decoded.text;
   };
   const headers: Record<string, string> = {};
-  for (const header of message.headers) headers[header.key] = header.value === null ? '' : decodeBytes(header.value, 'string').text;
+  for (const header of message.headers) {
+    headers[header.key] = header.value === null || header.value.length > FILTER_MAX_INPUT_BYTES ? '' : decodeBytes(header.value, 'string').text;
+  }
   return {
     key: field(message.key),
     value: field(message.value),
@@ -72,11 +79,22 @@ export function compileFilter(expression: string): Predicate {
   }
   let evaluate: (context: Record<string, unknown>) => unknown;
   try {
+    checkNesting(expression);
     const parsed = environment.parse(expression);
+    const shape = analyse(parsed.ast);
     const checked = parsed.check();
     if (!checked.valid) throw checked.error ?? new Error('type check failed');
     if (checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
-    evaluate = (context) => parsed(context);
+    const flat = isFlat(shape);
+    evaluate = (context) => {
+      if (!flat) {
+        const cost = estimateCost(shape, measure([context.key, context.value, context.headers]));
+        if (cost > FILTER_MAX_COST) {
+          throw new WorkbenchError('VALIDATION', `Filter expression is too costly for this record (estimated ${cost.toExponential(1)} steps, limit ${FILTER_MAX_COST.toExponential(0)}): simplify it or use text search`);
+        }
+      }
+      return parsed(context);
+    };
   } catch (error) {
     throw new WorkbenchError('VALIDATION', `Filter expression: ${reason(error)}`);
   }

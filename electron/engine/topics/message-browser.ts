@@ -76,7 +76,9 @@ export async function readPage(clients: KafkaClients, kafka: Kafka, connectionId
   }
   const runs = new Map<number, KafkaMessage[]>(scope.map((w) => [w.partition, []]));
   const { complete } = await readRanges(kafka, () => clients.withAdmin(connectionId, (a) => Promise.resolve(a)), request.topic, ranges, {
-    onBatch: (partition, messages) => runs.get(partition)?.push(...messages.map((m) => toMessage(partition, m))),
+    onBatch: (partition, messages) => {
+      runs.get(partition)?.push(...messages.map((m) => toMessage(partition, m)));
+    },
     maxPerPartition: request.limit,
     timeoutMs: 15_000,
     allPartitions: marks.map((w) => w.partition),

@@ -2,15 +2,22 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import { encodeText, type EncoderId } from '../../../shared/topic-browser/encoders.js';
 import type { Producer } from '../kafka/kafkajs.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
+import type { AvroResolver } from '../schema-registry/avro-resolver.js';
 import { describeTopicError } from './kafka-errors.js';
 
 export interface ProduceRequest {
   connectionId: string;
   topic: string;
   partition: number | null;
-  key: { text: string; encoder: EncoderId } | null;
-  value: { text: string; encoder: EncoderId } | null;
+  key: EncodedField | null;
+  value: EncodedField | null;
   headers: { key: string; value: string }[];
+}
+
+interface EncodedField {
+  text: string;
+  encoder: EncoderId;
+  avro?: { subject?: string | undefined; schema?: string | undefined } | undefined;
 }
 
 function encodeField(field: ProduceRequest['key'], name: string): Buffer | null {
@@ -26,14 +33,22 @@ function encodeField(field: ProduceRequest['key'], name: string): Buffer | null 
 export class MessageProducer {
   private readonly producers = new Map<string, Promise<Producer>>();
   private readonly clients: KafkaClients;
+  private readonly avro: AvroResolver | undefined;
 
-  constructor(clients: KafkaClients) {
+  constructor(clients: KafkaClients, avro?: AvroResolver) {
     this.clients = clients;
+    this.avro = avro;
+  }
+
+  private async encode(request: ProduceRequest, which: 'key' | 'value'): Promise<Buffer | null> {
+    const field = request[which];
+    if (field?.encoder === 'avro' && this.avro) return this.avro.encode(request.connectionId, request.topic, which, field);
+    return encodeField(field, which === 'key' ? 'Key' : 'Value');
   }
 
   async produce(request: ProduceRequest): Promise<{ partition: number; offset: number }> {
-    const key = encodeField(request.key, 'Key');
-    const value = encodeField(request.value, 'Value');
+    const key = await this.encode(request, 'key');
+    const value = await this.encode(request, 'value');
     const producer = await this.producer(request.connectionId);
     try {
       const [meta] = await producer.send({

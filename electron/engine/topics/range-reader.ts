@@ -8,8 +8,12 @@ export interface OffsetRange {
 }
 
 export interface ReadOptions {
-  /** Called with the records of a batch that fall in the partition's range, in offset order. */
-  onBatch: (partition: number, messages: Batch['messages']) => void;
+  /**
+   * Called with the records of a batch that fall in the partition's range, in offset order. May be
+   * async (a filtered scan yields to the event loop while it works); `heartbeat` keeps the
+   * throw-away group alive during long work.
+   */
+  onBatch: (partition: number, messages: Batch['messages'], heartbeat: () => Promise<void>) => void | Promise<void>;
   /** Stop a partition after this many records (a page); default: read the whole range. */
   maxPerPartition?: number;
   signal?: AbortSignal;
@@ -84,7 +88,9 @@ export async function readRanges(kafka: Kafka, admin: () => Promise<Admin>, topi
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        const heartbeat = () => payload.heartbeat();
         const range = wanted.get(batch.partition);
         if (!range || !pending.has(batch.partition)) return;
         const room = (options.maxPerPartition ?? Infinity) - (counts.get(batch.partition) ?? 0);
@@ -95,7 +101,7 @@ export async function readRanges(kafka: Kafka, admin: () => Promise<Admin>, topi
         const taken = inRange.length > room ? inRange.slice(0, room) : inRange;
         if (taken.length > 0) {
           counts.set(batch.partition, (counts.get(batch.partition) ?? 0) + taken.length);
-          options.onBatch(batch.partition, taken);
+          await options.onBatch(batch.partition, taken, heartbeat);
         }
         markProgress(batch.partition, Number(batch.lastOffset()));
         await Promise.resolve();

@@ -28,6 +28,8 @@ interface Scan {
 
 const KEEP_FINISHED = 5;
 const PROGRESS_EVERY_MS = 200;
+/** Longest stretch of filtering before the scan yields to the event loop (the engine serves other calls meanwhile). */
+const YIELD_EVERY_MS = 20;
 const lossyUtf8 = new TextDecoder('utf-8');
 
 function containsText(record: RawRecord, needle: string): boolean {
@@ -93,9 +95,18 @@ export class ScanRegistry {
         this.events.emit('messages:scan-progress', { ...scan.progress });
       }
     };
-    const onBatch = (partition: number, messages: Batch['messages']) => {
+    const onBatch = async (partition: number, messages: Batch['messages'], heartbeat: () => Promise<void>) => {
+      let sliceStart = performance.now();
       for (const message of messages) {
         if (scan.abort.signal.aborted) return;
+        if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+          // An expensive (even hostile) filter costs time, never a frozen engine: each evaluation is
+          // bounded (filter-limits.ts) and between them other work, cancel included, gets its turn.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          await heartbeat().catch(() => undefined);
+          emit(false);
+          sliceStart = performance.now();
+        }
         scan.progress.scanned += 1;
         const record = raw(partition, message);
         let match = needle === '' || containsText(record, needle);

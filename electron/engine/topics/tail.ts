@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { EventBus } from '../event-bus.js';
+import type { KafkaMessage } from '../../../shared/topic-browser.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import { watermarks } from './message-browser.js';
 import { toMessage } from './to-message.js';
@@ -23,11 +24,14 @@ export class TailRegistry {
   private readonly tails = new Map<string, Tail>();
   private readonly clients: KafkaClients;
   private readonly events: EventBus;
+  /** Adds what the schema registry makes of Avro records (identity without a registry). */
+  private readonly annotate: (connectionId: string, messages: KafkaMessage[]) => Promise<KafkaMessage[]>;
   private disposed = false;
 
-  constructor(clients: KafkaClients, events: EventBus) {
+  constructor(clients: KafkaClients, events: EventBus, annotate: TailRegistry['annotate'] = (_id, messages) => Promise.resolve(messages)) {
     this.clients = clients;
     this.events = events;
+    this.annotate = annotate;
   }
 
   async start(kafka: Kafka, connectionId: string, topic: string, partition: number | null): Promise<string> {
@@ -40,6 +44,18 @@ export class TailRegistry {
     const timer = setTimeout(() => void this.stop(tailId), MAX_TAIL_MS);
     timer.unref();
     this.tails.set(tailId, { consumer, groupId, connectionId, timer });
+    // Where each partition goes on, starting at the log end seen before joining (nothing produced
+    // during the join is missed). The group commits nothing, so after a rebalance (a missed
+    // heartbeat on a loaded machine) kafkajs would restart at the log end and skip records; every
+    // join seeks back to here instead.
+    const next = new Map(marks.map((w) => [w.partition, w.high]));
+    const others = marks.map((w) => w.partition).filter((p) => partition !== null && p !== partition);
+    // Seek (and pause the partitions not tailed) on every join: `run()` may return before the group
+    // is set up on a slow or fresh cluster, and a seek then fails with "consumer#run must be called first".
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [p, offset] of next) consumer.seek({ topic, partition: p, offset: String(offset) });
+      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: false });
@@ -47,17 +63,14 @@ export class TailRegistry {
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           if (partition !== null && batch.partition !== partition) return;
-          const messages = batch.messages.map((m) => toMessage(batch.partition, m));
+          next.set(batch.partition, Number(batch.lastOffset()) + 1);
+          const messages = await this.annotate(connectionId, batch.messages.map((m) => toMessage(batch.partition, m)));
           for (let i = 0; i < messages.length; i += MAX_PER_EVENT) {
             this.events.emit('messages:tail', { tailId, messages: messages.slice(i, i + MAX_PER_EVENT) });
           }
           await Promise.resolve();
         },
       });
-      // Start at the log end seen before joining, so nothing produced during the join is missed.
-      for (const w of marks) consumer.seek({ topic, partition: w.partition, offset: String(w.high) });
-      const others = marks.map((w) => w.partition).filter((p) => partition !== null && p !== partition);
-      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
     } catch (error) {
       await this.stop(tailId);
       throw this.clients.describe(connectionId, error);

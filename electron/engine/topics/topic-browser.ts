@@ -9,7 +9,12 @@ import { ScanRegistry } from './scan.js';
 import { exportScan } from './scan-export.js';
 import { TailRegistry } from './tail.js';
 import { TopicAdmin } from './topic-admin.js';
+import { AvroResolver } from '../schema-registry/avro-resolver.js';
+import { registrySettings } from '../schema-registry/registry-settings.js';
 import { topicStats } from './topic-stats.js';
+import { diskUsage } from './disk-usage.js';
+import { kafkaVersion } from './kafka-version.js';
+import { PlatformaticAdmins } from './platformatic-admin.js';
 import type { topicBrowserMethods } from '../../../shared/topic-browser.js';
 
 type TopicBrowserMethod = keyof typeof topicBrowserMethods;
@@ -22,14 +27,21 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   private readonly producer: MessageProducer;
   private readonly scans: ScanRegistry;
   private readonly tails: TailRegistry;
+  /** Avro via the connection's schema registry: decodes pages, tails and scan results; encodes produce. */
+  private readonly avro: AvroResolver;
+  private readonly scanConnections = new Map<string, string>();
+  /** @platformatic/kafka admins for what kafkajs lacks (DescribeLogDirs, ApiVersions). */
+  private readonly platformatic: PlatformaticAdmins;
 
   constructor(context: EngineContext) {
     this.context = context;
+    this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
     this.topics = new TopicAdmin(context.kafka);
+    this.platformatic = new PlatformaticAdmins({ connection: (id) => context.connections.get(id), password: (id) => context.connections.password(id) });
     this.groups = new ConsumerGroups(context.kafka);
-    this.producer = new MessageProducer(context.kafka);
+    this.producer = new MessageProducer(context.kafka, this.avro);
     this.scans = new ScanRegistry(context.kafka, context.events);
-    this.tails = new TailRegistry(context.kafka, context.events);
+    this.tails = new TailRegistry(context.kafka, context.events, (connectionId, messages) => this.avro.annotate(connectionId, messages));
   }
 
   handlers(): EngineFeature<TopicBrowserMethod>['handlers'] extends () => infer H ? H : never {
@@ -37,21 +49,36 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     return {
       'topics:stats': ({ connectionId, includeInternal }) => topicStats(this.context.kafka, connectionId, includeInternal),
       'brokers:configs': ({ connectionId, nodeId }) => brokerConfigs(this.context.kafka, connectionId, nodeId),
+      'cluster:diskUsage': ({ connectionId, topics }) => diskUsage(this.context.kafka, this.platformatic, connectionId, topics),
+      'cluster:kafkaVersion': ({ connectionId }) => kafkaVersion(this.context.kafka, this.platformatic, connectionId),
       'topics:describe': ({ connectionId, topic }) => this.topics.describe(connectionId, topic),
       'topics:create': ({ connectionId, ...input }) => this.topics.create(connectionId, input),
       'topics:delete': ({ connectionId, topic }) => this.topics.delete(connectionId, topic),
       'topics:addPartitions': ({ connectionId, topic, count }) => this.topics.addPartitions(connectionId, topic, count),
       'topics:alterConfig': ({ connectionId, topic, name, value }) => this.topics.alterConfig(connectionId, topic, name, value),
 
-      'messages:read': ({ connectionId, ...request }) => readPage(this.context.kafka, kafka(connectionId), connectionId, request),
+      'messages:read': async ({ connectionId, ...request }) => {
+        const page = await readPage(this.context.kafka, kafka(connectionId), connectionId, request);
+        return { ...page, messages: await this.avro.annotate(connectionId, page.messages) };
+      },
       'messages:produce': (request) => this.producer.produce(request),
       'messages:checkFilter': ({ expression }) => {
         const error = checkFilter(expression);
         return error === null ? { ok: true } : { ok: false, error };
       },
-      'messages:scanStart': async (request) => ({ scanId: await this.scans.start(kafka(request.connectionId), request) }),
+      'messages:scanStart': async (request) => {
+        const scanId = await this.scans.start(kafka(request.connectionId), request);
+        this.scanConnections.set(scanId, request.connectionId);
+        // Only recent scans are paged; forget the oldest so the map cannot grow without bound.
+        if (this.scanConnections.size > 200) this.scanConnections.delete(this.scanConnections.keys().next().value ?? '');
+        return { scanId };
+      },
       'messages:scanCancel': ({ id }) => ({ cancelled: this.scans.cancel(id) }),
-      'messages:scanResults': ({ id, offset, limit }) => this.scans.results(id, offset, limit),
+      'messages:scanResults': async ({ id, offset, limit }) => {
+        const results = this.scans.results(id, offset, limit);
+        const connectionId = this.scanConnections.get(id);
+        return connectionId === undefined ? results : { ...results, messages: await this.avro.annotate(connectionId, results.messages) };
+      },
       'messages:scanExport': async ({ id, format, folder, fileName }) => {
         const { progress } = this.scans.results(id, 0, 0);
         if (progress.state === 'running') throw new WorkbenchError('CONFLICT', 'The scan is still running; wait for it to finish or cancel it, then export');
@@ -76,5 +103,6 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     this.scans.dispose();
     await this.tails.dispose();
     await this.producer.dispose();
+    await this.platformatic.dispose();
   }
 }

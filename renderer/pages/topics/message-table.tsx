@@ -1,16 +1,17 @@
-import { useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useRef, useState } from 'react';
 import type { KafkaMessage, Payload } from '../../../shared/topic-browser.js';
 import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
-import { decodeBytes, type Decoded, type DecoderId } from '../../../shared/topic-browser/decoders.js';
+import { decodePayloadBytes, type Decoded, type DecoderId } from '../../../shared/topic-browser/decoders.js';
 
 export function decodePayload(payload: Payload, decoder: DecoderId): Decoded | null {
   if (payload === null) return null;
-  return decodeBytes(fromBase64(payload.base64), decoder);
+  return decodePayloadBytes(fromBase64(payload.base64), decoder, payload.avro);
 }
 
 function preview(decoded: Decoded | null): string {
   if (decoded === null) return 'null';
-  const flat = decoded.decoder === 'json' || decoded.decoder === 'msgpack' ? JSON.stringify(decoded.value) : decoded.text;
+  const flat = decoded.ok && (decoded.decoder === 'json' || decoded.decoder === 'msgpack' || decoded.decoder === 'avro') ? JSON.stringify(decoded.value) : decoded.text;
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
@@ -46,40 +47,65 @@ export interface MessageTableProps {
   onProduceAgain?: (message: KafkaMessage) => void;
 }
 
+/** Rows are one line of fixed height (CSS `.message-scroll`), so the virtualizer needs no measuring. */
+const ROW_HEIGHT = 29;
+/** Module-level so its identity never changes: a new function each render makes the virtualizer re-measure all rows (O(n) per scroll frame). */
+const rowHeight = () => ROW_HEIGHT;
+
+/** One row, decoded only when it is rendered: with 100,000 rows loaded only the visible ones decode. */
+const MessageRow = memo(function MessageRow({ m, start, keyDecoder, valueDecoder, selected, onToggle }: {
+  m: KafkaMessage; start: number; keyDecoder: DecoderId; valueDecoder: DecoderId; selected: boolean; onToggle: (id: string) => void;
+}) {
+  const id = `${m.partition}:${m.offset}`;
+  const value = decodePayload(m.value, valueDecoder);
+  return (
+    <tr className="msg-row" data-testid="message-row" aria-selected={selected} tabIndex={0} style={{ transform: `translateY(${start}px)` }}
+      onClick={() => { onToggle(id); }}
+      onKeyDown={(event) => { if (event.key === 'Enter') onToggle(id); }}>
+      <td className="num">{m.partition}</td>
+      <td className="num">{m.offset}</td>
+      <td title={m.timestampType}>{new Date(m.timestamp).toISOString()}</td>
+      <td className="cell-preview">{preview(decodePayload(m.key, keyDecoder))}</td>
+      <td className={`cell-preview${value?.ok === false ? ' decode-error' : ''}`}>{preview(value)}</td>
+      <td className="num">{m.headers.length}</td>
+      <td className="num">{m.size}</td>
+    </tr>
+  );
+});
+
 export function MessageTable({ messages, keyDecoder, valueDecoder, caption, onProduceAgain }: MessageTableProps) {
   const [selected, setSelected] = useState<string | null>(null);
-  const rows = useMemo(
-    () => messages.map((m) => ({ m, id: `${m.partition}:${m.offset}`, key: preview(decodePayload(m.key, keyDecoder)), value: decodePayload(m.value, valueDecoder) })),
-    [messages, keyDecoder, valueDecoder],
-  );
-  const current = rows.find((r) => r.id === selected)?.m;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Virtualised: only the rows in view (plus a few) are in the DOM, so 100,000 loaded rows scroll smoothly.
+  const virtualizer = useVirtualizer({ count: messages.length, getScrollElement: () => scrollRef.current, estimateSize: rowHeight, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const toggle = useCallback((id: string) => { setSelected((current) => (current === id ? null : id)); }, []);
+  const current = selected === null ? undefined : messages.find((m) => `${m.partition}:${m.offset}` === selected);
   return (
     <>
-      <table className="table" data-testid="message-table">
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">Partition</th><th scope="col" className="num">Offset</th><th scope="col">Timestamp</th>
-            <th scope="col">Key</th><th scope="col">Value</th><th scope="col" className="num">Headers</th><th scope="col" className="num">Size</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 && <tr><td colSpan={7} className="empty">No messages.</td></tr>}
-          {rows.map(({ m, id, key, value }) => (
-            <tr key={id} className="msg-row" data-testid="message-row" aria-selected={selected === id} tabIndex={0}
-              onClick={() => { setSelected(selected === id ? null : id); }}
-              onKeyDown={(event) => { if (event.key === 'Enter') setSelected(selected === id ? null : id); }}>
-              <td className="num">{m.partition}</td>
-              <td className="num">{m.offset}</td>
-              <td title={m.timestampType}>{new Date(m.timestamp).toISOString()}</td>
-              <td className="cell-preview">{key}</td>
-              <td className={`cell-preview${value?.ok === false ? ' decode-error' : ''}`}>{preview(value)}</td>
-              <td className="num">{m.headers.length}</td>
-              <td className="num">{m.size}</td>
+      <div className="message-scroll" ref={scrollRef} data-testid="message-scroll">
+        <table className="table message-grid" data-testid="message-table" data-rows={messages.length}>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="num">Partition</th><th scope="col" className="num">Offset</th><th scope="col">Timestamp</th>
+              <th scope="col">Key</th><th scope="col">Value</th><th scope="col" className="num">Headers</th><th scope="col" className="num">Size</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          {/* Grid layout with absolutely placed rows (TanStack's virtual-table pattern): a scroll step
+              moves a few rows instead of re-laying out a table millions of pixels tall. */}
+          <tbody style={{ height: messages.length === 0 ? undefined : virtualizer.getTotalSize() }}>
+            {messages.length === 0 && <tr className="msg-empty"><td className="empty">No messages.</td></tr>}
+            {items.map((item) => {
+              const m = messages[item.index];
+              if (m === undefined) return null;
+              // Keyed by slot, not by record: a scroll step reuses the same ~30 DOM rows (new text and
+              // offset) instead of removing and creating them.
+              return <MessageRow key={item.index - (items[0]?.index ?? 0)} m={m} start={item.start} keyDecoder={keyDecoder} valueDecoder={valueDecoder} selected={selected === `${m.partition}:${m.offset}`} onToggle={toggle} />;
+            })}
+          </tbody>
+        </table>
+      </div>
       {current !== undefined && (
         <div className="subpanel row-detail" data-testid="message-detail">
           <h3>Partition {current.partition}, offset {current.offset} · {new Date(current.timestamp).toISOString()} ({current.timestampType})</h3>

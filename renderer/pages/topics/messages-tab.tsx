@@ -5,6 +5,7 @@ import { useEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { SelectField, TextField } from '../../app/form-fields.js';
+import { MESSAGE_BUFFER_CAP } from './message-buffer.js';
 import { decodePayload, MessageTable } from './message-table.js';
 import { emptyDraft, ProduceForm, type ProduceDraft } from './produce-form.js';
 import { ScanPanel } from './scan-panel.js';
@@ -17,8 +18,7 @@ const startOptions = [
   { value: 'timestamp', label: 'Timestamp' },
 ] as const;
 const decoderOptions = decoderIds.map((id) => ({ value: id, label: decoderLabels[id] }));
-/** The live tail keeps at most this many rows in the page; older ones drop off. */
-export const TAIL_BUFFER = 500;
+export { MESSAGE_BUFFER_CAP };
 
 function draftFrom(message: KafkaMessage): ProduceDraft {
   const key = decodePayload(message.key, 'auto');
@@ -51,6 +51,7 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   const [scanMessages, setScanMessages] = useState<{ progress: ScanProgress | null; messages: KafkaMessage[] }>({ progress: null, messages: [] });
   const [tailId, setTailId] = useState<string | null>(null);
   const [tailed, setTailed] = useState<KafkaMessage[]>([]);
+  const [received, setReceived] = useState(0);
   const [draft, setDraft] = useState<ProduceDraft | null>(null);
   const tailRef = useRef<string | null>(null);
 
@@ -73,10 +74,27 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
     return { kind: startKind };
   }
 
+  // Tail events are gathered and applied once per frame: at thousands of records a second that is
+  // one copy of the (up to 100,000-row) buffer per frame instead of one per event.
+  const pending = useRef<KafkaMessage[]>([]);
+  const frame = useRef<number | null>(null);
   useEvent('messages:tail', (event) => {
     if (event.tailId !== tailRef.current) return;
-    setTailed((rows) => [...rows, ...event.messages].slice(-TAIL_BUFFER));
+    for (const message of event.messages) pending.current.push(message);
+    frame.current ??= requestAnimationFrame(() => {
+      frame.current = null;
+      const added = pending.current;
+      pending.current = [];
+      setReceived((count) => count + added.length);
+      setTailed((rows) => {
+        const next = rows.concat(added);
+        return next.length > MESSAGE_BUFFER_CAP ? next.slice(next.length - MESSAGE_BUFFER_CAP) : next;
+      });
+    });
   });
+  useEffect(() => () => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+  }, []);
   async function toggleTail() {
     setError(null);
     if (tailId !== null) {
@@ -86,7 +104,9 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
       return;
     }
     try {
+      pending.current = [];
       setTailed([]);
+      setReceived(0);
       setView('tail');
       const started = await api.messages.tailStart({ connectionId, topic, partition: partitionValue });
       tailRef.current = started.tailId;
@@ -106,7 +126,9 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   const caption =
     view === 'browse' ? (page ? `${page.messages.length} messages (read in ${page.tookMs} ms)` : 'Choose where to start and press Load')
       : view === 'scan' ? `${scanMessages.messages.length} matches shown${scanMessages.progress ? ` of ${scanMessages.progress.matched}` : ''}`
-        : `Live tail: ${tailed.length} new messages (the last ${TAIL_BUFFER} are kept)`;
+        : `Live tail: ${received} new messages${received > tailed.length
+          ? ` — showing the newest ${tailed.length.toLocaleString('en')} of ${received.toLocaleString('en')}; older rows dropped`
+          : ` (the newest ${MESSAGE_BUFFER_CAP.toLocaleString('en')} are kept)`}`;
 
   return (
     <div data-testid="messages-tab">
@@ -131,7 +153,7 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
       )}
       <ScanPanel connectionId={connectionId} topic={topic} partition={partitionValue} onResults={(r) => { setScanMessages(r); setView('scan'); }} />
       <ErrorMessage error={error} />
-      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time.</p>
+      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time; the live tail keeps the newest {MESSAGE_BUFFER_CAP.toLocaleString('en')} rows and drops older ones.</p>
       <MessageTable messages={shown} keyDecoder={keyDecoder} valueDecoder={valueDecoder} caption={caption} onProduceAgain={(m) => { setDraft(draftFrom(m)); }} />
     </div>
   );

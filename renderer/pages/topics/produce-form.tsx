@@ -12,6 +12,29 @@ export interface ProduceDraft {
   valueEncoder: EncoderId;
   headers: string;
   partition: string;
+  /** Encoder "avro": subject (default <topic>-key|value) and an optional schema to register. */
+  keySubject?: string;
+  keySchema?: string;
+  valueSubject?: string;
+  valueSchema?: string;
+}
+
+function avroOf(subject: string | undefined, schema: string | undefined): { subject?: string; schema?: string } {
+  return { ...(subject?.trim() ? { subject: subject.trim() } : {}), ...(schema?.trim() ? { schema } : {}) };
+}
+
+function AvroFields({ which, topic, subject, schema, onChange }: { which: 'Key' | 'Value'; topic: string; subject: string | undefined; schema: string | undefined; onChange: (subject: string, schema: string) => void }) {
+  return (
+    <div className="inline-fields">
+      <TextField label={`${which} subject`} value={subject ?? ''} placeholder={`${topic}-${which.toLowerCase()}`} onChange={(s) => { onChange(s, schema ?? ''); }} />
+      <TextField
+        label={`${which} Avro schema (JSON; empty = the subject's latest)`}
+        multiline
+        value={schema ?? ''}
+        onChange={(text) => { onChange(subject ?? '', text); }}
+      />
+    </div>
+  );
 }
 
 export const emptyDraft: ProduceDraft = { key: '', value: '', keyEncoder: 'string', valueEncoder: 'json', headers: '', partition: '' };
@@ -43,8 +66,8 @@ export function ProduceForm({ connectionId, topic, partitions, initial, onProduc
       if (invalid) return;
       produce.mutate({
         connectionId, topic, partition,
-        key: draft.key === null ? null : { text: draft.key, encoder: draft.keyEncoder },
-        value: draft.value === null ? null : { text: draft.value, encoder: draft.valueEncoder },
+        key: draft.key === null ? null : { text: draft.key, encoder: draft.keyEncoder, ...(draft.keyEncoder === 'avro' ? { avro: avroOf(draft.keySubject, draft.keySchema) } : {}) },
+        value: draft.value === null ? null : { text: draft.value, encoder: draft.valueEncoder, ...(draft.valueEncoder === 'avro' ? { avro: avroOf(draft.valueSubject, draft.valueSchema) } : {}) },
         headers: headers.headers,
       });
     }}>
@@ -54,10 +77,16 @@ export function ProduceForm({ connectionId, topic, partitions, initial, onProduc
         {draft.key !== null && <TextField label="Key" value={draft.key} onChange={(key) => { set({ key }); }} error={keyError ?? undefined} />}
         <SelectField label="Key encoder" value={draft.keyEncoder} options={encoderOptions} onChange={(keyEncoder) => { set({ keyEncoder }); }} />
       </div>
+      {draft.key !== null && draft.keyEncoder === 'avro' && (
+        <AvroFields which="Key" topic={topic} subject={draft.keySubject} schema={draft.keySchema} onChange={(keySubject, keySchema) => { set({ keySubject, keySchema }); }} />
+      )}
       <div className="inline-fields">
         <CheckboxField label="Null value (tombstone)" checked={draft.value === null} onChange={(on) => { set({ value: on ? null : '' }); }} />
         <SelectField label="Value encoder" value={draft.valueEncoder} options={encoderOptions} onChange={(valueEncoder) => { set({ valueEncoder }); }} />
       </div>
+      {draft.value !== null && draft.valueEncoder === 'avro' && (
+        <AvroFields which="Value" topic={topic} subject={draft.valueSubject} schema={draft.valueSchema} onChange={(valueSubject, valueSchema) => { set({ valueSubject, valueSchema }); }} />
+      )}
       {draft.value !== null && <TextField label="Value" multiline value={draft.value} onChange={(value) => { set({ value }); }} error={valueError ?? undefined} />}
       <TextField label="Headers (name=value per line)" multiline value={draft.headers} onChange={(h) => { set({ headers: h }); }} error={headers.error} />
       <TextField label="Partition" type="number" value={draft.partition} onChange={(p) => { set({ partition: p }); }} error={partitionError} placeholder="auto" />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TopicDetail as Detail } from '../../../shared/topic-browser.js';
+import { formatBytes, type TopicDetail as Detail, type TopicSize } from '../../../shared/topic-browser.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
@@ -11,7 +11,8 @@ import { topicHref } from './topic-route.js';
 const tabs = ['Partitions', 'Configs', 'Messages', 'Consumers'] as const;
 type Tab = (typeof tabs)[number];
 
-function PartitionsTab({ detail }: { detail: Detail }) {
+function PartitionsTab({ detail, size }: { detail: Detail; size: TopicSize | undefined | null }) {
+  const sizeOf = (partition: number) => size?.partitions.find((p) => p.partition === partition);
   return (
     <table className="table" data-testid="partitions-table">
       <caption>{detail.partitions.length} partitions · {detail.totalMessages} messages · {detail.underReplicated} under-replicated</caption>
@@ -19,6 +20,7 @@ function PartitionsTab({ detail }: { detail: Detail }) {
         <tr>
           <th scope="col" className="num">Partition</th><th scope="col" className="num">Leader</th><th scope="col">Replicas</th><th scope="col">In-sync replicas</th>
           <th scope="col" className="num">Low watermark</th><th scope="col" className="num">High watermark</th><th scope="col" className="num">Messages</th>
+          <th scope="col" className="num">Size</th>
         </tr>
       </thead>
       <tbody>
@@ -26,6 +28,9 @@ function PartitionsTab({ detail }: { detail: Detail }) {
           <tr key={p.partition} data-testid="partition-row" className={p.isr.length < p.replicas.length ? 'non-default' : undefined}>
             <td className="num">{p.partition}</td><td className="num">{p.leader}</td><td>{p.replicas.join(', ')}</td><td>{p.isr.join(', ')}</td>
             <td className="num">{p.low}</td><td className="num">{p.high}</td><td className="num">{p.high - p.low}</td>
+            <td className="num" data-col="size" title={sizeOf(p.partition) ? `${sizeOf(p.partition)?.replicas ?? 0} replica(s), ${formatBytes(sizeOf(p.partition)?.allReplicasBytes ?? 0)} in all` : undefined}>
+              {size === undefined ? '…' : (() => { const s = sizeOf(p.partition); return s === undefined ? '—' : formatBytes(s.sizeBytes); })()}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -108,18 +113,21 @@ function AddPartitions({ connectionId, detail }: { connectionId: string; detail:
 export function TopicDetail({ connectionId, topic }: { connectionId: string; topic: string }) {
   const [tab, setTab] = useState<Tab>('Partitions');
   const detail = useMethodQuery('topics:describe', { connectionId, topic });
+  const disk = useMethodQuery('cluster:diskUsage', { connectionId, topics: [topic] });
+  const size = disk.isError ? null : disk.data === undefined ? undefined : (disk.data.topics.find((t) => t.topic === topic) ?? null);
   return (
     <div data-testid="topic-detail">
       <p><a href={topicHref(null)}>← All topics</a></p>
       <div className="page-header">
         <h2 className="mono">{topic}</h2>
-        <button type="button" disabled={detail.isFetching} onClick={() => void detail.refetch()}>{detail.isFetching ? 'Refreshing…' : 'Refresh'}</button>
+        <button type="button" disabled={detail.isFetching} onClick={() => { void detail.refetch(); void disk.refetch(); }}>{detail.isFetching ? 'Refreshing…' : 'Refresh'}</button>
       </div>
       <ErrorMessage error={detail.error} />
       {detail.data !== undefined && (
         <>
           <p className="note">
             {detail.data.partitions.length} partitions · replication factor {detail.data.replicationFactor} · {detail.data.totalMessages} messages
+            {size ? ` · ${formatBytes(size.sizeBytes)} on disk (${formatBytes(size.allReplicasBytes)} with all replicas)` : ''}
           </p>
           <div className="toolbar">
             <AddPartitions connectionId={connectionId} detail={detail.data} />
@@ -131,7 +139,7 @@ export function TopicDetail({ connectionId, topic }: { connectionId: string; top
             ))}
           </div>
           <div role="tabpanel" aria-label={tab}>
-            {tab === 'Partitions' && <PartitionsTab detail={detail.data} />}
+            {tab === 'Partitions' && <PartitionsTab detail={detail.data} size={size} />}
             {tab === 'Configs' && <ConfigsTab connectionId={connectionId} detail={detail.data} />}
             {tab === 'Messages' && <MessagesTab connectionId={connectionId} detail={detail.data} />}
             {tab === 'Consumers' && <ConsumersTab connectionId={connectionId} topic={topic} />}

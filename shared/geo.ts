@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { method } from './define.js';
+import { method, none } from './define.js';
+import { tileLayerSchema } from './map-tiles.js';
 
 /** Where the coordinates are in each record (dotted paths into the JSON value). Defaults fit Open Notify. */
 export const geoStreamSchema = z.object({
@@ -36,6 +37,33 @@ export type GeoWatchStatus = z.infer<typeof geoWatchStatusSchema>;
 
 const watchRef = z.object({ watchId: z.string().min(1).max(64) });
 
+
+export const predictedTrackSchema = z.object({
+  /** The ISS producer whose TLE was propagated; null = no offline SGP4 producer writes this topic. */
+  producer: z.string().nullable(),
+  /** Epoch of the TLE's elements (ISO); predictions far from it drift. */
+  tleEpoch: z.string().nullable(),
+  points: z.array(z.object({ t: z.number(), lat: z.number(), lon: z.number() })),
+});
+export type PredictedTrack = z.infer<typeof predictedTrackSchema>;
+
+export const geoPredictMethods = {
+  'geo:predicted': method(
+    z.object({
+      connectionId: z.string().min(1).max(64),
+      topic: z.string().min(1).max(249),
+      /** Start of the prediction, epoch ms; default now. */
+      from: z.number().int().optional(),
+      minutes: z.number().min(1).max(24 * 60).default(92),
+      stepSeconds: z.number().int().min(1).max(600).default(30),
+    }),
+    predictedTrackSchema,
+    'The next orbit of an offline ISS producer’s satellite (SGP4 from its TLE), for the map to draw dashed',
+  ),
+  'geo:tiles': method(none, tileLayerSchema, 'The map’s optional online tile layer (off by default)'),
+  'geo:tiles-save': method(tileLayerSchema, tileLayerSchema, 'Turn the online tile layer on or off; an invalid URL template is refused'),
+} as const;
+
 export const geoMethods = {
   'geo:watch': method(geoStreamSchema, geoWatchStatusSchema, 'Follow a topic whose records carry latitude/longitude (from now on)'),
   'geo:unwatch': method(watchRef, z.object({ stopped: z.boolean() }), 'Stop following'),
@@ -44,9 +72,12 @@ export const geoMethods = {
     z.object({ status: geoWatchStatusSchema, points: z.array(geoPointSchema) }),
     'The buffered track of the last N minutes (bounded)',
   ),
+  ...geoPredictMethods,
 } as const;
 
 export const geoEvents = {
+  /** The tile layer setting changed: transports update the CSP, the map adds or removes the layer. */
+  'geo:tiles': tileLayerSchema,
   /** New points since the last notice, batched (at most a few per second). */
   'geo:points': z.object({
     watchId: z.string(),

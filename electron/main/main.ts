@@ -1,4 +1,5 @@
-import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/create-engine.js';
@@ -7,7 +8,8 @@ import { resolveCacheDir } from '../engine/paths.js';
 import { bindContract } from './ipc-binding.js';
 import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
 import { isAppUrl } from './window-policy.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import { contentSecurityPolicy, META_IMG_SRC } from '../../shared/csp.js';
+import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
 
 // Thin on purpose: windows, OS integration and the IPC binding. Everything Kafka-shaped is in the engine.
 app.enableSandbox();
@@ -48,8 +50,24 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // The map's optional tile layer (Settings → Map) widens img-src to exactly its origin; else strict.
+  let tileOrigin: string | null = null;
+  const useTiles = (layer: unknown) => {
+    const parsed = tileLayerSchema.safeParse(layer);
+    try {
+      tileOrigin = parsed.success ? allowedTileOrigin(parsed.data) : null;
+    } catch {
+      tileOrigin = null;
+    }
+  };
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(tileOrigin)] } });
+  });
+  // index.html's meta CSP applies too: serve the app's own index.html with the same img-src widening.
+  protocol.handle('file', async (request) => {
+    if (tileOrigin === null || request.url !== rendererEntry) return net.fetch(request, { bypassCustomProtocolHandlers: true });
+    const html = (await readFile(new URL(rendererEntry), 'utf8')).replace(META_IMG_SRC, `${META_IMG_SRC} ${tileOrigin}`);
+    return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   });
   const dataDir = app.getPath('userData');
   engine = createEngine({
@@ -60,6 +78,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     pomFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'pom.xml') : join(app.getAppPath(), 'resources', 'kafka', 'pom.xml'),
   });
+  engine.events.on('geo:tiles', useTiles);
+  useTiles(await engine.dispatch('geo:tiles', undefined).then((reply) => (reply.ok ? reply.data : null)));
   const trusted = (frame: { url: string } | null) => frame !== null && isAppUrl(frame.url, rendererEntry);
   unbind = bindContract(ipcMain, engine.dispatch, engine.events, trusted);
   createWindow();

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isEventName, type EventName } from '../../shared/contract.js';
 import { describeZodError } from '../../shared/errors.js';
+import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
 import { clientMessageSchema, type ServerMessage } from '../../shared/rpc.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
@@ -46,8 +47,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let port = 0;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // The map's optional tile layer widens img-src to its origin; read now and on every change.
+  let tileOrigin: string | null = null;
+  const useTiles = (layer: unknown) => {
+    const parsed = tileLayerSchema.safeParse(layer);
+    try {
+      tileOrigin = parsed.success ? allowedTileOrigin(parsed.data) : null;
+    } catch {
+      tileOrigin = null;
+    }
+  };
+  const offTiles = options.events.on('geo:tiles', useTiles);
+  await options
+    .dispatch('geo:tiles', undefined)
+    .then((reply) => reply.ok && useTiles(reply.data))
+    .catch(() => undefined);
   const server: Server = createServer((req, res) => {
-    securityHeaders(res);
+    securityHeaders(res, tileOrigin);
     const auth = authorize(req, token, allowedHosts, port);
     if (!auth.ok) {
       res.writeHead(auth.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(auth.reason + '\n');
@@ -69,7 +85,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.writeHead(503, { 'Content-Type': 'text/plain' }).end('The renderer is not built: run `npm run build:renderer`.\n');
       return;
     }
-    serveStatic(staticDir, url.pathname, res).catch((error: unknown) => {
+    serveStatic(staticDir, url.pathname, res, tileOrigin).catch((error: unknown) => {
       log('error', `static file ${url.pathname}: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
@@ -105,6 +121,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     port,
     token,
     close: async () => {
+      offTiles();
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp.js';
+import { contentSecurityPolicy, META_IMG_SRC } from '../../shared/csp.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,8 +18,9 @@ const TYPES: Record<string, string> = {
 };
 
 
-export function securityHeaders(res: ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+/** `tileOrigin`: the map's online tile layer when the user turned it on (Settings → Map), else null. */
+export function securityHeaders(res: ServerResponse, tileOrigin: string | null = null): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(tileOrigin));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
@@ -28,7 +29,7 @@ export function securityHeaders(res: ServerResponse): void {
 }
 
 /** Serves the built renderer; unknown paths without an extension get index.html (client routing). */
-export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
+export async function serveStatic(root: string, pathname: string, res: ServerResponse, tileOrigin: string | null = null): Promise<void> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -51,6 +52,12 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     target = join(root, 'index.html');
   }
   const type = TYPES[extname(target)] ?? 'application/octet-stream';
+  if (tileOrigin !== null && target.endsWith('index.html')) {
+    // Both policies (header and meta) apply: the meta tag's img-src must allow the tile origin too.
+    const html = (await readFile(target, 'utf8')).replace(META_IMG_SRC, `${META_IMG_SRC} ${tileOrigin}`);
+    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' }).end(html);
+    return;
+  }
   res.writeHead(200, {
     'Content-Type': type,
     'Cache-Control': target.endsWith('.html') ? 'no-store' : 'public, max-age=3600',

@@ -1,6 +1,7 @@
 import type { AppInfo } from '../../shared/app.js';
 import { ConnectionsSettings } from './connections-settings.js';
 import { LocalClusterPanel } from './local-cluster-panel.js';
+import { TileSettings } from './map/tile-settings.js';
 import { SecretStorageInfo } from './secret-storage-info.js';
 
 export function SettingsPage({ info }: { info: AppInfo }) {
@@ -18,6 +19,10 @@ export function SettingsPage({ info }: { info: AppInfo }) {
       <section className="panel" aria-labelledby="local-settings-title">
         <h2 id="local-settings-title">Local cluster</h2>
         <LocalClusterPanel javaAvailable={info.javaAvailable} showOptions />
+      </section>
+      <section className="panel" aria-labelledby="map-settings-title">
+        <h2 id="map-settings-title">Map</h2>
+        <TileSettings />
       </section>
       <section className="panel" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>

@@ -49,6 +49,12 @@ describe('live views', () => {
     expect(speed).toBeGreaterThan(20_000);
     expect(speed).toBeLessThan(35_000);
     expect(Number(await page.getByTestId('world-map').getAttribute('data-max-lon-step'))).toBeLessThanOrEqual(180);
+    // The offline producer's TLE is known: the next orbit (~92 min, crossing ±180° at least once) is
+    // drawn dashed, split at the antimeridian like the ground track.
+    await expect.poll(() => page.getByTestId('map-predicted').innerText(), { timeout: 20_000 }).toMatch(/next 92 minutes predicted by SGP4/);
+    expect(Number(await page.getByTestId('world-map').getAttribute('data-predicted-segments'))).toBeGreaterThanOrEqual(2);
+    expect(Number(await page.getByTestId('world-map').getAttribute('data-predicted-max-lon-step'))).toBeLessThanOrEqual(180);
+    await page.screenshot({ path: join(screenshots, 'iss-map-predicted.png') });
     await page.close();
   });
 
@@ -70,6 +76,19 @@ describe('live views', () => {
     await expect.poll(readings, { timeout: 30_000 }).toBeGreaterThan(before + 10);
     await expect.poll(() => page.getByTestId('chart').count()).toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: join(screenshots, 'sensor-charts-2.png'), fullPage: true });
+
+    // Small live charts on their own pages: the producer's messages/s, the pipeline's in/out and lag per partition.
+    await page.goto(`${session.origin}/#/producers`);
+    await expect.poll(() => page.getByTestId('producer-rate').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.getByTestId('producer-rate').first().locator('strong').innerText(), { timeout: 30_000 }).toMatch(/msg\/s$/);
+    await page.getByTestId('producer-rates').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'producers-rates.png') });
+    await page.goto(`${session.origin}/#/pipelines`);
+    await page.getByRole('button', { name: 'sensors-chart', exact: true }).click();
+    await expect.poll(() => page.getByTestId('pipeline-rate').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => page.getByTestId('partition-lag').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('pipeline-rates').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'pipeline-rates.png') });
     await session.call('pipelines:stop', { id: pipeline.id });
     await page.close();
   });

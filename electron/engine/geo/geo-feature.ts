@@ -1,8 +1,13 @@
 import { WorkbenchError } from '../../../shared/errors.js';
+import { tileLayerSchema, tileOrigin, type TileLayer } from '../../../shared/map-tiles.js';
+import { SettingsRepo } from '../store/settings-repo.js';
 import type { EngineContext, EngineFeature } from '../context.js';
+import { ProducersRepo } from '../producers/producers-repo.js';
 import { GeoWatch } from './geo-watch.js';
+import { predictedTrack } from './predicted-track.js';
 
-type GeoMethod = 'geo:watch' | 'geo:unwatch' | 'geo:track';
+type GeoMethod = 'geo:watch' | 'geo:unwatch' | 'geo:track' | 'geo:predicted' | 'geo:tiles' | 'geo:tiles-save';
+const TILES_KEY = 'mapTileLayer';
 
 /** The map's data: topics followed for coordinates, each a GeoWatch with a bounded buffer. */
 export class GeoFeature implements EngineFeature<GeoMethod> {
@@ -33,7 +38,24 @@ export class GeoFeature implements EngineFeature<GeoMethod> {
         if (!watch) throw new WorkbenchError('NOT_FOUND', 'This map stream is no longer followed; open the map again');
         return { status: watch.status(), points: watch.track(minutes) };
       },
+      'geo:predicted': (input: { connectionId: string; topic: string; from?: number | undefined; minutes: number; stepSeconds: number }) =>
+        predictedTrack(new ProducersRepo(this.context.db).list().map((p) => p.definition), input),
+      'geo:tiles': () => this.tiles(),
+      'geo:tiles-save': (layer: TileLayer) => {
+        // Checked when turned on (a template kept while off may be unfinished); the CSP is built from it.
+        if (layer.enabled) tileOrigin(layer.urlTemplate);
+        const saved = { ...layer, urlTemplate: layer.urlTemplate.trim(), attribution: layer.attribution.trim() };
+        new SettingsRepo(this.context.db).set(TILES_KEY, JSON.stringify(saved));
+        this.context.events.emit('geo:tiles', saved);
+        return saved;
+      },
     };
+  }
+
+  private tiles(): TileLayer {
+    const stored = new SettingsRepo(this.context.db).get(TILES_KEY);
+    const parsed = tileLayerSchema.safeParse(stored === null ? {} : JSON.parse(stored));
+    return parsed.success ? parsed.data : tileLayerSchema.parse({});
   }
 
   async dispose(): Promise<void> {

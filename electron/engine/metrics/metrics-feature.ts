@@ -1,10 +1,13 @@
 import type { MetricsSnapshot } from '../../../shared/metrics.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { rateBetween, Series } from './series.js';
+import { windowCharts } from './window-charts.js';
 
 const INTERVAL_MS = 5_000;
 const CAPACITY = 180; // 15 minutes at 5 s
 const MAX_TOPICS = 50;
+/** Per-partition lag series kept per pipeline. */
+const MAX_PARTITIONS = 64;
 /** A connection is sampled while a view asked for it within this time. */
 const INTEREST_MS = 60_000;
 
@@ -17,12 +20,12 @@ interface TopicState {
  * Throughput and lag over time: topic rates from high-watermark deltas (sampled every 5 s for the
  * connections a view is showing), producer rates and pipeline rates/lag from their status events.
  */
-export class MetricsFeature implements EngineFeature<'metrics:snapshot'> {
+export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metrics:window-charts'> {
   private readonly interest = new Map<string, number>();
   private readonly topics = new Map<string, Map<string, TopicState>>();
   private readonly totals = new Map<string, number>();
   private readonly producers = new Map<string, Series>();
-  private readonly pipelines = new Map<string, { in: Series; out: Series; lag: Series }>();
+  private readonly pipelines = new Map<string, { in: Series; out: Series; lag: Series; partitions: Map<string, { topic: string; partition: number; lag: Series }> }>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
   private sampling = false;
@@ -33,10 +36,17 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot'> {
       context.events.on('pipelines:status', (s) => {
         const now = Date.now();
         let p = this.pipelines.get(s.pipelineId);
-        if (!p) this.pipelines.set(s.pipelineId, (p = { in: new Series(CAPACITY), out: new Series(CAPACITY), lag: new Series(CAPACITY) }));
+        if (!p) this.pipelines.set(s.pipelineId, (p = { in: new Series(CAPACITY), out: new Series(CAPACITY), lag: new Series(CAPACITY), partitions: new Map() }));
         p.in.add(now, s.recordsPerSecondIn);
         p.out.add(now, s.rowsPerSecondOut);
         p.lag.add(now, s.lag.reduce((sum, l) => sum + l.lag, 0));
+        for (const l of s.lag) {
+          const key = `${l.topic}:${l.partition}`;
+          let partition = p.partitions.get(key);
+          if (!partition && p.partitions.size >= MAX_PARTITIONS) continue;
+          if (!partition) p.partitions.set(key, (partition = { topic: l.topic, partition: l.partition, lag: new Series(CAPACITY) }));
+          partition.lag.add(now, l.lag);
+        }
       }),
     );
     this.timer = setInterval(() => void this.sample(), INTERVAL_MS);
@@ -45,6 +55,7 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot'> {
 
   handlers() {
     return {
+      'metrics:window-charts': (input: { id: string; rangeMs: number | null; width: number }) => windowCharts(this.context.db, input),
       'metrics:snapshot': ({ connectionId }: { connectionId: string }): MetricsSnapshot => {
         this.interest.set(connectionId, Date.now());
         const topics = [...(this.topics.get(connectionId) ?? new Map<string, TopicState>()).entries()]
@@ -56,7 +67,13 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot'> {
           topicsSampled: topics.length,
           topicsTotal: this.totals.get(connectionId) ?? topics.length,
           producers: [...this.producers.entries()].map(([id, s]) => ({ id, rate: s.toArray() })),
-          pipelines: [...this.pipelines.entries()].map(([id, p]) => ({ id, in: p.in.toArray(), out: p.out.toArray(), lag: p.lag.toArray() })),
+          pipelines: [...this.pipelines.entries()].map(([id, p]) => ({
+            id,
+            in: p.in.toArray(),
+            out: p.out.toArray(),
+            lag: p.lag.toArray(),
+            partitions: [...p.partitions.values()].map((l) => ({ topic: l.topic, partition: l.partition, lag: l.lag.toArray() })),
+          })),
         };
       },
     };

@@ -1,14 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { PipelineStatus } from '../../../shared/pipelines.js';
 import { useEvent } from '../../api/use-event.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { MeasureChart } from './measure-chart.js';
-import { inRange, windowCharts } from './window-series.js';
 import { WordCountView } from './word-count-view.js';
 import { wordCounts } from './word-counts.js';
+import { ClusterName } from '../cluster-name.js';
 
+const REFRESH_MS = 1000;
 const RANGES = [
   { label: 'Last 15 min', ms: 15 * 60_000 },
   { label: 'Last hour', ms: 60 * 60_000 },
@@ -27,22 +28,38 @@ export function ChartsPage() {
   const queryClient = useQueryClient();
   const initial = useMethodQuery('pipelines:status', { id: pipeline?.id ?? '' }, { enabled: pipeline !== undefined });
   const status = live?.pipelineId === pipeline?.id ? live : (initial.data ?? null);
-  const results = useMethodQuery('pipelines:results', { id: pipeline?.id ?? '', offset: 0, limit: 1000 }, { enabled: pipeline !== undefined });
+  const section = useRef<HTMLElement>(null);
+  const width = useChartWidth(section);
+  const windowedAgg = pipeline?.aggregation?.window !== undefined;
+  // Word counts page their rows; window charts come as series already downsampled by the engine.
+  const results = useMethodQuery('pipelines:results', { id: pipeline?.id ?? '', offset: 0, limit: 1000 }, { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg });
+  const series = useMethodQuery('metrics:window-charts', { id: pipeline?.id ?? '', rangeMs: range, width }, { enabled: pipeline !== undefined && windowedAgg });
 
+  // Batches can finish several times a second: the charts refetch at most once a second (trailing).
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
   useEvent('pipelines:results-changed', (notice) => {
-    if (notice.pipelineId === pipeline?.id) void queryClient.invalidateQueries({ queryKey: ['pipelines:results'] });
+    if (notice.pipelineId !== pipeline?.id || pending.current !== null) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      // A hidden window only marks the data stale; React Query refetches when it is focused again.
+      const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
+      void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
+    }, REFRESH_MS);
   });
   useEvent('pipelines:status', (next) => {
     if (next.pipelineId === pipeline?.id) setStatus(next);
   });
 
-  const charts = pipeline && results.data ? windowCharts(pipeline, results.data) : { measures: [], counts: [] };
-  const words = pipeline?.wordSplit && results.data ? wordCounts(pipeline, results.data) : null;
+  const charts = windowedAgg ? series.data : undefined;
+  const words = pipeline?.wordSplit && !windowedAgg && results.data ? wordCounts(pipeline, results.data) : null;
   const bad = status ? Object.values(status.badRecords).reduce((a, b) => a + b, 0) : 0;
   return (
-    <section className="page" data-testid="charts-page">
+    <section className="page" data-testid="charts-page" ref={section}>
       <div className="page-header">
         <h1>Charts</h1>
+        {/* Charts follow a pipeline, which reads from its own connection (not necessarily the active one). */}
+        {pipeline !== undefined && <ClusterName connectionId={pipeline.connectionId} />}
         <div className="actions">
           {RANGES.map((r) => (
             <button key={r.label} type="button" aria-pressed={range === r.ms} onClick={() => setRange(r.ms)}>
@@ -51,7 +68,7 @@ export function ChartsPage() {
           ))}
         </div>
       </div>
-      <ErrorMessage error={pipelines.error ?? results.error} />
+      <ErrorMessage error={pipelines.error ?? results.error ?? series.error} />
       {pipelines.data !== undefined && windowed.length === 0 && (
         <p className="note">No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensors S3” and “Word count S4” presets); its results are charted here.</p>
       )}
@@ -87,17 +104,49 @@ export function ChartsPage() {
           </div>
           <div>
             <dt>{pipeline.aggregation?.window ? 'Windows' : 'Rows'}</dt>
-            <dd>{results.data?.total ?? '—'}</dd>
+            <dd data-testid="chart-windows">{(windowedAgg ? charts?.windows : results.data?.total) ?? '—'}</dd>
           </div>
         </dl>
       )}
       {words && results.data && <WordCountView counts={words} total={results.data.total} />}
-      {charts.measures.map((m) => (
-        <MeasureChart key={m.measure} title={`${m.measure} (${m.fn})`} series={inRange(m.series, range)} kind="line" />
+      {charts?.measures.map((m) => (
+        <MeasureChart
+          key={m.measure}
+          title={`${m.measure} (${m.fn})${charts.lineBucketWindows > 1 ? ` — min and max of every ${charts.lineBucketWindows} windows` : ''}`}
+          chart={m}
+          kind="line"
+        />
       ))}
-      {charts.counts.map((m) => (
-        <MeasureChart key={m.measure} title={`${m.measure} per window`} series={inRange(m.series, range)} kind="bar" />
+      {charts?.counts.map((m) => (
+        <MeasureChart
+          key={m.measure}
+          title={`${m.measure} per window${charts.bucketWindows > 1 ? ` (mean of ${charts.bucketWindows} windows per bar)` : ''}`}
+          chart={m}
+          kind="bar"
+        />
       ))}
     </section>
   );
+}
+
+/**
+ * What a chart's plot area takes of the page width: the figure's padding and border (26 px), the Y
+ * axis (60) and Recharts' margins (10). The engine downsamples to the plot, not the page.
+ */
+const CHART_CHROME_PX = 96;
+
+/** The charts' plot width in pixels, rounded down (it is part of the query key: no refetch per pixel). */
+function useChartWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return undefined;
+    const observer = new ResizeObserver(([entry]) => {
+      const px = Math.floor(((entry?.contentRect.width ?? 900) - CHART_CHROME_PX) / 50) * 50;
+      setWidth(Math.max(200, Math.min(4000, px)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }

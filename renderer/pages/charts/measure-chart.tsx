@@ -1,46 +1,85 @@
-import { useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { toWidth, type Series } from './window-series.js';
+import type { WindowChart } from '../../../shared/metrics.js';
+import { useOnScreen } from './use-on-screen.js';
+import { useStaggered } from './use-staggered.js';
 
-const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
+export const PALETTE = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#e03131', '#5c940d', '#6741d9', '#868e96'];
 const time = (x: number) => new Date(x).toISOString().slice(11, 16);
-const CHART_PIXELS = 900;
+// Module-level formatters: stable props, so Recharts' axes and tooltip do not re-render for new functions.
+const windowLabel = (x: unknown) => `window ${time(Number(x))} UTC`;
+const barValue = (v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : String(v));
+const lineValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
+const yTick = (v: number) => v.toFixed(1);
+const X_DOMAIN = ['dataMin', 'dataMax'] as const;
+const Y_DOMAIN = ['auto', 'auto'] as const;
+const BAR_PADDING = { left: 20, right: 20 };
+/** Fixed chart heights (the placeholder before the first draw keeps the page from jumping). */
+const HEIGHT = { line: 260, bar: 220 } as const;
 
-/** One measure over window start, one line per group; click a legend entry to hide or show it. */
-export function MeasureChart({ title, series, kind }: { title: string; series: Series[]; kind: 'line' | 'bar' }) {
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (key: string) =>
-    setHidden((current) => {
-      const next = new Set(current);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
-  // Legend in series order (sensor_2 before sensor_10), not Recharts' alphabetical default.
-  const order = new Map(series.map((s, i) => [s.key, i]));
-  const legend = (
-    <Legend
-      itemSorter={(item) => order.get(String(item.value)) ?? Number.MAX_SAFE_INTEGER}
-      onClick={(entry) => {
-        if (typeof entry.value === 'string') toggle(entry.value);
-      }}
-      formatter={(value: string) => <span className={hidden.has(value) ? 'legend-off' : undefined}>{value}</span>}
-    />
+/**
+ * One measure over window start, one line (or stacked bar) per group; click a legend entry to hide or
+ * show it. The rows arrive downsampled to the chart width by the engine (`metrics:window-charts`), one
+ * data array for all groups (Recharts is far slower with an array per line); memoised, so a chart
+ * whose data did not change is not drawn again.
+ */
+export function MeasureChart({ title, chart, kind }: { title: string; chart: WindowChart; kind: 'line' | 'bar' }) {
+  const box = useRef<HTMLDivElement>(null);
+  const onScreen = useOnScreen(box);
+  // Off screen, the memoised chart keeps the data it last drew (no re-render per update).
+  const latest = useRef(chart);
+  if (onScreen) latest.current = chart;
+  // Each chart adopts new data in its own task (see use-staggered.ts): one update, several short tasks.
+  const drawn = useStaggered(latest.current);
+  return (
+    <div ref={box}>
+      {drawn ? (
+        <ChartBody title={title} chart={drawn} kind={kind} />
+      ) : (
+        <figure className="chart">
+          <figcaption>{title}</figcaption>
+          <div style={{ height: HEIGHT[kind] }} />
+        </figure>
+      )}
+    </div>
   );
+}
+
+const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: string; chart: WindowChart; kind: 'line' | 'bar' }) {
+  const { series, rows } = chart;
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  // Legend in series order (sensor_2 before sensor_10), not Recharts' alphabetical default.
+  const keys = series.map((s) => s.key).join('\n');
+  // Memoised on the keys and hidden set (not the rows): the legend is not rebuilt with every update.
+  const legend = useMemo(() => {
+    const order = new Map(keys.split('\n').map((key, i) => [key, i]));
+    const toggle = (key: string) =>
+      setHidden((current) => {
+        const next = new Set(current);
+        if (next.has(key)) next.delete(key);
+        else next.add(key);
+        return next;
+      });
+    return (
+      <Legend
+        itemSorter={(item) => order.get(String(item.value)) ?? Number.MAX_SAFE_INTEGER}
+        onClick={(entry) => {
+          if (typeof entry.value === 'string') toggle(entry.value);
+        }}
+        formatter={(value: string) => <span className={hidden.has(value) ? 'legend-off' : undefined}>{value}</span>}
+      />
+    );
+  }, [keys, hidden]);
   if (kind === 'bar') {
-    // Bars need one row per window with a column per group.
-    const rows = new Map<number, Record<string, number>>();
-    for (const s of series) for (const p of s.points) rows.set(p.x, { ...(rows.get(p.x) ?? { x: p.x }), [s.key]: p.y });
-    const data = [...rows.values()].sort((a, b) => (a.x ?? 0) - (b.x ?? 0));
     return (
       <figure className="chart" data-testid="chart">
         <figcaption>{title}</figcaption>
-        <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={data}>
+        <ResponsiveContainer width="100%" height={HEIGHT.bar}>
+          <BarChart data={rows}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={time} scale="time" padding={{ left: 20, right: 20 }} />
+            <XAxis dataKey="x" type="number" domain={X_DOMAIN} tickFormatter={time} scale="time" padding={BAR_PADDING} />
             <YAxis allowDecimals={false} />
-            <Tooltip labelFormatter={(x) => `window ${time(Number(x))} UTC`} />
+            <Tooltip labelFormatter={windowLabel} formatter={barValue} />
             {legend}
             {series.map((s, i) => (
               <Bar key={s.key} dataKey={s.key} stackId="n" fill={PALETTE[i % PALETTE.length]} hide={hidden.has(s.key)} isAnimationActive={false} />
@@ -53,19 +92,19 @@ export function MeasureChart({ title, series, kind }: { title: string; series: S
   return (
     <figure className="chart" data-testid="chart">
       <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={260}>
-        <LineChart>
+      <ResponsiveContainer width="100%" height={HEIGHT.line}>
+        <LineChart data={rows}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={time} allowDuplicatedCategory={false} />
-          <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(1)} />
-          <Tooltip labelFormatter={(x) => `window ${time(Number(x))} UTC`} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
+          <XAxis dataKey="x" type="number" domain={X_DOMAIN} tickFormatter={time} />
+          <YAxis domain={Y_DOMAIN} tickFormatter={yTick} />
+          <Tooltip labelFormatter={windowLabel} formatter={lineValue} />
           {legend}
           {series.map((s, i) => (
             <Line
               key={s.key}
               name={s.key}
-              data={toWidth(s.points, CHART_PIXELS)}
-              dataKey="y"
+              dataKey={s.key}
+              connectNulls
               stroke={PALETTE[i % PALETTE.length]}
               dot={false}
               hide={hidden.has(s.key)}
@@ -76,4 +115,4 @@ export function MeasureChart({ title, series, kind }: { title: string; series: S
       </ResponsiveContainer>
     </figure>
   );
-}
+});

@@ -1,18 +1,14 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useEvent } from '../../api/use-event.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { SparkChart } from './spark-chart.js';
+import { useMetricsSnapshot } from './use-metrics.js';
+import { ClusterName } from '../cluster-name.js';
 
 /** Throughput and lag at a glance (what Control Center showed): topics, producers, pipelines. */
 export function DashboardPage({ activeConnectionId }: { activeConnectionId: string | null }) {
-  const queryClient = useQueryClient();
-  const snapshot = useMethodQuery('metrics:snapshot', { connectionId: activeConnectionId ?? '' }, { enabled: activeConnectionId !== null });
+  const snapshot = useMetricsSnapshot(activeConnectionId);
   const producers = useMethodQuery('producers:list', undefined);
   const pipelines = useMethodQuery('pipelines:list', undefined);
-  useEvent('metrics:tick', () => {
-    void queryClient.invalidateQueries({ queryKey: ['metrics:snapshot'] });
-  });
   const producerName = (id: string) => producers.data?.find((p) => p.definition.id === id)?.definition.name ?? id;
   const pipelineName = (id: string) => pipelines.data?.find((p) => p.id === id)?.name ?? id;
   const data = snapshot.data;
@@ -21,6 +17,7 @@ export function DashboardPage({ activeConnectionId }: { activeConnectionId: stri
     <section className="page" data-testid="dashboard-page">
       <div className="page-header">
         <h1>Dashboard</h1>
+        {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
       </div>
       {activeConnectionId === null && <p className="note">Choose a connection to see its throughput.</p>}
       <ErrorMessage error={snapshot.error} />

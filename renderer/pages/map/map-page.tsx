@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GeoPoint, GeoWatchStatus } from '../../../shared/geo.js';
 import { useEvent } from '../../api/use-event.js';
+import { useMethodQuery } from '../../api/use-method-query.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { ago, readouts } from './geo-readouts.js';
 import { WorldMap } from './world-map.js';
+import { ClusterName } from '../cluster-name.js';
 
 const MAX_POINTS = 20_000;
 
@@ -103,6 +105,21 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
     map.current?.show(points, follow);
   }, [points, follow]);
 
+  // The next orbit when an offline SGP4 producer writes this topic; re-predicted from "now" every minute.
+  const predicted = useMethodQuery(
+    'geo:predicted',
+    { connectionId: activeConnectionId ?? '', topic: source.topic },
+    { enabled: activeConnectionId !== null, refetchInterval: 60_000 },
+  );
+  useEffect(() => {
+    map.current?.showPredicted(predicted.data?.points ?? []);
+  }, [predicted.data]);
+
+  const tiles = useMethodQuery('geo:tiles', undefined);
+  useEffect(() => {
+    map.current?.setTiles(tiles.data?.enabled ? tiles.data : null);
+  }, [tiles.data]);
+
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
@@ -113,6 +130,7 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
     <section className="page map-page" data-testid="map-page">
       <div className="page-header">
         <h1>Map</h1>
+        {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
         <label className="inline">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
@@ -169,6 +187,12 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
           <dd data-testid="map-points">{points.length}{status && status.skipped > 0 ? ` (${status.skipped} skipped)` : ''}</dd>
         </div>
       </dl>
+      {predicted.data?.producer && (
+        <p className="note" data-testid="map-predicted">
+          Dashed: the next {Math.round(((predicted.data.points.at(-1)?.t ?? 0) - (predicted.data.points[0]?.t ?? 0)) / 60_000)} minutes predicted
+          by SGP4 from the TLE of “{predicted.data.producer}”{predicted.data.tleEpoch ? ` (elements of ${predicted.data.tleEpoch.slice(0, 10)})` : ''}.
+        </p>
+      )}
       <div className="world-map" ref={element} data-testid="world-map" />
     </section>
   );

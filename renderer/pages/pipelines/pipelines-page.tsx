@@ -6,11 +6,14 @@ import { useEvent } from '../../api/use-event.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
+import { CheckboxField } from '../../app/form-fields.js';
 import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type PipelineForm } from './pipeline-form-model.js';
 import { PipelineFormView } from './pipeline-form.js';
 import { PipelineStatusView } from './pipeline-status-view.js';
 import { ResultsTable } from './results-table.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
+import { PipelineRateCharts } from '../dashboard/live-rate-charts.js';
+import { ClusterName } from '../cluster-name.js';
 
 /** Each `pipelines:status` event replaces that pipeline's cached status; a results notice marks its pages stale. */
 function useLivePipelines(): void {
@@ -27,6 +30,29 @@ function useLivePipelines(): void {
 
 const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
 
+/**
+ * Delete asks inline. A scale-out pipeline's changelog topic (its window state and offsets) is
+ * offered for deletion, on by default: left behind it would hold stale state that a new pipeline
+ * with the same group id would resume from. The engine refuses while workers of the group still run.
+ */
+function DeleteConfirmation({ pipeline, pending, onConfirm, onCancel }: { pipeline: Pipeline; pending: boolean; onConfirm: (deleteChangelog: boolean) => void; onCancel: () => void }) {
+  const [withChangelog, setWithChangelog] = useState(true);
+  return (
+    <div className="panel" role="group" aria-label={`Delete ${pipeline.name}?`} data-testid="pipeline-delete-confirm">
+      <p>
+        Delete pipeline <strong>{pipeline.name}</strong> with its checkpoint and results in this app?
+      </p>
+      {pipeline.scaleOut && (
+        <CheckboxField label={`also delete the state changelog topic (${pipeline.groupId}-state-changelog)`} checked={withChangelog} onChange={setWithChangelog} />
+      )}
+      <div className="actions compact">
+        <button type="button" className="danger" disabled={pending} onClick={() => { onConfirm(pipeline.scaleOut && withChangelog); }}>Confirm delete</button>
+        <button type="button" onClick={onCancel}>Keep</button>
+      </div>
+    </div>
+  );
+}
+
 function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipeline; selected: boolean; onSelect: () => void; onEdit: () => void }) {
   const id = pipeline.id;
   const status = useMethodQuery('pipelines:status', { id });
@@ -34,6 +60,7 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
   const start = useMethodMutation('pipelines:start', opts);
   const stop = useMethodMutation('pipelines:stop', opts);
   const remove = useMethodMutation('pipelines:remove', { invalidates: ['pipelines:list'] });
+  const [confirming, setConfirming] = useState(false);
   const s = status.data;
   const state = s?.state ?? 'stopped';
   const active = state === 'running' || state === 'starting';
@@ -63,16 +90,23 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
             <button type="button" disabled={stop.isPending} onClick={() => { stop.mutate({ id }); }} aria-label={`Stop ${pipeline.name}`}>Stop</button>
           )}
           <button type="button" disabled={active} onClick={onEdit} aria-label={`Edit ${pipeline.name}`}>Edit</button>
-          <button
-            type="button"
-            disabled={active}
-            aria-label={`Delete ${pipeline.name}`}
-            onClick={() => { if (window.confirm(`Delete pipeline ${pipeline.name} and its checkpoint?`)) remove.mutate({ id }); }}
-          >
+          <button type="button" disabled={active || confirming} aria-label={`Delete ${pipeline.name}`} onClick={() => { setConfirming(true); }}>
             Delete
           </button>
         </td>
       </tr>
+      {confirming && (
+        <tr>
+          <td colSpan={10}>
+            <DeleteConfirmation
+              pipeline={pipeline}
+              pending={remove.isPending}
+              onConfirm={(deleteChangelog) => { remove.mutate({ id, deleteChangelog }, { onSuccess: () => { setConfirming(false); } }); }}
+              onCancel={() => { setConfirming(false); remove.reset(); }}
+            />
+          </td>
+        </tr>
+      )}
       {(start.error ?? stop.error ?? remove.error) && (
         <tr>
           <td colSpan={10}>
@@ -89,7 +123,8 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
   return (
     <section aria-label={`Pipeline ${pipeline.name}`}>
       <h2>{pipeline.name}</h2>
-      {status.data && <PipelineStatusView status={status.data} />}
+      {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} />}
+      <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
       <ResultsTable pipelineId={pipeline.id} />
     </section>
   );
@@ -158,7 +193,10 @@ function PipelineList({ connectionId }: { connectionId: string }) {
 export function PipelinesPage({ activeConnectionId }: { activeConnectionId: string | null }) {
   return (
     <section className="page" data-testid="pipelines-page">
-      <h1>Pipelines</h1>
+      <div className="page-header">
+        <h1>Pipelines</h1>
+        {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
+      </div>
       <ConnectionRequired connectionId={activeConnectionId}>{(id) => <PipelineList key={id} connectionId={id} />}</ConnectionRequired>
     </section>
   );

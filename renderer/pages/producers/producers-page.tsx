@@ -8,6 +8,8 @@ import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { ProducerFormView } from './producer-form.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
+import { ProducerRateCharts } from '../dashboard/live-rate-charts.js';
+import { ClusterName } from '../cluster-name.js';
 
 const recipes: readonly { recipe: Recipe; label: string }[] = [
   { recipe: 'sensors', label: 'Sensors (S3)' },
@@ -156,6 +158,7 @@ function ProducerList({ connectionId }: { connectionId: string }) {
           </tbody>
         </table>
       )}
+      <ProducerRateCharts connectionId={connectionId} names={new Map(list.map((v) => [v.definition.id, v.definition.name]))} />
     </>
   );
 }
@@ -163,7 +166,10 @@ function ProducerList({ connectionId }: { connectionId: string }) {
 export function ProducersPage({ activeConnectionId }: { activeConnectionId: string | null }) {
   return (
     <section className="page" data-testid="producers-page">
-      <h1>Producers</h1>
+      <div className="page-header">
+        <h1>Producers</h1>
+        {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
+      </div>
       <ConnectionRequired connectionId={activeConnectionId}>{(id) => <ProducerList key={id} connectionId={id} />}</ConnectionRequired>
     </section>
   );

@@ -26,6 +26,10 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      // `npm run test:long` only (npm names the script it runs; KWB_LONG=1 for npx vitest): the 10-minute soaks of test/long.
+      ...(process.env.npm_lifecycle_event === 'test:long' || process.env.KWB_LONG === '1'
+        ? [{ test: { name: 'long', environment: 'node' as const, include: ['test/long/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], testTimeout: 1_800_000, hookTimeout: 900_000, maxWorkers: 1 } }]
+        : []),
     ],
   },
 });

@@ -17,7 +17,16 @@ export const parquetCodecSchema = z.enum(['snappy', 'zstd', 'gzip', 'none']);
 export type ParquetCodec = z.infer<typeof parquetCodecSchema>;
 
 export const exportFormatSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('csv'), delimiter: z.string().length(1).default(','), header: z.boolean().default(true) }),
+  z.object({
+    kind: z.literal('csv'),
+    // A quote or a line break cannot separate fields (a reader could not tell them apart).
+    delimiter: z
+      .string()
+      .length(1)
+      .refine((d) => !['"', '\r', '\n', '\uFEFF'].includes(d), 'The CSV delimiter cannot be a quote or a line break; use , ; | or tab')
+      .default(','),
+    header: z.boolean().default(true),
+  }),
   z.object({ kind: z.literal('jsonl') }),
   z.object({
     kind: z.literal('parquet'),
@@ -31,8 +40,36 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export const s3CredentialsSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('default-chain') }),
-  z.object({ mode: z.literal('keys'), accessKeyId: z.string().min(1).max(256), secretAccessKey: z.string().min(1).max(256) }),
+  /** Saved S3 credentials (exports:credentials-save), stored encrypted; resolved by the engine. */
+  z.object({ mode: z.literal('saved'), id: z.string().min(1).max(64) }),
+  /** Keys for one request only (tests, scripts); never stored by the exports feature. */
+  z.object({
+    mode: z.literal('keys'),
+    accessKeyId: z.string().min(1).max(256),
+    secretAccessKey: z.string().min(1).max(256),
+    sessionToken: z.string().min(1).max(4096).optional(),
+  }),
 ]);
+
+/** Input of exports:credentials-save: the keys go into the secret box, never back to the UI. */
+export const s3CredentialInputSchema = z.object({
+  id: z.string().min(1).max(64).optional(),
+  name: z.string().trim().min(1).max(100),
+  accessKeyId: z.string().trim().min(1).max(256),
+  secretAccessKey: z.string().min(1).max(256),
+  sessionToken: z.string().min(1).max(4096).optional(),
+});
+export type S3CredentialInput = z.input<typeof s3CredentialInputSchema>;
+
+/** What the UI sees of saved S3 credentials: a name and a masked hint of the access key id. */
+export const s3CredentialSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  accessKeyHint: z.string(),
+  hasSessionToken: z.boolean(),
+  updatedAt: z.number().int(),
+});
+export type S3CredentialSummary = z.infer<typeof s3CredentialSummarySchema>;
 
 export const s3TargetSchema = z.object({
   kind: z.literal('s3'),
@@ -119,6 +156,14 @@ export const exportMethods = {
     'Past and running export jobs, newest first',
   ),
   'exports:create-bucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
+  'exports:credentials-list': method(none, z.array(s3CredentialSummarySchema), 'Saved S3 credentials (names and masked key ids only)'),
+  'exports:credentials-save': method(s3CredentialInputSchema, s3CredentialSummarySchema, 'Save S3 credentials, encrypted with safeStorage or the key file'),
+  'exports:credentials-remove': method(z.object({ id: z.string().min(1).max(64) }), z.object({ removed: z.boolean() }), 'Forget saved S3 credentials'),
+  'exports:retry-aborts': method(
+    none,
+    z.object({ pending: z.number().int() }),
+    'Try now to abort the unfinished multipart uploads an S3 endpoint did not answer for; resolves after one pass with how many are still waiting',
+  ),
 } as const;
 
 export const exportEvents = {

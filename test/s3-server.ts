@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,11 +32,14 @@ export interface S3Server {
   /** Folder of the filesystem backend: one sub-folder per bucket. */
   dataDir: string;
   stop(): Promise<void>;
+  /** SIGKILL of the server process (a crash): the data folder stays, for `restart`. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port, data folder and credentials. */
+  restart(): Promise<void>;
 }
 
 /** Starts S3Proxy on a free loopback port with its own data folder and credentials; resolves when it answers. */
 export async function startS3Server(): Promise<S3Server> {
-  const libs = await ensureS3ProxyJars();
   const dataDir = mkdtempSync(join(tmpdir(), 'kwb-s3-'));
   const port = await findFreePortBlock(1, 22_000, 23_000);
   const accessKeyId = `test-${Math.random().toString(36).slice(2, 10)}`;
@@ -54,26 +58,17 @@ export async function startS3Server(): Promise<S3Server> {
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('java', ['-DLOG_LEVEL=warn', '-cp', `${libs}/*`, 'org.gaul.s3proxy.Main', '--properties', properties], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`S3Proxy exited with ${child.exitCode}: ${stderr}`);
-    const up = await fetch(endpoint).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`S3Proxy did not answer on ${endpoint} within 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const ours = { endpoint, accessKeyId, secretAccessKey };
+  let child = await launch(properties, ours);
+  const killChild = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
   return {
     endpoint,
     port,
@@ -82,14 +77,56 @@ export async function startS3Server(): Promise<S3Server> {
     secretAccessKey,
     dataDir: storage,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await killChild('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: () => killChild('SIGKILL'),
+    async restart() {
+      await killChild('SIGTERM');
+      child = await launch(properties, ours);
+    },
   };
+}
+
+/**
+ * Starts S3Proxy and resolves once it serves S3 requests signed with this server's own random keys.
+ * Any HTTP answer is not enough: for a moment after it binds, S3Proxy answers 404 to everything,
+ * and another test file's server could hold the port (then our process exits, but theirs answers).
+ */
+async function launch(properties: string, ours: { endpoint: string; accessKeyId: string; secretAccessKey: string }): Promise<ChildProcess> {
+  const libs = await ensureS3ProxyJars();
+  const child: ChildProcess = spawn('java', ['-DLOG_LEVEL=warn', '-cp', `${libs}/*`, 'org.gaul.s3proxy.Main', '--properties', properties], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: ours.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: ours.accessKeyId, secretAccessKey: ours.secretAccessKey },
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5000, requestTimeout: 10_000 },
+  });
+  const deadline = Date.now() + 90_000;
+  let last = '';
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`S3Proxy exited with ${child.exitCode}: ${stderr}`);
+      const up = await client.send(new ListBucketsCommand({})).then(
+        () => true,
+        (error: unknown) => ((last = String(error)), false),
+      );
+      // Our own random keys were accepted: this is our server (not another file's on a reused port), past its 404 phase.
+      if (up && child.exitCode === null) break;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`S3Proxy did not serve signed requests on ${ours.endpoint} within 90 s (last: ${last}): ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    client.destroy();
+  }
+  return child;
 }

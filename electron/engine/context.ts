@@ -3,6 +3,7 @@ import type { Handlers } from './dispatch.js';
 import type { EventBus } from './event-bus.js';
 import type { KafkaClients } from './kafka/kafka-clients.js';
 import type { Logger } from './logger.js';
+import type { SecretBox } from './secrets/secret-box.js';
 import type { ConnectionsRepo } from './store/connections-repo.js';
 import type { Db } from './store/db.js';
 
@@ -11,6 +12,8 @@ export interface EngineContext {
   dataDir: string;
   db: Db;
   connections: ConnectionsRepo;
+  /** Encrypts secrets other than connection passwords (S3 keys) before they reach SQLite; absent in CLIs (key file then). */
+  secrets?: SecretBox;
   kafka: KafkaClients;
   events: EventBus;
   log: Logger;

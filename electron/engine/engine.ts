@@ -121,6 +121,7 @@ export class Engine {
       dataDir: deps.dataDir,
       db: this.db,
       connections: this.connections,
+      secrets: deps.secrets,
       kafka: this.kafka,
       events: this.events,
       log: deps.log,

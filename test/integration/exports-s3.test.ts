@@ -142,7 +142,7 @@ describe('S3 target against S3Proxy on loopback', () => {
     expect(proxy.cuts).toBeGreaterThan(0);
     expect(error).toMatchObject({
       code: 'STORAGE_UNREACHABLE',
-      message: `The connection to http://127.0.0.1:${proxy.port} was lost during the upload; the upload was aborted and no object was written. Retry the export`,
+      message: `The connection to http://127.0.0.1:${proxy.port} was lost during the upload; no object was written. Retry the export`,
     });
     expect(await objectExists(key)).toBe(false);
     const uploads = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }));

@@ -3,11 +3,15 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 /**
  * A small TCP proxy for fault injection (tc netem does not work here, RELIABILITY.md). In `cut` mode
  * it destroys any connection once the client has sent more than `cutAfterBytes` through it — an
- * upload dropped mid-body — while small requests still pass.
+ * upload dropped mid-body — while small requests still pass. `bytesPerSecond` throttles uploads.
  */
 export class TcpProxy {
   mode: 'pass' | 'cut' = 'pass';
   cutAfterBytes = 1024 * 1024;
+  /** In `pass` mode, caps each connection's client → server rate (bytes/s); null = no cap. */
+  bytesPerSecond: number | null = null;
+  /** While true nothing more goes from clients to the server: a request body in flight cannot complete. */
+  held = false;
   cuts = 0;
   private readonly sockets = new Set<Socket>();
   private constructor(
@@ -28,7 +32,18 @@ export class TcpProxy {
       const upstream = connect(targetPort, targetHost);
       self.sockets.add(client).add(upstream);
       let sent = 0;
-      client.on('data', (chunk: Buffer) => {
+      let holding: NodeJS.Timeout | undefined;
+      const onData = (chunk: Buffer): void => {
+        if (self.held) {
+          client.pause();
+          holding = setInterval(() => {
+            if (self.held) return;
+            clearInterval(holding);
+            client.resume();
+            onData(chunk);
+          }, 20);
+          return;
+        }
         sent += chunk.length;
         if (self.mode === 'cut' && sent > self.cutAfterBytes) {
           self.cuts++;
@@ -37,9 +52,21 @@ export class TcpProxy {
           return;
         }
         upstream.write(chunk);
-      });
+        if (self.bytesPerSecond !== null) {
+          // Slow uploads down so a test can act mid-upload, whatever the machine's speed.
+          client.pause();
+          const resume = (): void => {
+            if (self.held) holding = setTimeout(resume, 20);
+            else client.resume();
+          };
+          holding = setTimeout(resume, (chunk.length / self.bytesPerSecond) * 1000);
+        }
+      };
+      client.on('data', onData);
       upstream.pipe(client);
       const close = () => {
+        clearTimeout(holding);
+        clearInterval(holding);
         client.destroy();
         upstream.destroy();
         self.sockets.delete(client);

@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExportFormat, ParquetCodec } from '../../shared/exports.js';
+import type { ColumnSpec, ExportFormat, ParquetCodec } from '../../shared/exports.js';
 import { createWriter, writeAll } from '../../electron/engine/exports/writers/create-writer.js';
 import type { Row } from '../../electron/engine/exports/writers/types.js';
 import { openLocalOutput } from '../../electron/engine/exports/targets/local-folder.js';
 import { tempDir } from '../helpers.js';
 import { allTypes, expectedPlain, normalised, sensorColumns, sensorRows, typedRows } from './exports-fixtures.js';
-import { parquetMetadata, plain, pyarrowAvailable, readCsvWithDuckdb, readParquetWithDuckdb, readParquetWithPyarrow } from './exports-readers.js';
+import { duckdb, parquetMetadata, plain, pyarrowAvailable, readCsvWithDuckdb, readParquetWithDuckdb, readParquetWithPyarrow, type Plain } from './exports-readers.js';
 
 const dir = tempDir('exports-writers');
 afterAll(() => dir.remove());
@@ -83,7 +83,7 @@ describe('CSV and JSONL', () => {
   const rows = typedRows(3_000);
   const expected = expectedPlain(rows, allTypes);
 
-  for (const delimiter of [',', ';', '\t']) {
+  for (const delimiter of [',', ';', '\t', '|']) {
     it(`reads back through DuckDB's CSV reader with the same values (delimiter ${JSON.stringify(delimiter)})`, async () => {
       const file = await exportTo(`types-${delimiter === '\t' ? 'tab' : delimiter}.csv`, { kind: 'csv', delimiter, header: true }, rows);
       const text = readFileSync(file, 'utf8');
@@ -94,12 +94,60 @@ describe('CSV and JSONL', () => {
     });
   }
 
+  // Every cell shape a source hands the writer (numbers as text, Dates in text columns, 1/0 booleans,
+  // fractional epoch ms, bigint µs before 1970) with text that needs quoting under some delimiter.
+  const awkwardText = ['plain', '', ' ', ' edge spaces ', 'a,b', 'a;b', 'a\tb', 'a|b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\n', 'ünïcødé ✓', '#hash', '=1+1', "it's", 'mid\uFEFFbom'];
+  const oddColumns: ColumnSpec[] = [
+    { name: 'odd, name', type: 'string', nullable: true },
+    { name: 'n32', type: 'int32', nullable: true },
+    { name: 'n64', type: 'int64', nullable: true },
+    { name: 'x', type: 'double', nullable: true },
+    { name: 'flag', type: 'boolean', nullable: true },
+    { name: 'at', type: 'timestamp-ms', nullable: true },
+    { name: 'at_us', type: 'timestamp-us', nullable: true },
+  ];
+  const oddRows: Row[] = [];
+  const oddExpected: Plain[] = [];
+  for (let i = 0; i < 400; i++) {
+    const text = i % 9 === 0 ? null : i % 13 === 0 ? new Date(Date.UTC(2020, 1, (i % 28) + 1)) : i % 11 === 0 ? i * 1.5 : (awkwardText[i % awkwardText.length] ?? '');
+    const n32 = i % 8 === 0 ? null : i % 3 === 0 ? String(i - 200) : i - 200;
+    const n64 = i % 7 === 0 ? null : i % 2 === 0 ? 9_007_199_254_740_993n * (i % 5 === 0 ? -1n : 1n) : i % 3 === 0 ? BigInt(i) : -i * 1_000_003;
+    const x = i % 6 === 0 ? null : ([0, -0, 0.1, 1e21, 1e-7, -123.456, Number.MAX_VALUE, 5e-324][i % 8] ?? 1);
+    const flag = i % 5 === 0 ? null : ([true, false, 'true', 'false', 1, 0][i % 6] ?? true);
+    const atMs = Date.UTC(2024, 0, 1) + i * 1.7;
+    const at = i % 4 === 0 ? null : i % 3 === 0 ? new Date(Date.UTC(1960, 0, 1) + i) : i % 3 === 1 ? atMs : BigInt(Date.UTC(2024, 0, 1) + i);
+    const atUs = i % 10 === 0 ? null : 1_700_000_000_123_456n - BigInt(i) * 10_000_000_000_007n;
+    oddRows.push({ 'odd, name': text, n32, n64, x, flag, at, at_us: atUs });
+    // What the reader must see, written from the cell shapes, not from the writer's code.
+    oddExpected.push({
+      'odd, name': text === null ? null : text instanceof Date ? text.toISOString() : String(text),
+      n32: n32 === null ? null : String(Number(n32)),
+      n64: n64 === null ? null : String(n64),
+      x: x === null ? null : String(Number(x)),
+      flag: flag === null ? null : String(flag === true || flag === 'true' || flag === 1),
+      at: at === null ? null : at instanceof Date ? String(at.getTime()) : typeof at === 'bigint' ? String(at) : String(Math.trunc(atMs)),
+      at_us: atUs === null ? null : String(atUs),
+    });
+  }
+
+  for (const delimiter of [',', ';', '\t', '|']) {
+    it(`gives DuckDB's CSV reader back every awkward cell and the header names (delimiter ${JSON.stringify(delimiter)})`, async () => {
+      const file = await exportTo(`awkward-${delimiter === '\t' ? 'tab' : delimiter === '|' ? 'pipe' : delimiter}.csv`, { kind: 'csv', delimiter, header: true }, oddRows, oddColumns);
+      expect(normalised(await readCsvWithDuckdb(file, oddColumns, delimiter), oddColumns)).toEqual(normalised(oddExpected, oddColumns));
+      const described = await duckdb(`DESCRIBE SELECT * FROM read_csv('${file}', header = true, delim = '${delimiter}', quote = '"', escape = '"')`);
+      expect(described.map((c) => c.column_name)).toEqual(oddColumns.map((c) => c.name));
+    });
+  }
+
+  it('refuses a delimiter that cannot separate fields instead of writing another one', () => {
+    expect(() => createWriter({ kind: 'csv', delimiter: '"', header: true }, oddColumns, { write: () => Promise.resolve() })).toThrow(/cannot separate CSV fields/);
+  });
+
   it('writes one JSON object per line that DuckDB reads with the same values', async () => {
     const file = await exportTo('types.jsonl', { kind: 'jsonl' }, rows);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(rows.length);
     expect(JSON.parse(lines[5] ?? '')).toMatchObject({ id: 5, big: '9007199254740998' });
-    const { duckdb } = await import('./exports-readers.js');
     const back = await duckdb(
       `SELECT id, big, epoch_ms("at"::TIMESTAMPTZ) AS "at", epoch_us(at_us::TIMESTAMPTZ) AS at_us FROM read_json('${join(dir.path, 'types.jsonl')}', format = 'newline_delimited', columns = {id: 'INTEGER', big: 'BIGINT', "at": 'VARCHAR', at_us: 'VARCHAR'}) ORDER BY id`,
     );

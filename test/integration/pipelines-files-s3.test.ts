@@ -261,3 +261,63 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
     }
   });
 });
+
+describe('a file sink with saved S3 credentials', () => {
+  it('writes with the keys saved under Exports (the spec holds only their id), refuses keys in the spec and an unknown id', { timeout: 120_000 }, async () => {
+    const dir = tempDir('pipelines-files-saved');
+    const engine = testEngine(dir.path);
+    // The default chain now holds wrong keys: only the saved ones can write.
+    const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'wrong-key-id';
+    process.env.AWS_SECRET_ACCESS_KEY = 'wrong-secret';
+    try {
+      await createBucket({ ...s1Target(), credentials: { mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+      const topic = uniqueName('saved_creds_topic');
+      await createTopic(kafka, topic, 1);
+      const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+      const saved = data<{ id: string }>(await engine.dispatch('exports:credentials-save', { name: 's3proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
+      const prefix = `saved_creds_${shortId(saved.id)}/`;
+      const withCredentials = (credentials: S3Target['credentials']): PipelineInput => {
+        const input = s1Pipeline(connectionId, topic, 50, 50);
+        return { ...input, sinks: [{ kind: 'files', format: { kind: 'parquet', codec: 'zstd', timestampUnit: 'ms', rowGroupRows: 100_000 }, target: { ...s1Target(), prefix, credentials }, rolling: {} }] };
+      };
+
+      const keys = await engine.dispatch('pipelines:save', withCredentials({ mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
+      expect(keys).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(JSON.stringify(keys)).toMatch(/does not store S3 keys.*save the keys under Exports → S3 credentials/);
+      expect(JSON.stringify(keys)).not.toContain(s3.secretAccessKey);
+      const unknown = await engine.dispatch('pipelines:save', withCredentials({ mode: 'saved', id: 'no-such-id' }));
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(JSON.stringify(unknown)).toMatch(/saved S3 credentials no longer exist/);
+
+      const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', withCredentials({ mode: 'saved', id: saved.id })));
+      const store = new Database(join(dir.path, 'workbench.sqlite'), { readonly: true });
+      const specJson = store.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(pipeline.id)?.spec_json ?? '';
+      expect(JSON.parse(specJson)).toMatchObject({ sinks: [{ target: { credentials: { mode: 'saved', id: saved.id } } }] });
+      expect(specJson).not.toContain(s3.secretAccessKey);
+      expect(specJson).not.toContain(s3.accessKeyId);
+
+      const records = issRecords(50_000, 400);
+      await produceIss(kafka, topic, records);
+      data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+      await waitFor(() => {
+        const f = figures(store, pipeline.id);
+        return f.consumed === records.length && f.waiting === 0 && f.done > 0;
+      }, 90_000, 'every record consumed and written with the saved keys');
+      const status = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
+      expect(status.files?.lastError ?? null).toBeNull();
+      await engine.dispatch('pipelines:stop', { id: pipeline.id });
+      store.close();
+
+      const keysWritten = await downloadAll(admin, prefix, `part-${shortId(pipeline.id)}-`, join(dir.path, 'download'));
+      expect(keysWritten.length).toBeGreaterThan(0);
+      expect(compareExactlyOnce(records, (await readIssParquet(join(dir.path, 'download'))).rows)).toEqual({ missing: 0, duplicates: 0, unexpected: 0, wrong: [] });
+      console.log(`[files saved credentials] ${records.length} records → ${keysWritten.length} files under ${prefix} with saved keys (default chain held wrong keys)`);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = env.id;
+      process.env.AWS_SECRET_ACCESS_KEY = env.secret;
+      await engine.dispose();
+      dir.remove();
+    }
+  });
+});

@@ -73,3 +73,49 @@ describe('a saved SASL password', () => {
     console.log(`[reliability] secrets: scanned ${files.length} files (${files.map((f) => f.slice(dir.path.length + 1)).join(', ')}); password found in ${leaks.length}`);
   });
 });
+
+describe('saved S3 keys', () => {
+  it('appear in no file of the data folder after they were saved and used', async () => {
+    const s3dir = tempDir('secrets-s3');
+    const keys = { accessKeyId: `AKIA${uniqueName('id').replace(/[^a-z0-9]/g, '').toUpperCase()}`, secretAccessKey: `sk-${uniqueName('s3')}`, sessionToken: `st-${uniqueName('s3')}` };
+    const engine: Engine = createEngine({ dataDir: s3dir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(s3dir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
+    const replies: Envelope<unknown>[] = [];
+    try {
+      const saved = await engine.dispatch('exports:credentials-save', { name: 'aws', ...keys });
+      replies.push(saved, await engine.dispatch('exports:credentials-list', undefined));
+      const id = saved.ok ? (saved.data as { id: string }).id : '';
+      // Used against an endpoint that is down: the failure is logged and kept in the history.
+      const target = { kind: 's3', bucket: 'kwb-secrets', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { mode: 'saved', id } };
+      replies.push(await engine.dispatch('exports:start', { source: { kind: 'table', table: 'export_history' }, format: { kind: 'jsonl' }, target }));
+      replies.push(await engine.dispatch('exports:create-bucket', target), await engine.dispatch('exports:history', undefined));
+      expect(replies[2]).toMatchObject({ ok: false, error: { code: 'STORAGE_UNREACHABLE' } });
+      // A pipeline's file sink (its spec is stored unencrypted): keys are refused, the reference is kept.
+      const connection = await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') });
+      const connectionId = connection.ok ? (connection.data as Connection).id : '';
+      const pipeline = (credentials: unknown) => ({
+        name: uniqueName('secrets-pipeline'),
+        connectionId,
+        topics: ['kwb-secrets'],
+        groupId: uniqueName('secrets-group'),
+        projection: [{ column: 'v', path: 'v', type: 'string' }],
+        sinks: [{ kind: 'files', format: { kind: 'jsonl' }, target: { ...target, credentials } }],
+      });
+      const withKeys = await engine.dispatch('pipelines:save', pipeline({ mode: 'keys', ...keys }));
+      const withRef = await engine.dispatch('pipelines:save', pipeline({ mode: 'saved', id }));
+      replies.push(withKeys, withRef, await engine.dispatch('pipelines:list', undefined));
+      expect(withKeys).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(JSON.stringify(withKeys)).toMatch(/does not store S3 keys/);
+      expect(withRef).toMatchObject({ ok: true, data: { sinks: [{ target: { credentials: { mode: 'saved', id } } }] } });
+    } finally {
+      await engine.dispose();
+    }
+    const needles = Object.values(keys);
+    for (const reply of replies) for (const needle of needles) expect(JSON.stringify(reply)).not.toContain(needle);
+    const files = filesUnder(s3dir.path);
+    expect(readFileSync(files.find((f) => f.endsWith(join('logs', 'engine.log'))) ?? '', 'utf8')).toMatch(/failed before it started/);
+    const leaks = files.filter((f) => needles.some((n) => readFileSync(f).includes(Buffer.from(n))));
+    expect(leaks, `files holding an S3 key in clear: ${leaks.join(', ')}`).toEqual([]);
+    console.log(`[reliability] S3 secrets: scanned ${files.length} files; keys found in ${leaks.length}`);
+    s3dir.remove();
+  });
+});

@@ -30,14 +30,24 @@ export class ExportHistory {
       'UPDATE export_history SET status = ?, rows = ?, bytes = ?, finished_at = ?, error = ? WHERE id = ?',
     );
     this.listStmt = db.prepare<[number], HistoryRow>('SELECT * FROM export_history ORDER BY started_at DESC, rowid DESC LIMIT ?');
-    this.interruptStmt = db.prepare<[number]>(
-      `UPDATE export_history SET status = 'failed', finished_at = ?, error = 'The app stopped during this export; nothing was left under the final name' WHERE status = 'running'`,
+    this.interruptStmt = db.prepare<[number, string, string]>(
+      `UPDATE export_history SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`,
     );
   }
 
-  /** Jobs still "running" from an earlier process did not finish: say so. */
-  markInterrupted(): void {
-    this.interruptStmt.run(Date.now());
+  /** Jobs still "running" from an earlier process: it stopped (kill -9, crash, power loss) during them. */
+  interrupted(): { id: string; target: string; location: string }[] {
+    return this.db.prepare<[], { id: string; target: string; location: string }>(`SELECT id, target, location FROM export_history WHERE status = 'running'`).all();
+  }
+
+  markInterrupted(id: string, error: string): void {
+    this.interruptStmt.run(Date.now(), error, id);
+  }
+
+  /** An export that failed before it wrote anything (bad target, missing bucket…): one finished row. */
+  failedBeforeStart(entry: { id: string; source: string; format: string; target: string; location: string; startedAt: number }, error: string): void {
+    this.start(entry);
+    this.finish(entry.id, { status: 'failed', rows: 0, bytes: 0, error });
   }
 
   start(entry: { id: string; source: string; format: string; target: string; location: string; startedAt: number }): void {

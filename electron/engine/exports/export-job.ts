@@ -72,6 +72,8 @@ export class ExportJob {
         this.status = 'failed';
         const system = describeSystemError(error);
         this.error = system ? `${system.message} (${system.detail ?? ''})` : error instanceof Error ? error.message : String(error);
+        const leftover = this.output.leftover?.() ?? null;
+        if (leftover !== null) this.error = `${this.error}. ${leftover}`;
       }
     }
     this.emit(true);

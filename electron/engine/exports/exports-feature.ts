@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ExportFormat, ExportSource, ExportTarget } from '../../../shared/exports.js';
+import { join } from 'node:path';
+import type { ExportFormat, ExportSource, ExportTarget, S3Target } from '../../../shared/exports.js';
+import { describeSystemError } from '../system-errors.js';
 import type { MethodParsedInput } from '../../../shared/contract.js';
 import type { Handlers } from '../dispatch.js';
 import type { EngineContext, EngineFeature } from '../context.js';
@@ -8,14 +10,25 @@ import { ExportJob } from './export-job.js';
 import { openTableSource } from './sources/table-source.js';
 import { openTopicSource } from './sources/topic-source.js';
 import type { ExportSourceHandle } from './sources/types.js';
-import { openLocalOutput } from './targets/local-folder.js';
+import { PendingAborts } from './store/pending-aborts.js';
+import { s3CredentialsOf, type S3Credentials } from './store/s3-credentials.js';
+import { openLocalOutput, sweepTempFile } from './targets/local-folder.js';
 import { createBucket } from './targets/s3-bucket.js';
 import { endpointLabel, objectKey } from './targets/s3-client.js';
 import { openS3Output } from './targets/s3-output.js';
 import type { PendingOutput } from './targets/types.js';
 import { fileExtension } from './writers/create-writer.js';
 
-export type ExportMethodName = 'exports:start' | 'exports:cancel' | 'exports:jobs' | 'exports:history' | 'exports:create-bucket';
+export type ExportMethodName =
+  | 'exports:start'
+  | 'exports:cancel'
+  | 'exports:jobs'
+  | 'exports:history'
+  | 'exports:create-bucket'
+  | 'exports:credentials-list'
+  | 'exports:credentials-save'
+  | 'exports:credentials-remove'
+  | 'exports:retry-aborts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function stamp(at: Date): string {
@@ -42,10 +55,38 @@ function describeSource(source: ExportSource): string {
 export class ExportsFeature implements EngineFeature<ExportMethodName> {
   private readonly jobs = new Map<string, { job: ExportJob; done: Promise<void> }>();
   private readonly history: ExportHistory;
+  readonly credentials: S3Credentials;
+  readonly pendingAborts: PendingAborts;
 
   constructor(private readonly context: EngineContext) {
     this.history = new ExportHistory(context.db);
-    this.history.markInterrupted();
+    const { secrets, credentials } = s3CredentialsOf(context);
+    this.credentials = credentials;
+    this.pendingAborts = new PendingAborts(context.db, secrets, context.log);
+    this.recoverInterrupted();
+    this.pendingAborts.resumeAfterRestart();
+  }
+
+  /**
+   * Jobs still "running" in the history belong to a process that died (kill -9, crash): remove the
+   * temp file each local one left (only the exact name it was given, `.<file>.<job id>.partial`) and
+   * mark the row failed. S3 uploads they left are aborted by PendingAborts.
+   */
+  private recoverInterrupted(): void {
+    for (const row of this.history.interrupted()) {
+      let note = 'nothing was written under the final name';
+      if (row.target.startsWith('folder ')) {
+        try {
+          if (sweepTempFile(row.location, row.id)) note = 'its temp file was removed and nothing was written under the final name';
+        } catch (error) {
+          note = `its temp file could not be removed (${String(error)}); nothing was written under the final name`;
+        }
+      } else {
+        note = 'no object was completed under the key; an unfinished upload is aborted';
+      }
+      this.history.markInterrupted(row.id, `Interrupted: the app stopped during this export; ${note}`);
+      this.context.log('warn', `export ${row.id} was interrupted by a stop of the app; ${note}`);
+    }
   }
 
   handlers(): Pick<Handlers, ExportMethodName> {
@@ -58,7 +99,14 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
       },
       'exports:jobs': () => [...this.jobs.values()].map(({ job }) => job.snapshot()),
       'exports:history': ({ limit }) => this.history.list(limit),
-      'exports:create-bucket': (target) => createBucket(target),
+      'exports:create-bucket': (target) => createBucket(this.credentials.resolve(target)),
+      'exports:credentials-list': () => this.credentials.list(),
+      'exports:credentials-save': (input) => this.credentials.save(input),
+      'exports:credentials-remove': ({ id }) => ({ removed: this.credentials.remove(id) }),
+      'exports:retry-aborts': async () => {
+        await this.pendingAborts.retryNow();
+        return { pending: this.pendingAborts.count() };
+      },
     };
   }
 
@@ -71,30 +119,48 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
     const running = [...this.jobs.values()];
     for (const { job } of running) job.cancel();
     await Promise.all(running.map(({ done }) => done));
+    await this.pendingAborts.dispose();
   }
 
   private async start(request: MethodParsedInput<'exports:start'>): Promise<{ jobId: string; location: string }> {
+    const id = randomUUID();
     const startedAt = new Date();
     const timestampUnit = request.format.kind === 'parquet' ? request.format.timestampUnit : 'ms';
-    const source: ExportSourceHandle =
-      request.source.kind === 'topic'
-        ? await openTopicSource(this.context.kafka, request.source, timestampUnit)
-        : openTableSource(this.context.db, request.source.table);
-    const base = request.name ?? `${source.label.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp(startedAt)}`;
-    const fileName = `${base}.${fileExtension(request.format)}`;
-    const output: PendingOutput =
-      request.target.kind === 'local'
-        ? await openLocalOutput(request.target.folder, fileName)
-        : await openS3Output(request.target, objectKey(request.target.prefix, fileName, startedAt));
-    const id = randomUUID();
-    this.history.start({
+    const entry = {
       id,
       source: describeSource(request.source),
       format: describeFormat(request.format),
       target: describeTarget(request.target),
-      location: output.location,
+      location: request.target.kind === 'local' ? request.target.folder : `s3://${request.target.bucket}/${request.target.prefix}`,
       startedAt: startedAt.getTime(),
-    });
+    };
+    let output: PendingOutput;
+    let source: ExportSourceHandle;
+    try {
+      source =
+        request.source.kind === 'topic'
+          ? await openTopicSource(this.context.kafka, request.source, timestampUnit)
+          : openTableSource(this.context.db, request.source.table);
+      const base = request.name ?? `${source.label.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp(startedAt)}`;
+      const fileName = `${base}.${fileExtension(request.format)}`;
+      if (request.target.kind === 'local') {
+        entry.location = join(request.target.folder, fileName);
+        output = await openLocalOutput(request.target.folder, fileName, { tempTag: id });
+      } else {
+        const key = objectKey(request.target.prefix, fileName, startedAt);
+        entry.location = `s3://${request.target.bucket}/${key}`;
+        output = await this.openS3(id, this.credentials.resolve(request.target), key);
+      }
+    } catch (error) {
+      // A job that never wrote is still a job the user asked for: the history says why it failed.
+      const system = describeSystemError(error);
+      const reason = system ? system.message : error instanceof Error ? error.message : String(error);
+      this.history.failedBeforeStart(entry, reason);
+      this.context.events.emit('exports:progress', { jobId: id, status: 'failed', rows: 0, bytes: 0, percent: null, location: entry.location, error: reason });
+      this.context.log('warn', `export ${id} failed before it started: ${reason}`);
+      throw error;
+    }
+    this.history.start({ ...entry, location: output.location });
     const job = new ExportJob(id, source, request.format, output, {
       progress: (progress) => this.context.events.emit('exports:progress', progress),
     });
@@ -105,5 +171,19 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
     });
     this.jobs.set(id, { job, done });
     return { jobId: id, location: output.location };
+  }
+
+  private async openS3(jobId: string, target: S3Target, key: string): Promise<PendingOutput> {
+    const aborts = this.pendingAborts;
+    const output = await openS3Output(target, key, {
+      tracker: {
+        started: (uploadId) => aborts.uploading({ uploadId, key, target, jobId }),
+        settled: (uploadId) => aborts.settled(uploadId),
+        abortFailed: (uploadId, error) => aborts.record({ uploadId, key, target, jobId, error }),
+      },
+    });
+    // An endpoint answered (its bucket check passed): aborts that waited for it need not wait for the backoff.
+    if (aborts.count() > 0) void aborts.retryNow();
+    return output;
   }
 }

@@ -43,8 +43,10 @@ describe('export helpers', () => {
     expect(textCell('false', 'boolean')).toBe(false);
   });
 
-  it('hides temp files behind a dot in the same folder', () => {
+  it('hides temp files behind a dot in the same folder, named after the job when given', () => {
     expect(tempNameFor('a.csv')).toMatch(/^\.a\.csv\.[0-9a-f]{12}\.partial$/);
+    expect(tempNameFor('a.csv', '0b6c1a2e-58c4-4f0e-9d2b-1f2a3b4c5d6e')).toBe('.a.csv.0b6c1a2e-58c4-4f0e-9d2b-1f2a3b4c5d6e.partial');
+    expect(() => tempNameFor('a.csv', '../x')).toThrow();
   });
 
   it('tells missing buckets, refused credentials and dropped connections apart', () => {

@@ -21,7 +21,9 @@ export interface ExportFormState {
   region: string;
   endpoint: string;
   forcePathStyle: boolean;
-  credentials: 'default-chain' | 'keys';
+  credentials: 'default-chain' | 'saved' | 'keys';
+  /** Id of the saved S3 credentials when `credentials` is 'saved'. */
+  credentialId: string;
   accessKeyId: string;
   secretAccessKey: string;
   name: string;
@@ -48,6 +50,7 @@ export function initialExportForm(folder: string): ExportFormState {
     endpoint: '',
     forcePathStyle: false,
     credentials: 'default-chain',
+    credentialId: '',
     accessKeyId: '',
     secretAccessKey: '',
     name: '',
@@ -98,8 +101,11 @@ export function toExportRequest(form: ExportFormState, connectionId: string | nu
           credentials:
             form.credentials === 'keys'
               ? { mode: 'keys', accessKeyId: form.accessKeyId.trim(), secretAccessKey: form.secretAccessKey }
-              : { mode: 'default-chain' },
+              : form.credentials === 'saved'
+                ? { mode: 'saved', id: form.credentialId }
+                : { mode: 'default-chain' },
         };
+  if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '') return { error: 'Choose saved S3 credentials, or save some below' };
   const request: ExportRequest = { source, format, target, ...(form.name.trim() !== '' ? { name: form.name.trim() } : {}) };
   const checked = exportRequestSchema.safeParse(request);
   return checked.success ? { request } : { error: describeZodError(checked.error) };

@@ -56,6 +56,8 @@ function FormatFields({ form, set }: { form: ExportFormState; set: Set }) {
 }
 
 function TargetFields({ form, set }: { form: ExportFormState; set: Set }) {
+  const saved = useMethodQuery('exports:credentials-list', undefined, { enabled: form.targetKind === 's3' });
+  const savedOptions = [{ value: '', label: '— choose —' }, ...(saved.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.accessKeyHint})` }))];
   return (
     <fieldset>
       <legend>Target</legend>
@@ -69,7 +71,13 @@ function TargetFields({ form, set }: { form: ExportFormState; set: Set }) {
           <TextField label="Region" value={form.region} onChange={(v) => { set('region', v); }} />
           <TextField label="Endpoint URL" value={form.endpoint} onChange={(v) => { set('endpoint', v); }} placeholder="AWS" hint="For MinIO and other S3-compatible servers." type="url" />
           <CheckboxField label="Path-style addressing" checked={form.forcePathStyle} onChange={(v) => { set('forcePathStyle', v); }} />
-          <SelectField label="Credentials" value={form.credentials} options={[{ value: 'default-chain', label: 'Default AWS chain' }, { value: 'keys', label: 'Access key' }]} onChange={(v) => { set('credentials', v); }} />
+          <SelectField
+            label="Credentials"
+            value={form.credentials}
+            options={[{ value: 'default-chain', label: 'Default AWS chain' }, { value: 'saved', label: 'Saved credentials' }, { value: 'keys', label: 'Access key (this export only)' }]}
+            onChange={(v) => { set('credentials', v); }}
+          />
+          {form.credentials === 'saved' && <SelectField label="Saved credentials" value={form.credentialId} options={savedOptions} onChange={(v) => { set('credentialId', v); }} />}
           {form.credentials === 'keys' && (
             <>
               <TextField label="Access key id" value={form.accessKeyId} onChange={(v) => { set('accessKeyId', v); }} />

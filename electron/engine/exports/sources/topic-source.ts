@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ColumnSpec } from '../../../../shared/exports.js';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import type { KafkaClients } from '../../kafka/kafka-clients.js';
+import { readRanges } from '../../topics/range-reader.js';
 import type { Row } from '../writers/types.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { ExportSourceHandle } from './types.js';
@@ -58,10 +58,10 @@ const decoder = new TextDecoder('utf-8');
 const text = (bytes: Buffer | null | undefined): string | null => (bytes === null || bytes === undefined ? null : decoder.decode(bytes));
 
 /**
- * Reads a topic's offset range as rows (partition, offset, timestamp, key, value, headers). kafkajs
- * has no assign(): a throw-away consumer group joins, seeks each partition to its start, and stops
- * each partition at its end offset; the group is deleted afterwards. Batches go through a bounded
- * queue, so the consumer waits for the writer (with heartbeats) instead of filling memory.
+ * Reads a topic's offset range as rows (partition, offset, timestamp, key, value, headers) through
+ * the topic browser's range reader (a throw-away consumer group that seeks on every join and stops
+ * each partition at its end offset). Batches go through a bounded queue, so the consumer waits for
+ * the writer (with heartbeats) instead of filling memory.
  */
 export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec, timestampUnit: 'ms' | 'us'): Promise<ExportSourceHandle> {
   const watermarks = await kafka.withAdmin(spec.connectionId, async (admin) => {
@@ -71,84 +71,63 @@ export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec,
   });
   const ranges = planRanges(watermarks, spec).filter((r) => r.to > r.from);
   const total = ranges.reduce((sum, r) => sum + Number(r.to - r.from), 0);
+  const allPartitions = watermarks.map((w) => w.partition);
   return {
     label: spec.topic,
     columns: topicColumns(timestampUnit),
     totalRows: total,
-    batches: (signal) => readRanges(kafka, spec, ranges, signal),
+    batches: (signal) => readRows(kafka, spec, ranges, allPartitions, signal),
   };
 }
 
-async function* readRanges(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal): AsyncGenerator<Row[]> {
+/** An export may run for hours; it ends when every range is read, on cancel, or on a consumer crash. */
+const NO_TIMEOUT_MS = 2 ** 31 - 1;
+
+async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], allPartitions: number[], signal: AbortSignal): AsyncGenerator<Row[]> {
   if (ranges.length === 0) return;
-  const groupId = `kwb-export-${randomUUID()}`;
-  const consumer = clients.kafka(spec.connectionId).consumer({
-    groupId,
-    sessionTimeout: 30_000,
-    rebalanceTimeout: 10_000,
-    heartbeatInterval: 3_000,
-    maxWaitTimeInMs: 200,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 1024 * 1024,
-  });
   const queue = new BoundedQueue<Row[]>(4);
-  const pending = new Map(ranges.map((r) => [r.partition, r]));
   const onAbort = () => queue.end(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-    consumer.on(consumer.events.CRASH, (event) => queue.end(clients.describe(spec.connectionId, event.payload.error)));
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const range = pending.get(batch.partition);
-        if (!range) return;
-        const rows: Row[] = [];
-        let done = false;
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset < range.from) continue;
-          if (offset >= range.to) {
-            done = true;
-            break;
-          }
-          rows.push({
-            partition: batch.partition,
-            offset,
-            timestamp: Number(message.timestamp),
-            key: text(message.key),
-            value: text(message.value),
-            headers: headersText(message.headers),
-          });
-          if (offset + 1n >= range.to) done = true;
-        }
-        if (BigInt(batch.highWatermark) <= range.to && BigInt(batch.lastOffset()) + 1n >= range.to) done = true;
-        if (rows.length > 0) {
-          // Heartbeat while the writer catches up, so the group does not evict this consumer.
-          const timer = setInterval(() => void payload.heartbeat().catch(() => undefined), 2_000);
-          try {
-            await queue.push(rows, signal);
-          } finally {
-            clearInterval(timer);
-          }
-        }
-        if (done) {
-          payload.pause();
-          pending.delete(batch.partition);
-          if (pending.size === 0) queue.end();
+  // Also stops the reader when the writer side stops early (its error ends the job).
+  const stop = new AbortController();
+  const reading = readRanges(
+    clients.kafka(spec.connectionId),
+    () => clients.withAdmin(spec.connectionId, (admin) => Promise.resolve(admin)),
+    spec.topic,
+    new Map(ranges.map((r) => [r.partition, { from: Number(r.from), to: Number(r.to) }])),
+    {
+      allPartitions,
+      signal: AbortSignal.any([signal, stop.signal]),
+      timeoutMs: NO_TIMEOUT_MS,
+      onBatch: async (partition, messages, heartbeat) => {
+        const rows: Row[] = messages.map((message) => ({
+          partition,
+          offset: BigInt(message.offset),
+          timestamp: Number(message.timestamp),
+          key: text(message.key),
+          value: text(message.value),
+          headers: headersText(message.headers),
+        }));
+        // Heartbeat while the writer catches up, so the group does not evict this consumer.
+        const timer = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
+        try {
+          await queue.push(rows, stop.signal);
+        } finally {
+          clearInterval(timer);
         }
       },
-    });
-    for (const r of ranges) consumer.seek({ topic: spec.topic, partition: r.partition, offset: r.from.toString() });
+    },
+  ).then(
+    ({ complete }) => queue.end(complete || signal.aborted || stop.signal.aborted ? undefined : new WorkbenchError('INTERNAL', `Reading ${spec.topic} stopped before the end of its range`)),
+    (error: unknown) => queue.end(clients.describe(spec.connectionId, error)),
+  );
+  try {
     yield* queue;
   } finally {
     signal.removeEventListener('abort', onAbort);
     queue.end();
-    await consumer.disconnect().catch(() => undefined);
-    await clients.withAdmin(spec.connectionId, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    stop.abort();
+    await reading;
   }
 }
 

@@ -1,13 +1,31 @@
 import { randomBytes } from 'node:crypto';
+import { lstatSync, rmSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import { describeSystemError } from '../../system-errors.js';
 import type { PendingOutput } from './types.js';
 
-/** Dot-prefixed temp name in the same folder, so the rename is atomic (same filesystem) and listings skip it. */
-export function tempNameFor(fileName: string): string {
-  return `.${fileName}.${randomBytes(6).toString('hex')}.partial`;
+/**
+ * Dot-prefixed temp name in the same folder, so the rename is atomic (same filesystem) and listings
+ * skip it. `tag` (an export job id) makes the name one the engine can find again after a crash.
+ */
+export function tempNameFor(fileName: string, tag: string = randomBytes(6).toString('hex')): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(tag)) throw new Error(`bad temp tag ${tag}`);
+  return `.${fileName}.${tag}.partial`;
+}
+
+/**
+ * Removes the temp file an export job `tag` left for `finalPath` when its process died (kill -9,
+ * power loss). Only that exact name is touched; a file of another job or app is never matched.
+ * Returns whether a file was removed.
+ */
+export function sweepTempFile(finalPath: string, tag: string): boolean {
+  const temp = join(dirname(finalPath), tempNameFor(basename(finalPath), tag));
+  // Synchronous: it runs once at engine start, before any new export can pick the same name.
+  if (!lstatSync(temp, { throwIfNoEntry: false })?.isFile()) return false;
+  rmSync(temp, { force: true });
+  return true;
 }
 
 /**
@@ -15,14 +33,14 @@ export function tempNameFor(fileName: string): string {
  * commit fsyncs it, renames it over the final name and fsyncs the folder, so a reader (or a crash)
  * never sees a half file under the final name (RELIABILITY.md, "Files and S3").
  */
-export async function openLocalOutput(folder: string, fileName: string): Promise<PendingOutput> {
+export async function openLocalOutput(folder: string, fileName: string, options: { tempTag?: string } = {}): Promise<PendingOutput> {
   if (basename(fileName) !== fileName || fileName.startsWith('.')) {
     throw new WorkbenchError('VALIDATION', `"${fileName}" is not a plain file name`);
   }
   const info = await stat(folder).catch(() => null);
   if (!info?.isDirectory()) throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it or pick another one`);
   const finalPath = join(folder, fileName);
-  const tempPath = join(folder, tempNameFor(fileName));
+  const tempPath = join(folder, tempNameFor(fileName, options.tempTag));
   let handle: FileHandle | null;
   try {
     handle = await open(tempPath, 'wx', 0o644);

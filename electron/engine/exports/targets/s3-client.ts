@@ -1,18 +1,35 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Target } from '../../../../shared/exports.js';
+import { WorkbenchError } from '../../../../shared/errors.js';
+
+export interface S3ClientOptions {
+  /** Gives up on a request that gets no answer (a half-open connection) instead of waiting on the OS. */
+  requestTimeoutMs?: number;
+}
 
 /** An S3 client for a target: explicit keys, or the default AWS chain (env, ~/.aws, SSO, instance role). */
-export function createS3Client(target: S3Target): S3Client {
+export function createS3Client(target: S3Target, options: S3ClientOptions = {}): S3Client {
+  if (target.credentials.mode === 'saved') {
+    // The engine resolves saved credentials (S3Credentials.resolve) before it needs a client.
+    throw new WorkbenchError('VALIDATION', 'Saved S3 credentials were not resolved; this is a bug, please report it');
+  }
   return new S3Client({
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     forcePathStyle: target.forcePathStyle,
     ...(target.credentials.mode === 'keys'
-      ? { credentials: { accessKeyId: target.credentials.accessKeyId, secretAccessKey: target.credentials.secretAccessKey } }
+      ? {
+          credentials: {
+            accessKeyId: target.credentials.accessKeyId,
+            secretAccessKey: target.credentials.secretAccessKey,
+            ...(target.credentials.sessionToken ? { sessionToken: target.credentials.sessionToken } : {}),
+          },
+        }
       : {}),
     // Checksums on every request are new in SDK 3.7xx; some S3-compatible servers reject them.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(options.requestTimeoutMs ? { requestHandler: { connectionTimeout: options.requestTimeoutMs, requestTimeout: options.requestTimeoutMs } } : {}),
   });
 }
 

@@ -31,7 +31,7 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
   if (networkCodes.has(code) || networkCodes.has(name) || /socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|network|aborted/i.test(message)) {
     return new WorkbenchError(
       'STORAGE_UNREACHABLE',
-      `The connection to ${where.endpoint} was lost during the upload; the upload was aborted and no object was written. Retry the export`,
+      `The connection to ${where.endpoint} was lost during the upload; no object was written. Retry the export`,
       detail,
     );
   }

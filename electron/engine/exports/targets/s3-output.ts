@@ -13,6 +13,19 @@ export interface S3OutputOptions {
   /** Multipart part size in bytes (≥ 5 MiB, S3's minimum); the upload holds about queueSize + 1 parts in memory. */
   partSize?: number;
   client?: S3Client;
+  /** Told about each multipart upload's life, so one the endpoint or a crash left behind is aborted later. */
+  tracker?: UploadTracker;
+}
+
+/**
+ * PendingAborts implements this: `started` after the first part (a kill -9 from then on leaves an
+ * upload to abort at the next start), `settled` once completed or aborted, `abortFailed` when the
+ * endpoint did not answer the abort (retried with backoff).
+ */
+export interface UploadTracker {
+  started(uploadId: string): void;
+  settled(uploadId: string): void;
+  abortFailed(uploadId: string, error: string): void;
 }
 
 /**
@@ -40,6 +53,13 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
     queueSize: 2,
     leavePartsOnError: false,
   });
+  let tracked: string | undefined;
+  upload.on('httpUploadProgress', () => {
+    if (tracked === undefined && upload.uploadId !== undefined) {
+      tracked = upload.uploadId;
+      options.tracker?.started(tracked);
+    }
+  });
   let failure: unknown;
   const finished = upload.done().then(
     () => undefined,
@@ -52,13 +72,38 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
     if (!options.client) client.destroy();
   };
 
+  let leftover: string | null = null;
+
+  /**
+   * After a failure or cancel: lib-storage has tried to abort its multipart upload; abort it again by
+   * id (a 404 NoSuchUpload means it is gone) so a failed abort is noticed. When the endpoint does not
+   * answer, the upload is handed to `onAbortFailed` to be retried later.
+   */
   async function abortLeftovers(): Promise<void> {
-    // Belt and braces: if lib-storage's own abort did not get through, abort what is left for this key.
-    const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: target.bucket, Prefix: key })).catch(() => null);
-    for (const u of listed?.Uploads ?? []) {
-      if (u.Key === key && u.UploadId) {
-        await client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: key, UploadId: u.UploadId })).catch(() => undefined);
+    const uploadId = upload.uploadId;
+    if (uploadId === undefined) {
+      // No id known (CreateMultipartUpload's answer was lost?): abort what is left for this key.
+      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: target.bucket, Prefix: key })).catch(() => null);
+      for (const u of listed?.Uploads ?? []) {
+        if (u.Key === key && u.UploadId) {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: key, UploadId: u.UploadId })).catch(() => undefined);
+        }
       }
+      return;
+    }
+    try {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: key, UploadId: uploadId }));
+      options.tracker?.settled(uploadId);
+    } catch (error) {
+      const e = error as { name?: string; message?: string };
+      if (e.name === 'NoSuchUpload') {
+        options.tracker?.settled(uploadId);
+        return;
+      }
+      const reason = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
+      leftover = `${where.endpoint} did not answer the abort of the unfinished multipart upload either; it is aborted as soon as the endpoint answers again (nothing is visible under the key meanwhile)`;
+      options.tracker?.abortFailed(uploadId, reason);
+      return;
     }
   }
 
@@ -69,7 +114,12 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
       async write(chunk) {
         if (failure !== undefined) throw describeS3Error(failure, where);
         if (!body.write(chunk)) {
-          await Promise.race([once(body, 'drain'), finished]);
+          try {
+            await Promise.race([once(body, 'drain'), finished]);
+          } catch (error) {
+            // The body was torn down because the upload failed: report the upload's own reason.
+            throw describeS3Error(failure ?? error, where);
+          }
           if (failure !== undefined) throw describeS3Error(failure, where);
         }
       },
@@ -83,6 +133,7 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
         release();
         throw describeS3Error(failure, where);
       }
+      if (tracked !== undefined) options.tracker?.settled(tracked);
       release();
     },
     async abort() {
@@ -95,5 +146,6 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
       await abortLeftovers();
       release();
     },
+    leftover: () => leftover,
   };
 }

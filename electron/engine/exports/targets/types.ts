@@ -8,4 +8,6 @@ export interface PendingOutput {
   commit(): Promise<void>;
   /** Removes everything written so far; safe to call after a failure, twice, or after commit failed. */
   abort(): Promise<void>;
+  /** After abort: what could not be cleaned up yet and will be later (an S3 abort the endpoint did not answer), else null. */
+  leftover?(): string | null;
 }

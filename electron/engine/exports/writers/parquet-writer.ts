@@ -13,13 +13,6 @@ export interface ParquetOptions {
   rowGroupBytes?: number;
 }
 
-/** Rough in-memory size of a row's values: string lengths plus 8 bytes for anything else. */
-function rowBytes(row: Row): number {
-  let n = 0;
-  for (const value of Object.values(row)) n += typeof value === 'string' ? value.length * 2 : 8;
-  return n;
-}
-
 const codecNames = { snappy: 'SNAPPY', zstd: 'ZSTD', gzip: 'GZIP', none: 'UNCOMPRESSED' } as const;
 
 /**
@@ -84,18 +77,6 @@ export function parquetSchema(columns: readonly ColumnSpec[]): SchemaElement[] {
   ];
 }
 
-function columnValues(column: ColumnSpec, rows: readonly Row[]): unknown[] {
-  const convert = converter(column);
-  return rows.map((row) => {
-    const value = row[column.name];
-    if (value === null || value === undefined) {
-      if (!column.nullable) throw new Error(`column ${column.name} is not nullable but a row has no value`);
-      return null;
-    }
-    return convert(value);
-  });
-}
-
 function converter(column: ColumnSpec): (value: Exclude<Cell, null | undefined>) => unknown {
   switch (column.type) {
     case 'string':
@@ -109,18 +90,25 @@ function converter(column: ColumnSpec): (value: Exclude<Cell, null | undefined>)
     case 'boolean':
       return (v) => v === true || v === 'true' || v === 1;
     case 'timestamp-ms':
-      return (v) => timestampIn(v, 'ms');
+      // Epoch-ms numbers are the common cell: straight to a bigint, the general route for the rest.
+      return (v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : timestampIn(v, 'ms'));
     case 'timestamp-us':
       return (v) => timestampIn(v, 'us');
   }
 }
 
-/** Streaming Parquet through hyparquet-writer: rows are buffered up to one row group, then encoded and flushed. */
+/**
+ * Streaming Parquet through hyparquet-writer. Each batch is converted straight into per-column value
+ * arrays (no row objects are kept: holding 100,000 of them per row group cost more in garbage
+ * collection than the encoding, measured); a full row group is encoded and flushed.
+ */
 export class ParquetRowWriter implements RowWriter {
   rowsWritten = 0;
   bytesWritten = 0;
   private readonly writer: ParquetWriter;
-  private buffered: Row[] = [];
+  private readonly converters;
+  private values: unknown[][];
+  private bufferedRows = 0;
   private bufferedBytes = 0;
 
   constructor(
@@ -136,15 +124,20 @@ export class ParquetRowWriter implements RowWriter {
       compressors,
       createdBy: 'kafka-workbench (hyparquet-writer)',
     });
+    this.converters = columns.map(converter);
+    this.values = columns.map(() => []);
   }
 
   async write(rows: readonly Row[]): Promise<void> {
-    for (const row of rows) {
-      this.buffered.push(row);
-      this.bufferedBytes += rowBytes(row);
-      if (this.buffered.length >= this.options.rowGroupRows || this.bufferedBytes >= (this.options.rowGroupBytes ?? 64 * 1024 * 1024)) {
-        await this.flushGroup();
-      }
+    const groupRows = this.options.rowGroupRows;
+    const groupBytes = this.options.rowGroupBytes ?? 64 * 1024 * 1024;
+    let from = 0;
+    while (from < rows.length) {
+      // Up to the end of the batch or of the row group, whichever comes first.
+      const to = Math.min(rows.length, from + (groupRows - this.bufferedRows));
+      const taken = this.append(rows, from, to, groupBytes);
+      from += taken;
+      if (this.bufferedRows >= groupRows || this.bufferedBytes >= groupBytes) await this.flushGroup();
     }
   }
 
@@ -153,15 +146,56 @@ export class ParquetRowWriter implements RowWriter {
     await this.writer.finish();
   }
 
+  /** Converts rows[from, to) column by column; stops early once the row group holds `groupBytes`. Returns the rows taken. */
+  private append(rows: readonly Row[], from: number, to: number, groupBytes: number): number {
+    // Size first (strings are what makes rows big), so a row group is cut before it passes the limit.
+    let end = to;
+    let bytes = this.bufferedBytes;
+    const stringNames = this.columns.filter((c) => c.type === 'string').map((c) => c.name);
+    const fixed = (this.columns.length - stringNames.length) * 8;
+    for (let r = from; r < to; r++) {
+      const row = rows[r];
+      bytes += fixed;
+      for (const name of stringNames) {
+        const v = row[name];
+        bytes += typeof v === 'string' ? v.length * 2 : 8;
+      }
+      if (bytes >= groupBytes) {
+        end = r + 1;
+        break;
+      }
+    }
+    this.bufferedBytes = bytes;
+    for (let c = 0; c < this.columns.length; c++) {
+      const column = this.columns[c];
+      const convert = this.converters[c];
+      const out = this.values[c];
+      const name = column.name;
+      for (let r = from; r < end; r++) {
+        const value = (rows[r])[name];
+        if (value === null || value === undefined) {
+          if (!column.nullable) throw new Error(`column ${name} is not nullable but a row has no value`);
+          out.push(null);
+        } else {
+          out.push(convert(value));
+        }
+      }
+    }
+    this.bufferedRows += end - from;
+    return end - from;
+  }
+
   private async flushGroup(): Promise<void> {
-    const rows = this.buffered;
-    if (rows.length === 0) return;
-    this.buffered = [];
+    const count = this.bufferedRows;
+    if (count === 0) return;
+    const values = this.values;
+    this.values = this.columns.map(() => []);
+    this.bufferedRows = 0;
     this.bufferedBytes = 0;
     const columnData = this.columns.map(
-      (column): ColumnSource => ({ name: column.name, data: columnValues(column, rows) as ColumnSource['data'], nullable: column.nullable }),
+      (column, c): ColumnSource => ({ name: column.name, data: values[c] as ColumnSource['data'], nullable: column.nullable }),
     );
-    await this.writer.write({ columnData, rowGroupSize: rows.length });
-    this.rowsWritten += rows.length;
+    await this.writer.write({ columnData, rowGroupSize: count });
+    this.rowsWritten += count;
   }
 }

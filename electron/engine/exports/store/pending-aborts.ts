@@ -1,0 +1,161 @@
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { s3TargetSchema, type S3Target } from '../../../../shared/exports.js';
+import type { Logger } from '../../logger.js';
+import type { SecretBox } from '../../secrets/secret-box.js';
+import type { Db } from '../../store/db.js';
+import { createS3Client, endpointLabel } from '../targets/s3-client.js';
+
+interface Row {
+  upload_id: string;
+  bucket: string;
+  object_key: string;
+  target: Buffer;
+  attempts: number;
+}
+
+export interface AbortNeeded {
+  uploadId: string;
+  key: string;
+  /** The resolved target (it may hold keys): stored only sealed by the SecretBox. */
+  target: S3Target;
+  jobId: string | null;
+  error: string;
+}
+
+const MAX_DELAY_MS = 30_000;
+
+/**
+ * An abort that found the upload already gone has nothing left to do. Only S3's own NoSuchUpload
+ * counts: a bare 404 can come from a server that is still starting (S3Proxy answers 404 to
+ * everything for a moment, measured), which would drop an upload that is still there.
+ */
+function uploadGone(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string };
+  return e.name === 'NoSuchUpload' || e.Code === 'NoSuchUpload';
+}
+
+/**
+ * Multipart uploads that failed and could not be aborted because the S3 endpoint was gone. They are
+ * kept in SQLite (migration s3-credentials-and-pending-aborts) and retried with backoff, also after
+ * a restart, until the endpoint answers: then no parts stay behind, billed and invisible.
+ */
+export class PendingAborts {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretBox,
+    private readonly log: Logger,
+    private readonly baseDelayMs = 1000,
+  ) {}
+
+  /**
+   * A multipart upload has started: remembered (state 'uploading') until it completes or is aborted,
+   * so if the engine is killed meanwhile the next start aborts it.
+   */
+  uploading(upload: Omit<AbortNeeded, 'error'>): void {
+    this.insert(upload, 'uploading', null);
+  }
+
+  /** The upload completed, or was aborted: nothing to do for it any more. */
+  settled(uploadId: string): void {
+    this.db.prepare('DELETE FROM s3_pending_aborts WHERE upload_id = ?').run(uploadId);
+  }
+
+  /** The upload failed and the endpoint did not answer its abort: retried with backoff until it does. */
+  record(abort: AbortNeeded): void {
+    this.insert(abort, 'pending', abort.error);
+    this.log('warn', `export: the multipart upload of s3://${abort.target.bucket}/${abort.key} could not be aborted (${abort.error.slice(0, 200)}); retrying until ${endpointLabel(abort.target)} answers`);
+    this.schedule(0);
+  }
+
+  /** At engine start every remembered upload belongs to a process that is gone: all are aborted. */
+  resumeAfterRestart(): void {
+    const changed = this.db.prepare(`UPDATE s3_pending_aborts SET state = 'pending' WHERE state = 'uploading'`).run().changes;
+    if (changed > 0) this.log('warn', `export: ${changed} multipart upload(s) of a stopped run are being aborted`);
+    if (this.count() > 0) this.schedule(0);
+  }
+
+  private insert(upload: Omit<AbortNeeded, 'error'>, state: 'uploading' | 'pending', error: string | null): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO s3_pending_aborts (upload_id, bucket, object_key, endpoint, target, job_id, state, attempts, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
+      )
+      .run(upload.uploadId, upload.target.bucket, upload.key, endpointLabel(upload.target), this.secrets.encrypt(JSON.stringify(upload.target)), upload.jobId, state, error?.slice(0, 1000) ?? null, Date.now());
+  }
+
+  /** Uploads waiting for an abort the endpoint has not answered yet. */
+  count(): number {
+    return this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM s3_pending_aborts WHERE state = 'pending'`).get()?.n ?? 0;
+  }
+
+  /**
+   * Tries every pending abort once; resolves when done. Called at start, by the timer, when an
+   * export reaches an S3 endpoint again, and on request (exports:retry-aborts).
+   */
+  retryNow(): Promise<void> {
+    this.running ??= this.retryAll().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.retryNow(), delayMs);
+    this.timer.unref();
+  }
+
+  private async retryAll(): Promise<void> {
+    const rows = this.db.prepare<[], Row>(`SELECT upload_id, bucket, object_key, target, attempts FROM s3_pending_aborts WHERE state = 'pending'`).all();
+    let fewestAttempts = Infinity;
+    for (const row of rows) {
+      if (this.disposed) return;
+      const outcome = await this.abortOne(row);
+      if (outcome === 'done') {
+        this.settled(row.upload_id);
+        this.log('info', `export: aborted the leftover multipart upload of s3://${row.bucket}/${row.object_key}`);
+      } else {
+        this.db.prepare('UPDATE s3_pending_aborts SET attempts = attempts + 1, last_error = ? WHERE upload_id = ?').run(outcome.slice(0, 1000), row.upload_id);
+        fewestAttempts = Math.min(fewestAttempts, row.attempts + 1);
+      }
+    }
+    if (fewestAttempts !== Infinity) this.schedule(Math.min(MAX_DELAY_MS, this.baseDelayMs * 2 ** Math.min(fewestAttempts, 10)));
+  }
+
+  /** 'done', or why the abort has to be tried again. */
+  private async abortOne(row: Row): Promise<string> {
+    let target: S3Target;
+    try {
+      target = s3TargetSchema.parse(JSON.parse(this.secrets.decrypt(row.target)));
+    } catch (error) {
+      // Sealed with another key (key file replaced): it can never be retried from here.
+      this.log('error', `export: cannot read the pending abort of s3://${row.bucket}/${row.object_key}: ${String(error)}`);
+      return 'done';
+    }
+    // A pass must end even when the endpoint hangs, so retryNow() callers and the timer go on.
+    const client = createS3Client(target, { requestTimeoutMs: 20_000 });
+    try {
+      try {
+        await client.send(new AbortMultipartUploadCommand({ Bucket: row.bucket, Key: row.object_key, UploadId: row.upload_id }));
+      } catch (error) {
+        if (!uploadGone(error)) throw error;
+      }
+      // Done only when the endpoint no longer lists the upload (an abort may race with in-flight parts).
+      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: row.bucket, Prefix: row.object_key }));
+      if ((listed.Uploads ?? []).some((u) => u.UploadId === row.upload_id)) return 'the upload is still listed after its abort';
+      return 'done';
+    } catch (error) {
+      return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    } finally {
+      client.destroy();
+    }
+  }
+}

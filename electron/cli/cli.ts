@@ -5,7 +5,7 @@
 export {};
 
 const USAGE = `usage: npm run cli -- pipeline list|run|batch … [--data-dir D]
-       npm run cli -- producer list|start … [--data-dir D]`;
+       npm run cli -- producer list|start|stop|pause|resume … [--data-dir D]`;
 
 const domain = process.argv[2];
 if (domain === 'pipeline') {

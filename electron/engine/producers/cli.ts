@@ -1,42 +1,74 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
+import type { ProducerStatus } from '../../../shared/producers.js';
 import { EventBus } from '../event-bus.js';
 import { KafkaClients } from '../kafka/kafka-clients.js';
 import { fileLogger } from '../logger.js';
 import { resolveDataDir } from '../paths.js';
 import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
 import { ConnectionsRepo } from '../store/connections-repo.js';
-import { openDatabase } from '../store/db.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { printList, sendCommand, statusLine as line, type CliOutput } from './cli-remote.js';
+import { isProducerVerb, ProducerCommandQueue } from './producer-commands.js';
 import { ProducersFeature } from './producers-feature.js';
+import { ProducersRepo, type StoredProducer } from './producers-repo.js';
 
 const USAGE = `usage: npm run cli -- producer list [--data-dir D]
-       npm run cli -- producer start <name> [--data-dir D]   (runs until it finishes or Ctrl+C, which flushes and stops)`;
+       npm run cli -- producer start|stop|pause|resume <name> [--data-dir D] [--timeout S]
+  With the app (desktop or \`npm run serve\`) running on the data folder, the verb is sent to it
+  and the CLI waits up to --timeout seconds (default 30) for the outcome. Without one, \`start\`
+  runs the producer here until it finishes or Ctrl+C (which flushes and stops).`;
 
-function line(status: ProducerStatus): string {
-  const error = status.lastError === null ? '' : ` last error: ${status.lastError}`;
-  return `${new Date().toISOString()} ${status.state} sent=${status.sent} bytes=${status.bytes} rate=${status.rate}/s errors=${status.errors}${error}`;
-}
+const io: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
-/**
- * The headless producer runner: the producers feature on the app's data folder without the UI or
- * the local cluster. It does not resume other producers (resume: false), only runs the one named.
- * Connections whose password was saved by the desktop app (safeStorage) cannot be decrypted here.
- */
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'data-dir': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'data-dir': { type: 'string' }, timeout: { type: 'string' } } });
   const [domain, verb, name] = positionals;
-  if (domain !== 'producer' || (verb !== 'list' && verb !== 'start') || (verb === 'start' && !name)) {
+  const timeoutMs = Number(values.timeout ?? '30') * 1000;
+  if (domain !== 'producer' || (verb !== 'list' && !isProducerVerb(verb)) || (verb !== 'list' && !name) || !(timeoutMs > 0)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
   const dataDir = resolveDataDir(values['data-dir']);
-  const log = fileLogger(join(dataDir, 'logs', 'cli.log'));
   const db = openDatabase(join(dataDir, 'workbench.sqlite'));
+  let headless = false;
+  try {
+    const queue = new ProducerCommandQueue(db);
+    const saved = new ProducersRepo(db).list();
+    const instance = queue.liveInstance();
+    if (verb === 'list') {
+      printList(saved, instance, dataDir, io);
+      return 0;
+    }
+    const producer = saved.find((p) => p.definition.name === name);
+    if (!producer) {
+      io.err(`producer: no producer named "${name}"; saved: ${saved.map((p) => p.definition.name).join(', ') || 'none'}\n`);
+      return 1;
+    }
+    if (instance) return await sendCommand(queue, instance, producer, verb, timeoutMs, io);
+    if (verb !== 'start') {
+      io.err(`producer: no app is running on the data folder ${dataDir}, so there is nothing to ${verb}; start the desktop app or \`npm run serve\` on it (\`producer start\` without an app runs the producer here)\n`);
+      return 1;
+    }
+    headless = true;
+    return await runHeadless(db, dataDir, producer);
+  } finally {
+    if (!headless) db.close();
+  }
+}
+
+/**
+ * The headless producer runner: the producers feature on the app's data folder without the UI or
+ * the local cluster. It does not resume other producers (resume: false), only runs the one named,
+ * and does not answer other CLIs' commands (control: false: Ctrl+C is how it stops).
+ * Connections whose password was saved by the desktop app (safeStorage) cannot be decrypted here.
+ */
+async function runHeadless(db: Db, dataDir: string, producer: StoredProducer): Promise<number> {
+  const log = fileLogger(join(dataDir, 'logs', 'cli.log'));
   const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dataDir, 'secret.key')));
   const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) }, log);
   const events = new EventBus();
-  const feature = new ProducersFeature({ dataDir, db, connections, kafka, events, log }, { resume: false });
+  const feature = new ProducersFeature({ dataDir, db, connections, kafka, events, log }, { resume: false, control: false });
   const handlers = feature.handlers();
   const close = async () => {
     await feature.dispose();
@@ -44,16 +76,6 @@ async function main(): Promise<number> {
     db.close();
   };
   try {
-    const list: ProducerView[] = handlers['producers:list']();
-    if (verb === 'list') {
-      for (const p of list) process.stdout.write(`${p.definition.name}\t${p.definition.topic}\t${p.definition.source.kind}\tsent=${p.status.sent}\n`);
-      return 0;
-    }
-    const producer = list.find((p) => p.definition.name === name);
-    if (!producer) {
-      process.stderr.write(`producer: no producer named "${name}"; saved: ${list.map((p) => p.definition.name).join(', ') || 'none'}\n`);
-      return 1;
-    }
     const id = producer.definition.id;
     const ended = new Promise<ProducerStatus>((resolve) => {
       let lastState = '';

@@ -8,6 +8,8 @@ import { registrySettings } from '../schema-registry/registry-settings.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { registerCodecs } from './codecs.js';
 import { createSendEngine } from './create-send-engine.js';
+import type { ProducerCommand } from './producer-commands.js';
+import { ProducerControl } from './producer-control.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
 import { ProducersRepo, type StoredProducer } from './producers-repo.js';
 import { recipePlan } from './recipes.js';
@@ -41,9 +43,15 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
   private readonly persistTimer: NodeJS.Timeout;
   /** Registry clients of the Avro serializer (schema ids cached per connection). */
   private readonly avro: AvroResolver;
+  /** Commands from `npm run cli -- producer start|stop|pause|resume` (absent in the headless CLI runner). */
+  private readonly control: ProducerControl | null;
   private disposed = false;
 
-  constructor(context: EngineContext, options: { resume?: boolean } = {}) {
+  /**
+   * `resume: false` leaves saved running producers alone; `control: false` does not answer CLI
+   * commands (the headless `producer start` runner, which is not "the app" other CLIs talk to).
+   */
+  constructor(context: EngineContext, options: { resume?: boolean; control?: boolean } = {}) {
     registerCodecs();
     this.context = context;
     this.repo = new ProducersRepo(context.db);
@@ -54,6 +62,14 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     this.persistTimer = setInterval(() => this.persistCounts(), PERSIST_EVERY_MS);
     this.persistTimer.unref();
     if (options.resume !== false) this.resume();
+    this.control =
+      options.control === false
+        ? null
+        : new ProducerControl(context.db, {
+            apply: (command) => this.applyCommand(command),
+            statuses: () => Object.fromEntries([...this.runners].map(([id, runner]) => [id, runner.snapshot()])),
+            log: (level, message) => context.log(level, message),
+          });
   }
 
   handlers() {
@@ -136,6 +152,44 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     } satisfies ReturnType<EngineFeature<ProducerMethod>['handlers']>;
   }
 
+  /**
+   * A CLI command, applied through the handlers the UI calls. Verbs that would do nothing say so in
+   * the message; ones that make no sense in the current state fail with a message the CLI prints.
+   */
+  private async applyCommand(command: ProducerCommand): Promise<{ message: string | null; status: ProducerStatus }> {
+    const { definition } = this.repo.get(command.producerId);
+    const handlers = this.handlers();
+    const before = this.runners.get(definition.id)?.snapshot().state ?? 'stopped';
+    const active = this.runners.get(definition.id)?.running ?? false;
+    const id = { id: definition.id };
+    switch (command.verb) {
+      case 'start':
+      case 'resume':
+        if (before === 'paused') return { message: 'resumed', status: await this.settled(handlers['producers:start'](id)) };
+        if (active) return { message: `already ${before}`, status: handlers['producers:start'](id) };
+        if (command.verb === 'resume') {
+          throw new WorkbenchError('CONFLICT', `Producer "${definition.name}" is ${before}, not paused; use \`producer start\``);
+        }
+        return { message: null, status: await this.settled(handlers['producers:start'](id)) };
+      case 'pause':
+        if (!active) throw new WorkbenchError('CONFLICT', `Producer "${definition.name}" is ${before}; only a running producer can be paused`);
+        return { message: before === 'paused' ? 'already paused' : null, status: handlers['producers:pause'](id) };
+      case 'stop':
+        return { message: active ? null : `already ${before}`, status: await handlers['producers:stop'](id) };
+    }
+  }
+
+  /** Waits (bounded) until a start has connected or failed, so the CLI prints the state it led to. */
+  private async settled(status: ProducerStatus): Promise<ProducerStatus> {
+    const deadline = Date.now() + 15_000;
+    let current = status;
+    while (current.state === 'starting' && Date.now() < deadline && !this.disposed) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      current = this.runners.get(status.id)?.snapshot() ?? current;
+    }
+    return current;
+  }
+
   /** Starts the producers that were running (or paused) when the engine last stopped. */
   private resume(): void {
     for (const stored of this.repo.list()) {
@@ -205,6 +259,8 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
 
   async dispose(): Promise<void> {
     clearInterval(this.persistTimer);
+    // First, so no CLI command starts a runner while the others are being stopped.
+    await this.control?.dispose();
     // Stop without touching the wanted state: a producer running at quit runs again at the next start.
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.disposed = true;

@@ -175,4 +175,30 @@ export const migrations: readonly Migration[] = [
     // The schema registry's basic-auth password, encrypted by the SecretBox like `secret` (SASL).
     sql: `ALTER TABLE connections ADD COLUMN registry_secret BLOB;`,
   },
+  {
+    id: 8,
+    name: 'producer-commands-and-engine-heartbeat',
+    // The CLI ↔ running app control channel (electron/engine/producers/producer-commands.ts).
+    sql: `
+      CREATE TABLE engine_instances (
+        id             TEXT PRIMARY KEY,
+        pid            INTEGER NOT NULL,
+        started_at     INTEGER NOT NULL,
+        heartbeat_at   INTEGER NOT NULL,
+        producers_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE producer_commands (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        producer_id  TEXT NOT NULL,
+        verb         TEXT NOT NULL CHECK (verb IN ('start', 'stop', 'pause', 'resume')),
+        requested_at INTEGER NOT NULL,
+        outcome      TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'applying', 'done', 'failed', 'expired')),
+        instance_id  TEXT,
+        message      TEXT,
+        status_json  TEXT,
+        finished_at  INTEGER
+      ) STRICT;
+      CREATE INDEX producer_commands_pending ON producer_commands (id) WHERE outcome = 'pending';
+    `,
+  },
 ];

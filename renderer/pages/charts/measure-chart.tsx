@@ -1,5 +1,6 @@
 import { memo, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { BarShapeProps } from 'recharts';
 import type { WindowChart } from '../../../shared/metrics.js';
 import { useOnScreen } from './use-on-screen.js';
 import { useStaggered } from './use-staggered.js';
@@ -14,6 +15,8 @@ const yTick = (v: number) => v.toFixed(1);
 const X_DOMAIN = ['dataMin', 'dataMax'] as const;
 const Y_DOMAIN = ['auto', 'auto'] as const;
 const BAR_PADDING = { left: 20, right: 20 };
+/** A bare `<rect>` per bar: Recharts' default shape (radius maths, animation hooks) costs more per bar. */
+const plainBar = ({ x, y, width, height, fill }: BarShapeProps) => <rect x={x} y={y} width={width} height={Math.max(0, height ?? 0)} fill={fill} />;
 /** Fixed chart heights (the placeholder before the first draw keeps the page from jumping). */
 const HEIGHT = { line: 260, bar: 220 } as const;
 
@@ -51,8 +54,17 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
   // Legend in series order (sensor_2 before sensor_10), not Recharts' alphabetical default.
   const keys = series.map((s) => s.key).join('\n');
   // Memoised on the keys and hidden set (not the rows): the legend is not rebuilt with every update.
+  const order = useMemo(() => new Map(keys.split('\n').map((key, i) => [key, i])), [keys]);
+  // The tooltip lists the groups in the same order as the legend.
+  const tooltip = useMemo(() => {
+    const sorter = (item: { dataKey?: unknown }) => order.get(String(item.dataKey)) ?? Number.MAX_SAFE_INTEGER;
+    return kind === 'bar' ? (
+      <Tooltip labelFormatter={windowLabel} formatter={barValue} itemSorter={sorter} />
+    ) : (
+      <Tooltip labelFormatter={windowLabel} formatter={lineValue} itemSorter={sorter} />
+    );
+  }, [order, kind]);
   const legend = useMemo(() => {
-    const order = new Map(keys.split('\n').map((key, i) => [key, i]));
     const toggle = (key: string) =>
       setHidden((current) => {
         const next = new Set(current);
@@ -69,7 +81,7 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
         formatter={(value: string) => <span className={hidden.has(value) ? 'legend-off' : undefined}>{value}</span>}
       />
     );
-  }, [keys, hidden]);
+  }, [order, hidden]);
   if (kind === 'bar') {
     return (
       <figure className="chart" data-testid="chart">
@@ -79,10 +91,10 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="x" type="number" domain={X_DOMAIN} tickFormatter={time} scale="time" padding={BAR_PADDING} />
             <YAxis allowDecimals={false} />
-            <Tooltip labelFormatter={windowLabel} formatter={barValue} />
+            {tooltip}
             {legend}
             {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} stackId="n" fill={PALETTE[i % PALETTE.length]} hide={hidden.has(s.key)} isAnimationActive={false} />
+              <Bar key={s.key} dataKey={s.key} stackId="n" fill={PALETTE[i % PALETTE.length]} hide={hidden.has(s.key)} isAnimationActive={false} shape={plainBar} activeBar={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -97,7 +109,7 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="x" type="number" domain={X_DOMAIN} tickFormatter={time} />
           <YAxis domain={Y_DOMAIN} tickFormatter={yTick} />
-          <Tooltip labelFormatter={windowLabel} formatter={lineValue} />
+          {tooltip}
           {legend}
           {series.map((s, i) => (
             <Line

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runMaven } from '../electron/engine/cluster/kafka-jars.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
 
@@ -10,20 +11,6 @@ import { resolveCacheDir } from '../electron/engine/paths.js';
 export const APICURIO_VERSION = '2.1.5.Final';
 const RUNNER = 'local-schema-registry-1-runner.jar';
 const MARKER = '.complete';
-
-function runMaven(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-64_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, output }));
-  });
-}
 
 /**
  * Apicurio Registry (io.apicurio:apicurio-registry-app from Maven Central, Apache-2.0) packaged as a
@@ -38,7 +25,7 @@ export async function ensureSchemaRegistryApp(cacheDir = resolveCacheDir()): Pro
   const build = join(parent, `build.tmp-${process.pid}-${Date.now()}`);
   const pom = resolve('resources/schema-registry/pom.xml');
   const settings = resolve('resources/schema-registry/settings.xml');
-  const result = await runMaven(['-q', '-B', '-Dstyle.color=never', '-s', settings, '-f', pom, 'package', `-Dbuild.dir=${build}`]);
+  const result = await runMaven('mvn', ['-q', '-B', '-Dstyle.color=never', '-s', settings, '-f', pom, 'package', `-Dbuild.dir=${build}`]);
   // The runner jar finds its jars in lib/ beside it, so the whole build folder is the app.
   if (result.code !== 0 || !existsSync(join(build, RUNNER))) {
     await rm(build, { recursive: true, force: true });

@@ -37,7 +37,8 @@ interface RunResult {
   output: string;
 }
 
-function runMaven(command: string, args: string[]): Promise<RunResult> {
+/** Runs Maven, keeping the output's tail (also the schema registry build of the Avro tests). */
+export function runMaven(command: string, args: string[]): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -64,6 +64,13 @@ export class OwnCluster {
     }
   }
 
+  /** SIGSTOP of one node's JVM: its sockets stay open but nothing is answered (a hung broker). */
+  freeze(nodeId: number): void {
+    const pid = this.status.nodes.find((n) => n.nodeId === nodeId)?.pid;
+    if (pid == null) throw new Error(`node ${nodeId} has no pid`);
+    process.kill(pid, 'SIGSTOP');
+  }
+
   /** Starts the dead nodes again (LocalCluster.start restarts only those); returns the time it took. */
   async restart(): Promise<number> {
     const started = Date.now();

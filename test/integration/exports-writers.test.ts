@@ -172,4 +172,24 @@ describe('bounded memory', () => {
     const back = await readParquetWithDuckdb(output.location, allTypes);
     expect(back.map((r) => r.name?.length)).toEqual(rows.map((r) => String(r.name).length));
   });
+
+  it('cuts by size when a later string column holds the large values, and keeps every column in step', async () => {
+    const columns: ColumnSpec[] = [
+      { name: 'tag', type: 'string', nullable: false },
+      { name: 'n', type: 'int64', nullable: false },
+      { name: 'body', type: 'string', nullable: true },
+    ];
+    const big = 'y'.repeat(50_000);
+    const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({ tag: `t${i}`, n: BigInt(i), body: i % 10 === 9 ? null : `${i}${big}` }));
+    const { ParquetRowWriter } = await import('../../electron/engine/exports/writers/parquet-writer.js');
+    const output = await openLocalOutput(dir.path, 'big-later-column.parquet');
+    const writer = new ParquetRowWriter(columns, output.sink, { codec: 'zstd', rowGroupRows: 100_000, rowGroupBytes: 2 * 1024 * 1024 });
+    await writeAll(batches(rows, 64), writer);
+    await output.commit();
+    // ~100 KB per row in memory, cut at 2 MiB: about 21 rows per group.
+    const meta = await parquetMetadata(output.location);
+    expect(meta.rowGroups).toBeGreaterThanOrEqual(12);
+    const back = await readParquetWithDuckdb(output.location, columns);
+    expect(back.map((r) => [r.tag, r.n, r.body?.length ?? null])).toEqual(rows.map((r) => [r.tag, String(r.n), r.body === null ? null : String(r.body).length]));
+  });
 });

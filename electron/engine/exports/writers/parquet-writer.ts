@@ -90,10 +90,72 @@ function converter(column: ColumnSpec): (value: Exclude<Cell, null | undefined>)
     case 'boolean':
       return (v) => v === true || v === 'true' || v === 1;
     case 'timestamp-ms':
-      // Epoch-ms numbers are the common cell: straight to a bigint, the general route for the rest.
-      return (v) => (typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : timestampIn(v, 'ms'));
+      return (v) => timestampIn(v, 'ms');
     case 'timestamp-us':
       return (v) => timestampIn(v, 'us');
+  }
+}
+
+function missing(column: ColumnSpec): Error {
+  return new Error(`column ${column.name} is not nullable but a row has no value`);
+}
+
+// One filler per kind of column, each with its common case inline: a call per cell through one
+// generic converter made the transposition cost more than hyparquet-writer's encoding (profiled).
+
+/**
+ * String cells of rows[from, to), each row also counting `perRow` bytes; stops after the row that
+ * brings `bytes` to `limit`. Returns [end, bytes].
+ */
+function fillStrings(rows: readonly Row[], from: number, to: number, column: ColumnSpec, out: unknown[], bytes: number, limit: number, perRow: number): [number, number] {
+  const name = column.name;
+  for (let r = from; r < to; r++) {
+    bytes += perRow;
+    const v = rows[r][name];
+    if (typeof v === 'string') {
+      out.push(v);
+      bytes += v.length * 2;
+    } else if (v === null || v === undefined) {
+      if (!column.nullable) throw missing(column);
+      out.push(null);
+      bytes += 8;
+    } else {
+      const text = v instanceof Date ? v.toISOString() : String(v);
+      out.push(text);
+      bytes += text.length * 2;
+    }
+    if (bytes >= limit) return [r + 1, bytes];
+  }
+  return [to, bytes];
+}
+
+function fillNumbers(rows: readonly Row[], from: number, to: number, column: ColumnSpec, out: unknown[]): void {
+  const name = column.name;
+  const convert = converter(column);
+  for (let r = from; r < to; r++) {
+    const v = rows[r][name];
+    if (typeof v === 'number' && column.type === 'double') out.push(v);
+    else if (v === null || v === undefined) {
+      if (!column.nullable) throw missing(column);
+      out.push(null);
+    } else out.push(convert(v));
+  }
+}
+
+function fillBigints(rows: readonly Row[], from: number, to: number, column: ColumnSpec, out: unknown[]): void {
+  const name = column.name;
+  const convert = converter(column);
+  // Epoch-ms numbers in a ms column and bigints in an int64 column are the common cells.
+  const plainNumbers = column.type === 'timestamp-ms' || column.type === 'int64';
+  const plainBigints = column.type === 'int64';
+  for (let r = from; r < to; r++) {
+    const v = rows[r][name];
+    if (typeof v === 'bigint' && plainBigints) out.push(v);
+    else if (typeof v === 'number' && plainNumbers && Number.isInteger(v)) out.push(BigInt(v));
+    else if (v === null || v === undefined) {
+      if (!column.nullable) throw missing(column);
+      out.push(null);
+    } else out.push(convert(v));
   }
 }
 
@@ -106,7 +168,7 @@ export class ParquetRowWriter implements RowWriter {
   rowsWritten = 0;
   bytesWritten = 0;
   private readonly writer: ParquetWriter;
-  private readonly converters;
+  private readonly fixedCells: number;
   private values: unknown[][];
   private bufferedRows = 0;
   private bufferedBytes = 0;
@@ -124,7 +186,7 @@ export class ParquetRowWriter implements RowWriter {
       compressors,
       createdBy: 'kafka-workbench (hyparquet-writer)',
     });
-    this.converters = columns.map(converter);
+    this.fixedCells = columns.filter((c) => c.type !== 'string').length;
     this.values = columns.map(() => []);
   }
 
@@ -148,37 +210,44 @@ export class ParquetRowWriter implements RowWriter {
 
   /** Converts rows[from, to) column by column; stops early once the row group holds `groupBytes`. Returns the rows taken. */
   private append(rows: readonly Row[], from: number, to: number, groupBytes: number): number {
-    // Size first (strings are what makes rows big), so a row group is cut before it passes the limit.
+    // String columns first (strings are what makes rows big): they decide where the row group is
+    // cut, before it passes the limit; fixed-size cells count 8 bytes each.
+    const fixed = this.fixedCells * 8;
     let end = to;
     let bytes = this.bufferedBytes;
-    const stringNames = this.columns.filter((c) => c.type === 'string').map((c) => c.name);
-    const fixed = (this.columns.length - stringNames.length) * 8;
-    for (let r = from; r < to; r++) {
-      const row = rows[r];
-      bytes += fixed;
-      for (const name of stringNames) {
-        const v = row[name];
-        bytes += typeof v === 'string' ? v.length * 2 : 8;
-      }
-      if (bytes >= groupBytes) {
-        end = r + 1;
-        break;
-      }
+    let first = true;
+    for (let c = 0; c < this.columns.length; c++) {
+      const column = this.columns[c];
+      if (column.type !== 'string') continue;
+      const out = this.values[c];
+      const before = out.length;
+      // The first string column also counts the fixed-size cells. After a cut by a later column the
+      // count keeps the earlier columns' trimmed cells: an overestimate, so a group is never larger.
+      [end, bytes] = fillStrings(rows, from, end, column, out, bytes, groupBytes, first ? fixed : 0);
+      first = false;
+      // A later string column may cut earlier than an earlier one did: trim the earlier ones.
+      for (let d = 0; d < c; d++) if (this.columns[d].type === 'string') this.values[d].length = before + (end - from);
+    }
+    if (first) {
+      // No string column: only fixed-size cells, cut where they reach the limit.
+      const room = Math.max(1, Math.ceil((groupBytes - bytes) / Math.max(1, fixed)));
+      end = Math.min(to, from + room);
+      bytes += fixed * (end - from);
     }
     this.bufferedBytes = bytes;
     for (let c = 0; c < this.columns.length; c++) {
       const column = this.columns[c];
-      const convert = this.converters[c];
       const out = this.values[c];
-      const name = column.name;
-      for (let r = from; r < end; r++) {
-        const value = (rows[r])[name];
-        if (value === null || value === undefined) {
-          if (!column.nullable) throw new Error(`column ${name} is not nullable but a row has no value`);
-          out.push(null);
-        } else {
-          out.push(convert(value));
-        }
+      switch (column.type) {
+        case 'string':
+          break;
+        case 'int64':
+        case 'timestamp-ms':
+        case 'timestamp-us':
+          fillBigints(rows, from, end, column, out);
+          break;
+        default:
+          fillNumbers(rows, from, end, column, out);
       }
     }
     this.bufferedRows += end - from;

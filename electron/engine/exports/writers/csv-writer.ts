@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import type { ColumnSpec } from '../../../../shared/exports.js';
-import { timestampText } from './cell-values.js';
+import { isoMillis, timestampText } from './cell-values.js';
 import type { Cell, ByteSink, Row, RowWriter } from './types.js';
 
 export interface CsvOptions {
@@ -29,7 +29,7 @@ function textFor(column: ColumnSpec): TextFn {
       return (v) => (v === true || v === 'true' || v === 1 ? 'true' : 'false');
     case 'timestamp-ms':
       // Fast path for the common cells (epoch ms numbers, Dates); bigints and text take the exact route.
-      return (v) => (typeof v === 'number' && Number.isFinite(v) ? new Date(Math.trunc(v)).toISOString() : v instanceof Date ? v.toISOString() : timestampText(v, 'timestamp-ms'));
+      return (v) => (typeof v === 'number' && Number.isInteger(v) ? isoMillis(v) : v instanceof Date ? v.toISOString() : timestampText(v, 'timestamp-ms'));
     case 'timestamp-us':
       return (v) => timestampText(v, 'timestamp-us');
   }

@@ -79,7 +79,10 @@ describe('one of three brokers killed with -9', () => {
     for (const p of shrunk.partitions) expect(p.isr.sort()).toEqual([1, 2]);
     // Production continues on two brokers (min.insync.replicas=2 still met).
     const duringOutage = (await statusOf(engine, id)).sent;
-    await waitForStatus(engine, id, (s) => s.sent >= duringOutage + 1000, 90_000); // a loaded 2-core machine can take >30 s to move to the new leaders
+    // A loaded 2-core machine can take >30 s to move to the new leaders.
+    await waitForStatus(engine, id, (s) => s.sent >= duringOutage + 1000, 90_000).catch(async (error: unknown) => {
+      throw new Error(`production did not continue on two brokers: ${JSON.stringify(await statusOf(engine, id))}`, { cause: error });
+    });
 
     const restartMs = await cluster.restart();
     const recovered = await poll(describe, (d) => d.underReplicated === 0 && d.partitions.every((p) => p.isr.length === 3), 45_000, 'ISR back to 3');

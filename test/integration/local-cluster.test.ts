@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
+import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
@@ -77,7 +78,9 @@ describe('the managed local cluster in 3-broker mode', () => {
     try {
       const described = await admin.describeCluster();
       expect(described.brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
-      expect(await admin.createTopics({ topics: [{ topic: 'rf3-check', numPartitions: 1, replicationFactor: 3 }] })).toBe(true);
+      // The app's own create-and-wait: kafkajs' waitForLeaders gave up with "does not host this
+      // topic-partition" once in a loaded CI run while the new topic's metadata was still spreading.
+      expect(await createTopicsAndWait(admin, [{ topic: 'rf3-check', numPartitions: 1, replicationFactor: 3 }])).toBe(true);
     } finally {
       await admin.disconnect();
     }

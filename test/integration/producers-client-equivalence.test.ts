@@ -136,7 +136,7 @@ describe('producer clients behind the send engine', () => {
     // with retries 0 — two of three partitions written twice, no error reported — so for that client
     // retries 0 is not a no-duplicates promise; loss is still ruled out by the line above.
     if (config.idempotent === true) expect(read.lines).toEqual(reference.lines);
-    if (read.duplicates > 0) console.log(`[producers] platformatic ${_label}: ${read.duplicates} duplicates from retried requests (not idempotent)`);
+    if (read.duplicates > 0) console.log(`[producers] platformatic ${_label}: ${read.duplicates} duplicates (not idempotent; with retries 0 too, see above)`);
     expect(read.bytes).toBe(reference.bytes);
     expect(sent.bytes).toBe(reference.bytes);
     if (config.compression !== 'none' && (config.batchSize ?? 16_384) > 1) {
@@ -150,7 +150,7 @@ describe('producer clients behind the send engine', () => {
     const sent = await produce('kafkajs', { acks: 'all', compression, lingerMs: 100, batchSize: 1_000_000 });
     const read = await readWithKcat(sent.topic);
     expect(read.distinct).toEqual(reference.lines);
-    if (read.duplicates > 0) console.log(`[producers] kafkajs ${compression}: ${read.duplicates} duplicates from retried requests (not idempotent)`);
+    if (read.duplicates > 0) console.log(`[producers] kafkajs ${compression}: ${read.duplicates} duplicates (not idempotent; with retries 0 too, see above)`);
     expect(sent.bytes).toBe(reference.bytes);
     expect(await sizeOnDisk(sent.topic)).toBeLessThan(reference.onDisk * 0.5);
   }, 120_000);

@@ -150,7 +150,7 @@ describe('producer clients behind the send engine', () => {
     const sent = await produce('kafkajs', { acks: 'all', compression, lingerMs: 100, batchSize: 1_000_000 });
     const read = await readWithKcat(sent.topic);
     expect(read.distinct).toEqual(reference.lines);
-    if (read.duplicates > 0) console.log(`[producers] kafkajs ${compression}: ${read.duplicates} duplicates (not idempotent; with retries 0 too, see above)`);
+    if (read.duplicates > 0) console.log(`[producers] kafkajs ${compression}: ${read.duplicates} duplicates from retried requests (not idempotent)`);
     expect(sent.bytes).toBe(reference.bytes);
     expect(await sizeOnDisk(sent.topic)).toBeLessThan(reference.onDisk * 0.5);
   }, 120_000);

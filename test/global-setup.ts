@@ -16,6 +16,14 @@ declare module 'vitest' {
  * every integration and e2e test talks to it. Stopped at the end, leaving no JVM behind.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // A developer's shortcut: KWB_TEST_BOOTSTRAP=host:port runs the suite against a broker already
+  // running (e.g. `npm run kafka -- start`) instead of starting one. CI never sets it.
+  const given = process.env.KWB_TEST_BOOTSTRAP;
+  if (given) {
+    process.stdout.write(`[global-setup] using the running broker at ${given} (KWB_TEST_BOOTSTRAP)\n`);
+    project.provide('kafkaBootstrap', given);
+    return () => Promise.resolve();
+  }
   const dataDir = resolve('.test-output', `kafka-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });

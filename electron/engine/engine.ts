@@ -7,7 +7,7 @@ import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
 import type { EngineContext, EngineFeature } from './context.js';
-import { createKafka, describeKafkaError } from './kafka/client-factory.js';
+import { describeKafkaError } from './kafka/errors.js';
 import { ClusterService } from './kafka/cluster-service.js';
 import { KafkaClients } from './kafka/kafka-clients.js';
 import { GeoFeature } from './geo/geo-feature.js';
@@ -204,8 +204,7 @@ export class Engine {
             ? { connection: this.connections.get(input.id), password: this.connections.password(input.id) }
             : { connection: { ...input.connection, clientId: input.connection.clientId }, password: input.connection.password ?? null };
         try {
-          const kafka = createKafka(connection, password, { purpose: 'test', log: this.deps.log });
-          const result = await ClusterService.probe(kafka, connection.bootstrapServers);
+          const result = await ClusterService.probe(connection, password);
           return { ok: true, latencyMs: Date.now() - started, ...result };
         } catch (error) {
           const described = describeKafkaError(error, connection.bootstrapServers);

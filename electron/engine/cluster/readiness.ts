@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaAdmin } from '../kafka/admin.js';
 
 /**
  * Number of brokers the cluster's metadata lists, asked through any of the bootstrap servers. A
@@ -6,20 +6,18 @@ import { Kafka, logLevel } from 'kafkajs';
  * which is what "ready" means for a client. Throws while no broker answers.
  */
 export async function registeredBrokerCount(bootstrap: string[]): Promise<number> {
-  const kafka = new Kafka({
+  const admin = new KafkaAdmin({
     clientId: 'kafka-workbench-local-probe',
-    brokers: bootstrap,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
+    bootstrapBrokers: bootstrap,
+    connectTimeout: 2000,
+    timeout: 5000,
     requestTimeout: 5000,
-    retry: { retries: 0 },
+    retries: 0,
   });
-  const admin = kafka.admin();
   try {
-    await admin.connect();
     const { brokers } = await admin.describeCluster();
     return brokers.length;
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }

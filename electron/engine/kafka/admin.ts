@@ -1,5 +1,7 @@
-import { Admin, type BaseOptions } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type BaseOptions, type BrokerLogDirDescription } from '@platformatic/kafka';
 import { hasKafkaError } from './errors.js';
+
+export type { BrokerLogDirDescription };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,6 +16,36 @@ export interface PartitionWatermarks {
   partition: number;
   low: number;
   high: number;
+}
+
+export interface ConfigEntry {
+  name: string;
+  value: string | null;
+  readOnly: boolean;
+  sensitive: boolean;
+  /** Kafka's ConfigSource: 1 dynamic topic override, 2 dynamic broker, 3 dynamic default, 4 static, 5 default. */
+  source: number;
+}
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string;
+  /** 'Unknown' from brokers older than ListGroups v4 (Kafka 2.6). */
+  state: string;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: string;
+  protocol: string;
+  protocolType: string;
+  members: Array<{ memberId: string; clientId: string; clientHost: string; assignments: Array<{ topic: string; partitions: number[] }> }>;
+}
+
+export interface ApiRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
 }
 
 export interface TopicPartitionMetadata {
@@ -51,11 +83,26 @@ export class KafkaAdmin {
 
   /** Partitions with leader, replicas and ISR per topic (every topic when `topics` is omitted). */
   async topicMetadata(topics?: readonly string[]): Promise<Map<string, TopicPartitionMetadata[]>> {
-    const names = topics ? [...topics] : await this.client.listTopics({ includeInternals: true });
-    const metadata = await this.client.metadata({ topics: names, forceUpdate: true });
+    if (topics) return this.metadataOf([...topics]);
+    // Every topic: listed first, then described. A topic deleted in between (by anyone) fails the
+    // whole Metadata request in the client ("Unknown topic X."), so list again and retry.
+    for (let attempt = 1; ; attempt++) {
+      const names = await this.client.listTopics({ includeInternals: true });
+      try {
+        return await this.metadataOf(names);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof Error && /^Unknown topic /.test(error.message))) throw error;
+      }
+    }
+  }
+
+  private async metadataOf(names: string[]): Promise<Map<string, TopicPartitionMetadata[]>> {
+    // The client sorts the topics array it is given in place: give it a copy.
+    const metadata = await this.client.metadata({ topics: [...names], forceUpdate: true });
+    const wanted = new Set(names);
     const out = new Map<string, TopicPartitionMetadata[]>();
     for (const [name, t] of metadata.topics) {
-      if (!names.includes(name)) continue;
+      if (!wanted.has(name)) continue;
       out.set(
         name,
         t.partitions.map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas })),
@@ -137,6 +184,140 @@ export class KafkaAdmin {
   async listGroupIds(): Promise<string[]> {
     const groups = await this.client.listGroups();
     return [...groups.keys()].sort();
+  }
+
+  /** Groups as ListGroups reports them (every broker asked). */
+  async listGroups(): Promise<GroupListing[]> {
+    const groups = await this.client.listGroups();
+    return [...groups.values()].map((g) => ({ groupId: g.id, protocolType: g.protocolType, state: g.state })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  /**
+   * DescribeGroups through each group's coordinator. A group that does not exist comes back with
+   * state 'Dead' and no members, as Kafka answers it.
+   */
+  async describeGroups(groupIds: readonly string[]): Promise<GroupDescription[]> {
+    if (groupIds.length === 0) return [];
+    const described = await this.client.describeGroups({ groups: [...groupIds] });
+    return [...described.values()].map((g) => ({
+      groupId: g.id,
+      state: g.state,
+      protocol: g.protocol,
+      protocolType: g.protocolType,
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.id,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignments: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) })),
+      })),
+    }));
+  }
+
+  /** Committed offsets of a group: topic → partition → offset (-1 when none), for `topics` or every topic it committed. */
+  async groupOffsets(groupId: string, topics?: readonly string[]): Promise<Map<string, Map<number, number>>> {
+    let request: Parameters<Admin['listConsumerGroupOffsets']>[0]['groups'][number] = groupId;
+    if (topics !== undefined && topics.length > 0) {
+      // OffsetFetch names partitions explicitly; ask for every partition the topics have.
+      const metadata = await this.client.metadata({ topics: [...topics] });
+      request = { groupId, topics: topics.map((name) => ({ name, partitionIndexes: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i) })) };
+    }
+    const [group] = await this.client.listConsumerGroupOffsets({ groups: [request] });
+    const out = new Map<string, Map<number, number>>();
+    for (const t of group?.topics ?? []) out.set(t.name, new Map(t.partitions.map((p) => [p.partitionIndex, Number(p.committedOffset)])));
+    return out;
+  }
+
+  /**
+   * Commits offsets for a group with no active member (OffsetCommit with generation -1, as
+   * kafka-consumer-groups --reset-offsets does); the broker refuses it while members are active.
+   */
+  async alterGroupOffsets(groupId: string, topic: string, offsets: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
+    await this.client.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }] });
+  }
+
+  async deleteGroups(groupIds: readonly string[]): Promise<void> {
+    if (groupIds.length > 0) await this.client.deleteGroups({ groups: [...groupIds] });
+  }
+
+  /** DescribeConfigs of topics or brokers (by node id); `names` narrows to some config keys. */
+  async describeConfigs(type: 'topic' | 'broker', resources: readonly string[], names?: readonly string[]): Promise<Map<string, ConfigEntry[]>> {
+    const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER;
+    const described = await this.client.describeConfigs({
+      resources: resources.map((resourceName) => ({ resourceType, resourceName, ...(names ? { configurationKeys: [...names] } : {}) })),
+      includeSynonyms: false,
+    });
+    return new Map(
+      described.map((r) => [
+        r.resourceName,
+        r.configs.map((c): ConfigEntry => ({ name: c.name, value: c.value ?? null, readOnly: c.readOnly, sensitive: c.isSensitive, source: c.configSource })),
+      ]),
+    );
+  }
+
+  /**
+   * IncrementalAlterConfigs of one topic: a value sets the key, null removes the override. Unlike
+   * the legacy AlterConfigs it leaves the topic's other overrides alone.
+   */
+  async alterTopicConfigs(topic: string, changes: ReadonlyArray<{ name: string; value: string | null }>): Promise<void> {
+    await this.client.incrementalAlterConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: topic,
+          configs: changes.map((c) =>
+            c.value === null
+              ? { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.DELETE }
+              : { name: c.name, configOperation: IncrementalAlterConfigOperationTypes.SET, value: c.value },
+          ),
+        },
+      ],
+    });
+  }
+
+  /** Raises a topic's partition count to `count` (Kafka cannot lower it). */
+  async createPartitions(topic: string, count: number): Promise<void> {
+    await this.client.createPartitions({ topics: [{ name: topic, count }] });
+  }
+
+  /** DescribeLogDirs on every broker for these topics' partitions. */
+  async describeLogDirs(topics: ReadonlyArray<{ name: string; partitions: number[] }>): Promise<BrokerLogDirDescription[]> {
+    if (topics.length === 0) return [];
+    return this.client.describeLogDirs({ topics: topics.map((t) => ({ name: t.name, partitions: t.partitions })) });
+  }
+
+  /** The API versions a bootstrap broker offers (ApiVersions). */
+  async apiVersions(): Promise<ApiRange[]> {
+    const apis = await this.client.listApis();
+    return apis.map((a) => ({ apiKey: a.apiKey, minVersion: a.minVersion, maxVersion: a.maxVersion }));
+  }
+
+  /**
+   * Low and high watermarks of many topics' partitions: one Metadata request and two ListOffsets
+   * rounds, each one request per leader broker. Partitions without a leader must be left out.
+   */
+  async watermarksOf(topics: ReadonlyArray<{ topic: string; partitions: number[] }>): Promise<Map<string, Map<number, { low: number; high: number }>>> {
+    const wanted = topics.filter((t) => t.partitions.length > 0);
+    const out = new Map<string, Map<number, { low: number; high: number }>>();
+    if (wanted.length === 0) return out;
+    const request = (timestamp: bigint) => ({ topics: wanted.map((t) => ({ name: t.topic, partitions: t.partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) })) });
+    const [low, high] = await Promise.all([this.client.listOffsets(request(-2n)), this.client.listOffsets(request(-1n))]);
+    for (const [listed, side] of [[low, 'low'], [high, 'high']] as const) {
+      for (const t of listed) {
+        let row = out.get(t.name);
+        if (!row) out.set(t.name, (row = new Map<number, { low: number; high: number }>()));
+        for (const p of t.partitions) {
+          const entry = row.get(p.partitionIndex) ?? { low: 0, high: 0 };
+          entry[side] = Number(p.offset);
+          row.set(p.partitionIndex, entry);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** DeleteRecords: moves each partition's log start to the offset given. */
+  async deleteRecords(topic: string, offsets: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
+    await this.client.deleteRecords({ topics: [{ name: topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }] });
   }
 
   async close(): Promise<void> {

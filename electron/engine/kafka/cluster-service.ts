@@ -1,6 +1,7 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from './kafkajs.js';
 import type { ClusterOverview, TopicSummary } from '../../../shared/cluster.js';
-import { describeKafkaError } from './client-factory.js';
+import { KafkaAdmin } from './admin.js';
+import { baseOptions, type ConnectionFields } from './client-options.js';
+import { describeKafkaError } from './errors.js';
 import type { KafkaClients } from './kafka-clients.js';
 
 /** Read-only cluster queries for a saved connection, over the shared clients. */
@@ -12,7 +13,7 @@ export class ClusterService {
   }
 
   async overview(connectionId: string): Promise<ClusterOverview> {
-    return this.clients.withAdmin(connectionId, async (admin) => {
+    return this.clients.admin(connectionId, async (admin) => {
       const cluster = await admin.describeCluster();
       const racks = await this.brokerRacks(admin, cluster.brokers.map((b) => b.nodeId));
       const topics = await admin.listTopics();
@@ -25,7 +26,8 @@ export class ClusterService {
             nodeId: b.nodeId,
             host: b.host,
             port: b.port,
-            rack: racks.get(b.nodeId) ?? null,
+            // Metadata carries the rack; DescribeConfigs is asked too, for brokers that leave it out of metadata.
+            rack: racks.get(b.nodeId) ?? b.rack,
             isController: b.nodeId === cluster.controller,
           }))
           .sort((a, b) => a.nodeId - b.nodeId),
@@ -35,45 +37,42 @@ export class ClusterService {
   }
 
   async topics(connectionId: string, includeInternal: boolean): Promise<TopicSummary[]> {
-    return this.clients.withAdmin(connectionId, async (admin) => {
-      const { topics } = await admin.fetchTopicMetadata();
-      return topics
-        .map((t) => ({
-          name: t.name,
-          partitions: t.partitions.length,
-          replicationFactor: t.partitions.reduce((max, p) => Math.max(max, p.replicas.length), 0),
+    return this.clients.admin(connectionId, async (admin) => {
+      const topics = await admin.topicMetadata();
+      return [...topics]
+        .map(([name, partitions]) => ({
+          name,
+          partitions: partitions.length,
+          replicationFactor: partitions.reduce((max, p) => Math.max(max, p.replicas.length), 0),
           // Kafka's own internal topics all start with "__" (__consumer_offsets, __transaction_state, __share_group_state).
-          internal: t.name.startsWith('__'),
+          internal: name.startsWith('__'),
         }))
         .filter((t) => includeInternal || !t.internal)
         .sort((a, b) => a.name.localeCompare(b.name));
     });
   }
 
-  /** Reachability probe with a fresh, fail-fast client. */
-  static async probe(kafka: Kafka, brokers: readonly string[]): Promise<{ clusterId: string; brokerCount: number }> {
-    const admin = kafka.admin();
+  /** Reachability probe with a fresh, fail-fast client (the connection test). */
+  static async probe(connection: ConnectionFields, password: string | null): Promise<{ clusterId: string; brokerCount: number }> {
+    let admin: KafkaAdmin | undefined;
     try {
-      await admin.connect();
+      admin = new KafkaAdmin(baseOptions(connection, password, 'test'));
       const cluster = await admin.describeCluster();
       return { clusterId: cluster.clusterId, brokerCount: cluster.brokers.length };
     } catch (error) {
-      throw describeKafkaError(error, brokers);
+      throw describeKafkaError(error, connection.bootstrapServers);
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin?.close();
     }
   }
 
-  private async brokerRacks(admin: Admin, nodeIds: number[]): Promise<Map<number, string | null>> {
+  private async brokerRacks(admin: KafkaAdmin, nodeIds: number[]): Promise<Map<number, string | null>> {
     const racks = new Map<number, string | null>();
     try {
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: nodeIds.map((id) => ({ type: ConfigResourceTypes.BROKER, name: String(id), configNames: ['broker.rack'] })),
-      });
-      for (const resource of resources) {
-        const value = resource.configEntries.find((e) => e.configName === 'broker.rack')?.configValue ?? null;
-        racks.set(Number(resource.resourceName), value === '' ? null : value);
+      const described = await admin.describeConfigs('broker', nodeIds.map(String), ['broker.rack']);
+      for (const [nodeId, entries] of described) {
+        const value = entries.find((e) => e.name === 'broker.rack')?.value ?? null;
+        racks.set(Number(nodeId), value === '' ? null : value);
       }
     } catch (error) {
       // Racks are optional detail; a cluster that refuses DescribeConfigs still gets an overview.

@@ -1,7 +1,6 @@
-import type { BrokerLogDirDescription } from '@platformatic/kafka';
 import type { BrokerDisk, DiskUsage, TopicSize } from '../../../shared/topic-browser/disk-usage.js';
+import type { BrokerLogDirDescription } from '../kafka/admin.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
-import type { PlatformaticAdmins } from './platformatic-admin.js';
 
 /** Broker-reported byte counts are int64; a log dir past 2^53 bytes (8 PiB) is not a concern. */
 const num = (value: bigint) => Number(value);
@@ -49,22 +48,15 @@ export function summariseDiskUsage(answers: BrokerLogDirDescription[]): Omit<Dis
 }
 
 /**
- * Size on disk of brokers, topics and partitions. kafkajs has no DescribeLogDirs, so the request goes
- * through @platformatic/kafka's admin (one request per broker); the topic list comes from the
- * shared kafkajs metadata. `only` narrows the request to some topics (the topic detail page).
+ * Size on disk of brokers, topics and partitions: DescribeLogDirs, one request per broker, for the
+ * partitions the metadata lists. `only` narrows the request to some topics (the topic detail page).
  */
-export async function diskUsage(clients: KafkaClients, admins: PlatformaticAdmins, connectionId: string, only?: string[]): Promise<DiskUsage> {
+export async function diskUsage(clients: KafkaClients, connectionId: string, only?: string[]): Promise<DiskUsage> {
   const started = performance.now();
-  const metadata = await clients.withAdmin(connectionId, (admin) => admin.fetchTopicMetadata(only === undefined ? undefined : { topics: only }));
-  const topics = metadata.topics.filter((t) => t.partitions.length > 0).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => p.partitionId) }));
-  let answers: BrokerLogDirDescription[] = [];
-  if (topics.length > 0) {
-    try {
-      answers = await admins.get(connectionId).describeLogDirs({ topics });
-    } catch (error) {
-      await admins.forget(connectionId);
-      throw clients.describe(connectionId, error);
-    }
-  }
+  const answers = await clients.admin(connectionId, async (admin) => {
+    const metadata = await admin.topicMetadata(only);
+    const topics = [...metadata].filter(([, partitions]) => partitions.length > 0).map(([name, partitions]) => ({ name, partitions: partitions.map((p) => p.partition) }));
+    return admin.describeLogDirs(topics);
+  });
   return { ...summariseDiskUsage(answers), tookMs: Math.round(performance.now() - started) };
 }

@@ -1,12 +1,8 @@
 import type { KafkaVersion } from '../../../shared/topic-browser/disk-usage.js';
+import type { ApiRange } from '../kafka/admin.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
-import type { PlatformaticAdmins } from './platformatic-admin.js';
 
-export interface ApiRange {
-  apiKey: number;
-  minVersion: number;
-  maxVersion: number;
-}
+export type { ApiRange };
 
 interface Marker {
   since: string;
@@ -51,12 +47,7 @@ export function inferKafkaVersion(list: ApiRange[]): KafkaVersion {
   return { version: `${marker.since} or newer`, basis: `Inferred from ApiVersions: the broker offers ${marker.what}, added in Kafka ${marker.since}${newer}. ${caveat}` };
 }
 
-/** ApiVersions of a bootstrap broker through @platformatic/kafka (kafkajs keeps them private). */
-export async function kafkaVersion(clients: KafkaClients, admins: PlatformaticAdmins, connectionId: string): Promise<KafkaVersion> {
-  try {
-    return inferKafkaVersion(await admins.get(connectionId).listApis());
-  } catch (error) {
-    await admins.forget(connectionId);
-    throw clients.describe(connectionId, error);
-  }
+/** ApiVersions of a bootstrap broker. */
+export async function kafkaVersion(clients: KafkaClients, connectionId: string): Promise<KafkaVersion> {
+  return inferKafkaVersion(await clients.admin(connectionId, (admin) => admin.apiVersions()));
 }

@@ -1,7 +1,7 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import { encodeText, type EncoderId } from '../../../shared/topic-browser/encoders.js';
-import type { Producer } from '../kafka/kafkajs.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import type { AvroResolver } from '../schema-registry/avro-resolver.js';
 import { describeTopicError } from './kafka-errors.js';
 
@@ -31,7 +31,7 @@ function encodeField(field: ProduceRequest['key'], name: string): Buffer | null 
 
 /** One producer per connection for "produce a message" from the UI, created on first use. */
 export class MessageProducer {
-  private readonly producers = new Map<string, Promise<Producer>>();
+  private readonly producers = new Map<string, KafkaProducer>();
   private readonly clients: KafkaClients;
   private readonly avro: AvroResolver | undefined;
 
@@ -49,36 +49,37 @@ export class MessageProducer {
   async produce(request: ProduceRequest): Promise<{ partition: number; offset: number }> {
     const key = await this.encode(request, 'key');
     const value = await this.encode(request, 'value');
-    const producer = await this.producer(request.connectionId);
     try {
-      const [meta] = await producer.send({
-        topic: request.topic,
-        messages: [{ key, value, headers: Object.fromEntries(request.headers.map((h) => [h.key, h.value])), ...(request.partition === null ? {} : { partition: request.partition }) }],
-      });
-      return { partition: meta?.partition ?? request.partition ?? 0, offset: Number(meta?.baseOffset ?? -1) };
+      const [written] = await this.producer(request.connectionId).send([
+        {
+          topic: request.topic,
+          key,
+          value,
+          headers: Object.fromEntries(request.headers.map((h) => [h.key, h.value])),
+          ...(request.partition === null ? {} : { partition: request.partition }),
+        },
+      ]);
+      return { partition: written?.partition ?? request.partition ?? 0, offset: written?.offset ?? -1 };
     } catch (error) {
       await this.forget(request.connectionId);
       throw describeTopicError(this.clients, request.connectionId, request.topic, error);
     }
   }
 
-  private producer(connectionId: string): Promise<Producer> {
+  /** The connection's producer (acks=all); it connects on first send. */
+  private producer(connectionId: string): KafkaProducer {
     let producer = this.producers.get(connectionId);
     if (!producer) {
-      const created = this.clients.kafka(connectionId).producer({ allowAutoTopicCreation: false });
-      producer = created.connect().then(() => created);
-      producer.catch(() => this.producers.delete(connectionId));
+      producer = new KafkaProducer(this.clients.options(connectionId));
       this.producers.set(connectionId, producer);
     }
-    return producer.catch((error: unknown) => {
-      throw this.clients.describe(connectionId, error);
-    });
+    return producer;
   }
 
   private async forget(connectionId: string): Promise<void> {
     const producer = this.producers.get(connectionId);
     this.producers.delete(connectionId);
-    await producer?.then((p) => p.disconnect()).catch(() => undefined);
+    await producer?.close();
   }
 
   async dispose(): Promise<void> {

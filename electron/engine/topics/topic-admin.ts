@@ -1,11 +1,10 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import { createTopicsAndWait } from '../kafka/create-topics.js';
 import type { TopicConfig, TopicDetail } from '../../../shared/topic-browser.js';
-import { ConfigResourceTypes, type Admin } from '../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../kafka/admin.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import { brokerWords, describeTopicError } from './kafka-errors.js';
 
-/** kafkajs ConfigSource: 1 = a dynamic override set on this topic. */
+/** Kafka's ConfigSource DYNAMIC_TOPIC_CONFIG: an override set on this topic. */
 const TOPIC_OVERRIDE = 1;
 
 /** Topic administration over the shared admin client. */
@@ -17,8 +16,8 @@ export class TopicAdmin {
   }
 
   /** Runs `work`; broker refusals keep the broker's wording (caught inside, before the generic mapping). */
-  private admin<T>(connectionId: string, topic: string, work: (admin: Admin) => Promise<T>): Promise<T> {
-    return this.clients.withAdmin(connectionId, async (admin) => {
+  private admin<T>(connectionId: string, topic: string, work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+    return this.clients.admin(connectionId, async (admin) => {
       try {
         return await work(admin);
       } catch (error) {
@@ -29,35 +28,31 @@ export class TopicAdmin {
 
   async describe(connectionId: string, topic: string): Promise<TopicDetail> {
     return this.admin(connectionId, topic, async (admin) => {
-      const existing = await admin.listTopics();
+      const existing = await admin.listTopics(true);
       if (!existing.includes(topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
-      const [{ topics }, offsets, configs] = await Promise.all([
-        admin.fetchTopicMetadata({ topics: [topic] }),
-        admin.fetchTopicOffsets(topic),
-        admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] }),
-      ]);
-      const metadata = topics[0];
-      if (!metadata) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
-      const marks = new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
-      const partitions = metadata.partitions
+      const [metadata, offsets, configs] = await Promise.all([admin.topicMetadata([topic]), admin.watermarks(topic), admin.describeConfigs('topic', [topic])]);
+      const described = metadata.get(topic);
+      if (!described) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
+      const marks = new Map(offsets.map((o) => [o.partition, o]));
+      const partitions = described
         .map((p) => ({
-          partition: p.partitionId,
+          partition: p.partition,
           leader: p.leader,
           replicas: p.replicas,
           isr: p.isr,
-          offlineReplicas: p.offlineReplicas ?? [],
-          low: marks.get(p.partitionId)?.low ?? 0,
-          high: marks.get(p.partitionId)?.high ?? 0,
+          offlineReplicas: p.offlineReplicas,
+          low: marks.get(p.partition)?.low ?? 0,
+          high: marks.get(p.partition)?.high ?? 0,
         }))
         .sort((a, b) => a.partition - b.partition);
-      const entries: TopicConfig[] = (configs.resources[0]?.configEntries ?? [])
+      const entries: TopicConfig[] = (configs.get(topic) ?? [])
         .map((e) => ({
-          name: e.configName,
-          value: e.isSensitive ? null : e.configValue,
-          isDefault: e.isDefault || Number(e.configSource) !== TOPIC_OVERRIDE,
+          name: e.name,
+          value: e.sensitive ? null : e.value,
+          isDefault: e.source !== TOPIC_OVERRIDE,
           readOnly: e.readOnly,
-          sensitive: e.isSensitive,
-          source: String(e.configSource),
+          sensitive: e.sensitive,
+          source: String(e.source),
         }))
         .sort((a, b) => a.name.localeCompare(b.name));
       return {
@@ -75,11 +70,11 @@ export class TopicAdmin {
   async create(connectionId: string, input: { topic: string; partitions: number; replicationFactor: number; configs: { name: string; value: string }[] }): Promise<{ topic: string }> {
     const created = await this.admin(connectionId, input.topic, async (admin) => {
       try {
-        return await createTopicsAndWait(admin, [
+        return await admin.createTopicsAndWait([
           { topic: input.topic, numPartitions: input.partitions, replicationFactor: input.replicationFactor, configEntries: input.configs },
         ]);
       } catch (error) {
-        // kafkajs drops the broker's error text and keeps only the code's description: name what was sent.
+        // The broker's words name the problem but not always the value: add what was sent.
         const words = brokerWords(error);
         if (words === null) throw error;
         const sent = [`partitions=${input.partitions}`, `replication factor=${input.replicationFactor}`, ...input.configs.map((c) => `${c.name}=${c.value}`)].join(', ');
@@ -92,9 +87,9 @@ export class TopicAdmin {
 
   async delete(connectionId: string, topic: string): Promise<{ deleted: boolean }> {
     await this.admin(connectionId, topic, async (admin) => {
-      const existing = await admin.listTopics();
+      const existing = await admin.listTopics(true);
       if (!existing.includes(topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
-      await admin.deleteTopics({ topics: [topic] });
+      await admin.deleteTopics([topic]);
     });
     return { deleted: true };
   }
@@ -104,31 +99,23 @@ export class TopicAdmin {
     if (count <= detail.partitions.length) {
       throw new WorkbenchError('VALIDATION', `Topic ${topic} already has ${detail.partitions.length} partitions; the new count must be larger (Kafka cannot remove partitions)`);
     }
-    await this.admin(connectionId, topic, (admin) => admin.createPartitions({ topicPartitions: [{ topic, count }] }));
+    await this.admin(connectionId, topic, (admin) => admin.createPartitions(topic, count));
     return { partitions: count };
   }
 
   /**
-   * kafkajs only speaks the legacy AlterConfigs, which replaces the whole override set: so we send
-   * every current override of the topic with the one change applied, or the others would be lost.
+   * Sets (or, with null, removes) one override through IncrementalAlterConfigs, which leaves the
+   * topic's other overrides alone: no need to read them back and resend them all, so a sensitive
+   * override that cannot be read back no longer blocks the edit.
    */
   async alterConfig(connectionId: string, topic: string, name: string, value: string | null): Promise<{ updated: boolean }> {
-    const detail = await this.describe(connectionId, topic);
-    const overrides = new Map(detail.configs.filter((c) => !c.isDefault && !c.sensitive && c.value !== null).map((c) => [c.name, c.value ?? '']));
-    if (detail.configs.some((c) => c.sensitive && !c.isDefault)) {
-      throw new WorkbenchError('CONFLICT', `Topic ${topic} has a sensitive config override that cannot be read back; edit it with kafka-configs instead`);
-    }
-    if (value === null) overrides.delete(name);
-    else overrides.set(name, value);
-    await this.clients.withAdmin(connectionId, async (admin) => {
+    await this.clients.admin(connectionId, async (admin) => {
       try {
-        await admin.alterConfigs({
-          validateOnly: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...overrides].map(([n, v]) => ({ name: n, value: v })) }],
-        });
+        const existing = await admin.listTopics(true);
+        if (!existing.includes(topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
+        await admin.alterTopicConfigs(topic, [{ name, value }]);
       } catch (error) {
-        const refused = (error as { name?: string }).name === 'KafkaJSProtocolError' ? ((error as { message?: string }).message ?? null) : null;
-        const words = brokerWords(error) ?? refused;
+        const words = error instanceof WorkbenchError ? null : brokerWords(error);
         throw words === null ? describeTopicError(this.clients, connectionId, topic, error) : new WorkbenchError('VALIDATION', `Kafka refused ${name}=${value ?? '(default)'}: ${words}`);
       }
     });

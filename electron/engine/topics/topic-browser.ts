@@ -14,7 +14,6 @@ import { registrySettings } from '../schema-registry/registry-settings.js';
 import { topicStats } from './topic-stats.js';
 import { diskUsage } from './disk-usage.js';
 import { kafkaVersion } from './kafka-version.js';
-import { PlatformaticAdmins } from './platformatic-admin.js';
 import type { topicBrowserMethods } from '../../../shared/topic-browser.js';
 
 type TopicBrowserMethod = keyof typeof topicBrowserMethods;
@@ -30,14 +29,11 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   /** Avro via the connection's schema registry: decodes pages, tails and scan results; encodes produce. */
   private readonly avro: AvroResolver;
   private readonly scanConnections = new Map<string, string>();
-  /** @platformatic/kafka admins for what kafkajs lacks (DescribeLogDirs, ApiVersions). */
-  private readonly platformatic: PlatformaticAdmins;
 
   constructor(context: EngineContext) {
     this.context = context;
     this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
     this.topics = new TopicAdmin(context.kafka);
-    this.platformatic = new PlatformaticAdmins({ connection: (id) => context.connections.get(id), password: (id) => context.connections.password(id) });
     this.groups = new ConsumerGroups(context.kafka);
     this.producer = new MessageProducer(context.kafka, this.avro);
     this.scans = new ScanRegistry(context.kafka, context.events);
@@ -49,8 +45,8 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     return {
       'topics:stats': ({ connectionId, includeInternal }) => topicStats(this.context.kafka, connectionId, includeInternal),
       'brokers:configs': ({ connectionId, nodeId }) => brokerConfigs(this.context.kafka, connectionId, nodeId),
-      'cluster:diskUsage': ({ connectionId, topics }) => diskUsage(this.context.kafka, this.platformatic, connectionId, topics),
-      'cluster:kafkaVersion': ({ connectionId }) => kafkaVersion(this.context.kafka, this.platformatic, connectionId),
+      'cluster:diskUsage': ({ connectionId, topics }) => diskUsage(this.context.kafka, connectionId, topics),
+      'cluster:kafkaVersion': ({ connectionId }) => kafkaVersion(this.context.kafka, connectionId),
       'topics:describe': ({ connectionId, topic }) => this.topics.describe(connectionId, topic),
       'topics:create': ({ connectionId, ...input }) => this.topics.create(connectionId, input),
       'topics:delete': ({ connectionId, topic }) => this.topics.delete(connectionId, topic),
@@ -103,6 +99,5 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     this.scans.dispose();
     await this.tails.dispose();
     await this.producer.dispose();
-    await this.platformatic.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import type { TopicStats, TopicStatsList } from '../../../shared/topic-browser.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import { bulkWatermarks, type WatermarkTable } from './bulk-watermarks.js';
+import { describeClientError } from './kafka-errors.js';
 
 /** Kafka's own internal topics all start with "__" (the same rule as `topics:list`). */
 const isInternal = (name: string) => name.startsWith('__');
@@ -30,17 +31,20 @@ export function summarise(name: string, partitions: { partitionId: number; leade
 /** Every topic's health and message count: one Metadata request plus two ListOffsets rounds. */
 export async function topicStats(clients: KafkaClients, connectionId: string, includeInternal: boolean): Promise<TopicStatsList> {
   const started = performance.now();
-  const { topics } = await clients.withAdmin(connectionId, (admin) => admin.fetchTopicMetadata());
-  const shown = topics.filter((t) => includeInternal || !isInternal(t.name));
-  let marks: WatermarkTable | null = null;
-  let offsetsError: string | undefined;
-  try {
-    const readable = shown.map((t) => ({ topic: t.name, partitions: t.partitions.filter((p) => p.leader >= 0).map((p) => p.partitionId) }));
-    marks = await bulkWatermarks(clients.kafka(connectionId), () => clients.withAdmin(connectionId, (a) => Promise.resolve(a)), readable);
-  } catch (error) {
-    // The list is still useful without counts (e.g. a partition lost its leader mid-request).
-    offsetsError = `Message counts unavailable: ${clients.describe(connectionId, error).message}`;
-  }
-  const stats = shown.map((t) => summarise(t.name, t.partitions, marks)).sort((a, b) => a.name.localeCompare(b.name));
-  return { topics: stats, ...(offsetsError === undefined ? {} : { offsetsError }), tookMs: Math.round(performance.now() - started) };
+  return clients.admin(connectionId, async (admin) => {
+    const metadata = await admin.topicMetadata();
+    const shown = [...metadata]
+      .filter(([name]) => includeInternal || !isInternal(name))
+      .map(([name, partitions]) => ({ name, partitions: partitions.map((p) => ({ partitionId: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) }));
+    let marks: WatermarkTable | null = null;
+    let offsetsError: string | undefined;
+    try {
+      marks = await bulkWatermarks(admin, shown.map((t) => ({ topic: t.name, partitions: t.partitions.filter((p) => p.leader >= 0).map((p) => p.partitionId) })));
+    } catch (error) {
+      // The list is still useful without counts (e.g. a partition lost its leader mid-request).
+      offsetsError = `Message counts unavailable: ${describeClientError(clients, connectionId, error).message}`;
+    }
+    const stats = shown.map((t) => summarise(t.name, t.partitions, marks)).sort((a, b) => a.name.localeCompare(b.name));
+    return { topics: stats, ...(offsetsError === undefined ? {} : { offsetsError }), tookMs: Math.round(performance.now() - started) };
+  });
 }

@@ -1,6 +1,7 @@
 // The suite's own Kafka tools: the engine's client module (electron/engine/kafka/), used directly
 // for setup and read-back, so tests need no second client library.
 import { KafkaAdmin, type TopicSpec } from '../electron/engine/kafka/admin.js';
+import { GroupMember } from '../electron/engine/kafka/group-member.js';
 import { PartitionReader, type Isolation } from '../electron/engine/kafka/partition-reader.js';
 import { KafkaProducer } from '../electron/engine/kafka/producer.js';
 import type { ConsumedRecord, OutgoingRecord } from '../electron/engine/kafka/records.js';
@@ -76,4 +77,14 @@ export async function readAll(bootstrap: string, topic: string, isolation: Isola
 /** Ids of the cluster's consumer groups. */
 export async function groupIds(bootstrap: string): Promise<string[]> {
   return withAdmin(bootstrap, (a) => a.listGroupIds());
+}
+
+/** Commits offsets for a group with no active member (it need not exist yet). */
+export async function setGroupOffsets(bootstrap: string, groupId: string, topic: string, offsets: Array<{ partition: number; offset: number }>): Promise<void> {
+  await withAdmin(bootstrap, (a) => a.alterGroupOffsets(groupId, topic, offsets));
+}
+
+/** An active member of `groupId` subscribed to `topics`, once it joined (close it). */
+export async function joinGroup(bootstrap: string, groupId: string, topics: string[]): Promise<GroupMember> {
+  return GroupMember.join(options(bootstrap), groupId, topics);
 }

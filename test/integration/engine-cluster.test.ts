@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { ClusterOverview, TopicSummary } from '../../shared/cluster.js';
@@ -8,7 +7,7 @@ import type { Connection, ConnectionState, ConnectionTestResult } from '../../sh
 import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('engine');
@@ -45,12 +44,9 @@ describe('engine against the local Kafka started by the suite', () => {
     expect(overview.controllerId).toBe(overview.brokers[0]?.nodeId);
   });
 
-  it('lists a topic created with a plain kafkajs admin, with its partitions and replication factor', async () => {
+  it('lists a topic created outside the engine, with its partitions and replication factor', async () => {
     const topic = uniqueName('engine-topics');
-    const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test' }).admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
-    await admin.disconnect();
+    await createTopic(bootstrap, topic, 3, { replicationFactor: 1 });
     const [connection] = data<Connection[]>(await engine.dispatch('connections:list', undefined));
     const topics = data<TopicSummary[]>(await engine.dispatch('topics:list', { connectionId: connection?.id }));
     expect(topics.find((t) => t.name === topic)).toEqual({ name: topic, partitions: 3, replicationFactor: 1, internal: false });

@@ -1,4 +1,3 @@
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
@@ -7,6 +6,7 @@ import type { DiskUsage, KafkaVersion } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { KAFKA_VERSION } from '../../electron/engine/cluster/kafka-jars.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('topics-disk-usage');
@@ -26,18 +26,15 @@ beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 2, replicationFactor: 1, configs: [] }));
-  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
   // Partition 0 gets all records (uncompressed, so the log holds at least their bytes); partition 1 stays empty.
-  await producer.send({ topic, messages: Array.from({ length: RECORDS }, (_, i) => ({ partition: 0, value: `${String(i).padStart(8, '0')}${'v'.repeat(VALUE_BYTES - 8)}` })) });
-  await producer.disconnect();
+  await produce(bootstrap, Array.from({ length: RECORDS }, (_, i) => ({ topic, partition: 0, value: `${String(i).padStart(8, '0')}${'v'.repeat(VALUE_BYTES - 8)}` })));
 });
 afterAll(async () => {
   await engine.dispose();
   dir.remove();
 });
 
-describe('size on disk (DescribeLogDirs through @platformatic/kafka)', () => {
+describe('size on disk (DescribeLogDirs)', () => {
   it('reports the bytes of each partition, the topic, and every broker log dir', async () => {
     const payload = RECORDS * VALUE_BYTES;
     let all = await usage();

@@ -1,10 +1,10 @@
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { GroupDetail } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { joinGroup, setGroupOffsets } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('topics-groups');
@@ -12,7 +12,6 @@ let engine: Engine;
 let connectionId: string;
 const topic = uniqueName('topics-groups');
 const groupId = uniqueName('group');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'groups-test', logLevel: kafkajs.logLevel.NOTHING });
 
 function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -27,10 +26,7 @@ beforeAll(async () => {
     data(await engine.dispatch('messages:produce', { connectionId, topic, partition: i % 2, key: null, value: { text: `m${i}`, encoder: 'string' } }));
   }
   // A group that committed 3 records on partition 0 and 2 on partition 1: lag 2 + 3 = 5.
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '3' }, { partition: 1, offset: '2' }] });
-  await admin.disconnect();
+  await setGroupOffsets(bootstrap, groupId, topic, [{ partition: 0, offset: 3 }, { partition: 1, offset: 2 }]);
 });
 afterAll(async () => {
   await engine.dispose();
@@ -52,13 +48,7 @@ describe('consumer groups against the local Kafka', () => {
 
   it('refuses to reset a group with an active member, with a clear error', async () => {
     const active = uniqueName('active');
-    const consumer = kafka.consumer({ groupId: active, sessionTimeout: 10_000 });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-    await consumer.run({ eachMessage: () => Promise.resolve() });
-    await expect.poll(() => joined, { timeout: 20_000 }).toBe(true);
+    const member = await joinGroup(bootstrap, active, [topic]);
     const detail = data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId, groupId: active }));
     expect(detail.members).toHaveLength(1);
     expect(detail.members[0]?.assignments).toEqual([{ topic, partitions: [0, 1] }]);
@@ -66,7 +56,7 @@ describe('consumer groups against the local Kafka', () => {
     expect(reset).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(reset.ok ? '' : reset.error.message).toMatch(/1 active member.*stop its consumers/);
     expect(await engine.dispatch('groups:delete', { connectionId, groupId: active })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    await consumer.disconnect();
+    await member.close();
   });
 
   it('resets an idle group to earliest, latest, an offset and a timestamp', async () => {

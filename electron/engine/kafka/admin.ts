@@ -1,5 +1,6 @@
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type BaseOptions, type BrokerLogDirDescription } from '@platformatic/kafka';
 import { hasKafkaError } from './errors.js';
+import { rawMetadata } from './raw-metadata.js';
 
 export type { BrokerLogDirDescription };
 
@@ -81,31 +82,20 @@ export class KafkaAdmin {
     return this.client.listTopics({ includeInternals: includeInternal });
   }
 
-  /** Partitions with leader, replicas and ISR per topic (every topic when `topics` is omitted). */
+  /**
+   * Partitions with leader, replicas and ISR per topic (every topic, internal ones included, when
+   * `topics` is omitted), in one Metadata request. Partitions without a leader come back with
+   * leader -1 instead of failing the answer.
+   */
   async topicMetadata(topics?: readonly string[]): Promise<Map<string, TopicPartitionMetadata[]>> {
-    if (topics) return this.metadataOf([...topics]);
-    // Every topic: listed first, then described. A topic deleted in between (by anyone) fails the
-    // whole Metadata request in the client ("Unknown topic X."), so list again and retry.
-    for (let attempt = 1; ; attempt++) {
-      const names = await this.client.listTopics({ includeInternals: true });
-      try {
-        return await this.metadataOf(names);
-      } catch (error) {
-        if (attempt >= 3 || !(error instanceof Error && /^Unknown topic /.test(error.message))) throw error;
-      }
-    }
-  }
-
-  private async metadataOf(names: string[]): Promise<Map<string, TopicPartitionMetadata[]>> {
-    // The client sorts the topics array it is given in place: give it a copy.
-    const metadata = await this.client.metadata({ topics: [...names], forceUpdate: true });
-    const wanted = new Set(names);
+    const answer = await rawMetadata(this.client, topics ? [...topics] : null);
     const out = new Map<string, TopicPartitionMetadata[]>();
-    for (const [name, t] of metadata.topics) {
-      if (!wanted.has(name)) continue;
+    for (const t of answer.topics) {
+      if (!t.name) continue;
+      const partitions = [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
       out.set(
-        name,
-        t.partitions.map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas })),
+        t.name,
+        partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
       );
     }
     return out;

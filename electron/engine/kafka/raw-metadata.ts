@@ -33,9 +33,9 @@ export function rawMetadata(admin: Admin, topics: string[] | null): Promise<Meta
       'metadata',
       (retryCallback) => {
         admin[kGetBootstrapConnection]((error, connection) => {
-          if (error || !connection) return retryCallback(error ?? new Error('No bootstrap connection'), undefined as unknown as MetadataResponse);
+          if (error || !connection) return retryCallback(error ?? new Error('No bootstrap connection'), undefined);
           admin[kGetApi]<[string[] | null, boolean, boolean], MetadataResponse>('Metadata', (apiError, api) => {
-            if (apiError || !api) return retryCallback(apiError ?? new Error('No Metadata API'), undefined as unknown as MetadataResponse);
+            if (apiError || !api) return retryCallback(apiError ?? new Error('No Metadata API'), undefined);
             api(connection, topics, false, false, (requestError, response) => {
               const partial = requestError ? partialAnswer(requestError) : null;
               if (partial) retryCallback(null, partial);
@@ -44,7 +44,7 @@ export function rawMetadata(admin: Admin, topics: string[] | null): Promise<Meta
           });
         });
       },
-      done as never,
+      done,
       0,
       [],
       // An unknown topic will not appear by asking again at once; callers that wait for one poll themselves.

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, producer as testProducer } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 let session: ServeSession;
@@ -20,17 +19,12 @@ describe('the dashboard', () => {
   it('shows a topic’s messages/s from high-watermark deltas while a producer writes to it', async () => {
     // A name that sorts first, so it is among the sampled topics however many other tests created.
     const topic = `0-${uniqueName('dash')}`;
-    const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-dash', logLevel: kafkajs.logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, numPartitions: 2 }]);
-    await admin.disconnect();
-    const producer = kafka.producer();
-    await producer.connect();
+    await createTopic(bootstrap, topic, 2);
+    const producer = testProducer(bootstrap);
     let producing = true;
     const load = (async () => {
       while (producing) {
-        await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ value: `m${i}` })) });
+        await producer.send(Array.from({ length: 50 }, (_, i) => ({ topic, value: `m${i}` })));
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -46,7 +40,7 @@ describe('the dashboard', () => {
     await page.screenshot({ path: join(screenshots, 'dashboard.png') });
     producing = false;
     await load;
-    await producer.disconnect();
+    await producer.close();
     await page.close();
   });
 

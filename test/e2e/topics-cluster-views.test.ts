@@ -1,30 +1,23 @@
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, deleteTopics, produce } from '../kafka.js';
 
 /*
  * Issue 3 items 1, 2, 3 and 10: the cluster page shows log dir sizes and the inferred Kafka version;
  * topics list and topic detail show size on disk; every view names the cluster it shows.
  */
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-cluster-views', logLevel: kafkajs.logLevel.NOTHING });
-const admin = kafka.admin();
 const topic = uniqueName('e2e-sized');
 const connectionName = 'Views cluster';
 let session: ServeSession;
 let page: Page;
 
 beforeAll(async () => {
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 2 }]);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, messages: Array.from({ length: 300 }, (_, i) => ({ partition: 0, value: `${i}:${'x'.repeat(1000)}` })) });
-  await producer.disconnect();
+  await createTopic(bootstrap, topic, 2);
+  await produce(bootstrap, Array.from({ length: 300 }, (_, i) => ({ topic, partition: 0, value: `${i}:${'x'.repeat(1000)}` })));
   session = await startServeSession();
   await session.connect(connectionName, bootstrap);
   page = await session.newPage();
@@ -33,8 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await page?.close();
   await session?.close();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(bootstrap, [topic]).catch(() => undefined);
 });
 
 describe('cluster facts and which cluster each view shows', () => {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
@@ -9,11 +8,9 @@ import type { TopicStatsList } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { produce, setGroupOffsets, withAdmin } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-topics-scale', logLevel: kafkajs.logLevel.NOTHING });
-const admin = kafka.admin();
 const prefix = uniqueName('scale');
 const COUNT = 2_000;
 const names = Array.from({ length: COUNT }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
@@ -31,29 +28,19 @@ function data<T>(envelope: Envelope<unknown>): T {
 }
 
 beforeAll(async () => {
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic: counted, numPartitions: 3, replicationFactor: 1 }]);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  await producer.send({ topic: counted, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, value: `m${i}` })) });
-  await producer.disconnect();
-  await admin.fetchTopicOffsets(counted); // puts the topic in the admin's metadata, which deleteTopicRecords reads leaders from
-  await admin.deleteTopicRecords({ topic: counted, partitions: [{ partition: 0, offset: '5' }] });
+  await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([{ topic: counted, numPartitions: 3, replicationFactor: 1 }]));
+  await produce(bootstrap, Array.from({ length: 30 }, (_, i) => ({ topic: counted, partition: i % 3, value: `m${i}` })));
+  await withAdmin(bootstrap, (admin) => admin.deleteRecords(counted, [{ partition: 0, offset: 5 }]));
   // Makes sure __consumer_offsets exists, so "internal hidden by default" has something to hide.
-  await admin.setOffsets({ groupId: `${prefix}-group`, topic: counted, partitions: [{ partition: 0, offset: '5' }] });
+  await setGroupOffsets(bootstrap, `${prefix}-group`, counted, [{ partition: 0, offset: 5 }]);
 
   const created = performance.now();
-  for (let i = 0; i < COUNT; i += 500) {
-    await admin.createTopics({ topics: names.slice(i, i + 500).map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: false, timeout: 60_000 });
-  }
   // Until every new partition has a leader (creating 2,000 topics takes the broker a moment).
-  for (;;) {
-    const { topics } = await admin.fetchTopicMetadata();
-    const ready = topics.filter((t) => t.name.startsWith(prefix) && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)).length;
-    if (ready === COUNT + 1) break;
-    if (performance.now() - created > 120_000) throw new Error(`only ${ready} of ${COUNT + 1} topics have leaders after 120 s`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
+  await withAdmin(bootstrap, async (admin) => {
+    for (let i = 0; i < COUNT; i += 500) {
+      await admin.createTopicsAndWait(names.slice(i, i + 500).map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), 120_000);
+    }
+  });
   console.log(`created ${COUNT} topics with leaders in ${Math.round(performance.now() - created)} ms`);
 
   engine = testEngine(dir.path);
@@ -68,10 +55,11 @@ afterAll(async () => {
   await page?.close();
   await session?.close();
   await engine?.dispose();
-  for (let i = 0; i < COUNT; i += 500) await admin.deleteTopics({ topics: names.slice(i, i + 500), timeout: 60_000 }).catch(() => undefined);
-  await admin.deleteTopics({ topics: [counted] }).catch(() => undefined);
-  await admin.deleteGroups([`${prefix}-group`]).catch(() => undefined);
-  await admin.disconnect();
+  await withAdmin(bootstrap, async (admin) => {
+    for (let i = 0; i < COUNT; i += 500) await admin.deleteTopics(names.slice(i, i + 500)).catch(() => undefined);
+    await admin.deleteTopics([counted]).catch(() => undefined);
+    await admin.deleteGroups([`${prefix}-group`]).catch(() => undefined);
+  });
   dir.remove();
 }, 240_000);
 

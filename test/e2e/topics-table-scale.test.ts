@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, deleteTopics } from '../kafka.js';
 
 /*
  * The message table with 100,000 loaded rows (issue 3, performance): the live tail fills the
@@ -13,8 +12,6 @@ import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.j
  * were dropped, and scrolling through it causes no long task over 50 ms (Long Tasks API).
  */
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-topics-scale', logLevel: kafkajs.logLevel.NOTHING });
-const admin = kafka.admin();
 const topic = uniqueName('e2e-table-scale');
 const PRODUCED = 101_000;
 const CAP = 100_000;
@@ -22,8 +19,7 @@ let session: ServeSession;
 let page: Page;
 
 beforeAll(async () => {
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
+  await createTopic(bootstrap, topic, 1);
   session = await startServeSession();
   await session.connect('Scale cluster', bootstrap);
   page = await session.newPage();
@@ -32,8 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await page?.close();
   await session?.close();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(bootstrap, [topic]).catch(() => undefined);
 });
 
 describe('message table with 100,000 rows', () => {

@@ -1,6 +1,7 @@
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type BaseOptions, type BrokerLogDirDescription } from '@platformatic/kafka';
 import { hasKafkaError } from './errors.js';
 import { rawMetadata } from './raw-metadata.js';
+import { rawListOffsets } from './raw-offsets.js';
 
 export type { BrokerLogDirDescription };
 
@@ -103,9 +104,7 @@ export class KafkaAdmin {
 
   /** Low (log start) and high watermark of every partition, in partition order. */
   async watermarks(topic: string): Promise<PartitionWatermarks[]> {
-    const meta = await this.client.metadata({ topics: [topic] });
-    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
-    const partitions = Array.from({ length: count }, (_, i) => i);
+    const partitions = await this.partitionsOf(topic);
     const [low, high] = await Promise.all([this.offsetsAt(topic, partitions, -2n), this.offsetsAt(topic, partitions, -1n)]);
     return partitions.map((partition) => ({ partition, low: low.get(partition) ?? 0, high: high.get(partition) ?? 0 }));
   }
@@ -115,18 +114,19 @@ export class KafkaAdmin {
    * when no record is that recent.
    */
   async offsetsForTimestamp(topic: string, timestamp: number): Promise<Map<number, number>> {
-    const meta = await this.client.metadata({ topics: [topic] });
-    const count = meta.topics.get(topic)?.partitionsCount ?? 0;
-    return this.offsetsAt(topic, Array.from({ length: count }, (_, i) => i), BigInt(timestamp));
+    return this.offsetsAt(topic, await this.partitionsOf(topic), BigInt(timestamp));
+  }
+
+  /** The topic's partition ids (internal topics too, which the client's own metadata leaves out). */
+  private async partitionsOf(topic: string): Promise<number[]> {
+    const answer = await rawMetadata(this.client, [topic]);
+    return (answer.topics.find((t) => t.name === topic)?.partitions ?? []).map((p) => p.partitionIndex).sort((a, b) => a - b);
   }
 
   /** ListOffsets with Kafka's special times: -1 latest, -2 earliest, or a timestamp. */
   private async offsetsAt(topic: string, partitions: number[], timestamp: bigint): Promise<Map<number, number>> {
-    if (partitions.length === 0) return new Map();
-    const listed = await this.client.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }] });
-    const out = new Map<number, number>();
-    for (const t of listed) for (const p of t.partitions) out.set(p.partitionIndex, Number(p.offset));
-    return out;
+    // Not the client's listOffsets, which hangs on internal topics: see raw-offsets.ts.
+    return (await rawListOffsets(this.client, [{ topic, partitions }], timestamp)).get(topic) ?? new Map<number, number>();
   }
 
   /**
@@ -289,16 +289,15 @@ export class KafkaAdmin {
     const wanted = topics.filter((t) => t.partitions.length > 0);
     const out = new Map<string, Map<number, { low: number; high: number }>>();
     if (wanted.length === 0) return out;
-    const request = (timestamp: bigint) => ({ topics: wanted.map((t) => ({ name: t.topic, partitions: t.partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) })) });
-    const [low, high] = await Promise.all([this.client.listOffsets(request(-2n)), this.client.listOffsets(request(-1n))]);
+    const [low, high] = await Promise.all([rawListOffsets(this.client, wanted, -2n), rawListOffsets(this.client, wanted, -1n)]);
     for (const [listed, side] of [[low, 'low'], [high, 'high']] as const) {
-      for (const t of listed) {
-        let row = out.get(t.name);
-        if (!row) out.set(t.name, (row = new Map<number, { low: number; high: number }>()));
-        for (const p of t.partitions) {
-          const entry = row.get(p.partitionIndex) ?? { low: 0, high: 0 };
-          entry[side] = Number(p.offset);
-          row.set(p.partitionIndex, entry);
+      for (const [topic, offsets] of listed) {
+        let row = out.get(topic);
+        if (!row) out.set(topic, (row = new Map<number, { low: number; high: number }>()));
+        for (const [partition, offset] of offsets) {
+          const entry = row.get(partition) ?? { low: 0, high: 0 };
+          entry[side] = offset;
+          row.set(partition, entry);
         }
       }
     }

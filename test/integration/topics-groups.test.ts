@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
-import type { GroupDetail } from '../../shared/topic-browser.js';
+import type { GroupDetail, TopicDetail, TopicStatsList } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { joinGroup, setGroupOffsets } from '../kafka.js';
@@ -69,6 +69,25 @@ describe('consumer groups against the local Kafka', () => {
     expect(await lagOf()).toEqual([5, 4]);
     data(await engine.dispatch('groups:resetOffsets', { connectionId, groupId, topic, to: { kind: 'timestamp', timestamp: 0 } }));
     expect(await lagOf()).toEqual([0, 0]);
+  });
+
+  it('describes __consumer_offsets, which the group offsets live in, with its partitions and watermarks', async () => {
+    // The client's own metadata and ListOffsets leave internal topics out (test/client-defects/admin-internal-topics.test.ts).
+    const detail = data<TopicDetail>(await engine.dispatch('topics:describe', { connectionId, topic: '__consumer_offsets' }));
+    expect(detail.internal).toBe(true);
+    expect(detail.partitions.length).toBeGreaterThan(0);
+    expect(detail.partitions.every((p) => p.leader >= 0 && p.high >= p.low)).toBe(true);
+    expect(detail.totalMessages).toBeGreaterThan(0);
+    const stats = data<TopicStatsList>(await engine.dispatch('topics:stats', { connectionId, includeInternal: true }));
+    expect(stats.offsetsError).toBeUndefined();
+    expect(stats.topics.find((t) => t.name === '__consumer_offsets')?.totalMessages).toBeGreaterThan(0);
+  });
+
+  it('resets offsets without joining the group: no member appears, and the group stays Empty', async () => {
+    data(await engine.dispatch('groups:resetOffsets', { connectionId, groupId, topic, to: { kind: 'latest' } }));
+    const detail = data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId, groupId }));
+    expect(detail.members).toEqual([]);
+    expect(detail.state).toBe('Empty');
   });
 
   it('deletes an idle group', async () => {

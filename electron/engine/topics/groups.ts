@@ -50,7 +50,7 @@ export class ConsumerGroups {
 
   async describe(connectionId: string, groupId: string): Promise<GroupDetail> {
     return this.clients.admin(connectionId, async (admin) => {
-      const [group] = await admin.describeGroups([groupId]);
+      const group = await this.describeOne(admin, groupId);
       if (!group || group.state === 'Dead') throw new WorkbenchError('NOT_FOUND', `Consumer group ${groupId} does not exist`);
       const members = group.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignments: m.assignments }));
       const committed = await admin.groupOffsets(groupId);
@@ -85,7 +85,7 @@ export class ConsumerGroups {
    */
   async resetOffsets(connectionId: string, groupId: string, topic: string, to: ResetTarget): Promise<{ partitions: number }> {
     return this.clients.admin(connectionId, async (admin) => {
-      const [group] = await admin.describeGroups([groupId]);
+      const group = await this.describeOne(admin, groupId);
       if (group && group.members.length > 0) {
         throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} has ${group.members.length} active member(s) (state ${group.state}); stop its consumers before resetting offsets`);
       }
@@ -98,6 +98,19 @@ export class ConsumerGroups {
       }
       return { partitions: partitions.length };
     });
+  }
+
+  /**
+   * DescribeGroups for one group. The client decodes every member's metadata as the consumer
+   * protocol, and a decoding error there escapes its callbacks; so a group of another protocol
+   * (Connect, a stream processor's own) is not described through it: its state comes from
+   * ListGroups, its members are not listed (the broker still refuses offset changes while it has any).
+   */
+  private async describeOne(admin: KafkaAdmin, groupId: string) {
+    const listed = (await admin.listGroups()).find((g) => g.groupId === groupId);
+    if (listed && !CONSUMER_PROTOCOL.has(listed.protocolType)) return { groupId, state: listed.state, protocol: '', protocolType: listed.protocolType, members: [] };
+    const [group] = await admin.describeGroups([groupId]);
+    return group;
   }
 
   private async targets(admin: KafkaAdmin, topic: string, ends: PartitionWatermarks[], to: ResetTarget): Promise<{ partition: number; offset: number }[]> {

@@ -4,6 +4,24 @@ import { rawMetadata } from './raw-metadata.js';
 type ListOffsetsResponse = listOffsetsV9.ListOffsetsResponse;
 type ListOffsetsRequestTopic = listOffsetsV9.ListOffsetsRequestTopic;
 
+/** Rounds of waiting for a partition's leader to be ready (about 7 s in all). */
+const LEADERSHIP_ROUNDS = 10;
+const LEADERSHIP = /NOT_LEADER_OR_FOLLOWER|LEADER_NOT_AVAILABLE|UNKNOWN_LEADER_EPOCH|has no leader/;
+
+/** Errors that say a partition's leadership is moving or not ready yet. */
+function leadership(error: unknown): boolean {
+  const seen: string[] = [];
+  const queue: unknown[] = [error];
+  for (let i = 0; queue.length > 0 && i < 200; i++) {
+    const e = queue.shift() as { apiId?: unknown; message?: unknown; errors?: unknown } | null | undefined;
+    if (!e || typeof e !== 'object') continue;
+    if (typeof e.apiId === 'string') seen.push(e.apiId);
+    else if (typeof e.message === 'string' && !Array.isArray(e.errors)) seen.push(e.message);
+    if (Array.isArray(e.errors)) queue.push(...(e.errors as unknown[]));
+  }
+  return seen.length > 0 && seen.every((s) => LEADERSHIP.test(s));
+}
+
 /** ListOffsets isolation level 0 = READ_UNCOMMITTED: the high watermark itself, not the last stable offset. */
 const READ_UNCOMMITTED = 0;
 
@@ -30,18 +48,31 @@ export async function rawListOffsets(admin: Admin, topics: ReadonlyArray<{ topic
   const out = new Map<string, Map<number, number>>();
   const wanted = topics.filter((t) => t.partitions.length > 0);
   if (wanted.length === 0) return out;
-  await call<true>((done) => {
-    void admin[kPerformWithRetry]<true>(
-      'listOffsets',
-      (retryCallback) => {
-        attempt()
-          .then(() => retryCallback(null, true))
-          .catch((error: unknown) => retryCallback(error instanceof Error ? error : new Error(String(error)), undefined as unknown as true));
-      },
-      done,
-      0,
-    );
-  });
+  // A broker that just became leader of many new partitions (2,000 topics created at once) answers
+  // NOT_LEADER_OR_FOLLOWER for a second or two although the metadata already names it: wait longer
+  // for that than the client's few quick retries.
+  for (let round = 1; ; round++) {
+    try {
+      await call<true>((done) => {
+        void admin[kPerformWithRetry]<true>(
+          'listOffsets',
+          (retryCallback) => {
+            attempt()
+              .then(() => retryCallback(null, true))
+              .catch((error: unknown) => retryCallback(error instanceof Error ? error : new Error(String(error)), undefined as unknown as true));
+          },
+          done,
+          0,
+          [],
+          leadership,
+        );
+      });
+      break;
+    } catch (error) {
+      if (round >= LEADERSHIP_ROUNDS || !leadership(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * round, 1_000)));
+    }
+  }
   return out;
 
   async function attempt(): Promise<void> {

@@ -45,7 +45,6 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   }
 
   handlers(): EngineFeature<TopicBrowserMethod>['handlers'] extends () => infer H ? H : never {
-    const kafka = (connectionId: string) => this.context.kafka.kafka(connectionId);
     return {
       'topics:stats': ({ connectionId, includeInternal }) => topicStats(this.context.kafka, connectionId, includeInternal),
       'brokers:configs': ({ connectionId, nodeId }) => brokerConfigs(this.context.kafka, connectionId, nodeId),
@@ -58,7 +57,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       'topics:alterConfig': ({ connectionId, topic, name, value }) => this.topics.alterConfig(connectionId, topic, name, value),
 
       'messages:read': async ({ connectionId, ...request }) => {
-        const page = await readPage(this.context.kafka, kafka(connectionId), connectionId, request);
+        const page = await readPage(this.context.kafka, connectionId, request);
         return { ...page, messages: await this.avro.annotate(connectionId, page.messages) };
       },
       'messages:produce': (request) => this.producer.produce(request),
@@ -67,7 +66,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
         return error === null ? { ok: true } : { ok: false, error };
       },
       'messages:scanStart': async (request) => {
-        const scanId = await this.scans.start(kafka(request.connectionId), request);
+        const scanId = await this.scans.start(request);
         this.scanConnections.set(scanId, request.connectionId);
         // Only recent scans are paged; forget the oldest so the map cannot grow without bound.
         if (this.scanConnections.size > 200) this.scanConnections.delete(this.scanConnections.keys().next().value ?? '');
@@ -89,7 +88,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
           onProgress: (written) => { this.context.events.emit('messages:export-progress', { scanId: id, written, total }); },
         });
       },
-      'messages:tailStart': async ({ connectionId, topic, partition }) => ({ tailId: await this.tails.start(kafka(connectionId), connectionId, topic, partition) }),
+      'messages:tailStart': async ({ connectionId, topic, partition, isolation }) => ({ tailId: await this.tails.start(connectionId, topic, partition, isolation) }),
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 
       'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),

@@ -54,7 +54,7 @@ beforeAll(async () => {
         key: i % 10 === 0 ? null : `k-${partition}-${i}`,
         value: i % 25 === 0 ? null : JSON.stringify({ p: partition, i, text: 'ünïcødé, "quoted"' }),
         timestamp: Date.UTC(2025, 5, 1) + partition * 1_000_000 + i,
-        headers: i % 2 === 0 ? { source: `s${i}` } : {},
+        ...(i % 2 === 0 ? { headers: { source: `s${i}` } } : {}),
       })),
     );
   }

@@ -161,6 +161,8 @@ export const scanProgressSchema = z.object({
   /** Records whose filter evaluation failed (e.g. a missing field): counted as no match. */
   errors: z.number().int(),
   total: z.number().int(),
+  /** Offsets of the range that retention deleted before the scan reached them (it went on at the log start). */
+  skipped: z.number().int().optional(),
   error: z.string().optional(),
   elapsedMs: z.number(),
 });

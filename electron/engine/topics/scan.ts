@@ -133,7 +133,8 @@ export class ScanRegistry {
       isolation: request.isolation,
       logStarts: () => logStarts(this.clients, request.connectionId, request.topic),
     })
-      .then(({ complete }) => {
+      .then(({ complete, skipped }) => {
+        if (skipped > 0) scan.progress.skipped = skipped;
         if (scan.progress.state === 'running') scan.progress.state = complete || scan.matches.length >= request.maxMatches ? 'done' : 'cancelled';
       })
       .catch((error: unknown) => {

@@ -65,7 +65,8 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
       {progress && (
         <p className="note" role="status" data-testid="scan-progress">
           {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
-          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
+          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''}
+          {progress.skipped !== undefined && progress.skipped > 0 ? `, ${progress.skipped} records deleted by retention before the scan reached them` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
           {progress.error ? ` — ${progress.error}` : ''} ({scanIsolation === 'read_committed' ? 'read committed' : 'read uncommitted'})
         </p>
       )}

@@ -34,6 +34,12 @@ export class TransactionalProducer {
     if (records.length > 0) await transaction.send({ messages: records.map(toClientMessage) });
   }
 
+  /** Writes more records in the open transaction (each call is its own request, so its own batch). */
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (!this.open) throw new Error('No transaction is open on this producer');
+    if (records.length > 0) await this.open.send({ messages: records.map(toClientMessage) });
+  }
+
   /** Commits or aborts the open transaction. */
   async end(outcome: 'commit' | 'abort'): Promise<void> {
     const transaction = this.open;

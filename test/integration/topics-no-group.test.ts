@@ -70,7 +70,7 @@ describe('browsing joins no consumer group', () => {
     const vanished = before.filter((id) => !after.includes(id));
     // The broker is shared with other test files running in parallel (pipelines, geo watches): their
     // groups may come and go meanwhile. Those are named and printed; none may be the browser's.
-    if (appeared.length > 0 || vanished.length > 0) console.log(`[no-group] groups other tests changed meanwhile: +[${[...new Set(appeared)].join(', ')}] -[${vanished.join(', ')}]`);
+    if (appeared.length > 0 || vanished.length > 0) console.log(`[no-group] groups that came or went meanwhile: +[${[...new Set(appeared)].join(', ')}] -[${vanished.join(', ')}]`);
     expect(appeared.filter((id) => BROWSE_GROUP.test(id))).toEqual([]);
     expect([...seen].filter((id) => BROWSE_GROUP.test(id))).toEqual([]);
     if (appeared.length === 0 && vanished.length === 0) expect(after).toEqual(before);

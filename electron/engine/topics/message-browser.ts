@@ -2,6 +2,7 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { Isolation, KafkaMessage, MessagePage, ReadStart } from '../../../shared/topic-browser.js';
 import { describeKafkaError, hasKafkaError } from '../kafka/errors.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
+import type { PartitionReader } from '../kafka/partition-reader.js';
 import { mergePage } from './page-merge.js';
 import { readRanges, type OffsetRange } from './range-reader.js';
 import { toMessage } from './to-message.js';
@@ -78,8 +79,15 @@ async function anchors(clients: KafkaClients, connectionId: string, request: Pag
   }
 }
 
-/** One page of messages: per-partition ranges read by Fetch at offsets (no consumer group), merged by timestamp. */
-export async function readPage(clients: KafkaClients, connectionId: string, request: PageRequest): Promise<MessagePage> {
+/** A page reads at most `limit` records per partition: this fetch size holds 100 records of 640 bytes; bigger records take more fetches (the reader grows the size when one record does not fit). */
+const PAGE_FETCH_BYTES = 64 * 1024;
+
+/**
+ * One page of messages: per-partition ranges read by Fetch at offsets (no consumer group), merged by
+ * timestamp. `reader` is the connection's page reader (PageReaders); without one a reader is opened
+ * for this page and closed after it.
+ */
+export async function readPage(clients: KafkaClients, connectionId: string, request: PageRequest, shared?: PartitionReader): Promise<MessagePage> {
   const started = performance.now();
   const marks = await watermarks(clients, connectionId, request.topic);
   const scope = request.partition === null ? marks : marks.filter((w) => w.partition === request.partition);
@@ -93,7 +101,7 @@ export async function readPage(clients: KafkaClients, connectionId: string, requ
     ranges.set(w.partition, direction === 'forward' ? { from: anchor, to: Math.min(w.high, anchor + request.limit) } : { from: Math.max(w.low, anchor - request.limit), to: anchor });
   }
   const runs = new Map<number, KafkaMessage[]>(scope.map((w) => [w.partition, []]));
-  const reader = clients.reader(connectionId);
+  const reader = shared ?? clients.reader(connectionId);
   let complete: boolean;
   try {
     ({ complete } = await readRanges(reader, request.topic, ranges, {
@@ -101,6 +109,7 @@ export async function readPage(clients: KafkaClients, connectionId: string, requ
         runs.get(partition)?.push(...records.map(toMessage));
       },
       maxPerPartition: request.limit,
+      maxBytesPerPartition: PAGE_FETCH_BYTES,
       timeoutMs: 15_000,
       isolation: request.isolation,
       logStarts: () => logStarts(clients, connectionId, request.topic),
@@ -108,7 +117,7 @@ export async function readPage(clients: KafkaClients, connectionId: string, requ
   } catch (error) {
     throw describeKafkaError(error, clients.connection(connectionId).bootstrapServers);
   } finally {
-    void reader.close();
+    if (!shared) void reader.close();
   }
   if (!complete && [...runs.values()].every((run) => run.length === 0)) {
     throw new WorkbenchError('KAFKA_ERROR', `Reading ${request.topic} timed out before any message arrived; the broker may be busy or a partition has no leader`);

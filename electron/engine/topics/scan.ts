@@ -129,7 +129,8 @@ export class ScanRegistry {
       onBatch,
       signal: scan.abort.signal,
       timeoutMs: 60 * 60_000,
-      maxBytesPerPartition: 8 * 1024 * 1024,
+      // 1 MB per partition and fetch: measured faster than 8 MB with this client (815k vs 445k records/s fetch-only, 256-byte records).
+      maxBytesPerPartition: 1024 * 1024,
       isolation: request.isolation,
       logStarts: () => logStarts(this.clients, request.connectionId, request.topic),
     })

@@ -4,6 +4,7 @@ import { brokerConfigs } from './broker-configs.js';
 import { checkFilter } from './filter.js';
 import { ConsumerGroups } from './groups.js';
 import { readPage } from './message-browser.js';
+import { PageReaders } from './page-readers.js';
 import { MessageProducer } from './produce.js';
 import { ScanRegistry } from './scan.js';
 import { exportScan } from './scan-export.js';
@@ -30,6 +31,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   /** Avro via the connection's schema registry: decodes pages, tails and scan results; encodes produce. */
   private readonly avro: AvroResolver;
   private readonly scanConnections = new Map<string, string>();
+  private readonly pageReaders: PageReaders;
   /** @platformatic/kafka admins for what kafkajs lacks (DescribeLogDirs, ApiVersions). */
   private readonly platformatic: PlatformaticAdmins;
 
@@ -41,6 +43,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     this.groups = new ConsumerGroups(context.kafka);
     this.producer = new MessageProducer(context.kafka, this.avro);
     this.scans = new ScanRegistry(context.kafka, context.events);
+    this.pageReaders = new PageReaders(context.kafka);
     this.tails = new TailRegistry(context.kafka, context.events, (connectionId, messages) => this.avro.annotate(connectionId, messages));
   }
 
@@ -57,7 +60,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       'topics:alterConfig': ({ connectionId, topic, name, value }) => this.topics.alterConfig(connectionId, topic, name, value),
 
       'messages:read': async ({ connectionId, ...request }) => {
-        const page = await readPage(this.context.kafka, connectionId, request);
+        const page = await readPage(this.context.kafka, connectionId, request, this.pageReaders.get(connectionId));
         return { ...page, messages: await this.avro.annotate(connectionId, page.messages) };
       },
       'messages:produce': (request) => this.producer.produce(request),
@@ -101,6 +104,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   async dispose(): Promise<void> {
     this.scans.dispose();
     await this.tails.dispose();
+    await this.pageReaders.dispose();
     await this.producer.dispose();
     await this.platformatic.dispose();
   }

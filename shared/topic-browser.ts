@@ -18,6 +18,7 @@ import {
   topicStatsListSchema,
   topicRef,
   messageSchema,
+  isolationSchema,
 } from './topic-browser/schemas.js';
 
 export * from './topic-browser/schemas.js';
@@ -82,7 +83,7 @@ export const topicBrowserMethods = {
     'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:export-progress)',
   ),
   'messages:tailStart': method(
-    topicRef.extend({ partition: z.number().int().min(0).nullable().default(null) }),
+    topicRef.extend({ partition: z.number().int().min(0).nullable().default(null), isolation: isolationSchema.default('read_uncommitted') }),
     z.object({ tailId: z.string() }),
     'Follow new messages of a topic; they arrive as messages:tail events',
   ),

@@ -89,11 +89,21 @@ export const readStartSchema = z.discriminatedUnion('kind', [
 ]);
 export type ReadStart = z.infer<typeof readStartSchema>;
 
+/**
+ * Which records of transactional producers a read shows. read_uncommitted (the default, as
+ * kafka-console-consumer and kcat) shows records of open and aborted transactions too;
+ * read_committed stops at the last stable offset and leaves aborted ones out. Transaction markers
+ * (control records) are never shown.
+ */
+export const isolationSchema = z.enum(['read_uncommitted', 'read_committed']);
+export type Isolation = z.infer<typeof isolationSchema>;
+
 export const readMessagesSchema = topicRef.extend({
   /** null = all partitions. */
   partition: z.number().int().min(0).nullable().default(null),
   start: readStartSchema,
   limit: z.number().int().min(1).max(1000).default(100),
+  isolation: isolationSchema.default('read_uncommitted'),
 });
 
 export const messagePageSchema = z.object({
@@ -106,6 +116,8 @@ export const messagePageSchema = z.object({
   hasMoreBefore: z.boolean(),
   hasMoreAfter: z.boolean(),
   tookMs: z.number(),
+  /** The isolation level this page was read with (the page says which). */
+  isolation: isolationSchema,
 });
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
@@ -137,6 +149,7 @@ export const scanStartSchema = topicRef.extend({
   /** Plain text that key, value or a header value must contain (case-insensitive); empty = any. */
   contains: z.string().max(1000).default(''),
   maxMatches: z.number().int().min(1).max(100_000).default(10_000),
+  isolation: isolationSchema.default('read_uncommitted'),
 });
 
 export const scanStateSchema = z.enum(['running', 'done', 'cancelled', 'failed']);
@@ -148,6 +161,8 @@ export const scanProgressSchema = z.object({
   /** Records whose filter evaluation failed (e.g. a missing field): counted as no match. */
   errors: z.number().int(),
   total: z.number().int(),
+  /** Offsets of the range that retention deleted before the scan reached them (it went on at the log start). */
+  skipped: z.number().int().optional(),
   error: z.string().optional(),
   elapsedMs: z.number(),
 });

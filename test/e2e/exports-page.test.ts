@@ -1,11 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from '../integration/exports-readers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const out = tempDir('e2e-exports');
@@ -13,15 +12,8 @@ const topic = uniqueName('e2e-exports');
 let session: ServeSession;
 
 beforeAll(async () => {
-  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-exports', logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 2, replicationFactor: 1 }]);
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({ topic, messages: Array.from({ length: 300 }, (_, i) => ({ partition: i % 2, key: `k${i}`, value: `<script>alert(${i})</script>` })) });
-  await producer.disconnect();
+  await createTopic(bootstrap, topic, 2, { replicationFactor: 1 });
+  await produce(bootstrap, Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: `<script>alert(${i})</script>` })));
   session = await startServeSession();
   await session.connect('suite', bootstrap);
 });

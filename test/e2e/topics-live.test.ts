@@ -1,20 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, deleteTopics, produce } from '../kafka.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactional-producer.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-topics-live', logLevel: kafkajs.logLevel.NOTHING });
-const admin = kafka.admin();
-const producer = kafka.producer({ allowAutoTopicCreation: false });
 const dir = tempDir('e2e-topics-live');
 const longTopic = uniqueName('e2e-wordcount');
 const timedTopic = uniqueName('e2e-timed');
+const txnTopic = uniqueName('e2e-txn');
 const group = uniqueName('e2e-group');
 const connectionName = 'Suite cluster (live)';
 let session: ServeSession;
@@ -25,18 +23,11 @@ const hour = 3_600_000;
 const t0 = Date.parse('2024-01-01T00:00:00Z');
 
 beforeAll(async () => {
-  await admin.connect();
-  await producer.connect();
+  await createTopic(bootstrap, longTopic, 1);
   // retention.ms=-1: the 2024 timestamps are older than the default 7 days, and the broker's retention
   // check (every 5 min) would otherwise delete them mid-test (seen as a flaky lag of 1).
-  await createTopicsAndWait(admin, [
-    { topic: longTopic, numPartitions: 1 },
-    { topic: timedTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] },
-  ]);
-  await producer.send({
-    topic: timedTopic,
-    messages: [0, 1, 2].map((i) => ({ key: `reading-${i}`, value: JSON.stringify({ i }), timestamp: String(t0 + i * hour) })),
-  });
+  await createTopic(bootstrap, timedTopic, 1, { configEntries: [{ name: 'retention.ms', value: '-1' }] });
+  await produce(bootstrap, [0, 1, 2].map((i) => ({ topic: timedTopic, key: `reading-${i}`, value: JSON.stringify({ i }), timestamp: t0 + i * hour })));
   session = await startServeSession();
   await session.connect(connectionName, bootstrap);
   page = await session.newPage();
@@ -45,10 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await page?.close();
   await session?.close();
-  await admin.deleteTopics({ topics: [longTopic, timedTopic] }).catch(() => undefined);
-  await admin.deleteGroups([group]).catch(() => undefined);
-  await producer.disconnect();
-  await admin.disconnect();
+  await deleteTopics(bootstrap, [longTopic, timedTopic, txnTopic]).catch(() => undefined);
   dir.remove();
 });
 
@@ -104,7 +92,7 @@ describe('the topic browser with data from outside the app', () => {
     await page.getByRole('button', { name: 'Live tail' }).click();
     await page.getByRole('button', { name: 'Stop tail' }).waitFor();
     await expect.poll(() => page.getByTestId('message-table').locator('caption').innerText()).toMatch(/^Live tail: 0 new messages/);
-    await producer.send({ topic: timedTopic, messages: [{ key: 'live', value: JSON.stringify({ tail: 'arrived' }) }] });
+    await produce(bootstrap, [{ topic: timedTopic, key: 'live', value: JSON.stringify({ tail: 'arrived' }) }]);
     const rows = page.getByTestId('message-row');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(1);
     expect(await rows.first().innerText()).toContain('{"tail":"arrived"}');
@@ -132,8 +120,9 @@ describe('the topic browser with data from outside the app', () => {
   });
 
   it('shows a consumer group’s lag on the topic and resets its offsets', async () => {
-    // A group without members that has read 1 of the 4 messages.
-    await admin.setOffsets({ groupId: group, topic: timedTopic, partitions: [{ partition: 0, offset: '1' }] });
+    // A group without members that has read 1 of the 4 messages: kcat joins it, reads one message,
+    // commits offset 1 as it leaves (librdkafka auto-commit on close). The group is left behind (unique name).
+    execFileSync('kcat', ['-C', '-b', bootstrap, '-G', group, '-o', 'beginning', '-c', '1', '-e', timedTopic], { stdio: 'pipe' });
     await page.getByRole('tab', { name: 'Consumers' }).click();
     await page.getByRole('button', { name: group }).click();
     const lag = page.getByTestId('group-lag');
@@ -151,8 +140,8 @@ describe('the topic browser with data from outside the app', () => {
     await reset.getByLabel('Time (e.g. 2024-01-01T00:00:00Z)').fill('2024-01-01T01:30:00Z');
     await reset.getByRole('button', { name: 'Reset offsets' }).click();
     await expect.poll(() => lag.innerText(), { timeout: 20_000 }).toBe('2');
-    const committed = await admin.fetchOffsets({ groupId: group, topics: [timedTopic] });
-    expect(committed[0]?.partitions[0]?.offset).toBe('2');
+    // The committed offset is now 2 (partition, committed, log end, lag).
+    await expect.poll(() => page.getByTestId('group-offset-row').first().innerText(), { timeout: 20_000 }).toMatch(/0\s+2\s+4\s+2/);
     await page.screenshot({ path: join(screenshots, 'topics-group-reset.png'), fullPage: true });
   });
 
@@ -179,6 +168,31 @@ describe('the topic browser with data from outside the app', () => {
     expect(await configs.locator('table input, table button').count()).toBe(0); // read-only: nothing to edit with
     await configs.getByLabel('Filter configs by name').fill('');
     await page.screenshot({ path: join(screenshots, 'cluster-broker-configs.png'), fullPage: true });
+  });
+
+  it('reads a transactional topic read committed or uncommitted, as the user picks, and says which', async () => {
+    await createTopic(bootstrap, txnTopic, 1);
+    const producer = new TransactionalProducer({ clientId: 'e2e-txn', bootstrapBrokers: bootstrap.split(',') }, uniqueName('e2e-txn'));
+    try {
+      await producer.transaction(['order-1', 'order-2'].map((value) => ({ topic: txnTopic, key: 'committed', value })), 'commit');
+      await producer.transaction(['order-3 (aborted)'].map((value) => ({ topic: txnTopic, key: 'aborted', value })), 'abort');
+      await producer.transaction(['order-4'].map((value) => ({ topic: txnTopic, key: 'committed', value })), 'commit');
+    } finally {
+      await producer.close();
+    }
+    await openMessages(txnTopic);
+    const caption = page.getByTestId('message-table').locator('caption');
+    const rows = page.getByTestId('message-row');
+    // Default: read uncommitted, like kafka-console-consumer: the aborted record is a row, the markers are not.
+    expect(await page.getByLabel('Isolation').inputValue()).toBe('read_uncommitted');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => caption.innerText(), { timeout: 20_000 }).toMatch(/^4 messages \(read in \d+ ms, read uncommitted\)/);
+    expect(await rows.locator('td:nth-child(5)').allInnerTexts()).toEqual(['order-1', 'order-2', 'order-3 (aborted)', 'order-4']);
+    await page.getByLabel('Isolation').selectOption('read_committed');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => caption.innerText(), { timeout: 20_000 }).toMatch(/^3 messages \(read in \d+ ms, read committed\)/);
+    expect(await rows.locator('td:nth-child(5)').allInnerTexts()).toEqual(['order-1', 'order-2', 'order-4']);
+    await page.screenshot({ path: join(screenshots, 'topics-read-committed.png'), fullPage: true });
   });
 
   it('ran without console or page errors', () => {

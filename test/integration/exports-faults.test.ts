@@ -3,13 +3,12 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportHistoryEntry, ExportProgress, ExportRequest } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, produce } from '../kafka.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
@@ -44,17 +43,8 @@ function filesUnder(folder: string): string[] {
 }
 
 beforeAll(async () => {
-  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'exports-faults', logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 2, replicationFactor: 1 }]);
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let i = 0; i < total; i += 5000) {
-    await producer.send({ topic, messages: Array.from({ length: 5000 }, (_, j) => ({ key: `k${(i + j) % 97}`, value: `{"seq":${i + j},"pad":"${pad}"}` })) });
-  }
-  await producer.disconnect();
+  await createTopic(bootstrap, topic, 2, { replicationFactor: 1 });
+  await produce(bootstrap, Array.from({ length: total }, (_, i) => ({ topic, key: `k${i % 97}`, value: `{"seq":${i},"pad":"${pad}"}` })));
 }, 180_000);
 
 describe('an engine killed mid local export', () => {

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
@@ -10,7 +9,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dataDir = tempDir('exports-jobs-data');
@@ -45,26 +44,20 @@ beforeAll(async () => {
   engine = testEngine(dataDir.path);
   engine.events.on('exports:progress', (p) => progress.push(p));
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'exports-test', logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
-  await admin.disconnect();
-  const producer = kafka.producer();
-  await producer.connect();
+  await createTopic(bootstrap, topic, 3, { replicationFactor: 1 });
   for (let partition = 0; partition < 3; partition++) {
-    await producer.send({
-      topic,
-      messages: Array.from({ length: perPartition }, (_, i) => ({
+    await produce(
+      bootstrap,
+      Array.from({ length: perPartition }, (_, i) => ({
+        topic,
         partition,
         key: i % 10 === 0 ? null : `k-${partition}-${i}`,
         value: i % 25 === 0 ? null : JSON.stringify({ p: partition, i, text: 'ünïcødé, "quoted"' }),
-        timestamp: String(Date.UTC(2025, 5, 1) + partition * 1_000_000 + i),
-        headers: i % 2 === 0 ? { source: `s${i}` } : {},
+        timestamp: Date.UTC(2025, 5, 1) + partition * 1_000_000 + i,
+        ...(i % 2 === 0 ? { headers: { source: `s${i}` } } : {}),
       })),
-    });
+    );
   }
-  await producer.disconnect();
 });
 afterAll(async () => {
   await engine.dispose();

@@ -1,11 +1,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
 
 /*
  * A costly (or hostile) filter must cost time, never a frozen engine (issue 9 item 12): each
@@ -29,13 +29,10 @@ beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1, configs: [] }));
-  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
   // JSON lists of 900 numbers: a doubly nested loop over one is ~1e7 steps, just under the cost limit.
   const list = JSON.stringify(Array.from({ length: 900 }, (_, i) => i));
   // In chunks: one request must stay under the broker's 1 MB message.max.bytes.
-  for (let sent = 0; sent < RECORDS; sent += 50) await producer.send({ topic, messages: Array.from({ length: 50 }, () => ({ value: list })) });
-  await producer.disconnect();
+  await produce(bootstrap, Array.from({ length: RECORDS }, () => ({ topic, value: list })), 50);
 });
 afterAll(async () => {
   await engine.dispose();

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
@@ -8,6 +7,7 @@ import { decodeBytes } from '../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('topics-messages');
@@ -30,18 +30,15 @@ beforeAll(async () => {
   // retention.ms=-1: the 2024 timestamps would otherwise be deleted by the broker's 5-minute retention check.
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '-1' }] }));
   // 900 records: record i goes to partition i % 3 with timestamp BASE + i seconds, so time order = i.
-  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  // Idempotent: under load a timed-out send is retried, and a plain producer then writes the batch twice.
   const messages = Array.from({ length: PER_PARTITION * 3 }, (_, i) => ({
+    topic,
     partition: i % 3,
     key: `sensor_${i % 5}`,
     value: JSON.stringify({ i, temperature: i % 50 }),
-    timestamp: String(BASE + i * 1000),
+    timestamp: BASE + i * 1000,
     headers: { source: i % 2 === 0 ? 'even' : 'odd' },
   }));
-  await producer.send({ topic, messages });
-  await producer.disconnect();
+  await produce(bootstrap, messages);
 });
 afterAll(async () => {
   await engine.dispose();
@@ -50,7 +47,7 @@ afterAll(async () => {
 
 describe('message browser against the local Kafka', () => {
   it('reads the newest 100 across partitions in time order, fast', async () => {
-    // The first group on a fresh cluster makes the broker create __consumer_offsets; time it apart.
+    // The first read of the run opens the connection and learns the metadata; time it apart.
     const first = await read({ start: { kind: 'newest' }, limit: 100 });
     const started = performance.now();
     const page = await read({ start: { kind: 'newest' }, limit: 100 });

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('topics-scan-export');
@@ -37,25 +37,20 @@ beforeAll(async () => {
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   // retention.ms=-1: 2024 timestamps would otherwise be deleted by the broker's 5-minute retention check.
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 2, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '-1' }] }));
-  const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'seed', logLevel: kafkajs.logLevel.NOTHING }).producer();
-  await producer.connect();
   const long = Buffer.alloc(8);
   long.writeBigInt64BE(42n);
-  await producer.send({
-    topic,
-    messages: [
-      ...Array.from({ length: COUNT }, (_, i) => ({
-        partition: i % 2,
-        key: `sensor_${i % 4}`,
-        value: JSON.stringify({ i, note: i === 8 ? 'comma, "quote"\nnewline' : 'plain' }),
-        timestamp: String(BASE + i * 1000),
-        headers: { source: 'seed' },
-      })),
-      // Binary value: must come back byte for byte through value_base64.
-      { partition: 0, key: 'binary', value: long, timestamp: String(BASE) },
-    ],
-  });
-  await producer.disconnect();
+  await produce(bootstrap, [
+    ...Array.from({ length: COUNT }, (_, i) => ({
+      topic,
+      partition: i % 2,
+      key: `sensor_${i % 4}`,
+      value: JSON.stringify({ i, note: i === 8 ? 'comma, "quote"\nnewline' : 'plain' }),
+      timestamp: BASE + i * 1000,
+      headers: { source: 'seed' },
+    })),
+    // Binary value: must come back byte for byte through value_base64.
+    { topic, partition: 0, key: 'binary', value: long, timestamp: BASE },
+  ]);
 });
 afterAll(async () => {
   await engine.dispose();

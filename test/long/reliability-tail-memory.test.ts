@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { once } from 'node:events';
-import kafkajs from 'kafkajs';
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, deleteTopics, producer as testProducer, topicCount } from '../kafka.js';
 import { MESSAGE_BUFFER_CAP } from '../../renderer/pages/topics/message-buffer.js';
 import { uniqueName } from '../helpers.js';
 import { startServeSession, type ServeSession } from '../e2e/serve-fixture.js';
@@ -18,7 +17,7 @@ const RATE = Number(process.env.KWB_LONG_RATE ?? 1_000);
 const SAMPLE_MS = Math.min(30_000, Math.max(5_000, (SECONDS * 1000) / 6));
 const MIB = 2 ** 20;
 // Bounds, and why: the engine keeps nothing per tailed message (each batch becomes one event and is
-// dropped; the kafkajs fetch buffer is bounded), so its RSS after the first sample may move only by
+// dropped; each fetch is bounded by its per-partition size), so its RSS after the first sample may move only by
 // GC/allocator noise. 48 MiB is ~1/4 of the ~180 MB a 10-minute run pushes through the tail: a leak
 // keeping even one message in four would cross it. The renderer keeps at most MESSAGE_BUFFER_CAP
 // rows; its JS heap (after a forced GC) may grow by the rows added up to that cap, at most 1 KiB (0.47 KiB measured)
@@ -28,7 +27,6 @@ const RENDERER_NOISE_MIB = 24;
 const ROW_BYTES = 1024;
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'long-tail', logLevel: kafkajs.logLevel.NOTHING });
 const topic = uniqueName('long-tail');
 let session: ServeSession;
 let page: Page;
@@ -85,14 +83,10 @@ async function tailCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '-1' }] }]);
+  await createTopic(bootstrap, topic, 3, { configEntries: [{ name: 'retention.ms', value: '-1' }] });
   const started = Date.now();
   await fill(RECORDS);
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(RECORDS);
+  expect(await topicCount(bootstrap, topic)).toBe(RECORDS);
   console.error(`[long] ${RECORDS} records in ${topic} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   session = await startServeSession();
   await session.connect('long', bootstrap);
@@ -111,10 +105,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await page?.close();
   await session?.close();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await deleteTopics(bootstrap, [topic]).catch(() => undefined);
 });
 
 describe(`a ${RECORDS.toLocaleString('en')}-record topic tailed for ${SECONDS} s at ${RATE} msg/s`, () => {
@@ -127,8 +118,7 @@ describe(`a ${RECORDS.toLocaleString('en')}-record topic tailed for ${SECONDS} s
     await page.getByRole('button', { name: 'Stop tail' }).waitFor();
     await expect.poll(tailCount, { timeout: 30_000 }).toBe(0);
 
-    const producer = kafka.producer();
-    await producer.connect();
+    const producer = testProducer(bootstrap);
     let fed = 0;
     let feeding = true;
     const perTick = Math.max(1, Math.round(RATE / 10));
@@ -139,7 +129,7 @@ describe(`a ${RECORDS.toLocaleString('en')}-record topic tailed for ${SECONDS} s
         const due = Math.floor(((Date.now() - started) / 1000) * RATE);
         if (due > fed) {
           const n = Math.min(due - fed, perTick * 10);
-          await producer.send({ topic, acks: 1, messages: Array.from({ length: n }, (_, i) => ({ value: record(RECORDS + fed + i) })) });
+          await producer.send(Array.from({ length: n }, (_, i) => ({ topic, value: record(RECORDS + fed + i) })));
           fed += n;
         }
         await new Promise((r) => setTimeout(r, 100));
@@ -156,7 +146,7 @@ describe(`a ${RECORDS.toLocaleString('en')}-record topic tailed for ${SECONDS} s
     }
     feeding = false;
     await feeder;
-    await producer.disconnect();
+    await producer.close();
     // The tail saw everything fed (it is not silently falling behind or dropping).
     await expect.poll(tailCount, { timeout: 60_000 }).toBe(fed);
 

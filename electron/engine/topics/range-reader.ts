@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import type { Admin, Batch, Kafka } from 'kafkajs';
+import type { Isolation, PartitionReader } from '../kafka/partition-reader.js';
+import type { ConsumedRecord } from '../kafka/records.js';
+import { isOffsetOutOfRange, isTransientFetchError } from '../kafka/transient.js';
 
 /** Offsets `[from, to)` of one partition. */
 export interface OffsetRange {
@@ -9,117 +10,133 @@ export interface OffsetRange {
 
 export interface ReadOptions {
   /**
-   * Called with the records of a batch that fall in the partition's range, in offset order. May be
-   * async (a filtered scan yields to the event loop while it works); `heartbeat` keeps the
-   * throw-away group alive during long work.
+   * Called with the records of one fetch that fall in the partition's range, in offset order. May
+   * be async: the next fetch waits for it (a filtered scan yields, an export waits for its writer).
    */
-  onBatch: (partition: number, messages: Batch['messages'], heartbeat: () => Promise<void>) => void | Promise<void>;
+  onBatch: (partition: number, records: ConsumedRecord[]) => void | Promise<void>;
   /** Stop a partition after this many records (a page); default: read the whole range. */
   maxPerPartition?: number;
   signal?: AbortSignal;
-  /** Give up waiting after this long and return what was read (`complete: false`). */
+  /** Give up (retries of transient errors included) after this long and return what was read (`complete: false`). */
   timeoutMs: number;
   maxBytesPerPartition?: number;
-  /** Every partition of the topic; those without a range are paused. */
-  allPartitions: readonly number[];
+  /** read_uncommitted (default) shows records of open and aborted transactions; read_committed stops at the last stable offset and leaves aborted records out. Control records are never delivered. */
+  isolation?: Isolation;
+  /** Log start offset per partition, asked when a fetch answers OFFSET_OUT_OF_RANGE. */
+  logStarts: () => Promise<ReadonlyMap<number, number>>;
 }
 
+export interface ReadResult {
+  /** False when the timeout or the signal ended the read before every range was read. */
+  complete: boolean;
+  /** Offsets of the ranges that retention deleted before they were read (the read went on at the log start). */
+  skipped: number;
+}
+
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2_000;
+/** A batch larger than the per-partition fetch size comes back empty; fetch sizes grow up to this. */
+const MAX_FETCH_BYTES = 64 * 1024 * 1024;
+
 /**
- * Reads offset ranges of one topic's partitions with a throw-away consumer group.
+ * Reads offset ranges of one topic's partitions with Fetch requests at offsets (no consumer group):
+ * every pending partition is fetched, in-range records are delivered, and each partition moves on
+ * to the fetch's next offset — past control batches and aborted data too — until its range end.
  *
- * kafkajs has no `assign()`: a consumer must join a group. So each read joins a fresh group
- * (`kwb-browse-<uuid>`, never committing), seeks every partition right after `run()`, pauses the
- * partitions it does not need, and stops as soon as each range is read. The group is deleted
- * afterwards in the background. Joining costs one JoinGroup/SyncGroup round (fast when the broker's
- * group.initial.rebalance.delay.ms is 0, as on the local cluster).
+ * Failures: a transient error (leader moved, broker restarting, timeout) is fetched again from the
+ * position already reached, with backoff, until `timeoutMs`: nothing is delivered twice. An
+ * OFFSET_OUT_OF_RANGE (retention deleted the start of a range while it was read) moves the
+ * partitions behind the log start to it and counts the offsets lost in `skipped`, as
+ * `auto.offset.reset=earliest` would. Any other error rejects.
  */
-export async function readRanges(kafka: Kafka, admin: () => Promise<Admin>, topic: string, ranges: Map<number, OffsetRange>, options: ReadOptions): Promise<{ complete: boolean }> {
-  const wanted = new Map([...ranges].filter(([, range]) => range.to > range.from));
-  if (wanted.size === 0) return { complete: true };
-  const groupId = `kwb-browse-${randomUUID()}`;
-  const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: 10_000,
-    rebalanceTimeout: 5_000,
-    heartbeatInterval: 1_000,
-    maxWaitTimeInMs: 50,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
-    retry: { retries: 2 },
-  });
+export async function readRanges(reader: PartitionReader, topic: string, ranges: ReadonlyMap<number, OffsetRange>, options: ReadOptions): Promise<ReadResult> {
+  const ends = new Map([...ranges].filter(([, range]) => range.to > range.from).map(([partition, range]) => [partition, range.to]));
+  const positions = new Map([...ranges].filter(([partition]) => ends.has(partition)).map(([partition, range]) => [partition, range.from]));
   const counts = new Map<number, number>();
-  const pending = new Set(wanted.keys());
-  let finish: (complete: boolean) => void = () => undefined;
-  const finished = new Promise<boolean>((resolve) => (finish = resolve));
-  const markProgress = (partition: number, lastOffset: number) => {
-    const range = wanted.get(partition);
-    if (!range || !pending.has(partition)) return;
-    if (lastOffset + 1 >= range.to || (counts.get(partition) ?? 0) >= (options.maxPerPartition ?? Infinity)) {
-      pending.delete(partition);
-      if (pending.size === 0) finish(true);
-    }
-  };
-  const timer = setTimeout(() => finish(false), options.timeoutMs);
-  const onAbort = () => finish(false);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  // Batches made only of control records or aborted data never reach eachBatch; this event still says how far the log got.
-  const removeListener = consumer.on(consumer.events.START_BATCH_PROCESS, (event) => {
-    const { partition, batchSize, lastOffset } = event.payload as { partition: number; batchSize: number; lastOffset: string };
-    if (batchSize === 0) markProgress(partition, Number(lastOffset));
-  });
-  const crash: { error: Error | null } = { error: null };
-  // Seek on every join (also after kafkajs restarts a crashed consumer, e.g. while a fresh cluster
-  // is still creating __consumer_offsets): seeks made before the group is set up would be refused.
-  const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-    for (const [partition, range] of wanted) consumer.seek({ topic, partition, offset: String(range.from) });
-    const others = options.allPartitions.filter((p) => !wanted.has(p));
-    if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
-  });
-  const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload as { error: unknown; restart: boolean };
-    if (!restart) {
-      crash.error = error instanceof Error ? error : new Error(String(error));
-      finish(false);
-    }
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const heartbeat = () => payload.heartbeat();
-        const range = wanted.get(batch.partition);
-        if (!range || !pending.has(batch.partition)) return;
-        const room = (options.maxPerPartition ?? Infinity) - (counts.get(batch.partition) ?? 0);
-        const inRange = batch.messages.filter((m) => {
-          const offset = Number(m.offset);
-          return offset >= range.from && offset < range.to;
-        });
-        const taken = inRange.length > room ? inRange.slice(0, room) : inRange;
-        if (taken.length > 0) {
-          counts.set(batch.partition, (counts.get(batch.partition) ?? 0) + taken.length);
-          await options.onBatch(batch.partition, taken, heartbeat);
+  const limit = options.maxPerPartition ?? Infinity;
+  const deadline = Date.now() + options.timeoutMs;
+  let skipped = 0;
+  let backoff = FIRST_BACKOFF_MS;
+  let maxBytes = options.maxBytesPerPartition ?? 1024 * 1024;
+  const aborted = () => options.signal?.aborted === true;
+  while (positions.size > 0) {
+    if (aborted() || Date.now() >= deadline) return { complete: false, skipped };
+    let fetched;
+    try {
+      fetched = await beforeDeadline(reader.fetch(topic, positions, { maxWaitMs: 50, maxBytesPerPartition: maxBytes, isolation: options.isolation ?? 'read_uncommitted' }), deadline);
+      if (fetched === null) return { complete: false, skipped };
+      backoff = FIRST_BACKOFF_MS;
+    } catch (error) {
+      if (aborted()) return { complete: false, skipped };
+      if (isOffsetOutOfRange(error)) {
+        const starts = await options.logStarts();
+        let moved = false;
+        for (const [partition, position] of positions) {
+          const start = starts.get(partition) ?? position;
+          if (start <= position) continue;
+          const end = ends.get(partition) ?? start;
+          skipped += Math.min(start, end) - position;
+          moved = true;
+          if (start >= end) positions.delete(partition);
+          else positions.set(partition, start);
         }
-        markProgress(batch.partition, Number(batch.lastOffset()));
-        await Promise.resolve();
-      },
-    });
-    const complete = await finished;
-    if (crash.error !== null) throw crash.error;
-    return { complete };
+        if (moved) continue;
+        // Not behind the log start: ahead of the log end (the topic was truncated or re-created); nothing more to read there.
+        throw error;
+      }
+      if (!isTransientFetchError(error) || Date.now() + backoff >= deadline) throw error;
+      await sleep(backoff, options.signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      continue;
+    }
+    let stalled = false;
+    for (const answer of fetched) {
+      const end = ends.get(answer.partition);
+      const position = positions.get(answer.partition);
+      if (end === undefined || position === undefined) continue;
+      const room = limit - (counts.get(answer.partition) ?? 0);
+      const inRange = answer.records.filter((r) => r.offset >= position && r.offset < end);
+      const taken = inRange.length > room ? inRange.slice(0, room) : inRange;
+      if (taken.length > 0) {
+        counts.set(answer.partition, (counts.get(answer.partition) ?? 0) + taken.length);
+        await options.onBatch(answer.partition, taken);
+      }
+      // What this isolation level can read now: read_committed cannot pass an open transaction.
+      const readable = options.isolation === 'read_committed' ? answer.lastStableOffset : answer.highWatermark;
+      const next = answer.nextOffset;
+      if (next >= end || next >= readable || (counts.get(answer.partition) ?? 0) >= limit) positions.delete(answer.partition);
+      else {
+        if (next === position) stalled = true;
+        positions.set(answer.partition, next);
+      }
+    }
+    // Data below the readable end but an empty answer: the next batch is bigger than the fetch size.
+    if (stalled) maxBytes = Math.min(maxBytes * 4, MAX_FETCH_BYTES);
+  }
+  return { complete: true, skipped };
+}
+
+/** The promise's value, or null once the deadline passed (the fetch itself ends with its request timeout). */
+async function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
-    removeJoin();
-    removeCrash();
-    options.signal?.removeEventListener('abort', onAbort);
-    removeListener();
-    await consumer.disconnect().catch(() => undefined);
-    // Best effort: the throw-away group holds no offsets; leaving it would only clutter the group list.
-    void admin()
-      .then((a) => a.deleteGroups([groupId]))
-      .catch(() => undefined);
+    // A fetch abandoned at the deadline may still fail; that failure is not this read's any more.
+    promise.catch(() => undefined);
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Batch, Kafka } from 'kafkajs';
 import { WorkbenchError } from '../../../shared/errors.js';
-import type { KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
+import type { Isolation, KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
 import type { EventBus } from '../event-bus.js';
+import { describeKafkaError } from '../kafka/errors.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
+import type { ConsumedRecord } from '../kafka/records.js';
 import { compileFilter, type Predicate, type RawRecord } from './filter.js';
-import { watermarks } from './message-browser.js';
+import { logStarts, offsetsForTimestamp, watermarks } from './message-browser.js';
 import { readRanges, type OffsetRange } from './range-reader.js';
 import { toMessage } from './to-message.js';
 
@@ -17,6 +18,7 @@ export interface ScanRequest {
   expression: string;
   contains: string;
   maxMatches: number;
+  isolation: Isolation;
 }
 
 interface Scan {
@@ -37,12 +39,8 @@ function containsText(record: RawRecord, needle: string): boolean {
   return has(record.key) || has(record.value) || record.headers.some((h) => h.key.toLowerCase().includes(needle) || has(h.value));
 }
 
-function raw(partition: number, message: Batch['messages'][number]): RawRecord {
-  const headers: RawRecord['headers'] = [];
-  for (const [key, value] of Object.entries(message.headers ?? {})) {
-    for (const one of Array.isArray(value) ? value : [value]) headers.push({ key, value: one === undefined ? null : typeof one === 'string' ? Buffer.from(one) : one });
-  }
-  return { partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key, value: message.value, headers };
+function raw(record: ConsumedRecord): RawRecord {
+  return { partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers };
 }
 
 /**
@@ -59,7 +57,7 @@ export class ScanRegistry {
     this.events = events;
   }
 
-  async start(kafka: Kafka, request: ScanRequest): Promise<string> {
+  async start(request: ScanRequest): Promise<string> {
     const expression = request.expression.trim();
     const predicate: Predicate | null = expression === '' ? null : compileFilter(expression);
     const needle = request.contains.trim().toLowerCase();
@@ -69,9 +67,9 @@ export class ScanRegistry {
     let starts = new Map(scope.map((w) => [w.partition, w.low]));
     if (request.from.kind === 'timestamp') {
       const ts = request.from.timestamp;
-      const found = await this.clients.withAdmin(request.connectionId, (a) => a.fetchTopicOffsetsByTimestamp(request.topic, ts));
+      const found = await offsetsForTimestamp(this.clients, request.connectionId, request.topic, ts);
       starts = new Map(scope.map((w) => {
-        const offset = Number(found.find((f) => f.partition === w.partition)?.offset ?? -1);
+        const offset = found.get(w.partition) ?? -1;
         return [w.partition, offset < 0 ? w.high : Math.max(offset, w.low)];
       }));
     }
@@ -95,20 +93,19 @@ export class ScanRegistry {
         this.events.emit('messages:scan-progress', { ...scan.progress });
       }
     };
-    const onBatch = async (partition: number, messages: Batch['messages'], heartbeat: () => Promise<void>) => {
+    const onBatch = async (_partition: number, records: ConsumedRecord[]) => {
       let sliceStart = performance.now();
-      for (const message of messages) {
+      for (const message of records) {
         if (scan.abort.signal.aborted) return;
         if (performance.now() - sliceStart > YIELD_EVERY_MS) {
           // An expensive (even hostile) filter costs time, never a frozen engine: each evaluation is
           // bounded (filter-limits.ts) and between them other work, cancel included, gets its turn.
           await new Promise<void>((resolve) => setImmediate(resolve));
-          await heartbeat().catch(() => undefined);
           emit(false);
           sliceStart = performance.now();
         }
         scan.progress.scanned += 1;
-        const record = raw(partition, message);
+        const record = raw(message);
         let match = needle === '' || containsText(record, needle);
         if (match && predicate) {
           try {
@@ -120,28 +117,35 @@ export class ScanRegistry {
           }
         }
         if (match) {
-          scan.matches.push(toMessage(partition, message));
+          scan.matches.push(toMessage(message));
           scan.progress.matched += 1;
           if (scan.matches.length >= request.maxMatches) scan.abort.abort();
         }
       }
       emit(false);
     };
-    void readRanges(kafka, () => this.clients.withAdmin(request.connectionId, (a) => Promise.resolve(a)), request.topic, ranges, {
+    const reader = this.clients.reader(request.connectionId);
+    void readRanges(reader, request.topic, ranges, {
       onBatch,
       signal: scan.abort.signal,
       timeoutMs: 60 * 60_000,
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      allPartitions: marks.map((w) => w.partition),
+      // 1 MB per partition and fetch: measured faster than 8 MB with this client (815k vs 445k records/s fetch-only, 256-byte records).
+      maxBytesPerPartition: 1024 * 1024,
+      isolation: request.isolation,
+      logStarts: () => logStarts(this.clients, request.connectionId, request.topic),
     })
-      .then(({ complete }) => {
+      .then(({ complete, skipped }) => {
+        if (skipped > 0) scan.progress.skipped = skipped;
         if (scan.progress.state === 'running') scan.progress.state = complete || scan.matches.length >= request.maxMatches ? 'done' : 'cancelled';
       })
       .catch((error: unknown) => {
         scan.progress.state = 'failed';
-        scan.progress.error = this.clients.describe(request.connectionId, error).message;
+        scan.progress.error = describeKafkaError(error, this.clients.connection(request.connectionId).bootstrapServers).message;
       })
-      .finally(() => emit(true));
+      .finally(() => {
+        void reader.close();
+        emit(true);
+      });
     return scanId;
   }
 

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
 import { WorkbenchError } from '../../../shared/errors.js';
+import type { Isolation, KafkaMessage } from '../../../shared/topic-browser.js';
 import type { EventBus } from '../event-bus.js';
-import type { KafkaMessage } from '../../../shared/topic-browser.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
+import type { PartitionReader } from '../kafka/partition-reader.js';
+import { isOffsetOutOfRange } from '../kafka/transient.js';
 import { watermarks } from './message-browser.js';
 import { toMessage } from './to-message.js';
 
 interface Tail {
-  consumer: Consumer;
-  groupId: string;
-  connectionId: string;
+  reader: PartitionReader;
+  stopped: boolean;
+  /** Wakes the loop from a backoff wait when the tail stops. */
+  wake: AbortController;
+  /** Ends when the fetch loop has returned (after `stopped` is set and the reader closed). */
+  loop: Promise<void>;
   timer: NodeJS.Timeout;
 }
 
@@ -18,15 +22,21 @@ interface Tail {
 const MAX_TAIL_MS = 30 * 60_000;
 const MAX_PER_EVENT = 500;
 const MAX_TAILS = 20;
+/** The broker holds a fetch this long when nothing new arrived: the tail's latency when idle is far lower (it answers as soon as a record lands). */
+const POLL_WAIT_MS = 300;
+const MAX_BACKOFF_MS = 5_000;
 
-/** Live tails: a throw-away group per tail, starting at the log end as it was when the tail started. */
+/**
+ * Live tails: a fetch loop per tail (no consumer group) from the log end as it was when the tail
+ * started. Each partition goes on from the fetch's next offset, so a broker restart or a leader
+ * move costs a retry, never a skipped or repeated record.
+ */
 export class TailRegistry {
   private readonly tails = new Map<string, Tail>();
   private readonly clients: KafkaClients;
   private readonly events: EventBus;
   /** Adds what the schema registry makes of Avro records (identity without a registry). */
   private readonly annotate: (connectionId: string, messages: KafkaMessage[]) => Promise<KafkaMessage[]>;
-  private disposed = false;
 
   constructor(clients: KafkaClients, events: EventBus, annotate: TailRegistry['annotate'] = (_id, messages) => Promise.resolve(messages)) {
     this.clients = clients;
@@ -34,47 +44,17 @@ export class TailRegistry {
     this.annotate = annotate;
   }
 
-  async start(kafka: Kafka, connectionId: string, topic: string, partition: number | null): Promise<string> {
+  async start(connectionId: string, topic: string, partition: number | null, isolation: Isolation = 'read_uncommitted'): Promise<string> {
     if (this.tails.size >= MAX_TAILS) throw new WorkbenchError('CONFLICT', `At most ${MAX_TAILS} live tails run at once; stop one first`);
     const marks = await watermarks(this.clients, connectionId, topic);
     if (partition !== null && !marks.some((w) => w.partition === partition)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} has no partition ${partition}`);
     const tailId = randomUUID();
-    const groupId = `kwb-tail-${tailId}`;
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 5_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+    const positions = new Map(marks.filter((w) => partition === null || w.partition === partition).map((w) => [w.partition, w.high]));
     const timer = setTimeout(() => void this.stop(tailId), MAX_TAIL_MS);
     timer.unref();
-    this.tails.set(tailId, { consumer, groupId, connectionId, timer });
-    // Where each partition goes on, starting at the log end seen before joining (nothing produced
-    // during the join is missed). The group commits nothing, so after a rebalance (a missed
-    // heartbeat on a loaded machine) kafkajs would restart at the log end and skip records; every
-    // join seeks back to here instead.
-    const next = new Map(marks.map((w) => [w.partition, w.high]));
-    const others = marks.map((w) => w.partition).filter((p) => partition !== null && p !== partition);
-    // Seek (and pause the partitions not tailed) on every join: `run()` may return before the group
-    // is set up on a slow or fresh cluster, and a seek then fails with "consumer#run must be called first".
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      for (const [p, offset] of next) consumer.seek({ topic, partition: p, offset: String(offset) });
-      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: false });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (partition !== null && batch.partition !== partition) return;
-          next.set(batch.partition, Number(batch.lastOffset()) + 1);
-          const messages = await this.annotate(connectionId, batch.messages.map((m) => toMessage(batch.partition, m)));
-          for (let i = 0; i < messages.length; i += MAX_PER_EVENT) {
-            this.events.emit('messages:tail', { tailId, messages: messages.slice(i, i + MAX_PER_EVENT) });
-          }
-          await Promise.resolve();
-        },
-      });
-    } catch (error) {
-      await this.stop(tailId);
-      throw this.clients.describe(connectionId, error);
-    }
+    const tail: Tail = { reader: this.clients.reader(connectionId), stopped: false, wake: new AbortController(), loop: Promise.resolve(), timer };
+    this.tails.set(tailId, tail);
+    tail.loop = this.follow(tailId, tail, connectionId, topic, positions, isolation);
     return tailId;
   }
 
@@ -83,16 +63,60 @@ export class TailRegistry {
     if (!tail) return false;
     this.tails.delete(tailId);
     clearTimeout(tail.timer);
-    await tail.consumer.disconnect().catch(() => undefined);
-    if (this.disposed) return true;
-    void this.clients
-      .withAdmin(tail.connectionId, (admin) => admin.deleteGroups([tail.groupId]))
-      .catch(() => undefined);
+    tail.stopped = true;
+    tail.wake.abort();
+    // Closing fails a fetch the broker is still holding, so the loop ends at once.
+    await tail.reader.close();
+    await tail.loop;
     return true;
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
     await Promise.all([...this.tails.keys()].map((id) => this.stop(id)));
   }
+
+  private async follow(tailId: string, tail: Tail, connectionId: string, topic: string, positions: Map<number, number>, isolation: Isolation): Promise<void> {
+    let backoff = 100;
+    while (!tail.stopped) {
+      try {
+        const fetched = await tail.reader.fetch(topic, positions, { maxWaitMs: POLL_WAIT_MS, isolation });
+        backoff = 100;
+        for (const answer of fetched) {
+          if (tail.stopped) return;
+          positions.set(answer.partition, answer.nextOffset);
+          if (answer.records.length === 0) continue;
+          const messages = await this.annotate(connectionId, answer.records.map(toMessage));
+          for (let i = 0; i < messages.length; i += MAX_PER_EVENT) {
+            this.events.emit('messages:tail', { tailId, messages: messages.slice(i, i + MAX_PER_EVENT) });
+          }
+        }
+      } catch (error) {
+        if (tail.stopped) return;
+        if (isOffsetOutOfRange(error)) {
+          // Retention (or a truncation) passed the tail's position: go on from what the log holds now.
+          const marks = await watermarks(this.clients, connectionId, topic).catch(() => []);
+          for (const w of marks) {
+            const at = positions.get(w.partition);
+            if (at !== undefined) positions.set(w.partition, Math.min(Math.max(at, w.low), w.high));
+          }
+        }
+        // A tail outlives a broker restart or a leader move: fetch again from where it stands, more slowly
+        // while the cluster stays unreachable (the page shows no error, the tail just waits).
+        await sleep(backoff, tail.wake.signal);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

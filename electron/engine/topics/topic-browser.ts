@@ -4,6 +4,7 @@ import { brokerConfigs } from './broker-configs.js';
 import { checkFilter } from './filter.js';
 import { ConsumerGroups } from './groups.js';
 import { readPage } from './message-browser.js';
+import { PageReaders } from './page-readers.js';
 import { MessageProducer } from './produce.js';
 import { ScanRegistry } from './scan.js';
 import { exportScan } from './scan-export.js';
@@ -29,6 +30,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   /** Avro via the connection's schema registry: decodes pages, tails and scan results; encodes produce. */
   private readonly avro: AvroResolver;
   private readonly scanConnections = new Map<string, string>();
+  private readonly pageReaders: PageReaders;
 
   constructor(context: EngineContext) {
     this.context = context;
@@ -37,11 +39,11 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
     this.groups = new ConsumerGroups(context.kafka);
     this.producer = new MessageProducer(context.kafka, this.avro);
     this.scans = new ScanRegistry(context.kafka, context.events);
+    this.pageReaders = new PageReaders(context.kafka);
     this.tails = new TailRegistry(context.kafka, context.events, (connectionId, messages) => this.avro.annotate(connectionId, messages));
   }
 
   handlers(): EngineFeature<TopicBrowserMethod>['handlers'] extends () => infer H ? H : never {
-    const kafka = (connectionId: string) => this.context.kafka.kafka(connectionId);
     return {
       'topics:stats': ({ connectionId, includeInternal }) => topicStats(this.context.kafka, connectionId, includeInternal),
       'brokers:configs': ({ connectionId, nodeId }) => brokerConfigs(this.context.kafka, connectionId, nodeId),
@@ -54,7 +56,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       'topics:alterConfig': ({ connectionId, topic, name, value }) => this.topics.alterConfig(connectionId, topic, name, value),
 
       'messages:read': async ({ connectionId, ...request }) => {
-        const page = await readPage(this.context.kafka, kafka(connectionId), connectionId, request);
+        const page = await readPage(this.context.kafka, connectionId, request, this.pageReaders.get(connectionId));
         return { ...page, messages: await this.avro.annotate(connectionId, page.messages) };
       },
       'messages:produce': (request) => this.producer.produce(request),
@@ -63,7 +65,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
         return error === null ? { ok: true } : { ok: false, error };
       },
       'messages:scanStart': async (request) => {
-        const scanId = await this.scans.start(kafka(request.connectionId), request);
+        const scanId = await this.scans.start(request);
         this.scanConnections.set(scanId, request.connectionId);
         // Only recent scans are paged; forget the oldest so the map cannot grow without bound.
         if (this.scanConnections.size > 200) this.scanConnections.delete(this.scanConnections.keys().next().value ?? '');
@@ -85,7 +87,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
           onProgress: (written) => { this.context.events.emit('messages:export-progress', { scanId: id, written, total }); },
         });
       },
-      'messages:tailStart': async ({ connectionId, topic, partition }) => ({ tailId: await this.tails.start(kafka(connectionId), connectionId, topic, partition) }),
+      'messages:tailStart': async ({ connectionId, topic, partition, isolation }) => ({ tailId: await this.tails.start(connectionId, topic, partition, isolation) }),
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 
       'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),
@@ -98,6 +100,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   async dispose(): Promise<void> {
     this.scans.dispose();
     await this.tails.dispose();
+    await this.pageReaders.dispose();
     await this.producer.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { KafkaMessage, MessagePage, ReadStart, ScanProgress, TopicDetail } from '../../../shared/topic-browser.js';
+import type { Isolation, KafkaMessage, MessagePage, ReadStart, ScanProgress, TopicDetail } from '../../../shared/topic-browser.js';
 import { decoderIds, decoderLabels, type DecoderId } from '../../../shared/topic-browser/decoders.js';
 import { useEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
@@ -17,6 +17,13 @@ const startOptions = [
   { value: 'offset', label: 'Offset' },
   { value: 'timestamp', label: 'Timestamp' },
 ] as const;
+// read_uncommitted by default, as kafka-console-consumer and kcat read: every record, aborted
+// transactions included. Transaction markers are never rows either way.
+const isolationOptions = [
+  { value: 'read_uncommitted', label: 'Read uncommitted' },
+  { value: 'read_committed', label: 'Read committed' },
+] as const;
+const isolationText: Record<Isolation, string> = { read_uncommitted: 'read uncommitted', read_committed: 'read committed' };
 const decoderOptions = decoderIds.map((id) => ({ value: id, label: decoderLabels[id] }));
 export { MESSAGE_BUFFER_CAP };
 
@@ -42,6 +49,9 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   const [offset, setOffset] = useState('0');
   const [time, setTime] = useState('');
   const [limit, setLimit] = useState('100');
+  const [isolation, setIsolation] = useState<Isolation>('read_uncommitted');
+  /** The isolation the running tail was started with (the select may change meanwhile). */
+  const [tailIsolation, setTailIsolation] = useState<Isolation>('read_uncommitted');
   const [keyDecoder, setKeyDecoder] = useState<DecoderId>('auto');
   const [valueDecoder, setValueDecoder] = useState<DecoderId>('auto');
   const [page, setPage] = useState<MessagePage | null>(null);
@@ -61,7 +71,7 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
     setError(null);
     setView('browse');
     try {
-      setPage(await api.messages.read({ connectionId, topic, partition: partitionValue, start, limit: Math.min(1000, Math.max(1, Number(limit) || 100)) }));
+      setPage(await api.messages.read({ connectionId, topic, partition: partitionValue, start, limit: Math.min(1000, Math.max(1, Number(limit) || 100)), isolation }));
     } catch (caught) {
       setError(caught instanceof Error ? caught : new Error(String(caught)));
     } finally {
@@ -108,7 +118,8 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
       setTailed([]);
       setReceived(0);
       setView('tail');
-      const started = await api.messages.tailStart({ connectionId, topic, partition: partitionValue });
+      const started = await api.messages.tailStart({ connectionId, topic, partition: partitionValue, isolation });
+      setTailIsolation(isolation);
       tailRef.current = started.tailId;
       setTailId(started.tailId);
     } catch (caught) {
@@ -124,11 +135,11 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   const partitionOptions = [{ value: 'all', label: 'All partitions' }, ...detail.partitions.map((p) => ({ value: String(p.partition), label: `Partition ${p.partition}` }))];
   const shown = view === 'browse' ? (page?.messages ?? []) : view === 'scan' ? scanMessages.messages : tailed;
   const caption =
-    view === 'browse' ? (page ? `${page.messages.length} messages (read in ${page.tookMs} ms)` : 'Choose where to start and press Load')
+    view === 'browse' ? (page ? `${page.messages.length} messages (read in ${page.tookMs} ms, ${isolationText[page.isolation]})` : 'Choose where to start and press Load')
       : view === 'scan' ? `${scanMessages.messages.length} matches shown${scanMessages.progress ? ` of ${scanMessages.progress.matched}` : ''}`
         : `Live tail: ${received} new messages${received > tailed.length
           ? ` — showing the newest ${tailed.length.toLocaleString('en')} of ${received.toLocaleString('en')}; older rows dropped`
-          : ` (the newest ${MESSAGE_BUFFER_CAP.toLocaleString('en')} are kept)`}`;
+          : ` (the newest ${MESSAGE_BUFFER_CAP.toLocaleString('en')} are kept)`}, ${isolationText[tailIsolation]}`;
 
   return (
     <div data-testid="messages-tab">
@@ -138,6 +149,7 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
         {startKind === 'offset' && <TextField label="Offset" type="number" value={offset} onChange={setOffset} />}
         {startKind === 'timestamp' && <TextField label="Time (ISO, e.g. 2024-01-01T10:00:00Z)" value={time} onChange={setTime} />}
         <TextField label="Count" type="number" value={limit} onChange={setLimit} />
+        <SelectField label="Isolation" value={isolation} options={isolationOptions} onChange={setIsolation} />
         <button type="submit" disabled={loading}>{loading ? 'Loading…' : 'Load'}</button>
         <button type="button" disabled={loading || !page?.hasMoreBefore} onClick={() => { if (page) void load({ kind: 'before', positions: page.first }); }}>← Older</button>
         <button type="button" disabled={loading || !page?.hasMoreAfter} onClick={() => { if (page) void load({ kind: 'after', positions: page.next }); }}>Newer →</button>
@@ -151,9 +163,9 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
       {draft !== null && (
         <ProduceForm key={JSON.stringify(draft)} connectionId={connectionId} topic={topic} partitions={detail.partitions.length} initial={draft} onProduced={() => undefined} />
       )}
-      <ScanPanel connectionId={connectionId} topic={topic} partition={partitionValue} onResults={(r) => { setScanMessages(r); setView('scan'); }} />
+      <ScanPanel connectionId={connectionId} topic={topic} partition={partitionValue} isolation={isolation} onResults={(r) => { setScanMessages(r); setView('scan'); }} />
       <ErrorMessage error={error} />
-      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time; the live tail keeps the newest {MESSAGE_BUFFER_CAP.toLocaleString('en')} rows and drops older ones.</p>
+      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time; the live tail keeps the newest {MESSAGE_BUFFER_CAP.toLocaleString('en')} rows and drops older ones. Read committed leaves out records of aborted and still-open transactions; transaction markers are never rows.</p>
       <MessageTable messages={shown} keyDecoder={keyDecoder} valueDecoder={valueDecoder} caption={caption} onProduceAgain={(m) => { setDraft(draftFrom(m)); }} />
     </div>
   );

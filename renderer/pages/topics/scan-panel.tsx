@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
+import type { Isolation, KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
 import { useEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
@@ -8,8 +8,8 @@ import { ScanExport } from './scan-export.js';
 
 const PAGE = 200;
 
-export function ScanPanel({ connectionId, topic, partition, onResults }: {
-  connectionId: string; topic: string; partition: number | null;
+export function ScanPanel({ connectionId, topic, partition, isolation, onResults }: {
+  connectionId: string; topic: string; partition: number | null; isolation: Isolation;
   onResults: (results: { progress: ScanProgress | null; messages: KafkaMessage[] }) => void;
 }) {
   const api = useWorkbench();
@@ -19,6 +19,7 @@ export function ScanPanel({ connectionId, topic, partition, onResults }: {
   const [error, setError] = useState<Error | null>(null);
   const [offset, setOffset] = useState(0);
   const scanRef = useRef<string | null>(null);
+  const [scanIsolation, setScanIsolation] = useState<Isolation>(isolation);
 
   async function fetchPage(scanId: string, from: number) {
     const result = await api.messages.scanResults({ id: scanId, offset: from, limit: PAGE });
@@ -35,7 +36,8 @@ export function ScanPanel({ connectionId, topic, partition, onResults }: {
     setError(null);
     setOffset(0);
     try {
-      const { scanId } = await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains });
+      const { scanId } = await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains, isolation });
+      setScanIsolation(isolation);
       scanRef.current = scanId;
       setProgress({ scanId, state: 'running', scanned: 0, matched: 0, errors: 0, total: 0, elapsedMs: 0 });
     } catch (caught) {
@@ -63,8 +65,9 @@ export function ScanPanel({ connectionId, topic, partition, onResults }: {
       {progress && (
         <p className="note" role="status" data-testid="scan-progress">
           {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
-          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
-          {progress.error ? ` — ${progress.error}` : ''}
+          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''}
+          {progress.skipped !== undefined && progress.skipped > 0 ? `, ${progress.skipped} records deleted by retention before the scan reached them` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
+          {progress.error ? ` — ${progress.error}` : ''} ({scanIsolation === 'read_committed' ? 'read committed' : 'read uncommitted'})
         </p>
       )}
       <ErrorMessage error={error} />

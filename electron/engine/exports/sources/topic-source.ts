@@ -1,6 +1,9 @@
 import type { ColumnSpec } from '../../../../shared/exports.js';
 import { WorkbenchError } from '../../../../shared/errors.js';
+import { describeKafkaError } from '../../kafka/errors.js';
 import type { KafkaClients } from '../../kafka/kafka-clients.js';
+import type { ConsumedRecord } from '../../kafka/records.js';
+import { logStarts } from '../../topics/message-browser.js';
 import { readRanges } from '../../topics/range-reader.js';
 import type { Row } from '../writers/types.js';
 import { BoundedQueue } from './bounded-queue.js';
@@ -59,68 +62,61 @@ const text = (bytes: Buffer | null | undefined): string | null => (bytes === nul
 
 /**
  * Reads a topic's offset range as rows (partition, offset, timestamp, key, value, headers) through
- * the topic browser's range reader (a throw-away consumer group that seeks on every join and stops
- * each partition at its end offset). Batches go through a bounded queue, so the consumer waits for
- * the writer (with heartbeats) instead of filling memory.
+ * the topic browser's range reader (Fetch at offsets, no consumer group, each partition stopping at
+ * its end offset). Batches go through a bounded queue, so the reader waits for the writer instead of
+ * filling memory (nothing times out meanwhile: there is no group session to keep alive).
  */
 export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec, timestampUnit: 'ms' | 'us'): Promise<ExportSourceHandle> {
-  const watermarks = await kafka.withAdmin(spec.connectionId, async (admin) => {
+  const watermarks = await kafka.admin(spec.connectionId, async (admin) => {
     const topics = await admin.listTopics();
     if (!topics.includes(spec.topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${spec.topic} does not exist`);
-    return admin.fetchTopicOffsets(spec.topic);
+    return admin.watermarks(spec.topic);
   });
-  const ranges = planRanges(watermarks, spec).filter((r) => r.to > r.from);
+  const ranges = planRanges(
+    watermarks.map((w) => ({ partition: w.partition, low: String(w.low), high: String(w.high) })),
+    spec,
+  ).filter((r) => r.to > r.from);
   const total = ranges.reduce((sum, r) => sum + Number(r.to - r.from), 0);
-  const allPartitions = watermarks.map((w) => w.partition);
   return {
     label: spec.topic,
     columns: topicColumns(timestampUnit),
     totalRows: total,
-    batches: (signal) => readRows(kafka, spec, ranges, allPartitions, signal),
+    batches: (signal) => readRows(kafka, spec, ranges, signal),
   };
 }
 
 /** An export may run for hours; it ends when every range is read, on cancel, or on a consumer crash. */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
 
-async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], allPartitions: number[], signal: AbortSignal): AsyncGenerator<Row[]> {
+async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal): AsyncGenerator<Row[]> {
   if (ranges.length === 0) return;
   const queue = new BoundedQueue<Row[]>(4);
   const onAbort = () => queue.end(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   // Also stops the reader when the writer side stops early (its error ends the job).
   const stop = new AbortController();
-  const reading = readRanges(
-    clients.kafka(spec.connectionId),
-    () => clients.withAdmin(spec.connectionId, (admin) => Promise.resolve(admin)),
-    spec.topic,
-    new Map(ranges.map((r) => [r.partition, { from: Number(r.from), to: Number(r.to) }])),
-    {
-      allPartitions,
-      signal: AbortSignal.any([signal, stop.signal]),
-      timeoutMs: NO_TIMEOUT_MS,
-      onBatch: async (partition, messages, heartbeat) => {
-        const rows: Row[] = messages.map((message) => ({
-          partition,
-          offset: BigInt(message.offset),
-          timestamp: Number(message.timestamp),
-          key: text(message.key),
-          value: text(message.value),
-          headers: headersText(message.headers),
-        }));
-        // Heartbeat while the writer catches up, so the group does not evict this consumer.
-        const timer = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
-        try {
-          await queue.push(rows, stop.signal);
-        } finally {
-          clearInterval(timer);
-        }
-      },
+  const reader = clients.reader(spec.connectionId);
+  const reading = readRanges(reader, spec.topic, new Map(ranges.map((r) => [r.partition, { from: Number(r.from), to: Number(r.to) }])), {
+    signal: AbortSignal.any([signal, stop.signal]),
+    timeoutMs: NO_TIMEOUT_MS,
+    logStarts: () => logStarts(clients, spec.connectionId, spec.topic),
+    onBatch: async (partition, records) => {
+      const rows: Row[] = records.map((record) => ({
+        partition,
+        offset: BigInt(record.offset),
+        timestamp: record.timestamp,
+        key: text(record.key),
+        value: text(record.value),
+        headers: headersText(record.headers),
+      }));
+      await queue.push(rows, stop.signal);
     },
-  ).then(
-    ({ complete }) => queue.end(complete || signal.aborted || stop.signal.aborted ? undefined : new WorkbenchError('INTERNAL', `Reading ${spec.topic} stopped before the end of its range`)),
-    (error: unknown) => queue.end(clients.describe(spec.connectionId, error)),
-  );
+  })
+    .then(
+      ({ complete }) => queue.end(complete || signal.aborted || stop.signal.aborted ? undefined : new WorkbenchError('INTERNAL', `Reading ${spec.topic} stopped before the end of its range`)),
+      (error: unknown) => queue.end(describeKafkaError(error, clients.connection(spec.connectionId).bootstrapServers)),
+    )
+    .finally(() => reader.close());
   try {
     yield* queue;
   } finally {
@@ -131,18 +127,15 @@ async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: Pa
   }
 }
 
-function headersText(headers: Record<string, unknown> | undefined): string | null {
-  if (!headers || Object.keys(headers).length === 0) return null;
-  const out: Record<string, string | string[] | null> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (Array.isArray(value)) out[name] = value.map(headerText);
-    else if (value === undefined || value === null) out[name] = null;
-    else out[name] = headerText(value);
+/** Headers as a JSON object; a repeated key keeps every value (an array), as before. */
+function headersText(headers: ConsumedRecord['headers']): string | null {
+  if (headers.length === 0) return null;
+  const out: Record<string, string | Array<string | null> | null> = {};
+  for (const { key, value } of headers) {
+    const one = value === null ? null : decoder.decode(value);
+    const seen = out[key];
+    if (seen === undefined) out[key] = one;
+    else out[key] = Array.isArray(seen) ? [...seen, one] : [seen, one];
   }
   return JSON.stringify(out);
-}
-
-function headerText(value: unknown): string {
-  if (Buffer.isBuffer(value)) return decoder.decode(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 import { Admin } from '@platformatic/kafka';
 import type { Connection } from '../../../shared/connection.js';
 import { producerConfigSchema } from '../../../shared/producers.js';
-import { platformaticOptions } from '../producers/platformatic-send-engine.js';
+import { producerOptions } from '../kafka/client-options.js';
 
 export interface ConnectionSource {
   connection(id: string): Connection;
@@ -24,7 +24,7 @@ export class PlatformaticAdmins {
   get(connectionId: string): Admin {
     let admin = this.admins.get(connectionId);
     if (admin === undefined) {
-      const mapped = platformaticOptions(this.source.connection(connectionId), this.source.password(connectionId), producerConfigSchema.parse({}));
+      const mapped = producerOptions(this.source.connection(connectionId), this.source.password(connectionId), producerConfigSchema.parse({}));
       admin = new Admin({
         clientId: 'kafka-workbench-admin',
         bootstrapBrokers: mapped.bootstrapBrokers,

@@ -1,7 +1,9 @@
-import { Producer } from '@platformatic/kafka';
+import { compatibilityPartitioner, Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { ProducerConfig } from '../../../shared/producers.js';
 import { producerOptions, type ConnectionFields } from './client-options.js';
 import { describeKafkaError } from './errors.js';
+
+type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
 /** One record of an embedded producer as the send engine takes it (the producer's topic is fixed). */
 export interface EngineRecord {
@@ -20,11 +22,16 @@ export class KafkaSendEngine {
   private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   private readonly topic: string;
   private readonly brokers: readonly string[];
+  private readonly perPartition: boolean;
+  private roundRobin = 0;
 
   constructor(connection: ConnectionFields, password: string | null, topic: string, config: ProducerConfig) {
     this.producer = new Producer(producerOptions(connection, password, config));
     this.topic = topic;
     this.brokers = connection.bootstrapServers;
+    // The idempotent producer's repeats are dropped by the broker (same producer id and sequence);
+    // without idempotence a repeated request writes again, so see splitByPartition.
+    this.perPartition = !config.idempotent;
   }
 
   async connect(): Promise<void> {
@@ -39,18 +46,47 @@ export class KafkaSendEngine {
   /** Sends the records as one client call; resolves once acknowledged (acks=0: once written). */
   async send(records: readonly EngineRecord[]): Promise<void> {
     const topic = this.topic;
+    const messages: Message[] = records.map((r) => ({
+      topic,
+      value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value,
+      ...(r.key === null ? {} : { key: Buffer.from(r.key) }),
+      ...(r.headers === null ? {} : { headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])) }),
+    }));
     try {
-      await this.producer.send({
-        messages: records.map((r) => ({
-          topic,
-          value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value,
-          ...(r.key === null ? {} : { key: Buffer.from(r.key) }),
-          ...(r.headers === null ? {} : { headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])) }),
-        })),
-      });
+      if (!this.perPartition) {
+        await this.producer.send({ messages });
+        return;
+      }
+      const groups = await this.splitByPartition(messages);
+      const outcomes = await Promise.allSettled(groups.map((group) => this.producer.send({ messages: group })));
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       throw describeKafkaError(error, this.brokers);
     }
+  }
+
+  /**
+   * The records grouped by partition, each group one client call. The client sends the records of
+   * one broker as one Produce request and, when any partition of it answers a stale-metadata error
+   * (NOT_LEADER_OR_FOLLOWER on a partition whose leader is not ready or has moved), repeats the
+   * whole request, so the partitions that were written are written again, with retries 0 too
+   * (test/integration/client-defects/produce-repeat-duplicates.test.ts). One call per partition
+   * repeats only what the broker refused, as the Java client retries per partition batch.
+   * Partitions as the client would pick them: murmur2 of the key (Java-compatible), else round robin.
+   */
+  private async splitByPartition(messages: Message[]): Promise<Message[][]> {
+    const metadata = await this.producer.metadata({ topics: [this.topic] });
+    const count = metadata.topics.get(this.topic)?.partitionsCount ?? 1;
+    const groups = new Map<number, Message[]>();
+    for (const message of messages) {
+      const partition = (message.key ? compatibilityPartitioner(message, message.key) : this.roundRobin++) % count;
+      message.partition = partition;
+      const group = groups.get(partition);
+      if (group) group.push(message);
+      else groups.set(partition, [message]);
+    }
+    return [...groups.values()];
   }
 
   async disconnect(): Promise<void> {

@@ -42,7 +42,8 @@ export function upgradeSavedProducer(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const spec = raw as { config?: unknown };
   if (!spec.config || typeof spec.config !== 'object' || !('client' in spec.config)) return raw;
-  const { client: _client, ...config } = spec.config as { client?: unknown; idempotent?: unknown; retries?: unknown };
+  const config = { ...(spec.config as { client?: unknown; idempotent?: unknown; retries?: unknown }) };
+  delete config.client;
   if (config.idempotent === true && typeof config.retries === 'number' && config.retries < 2) config.retries = 2;
   return { ...spec, config };
 }

@@ -36,8 +36,9 @@ export class KafkaSendEngine {
 
   async connect(): Promise<void> {
     try {
-      // The client connects lazily; a metadata request for the topic proves broker and credentials.
-      await this.producer.metadata({ topics: [this.topic] });
+      // The client connects lazily; a metadata request proves broker and credentials. No topic in it:
+      // a missing topic is the runner's check to report (with how to create it), not a wait.
+      await this.producer.metadata({ topics: [] });
     } catch (error) {
       throw describeKafkaError(error, this.brokers);
     }

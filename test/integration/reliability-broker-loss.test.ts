@@ -111,14 +111,19 @@ describe('one of three brokers killed with -9', () => {
     expect(final.sent + final.errors).toBe(total);
   }, 210_000);
 
-  it('a send in flight to a leader that hangs and dies delivers every record once leadership moves', async () => {
+  it.each([
+    ['idempotent', true],
+    ['not idempotent', false],
+  ] as const)('a send in flight to a leader that hangs and dies delivers every record once leadership moves (%s)', async (label, idempotent) => {
     // kafkajs 2.2.4 kept produce answers per broker: once the dead leader's partition moved to a
     // broker that had already answered, its records were never resent and send() resolved without
     // them (20000 sent, 19998 found in one CI run of the test above; it needed a patch). Here that
-    // case is made on purpose, on the embedded producer's send engine (idempotent): the leader of
-    // one partition hangs (SIGSTOP) while a send to all three partitions is in flight, the other two
-    // leaders answer, the controller moves the hung node's partition to one of them, then the node
-    // is killed. The send must resolve only once every record is written, exactly once, in order.
+    // case is made on purpose, on the embedded producer's send engine: the leader of one partition
+    // hangs (SIGSTOP) while a send to all three partitions is in flight, the other two leaders
+    // answer, the controller moves the hung node's partition to one of them, then the node is
+    // killed. The send must resolve only once every record is written. Idempotent: exactly once and
+    // in order. Not idempotent (one client call per partition, see kafka/send-engine.ts): nothing
+    // lost; a duplicate would be legitimate (at-least-once), so it is printed, not refused.
     await cluster.restart(); // no-op when all three run; brings back a node the test above left dead
     const topic = uniqueName('leader-moves');
     const connectionId = await saveConnection(engine, cluster.bootstrap, 'three-again');
@@ -129,7 +134,7 @@ describe('one of three brokers killed with -9', () => {
     if (!doomed) throw new Error('partition 1 expected');
 
     // The request to the hung leader must outlive the leader move (a client timeout is not retried).
-    const config = producerConfigSchema.parse({ acks: 'all', idempotent: true, retries: 12, requestTimeoutMs: 60_000 });
+    const config = producerConfigSchema.parse({ acks: 'all', idempotent, retries: 12, requestTimeoutMs: 60_000 });
     const connection = { name: 'leader-moves', bootstrapServers: cluster.bootstrap.split(','), clientId: 'leader-moves', ssl: { enabled: false, rejectUnauthorized: true } };
     const sender = new KafkaSendEngine(connection, null, topic, config);
     await sender.connect();
@@ -170,9 +175,11 @@ describe('one of three brokers killed with -9', () => {
       for (let i = 1; i < order.length; i++) if ((order[i] ?? 0) < (order[i - 1] ?? 0)) descents++;
     }
     const figures = { sent: 300, found: ids.length, duplicates: ids.length - new Set(ids).size, lost: 300 - new Set(ids).size, descents, sendMs };
-    console.log(`[reliability] leader moved during a send: node ${doomed.leader} hung then killed, leaders before ${ready.partitions.map((p) => p.leader).join()} after ${moved.join()}; ${JSON.stringify(figures)}`);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
-    expect(descents).toBe(0);
+    console.log(`[reliability] leader moved during a send (${label}): node ${doomed.leader} hung then killed, leaders before ${ready.partitions.map((p) => p.leader).join()} after ${moved.join()}; ${JSON.stringify(figures)}`);
+    expect([...new Set(ids)].sort((a, b) => a - b)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    if (idempotent) {
+      expect(ids).toHaveLength(300);
+      expect(descents).toBe(0);
+    }
   }, 150_000);
 });

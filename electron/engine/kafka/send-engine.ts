@@ -23,7 +23,8 @@ export class KafkaSendEngine {
   private readonly topic: string;
   private readonly brokers: readonly string[];
   private readonly perPartition: boolean;
-  private roundRobin = 0;
+  /** The partition of the next batch's keyless records (sticky partitioning, see splitByPartition). */
+  private sticky = 0;
 
   constructor(connection: ConnectionFields, password: string | null, topic: string, config: ProducerConfig) {
     this.producer = new Producer(producerOptions(connection, password, config));
@@ -74,14 +75,17 @@ export class KafkaSendEngine {
    * whole request, so the partitions that were written are written again, with retries 0 too
    * (test/integration/client-defects/produce-repeat-duplicates.test.ts). One call per partition
    * repeats only what the broker refused, as the Java client retries per partition batch.
-   * Partitions as the client would pick them: murmur2 of the key (Java-compatible), else round robin.
+   * Keyed records go where the client would put them (murmur2 of the key, Java-compatible);
+   * keyless ones all to one partition per batch, the next batch to the next partition (the Java
+   * client's sticky partitioner, KIP-480): one request instead of one per partition.
    */
   private async splitByPartition(messages: Message[]): Promise<Message[][]> {
     const metadata = await this.producer.metadata({ topics: [this.topic] });
     const count = metadata.topics.get(this.topic)?.partitionsCount ?? 1;
     const groups = new Map<number, Message[]>();
+    const sticky = this.sticky++ % count;
     for (const message of messages) {
-      const partition = (message.key ? compatibilityPartitioner(message, message.key) : this.roundRobin++) % count;
+      const partition = message.key ? compatibilityPartitioner(message, message.key) % count : sticky;
       message.partition = partition;
       const group = groups.get(partition);
       if (group) group.push(message);

@@ -23,7 +23,7 @@ export class KafkaSendEngine {
   private readonly topic: string;
   private readonly brokers: readonly string[];
   private readonly perPartition: boolean;
-  /** The partition of the next batch's keyless records (sticky partitioning, see splitByPartition). */
+  /** The partition of the next batch's keyless records (sticky partitioning, see byPartition). */
   private sticky = 0;
 
   constructor(connection: ConnectionFields, password: string | null, topic: string, config: ProducerConfig) {
@@ -31,7 +31,7 @@ export class KafkaSendEngine {
     this.topic = topic;
     this.brokers = connection.bootstrapServers;
     // The idempotent producer's repeats are dropped by the broker (same producer id and sequence);
-    // without idempotence a repeated request writes again, so see splitByPartition.
+    // without idempotence a repeated request writes again, so see byPartition.
     this.perPartition = !config.idempotent;
   }
 
@@ -45,7 +45,7 @@ export class KafkaSendEngine {
     }
   }
 
-  /** Sends the records as one client call; resolves once acknowledged (acks=0: once written). */
+  /** Sends one batch; resolves once every record is acknowledged (acks=0: once written). */
   async send(records: readonly EngineRecord[]): Promise<void> {
     const topic = this.topic;
     const messages: Message[] = records.map((r) => ({
@@ -55,11 +55,11 @@ export class KafkaSendEngine {
       ...(r.headers === null ? {} : { headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])) }),
     }));
     try {
+      const groups = await this.byPartition(messages);
       if (!this.perPartition) {
         await this.producer.send({ messages });
         return;
       }
-      const groups = await this.splitByPartition(messages);
       const outcomes = await Promise.allSettled(groups.map((group) => this.producer.send({ messages: group })));
       const failed = outcomes.find((o) => o.status === 'rejected');
       if (failed) throw failed.reason;
@@ -69,17 +69,18 @@ export class KafkaSendEngine {
   }
 
   /**
-   * The records grouped by partition, each group one client call. The client sends the records of
-   * one broker as one Produce request and, when any partition of it answers a stale-metadata error
-   * (NOT_LEADER_OR_FOLLOWER on a partition whose leader is not ready or has moved), repeats the
-   * whole request, so the partitions that were written are written again, with retries 0 too
+   * Sets each record's partition and groups the records by it; without idempotence each group is
+   * one client call. The client sends the records of one broker as one Produce request and, when
+   * any partition of it answers a stale-metadata error (NOT_LEADER_OR_FOLLOWER on a partition whose
+   * leader is not ready or has moved), repeats the whole request, so the partitions that were
+   * written are written again, with retries 0 too
    * (test/integration/client-defects/produce-repeat-duplicates.test.ts). One call per partition
    * repeats only what the broker refused, as the Java client retries per partition batch.
    * Keyed records go where the client would put them (murmur2 of the key, Java-compatible);
    * keyless ones all to one partition per batch, the next batch to the next partition (the Java
    * client's sticky partitioner, KIP-480): one request instead of one per partition.
    */
-  private async splitByPartition(messages: Message[]): Promise<Message[][]> {
+  private async byPartition(messages: Message[]): Promise<Message[][]> {
     const metadata = await this.producer.metadata({ topics: [this.topic] });
     const count = metadata.topics.get(this.topic)?.partitionsCount ?? 1;
     const groups = new Map<number, Message[]>();

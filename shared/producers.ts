@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { method } from './define.js';
 
-/** Producer settings the user can set; how each maps onto kafkajs is documented in producerConfigHelp. */
+/** Producer settings the user can set; which are the client's and which the app's is in producerConfigHelp. */
 export const compressionSchema = z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']);
 export type Compression = z.infer<typeof compressionSchema>;
 
-/** Which Kafka client library sends the records (see electron/engine/producers/send-engine.ts). */
-export const producerClientSchema = z.enum(['kafkajs', 'platformatic']);
-export type ProducerClient = z.infer<typeof producerClientSchema>;
-
 export const producerConfigSchema = z.object({
-  client: producerClientSchema.default('kafkajs'),
   clientId: z.string().min(1).max(200).default('kafka-workbench-producer'),
   acks: z.enum(['all', '1', '0']).default('all'),
   idempotent: z.boolean().default(false),
@@ -25,33 +20,48 @@ export const producerConfigSchema = z.object({
   /** Messages per second; 0 = unlimited. */
   rateLimit: z.number().min(0).max(1_000_000).default(0),
 })
-  // Kafka's and kafkajs's rules for the idempotent producer, said before a start fails on them.
+  // Kafka's rules for the idempotent producer (Java ProducerConfig), said before a start fails on them.
   .refine((c) => !c.idempotent || c.acks === 'all', { message: 'an idempotent producer needs acks=all', path: ['acks'] })
-  .refine((c) => !c.idempotent || c.retries >= 1, { message: 'an idempotent producer needs at least 1 retry', path: ['retries'] })
   .refine((c) => !c.idempotent || c.maxInFlight <= 5, { message: 'an idempotent producer allows at most 5 requests in flight', path: ['maxInFlight'] })
-  // @platformatic/kafka turns retries ≤ 1 of an idempotent producer into unlimited retries; refuse
-  // the combination rather than send with a retry count other than the one the user set.
-  .refine((c) => c.client !== 'platformatic' || !c.idempotent || c.retries >= 2, {
-    message: 'the platformatic client retries an idempotent producer without limit when retries is 1; set retries to 2 or more, or use the kafkajs client',
+  // @platformatic/kafka turns retries ≤ 1 of an idempotent producer into unlimited retries
+  // (Producer constructor, dist/clients/producer/producer.js); refuse the combination rather than
+  // send with a retry count other than the one the user set.
+  .refine((c) => !c.idempotent || c.retries >= 2, {
+    message: 'an idempotent producer needs at least 2 retries (the Kafka client retries it without limit at 0 or 1)',
     path: ['retries'],
   });
 export type ProducerConfig = z.infer<typeof producerConfigSchema>;
 
-/** Shown next to the settings: kafkajs is not the Java client, and these are emulated by the engine. */
+/**
+ * A producer spec as saved before there was one client: it may carry `config.client` ('kafkajs' or
+ * 'platformatic'), now without meaning (the schema drops unknown keys), and an idempotent kafkajs
+ * producer may have 1 retry, which the one client would turn into unlimited retries: raised to 2,
+ * the nearest count the client honours, so the saved producer still loads and starts.
+ */
+export function upgradeSavedProducer(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const spec = raw as { config?: unknown };
+  if (!spec.config || typeof spec.config !== 'object' || !('client' in spec.config)) return raw;
+  const config = { ...(spec.config as { client?: unknown; idempotent?: unknown; retries?: unknown }) };
+  delete config.client;
+  if (config.idempotent === true && typeof config.retries === 'number' && config.retries < 2) config.retries = 2;
+  return { ...spec, config };
+}
+
+/** Shown next to the settings: which the Kafka client applies, and which the app's batch sender. */
 export const producerConfigHelp: Record<keyof ProducerConfig, string> = {
-  client: 'Client library: kafkajs (default), or @platformatic/kafka (pure JS, faster). Both use the connection\'s TLS/SASL settings and these settings; linger, batch size and buffer are emulated by the engine for both.',
-  clientId: 'Client id sent to the broker (kafkajs clientId).',
-  acks: 'acks sent with every produce request: all (-1), leader only (1) or none (0).',
-  idempotent: 'kafkajs idempotent producer (experimental in kafkajs); needs acks=all and at most 5 in flight.',
-  retries: 'kafkajs retry.retries for a failed produce request.',
-  lingerMs: 'Emulated: kafkajs has no linger.ms. The engine holds records up to this long and sends them as one request.',
-  batchSize: 'Emulated: kafkajs has no batch.size. The engine sends its batch once it holds this many bytes.',
-  compression: 'Batch compression. gzip is built into kafkajs; snappy (snappyjs), lz4 (lz4js) and zstd (Node zlib) codecs are registered by the app.',
-  maxInFlight: 'kafkajs maxInFlightRequests per broker connection. At 1 (or with idempotence) the engine also sends its batches one after another, so order is kept across retries.',
-  requestTimeoutMs: 'Produce request timeout (kafkajs send timeout, the broker waits this long for acks).',
-  maxBlockMs: 'Emulated: how long the source waits for buffer space (or the broker at start) before it reports an error.',
-  bufferMemory: 'Emulated: bytes of records accepted but not yet acknowledged before the source is held back.',
-  rateLimit: 'Upper bound on messages per second (0 = no limit).',
+  clientId: 'Client id sent to the broker (client.id).',
+  acks: 'Client setting: acks of every produce request: all (-1), leader only (1) or none (0).',
+  idempotent: 'Client setting (enable.idempotence): the broker drops resent duplicates and keeps order per partition. Needs acks=all and at least 2 retries; the client then keeps one request in flight per broker.',
+  retries: 'Client setting: how often a failed produce request is sent again. Without idempotence a resent request may write its records twice.',
+  lingerMs: 'App setting (the batch sender, as linger.ms): records are held up to this long and sent as one request.',
+  batchSize: 'App setting (the batch sender, as batch.size): a batch is sent once it holds this many bytes.',
+  compression: 'Client setting: batches are compressed by the Kafka client (gzip, snappy, lz4, zstd).',
+  maxInFlight: 'Client setting (max in-flight requests per broker connection); the batch sender also keeps at most this many batches outstanding. At 1 (or with idempotence) batches go one after another, so order is kept across retries.',
+  requestTimeoutMs: 'Client setting: the broker waits this long for acks (produce timeout); the client gives up on the request 5 s later.',
+  maxBlockMs: 'App setting (the batch sender, as max.block.ms): how long the source waits for buffer space before it reports an error.',
+  bufferMemory: 'App setting (the batch sender, as buffer.memory): bytes of records accepted but not yet acknowledged before the source is held back.',
+  rateLimit: 'App setting: upper bound on messages per second (0 = no limit).',
 };
 
 const range = z.tuple([z.number(), z.number()]).refine(([min, max]) => min <= max, 'min must not exceed max');

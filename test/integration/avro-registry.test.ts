@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
@@ -11,6 +10,7 @@ import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -115,10 +115,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     const good = fromBase64((await read(connectionId, target)).messages[0]?.value?.base64 ?? '');
     const truncated = Buffer.from(good.subarray(0, 12));
     const unknownId = Buffer.from([0, 0x3b, 0x9a, 0xc9, 0xff, 0x02, 0x61]);
-    const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'avro-raw', logLevel: kafkajs.logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({ topic: target, messages: [{ partition: 0, value: truncated }, { partition: 0, value: unknownId }] });
-    await producer.disconnect();
+    await produce(bootstrap, [{ topic: target, partition: 0, value: truncated }, { topic: target, partition: 0, value: unknownId }]);
 
     const page = await read(connectionId, target);
     expect(page.messages).toHaveLength(3);

@@ -133,7 +133,7 @@ describe('embedded producers with the Avro serializer', () => {
     expect(independent.map((r) => key(r.record)).sort()).toEqual(values.map(key).sort());
   });
 
-  it('uses the subject\'s latest schema when none is given, on the platformatic client too (Buffer values)', async () => {
+  it('uses the subject\'s latest schema when none is given (Buffer values)', async () => {
     const topic = uniqueName('avro-latest');
     await createTopic(bootstrap, topic, 1);
     const subject = uniqueName('readings-subject');
@@ -147,7 +147,6 @@ describe('embedded producers with the Avro serializer', () => {
       ...sensors(topic),
       source: { kind: 'manual', value: '{"sensor_id":"manual","n":12345678901}' },
       avro: { subject },
-      config: { client: 'platformatic' },
       schedule: { trigger: { kind: 'interval', everyMs: 20 }, maxMessages: 5 },
     });
     data(await engine.dispatch('producers:start', { id: definition.id }));

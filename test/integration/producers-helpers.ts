@@ -1,11 +1,9 @@
-import kafkajs from 'kafkajs';
 import { expect } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ProducerInput, ProducerStatus, ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { registerCodecs } from '../../electron/engine/producers/codecs.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic as createTestTopic, readAll, topicCount as countOffsets } from '../kafka.js';
 
 export function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -17,10 +15,7 @@ export async function saveConnection(engine: Engine, bootstrap: string, name = '
 }
 
 export async function createTopic(bootstrap: string, topic: string, partitions = 1): Promise<void> {
-  const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test', logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
-  await admin.disconnect();
+  await createTestTopic(bootstrap, topic, partitions);
 }
 
 export async function saveProducer(engine: Engine, input: ProducerInput): Promise<ProducerView> {
@@ -50,11 +45,7 @@ export async function waitForStatus(engine: Engine, id: string, check: (status: 
 
 /** Sum of the high watermarks: how many records the topic holds. */
 export async function topicCount(bootstrap: string, topic: string): Promise<number> {
-  const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test', logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  return offsets.reduce((n, p) => n + Number(p.high), 0);
+  return countOffsets(bootstrap, topic);
 }
 
 export interface Consumed {
@@ -64,35 +55,23 @@ export interface Consumed {
   headers: Record<string, string>;
 }
 
-/** Reads `count` records from the beginning with a plain kafkajs consumer (the app's codecs registered). */
+/**
+ * The first `count` records of the topic (per partition in offset order), read group-less with the
+ * engine's PartitionReader; waits up to `timeout` for them to be written.
+ */
 export async function consume(bootstrap: string, topic: string, count: number, timeout = 30_000): Promise<Consumed[]> {
-  registerCodecs();
-  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'test', logLevel: kafkajs.logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `test-${topic}-${Math.random().toString(36).slice(2)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const records: Consumed[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${records.length} of ${count} records arrived in ${timeout} ms`)), timeout);
-      void consumer.run({
-        eachMessage: ({ message, partition }) => {
-          records.push({
-            key: message.key?.toString() ?? null,
-            value: message.value?.toString() ?? '',
-            partition,
-            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-          });
-          if (records.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-          return Promise.resolve();
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
+  const until = Date.now() + timeout;
+  for (;;) {
+    const records = await readAll(bootstrap, topic);
+    if (records.length >= count) {
+      return records.slice(0, count).map((r) => ({
+        key: r.key?.toString() ?? null,
+        value: r.value?.toString() ?? '',
+        partition: r.partition,
+        headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])),
+      }));
+    }
+    if (Date.now() > until) throw new Error(`only ${records.length} of ${count} records arrived in ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
-  return records;
 }

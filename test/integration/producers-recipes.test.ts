@@ -1,10 +1,9 @@
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { consume, createTopic, data, saveConnection, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic as createKafkaTopic, watermarks } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('producers-recipes');
@@ -21,11 +20,7 @@ afterAll(async () => {
 });
 
 async function partitions(topic: string): Promise<number> {
-  const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  await admin.disconnect();
-  return metadata.topics[0]?.partitions.length ?? 0;
+  return (await watermarks(bootstrap, topic)).length;
 }
 
 describe('producer recipes and settings', () => {
@@ -104,10 +99,7 @@ describe('producer recipes and settings', () => {
 
   it('shows the broker’s words when a record is too large', async () => {
     const topic = uniqueName('prod-large');
-    const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), logLevel: kafkajs.logLevel.NOTHING }).admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }]);
-    await admin.disconnect();
+    await createKafkaTopic(bootstrap, topic, 1, { configEntries: [{ name: 'max.message.bytes', value: '1000' }] });
     const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'manual', value: 'x'.repeat(5000) }, serializer: 'string', schedule: { trigger: { kind: 'interval', everyMs: 200 } }, config: { retries: 0 } });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
     const failed = await waitForStatus(engine, view.definition.id, (s) => s.errors >= 1);

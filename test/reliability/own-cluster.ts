@@ -1,12 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { LocalClusterStatus } from '../../shared/local-cluster.js';
 import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
-import { registerCodecs } from '../../electron/engine/producers/codecs.js';
+import { readAll as readTopic } from '../kafka.js';
 
 /**
  * A local cluster of the test's own, on a free port block away from the suite's shared broker
@@ -97,44 +96,16 @@ export interface ReadRecord {
   headers: Record<string, string>;
 }
 
-/** Every record of a topic up to its current high watermarks, read with a plain kafkajs consumer. */
-export async function readAll(bootstrap: string, topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
-  registerCodecs();
-  const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'reliability-reader', logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const ends = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-  const remaining = new Set(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => o.partition));
-  const records: ReadRecord[] = [];
-  if (remaining.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Math.random().toString(36).slice(2)}`, maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    await new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`read ${records.length} records of ${topic}; partitions ${[...remaining].join(',')} not at their end after ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachMessage: ({ partition, message }) => {
-          records.push({
-            partition,
-            offset: Number(message.offset),
-            key: message.key?.toString() ?? null,
-            value: message.value,
-            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-          });
-          if (Number(message.offset) + 1 >= (ends.get(partition) ?? 0)) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            done();
-          }
-          return Promise.resolve();
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
+/**
+ * Every record of a topic up to its current high watermarks, read group-less with the engine's
+ * PartitionReader (test/kafka.ts), per partition in offset order.
+ */
+export async function readAll(bootstrap: string, topic: string): Promise<ReadRecord[]> {
+  return (await readTopic(bootstrap, topic)).map((r) => ({
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key?.toString() ?? null,
+    value: r.value,
+    headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])),
+  }));
 }

@@ -183,7 +183,10 @@ export class KafkaAdmin {
         });
         if (ready) return created;
       } catch (error) {
-        if (!hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER')) throw error;
+        // The client reports a topic missing from a Metadata answer as a UserError "Unknown topic X."
+        // (no Kafka error name): a broker may answer so just after CreateTopics returned.
+        const unknown = error instanceof Error && /^Unknown topic /.test(error.message);
+        if (!unknown && !hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER')) throw error;
       }
       if (Date.now() > deadline) throw new Error(`Topics ${names.join(', ')} were created but have no leader after ${timeoutMs / 1000} s`);
       await sleep(delay);

@@ -13,8 +13,9 @@ interface Batch {
 }
 
 /**
- * Sends records in batches the way the Java client's accumulator and sender do, since kafkajs has
- * no linger.ms or batch.size (and so that every client behind SendEngine batches alike): a batch closes when it reaches `batchSize` bytes or `lingerMs` after
+ * Sends records in batches the way the Java client's accumulator and sender do (the Kafka client
+ * sends what one call gives it as one request and has no linger.ms, batch.size, buffer.memory or
+ * max.block.ms): a batch closes when it reaches `batchSize` bytes or `lingerMs` after
  * its first record, and at most `maxInFlight` produce calls are outstanding (closed batches queue
  * meanwhile; at 1 they go strictly in order). `bufferMemory` bounds the bytes accepted but not yet
  * acknowledged; beyond it `add` waits for room up to `maxBlockMs`, then fails (max.block.ms).

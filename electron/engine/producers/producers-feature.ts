@@ -1,13 +1,12 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import { createTopicsAndWait } from '../kafka/create-topics.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { AvroResolver } from '../schema-registry/avro-resolver.js';
 import { registrySettings } from '../schema-registry/registry-settings.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
-import { registerCodecs } from './codecs.js';
-import { createSendEngine } from './create-send-engine.js';
+import { KafkaSendEngine } from '../kafka/send-engine.js';
+import { describeKafkaError } from '../kafka/errors.js';
 import type { ProducerCommand } from './producer-commands.js';
 import { ProducerControl } from './producer-control.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
@@ -52,7 +51,6 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
    * commands (the headless `producer start` runner, which is not "the app" other CLIs talk to).
    */
   constructor(context: EngineContext, options: { resume?: boolean; control?: boolean } = {}) {
-    registerCodecs();
     this.context = context;
     this.repo = new ProducersRepo(context.db);
     this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
@@ -122,19 +120,19 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         return runner.snapshot();
       },
       'producers:ensureTopic': async ({ connectionId, topic, partitions }) => {
-        const created = await this.context.kafka.withAdmin(connectionId, async (admin) => {
+        const created = await this.context.kafka.admin(connectionId, async (admin) => {
           const existing = await admin.listTopics();
           if (existing.includes(topic)) return false;
-          return createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
+          return admin.createTopicsAndWait([{ topic, numPartitions: partitions }]);
         });
         return { created };
       },
       'producers:recipe': async ({ connectionId, recipe, start }) => {
         const plan = recipePlan(recipe);
-        await this.context.kafka.withAdmin(connectionId, async (admin) => {
+        await this.context.kafka.admin(connectionId, async (admin) => {
           const existing = new Set(await admin.listTopics());
           const missing = plan.topics.filter((t) => !existing.has(t.name));
-          if (missing.length > 0) await createTopicsAndWait(admin, missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
+          if (missing.length > 0) await admin.createTopicsAndWait(missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
         });
         const previous = this.repo.findByName(plan.producer.name);
         const input = producerInputSchema.parse({ ...plan.producer, connectionId, ...(previous ? { id: previous.definition.id } : {}) });
@@ -211,16 +209,10 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     const { definition } = stored;
     runner = new ProducerRunner(definition, stored.counts, {
       engine: () =>
-        createSendEngine({
-          connection: this.context.connections.get(definition.connectionId),
-          password: this.context.connections.password(definition.connectionId),
-          topic: definition.topic,
-          config: definition.config,
-          log: (level, message) => this.context.log(level, message),
-        }),
-      describe: (error) => this.context.kafka.describe(definition.connectionId, error),
+        new KafkaSendEngine(this.context.connections.get(definition.connectionId), this.context.connections.password(definition.connectionId), definition.topic, definition.config),
+      describe: (error) => describeKafkaError(error, this.context.connections.get(definition.connectionId).bootstrapServers),
       checkTopic: async () => {
-        const topics = await this.context.kafka.withAdmin(definition.connectionId, (admin) => admin.listTopics());
+        const topics = await this.context.kafka.admin(definition.connectionId, (admin) => admin.listTopics());
         if (!topics.includes(definition.topic)) {
           throw new WorkbenchError('NOT_FOUND', `Topic ${definition.topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
         }

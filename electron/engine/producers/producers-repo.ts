@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { producerInputSchema, type ProducerDefinition } from '../../../shared/producers.js';
+import { producerInputSchema, upgradeSavedProducer, type ProducerDefinition } from '../../../shared/producers.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { Db } from '../store/db.js';
 import type { Counts } from './producer-runner.js';
@@ -78,7 +78,7 @@ export class ProducersRepo {
   }
 
   private fromRow(row: Row): StoredProducer {
-    const parsed = producerInputSchema.parse(JSON.parse(row.spec_json));
+    const parsed = producerInputSchema.parse(upgradeSavedProducer(JSON.parse(row.spec_json)));
     const desired: DesiredState = row.desired_state === 'running' || row.desired_state === 'paused' ? row.desired_state : 'stopped';
     return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors } };
   }

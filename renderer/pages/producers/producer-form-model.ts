@@ -167,7 +167,7 @@ function avroSettings(form: ProducerForm): { subject?: string; schema?: string }
 export function formToInput(form: ProducerForm, connectionId: string): { ok: true; input: ProducerInput } | { ok: false; error: string } {
   const trigger = form.trigger === 'interval' ? { kind: 'interval', everyMs: Math.round(Number(form.everySeconds) * 1000) } : form.trigger === 'cron' ? { kind: 'cron', expression: form.cron } : { kind: 'continuous' };
   const key = form.keyKind === 'field' ? { kind: 'field', path: form.keyPath } : form.keyKind === 'fixed' ? { kind: 'fixed', value: form.keyFixed } : { kind: form.keyKind };
-  const config = Object.fromEntries(Object.entries(form.config).map(([k, v]) => [k, typeof v === 'boolean' || k === 'client' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v)]));
+  const config = Object.fromEntries(Object.entries(form.config).map(([k, v]) => [k, typeof v === 'boolean' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v)]));
   const stopAt = form.stopAt.trim() === '' ? null : new Date(form.stopAt).getTime();
   const candidate = {
     ...(form.id === undefined ? {} : { id: form.id }),

@@ -132,16 +132,11 @@ function ConfigFields({ form, setConfig }: { form: ProducerForm; setConfig: (key
   return (
     <fieldset>
       <legend>Producer config</legend>
-      <SelectField
-        label="Client library"
-        value={String(form.config.client) as 'kafkajs' | 'platformatic'}
-        options={[{ value: 'kafkajs', label: 'kafkajs (default)' }, { value: 'platformatic', label: '@platformatic/kafka (faster)' }]}
-        onChange={(v) => { setConfig('client', v); }}
-      />
-      <small className="hint">{producerConfigHelp.client}</small>
       {textField('clientId', 'Client id')}
       <SelectField label="Acks" value={String(form.config.acks) as 'all' | '1' | '0'} options={[{ value: 'all', label: 'all (-1)' }, { value: '1', label: '1 (leader)' }, { value: '0', label: '0 (none)' }]} onChange={(v) => { setConfig('acks', v); }} />
+      <small className="hint">{producerConfigHelp.acks}</small>
       <CheckboxField label="Idempotent" checked={form.config.idempotent === true} onChange={(v) => { setConfig('idempotent', v); }} />
+      <small className="hint">{producerConfigHelp.idempotent}</small>
       {textField('retries', 'Retries')}
       {textField('lingerMs', 'Linger (ms)')}
       {textField('batchSize', 'Batch size (bytes)')}
@@ -151,6 +146,7 @@ function ConfigFields({ form, setConfig }: { form: ProducerForm; setConfig: (key
         options={[{ value: 'none', label: 'none' }, { value: 'gzip', label: 'gzip' }, { value: 'snappy', label: 'snappy' }, { value: 'lz4', label: 'lz4' }, { value: 'zstd', label: 'zstd' }]}
         onChange={(v) => { setConfig('compression', v); }}
       />
+      <small className="hint">{producerConfigHelp.compression}</small>
       {textField('maxInFlight', 'Max in flight')}
       {textField('requestTimeoutMs', 'Request timeout (ms)')}
       {textField('maxBlockMs', 'Max block (ms)')}

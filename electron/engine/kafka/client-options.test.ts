@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/connection.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import { producerConfigSchema } from '../../../shared/producers.js';
-import { flatten, platformaticOptions } from './platformatic-send-engine.js';
+import { producerOptions } from './client-options.js';
+import { flatten } from './errors.js';
 
 const connection: Connection = {
   id: 'c1',
@@ -17,10 +18,10 @@ const connection: Connection = {
   updatedAt: 0,
 };
 
-describe('platformatic client options', () => {
+describe('producer client options', () => {
   it('carries every producer setting and the connection TLS/SASL fields to the client', () => {
-    const config = producerConfigSchema.parse({ client: 'platformatic', clientId: 'p1', acks: '0', retries: 7, compression: 'zstd', maxInFlight: 3, requestTimeoutMs: 9_000 });
-    const options = platformaticOptions(connection, 'secret', config);
+    const config = producerConfigSchema.parse({ clientId: 'p1', acks: '0', retries: 7, compression: 'zstd', maxInFlight: 3, requestTimeoutMs: 9_000 });
+    const options = producerOptions(connection, 'secret', config);
     expect(options).toMatchObject({
       clientId: 'p1',
       bootstrapBrokers: ['b1:9093', 'b2:9093'],
@@ -35,16 +36,16 @@ describe('platformatic client options', () => {
       sasl: { mechanism: 'SCRAM-SHA-512', username: 'alice', password: 'secret' },
     });
     expect(options.requestTimeout).toBeGreaterThan(9_000);
-    expect(platformaticOptions(connection, 'secret', producerConfigSchema.parse({ acks: 'all', idempotent: true, retries: 3 }))).toMatchObject({ acks: -1, idempotent: true });
+    expect(producerOptions(connection, 'secret', producerConfigSchema.parse({ acks: 'all', idempotent: true, retries: 3 }))).toMatchObject({ acks: -1, idempotent: true, retries: 3 });
   });
 
   it('leaves TLS and SASL off for a plain connection and refuses SASL without a password', () => {
     const plain = { ...connection, ssl: { enabled: false, rejectUnauthorized: true } } as Connection;
     delete plain.sasl;
-    const options = platformaticOptions(plain, null, producerConfigSchema.parse({}));
+    const options = producerOptions(plain, null, producerConfigSchema.parse({}));
     expect(options.tls).toBeUndefined();
     expect(options.sasl).toBeUndefined();
-    expect(() => platformaticOptions(connection, null, producerConfigSchema.parse({}))).toThrow(WorkbenchError);
+    expect(() => producerOptions(connection, null, producerConfigSchema.parse({}))).toThrow(WorkbenchError);
   });
 
   it('puts the broker\'s own words first when flattening nested client errors', () => {

@@ -5,7 +5,9 @@ export type ClientOptions = ConstructorParameters<typeof KafkaAdmin>[0];
 
 /** Client options of the benchmarks' own setup and bare-client peers (the engine's client module, no engine around it). */
 export function benchOptions(bootstrap: string[], clientId = 'kwb-bench'): ClientOptions {
-  return { clientId, bootstrapBrokers: bootstrap, retries: 5, retryDelay: 200, autocreateTopics: false };
+  // Backoff 200 ms doubling to 2 s over 8 retries (~9 s): the first group join on a fresh cluster
+  // gets NOT_COORDINATOR until __consumer_offsets is loaded (~1.7 s here), longer than a flat 5 × 200 ms.
+  return { clientId, bootstrapBrokers: bootstrap, retries: 8, retryDelay: (_client, _operation, attempt) => Math.min(200 * 2 ** (attempt - 1), 2_000), autocreateTopics: false };
 }
 
 async function withAdmin<T>(bootstrap: string[], work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {

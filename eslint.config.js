@@ -9,6 +9,19 @@ const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net'
 // the renderer imports only shared/.
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
+// One Kafka client (issue 14): only electron/engine/kafka/ imports @platformatic/kafka (type imports
+// too: the rest of the code names the engine's own types), and nothing imports kafkajs any more.
+// A later config object replaces an earlier one's no-restricted-imports, so every layer below
+// repeats these patterns.
+// kafka/kafkajs.ts and kafka/client-factory.ts are the old kafkajs wrappers: importing them is using kafkajs.
+const kafkajs = {
+  group: ['kafkajs', 'kafkajs/**', 'kafkajs-snappy', '**/kafka/kafkajs.js', './kafkajs.js', '**/kafka/client-factory.js', './client-factory.js'],
+  message: 'kafkajs is gone: use the engine\'s client module (electron/engine/kafka/: KafkaAdmin, PartitionReader, KafkaProducer, errors.ts).',
+};
+const kafkaClient = { group: ['@platformatic/kafka', '@platformatic/kafka/**'], message: 'Only electron/engine/kafka/ imports the Kafka client: add a method or module there.' };
+const kafkaRules = [kafkajs, kafkaClient];
+const kafkaScope = ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs', 'scripts/**/*.js'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-output/**', 'test-output/**', 'bench/results/**', '**/.scratch/**'] },
   js.configs.recommended,
@@ -34,9 +47,11 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  { files: kafkaScope, rules: layer(kafkaRules) },
   {
     files: ['shared/**/*.ts'],
     rules: layer([
+      ...kafkaRules,
       { group: nodeOnly, message: 'shared/ runs on both sides: no Node modules.' },
       { group: ['electron', 'react', 'react-dom', 'kafkajs', 'better-sqlite3'], message: 'shared/ is the contract: no runtime-specific imports.' },
       { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
@@ -45,6 +60,7 @@ export default tseslint.config(
   {
     files: ['electron/engine/**/*.ts'],
     rules: layer([
+      ...kafkaRules,
       { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
       { group: ['**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/renderer/**'], message: 'The engine imports only shared/ and itself.' },
     ]),
@@ -53,8 +69,18 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: layer([
+      ...kafkaRules,
       { group: nodeOnly, message: 'The renderer runs in a sandboxed page: no Node modules.' },
       { group: ['electron', 'kafkajs', 'better-sqlite3', '**/electron/**'], message: 'The renderer talks to the engine only through the contract.' },
+    ]),
+  },
+  {
+    // The client's home: the engine's rules, and the client library allowed.
+    files: ['electron/engine/kafka/**/*.ts'],
+    rules: layer([
+      kafkajs,
+      { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
+      { group: ['**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/renderer/**'], message: 'The engine imports only shared/ and itself.' },
     ]),
   },
 );

@@ -1,11 +1,13 @@
-// `npm run bench [-- <name>…] [--smoke]`: starts the local cluster, runs each benchmark (ours, then
+// `npm run bench [-- <name>…] [--smoke] [--bootstrap host:port]`: starts the local cluster (or, with
+// --bootstrap, uses a broker already running: a quick smoke on a shared machine; not for figures), runs each benchmark (ours, then
 // the peer, after a warm-up, median of 3), writes bench/results/latest.json and latest.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KAFKA_VERSION } from '../electron/engine/cluster/kafka-jars.js';
+import { selectKafkaVersion } from '../electron/engine/cluster/kafka-jars.js';
+import { clientVersion } from '../electron/engine/kafka/bench-loops.js';
 import { LocalCluster } from '../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
@@ -15,7 +17,7 @@ import { longBench } from './long.js';
 import { PERF_TOOLS_VERSION } from './peers.js';
 import { benchmarks } from './suite.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { smoke: { type: 'boolean', default: false }, long: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { smoke: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, bootstrap: { type: 'string' } } });
 // --long adds the 10-minute engine RSS run (bench/long.ts), which the default run leaves out to stay under 10 minutes.
 const known = values.long ? [...benchmarks, longBench] : benchmarks;
 const selected = positionals.length > 0 ? known.filter((b) => positionals.includes(b.name)) : known;
@@ -26,16 +28,17 @@ if (selected.length === 0) {
 
 const started = Date.now();
 const work = mkdtempSync(join(tmpdir(), 'kwb-bench-'));
-const cluster = new LocalCluster({ dataDir: join(work, 'data'), cacheDir: resolveCacheDir(), log: (line) => console.error(`[local-kafka] ${line}`) });
+const kafkaVersion = selectKafkaVersion();
+const cluster = new LocalCluster({ dataDir: join(work, 'data'), cacheDir: resolveCacheDir(), kafkaVersion, log: (line) => console.error(`[local-kafka] ${line}`) });
 try {
-  const status = await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 30_000, 31_000) });
+  const bootstrap = values.bootstrap ? values.bootstrap.split(',') : (await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 30_000, 31_000) })).bootstrapServers;
   const ctx: BenchContext = {
-    bootstrap: status.bootstrapServers,
+    bootstrap,
     cacheDir: resolveCacheDir(),
     tmpDir: work,
     options: { smoke: values.smoke, runs: values.smoke ? 1 : 3, warmups: values.smoke ? 0 : 1 },
     log: (line) => console.error(`  ${line}`),
-    versions: { kafka: KAFKA_VERSION, kafkaPerfTools: PERF_TOOLS_VERSION },
+    versions: { kafka: values.bootstrap ? `the broker at ${values.bootstrap}` : kafkaVersion, kafkaClient: `@platformatic/kafka ${clientVersion()}`, kafkaPerfTools: PERF_TOOLS_VERSION },
   };
   const rows: BenchRow[] = [];
   for (const bench of selected) {

@@ -19,6 +19,9 @@ function data<T>(envelope: Envelope<unknown>): T {
 }
 
 const durationRatio = (ours: Measurement, peer: Measurement) => (ours.value > 0 ? peer.value / ours.value : null);
+/** Issue 14's target for a click in the browser: at most 1.2 × kcat's time for the same rows (ratio = kcat / ours ≥ 0.83). */
+const WITHIN_KCAT = 'within 1.2× kcat time (ratio ≥ 0.83)';
+const withinKcat = (ours: Measurement, peer: Measurement) => ours.value <= 1.2 * peer.value;
 
 /**
  * The topic browser on a 1,000,000-record topic over 3 partitions (preloaded with kcat -P): newest
@@ -109,16 +112,16 @@ export const topicBrowserBench: Benchmark = {
           ours: { label: 'messages:read newest', m: newest },
           peer: { label: 'kcat -C -o -100 -c 100 -e', m: kcatLast },
           ratio: durationRatio(newest, kcatLast),
-          target: '< 300 ms',
-          pass: newest.value < 300,
+          target: WITHIN_KCAT,
+          pass: withinKcat(newest, kcatLast),
         },
         {
           benchmark: `${label}: seek to a timestamp, 100 rows`,
           ours: { label: 'messages:read timestamp', m: seek },
           peer: { label: 'kcat -C -o s@<ts> -c 100 -e', m: kcatSeek },
           ratio: durationRatio(seek, kcatSeek),
-          target: '< 300 ms',
-          pass: seek.value < 300,
+          target: WITHIN_KCAT,
+          pass: withinKcat(seek, kcatSeek),
         },
         {
           benchmark: `${label}: filtered scan of the whole topic (${matched} matches)`,

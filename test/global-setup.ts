@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { selectKafkaVersion } from '../electron/engine/cluster/kafka-jars.js';
 import { LocalCluster } from '../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
@@ -31,6 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = new LocalCluster({
     dataDir,
     cacheDir: resolveCacheDir(),
+    // KWB_KAFKA_VERSION=3.9.2 (`npm run test:compat`) runs the suite against an older pinned release.
+    kafkaVersion: selectKafkaVersion(),
     log: (line) => process.stdout.write(`[local-kafka] ${line}\n`),
   });
   const started = Date.now();

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
 import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
@@ -43,7 +44,8 @@ describe('the managed local cluster in 3-broker mode', () => {
   // Its own folder and ports, away from the 1-broker cluster of the global setup (39000–49000).
   const dataDir = resolve('.test-output', `local-cluster-${process.pid}`);
   let port = 0;
-  const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
+  // The suite's release: 3.9.2 under `npm run test:compat` (KWB_KAFKA_VERSION).
+  const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir(), kafkaVersion: selectKafkaVersion() });
 
   beforeAll(async () => {
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LocalClusterStatus } from '../../shared/local-cluster.js';
+import { selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
 import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
@@ -33,7 +34,8 @@ export class OwnCluster {
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true });
       const port = await findFreePortBlock(brokers * 2, 23_000, 25_000);
-      const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir() });
+      // The suite's release: 3.9.2 under `npm run test:compat` (KWB_KAFKA_VERSION).
+      const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir(), kafkaVersion: selectKafkaVersion() });
       try {
         const status = await cluster.start({ brokers, port });
         return new OwnCluster(cluster, dataDir, brokers, port, status);

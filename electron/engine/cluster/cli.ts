@@ -1,8 +1,9 @@
 // `npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
+// KWB_KAFKA_VERSION=<pinned release> runs (or fetches) another pinned Kafka release, e.g. 3.9.2.
 import { parseArgs } from 'node:util';
 import type { LocalClusterStatus } from '../../../shared/local-cluster.js';
 import { resolveCacheDir, resolveDataDir } from '../paths.js';
-import { ensureKafkaJars } from './kafka-jars.js';
+import { ensureKafkaJars, selectKafkaVersion } from './kafka-jars.js';
 import { LocalCluster } from './local-cluster.js';
 
 const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
@@ -46,9 +47,11 @@ async function main(argv: string[]): Promise<void> {
   if (brokers !== 1 && brokers !== 3) throw new UsageError(`--brokers must be 1 or 3, got ${brokers}`);
   const port = intFlag(values.port, 'port', 9092);
 
+  const kafkaVersion = selectKafkaVersion();
   const cluster = new LocalCluster({
     dataDir: resolveDataDir(values['data-dir']),
     cacheDir: resolveCacheDir(),
+    kafkaVersion,
     // Progress goes to stderr so `status --json` and scripts reading stdout stay clean.
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -73,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'fetch': {
       // Only resolve the jars into the cache (CI does this up front so the download shows in its log).
-      const libs = await ensureKafkaJars(resolveCacheDir(), { log: (line) => process.stderr.write(`${line}\n`) });
+      const libs = await ensureKafkaJars(resolveCacheDir(), { version: kafkaVersion, log: (line) => process.stderr.write(`${line}\n`) });
       process.stdout.write(`Kafka jars ready in ${libs}\n`);
       break;
     }

@@ -75,6 +75,22 @@ describe('renderServerProperties', () => {
   });
 });
 
+describe('renderServerProperties for an older release', () => {
+  it('leaves the share-group settings out for Kafka 3.9, which does not know them, and keeps them for 4.x', () => {
+    const layout = planLayout('/d', { brokers: 1, port: 9092 });
+    const node = layout.nodes[0];
+    if (!node) throw new Error('no node');
+    const v3 = parseProperties(renderServerProperties(node, layout, '3.9.2'));
+    const v4 = parseProperties(renderServerProperties(node, layout, '4.4.0'));
+    expect(v3.has('share.coordinator.state.topic.replication.factor')).toBe(false);
+    expect(v4.get('share.coordinator.state.topic.replication.factor')).toBe('1');
+    // Everything else is the same file: 3.9 takes the static quorum and the same format step.
+    v4.delete('share.coordinator.state.topic.replication.factor');
+    v4.delete('share.coordinator.state.topic.min.isr');
+    expect(v3).toEqual(v4);
+  });
+});
+
 describe('escapePropertyValue', () => {
   it('escapes backslashes and non-ASCII so Properties.load reads the path back unchanged', () => {
     expect(escapePropertyValue('C:\\Users\\kafka')).toBe('C:\\\\Users\\\\kafka');

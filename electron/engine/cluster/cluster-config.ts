@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { LocalClusterOptions } from '../../../shared/local-cluster.js';
+import { KAFKA_VERSION, kafkaMajor } from './kafka-jars.js';
 
 export const HOST = '127.0.0.1';
 
@@ -70,8 +71,12 @@ export function escapePropertyValue(value: string): string {
   return out.replace(/^ /, '\\ ');
 }
 
-/** server.properties of one combined broker+controller node in KRaft mode. */
-export function renderServerProperties(node: NodeLayout, layout: ClusterLayout): string {
+/**
+ * server.properties of one combined broker+controller node in KRaft mode. Kafka 3.9 takes the same
+ * file (static `controller.quorum.voters`, formatted with `kafka-storage format -t … -c …` as 4.x)
+ * except the share-group settings, which 3.9 does not know and would log as unknown.
+ */
+export function renderServerProperties(node: NodeLayout, layout: ClusterLayout, kafkaVersion: string = KAFKA_VERSION): string {
   const replicated = layout.brokers === 3;
   const voters = layout.nodes.map((n) => `${n.nodeId}@${HOST}:${n.controllerPort}`).join(',');
   const rf = replicated ? 3 : 1;
@@ -90,8 +95,12 @@ export function renderServerProperties(node: NodeLayout, layout: ClusterLayout):
     ['offsets.topic.replication.factor', rf],
     ['transaction.state.log.replication.factor', rf],
     ['transaction.state.log.min.isr', minIsr],
-    ['share.coordinator.state.topic.replication.factor', rf],
-    ['share.coordinator.state.topic.min.isr', minIsr],
+    ...(kafkaMajor(kafkaVersion) >= 4
+      ? ([
+          ['share.coordinator.state.topic.replication.factor', rf],
+          ['share.coordinator.state.topic.min.isr', minIsr],
+        ] as [string, number][])
+      : []),
     ['default.replication.factor', rf],
     ['min.insync.replicas', minIsr],
     // A desktop cluster has one client at a time; waiting 3 s for more group members only slows tests.

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POM, ensureKafkaJars, KAFKA_VERSION, kafkaLibsDir } from './kafka-jars.js';
+import { COMPAT_KAFKA_VERSIONS, DEFAULT_POM, ensureKafkaJars, KAFKA_VERSION, kafkaLibsDir, selectKafkaVersion } from './kafka-jars.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kwb-jars-'));
 
@@ -73,5 +73,30 @@ describe('ensureKafkaJars', () => {
   it('says Maven is needed when mvn is not installed', async () => {
     const cache = mkdtempSync(join(root, 'cache-'));
     await expect(ensureKafkaJars(cache, { mvnCommand: join(root, 'no-such-mvn') })).rejects.toThrow(/^Maven \(mvn\) is needed/);
+  });
+});
+
+describe('selectKafkaVersion', () => {
+  it('runs the pinned release unless KWB_KAFKA_VERSION names another pinned one', () => {
+    expect(selectKafkaVersion({})).toBe(KAFKA_VERSION);
+    expect(selectKafkaVersion({ KWB_KAFKA_VERSION: '' })).toBe(KAFKA_VERSION);
+    expect(COMPAT_KAFKA_VERSIONS).toContain('3.9.2');
+    expect(selectKafkaVersion({ KWB_KAFKA_VERSION: '3.9.2' })).toBe('3.9.2');
+    expect(selectKafkaVersion({ KWB_KAFKA_VERSION: KAFKA_VERSION })).toBe(KAFKA_VERSION);
+  });
+
+  it('refuses a release that is not pinned, naming the ones that are', () => {
+    expect(() => selectKafkaVersion({ KWB_KAFKA_VERSION: '3.9.x' })).toThrow(`KWB_KAFKA_VERSION=3.9.x is not a pinned Kafka release; use one of ${KAFKA_VERSION}, 3.9.2`);
+  });
+
+  it('passes the chosen release to Maven and caches it in its own folder', async () => {
+    const cache = mkdtempSync(join(root, 'cache-'));
+    const dir = mkdtempSync(join(root, 'mvn-'));
+    const command = join(dir, 'mvn');
+    writeFileSync(command, `#!/bin/sh\necho "$@" >> "${dir}/calls"\nfor a in "$@"; do case "$a" in -DoutputDirectory=*) out="\${a#-DoutputDirectory=}";; esac; done\nmkdir -p "$out" && touch "$out/kafka_2.13-3.9.2.jar"\n`);
+    chmodSync(command, 0o755);
+    const libs = await ensureKafkaJars(cache, { mvnCommand: command, version: '3.9.2' });
+    expect(libs).toBe(kafkaLibsDir(cache, '3.9.2'));
+    expect(readFileSync(join(dir, 'calls'), 'utf8')).toContain('-Dkafka.version=3.9.2');
   });
 });

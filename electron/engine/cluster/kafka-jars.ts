@@ -8,6 +8,35 @@ import { WorkbenchError } from '../../../shared/errors.js';
 /** The one place the Apache Kafka release is pinned; passed to the pom as -Dkafka.version. */
 export const KAFKA_VERSION = '4.4.0';
 
+/**
+ * Older releases the local cluster can also run, for the compatibility suite (`npm run test:compat`):
+ * the newest 3.9 patch on Maven Central, the last line before Kafka 4.0 removed ZooKeeper and the
+ * old protocol versions. Pinned like KAFKA_VERSION, never a range, so a run is repeatable.
+ */
+export const COMPAT_KAFKA_VERSIONS = ['3.9.2'] as const;
+
+/** Environment variable that picks the local cluster's Kafka release (the app and `npm run kafka` default to KAFKA_VERSION). */
+export const KAFKA_VERSION_ENV = 'KWB_KAFKA_VERSION';
+
+/**
+ * The pinned release named by KWB_KAFKA_VERSION, or KAFKA_VERSION when unset. Only pinned releases
+ * are accepted: any other value would make Maven fetch an untested broker.
+ */
+export function selectKafkaVersion(env: NodeJS.ProcessEnv = process.env): string {
+  const wanted = env[KAFKA_VERSION_ENV]?.trim();
+  if (!wanted) return KAFKA_VERSION;
+  const pinned: readonly string[] = [KAFKA_VERSION, ...COMPAT_KAFKA_VERSIONS];
+  if (!pinned.includes(wanted)) {
+    throw new WorkbenchError('LOCAL_CLUSTER', `${KAFKA_VERSION_ENV}=${wanted} is not a pinned Kafka release; use one of ${pinned.join(', ')}`);
+  }
+  return wanted;
+}
+
+/** Major version of a release ("3.9.2" → 3): KRaft settings differ between 3.x and 4.x. */
+export function kafkaMajor(version: string): number {
+  return Number(version.split('.')[0]);
+}
+
 /** Written last into a finished libs folder; its absence means "download again". */
 const MARKER = '.complete';
 

@@ -33,6 +33,8 @@ export interface LocalClusterDeps {
   onStatus?: (status: LocalClusterStatus) => void;
   env?: NodeJS.ProcessEnv;
   pomFile?: string;
+  /** Apache Kafka release to run (default KAFKA_VERSION; the compatibility suite passes an older pinned one). */
+  kafkaVersion?: string;
   readyTimeoutMs?: number;
   stopGraceMs?: number;
 }
@@ -113,7 +115,7 @@ export class LocalCluster {
     if (!state) {
       return this.withError({
         state: this.phase ?? 'stopped',
-        kafkaVersion: KAFKA_VERSION,
+        kafkaVersion: this.kafkaVersion,
         bootstrapServers: [],
         nodes: [],
         logFile: null,
@@ -168,6 +170,10 @@ export class LocalCluster {
     await Promise.allSettled([this.starting, this.stopping]);
   }
 
+  private get kafkaVersion(): string {
+    return this.deps.kafkaVersion ?? KAFKA_VERSION;
+  }
+
   private get readyTimeoutMs(): number {
     return this.deps.readyTimeoutMs ?? 90_000;
   }
@@ -185,19 +191,26 @@ export class LocalCluster {
 
   private async doStart(options: LocalClusterOptions): Promise<void> {
     const java = await ensureJava(this.deps.env);
-    const libsDir = await ensureKafkaJars(this.deps.cacheDir, { log: this.log, pomFile: this.deps.pomFile });
+    const libsDir = await ensureKafkaJars(this.deps.cacheDir, { log: this.log, pomFile: this.deps.pomFile, version: this.kafkaVersion });
     const layout = planLayout(this.clusterDir, options);
     let state = readClusterState(this.stateFile);
     const running = state ? this.runningNodes(state) : [];
     const sameLayout = state !== null && state.brokers === options.brokers && state.port === options.port;
+    if (state && running.length > 0 && state.kafkaVersion !== this.kafkaVersion) {
+      throw new WorkbenchError(
+        'LOCAL_CLUSTER',
+        `The local cluster is already running Apache Kafka ${state.kafkaVersion}, not ${this.kafkaVersion}; stop it first`,
+      );
+    }
     if (!sameLayout && running.length > 0 && state) {
       throw new WorkbenchError(
         'LOCAL_CLUSTER',
         `The local cluster is already running with ${state.brokers} broker(s) on port ${state.port}; stop it first`,
       );
     }
-    if (!state || !sameLayout) {
+    if (!state || !sameLayout || state.kafkaVersion !== this.kafkaVersion) {
       // New or changed layout: the old storage's quorum and ports do not fit, so start from scratch.
+      // Another release: an older broker cannot read a newer one's metadata log, so the same.
       await rm(this.clusterDir, { recursive: true, force: true });
       state = this.freshState(layout);
     }
@@ -210,7 +223,7 @@ export class LocalCluster {
     await writeFile(context.log4jConfig, renderLog4j2Config());
     for (const node of layout.nodes) {
       await mkdir(join(node.dir, 'logs'), { recursive: true });
-      await writeFile(node.propertiesFile, renderServerProperties(node, layout));
+      await writeFile(node.propertiesFile, renderServerProperties(node, layout, this.kafkaVersion));
     }
     const clusterId = state.clusterId;
     const unformatted = toStart.filter((node) => !isFormatted(node));
@@ -249,7 +262,7 @@ export class LocalCluster {
     return {
       version: 1,
       clusterId: generateClusterId(),
-      kafkaVersion: KAFKA_VERSION,
+      kafkaVersion: this.kafkaVersion,
       brokers: layout.brokers,
       port: layout.port,
       nodes: layout.nodes.map((n) => ({ nodeId: n.nodeId, port: n.port, controllerPort: n.controllerPort, pid: null, startedAt: null })),

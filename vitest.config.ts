@@ -30,6 +30,11 @@ export default defineConfig({
       ...(process.env.npm_lifecycle_event === 'test:long' || process.env.KWB_LONG === '1'
         ? [{ test: { name: 'long', environment: 'node' as const, include: ['test/long/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], testTimeout: 1_800_000, hookTimeout: 900_000, maxWorkers: 1 } }]
         : []),
+      // `npm run test:client-defects` only: minimal reproductions of @platformatic/kafka defects the
+      // engine works around (each passes while its defect exists; see the file's header).
+      ...(process.env.npm_lifecycle_event === 'test:client-defects' || process.env.KWB_CLIENT_DEFECTS === '1'
+        ? [{ test: { name: 'client-defects', environment: 'node' as const, include: ['test/client-defects/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], testTimeout: 300_000, hookTimeout: 180_000, maxWorkers: 1 } }]
+        : []),
     ],
   },
 });

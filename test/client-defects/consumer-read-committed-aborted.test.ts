@@ -8,15 +8,15 @@
 // Workaround: PartitionReader's toPartitionFetch applies the aborted list that way
 // (electron/engine/kafka/partition-reader.ts), after the client's own filter.
 //
-// Run: KWB_TEST_BOOTSTRAP=127.0.0.1:19092 npx vitest run --config <a config including test/client-defects>.
+// Run: npm run test:client-defects (KWB_TEST_BOOTSTRAP=host:port to use a running broker).
 // It passes while the defect exists.
 import { Consumer, FetchIsolationLevels, MessagesStreamModes } from '@platformatic/kafka';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { TransactionalProducer } from '../../electron/engine/kafka/transactional-producer.js';
 import { uniqueName } from '../helpers.js';
 import { createTopic, deleteTopics, readAll } from '../kafka.js';
 
-const bootstrap = process.env.KWB_TEST_BOOTSTRAP ?? '127.0.0.1:19092';
+const bootstrap = inject('kafkaBootstrap');
 
 async function consumeCommitted(topic: string, until: string, maxBytesPerPartition?: number): Promise<string[]> {
   const consumer = new Consumer({ clientId: 'defect', bootstrapBrokers: [bootstrap], groupId: uniqueName('defect-group') });

@@ -23,8 +23,8 @@ export function baseOptions(connection: ConnectionFields, password: string | nul
     connectTimeout: purpose === 'test' ? 3_000 : 5_000,
     timeout: purpose === 'test' ? 8_000 : 30_000,
     requestTimeout: purpose === 'test' ? 8_000 : 30_000,
-    retries: purpose === 'test' ? 0 : 3,
-    retryDelay: 300,
+    retries: purpose === 'test' ? 0 : 6,
+    retryDelay: backoff,
     autocreateTopics: false,
   };
   if (connection.ssl.enabled) {
@@ -36,6 +36,15 @@ export function baseOptions(connection: ConnectionFields, password: string | nul
     options.sasl = sasl;
   }
   return options;
+}
+
+/**
+ * Exponential retry delay: 200 ms doubling to 3 s (about 10 s over 6 retries). The client's flat
+ * delay gave up on a fresh cluster, whose coordinator answers NOT_COORDINATOR for ~2 s while
+ * __consumer_offsets loads (Java's client and kafkajs back off the same way).
+ */
+export function backoff(_client: object, _operation: string, attempt: number): number {
+  return Math.min(200 * 2 ** Math.max(0, attempt - 1), 3_000);
 }
 
 export const ACKS = { all: -1, '1': 1, '0': 0 } as const;
@@ -54,7 +63,7 @@ export function producerOptions(connection: ConnectionFields, password: string |
     timeout: config.requestTimeoutMs,
     requestTimeout: config.requestTimeoutMs + 5_000,
     retries: config.retries,
-    retryDelay: 300,
+    retryDelay: backoff,
     maxInflights: config.maxInFlight,
     idempotent: config.idempotent,
     acks: ACKS[config.acks],

@@ -19,15 +19,28 @@ export function toClientMessage(record: OutgoingRecord) {
 }
 
 /**
- * A producer for the engine's own writes (produce form, pipeline sinks, dead letters): acks=all,
- * Java-compatible key partitioning. Embedded producers build theirs from the user's settings
+ * A producer for the engine's own writes (produce form, pipeline sinks, dead letters): idempotent
+ * with acks=all, Java-compatible key partitioning. Idempotence is what keeps a send free of
+ * duplicates: without it the client repeats a whole produce request when one partition answers a
+ * stale-metadata error, writing the other partitions twice (test/client-defects/produce-repeat-duplicates). Embedded producers build theirs from the user's settings
  * (client-options.ts `producerOptions`).
  */
 export class KafkaProducer {
   readonly client: Producer<Buffer, Buffer, Buffer, Buffer>;
 
   constructor(options: BaseOptions | Options) {
-    this.client = new Producer<Buffer, Buffer, Buffer, Buffer>({ acks: -1, partitioner: compatibilityPartitioner, ...options });
+    // Idempotent unless the caller asks for other acks (the latency bench's acks=1 peer).
+    const given = options as Partial<Options>;
+    const idempotent = given.idempotent ?? (given.acks === undefined || given.acks === -1);
+    // The client turns retries ≤ 1 of an idempotent producer into unlimited retries: keep at least 3.
+    const retries = idempotent ? Math.max(typeof options.retries === 'number' ? options.retries : 6, 3) : options.retries;
+    this.client = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      partitioner: compatibilityPartitioner,
+      acks: -1,
+      ...options,
+      idempotent,
+      ...(retries === undefined ? {} : { retries }),
+    });
   }
 
   /** Sends and resolves once every record is acknowledged; returns the offsets of the first record per partition. */

@@ -1,9 +1,9 @@
 import { describe, expect, inject, it } from 'vitest';
-import { producerConfigSchema } from '../../../shared/producers.js';
-import { KafkaProducer } from '../../../electron/engine/kafka/producer.js';
-import { KafkaSendEngine } from '../../../electron/engine/kafka/send-engine.js';
-import { uniqueName } from '../../helpers.js';
-import { createTopic, deleteTopics, topicCount } from '../../kafka.js';
+import { producerConfigSchema } from '../../shared/producers.js';
+import { KafkaProducer } from '../../electron/engine/kafka/producer.js';
+import { KafkaSendEngine } from '../../electron/engine/kafka/send-engine.js';
+import { uniqueName } from '../helpers.js';
+import { createTopic, deleteTopics, topicCount } from '../kafka.js';
 
 // @platformatic/kafka 2.12.1 defect: a Produce request carries every partition led by one broker;
 // when some of them answer NOT_LEADER_OR_FOLLOWER (hasStaleMetadata) and the others are written, the
@@ -37,7 +37,7 @@ async function round(send: (topic: string) => Promise<void>): Promise<number> {
 describe('@platformatic/kafka repeats a whole produce request on a partial stale-metadata error', () => {
   it('writes records twice with retries 0 when sent as one call, and never when split per partition', async () => {
     const client = async (topic: string) => {
-      const producer = new KafkaProducer({ clientId: 'defect', bootstrapBrokers: bootstrap.split(','), retries: 0 });
+      const producer = new KafkaProducer({ clientId: 'defect', bootstrapBrokers: bootstrap.split(','), idempotent: false, retries: 0 });
       try {
         await producer.send(records.map((r) => ({ topic, key: r.key, value: r.value })));
       } finally {

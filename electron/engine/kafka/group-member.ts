@@ -1,0 +1,111 @@
+import { Consumer, type BaseOptions } from '@platformatic/kafka';
+import type { KafkaAdmin } from './admin.js';
+
+/** Client options of a connection, for engine code that builds the clients of `kafka/` itself. */
+export type ClientOptions = BaseOptions;
+
+export interface Liveness {
+  /** The broker drops a member it has not heard from for this long (its partitions move). */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs?: number;
+}
+
+/** Partitions assigned to this member, per topic. */
+export type Assignment = Record<string, number[]>;
+
+/** What a transactional offset commit needs to name the group's coordinator. */
+export interface GroupCoordinates {
+  groupId: string;
+  coordinatorId: number;
+  generationId: number;
+  memberId: string;
+}
+
+/**
+ * Membership in a consumer group for partition ASSIGNMENT only (classic protocol, round robin):
+ * the client joins, heartbeats on its own timer (independently of how long a micro-batch takes)
+ * and rejoins on a rebalance; every completed join reports the member's partitions to
+ * `onAssignment`. Records are not read through the group: the caller fetches its partitions
+ * itself (PartitionReader) from offsets it keeps, and commits offsets here only so that lag
+ * tools (kafka-consumer-groups, the Consumers page) see its progress.
+ */
+export class GroupMember {
+  private readonly consumer: Consumer;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(options: ClientOptions, groupId: string, liveness: Liveness, onAssignment: (assignment: Assignment) => void, onError: (error: unknown) => void) {
+    const rebalanceTimeout = liveness.rebalanceTimeoutMs ?? Math.max(liveness.sessionTimeoutMs, 30_000);
+    this.consumer = new Consumer({
+      ...options,
+      groupId,
+      sessionTimeout: liveness.sessionTimeoutMs,
+      heartbeatInterval: liveness.heartbeatIntervalMs,
+      rebalanceTimeout,
+      autocreateTopics: false,
+    });
+    this.onError = onError;
+    this.consumer.on('consumer:group:join', (event: { assignments?: Array<{ topic: string; partitions: number[] }> | null }) => {
+      const assignment: Assignment = {};
+      for (const a of event.assignments ?? []) assignment[a.topic] = [...a.partitions].sort((x, y) => x - y);
+      onAssignment(assignment);
+    });
+    // A failed rejoin is reported as an 'error' event: unhandled, it would throw in the engine.
+    this.consumer.on('error', (error: unknown) => this.onError(error));
+  }
+
+  /** Joins (resolves after the first assignment was reported) with the topics as the subscription. */
+  async join(topics: readonly string[]): Promise<void> {
+    this.consumer.topics.trackAll(...topics);
+    await this.consumer.joinGroup({});
+  }
+
+  get coordinates(): GroupCoordinates {
+    return {
+      groupId: this.consumer.groupId,
+      coordinatorId: this.consumer.coordinatorId ?? -1,
+      generationId: this.consumer.generationId,
+      memberId: this.consumer.memberId ?? '',
+    };
+  }
+
+  /** Commits next offsets (for lag tools); fails during a rebalance, the caller drops it. */
+  async commit(offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
+  }
+
+  /** Leaves the group (its partitions move at once instead of after the session timeout) and closes. */
+  async close(): Promise<void> {
+    try {
+      await this.consumer.leaveGroup(true);
+    } catch {
+      // Gone already (broker down, or never joined): the session timeout removes the member.
+    }
+    await this.consumer.close(true).catch(() => undefined);
+  }
+}
+
+/** Members of a consumer group right now (0 when the group does not exist). */
+export async function groupMemberCount(admin: KafkaAdmin, groupId: string): Promise<number> {
+  const groups = await admin.client.describeGroups({ groups: [groupId] });
+  return groups.get(groupId)?.members.size ?? 0;
+}
+
+/** The group's committed next offset per partition of `topic` (partitions without one are left out). */
+export async function committedOffsets(admin: KafkaAdmin, groupId: string, topic: string): Promise<Map<number, number>> {
+  const listed = await admin.client.listConsumerGroupOffsets({ groups: [groupId] });
+  const out = new Map<number, number>();
+  for (const group of listed) {
+    for (const t of group.topics) {
+      if (t.name !== topic) continue;
+      for (const p of t.partitions) if (p.committedOffset >= 0n) out.set(p.partitionIndex, Number(p.committedOffset));
+    }
+  }
+  return out;
+}
+
+/** Deletes consumer groups, quietly (an empty group also expires on the broker by itself). */
+export async function deleteGroupsQuietly(admin: KafkaAdmin, groupIds: readonly string[]): Promise<void> {
+  await admin.client.deleteGroups({ groups: [...groupIds] }).catch(() => undefined);
+}

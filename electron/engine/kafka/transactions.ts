@@ -1,0 +1,87 @@
+import { Producer, compatibilityPartitioner } from '@platformatic/kafka';
+import { hasKafkaError } from './errors.js';
+import type { ClientOptions, GroupCoordinates } from './group-member.js';
+import { toClientMessage } from './producer.js';
+import type { OutgoingRecord } from './records.js';
+
+/** A consumer group's next offset of one partition, committed in the transaction. */
+export interface TransactionOffset {
+  group: GroupCoordinates;
+  topic: string;
+  partition: number;
+  next: number;
+}
+
+/** Sends records inside the transaction (resolves once the broker acknowledged them). */
+export type TransactionSend = (records: readonly OutgoingRecord[]) => Promise<void>;
+
+/**
+ * A transactional producer (one `transactional.id`), Kafka's exactly-once building block:
+ * `init` registers the id with its transaction coordinator (InitProducerId), which fences every
+ * older producer of the same id and completes or aborts its open transaction; `run` writes
+ * records and a consumer offset in ONE transaction that commits, or aborts as a whole.
+ */
+export class TransactionalProducer {
+  private readonly client: Producer<Buffer, Buffer, Buffer, Buffer>;
+
+  constructor(options: ClientOptions, transactionalId: string) {
+    this.client = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      ...options,
+      transactionalId,
+      idempotent: true,
+      acks: -1,
+      maxInflights: 1,
+      partitioner: compatibilityPartitioner,
+      autocreateTopics: true,
+      // The next transaction's AddPartitionsToTxn meets CONCURRENT_TRANSACTIONS while the broker still
+      // writes the previous one's markers (milliseconds): retry soon and often, as the Java client does.
+      retries: 30,
+      retryDelay: (_client: unknown, _operation: string, attempt: number) => Math.min(1000, 10 * 2 ** Math.min(attempt, 7)),
+    });
+  }
+
+  /** Fences older producers of this id (their open transaction is completed or aborted first). */
+  async init(): Promise<void> {
+    // beginTransaction sends FindCoordinator + InitProducerId; no transaction is started on the
+    // broker until records are added, so dropping the local one (cancel) sends nothing.
+    const tx = await this.client.beginTransaction();
+    await tx.cancel();
+  }
+
+  /** `work` sends records through `send`; then the offset is added and the transaction commits (or aborts if anything failed). */
+  async run(work: (send: TransactionSend) => Promise<void>, offset?: TransactionOffset): Promise<void> {
+    const tx = await this.client.beginTransaction();
+    try {
+      await work(async (records) => {
+        if (records.length > 0) await tx.send({ messages: records.map(toClientMessage) });
+      });
+      if (offset) {
+        const { group, topic, partition, next } = offset;
+        // The client takes a consumed message and commits its offset + 1, naming the group's coordinator.
+        await tx.addConsumer({ groupId: group.groupId } as Parameters<typeof tx.addConsumer>[0]);
+        await tx.addOffset({
+          topic,
+          partition,
+          offset: BigInt(next - 1),
+          // Generation -1 and no member id: the broker then skips the generation check (EOS-v1
+          // fencing by transactional id, as before); a member id of an old generation would fail
+          // every commit of a partition kept across a rebalance.
+          metadata: { consumer: { groupId: group.groupId, generationId: -1, memberId: '', coordinatorId: group.coordinatorId } },
+        } as unknown as Parameters<typeof tx.addOffset>[0]);
+      }
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => tx.cancel().catch(() => undefined));
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close(true).catch(() => undefined);
+  }
+}
+
+/** The broker's answers when a newer producer took the transactional id (another owner of the partition). */
+export function isFenced(error: unknown): boolean {
+  return hasKafkaError(error, 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING');
+}

@@ -44,7 +44,12 @@ export class TransactionalProducer {
   async init(): Promise<void> {
     // beginTransaction sends FindCoordinator + InitProducerId; no transaction is started on the
     // broker until records are added, so dropping the local one (cancel) sends nothing.
-    const tx = await this.client.beginTransaction();
+    // Client defect (test/client-defects/init-producer-id.test.ts): InitProducerId goes out with
+    // producer id 0 and epoch 0 unless given, which the broker (KIP-360) reads as "I am producer 0
+    // of this transactional id" and answers PRODUCER_FENCED when another producer holds the id:
+    // taking over a partition from another worker would always fail. -1/-1 (the Java client's
+    // NO_PRODUCER_ID) asks for a new epoch, which fences the previous owner as intended.
+    const tx = await this.client.beginTransaction({ producerId: -1n, producerEpoch: -1 });
     await tx.cancel();
   }
 

@@ -108,7 +108,16 @@ describe('npm run cli -- pipeline run', () => {
           `SELECT json_extract(group_json, '$[0]') AS sensor, window_start AS start, json_extract(values_json, '$.n') AS n FROM pipeline_results WHERE pipeline_id = ?`,
         )
         .all(pipeline.id);
-      expect(new Map(actual.map((a) => [`${a.sensor}|${a.start}`, a.n]))).toEqual(perWindow);
+      const got = new Map(actual.map((a) => [`${a.sensor}|${a.start}`, a.n]));
+      const figures = { found: 0, duplicated: 0, lost: 0 };
+      for (const [key, n] of perWindow) {
+        const counted = got.get(key) ?? 0;
+        figures.found += counted;
+        figures.duplicated += Math.max(0, counted - n);
+        figures.lost += Math.max(0, n - counted);
+      }
+      console.log(`engine kill -9 mid-pipeline: produced ${total}, found ${figures.found}, duplicated ${figures.duplicated}, lost ${figures.lost}; killed after ${atKill} records were checkpointed`);
+      expect(got).toEqual(perWindow);
       expect(store.prepare<[string], { late_rows: number }>('SELECT late_rows FROM pipeline_progress WHERE pipeline_id = ?').get(pipeline.id)?.late_rows).toBe(0);
       store.close();
     } finally {

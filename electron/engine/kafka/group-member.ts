@@ -77,11 +77,8 @@ export class GroupMember {
 
   /** Leaves the group (its partitions move at once instead of after the session timeout) and closes. */
   async close(): Promise<void> {
-    try {
-      await this.consumer.leaveGroup(true);
-    } catch {
-      // Gone already (broker down, or never joined): the session timeout removes the member.
-    }
+    // An error means gone already (broker down, or never joined): the session timeout removes the member.
+    await new Promise<void>((resolve) => this.consumer.leaveGroup(true, () => resolve()));
     await this.consumer.close(true).catch(() => undefined);
   }
 }

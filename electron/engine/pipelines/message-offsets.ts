@@ -10,7 +10,7 @@ export function countBelow(records: readonly Pick<ConsumedRecord, 'offset'>[], e
   let high = records.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if ((records[mid] as Pick<ConsumedRecord, 'offset'>).offset < limit) low = mid + 1;
+    if ((records[mid]?.offset ?? limit) < limit) low = mid + 1;
     else high = mid;
   }
   return low;

@@ -1,9 +1,6 @@
 import type { S3Target } from '../../../shared/exports.js';
 import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
-import { KafkaAdmin } from '../kafka/admin.js';
-import { hasKafkaError } from '../kafka/errors.js';
-import { GroupMember, type Assignment, type ClientOptions } from '../kafka/group-member.js';
-import { PartitionReader } from '../kafka/partition-reader.js';
+import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { BatchPlan } from './batch-plan.js';
@@ -14,11 +11,10 @@ import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
 import { PartitionQueues, partitionId, type FetchedBatch } from './partition-queues.js';
+import { KafkaSource, type PipelineSource } from './pipeline-source.js';
 import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
 import { statusFrom } from './pipeline-status.js';
-import { fetchSources } from './source-fetch.js';
-import { readLag, readStartingOffsets } from './source-offsets.js';
 import { TableSink } from './table-sink.js';
 import type { Db } from '../store/db.js';
 
@@ -36,6 +32,8 @@ export interface RunnerDeps {
   statusIntervalMs?: number;
   /** The checkpoint to run against (tests); default: SQLite, or the Kafka changelog when `scaleOut`. */
   checkpoint?: (parts: CheckpointParts) => Checkpoint;
+  /** The cluster side (tests); default: KafkaSource on `kafka`. */
+  source?: PipelineSource;
 }
 
 /** What the runner hands a checkpoint it builds. */
@@ -45,7 +43,10 @@ export interface CheckpointParts {
   store: CheckpointStore;
   table: TableSink | null;
   files: FileSinks | null;
-  member: () => GroupMember;
+  /** The worker's group membership now (scale-out transactions commit the group's offsets). */
+  group: () => GroupCoordinates;
+  /** Commits offsets to the group for lag tools. */
+  commitLag: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<void>;
 }
 
 /**
@@ -54,9 +55,6 @@ export interface CheckpointParts {
  * runs without them.
  */
 const STALL_MS = 2000;
-/** How long the broker may hold a fetch when there is nothing new. */
-const FETCH_WAIT_MS = 500;
-const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 
 /**
  * One running pipeline: ONE consume loop for every kind of run. The pipeline's consumer group only
@@ -76,10 +74,8 @@ export class PipelineRunner {
   private operator: AggregationOperator | null = null;
   private table: TableSink | null = null;
   private files: FileSinks | null = null;
-  private member: GroupMember | null = null;
-  private reader: PartitionReader | null = null;
+  private source: PipelineSource | null = null;
   private producer: KafkaProducer | null = null;
-  private admin: KafkaAdmin | null = null;
   private checkpoint: Checkpoint | null = null;
   private readonly queues: PartitionQueues;
   private progress: Progress;
@@ -132,25 +128,19 @@ export class PipelineRunner {
         store: this.store,
         table: this.table,
         files: this.files,
-        member: () => this.requireMember(),
+        group: () => this.requireSource().group(),
+        commitLag: (offsets) => this.source?.commitLag(offsets) ?? Promise.resolve(),
       });
       this.checkpoint = checkpoint;
       const initial = checkpoint.initialState();
       if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial);
-      this.admin = new KafkaAdmin(this.deps.kafka);
-      const start = await readStartingOffsets(this.admin, p);
+      const source = this.deps.source ?? new KafkaSource(this.deps.kafka, p, this.deps.log);
+      this.source = source;
+      const start = await source.startingOffsets();
       for (const o of start.highs) this.queues.noteHighWatermark(partitionId(o.topic, o.partition), o.high);
       await checkpoint.open(start);
       this.queues.resetCommitted(checkpoint.initialOffsets());
-      this.reader = new PartitionReader(this.deps.kafka);
-      this.member = new GroupMember(
-        this.deps.kafka,
-        p.groupId,
-        checkpoint.liveness,
-        (assignment) => void this.locked(() => this.onAssignment(assignment)),
-        (error) => this.deps.log?.('warn', `pipeline ${p.name}: group: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      await this.member.join(p.topics);
+      await source.join(checkpoint.liveness, (assignment) => void this.locked(() => this.onAssignment(assignment)));
       // The first assignment (reported during the join) is applied before the loop's first fetch.
       await this.lock;
       if (this.stopping) throw new Error(this.error ?? 'stopped while starting');
@@ -177,18 +167,14 @@ export class PipelineRunner {
     await this.loop?.catch(() => undefined);
     await this.lock;
     await this.checkpoint?.settle().catch(() => undefined);
-    await this.member?.close();
-    await this.reader?.close();
+    await this.source?.close();
     await this.producer?.close();
     await this.checkpoint?.close().catch(() => undefined);
-    await this.admin?.close();
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
     this.loop = null;
-    this.member = null;
-    this.reader = null;
+    this.source = null;
     this.producer = null;
-    this.admin = null;
     if (final === 'stopped' || this.state !== 'failed') this.state = final;
     this.deps.onStatus?.(this.status());
   }
@@ -212,20 +198,19 @@ export class PipelineRunner {
 
   private defaultCheckpoint(parts: CheckpointParts): Checkpoint {
     const p = this.pipeline;
-    if (p.scaleOut) return new ScaleOutCheckpoint({ ...parts, options: this.deps.kafka, group: () => parts.member().coordinates });
+    if (p.scaleOut) return new ScaleOutCheckpoint({ ...parts, options: this.deps.kafka });
     const needsProducer = p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic !== undefined;
     if (needsProducer) this.producer = new KafkaProducer({ ...this.deps.kafka, autocreateTopics: true });
     const producer = this.producer;
     return new SqliteCheckpoint({
       ...parts,
       send: producer ? (records) => producer.send(records) : null,
-      commitLag: (offsets) => this.member?.commit(offsets) ?? Promise.resolve(),
     });
   }
 
-  private requireMember(): GroupMember {
-    if (!this.member) throw new Error('the pipeline is not in its group');
-    return this.member;
+  private requireSource(): PipelineSource {
+    if (!this.source) throw new Error('the pipeline is not running');
+    return this.source;
   }
 
   /** A (re)assignment: what was queued is dropped (not committed, so it is re-read) and reading resumes from the checkpoint. */
@@ -298,11 +283,11 @@ export class PipelineRunner {
   }
 
   private async fetchWanted(): Promise<FetchedSet> {
-    const reader = this.reader;
+    const source = this.source;
     const wanted = this.queues.wanted();
-    if (!reader || wanted.length === 0) return { results: [], requested: false };
+    if (!source || wanted.length === 0) return { results: [], requested: false };
     try {
-      return { results: await fetchSources(reader, wanted, { maxWaitMs: FETCH_WAIT_MS, maxBytesPerPartition: FETCH_BYTES_PER_PARTITION }), requested: true };
+      return { results: await source.fetch(wanted), requested: true };
     } catch (error) {
       return { results: [], requested: true, error };
     }
@@ -315,7 +300,7 @@ export class PipelineRunner {
    */
   private async onFetchError(error: unknown, failures: number): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    if (hasKafkaError(error, 'OFFSET_OUT_OF_RANGE') && this.admin) {
+    if (this.source?.isOutOfRange(error)) {
       await this.locked(() => this.resetOutOfRange()).catch(() => undefined);
       return;
     }
@@ -325,10 +310,10 @@ export class PipelineRunner {
   }
 
   private async resetOutOfRange(): Promise<void> {
-    const admin = this.admin;
-    if (!admin) return;
+    const source = this.source;
+    if (!source) return;
     for (const topic of this.pipeline.topics) {
-      for (const m of await admin.watermarks(topic)) {
+      for (const m of await source.watermarks(topic)) {
         const id = partitionId(topic, m.partition);
         const position = this.queues.position(id);
         if (position === undefined || (position >= BigInt(m.low) && position <= BigInt(m.high))) continue;
@@ -344,13 +329,12 @@ export class PipelineRunner {
   private idle(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        if (self.wake === done) self.wake = null;
+        if (this.wake === done) this.wake = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
@@ -441,10 +425,10 @@ export class PipelineRunner {
   }
 
   private async tick(): Promise<void> {
-    const admin = this.admin;
-    if (!admin) return;
+    const source = this.source;
+    if (!source) return;
     try {
-      this.lag = await readLag(admin, this.pipeline, (id) => this.queues.committed(id));
+      this.lag = await source.lag((id) => this.queues.committed(id));
     } catch (error) {
       this.deps.log?.('warn', `pipeline ${this.pipeline.name}: lag unavailable: ${String(error)}`);
     }

@@ -1,5 +1,6 @@
 import { Consumer, FetchIsolationLevels, type BaseOptions } from '@platformatic/kafka';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { emptyAbortedBatches } from './aborted-transactions.js';
 import type { ConsumedRecord } from './records.js';
 
 // Record batch attribute bits (Kafka's DefaultRecordBatch): bit 3 timestamp type, bit 5 control batch.
@@ -108,7 +109,9 @@ export class PartitionReader {
       for (const t of answer.responses) {
         for (const p of t.partitions) {
           const requested = positions.get(p.partitionIndex) ?? 0;
-          out.push(toPartitionFetch(topic, requested, p));
+          // read_committed: aborted transactions whose marker is beyond this response too (client defect).
+          const committed = options.isolation === 'read_committed' ? { ...p, records: emptyAbortedBatches(p.records, p.abortedTransactions) } : p;
+          out.push(toPartitionFetch(topic, requested, committed));
         }
       }
     }

@@ -43,7 +43,12 @@ export class GeoWatch {
       const positions = await kafka.admin(connectionId, async (admin) => {
         const [marks, byTime] = await Promise.all([admin.watermarks(topic), admin.offsetsForTimestamp(topic, since)]);
         // No record that recent answers -1: start at the end.
-        return new Map(marks.map((m) => [m.partition, Math.max(byTime.get(m.partition) ?? -1, -1) < 0 ? m.high : (byTime.get(m.partition) ?? m.high)]));
+        return new Map(
+          marks.map((m) => {
+            const at = byTime.get(m.partition);
+            return [m.partition, at === undefined || at < 0 ? m.high : at];
+          }),
+        );
       });
       this.reader = kafka.reader(connectionId);
       this.state = 'watching';

@@ -33,6 +33,8 @@ export interface GroupCoordinates {
 export class GroupMember {
   private readonly consumer: Consumer;
   private readonly onError: (error: unknown) => void;
+  private rejoin: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(options: ClientOptions, groupId: string, liveness: Liveness, onAssignment: (assignment: Assignment) => void, onError: (error: unknown) => void) {
     const rebalanceTimeout = liveness.rebalanceTimeoutMs ?? Math.max(liveness.sessionTimeoutMs, 30_000);
@@ -50,14 +52,32 @@ export class GroupMember {
       for (const a of event.assignments ?? []) assignment[a.topic] = [...a.partitions].sort((x, y) => x - y);
       onAssignment(assignment);
     });
-    // A failed rejoin is reported as an 'error' event: unhandled, it would throw in the engine.
-    this.consumer.on('error', (error: unknown) => this.onError(error));
+    // A failed rejoin (after a rebalance, or the coordinator moved) is reported as an 'error' event
+    // and the client sends no more heartbeats: join again until it works, or the partitions would
+    // stay with a member the group no longer has.
+    this.consumer.on('error', (error: unknown) => {
+      this.onError(error);
+      this.scheduleRejoin(1000);
+    });
   }
 
   /** Joins (resolves after the first assignment was reported) with the topics as the subscription. */
   async join(topics: readonly string[]): Promise<void> {
     this.consumer.topics.trackAll(...topics);
     await this.consumer.joinGroup({});
+  }
+
+  private scheduleRejoin(delayMs: number): void {
+    if (this.closed || this.rejoin) return;
+    this.rejoin = setTimeout(() => {
+      this.rejoin = undefined;
+      if (this.closed) return;
+      this.consumer.joinGroup({}).catch((error: unknown) => {
+        this.onError(error);
+        this.scheduleRejoin(Math.min(delayMs * 2, 10_000));
+      });
+    }, delayMs);
+    this.rejoin.unref();
   }
 
   get coordinates(): GroupCoordinates {
@@ -77,6 +97,8 @@ export class GroupMember {
 
   /** Leaves the group (its partitions move at once instead of after the session timeout) and closes. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.rejoin);
     // An error means gone already (broker down, or never joined): the session timeout removes the member.
     await new Promise<void>((resolve) => this.consumer.leaveGroup(true, () => resolve()));
     await this.consumer.close(true).catch(() => undefined);

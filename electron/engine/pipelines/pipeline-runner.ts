@@ -353,6 +353,10 @@ export class PipelineRunner {
       if (!this.queues.complete(plan) || (backlogOnly && !plan.capped)) return;
       this.lastBatchAt = Date.now();
       if (!(await this.flush(plan))) return;
+      // Between micro-batches, let the event loop read the fetch in flight off its socket: SQLite
+      // commits are synchronous, so back-to-back batches would otherwise leave the broker's answer
+      // (up to 4 MiB per partition) unread until the backlog is done, and reading would not overlap processing.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

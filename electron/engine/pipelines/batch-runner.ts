@@ -7,11 +7,10 @@ import { KafkaAdmin } from '../kafka/admin.js';
 import type { ClientOptions } from '../kafka/group-member.js';
 import { PartitionReader } from '../kafka/partition-reader.js';
 import type { Db } from '../store/db.js';
-import { AggregationOperator, type ResultRow } from './aggregation.js';
-import { countBelow } from './message-offsets.js';
-import { RecordProcessor } from './record-processor.js';
+import type { ResultRow } from './aggregation.js';
+import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
+import { PipelineRunner } from './pipeline-runner.js';
 import type { Value } from './row.js';
-import { fetchSources } from './source-fetch.js';
 
 export interface BatchDeps {
   db: Db;
@@ -27,12 +26,6 @@ export interface BatchDeps {
   timeoutMs?: number;
 }
 
-interface RangeEntry {
-  topic: string;
-  partition: number;
-  start: bigint;
-  end: bigint;
-}
 type Range = Map<string, RangeEntry>;
 
 /**
@@ -41,8 +34,9 @@ type Range = Map<string, RangeEntry>;
  * empty, so a batch reads from earliest then) up to the end offset read when the run starts, so
  * records produced meanwhile are not included and the report is reproducible. Projection, filter and
  * bad-record rules are the streaming pipeline's; the aggregation runs in complete mode without a
- * watermark, i.e. a plain group-by over every record of the range. Reading is the pipelines' read
- * step (fetchSources: group-less, read_committed), so a report joins no consumer group.
+ * watermark, i.e. a plain group-by over every record of the range. It runs on the streaming
+ * runner's consume loop (BoundedSource: group-less, read_committed, cut at the end offsets;
+ * ReportCheckpoint: nothing durable), so a report joins no consumer group.
  */
 export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   const started = performance.now();
@@ -51,42 +45,48 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   if (!aggregation) throw new WorkbenchError('VALIDATION', 'A batch report needs an aggregation: give the pipeline one or choose a report');
   if (deps.formats.length > 0 && !deps.folder) throw new WorkbenchError('VALIDATION', 'Choose a folder for the report files');
   const range = await readRange(deps.kafka, p);
-  const processor = new RecordProcessor(p);
-  const operator = new AggregationOperator({ ...aggregation, watermarkDelayMs: undefined }, 'complete');
-  const bad: Record<string, number> = {};
-  let recordsRead = 0;
-  const remaining = new Set([...range.values()].filter((r) => r.end > r.start).map((r) => `${r.topic}:${r.partition}`));
-
-  if (remaining.size > 0) {
-    const reader = new PartitionReader(deps.kafka);
-    const timeoutMs = deps.timeoutMs ?? 300_000;
-    const deadline = Date.now() + timeoutMs;
+  const progress = new BoundedProgress(range);
+  const checkpoint = new ReportCheckpoint(progress);
+  if (!progress.done()) {
+    // The streaming runner's consume loop over the fixed range: no group, nothing durable, complete mode.
+    const report: Pipeline = {
+      ...p,
+      aggregation: { ...aggregation, watermarkDelayMs: undefined },
+      outputMode: 'complete',
+      sinks: [],
+      scaleOut: false,
+      triggerIntervalMs: 0,
+      // Complete mode emits the whole table per micro-batch: few large ones.
+      maxRecordsPerBatch: Math.max(p.maxRecordsPerBatch, 100_000),
+    };
+    // Bad records are counted in the report, not dead-lettered again.
+    delete report.deadLetterTopic;
+    const runner = new PipelineRunner({
+      db: deps.db,
+      kafka: deps.kafka,
+      pipeline: report,
+      source: new BoundedSource(new PartitionReader(deps.kafka), progress),
+      checkpoint: () => checkpoint,
+      statusIntervalMs: 3_600_000,
+      ...(deps.log ? { log: deps.log } : {}),
+    });
+    await runner.start();
     try {
-      const positions = new Map([...range].filter(([id]) => remaining.has(id)).map(([id, r]) => [id, r.start]));
-      while (positions.size > 0) {
+      const timeoutMs = deps.timeoutMs ?? 300_000;
+      const deadline = Date.now() + timeoutMs;
+      while (!progress.done()) {
+        const status = runner.status();
+        if (status.state === 'failed') throw new WorkbenchError('KAFKA_ERROR', status.error ?? 'The batch read failed');
         if (Date.now() > deadline) throw new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${timeoutMs / 1000} s`);
-        const wanted = [...positions].map(([id, offset]) => ({ ...(range.get(id) as RangeEntry), offset }));
-        for (const f of await fetchSources(reader, wanted, { maxWaitMs: 500, maxBytesPerPartition: 4 * 1024 * 1024 })) {
-          const id = `${f.topic}:${f.partition}`;
-          const r = range.get(id);
-          if (!r || !positions.has(id)) continue;
-          const wantedRecords = f.records.slice(0, countBelow(f.records, r.end));
-          const processed = processor.process(f.topic, f.partition, wantedRecords);
-          operator.processBatch(processed.rows);
-          for (const b of processed.bad) bad[b.reason] = (bad[b.reason] ?? 0) + 1;
-          recordsRead += wantedRecords.length;
-          // nextOffset also passes control records of transactions and aborted records.
-          if (BigInt(f.nextOffset) >= r.end) positions.delete(id);
-          else positions.set(id, BigInt(f.nextOffset));
-        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
     } finally {
-      await reader.close();
+      await runner.stop();
     }
   }
-
-  // Complete mode over an empty batch would emit nothing; the final table is the operator's whole state.
-  const rows = operator.processBatch([]).emitted;
+  const bad = checkpoint.bad;
+  const recordsRead = progress.recordsRead;
+  const rows = checkpoint.table;
   const columns = reportColumns(p, aggregation);
   const table = deps.table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
   const flat = rows.map((row) => flatten(row, aggregation)).sort(compareRows);

@@ -1,6 +1,7 @@
 // The suite's own Kafka tools: the engine's client module (electron/engine/kafka/), used directly
 // for setup and read-back, so tests need no second client library.
 import { KafkaAdmin, type TopicSpec } from '../electron/engine/kafka/admin.js';
+import { backoff } from '../electron/engine/kafka/client-options.js';
 import { GroupMember } from '../electron/engine/kafka/group-member.js';
 import { PartitionReader, type Isolation } from '../electron/engine/kafka/partition-reader.js';
 import { KafkaProducer } from '../electron/engine/kafka/producer.js';
@@ -8,7 +9,7 @@ import type { ConsumedRecord, OutgoingRecord } from '../electron/engine/kafka/re
 
 export type { ConsumedRecord, OutgoingRecord };
 
-const options = (bootstrap: string) => ({ clientId: 'kwb-test', bootstrapBrokers: bootstrap.split(','), retries: 5, retryDelay: 200 });
+const options = (bootstrap: string) => ({ clientId: 'kwb-test', bootstrapBrokers: bootstrap.split(','), retries: 6, retryDelay: backoff });
 
 /** Runs `work` with a fresh admin and closes it. */
 export async function withAdmin<T>(bootstrap: string, work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
@@ -86,5 +87,12 @@ export async function setGroupOffsets(bootstrap: string, groupId: string, topic:
 
 /** An active member of `groupId` subscribed to `topics`, once it joined (close it). */
 export async function joinGroup(bootstrap: string, groupId: string, topics: string[]): Promise<GroupMember> {
-  return GroupMember.join(options(bootstrap), groupId, topics);
+  const member = new GroupMember(options(bootstrap), groupId, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, () => undefined, () => undefined);
+  try {
+    await member.join(topics);
+  } catch (error) {
+    await member.close();
+    throw error;
+  }
+  return member;
 }

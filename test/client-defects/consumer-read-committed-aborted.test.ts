@@ -12,7 +12,7 @@
 // It passes while the defect exists.
 import { Consumer, FetchIsolationLevels, MessagesStreamModes } from '@platformatic/kafka';
 import { describe, expect, inject, it } from 'vitest';
-import { TransactionalProducer } from '../../electron/engine/kafka/transactional-producer.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { uniqueName } from '../helpers.js';
 import { createTopic, deleteTopics, readAll } from '../kafka.js';
 

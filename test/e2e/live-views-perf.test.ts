@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { producer as testProducer, withAdmin } from '../kafka.js';
 import type { WindowCharts } from '../../shared/metrics.js';
 import { formToInput, sensorsPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
 import { uniqueName } from '../helpers.js';
@@ -21,8 +20,7 @@ const WINDOWS = 2000;
 const LIVE_SECONDS = 20;
 let session: ServeSession;
 let connectionId: string;
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-live-perf', logLevel: kafkajs.logLevel.NOTHING });
-const producer = kafka.producer();
+const producer = testProducer(bootstrap);
 
 /** A synthetic ISS ground track (51.6° inclination, 92-minute orbit) in the Open Notify shape. */
 function position(t: number): string {
@@ -45,30 +43,26 @@ function readings(t: number): { value: string }[] {
 }
 
 beforeAll(async () => {
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [
+  await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([
     { topic: geoTopic, numPartitions: 1 },
     { topic: sensorTopic, numPartitions: 1 },
     { topic: `${sensorTopic}-out`, numPartitions: 1 },
-  ]);
-  await admin.disconnect();
-  await producer.connect();
+  ]));
   const now = Date.now();
   // 10,000 positions over the last 80 minutes (inside the 90-minute track the map loads).
   for (let chunk = 0; chunk < 10; chunk++) {
-    await producer.send({ topic: geoTopic, messages: Array.from({ length: 1000 }, (_, i) => ({ value: position(now - 80 * 60_000 + (chunk * 1000 + i) * 480) })) });
+    await producer.send(Array.from({ length: 1000 }, (_, i) => ({ topic: geoTopic, value: position(now - 80 * 60_000 + (chunk * 1000 + i) * 480) })));
   }
   // 2,000 one-second windows × 10 sensors = 20,000 readings, event time ending now.
   const first = Math.floor(now / 1000) * 1000 - WINDOWS * 1000;
   for (let chunk = 0; chunk < WINDOWS; chunk += 100) {
-    await producer.send({ topic: sensorTopic, messages: Array.from({ length: 100 }, (_, i) => readings(first + (chunk + i) * 1000)).flat() });
+    await producer.send(Array.from({ length: 100 }, (_, i) => readings(first + (chunk + i) * 1000)).flat().map((r) => ({ topic: sensorTopic, ...r })));
   }
   session = await startServeSession();
   connectionId = await session.connect('Suite cluster', bootstrap);
 }, 240_000);
 afterAll(async () => {
-  await producer.disconnect();
+  await producer.close();
   await session?.close();
 });
 
@@ -155,7 +149,7 @@ describe('live views performance', () => {
     const windowsShown = async () => Number(await page.getByTestId('chart-windows').innerText());
     const before = await windowsShown();
     const next = Math.floor(Date.now() / 1000) * 1000;
-    await liveSeconds((s) => producer.send({ topic: sensorTopic, messages: readings(next + s * 1000) }));
+    await liveSeconds((s) => producer.send(readings(next + s * 1000).map((r) => ({ topic: sensorTopic, ...r }))));
     await expect.poll(windowsShown, { timeout: 30_000 }).toBeGreaterThanOrEqual(before + SENSORS * (LIVE_SECONDS - 2));
     const updating = await takeLongTasks(page);
     if (cdp) printProfile((await cdp.send('Profiler.stop')) as CpuProfile);
@@ -197,7 +191,7 @@ describe('live views performance', () => {
     await expect.poll(points, { timeout: 60_000 }).toBeGreaterThanOrEqual(10_000);
     const loading = await takeLongTasks(page);
 
-    await liveSeconds(() => producer.send({ topic: geoTopic, messages: [{ value: position(Date.now()) }] }));
+    await liveSeconds(() => producer.send([{ topic: geoTopic, value: position(Date.now()) }]));
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThanOrEqual(10_000 + LIVE_SECONDS);
     const updating = await takeLongTasks(page);
     await page.screenshot({ path: join(screenshots, 'map-10k.png') });

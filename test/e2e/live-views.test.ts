@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PipelineStatus } from '../../shared/pipelines.js';
 import type { ProducerView } from '../../shared/producers.js';
-import kafkajs from 'kafkajs';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { produce, withAdmin } from '../kafka.js';
 import { formToInput, sensorsPreset, wordCountPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
@@ -95,19 +94,12 @@ describe('live views', () => {
 
   it('shows the S4 word counts as a sorted table and a top-words chart', async () => {
     const topic = uniqueName('words-in');
-    const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-words', logLevel: kafkajs.logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }, { topic: `${topic}-out`, numPartitions: 1 }]);
-    await admin.disconnect();
+    await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([{ topic, numPartitions: 1 }, { topic: `${topic}-out`, numPartitions: 1 }]));
     const form = formToInput({ ...wordCountPreset(), name: 'words', topics: topic, groupId: topic, kafkaTopic: `${topic}-out` }, connectionId);
     if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
     const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
     await session.call('pipelines:start', { id: pipeline.id });
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value: 'kafka:spark:kafka' }, { value: 'avro:kafka' }] });
-    await producer.disconnect();
+    await produce(bootstrap, [{ topic, value: 'kafka:spark:kafka' }, { topic, value: 'avro:kafka' }]);
 
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/charts`);

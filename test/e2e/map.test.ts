@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic, producer as testProducer } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
 let session: ServeSession;
@@ -21,10 +20,7 @@ function issRecords(count: number): { value: string }[] {
 }
 
 beforeAll(async () => {
-  const admin = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-map', logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
-  await admin.disconnect();
+  await createTopic(bootstrap, topic, 1);
   session = await startServeSession();
   await session.connect('Suite cluster', bootstrap);
 });
@@ -34,10 +30,9 @@ afterAll(async () => {
 
 describe('the live map', () => {
   it('follows a topic of Open Notify records: track across the antimeridian, readouts, live updates, skipped bad records', async () => {
-    const producer = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'e2e-map', logLevel: kafkajs.logLevel.NOTHING }).producer();
-    await producer.connect();
+    const producer = testProducer(bootstrap);
     const records = issRecords(20);
-    await producer.send({ topic, messages: [...records.slice(0, 15), { value: '{"not":"a position"}' }] });
+    await producer.send([...records.slice(0, 15), { value: '{"not":"a position"}' }].map((r) => ({ topic, ...r })));
 
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/map`);
@@ -47,7 +42,7 @@ describe('the live map', () => {
     await expect.poll(() => page.getByTestId('map-points').innerText(), { timeout: 30_000 }).toMatch(/^15 \(1 skipped\)$/);
 
     // A record produced while the page is open shows up live.
-    await producer.send({ topic, messages: records.slice(15) });
+    await producer.send(records.slice(15).map((r) => ({ topic, ...r })));
     await expect.poll(() => page.getByTestId('map-points').innerText(), { timeout: 15_000 }).toMatch(/^20/);
     // The drawn track: split at the antimeridian, no segment jumping across the map.
     const map = page.getByTestId('world-map');
@@ -58,7 +53,7 @@ describe('the live map', () => {
     expect(readouts).toMatch(/km\/h/);
     expect(readouts).toMatch(/s ago/);
     await page.screenshot({ path: join(screenshots, 'map.png') });
-    await producer.disconnect();
+    await producer.close();
     await page.close();
   });
 

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor } from '../integration/pipelines-helpers.js';
+import { createTopic, produceInput } from '../integration/pipelines-helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 let session: ServeSession;
 
 beforeAll(async () => {
@@ -21,10 +20,7 @@ const MIN = 60_000;
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
 
 async function produce(topic: string, readings: { timestamp: string; sensor_id: string; temperature: number; humidity: number; pressure: number }[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, messages: readings.map((r) => ({ key: r.sensor_id, value: JSON.stringify(r) })) });
-  await producer.disconnect();
+  await produceInput(bootstrap, readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })));
 }
 
 const reading = (minute: number, sensor: number, temperature: number) => ({
@@ -45,8 +41,8 @@ describe('the pipelines page in Chromium through serve', () => {
   it('creates the S3 pipeline from its preset, runs it and shows windows update in place', async () => {
     const input = uniqueName('input_topic');
     const output = uniqueName('output_topic');
-    await createTopic(kafka, input, 3);
-    await createTopic(kafka, output, 1);
+    await createTopic(bootstrap, input, 3);
+    await createTopic(bootstrap, output, 1);
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
@@ -93,10 +89,7 @@ describe('the pipelines page in Chromium through serve', () => {
       });
     expect(await page.getByTestId('results-range').innerText()).toBe('1–4 of 4');
     // A bad record is counted and listed with its partition and offset.
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: input, messages: [{ value: '{"timestamp": oops' }] });
-    await producer.disconnect();
+    await produceInput(bootstrap, [{ topic: input, value: '{"timestamp": oops' }]);
     await expect.poll(() => page.getByTestId('status-bad').innerText(), { timeout: 30_000 }).toBe('1 (decode 1)');
     await page.getByRole('table', { name: 'Last bad records' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'pipelines-updated.png'), fullPage: true });
@@ -108,7 +101,7 @@ describe('the pipelines page in Chromium through serve', () => {
 
   it('offers scale-out with its constraints, shows the engine refusing two topics, and deletes with the changelog option', async () => {
     const input = uniqueName('input_topic');
-    await createTopic(kafka, input, 3);
+    await createTopic(bootstrap, input, 3);
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();

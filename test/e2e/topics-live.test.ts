@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 import { createTopic, deleteTopics, produce } from '../kafka.js';
-import { TransactionalProducer } from '../../electron/engine/kafka/transactional-producer.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('e2e-topics-live');

@@ -8,10 +8,9 @@ import type { Connection } from '../../shared/connection.js';
 import { sensorsBatchReport, type BatchReport, type Pipeline } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor } from './pipelines-helpers.js';
+import { createTopic, produceInput } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 const dir = tempDir('pipelines-batch');
 let engine: Engine;
 let connectionId = '';
@@ -45,7 +44,7 @@ const MEASURES = ['temperature', 'humidity', 'pressure'] as const;
 describe('pipelines batch mode', () => {
   it('S3 batch report over the whole topic equals a plain DuckDB group-by, in SQLite, CSV, Parquet and JSON lines', async () => {
     const topic = uniqueName('input_topic');
-    await createTopic(kafka, topic, 3);
+    await createTopic(bootstrap, topic, 3);
     // The S3 producer's shape: 10 sensors, 100 readings, random measures (seeded by index so failures reproduce).
     const readings = Array.from({ length: 100 }, (_, i) => ({
       timestamp: new Date(Date.UTC(2024, 4, 1, 12) + i * 2000).toISOString(),
@@ -54,10 +53,7 @@ describe('pipelines batch mode', () => {
       humidity: Math.round((30 + ((i * 104729) % 4000) / 100) * 100) / 100,
       pressure: Math.round((990 + ((i * 1299709) % 3000) / 100) * 100) / 100,
     }));
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    await producer.send({ topic, messages: [...readings.map((r) => ({ key: r.sensor_id, value: JSON.stringify(r) })), { key: 'x', value: 'garbage' }] });
-    await producer.disconnect();
+    await produceInput(bootstrap, [...readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })), { topic, key: 'x', value: 'garbage' }]);
 
     const pipeline = data<Pipeline>(
       await engine.dispatch('pipelines:save', {
@@ -115,10 +111,7 @@ describe('pipelines batch mode', () => {
     same(jsonl.sort((a, b) => (String(a.sensor_id) < String(b.sensor_id) ? -1 : 1)), 'jsonl');
 
     // Bounded: records produced after the run are not in it; a rerun includes them and replaces the table.
-    const late = kafka.producer();
-    await late.connect();
-    await late.send({ topic, messages: [{ key: 'sensor_1', value: JSON.stringify({ ...readings[0], timestamp: new Date().toISOString() }) }] });
-    await late.disconnect();
+    await produceInput(bootstrap, [{ topic, key: 'sensor_1', value: JSON.stringify({ ...readings[0], timestamp: new Date().toISOString() }) }]);
     const again = data<BatchReport>(await engine.dispatch('pipelines:run-batch', { id: pipeline.id, aggregation: sensorsBatchReport }));
     expect(again.recordsRead).toBe(102);
     expect(again.rows.find((r) => r[0] === 'sensor_1')?.[1]).toBe(11);

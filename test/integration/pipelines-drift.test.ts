@@ -4,10 +4,10 @@ import { CheckpointStore } from '../../electron/engine/pipelines/checkpoint-stor
 import { PipelineRunner } from '../../electron/engine/pipelines/pipeline-runner.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import { tempDir, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, pipelineOf, waitFor } from './pipelines-helpers.js';
+import { createTopic, clientOptions, inputProducer, pipelineOf, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
+const kafka = clientOptions(bootstrap);
 const dir = tempDir('pipelines-drift');
 afterAll(() => dir.remove());
 
@@ -26,28 +26,27 @@ function record(i: number): string {
 /**
  * Records per producer request (= per record batch) for each partition, as independent producers
  * (or kcat with its 1 MB batches) would leave them. A fetch from the middle of a large batch returns
- * only that batch's tail (the next one does not fit in kafkajs' 1 MB per-partition fetch), so the
+ * only that batch's tail (the next one may not fit in one fetch's per-partition byte limit), so the
  * partitions with large batches are sometimes handed fewer records than the others.
  */
 const BATCH_RECORDS = [500, 1_500, 2_300];
 
 async function preload(topic: string): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = inputProducer(bootstrap);
   for (let partition = 0; partition < PARTITIONS; partition++) {
     const ids = Array.from({ length: TOTAL / PARTITIONS }, (_, k) => k * PARTITIONS + partition);
     const size = BATCH_RECORDS[partition] ?? 1_000;
     for (let at = 0; at < ids.length; at += size) {
-      await producer.send({ topic, messages: ids.slice(at, at + size).map((i) => ({ partition, value: record(i) })) });
+      await producer.send(ids.slice(at, at + size).map((i) => ({ topic, partition, value: record(i) })));
     }
   }
-  await producer.disconnect();
+  await producer.close();
 }
 
 describe('pipelines: partitions advance evenly in event time', () => {
   it('evenly spread records over 3 partitions with small micro-batches: nothing is late, results equal a plain group-by', { timeout: 180_000 }, async () => {
     const topic = uniqueName('drift-input');
-    await createTopic(kafka, topic, PARTITIONS);
+    await createTopic(bootstrap, topic, PARTITIONS);
     await preload(topic);
     const db = openDatabase(join(dir.path, 'drift.sqlite'));
     const pipeline = pipelineOf({

@@ -4,10 +4,9 @@ import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, readTopic, waitFor } from './pipelines-helpers.js';
+import { createTopic, produceInput, readTopic, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 const dir = tempDir('pipelines-engine');
 let engine: Engine;
 let connectionId = '';
@@ -32,10 +31,7 @@ afterAll(async () => {
 });
 
 async function produce(topic: string, values: string[], keys: string[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, messages: values.map((value, i) => ({ key: keys[i] ?? null, value })) });
-  await producer.disconnect();
+  await produceInput(bootstrap, values.map((value, i) => ({ topic, key: keys[i] ?? null, value })));
 }
 
 function s3(topic: string, output: string): PipelineInput {
@@ -69,7 +65,7 @@ describe('pipelines through engine.dispatch', () => {
   it('saves, starts, reports status and results, and stops an S3 pipeline; a second batch updates its windows in place', async () => {
     const input = uniqueName('input_topic');
     const output = uniqueName('output_topic');
-    await createTopic(kafka, input, 3);
+    await createTopic(bootstrap, input, 3);
     const statuses: PipelineStatus[] = [];
     const notices: { pipelineId: string; changedRows: number }[] = [];
     engine.events.on('pipelines:status', (s) => statuses.push(s));
@@ -163,7 +159,7 @@ describe('pipelines through engine.dispatch', () => {
     expect((await status()).state).toBe('stopped');
 
     // output_topic: the latest record per (group, window) key equals the results table.
-    const records = await readTopic(kafka, output, 7);
+    const records = await readTopic(bootstrap, output, 7);
     const latest = new Map(records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as Record<string, unknown>]));
     expect(latest.size).toBe(7);
     for (const row of after.rows) {

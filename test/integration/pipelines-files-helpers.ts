@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { S3Server } from '../s3-server.js';
 import { duckdb, plain } from './exports-readers.js';
-import type { kafkaFor } from './pipelines-helpers.js';
+import { produceInput } from './pipelines-helpers.js';
 
 export const BUCKET = 'streaming-bucket-1';
 export const PREFIX = 'parquet_files/';
@@ -26,13 +26,8 @@ export function issRecords(from: number, count: number): IssRecord[] {
   });
 }
 
-export async function produceIss(kafka: ReturnType<typeof kafkaFor>, topic: string, records: IssRecord[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  for (let i = 0; i < records.length; i += 500) {
-    await producer.send({ topic, messages: records.slice(i, i + 500).map((r) => ({ value: JSON.stringify(r) })) });
-  }
-  await producer.disconnect();
+export async function produceIss(bootstrap: string, topic: string, records: IssRecord[]): Promise<void> {
+  await produceInput(bootstrap, records.map((r) => ({ topic, value: JSON.stringify(r) })), 500);
 }
 
 export function s3Admin(s3: S3Server): S3Client {

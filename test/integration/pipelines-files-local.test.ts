@@ -9,10 +9,9 @@ import { FileSinks } from '../../electron/engine/pipelines/file-sink.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { compareExactlyOnce, issRecords, produceIss, readIssParquet } from './pipelines-files-helpers.js';
-import { createTopic, kafkaFor, pipelineOf, waitFor } from './pipelines-helpers.js';
+import { createTopic, pipelineOf, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 
 function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -27,7 +26,7 @@ describe('S1 to a local folder', () => {
     const engine = testEngine(dir.path);
     try {
       const topic = uniqueName('project_topic');
-      await createTopic(kafka, topic, 3);
+      await createTopic(bootstrap, topic, 3);
       const folder = join(dir.path, 'out', 'parquet_files');
       // A file where the folder should be: every write fails until it is removed.
       writeFileSync(join(dir.path, 'out'), 'not a folder');
@@ -49,7 +48,7 @@ describe('S1 to a local folder', () => {
       const consumed = () => store.prepare<[string], { n: number | null }>('SELECT SUM(CAST(next_offset AS INTEGER)) AS n FROM pipeline_offsets WHERE pipeline_id = ?').get(pipeline.id)?.n ?? 0;
 
       const first = issRecords(0, 2000);
-      await produceIss(kafka, topic, first);
+      await produceIss(bootstrap, topic, first);
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
       await waitFor(() => count(`state = 'pending' AND error IS NOT NULL`) >= 1, 30_000, 'a failing file');
       const failing = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
@@ -62,7 +61,7 @@ describe('S1 to a local folder', () => {
       expect(consumed()).toBeLessThan(2000);
 
       const second = issRecords(2000, 400);
-      await produceIss(kafka, topic, second);
+      await produceIss(bootstrap, topic, second);
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
       await waitFor(() => consumed() === 2400 && count(`state = 'pending'`) === 0, 120_000, 'all records consumed and pending files written');
       // The last file may still be open (fewer than 3 batches): stopping leaves it open, not lost; it is

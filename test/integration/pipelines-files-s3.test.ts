@@ -18,10 +18,9 @@ import { startS3Server, type S3Server } from '../s3-server.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { BUCKET, PREFIX, compareExactlyOnce, downloadAll, issRecords, produceIss, readIssParquet, s3Admin } from './pipelines-files-helpers.js';
 import { duckdb } from './exports-readers.js';
-import { createTopic, kafkaFor, pipelineOf, waitFor } from './pipelines-helpers.js';
+import { createTopic, pipelineOf, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let s3: S3Server;
 let admin: S3Client;
@@ -86,7 +85,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
     const engine = testEngine(dir.path);
     try {
       const topic = uniqueName('project_topic');
-      await createTopic(kafka, topic, 2);
+      await createTopic(bootstrap, topic, 2);
       const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
       const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', s1Pipeline(connectionId, topic, 20, 100)));
       const batchMs: number[] = [];
@@ -94,7 +93,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
         if (s.pipelineId === pipeline.id && s.lastBatchMs !== null) batchMs.push(s.lastBatchMs);
       });
       const first = issRecords(0, 2000);
-      await produceIss(kafka, topic, first);
+      await produceIss(bootstrap, topic, first);
       const store = new Database(join(dir.path, 'workbench.sqlite'), { readonly: true });
       const status = async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
 
@@ -115,7 +114,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
       expect(atStop.consumed).toBeLessThan(first.length);
 
       const second = issRecords(2000, 500);
-      await produceIss(kafka, topic, second);
+      await produceIss(bootstrap, topic, second);
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
       await waitFor(() => {
         const f = figures(store, pipeline.id);
@@ -150,7 +149,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
     try {
       await createBucket({ ...s1Target(), credentials: { mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
       const topic = uniqueName('project_topic');
-      await createTopic(kafka, topic, 1);
+      await createTopic(bootstrap, topic, 1);
       // Saved once through the engine, then run from a file naming it: `pipelines:save` refuses an id it
       // does not know yet, so a brand-new file cannot be run directly (reported to the pipelines owner).
       const engine = testEngine(dir.path);
@@ -176,7 +175,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
       };
 
       const records = issRecords(10_000, 3000);
-      await produceIss(kafka, topic, records.slice(0, 2000));
+      await produceIss(bootstrap, topic, records.slice(0, 2000));
       const first = worker();
       await waitFor(() => pipelineId() !== '' && figures(store, pipelineId()).done >= 10, 60_000, `ten files before the kill (worker said: ${first.output().slice(-400)})`);
       first.child.kill('SIGKILL');
@@ -184,7 +183,7 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
       const atKill = figures(store, pipelineId());
       expect(atKill.consumed).toBeLessThan(2000);
 
-      await produceIss(kafka, topic, records.slice(2000));
+      await produceIss(bootstrap, topic, records.slice(2000));
       const second = worker();
       await waitFor(() => {
         const f = figures(store, pipelineId());
@@ -273,7 +272,7 @@ describe('a file sink with saved S3 credentials', () => {
     try {
       await createBucket({ ...s1Target(), credentials: { mode: 'keys', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
       const topic = uniqueName('saved_creds_topic');
-      await createTopic(kafka, topic, 1);
+      await createTopic(bootstrap, topic, 1);
       const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
       const saved = data<{ id: string }>(await engine.dispatch('exports:credentials-save', { name: 's3proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
       const prefix = `saved_creds_${shortId(saved.id)}/`;
@@ -298,7 +297,7 @@ describe('a file sink with saved S3 credentials', () => {
       expect(specJson).not.toContain(s3.accessKeyId);
 
       const records = issRecords(50_000, 400);
-      await produceIss(kafka, topic, records);
+      await produceIss(bootstrap, topic, records);
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
       await waitFor(() => {
         const f = figures(store, pipeline.id);

@@ -1,17 +1,15 @@
-import kafkajs from 'kafkajs';
 import type { Pipeline, PipelineInput } from '../../shared/pipelines.js';
 import { pipelineSchema } from '../../shared/pipelines.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { KafkaProducer } from '../../electron/engine/kafka/producer.js';
+import { createTopic as createTopicWith, readAll, type OutgoingRecord } from '../kafka.js';
 
-export function kafkaFor(bootstrap: string) {
-  return new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'pipelines-test', logLevel: kafkajs.logLevel.NOTHING });
+/** Client options for engine modules a test builds directly (PipelineRunner, runBatch). */
+export function clientOptions(bootstrap: string) {
+  return { clientId: 'pipelines-test', bootstrapBrokers: bootstrap.split(','), retries: 5, retryDelay: 200 };
 }
 
-export async function createTopic(kafka: ReturnType<typeof kafkaFor>, topic: string, partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
-  await admin.disconnect();
+export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
+  await createTopicWith(bootstrap, topic, partitions, { replicationFactor: 1 });
 }
 
 export function pipelineOf(input: PipelineInput & { id: string }): Pipeline {
@@ -26,19 +24,32 @@ export async function waitFor(check: () => boolean, timeoutMs = 60_000, what = '
   }
 }
 
-/** Reads a whole topic with a plain kafkajs consumer: last value per key. */
-export async function readTopic(kafka: ReturnType<typeof kafkaFor>, topic: string, expected: number): Promise<{ key: Buffer; value: Buffer }[]> {
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` });
-  const seen: { key: Buffer; value: Buffer }[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      if (message.key && message.value) seen.push({ key: message.key, value: message.value });
-      return Promise.resolve();
-    },
-  });
-  await waitFor(() => seen.length >= expected, 60_000, `${expected} records on ${topic}`);
-  await consumer.disconnect();
-  return seen;
+/** Reads a whole topic (read_committed) once it holds `expected` records with a key and a value. */
+export async function readTopic(bootstrap: string, topic: string, expected: number): Promise<{ key: Buffer; value: Buffer }[]> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const seen = (await readAll(bootstrap, topic, 'read_committed')).flatMap((r) => (r.key && r.value ? [{ key: r.key, value: r.value }] : []));
+    if (seen.length >= expected) return seen;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${expected} records on ${topic} (${seen.length} so far)`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * A producer for test input: idempotent (a retried send to a just-created topic must not write the
+ * records twice), acks=all; one `send` is one request, so each partition's records of it form one
+ * record batch.
+ */
+export function inputProducer(bootstrap: string): KafkaProducer {
+  return new KafkaProducer({ ...clientOptions(bootstrap), idempotent: true, maxInflights: 1 });
+}
+
+/** Produces the records with an idempotent producer in sends of `chunk`, then closes it. */
+export async function produceInput(bootstrap: string, records: readonly OutgoingRecord[], chunk = 5_000): Promise<void> {
+  const producer = inputProducer(bootstrap);
+  try {
+    for (let i = 0; i < records.length; i += chunk) await producer.send(records.slice(i, i + chunk));
+  } finally {
+    await producer.close();
+  }
 }

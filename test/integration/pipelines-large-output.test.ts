@@ -4,10 +4,10 @@ import { CheckpointStore } from '../../electron/engine/pipelines/checkpoint-stor
 import { PipelineRunner } from '../../electron/engine/pipelines/pipeline-runner.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import { tempDir, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, pipelineOf, readTopic, waitFor } from './pipelines-helpers.js';
+import { createTopic, clientOptions, pipelineOf, produceInput, readTopic, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
+const kafka = clientOptions(bootstrap);
 const dir = tempDir('pipelines-large-output');
 afterAll(() => dir.remove());
 
@@ -17,19 +17,14 @@ describe('a batch that emits more results than one produce request may carry', (
   it('sends 20,000 results of one batch to the output topic instead of retrying a refused request for ever', async () => {
     const input = uniqueName('large-input');
     const output = uniqueName('large-output');
-    await createTopic(kafka, input, 1);
-    await createTopic(kafka, output, 1);
+    await createTopic(bootstrap, input, 1);
+    await createTopic(bootstrap, output, 1);
     // One record per group: one batch of 20,000 records emits 20,000 result rows (~2.4 MB of JSON),
     // more than the broker's 1 MiB message.max.bytes for one partition's batch.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    for (let from = 0; from < GROUPS; from += 5_000) {
-      await producer.send({
-        topic: input,
-        messages: Array.from({ length: 5_000 }, (_, i) => ({ value: JSON.stringify({ device: `device-with-a-long-name-${String(from + i).padStart(6, '0')}`, reading: from + i }) })),
-      });
-    }
-    await producer.disconnect();
+    await produceInput(
+      bootstrap,
+      Array.from({ length: GROUPS }, (_, i) => ({ topic: input, value: JSON.stringify({ device: `device-with-a-long-name-${String(i).padStart(6, '0')}`, reading: i }) })),
+    );
 
     const db = openDatabase(join(dir.path, 'large.sqlite'));
     const pipeline = pipelineOf({
@@ -55,7 +50,7 @@ describe('a batch that emits more results than one produce request may carry', (
     } finally {
       await runner.stop();
     }
-    const records = await readTopic(kafka, output, GROUPS);
+    const records = await readTopic(bootstrap, output, GROUPS);
     const latest = new Map(records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as { device: string; n: number; total: number }]));
     console.log(`[pipelines] one batch emitted ${GROUPS} results: ${records.length} records on the output topic, ${latest.size} distinct keys`);
     expect(latest.size).toBe(GROUPS);

@@ -4,10 +4,11 @@ import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, waitFor } from './pipelines-helpers.js';
+import { GroupMember } from '../../electron/engine/kafka/group-member.js';
+import { withAdmin } from '../kafka.js';
+import { clientOptions, createTopic, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 const dir = tempDir('pipelines-remove');
 let engine: Engine;
 let connectionId = '';
@@ -29,13 +30,7 @@ afterAll(async () => {
 });
 
 async function topics(): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await admin.listTopics();
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(bootstrap, (admin) => admin.listTopics());
 }
 
 function counting(topic: string, groupId: string): PipelineInput {
@@ -55,7 +50,7 @@ describe('removing a scale-out pipeline', () => {
   it('deletes its state changelog topic when asked, and reports it', async () => {
     const source = uniqueName('remove-src');
     const groupId = uniqueName('remove-group');
-    await createTopic(kafka, source, 2);
+    await createTopic(bootstrap, source, 2);
     const saved = data<Pipeline>(await engine.dispatch('pipelines:save', counting(source, groupId)));
     // Running once creates the changelog and shows which partitions this worker holds.
     data(await engine.dispatch('pipelines:start', { id: saved.id }));
@@ -75,7 +70,7 @@ describe('removing a scale-out pipeline', () => {
   it('keeps the changelog while another saved pipeline uses the same group, and deletes it with the last one', async () => {
     const source = uniqueName('remove-src');
     const groupId = uniqueName('remove-group');
-    await createTopic(kafka, source, 1);
+    await createTopic(bootstrap, source, 1);
     const saved = data<Pipeline>(await engine.dispatch('pipelines:save', counting(source, groupId)));
     // Another worker: a second saved pipeline with the same group, running (as a CLI worker would).
     const other = data<Pipeline>(await engine.dispatch('pipelines:save', { ...counting(source, groupId), name: uniqueName('other worker') }));
@@ -100,17 +95,14 @@ describe('removing a scale-out pipeline', () => {
   it('refuses to delete the changelog while a worker outside this app is a member of the group', async () => {
     const source = uniqueName('remove-src');
     const groupId = uniqueName('remove-group');
-    await createTopic(kafka, source, 1);
+    await createTopic(bootstrap, source, 1);
     const saved = data<Pipeline>(await engine.dispatch('pipelines:save', counting(source, groupId)));
     data(await engine.dispatch('pipelines:start', { id: saved.id }));
     data(await engine.dispatch('pipelines:stop', { id: saved.id }));
     // A plain consumer in the group stands in for a headless worker on another machine.
-    const outsider = kafka.consumer({ groupId });
-    await outsider.connect();
-    await outsider.subscribe({ topics: [source] });
     let joined = false;
-    outsider.on(outsider.events.GROUP_JOIN, () => (joined = true));
-    await outsider.run({ eachMessage: async () => Promise.resolve() });
+    const outsider = new GroupMember(clientOptions(bootstrap), groupId, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, () => (joined = true), () => undefined);
+    await outsider.join([source]);
     await waitFor(() => joined, 60_000, 'outsider joined');
     try {
       const refused = await engine.dispatch('pipelines:remove', { id: saved.id, deleteChangelog: true });
@@ -119,7 +111,7 @@ describe('removing a scale-out pipeline', () => {
       expect(data<Pipeline[]>(await engine.dispatch('pipelines:list', undefined)).some((p) => p.id === saved.id)).toBe(true);
       expect(await topics()).toContain(`${groupId}-state-changelog`);
     } finally {
-      await outsider.disconnect();
+      await outsider.close();
     }
     expect(data<{ removed: boolean }>(await engine.dispatch('pipelines:remove', { id: saved.id, deleteChangelog: true })).removed).toBe(true);
   });

@@ -9,10 +9,10 @@ import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus } from '../../shared/pipelines.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, waitFor } from './pipelines-helpers.js';
+import { readAll, watermarks, withAdmin } from '../kafka.js';
+import { createTopic, inputProducer, produceInput, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
 // `node --import tsx`, one process per worker, so that SIGKILL hits the worker itself.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MIN = 60_000;
@@ -44,38 +44,16 @@ function held(output: string): number[] | null {
 
 /** Reads a topic to its end offsets (read_committed: aborted transactions are skipped): last value per key. */
 async function lastValues(topic: string): Promise<Map<string, Record<string, unknown>>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
-  await admin.disconnect();
   const latest = new Map<string, Record<string, unknown>>();
-  const consumer = kafka.consumer({ groupId: uniqueName('scale-out-reader') });
-  consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-    const end = ends.get(event.payload.partition);
-    if (end !== undefined && BigInt(event.payload.lastOffset) + 1n >= end) ends.delete(event.payload.partition);
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      if (message.key && message.value) latest.set(message.key.toString(), JSON.parse(message.value.toString()) as Record<string, unknown>);
-      return Promise.resolve();
-    },
-  });
-  await waitFor(() => ends.size === 0, 60_000, `the end of ${topic}`);
-  await consumer.disconnect();
+  for (const record of await readAll(bootstrap, topic, 'read_committed')) {
+    if (record.key && record.value) latest.set(record.key.toString(), JSON.parse(record.value.toString()) as Record<string, unknown>);
+  }
   return latest;
 }
 
 async function groupOffsets(groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await withAdmin(bootstrap, (admin) => admin.committedOffsets(groupId, topic));
+  return [...offsets.values()].reduce((n, offset) => n + Math.max(0, offset), 0);
 }
 
 function spec(topic: string, groupId: string, output: string, extra: Partial<PipelineInput> = {}): Omit<PipelineInput, 'connectionId'> {
@@ -115,8 +93,8 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
     try {
       const topic = uniqueName('scale-out-input');
       const output = uniqueName('scale-out-output');
-      await createTopic(kafka, topic, 3);
-      await createTopic(kafka, output, 3);
+      await createTopic(bootstrap, topic, 3);
+      await createTopic(bootstrap, output, 3);
       const groupId = uniqueName('scale-out-group');
       const file = join(dir.path, 'pipeline.json');
       writeFileSync(file, JSON.stringify({ ...spec(topic, groupId, output), scaleOut: true }));
@@ -128,13 +106,12 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
         sensor_id: `sensor_${(i % 12) + 6}`,
         temperature: 15 + ((i * 7) % 13),
       }));
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
+      const producer = inputProducer(bootstrap);
       let produced = 0;
       const produceChunk = async (n: number) => {
         const chunk = records.slice(produced, produced + n);
         // Keyed by sensor id, as the sensors producer does: each sensor's records in one partition.
-        await producer.send({ topic, messages: chunk.map((r) => ({ key: r.sensor_id, value: JSON.stringify(r) })) });
+        await producer.send(chunk.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })));
         produced += chunk.length;
       };
 
@@ -158,10 +135,7 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
         }
       };
       while (produced < 2500) await produceChunk(100);
-      const admin = kafka.admin();
-      await admin.connect();
-      expect((await admin.fetchTopicOffsets(topic)).map((o) => Number(o.high) > 0)).toEqual([true, true, true]);
-      await admin.disconnect();
+      expect((await watermarks(bootstrap, topic)).map((o) => o.high > 0)).toEqual([true, true, true]);
       await waitFor(() => localBatches('worker-a') >= 5 && localBatches('worker-b') >= 5, 120_000, `batches on both workers (a: ${a.output().slice(-1500)} b: ${b.output().slice(-1500)})`);
       a.child.kill('SIGKILL');
       expect(await a.exited).toBeNull();
@@ -170,7 +144,7 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
       while (produced < 4500) await produceChunk(100);
       await waitFor(() => (held(b.output()) ?? []).length === 3, 120_000, `worker B to take over every partition (${b.output().slice(-600)})`);
       while (produced < total) await produceChunk(100);
-      await producer.disconnect();
+      await producer.close();
       let consumed = 0;
       const until = Date.now() + 180_000;
       while ((consumed = await groupOffsets(groupId, topic)) < total && Date.now() < until) await new Promise((r) => setTimeout(r, 500));
@@ -233,15 +207,12 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
     const engine = testEngine(dir.path);
     try {
       const topic = uniqueName('scale-out-mixed');
-      await createTopic(kafka, topic, 2);
-      const producer = kafka.producer();
-      await producer.connect();
+      await createTopic(bootstrap, topic, 2);
       // sensor_1 written to both partitions: its windows would be split between two partitions' state.
-      await producer.send({
-        topic,
-        messages: [0, 1, 0, 1].map((partition, i) => ({ partition, value: JSON.stringify({ timestamp: new Date(BASE + i * 1000).toISOString(), sensor_id: 'sensor_1', temperature: 20 }) })),
-      });
-      await producer.disconnect();
+      await produceInput(
+        bootstrap,
+        [0, 1, 0, 1].map((partition, i) => ({ topic, partition, value: JSON.stringify({ timestamp: new Date(BASE + i * 1000).toISOString(), sensor_id: 'sensor_1', temperature: 20 }) })),
+      );
       const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
       const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', { ...spec(topic, uniqueName('mixed-group'), uniqueName('mixed-output')), scaleOut: true, connectionId }));
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));

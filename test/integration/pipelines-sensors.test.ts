@@ -6,10 +6,10 @@ import { CheckpointStore } from '../../electron/engine/pipelines/checkpoint-stor
 import { openDatabase } from '../../electron/engine/store/db.js';
 import type { PipelineInput } from '../../shared/pipelines.js';
 import { tempDir, uniqueName } from '../helpers.js';
-import { createTopic, kafkaFor, pipelineOf, readTopic, waitFor } from './pipelines-helpers.js';
+import { createTopic, clientOptions, pipelineOf, produceInput, readTopic, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const kafka = kafkaFor(bootstrap);
+const kafka = clientOptions(bootstrap);
 const dir = tempDir('pipelines');
 afterAll(() => dir.remove());
 
@@ -66,10 +66,7 @@ const sensorsPipeline = (topic: string, output: string): PipelineInput => ({
 
 async function produce(topic: string, values: (string | Buffer)[], keys?: string[]): Promise<void> {
   // Idempotent: a retried send to a just-created topic must not write the records twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, messages: values.map((value, i) => ({ key: keys?.[i] ?? null, value })) });
-  await producer.disconnect();
+  await produceInput(bootstrap, values.map((value, i) => ({ topic, key: keys?.[i] ?? null, value })));
 }
 
 function consumedAll(store: CheckpointStore, total: number): boolean {
@@ -82,7 +79,7 @@ describe('pipelines against the local Kafka', () => {
   it('S3: 100 sensor readings in 5-minute windows equal a plain SQL group-by, in SQLite and on output_topic', async () => {
     const input = uniqueName('input_topic');
     const output = uniqueName('output_topic');
-    await createTopic(kafka, input, 3);
+    await createTopic(bootstrap, input, 3);
     const data = readings(100);
     // Two bad records: truncated JSON and a missing field. They are counted, never fatal.
     await produce(input, [...data.map((r) => JSON.stringify(r)), '{"timestamp":', JSON.stringify({ sensor_id: 'sensor_1' })], [
@@ -130,7 +127,7 @@ describe('pipelines against the local Kafka', () => {
     expect(status.lateRows).toBe(0);
 
     // output_topic: JSON keyed by group + window; the last record per key equals the SQLite row.
-    const records = await readTopic(kafka, output, expected.length);
+    const records = await readTopic(bootstrap, output, expected.length);
     const latest = new Map(records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as Record<string, unknown>]));
     expect(latest.size).toBe(expected.length);
     for (const e of expected) {
@@ -142,7 +139,7 @@ describe('pipelines against the local Kafka', () => {
 
   it('resumes from its checkpoint after a stop mid-run: counts equal the records produced, no duplicates', async () => {
     const input = uniqueName('restart-input');
-    await createTopic(kafka, input, 3);
+    await createTopic(bootstrap, input, 3);
     const total = 3000;
     const data = Array.from({ length: total }, (_, i) => ({
       timestamp: new Date(BASE + i * 1000).toISOString(),
@@ -202,7 +199,7 @@ describe('pipelines against the local Kafka', () => {
   it('S4: counts words of a topic into an output topic as string keys and 64-bit big-endian longs', async () => {
     const input = uniqueName('streams-plaintext-input');
     const output = uniqueName('streams-wordcount-output');
-    await createTopic(kafka, input, 2);
+    await createTopic(bootstrap, input, 2);
     const lines = ['kafka:streams:kafka', 'spark:kafka', 'streams', ':spark::'];
     await produce(input, lines);
     const db = openDatabase(join(dir.path, 'wc.sqlite'));
@@ -224,7 +221,7 @@ describe('pipelines against the local Kafka', () => {
     await runner.stop();
     const expected: Record<string, number> = {};
     for (const word of lines.join(':').split(':').filter(Boolean)) expected[word] = (expected[word] ?? 0) + 1;
-    const records = await readTopic(kafka, output, Object.keys(expected).length);
+    const records = await readTopic(bootstrap, output, Object.keys(expected).length);
     const latest: Record<string, bigint> = {};
     for (const r of records) {
       expect(r.value.length).toBe(8);

@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportProgress } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
+import { createTopic } from '../kafka.js';
+import { produceInput } from './pipelines-helpers.js';
 
 // RELIABILITY.md: a disk full during an export or a store write gives a clear error, leaves no
 // corrupt file and the store still opens. The full disk is a real tmpfs of a few hundred KiB.
@@ -41,18 +41,10 @@ afterAll(() => {
 describe('a full disk', () => {
   it('fails a local export with a clear error and leaves no file, temporary or final, behind', async () => {
     const topic = uniqueName('full-export');
-    const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'disk-full', logLevel: kafkajs.logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
-    await admin.disconnect();
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
+    await createTopic(bootstrap, topic, 1);
     const value = 'x'.repeat(1000);
-    for (let batch = 0; batch < 4; batch++) {
-      await producer.send({ topic, messages: Array.from({ length: 500 }, (_, i) => ({ key: `k${batch}-${i}`, value })) });
-    }
-    await producer.disconnect();
+    const records = Array.from({ length: 4 }, (_, batch) => Array.from({ length: 500 }, (_, i) => ({ topic, key: `k${batch}-${i}`, value }))).flat();
+    await produceInput(bootstrap, records, 500);
 
     const engine: Engine = testEngine(join(dir.path, 'engine'));
     try {

@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineStatus, ResultsPage } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { createTopicsAndWait } from '../../electron/engine/kafka/create-topics.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { readAll } from '../reliability/own-cluster.js';
+import { readAll as readRecords, withAdmin } from '../kafka.js';
+import { inputProducer } from './pipelines-helpers.js';
 
 // RELIABILITY.md, bad input: malformed records in a pipeline's topic are counted per reason,
 // dead-lettered with the error in headers, and the good records' results stay right while the
 // pipeline keeps running.
 const bootstrap = inject('kafkaBootstrap');
-const kafka = new kafkajs.Kafka({ brokers: bootstrap.split(','), clientId: 'malformed', logLevel: kafkajs.logLevel.NOTHING });
 const dir = tempDir('malformed');
 let engine: Engine;
 let connectionId = '';
@@ -49,26 +47,32 @@ async function pollStatus(read: () => Promise<PipelineStatus>, check: (s: Pipeli
 }
 
 async function produce(topic: string, values: (string | Buffer)[]): Promise<void> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  // One record per request: a 5 MB record must not share a request with others.
-  for (const value of values) await producer.send({ topic, acks: -1, messages: [{ key: null, value }] });
-  await producer.disconnect();
+  const producer = inputProducer(bootstrap);
+  try {
+    // One record per request: a 5 MB record must not share a request with others.
+    for (const value of values) await producer.send([{ topic, key: null, value }]);
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Every record of the topic, headers as an object (the last value of a repeated key). */
+async function readAll(bootstrap: string, topic: string) {
+  return (await readRecords(bootstrap, topic)).map((r) => ({ ...r, headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])) }));
 }
 
 describe('malformed records in a pipeline topic', () => {
   it('are counted per reason and dead-lettered with the error in headers, while good records are aggregated right', async () => {
     const input = uniqueName('malformed-in');
     const dlq = uniqueName('malformed-dlq');
-    const admin = kafka.admin();
-    await admin.connect();
     // The broker's default max message size is 1 MB: both topics take the 5 MB records.
     const big = [{ name: 'max.message.bytes', value: String(8 * MB) }];
-    await createTopicsAndWait(admin, [
-      { topic: input, numPartitions: 1, configEntries: big },
-      { topic: dlq, numPartitions: 1, configEntries: big },
-    ]);
-    await admin.disconnect();
+    await withAdmin(bootstrap, (admin) =>
+      admin.createTopicsAndWait([
+        { topic: input, numPartitions: 1, configEntries: big },
+        { topic: dlq, numPartitions: 1, configEntries: big },
+      ]),
+    );
 
     const good = (i: number): Reading => ({ sensor: `s${i % 3}`, temp: i });
     const goods: Reading[] = [];
@@ -182,14 +186,13 @@ describe('malformed records in a pipeline topic', () => {
   it('does not stall on a dead letter larger than the dead-letter topic takes', async () => {
     const input = uniqueName('malformed-big-in');
     const dlq = uniqueName('malformed-small-dlq');
-    const admin = kafka.admin();
-    await admin.connect();
     // The input takes 5 MB records; the dead-letter topic keeps the broker's 1 MB default.
-    await createTopicsAndWait(admin, [
-      { topic: input, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(8 * MB) }] },
-      { topic: dlq, numPartitions: 1 },
-    ]);
-    await admin.disconnect();
+    await withAdmin(bootstrap, (admin) =>
+      admin.createTopicsAndWait([
+        { topic: input, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(8 * MB) }] },
+        { topic: dlq, numPartitions: 1 },
+      ]),
+    );
     const huge = Buffer.from(`{"sensor":"s1","temp":${'9'.repeat(5 * MB)}`);
     const values = [JSON.stringify({ sensor: 's1', temp: 1 }), huge, 'not json', JSON.stringify({ sensor: 's1', temp: 2 })];
     await produce(input, values);

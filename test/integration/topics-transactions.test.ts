@@ -6,7 +6,7 @@ import { decodeBytes } from '../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { PartitionReader } from '../../electron/engine/kafka/partition-reader.js';
-import { TransactionalProducer } from '../../electron/engine/kafka/transactional-producer.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { readRanges } from '../../electron/engine/topics/range-reader.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, deleteTopics, produce, watermarks } from '../kafka.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { GeoPoint, GeoStream, GeoWatchStatus } from '../../../shared/geo.js';
 import type { EngineContext } from '../context.js';
-import type { Consumer } from '../kafka/kafkajs.js';
+import type { PartitionReader } from '../kafka/partition-reader.js';
+import { describeKafkaError } from '../kafka/errors.js';
 import { extractPoint } from './point-extract.js';
 
 const MAX_POINTS = 20_000;
@@ -12,19 +13,22 @@ const NOTICE_POINTS = 500;
 const BACKFILL_MS = 90 * 60_000;
 
 /**
- * Follows one topic for the map: a consumer in a group of its own, starting ~one orbit back, keeping
- * a bounded buffer of points and notifying the UI in small batches.
+ * Follows one topic for the map: a group-less tail (PartitionReader) of every partition, starting
+ * ~one orbit back (the first offset at that time, else the end), keeping a bounded buffer of points
+ * and notifying the UI in small batches. It joins no consumer group: nothing to clean up on the
+ * user's cluster, no group ACL needed.
  */
 export class GeoWatch {
   readonly id = randomUUID();
   private readonly points: GeoPoint[] = [];
   private pending: GeoPoint[] = [];
-  private consumer: Consumer | undefined;
+  private reader: PartitionReader | undefined;
+  private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private state: GeoWatchStatus['state'] = 'starting';
   private skipped = 0;
   private lastError: string | null = null;
-  private readonly groupId = `kwb-geo-${this.id}`;
+  private stopped = false;
 
   constructor(
     private readonly context: EngineContext,
@@ -33,34 +37,54 @@ export class GeoWatch {
 
   async start(): Promise<GeoWatchStatus> {
     const { kafka } = this.context;
+    const { connectionId, topic } = this.stream;
     try {
       const since = Date.now() - BACKFILL_MS;
-      const starts = await kafka.withAdmin(this.stream.connectionId, (admin) => admin.fetchTopicOffsetsByTimestamp(this.stream.topic, since));
-      const consumer = kafka.kafka(this.stream.connectionId).consumer({ groupId: this.groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
-      this.consumer = consumer;
-      await consumer.connect();
-      await consumer.subscribe({ topic: this.stream.topic, fromBeginning: false });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            const result = extractPoint(message.value, { partition: batch.partition, offset: message.offset, timestamp: message.timestamp }, this.stream);
-            if (result.ok) this.pending.push(result.point);
-            else this.skipped++;
-          }
-          await Promise.resolve();
-        },
+      const positions = await kafka.admin(connectionId, async (admin) => {
+        const [marks, byTime] = await Promise.all([admin.watermarks(topic), admin.offsetsForTimestamp(topic, since)]);
+        // No record that recent answers -1: start at the end.
+        return new Map(
+          marks.map((m) => {
+            const at = byTime.get(m.partition);
+            return [m.partition, at === undefined || at < 0 ? m.high : at];
+          }),
+        );
       });
-      for (const { partition, offset } of starts) consumer.seek({ topic: this.stream.topic, partition, offset });
+      this.reader = kafka.reader(connectionId);
       this.state = 'watching';
+      this.loop = this.tail(this.reader, positions);
       this.timer = setInterval(() => this.flush(), NOTIFY_MS);
     } catch (error) {
-      this.state = 'error';
-      this.lastError = kafka.describe(this.stream.connectionId, error).message;
+      this.lastError = describeKafkaError(error, kafka.connection(connectionId).bootstrapServers).message;
       await this.stop();
       this.state = 'error';
     }
     return this.status();
+  }
+
+  /** Fetches every partition from its position until stopped; a failed fetch is retried (shown in the status meanwhile). */
+  private async tail(reader: PartitionReader, positions: Map<number, number>): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        for (const fetched of await reader.fetch(this.stream.topic, positions, { maxWaitMs: 500, isolation: 'read_committed' })) {
+          for (const record of fetched.records) {
+            const meta = { partition: record.partition, offset: String(record.offset), timestamp: String(record.timestamp) };
+            const result = extractPoint(record.value, meta, this.stream);
+            if (result.ok) this.pending.push(result.point);
+            else this.skipped++;
+          }
+          positions.set(fetched.partition, fetched.nextOffset);
+        }
+        failures = 0;
+        this.lastError = null;
+      } catch (error) {
+        if (this.stopped) return;
+        failures++;
+        this.lastError = describeKafkaError(error, this.context.kafka.connection(this.stream.connectionId).bootstrapServers).message;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** Math.min(failures, 5))));
+      }
+    }
   }
 
   status(): GeoWatchStatus {
@@ -77,13 +101,11 @@ export class GeoWatch {
     clearInterval(this.timer);
     this.timer = undefined;
     this.state = 'stopped';
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    if (consumer) await consumer.disconnect().catch(() => undefined);
-    // The group existed only for this view: remove it so it does not clutter the group list.
-    await this.context.kafka
-      .withAdmin(this.stream.connectionId, (admin) => admin.deleteGroups([this.groupId]))
-      .catch(() => undefined);
+    this.stopped = true;
+    const reader = this.reader;
+    this.reader = undefined;
+    await reader?.close();
+    await this.loop?.catch(() => undefined);
   }
 
   private flush(): void {

@@ -244,6 +244,18 @@ export class KafkaAdmin {
     return out;
   }
 
+  /** The group's committed next offset per partition of `topic` (partitions without one left out). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    const committed = (await this.groupOffsets(groupId, [topic])).get(topic) ?? new Map<number, number>();
+    return new Map([...committed].filter(([, offset]) => offset >= 0));
+  }
+
+  /** Members of a consumer group right now (0 when it does not exist). */
+  async groupMemberCount(groupId: string): Promise<number> {
+    const [group] = await this.describeGroups([groupId]);
+    return group?.members.length ?? 0;
+  }
+
   /**
    * Commits offsets for a group with no active member (OffsetCommit with generation -1, as
    * kafka-consumer-groups --reset-offsets does); the broker refuses it while members are active.

@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { ColumnSpec, ExportFormat } from '../../../shared/exports.js';
 import type { AggregationSpec, BatchReport, Pipeline } from '../../../shared/pipelines.js';
 import { openLocalOutput } from '../exports/targets/local-folder.js';
 import { createWriter, fileExtension } from '../exports/writers/create-writer.js';
-import type { Kafka } from '../kafka/kafkajs.js';
+import { KafkaAdmin } from '../kafka/admin.js';
+import type { ClientOptions } from '../kafka/group-member.js';
+import { PartitionReader } from '../kafka/partition-reader.js';
 import type { Db } from '../store/db.js';
-import { AggregationOperator, type ResultRow } from './aggregation.js';
-import { deleteGroupQuietly } from './delete-group.js';
-import { RecordProcessor } from './record-processor.js';
+import type { ResultRow } from './aggregation.js';
+import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
+import { PipelineRunner } from './pipeline-runner.js';
 import type { Value } from './row.js';
 
 export interface BatchDeps {
   db: Db;
-  kafka: Kafka;
+  /** Client options of the pipeline's connection. */
+  kafka: ClientOptions;
   pipeline: Pipeline;
   aggregation?: AggregationSpec | undefined;
   table?: string | undefined;
@@ -24,7 +26,7 @@ export interface BatchDeps {
   timeoutMs?: number;
 }
 
-type Range = Map<string, { topic: string; partition: number; start: bigint; end: bigint }>;
+type Range = Map<string, RangeEntry>;
 
 /**
  * Batch mode (Spark `spark.read.format("kafka")` with `endingOffsets = latest`): reads each partition
@@ -32,7 +34,9 @@ type Range = Map<string, { topic: string; partition: number; start: bigint; end:
  * empty, so a batch reads from earliest then) up to the end offset read when the run starts, so
  * records produced meanwhile are not included and the report is reproducible. Projection, filter and
  * bad-record rules are the streaming pipeline's; the aggregation runs in complete mode without a
- * watermark, i.e. a plain group-by over every record of the range.
+ * watermark, i.e. a plain group-by over every record of the range. It runs on the streaming
+ * runner's consume loop (BoundedSource: group-less, read_committed, cut at the end offsets;
+ * ReportCheckpoint: nothing durable), so a report joins no consumer group.
  */
 export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   const started = performance.now();
@@ -41,62 +45,48 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   if (!aggregation) throw new WorkbenchError('VALIDATION', 'A batch report needs an aggregation: give the pipeline one or choose a report');
   if (deps.formats.length > 0 && !deps.folder) throw new WorkbenchError('VALIDATION', 'Choose a folder for the report files');
   const range = await readRange(deps.kafka, p);
-  const processor = new RecordProcessor(p);
-  const operator = new AggregationOperator({ ...aggregation, watermarkDelayMs: undefined }, 'complete');
-  const bad: Record<string, number> = {};
-  let recordsRead = 0;
-  const remaining = new Set([...range.values()].filter((r) => r.end > r.start).map((r) => `${r.topic}:${r.partition}`));
-
-  if (remaining.size > 0) {
-    const groupId = `${p.groupId}-batch-${randomUUID()}`;
-    const consumer = deps.kafka.consumer({ groupId, allowAutoTopicCreation: false });
-    let finish: () => void = () => undefined;
-    let fail: (error: unknown) => void = () => undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      finish = resolve;
-      fail = reject;
+  const progress = new BoundedProgress(range);
+  const checkpoint = new ReportCheckpoint(progress);
+  if (!progress.done()) {
+    // The streaming runner's consume loop over the fixed range: no group, nothing durable, complete mode.
+    const report: Pipeline = {
+      ...p,
+      aggregation: { ...aggregation, watermarkDelayMs: undefined },
+      outputMode: 'complete',
+      sinks: [],
+      scaleOut: false,
+      triggerIntervalMs: 0,
+      // Complete mode emits the whole table per micro-batch: few large ones.
+      maxRecordsPerBatch: Math.max(p.maxRecordsPerBatch, 100_000),
+    };
+    // Bad records are counted in the report, not dead-lettered again.
+    delete report.deadLetterTopic;
+    const runner = new PipelineRunner({
+      db: deps.db,
+      kafka: deps.kafka,
+      pipeline: report,
+      source: new BoundedSource(new PartitionReader(deps.kafka), progress),
+      checkpoint: () => checkpoint,
+      statusIntervalMs: 3_600_000,
+      ...(deps.log ? { log: deps.log } : {}),
     });
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
-        for (const partition of partitions) {
-          const r = range.get(`${topic}:${partition}`);
-          if (r) consumer.seek({ topic, partition, offset: r.start.toString() });
-        }
-      }
-    });
-    consumer.on(consumer.events.CRASH, (event) => fail(event.payload.error));
+    await runner.start();
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: p.topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const id = `${batch.topic}:${batch.partition}`;
-          const r = range.get(id);
-          if (!r || !remaining.has(id)) return;
-          const wanted = batch.messages.filter((m) => BigInt(m.offset) >= r.start && BigInt(m.offset) < r.end);
-          const processed = processor.process(batch.topic, batch.partition, wanted);
-          operator.processBatch(processed.rows);
-          for (const b of processed.bad) bad[b.reason] = (bad[b.reason] ?? 0) + 1;
-          recordsRead += wanted.length;
-          // lastOffset() also counts records kafkajs filtered (control records of transactions).
-          if (BigInt(batch.lastOffset()) + 1n >= r.end) {
-            remaining.delete(id);
-            if (remaining.size === 0) finish();
-          }
-          await Promise.resolve();
-        },
-      });
-      const timeout = setTimeout(() => fail(new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${(deps.timeoutMs ?? 300_000) / 1000} s`)), deps.timeoutMs ?? 300_000);
-      await done.finally(() => clearTimeout(timeout));
+      const timeoutMs = deps.timeoutMs ?? 300_000;
+      const deadline = Date.now() + timeoutMs;
+      while (!progress.done()) {
+        const status = runner.status();
+        if (status.state === 'failed') throw new WorkbenchError('KAFKA_ERROR', status.error ?? 'The batch read failed');
+        if (Date.now() > deadline) throw new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${timeoutMs / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     } finally {
-      await consumer.disconnect().catch(() => undefined);
-      await deleteGroupQuietly(deps.kafka, groupId);
+      await runner.stop();
     }
   }
-
-  // Complete mode over an empty batch would emit nothing; the final table is the operator's whole state.
-  const rows = operator.processBatch([]).emitted;
+  const bad = checkpoint.bad;
+  const recordsRead = progress.recordsRead;
+  const rows = checkpoint.table;
   const columns = reportColumns(p, aggregation);
   const table = deps.table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
   const flat = rows.map((row) => flatten(row, aggregation)).sort(compareRows);
@@ -113,28 +103,26 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   };
 }
 
-async function readRange(kafka: Kafka, p: Pipeline): Promise<Range> {
-  const admin = kafka.admin();
-  await admin.connect();
+async function readRange(options: ClientOptions, p: Pipeline): Promise<Range> {
+  const admin = new KafkaAdmin(options);
   try {
     const existing = new Set(await admin.listTopics());
     const missing = p.topics.filter((t) => !existing.has(t));
     if (missing.length > 0) throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it or fix the pipeline's source topics`);
     const range: Range = new Map();
     for (const topic of p.topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const starts =
-        p.startingOffsets.kind === 'timestamp' ? await admin.fetchTopicOffsetsByTimestamp(topic, p.startingOffsets.timestampMs) : null;
+      const ends = await admin.watermarks(topic);
+      const starts = p.startingOffsets.kind === 'timestamp' ? await admin.offsetsForTimestamp(topic, p.startingOffsets.timestampMs) : null;
       for (const o of ends) {
-        const fromTime = starts?.find((s) => s.partition === o.partition)?.offset;
+        const fromTime = starts?.get(o.partition);
         // A timestamp past the last record answers -1: nothing to read in that partition.
-        const start = fromTime === undefined ? BigInt(o.low) : BigInt(fromTime) < 0n ? BigInt(o.high) : BigInt(fromTime);
+        const start = fromTime === undefined ? BigInt(o.low) : fromTime < 0 ? BigInt(o.high) : BigInt(fromTime);
         range.set(`${topic}:${o.partition}`, { topic, partition: o.partition, start, end: BigInt(o.high) });
       }
     }
     return range;
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close();
   }
 }
 

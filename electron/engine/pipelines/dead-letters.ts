@@ -1,25 +1,21 @@
 import type { BadRecord } from '../../../shared/pipelines.js';
-import type { KafkaJsMessage, Message, Producer } from '../kafka/kafkajs.js';
+import { hasKafkaError } from '../kafka/errors.js';
+import type { ConsumedRecord, OutgoingRecord } from '../kafka/records.js';
 
-export type DeadLetter = BadRecord & { message: KafkaJsMessage };
+export type DeadLetter = BadRecord & { message: ConsumedRecord };
+
+/** Sends records and resolves once they are acknowledged (a producer's send, or one inside a transaction). */
+export type RecordSender = (records: readonly OutgoingRecord[]) => Promise<unknown>;
 
 /** Kafka's answers to a record or batch larger than the topic's max.message.bytes. */
-const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const isTooLarge = (error: unknown) => hasKafkaError(error, 'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE');
 
-function isTooLarge(error: unknown, depth = 0): boolean {
-  if (depth > 4 || typeof error !== 'object' || error === null) return false;
-  const e = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
-  if (typeof e.type === 'string' && TOO_LARGE.has(e.type)) return true;
-  const nested = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
-  return nested.some((inner) => isTooLarge(inner, depth + 1));
-}
-
-function letter(bad: DeadLetter, withValue: boolean): Message {
+function letter(topic: string, bad: DeadLetter, withValue: boolean): OutgoingRecord {
   const headers: Record<string, string> = { 'x-error-reason': bad.reason, 'x-error': bad.error, 'x-source': `${bad.topic}/${bad.partition}/${bad.offset}` };
-  if (withValue) return { key: bad.message.key, value: bad.message.value, headers };
+  if (withValue) return { topic, key: bad.message.key, value: bad.message.value, headers };
   const size = bad.message.value?.length ?? 0;
   headers['x-value-dropped'] = `${size} bytes: larger than the dead-letter topic accepts (raise its max.message.bytes to keep such values)`;
-  return { key: bad.message.key, value: null, headers };
+  return { topic, key: bad.message.key, value: null, headers };
 }
 
 /**
@@ -28,20 +24,20 @@ function letter(bad: DeadLetter, withValue: boolean): Message {
  * letter at a time, and a letter still too large goes without its value (saying so in a header):
  * one oversized poison record must not stall the pipeline, retrying the same batch for ever.
  */
-export async function sendDeadLetters(producer: Pick<Producer, 'send'>, topic: string, bad: readonly DeadLetter[]): Promise<void> {
+export async function sendDeadLetters(send: RecordSender, topic: string, bad: readonly DeadLetter[]): Promise<void> {
   if (bad.length === 0) return;
   try {
-    await producer.send({ topic, acks: -1, messages: bad.map((b) => letter(b, true)) });
+    await send(bad.map((b) => letter(topic, b, true)));
     return;
   } catch (error) {
     if (!isTooLarge(error)) throw error;
   }
   for (const b of bad) {
     try {
-      await producer.send({ topic, acks: -1, messages: [letter(b, true)] });
+      await send([letter(topic, b, true)]);
     } catch (error) {
       if (!isTooLarge(error)) throw error;
-      await producer.send({ topic, acks: -1, messages: [letter(b, false)] });
+      await send([letter(topic, b, false)]);
     }
   }
 }

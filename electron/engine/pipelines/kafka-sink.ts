@@ -1,7 +1,6 @@
 import type { Pipeline } from '../../../shared/pipelines.js';
-import type { Producer } from '../kafka/kafkajs.js';
 import type { ResultRow } from './aggregation.js';
-import { sendDeadLetters, type DeadLetter } from './dead-letters.js';
+import { sendDeadLetters, type DeadLetter, type RecordSender } from './dead-letters.js';
 import type { Value } from './row.js';
 
 export interface OutputRecord {
@@ -35,7 +34,7 @@ export function toOutputRecords(rows: readonly ResultRow[], groupBy: readonly st
 
 /**
  * Bytes of records per produce request. The broker refuses a partition's batch over its
- * `message.max.bytes` (1 MiB by default), and kafkajs puts all of one send's records for a
+ * `message.max.bytes` (1 MiB by default), and the client puts all of one send's records for a
  * partition into one batch: a batch emitting ~20,000 windows would be refused and retried for ever.
  */
 export const SEND_CHUNK_BYTES = 512 * 1024;
@@ -60,12 +59,12 @@ export function chunkRecords<T extends OutputRecord>(records: readonly T[], limi
 }
 
 /** A batch's records outside SQLite: results to every Kafka sink, bad records to the dead-letter topic (a producer or a transaction). */
-export async function sendBatchRecords(sender: Pick<Producer, 'send'>, p: Pipeline, emitted: readonly ResultRow[], bad: readonly DeadLetter[]): Promise<void> {
+export async function sendBatchRecords(send: RecordSender, p: Pipeline, emitted: readonly ResultRow[], bad: readonly DeadLetter[]): Promise<void> {
   for (const sink of p.sinks) {
     if (sink.kind !== 'kafka' || emitted.length === 0) continue;
-    for (const messages of chunkRecords(toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format))) {
-      await sender.send({ topic: sink.topic, acks: -1, messages });
+    for (const records of chunkRecords(toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format))) {
+      await send(records.map((r) => ({ topic: sink.topic, key: r.key, value: r.value })));
     }
   }
-  if (p.deadLetterTopic) await sendDeadLetters(sender, p.deadLetterTopic, bad);
+  if (p.deadLetterTopic) await sendDeadLetters(send, p.deadLetterTopic, bad);
 }

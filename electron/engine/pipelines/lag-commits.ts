@@ -1,4 +1,4 @@
-/** A partition's next offset as kafkajs' `commitOffsets` takes it. */
+/** A partition's next offset to commit to the group (for lag tools). */
 export interface CommitOffset {
   topic: string;
   partition: number;

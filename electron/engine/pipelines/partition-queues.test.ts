@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { KafkaJsMessage } from '../kafka/kafkajs.js';
+import type { ConsumedRecord } from '../kafka/records.js';
 import { PartitionQueues } from './partition-queues.js';
 
-const messages = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ offset: String(from + i) }) as KafkaJsMessage);
-const fetched = (partition: number, from: number, to: number, high: number) => ({
+const records = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ offset: from + i }) as ConsumedRecord);
+const fetched = (partition: number, from: number, to: number, high: number, asked = from) => ({
   topic: 't',
   partition,
-  messages: messages(from, to),
-  highWatermark: String(high),
-  lastOffset: () => String(to - 1),
+  from: asked,
+  records: records(from, to),
+  nextOffset: to,
+  highWatermark: high,
 });
 
 describe('partition queues', () => {
@@ -16,18 +17,18 @@ describe('partition queues', () => {
     const q = new PartitionQueues(100);
     q.resetCommitted(new Map([['t:0', 5n], ['t:1', 0n]]));
     q.assign({ t: [0, 1] });
-    // A fetch already in flight from before the checkpoint: offsets 3, 4 are skipped.
-    expect(q.accept(fetched(0, 3, 10, 10))).toBe('9');
+    // A fetch asked at the checkpoint that starts inside an earlier record batch: offsets 3, 4 are skipped.
+    expect(q.accept(fetched(0, 3, 10, 10, 5))).toBe(9);
     expect(q.position('t:0')).toBe(10n);
     q.noteHighWatermark('t:1', '4');
     const plan = q.plan();
     expect(q.complete(plan)).toBe(false);
-    expect(q.accept(fetched(1, 0, 4, 4))).toBe('3');
+    expect(q.accept(fetched(1, 0, 4, 4))).toBe(3);
     expect(q.complete(q.plan())).toBe(true);
     const parts = q.take(q.plan());
     expect(parts.map((p) => [p.partition, p.messages.map((m) => m.offset), p.next])).toEqual([
-      [0, ['5', '6', '7', '8', '9'], 10n],
-      [1, ['0', '1', '2', '3'], 4n],
+      [0, [5, 6, 7, 8, 9], 10n],
+      [1, [0, 1, 2, 3], 4n],
     ]);
     for (const part of parts) q.consumed(part);
     expect(q.committed('t:0')).toBe(10n);
@@ -36,23 +37,37 @@ describe('partition queues', () => {
 
   it('takes no more records once a partition already holds a full batch', () => {
     const q = new PartitionQueues(3);
+    q.resetCommitted(new Map([['t:0', 0n]]));
     q.assign({ t: [0] });
-    expect(q.accept(fetched(0, 0, 3, 10))).toBe('2');
+    expect(q.accept(fetched(0, 0, 3, 10))).toBe(2);
+    expect(q.wanted()).toEqual([]);
     expect(q.accept(fetched(0, 3, 6, 10))).toBeNull();
     expect(q.position('t:0')).toBe(3n);
   });
 
-  it('a rejoin drops what was queued and forgets which partitions were sought back', () => {
+  it('a rejoin or rewind drops what was queued, and a fetch asked before the rewind is ignored', () => {
     const q = new PartitionQueues(10);
     q.resetCommitted(new Map([['t:0', 0n]]));
     q.assign({ t: [0] });
     q.accept(fetched(0, 0, 2, 2));
+    expect(q.position('t:0')).toBe(2n);
     q.rewind('t:0');
-    expect(q.rewoundSinceJoin('t:0')).toBe(true);
     expect(q.position('t:0')).toBe(0n);
-    q.accept(fetched(0, 0, 2, 2));
+    // In flight from position 2 when the rewind came: not queued, or offsets 0 and 1 would be skipped.
+    expect(q.accept(fetched(0, 2, 4, 4))).toBeNull();
+    expect(q.accept(fetched(0, 0, 4, 4))).toBe(3);
     q.assign({ t: [0] });
-    expect(q.rewoundSinceJoin('t:0')).toBe(false);
+    expect(q.hasQueued()).toBe(false);
+    expect(q.wanted()).toEqual([{ topic: 't', partition: 0, offset: 0n }]);
+  });
+
+  it('a fetch that passed only transaction markers moves the position on without queueing records', () => {
+    const q = new PartitionQueues(10);
+    q.resetCommitted(new Map([['t:0', 4n]]));
+    q.assign({ t: [0] });
+    expect(q.accept({ topic: 't', partition: 0, from: 4, records: [], nextOffset: 5, highWatermark: 5 })).toBeNull();
+    expect(q.position('t:0')).toBe(5n);
+    expect(q.complete(q.plan())).toBe(true);
     expect(q.hasQueued()).toBe(false);
   });
 });

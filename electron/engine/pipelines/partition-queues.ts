@@ -1,47 +1,50 @@
-import type { KafkaJsMessage } from '../kafka/kafkajs.js';
+import type { ConsumedRecord } from '../kafka/records.js';
 import { planBatch, type BatchPlan } from './batch-plan.js';
 import { countBelow, fromOffset } from './message-offsets.js';
 
-/** Records read from one partition (resolved in kafkajs only) and not yet in the checkpoint. */
+/** Records read from one partition and not yet in the checkpoint. */
 export interface Queued {
   topic: string;
   partition: number;
-  messages: KafkaJsMessage[];
-  /** The offset after the last record kafkajs handed over (where its next fetch starts). */
+  messages: ConsumedRecord[];
+  /** The offset after the last record read (where the next fetch starts). */
   next: bigint;
 }
 
-/** What kafkajs handed over for one partition (the fields of its `eachBatch` batch we use). */
+/** What one fetch returned for one partition (PartitionFetch's fields we use). */
 export interface FetchedBatch {
   topic: string;
   partition: number;
-  messages: KafkaJsMessage[];
-  highWatermark: string;
-  lastOffset(): string;
+  /** The offset the fetch was asked for: results of a fetch from another position (before a rewind) are dropped. */
+  from: number;
+  records: ConsumedRecord[];
+  /** Past every batch the fetch saw, transaction markers included. */
+  nextOffset: number;
+  /** What can be read now: the high watermark (read_committed: the last stable offset). */
+  highWatermark: number;
 }
 
 export const partitionId = (topic: string, partition: number) => `${topic}:${partition}`;
 export const partitionOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
 
 /**
- * Where each assigned partition stands: its checkpointed next offset, the records kafkajs handed over
- * beyond it (queued until a micro-batch takes them), its latest high watermark and when it last
- * delivered. Cuts micro-batches by Spark's plan (`planBatch`: `maxRecordsPerBatch` split by lag).
- * No I/O: the runner seeks, commits and decides when a batch runs.
+ * Where each assigned partition stands: its checkpointed next offset, the records fetched beyond it
+ * (queued until a micro-batch takes them), its latest high watermark and when it last delivered.
+ * Cuts micro-batches by Spark's plan (`planBatch`: `maxRecordsPerBatch` split by lag).
+ * No I/O: the runner fetches, commits and decides when a batch runs.
  */
 export class PartitionQueues {
   private readonly maxRecordsPerBatch: number;
   /** Next offset per partition as committed (SQLite checkpoint, or the changelog in scale-out). */
   private offsets = new Map<string, bigint>();
   private readonly buffered = new Map<string, Queued>();
-  /** Latest high watermark per partition (seeded at start, then from every kafkajs batch). */
+  /** Latest high watermark per partition (seeded at start, then from every fetch). */
   private readonly highWatermarks = new Map<string, bigint>();
-  /** Partitions the stall rule gave up waiting for, until kafkajs hands over records of theirs again. */
+  /** Partitions the stall rule gave up waiting for, until a fetch returns records of theirs again. */
   private readonly settled = new Set<string>();
-  /** When kafkajs last handed over records per partition (or the partition was assigned). */
+  /** When a fetch last returned records per partition (or the partition was assigned). */
   private readonly arrivals = new Map<string, number>();
   private assigned: { id: string; topic: string; partition: number }[] = [];
-  private readonly rewound = new Set<string>();
 
   constructor(maxRecordsPerBatch: number) {
     this.maxRecordsPerBatch = maxRecordsPerBatch;
@@ -51,7 +54,6 @@ export class PartitionQueues {
   assign(assignment: Record<string, number[]>): { id: string; topic: string; partition: number }[] {
     this.buffered.clear();
     this.settled.clear();
-    this.rewound.clear();
     this.assigned = Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ id: partitionId(topic, partition), topic, partition })));
     for (const { id } of this.assigned) this.arrivals.set(id, Date.now());
     return this.assigned;
@@ -79,15 +81,9 @@ export class PartitionQueues {
     this.buffered.delete(id);
   }
 
-  /** Before a seek back to the checkpoint: the queued records go (they are fetched again). */
+  /** Back to the checkpoint: the queued records go (they are fetched again from the committed offset). */
   rewind(id: string): void {
     this.buffered.delete(id);
-    this.rewound.add(id);
-  }
-
-  /** Sought back to the checkpoint since the last join (a fetch from past it is then not sought again). */
-  rewoundSinceJoin(id: string): boolean {
-    return this.rewound.has(id);
   }
 
   /** Where the next record of a partition is expected: after the queue, else the checkpoint. */
@@ -95,7 +91,7 @@ export class PartitionQueues {
     return this.buffered.get(id)?.next ?? this.offsets.get(id);
   }
 
-  noteHighWatermark(id: string, high: string): void {
+  noteHighWatermark(id: string, high: string | number): void {
     const value = BigInt(high);
     if (value > (this.highWatermarks.get(id) ?? -1n)) this.highWatermarks.set(id, value);
   }
@@ -104,23 +100,44 @@ export class PartitionQueues {
     return this.highWatermarks.get(id);
   }
 
+  /** Partitions whose queue has room (the fetch loop reads only those), with the offset to read from. */
+  wanted(): { topic: string; partition: number; offset: bigint }[] {
+    const out: { topic: string; partition: number; offset: bigint }[] = [];
+    for (const { id, topic, partition } of this.assigned) {
+      const position = this.position(id);
+      if (position === undefined) continue;
+      if ((this.buffered.get(id)?.messages.length ?? 0) >= this.maxRecordsPerBatch) continue;
+      out.push({ topic, partition, offset: position });
+    }
+    return out;
+  }
+
   /**
-   * Queues the records of a kafkajs batch at or past the partition's position. Returns the offset to
-   * resolve in kafkajs, or null when nothing was taken (none new, or the queue already holds a full
-   * batch: kafkajs refetches them later rather than us holding them).
+   * Queues the records of a fetch at or past the partition's position. Returns the last offset
+   * queued, or null when no record was (none new, or the queue already holds a full batch: they
+   * are fetched again later rather than held). A fetch that only passed transaction markers or
+   * aborted records moves the position on without queueing anything.
    */
-  accept(batch: FetchedBatch): string | null {
+  accept(batch: FetchedBatch): number | null {
     const id = partitionId(batch.topic, batch.partition);
     const stored = this.position(id);
     this.noteHighWatermark(id, batch.highWatermark);
-    this.settled.delete(id);
-    const entry = this.buffered.get(id) ?? { topic: batch.topic, partition: batch.partition, messages: [], next: 0n };
-    const fresh = stored === undefined ? batch.messages : fromOffset(batch.messages, stored);
+    if (stored !== undefined && BigInt(batch.from) !== stored) return null;
+    const entry = this.buffered.get(id) ?? { topic: batch.topic, partition: batch.partition, messages: [], next: stored ?? 0n };
+    const fresh = stored === undefined ? batch.records : fromOffset(batch.records, stored);
     const last = fresh.at(-1);
-    if (!last || entry.messages.length >= this.maxRecordsPerBatch) return null;
+    const end = BigInt(batch.nextOffset);
+    if (entry.messages.length >= this.maxRecordsPerBatch) return null;
+    if (!last) {
+      if (stored !== undefined && end > stored) {
+        entry.next = end;
+        this.buffered.set(id, entry);
+      }
+      return null;
+    }
+    this.settled.delete(id);
     entry.messages.push(...fresh);
-    // Past a trailing transaction marker too (kafkajs resolves it with the last record).
-    const end = BigInt(batch.lastOffset()) + 1n;
+    // Past a trailing transaction marker too (the fetch's next offset is past every batch it saw).
     const afterLast = BigInt(last.offset) + 1n;
     entry.next = end > afterLast ? end : afterLast;
     this.buffered.set(id, entry);

@@ -1,24 +1,27 @@
 import type { S3Target } from '../../../shared/exports.js';
 import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from '../kafka/kafkajs.js';
+import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { BatchPlan } from './batch-plan.js';
+import type { Checkpoint, OperatorState, Resume } from './checkpoint.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
-import { LagCommits } from './lag-commits.js';
-import { PartitionQueues, partitionId, partitionOf, type Queued } from './partition-queues.js';
-import { CoPartitionError, PartitionCommitError, ScaleOutState } from './scale-out-state.js';
+import { PartitionQueues, partitionId, type FetchedBatch } from './partition-queues.js';
+import { KafkaSource, type PipelineSource } from './pipeline-source.js';
+import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
+import { SqliteCheckpoint } from './sqlite-checkpoint.js';
 import { statusFrom } from './pipeline-status.js';
-import { readLag, readStartingOffsets } from './source-offsets.js';
 import { TableSink } from './table-sink.js';
 import type { Db } from '../store/db.js';
 
 export interface RunnerDeps {
   db: Db;
-  kafka: Kafka;
+  /** Client options of the pipeline's connection. */
+  kafka: ClientOptions;
   pipeline: Pipeline;
   onStatus?: (status: PipelineStatus) => void;
   onResults?: (notice: { pipelineId: string; batch: number; changedRows: number }) => void;
@@ -27,30 +30,41 @@ export interface RunnerDeps {
   resolveS3?: (target: S3Target) => S3Target;
   /** How often status is pushed and lag refreshed, ms. */
   statusIntervalMs?: number;
+  /** The checkpoint to run against (tests); default: SQLite, or the Kafka changelog when `scaleOut`. */
+  checkpoint?: (parts: CheckpointParts) => Checkpoint;
+  /** The cluster side (tests); default: KafkaSource on `kafka`. */
+  source?: PipelineSource;
+}
+
+/** What the runner hands a checkpoint it builds. */
+export interface CheckpointParts {
+  db: Db;
+  pipeline: Pipeline;
+  store: CheckpointStore;
+  table: TableSink | null;
+  files: FileSinks | null;
+  /** The worker's group membership now (scale-out transactions commit the group's offsets). */
+  group: () => GroupCoordinates;
+  /** Commits offsets to the group for lag tools. */
+  commitLag: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<void>;
 }
 
 /**
  * A micro-batch waits for every lagging partition to deliver its planned share. If a lagging
- * partition delivered nothing for this long (records held back by an open transaction, or a partition
- * whose only "lag" is a transaction marker kafkajs never hands over), the batch runs without them.
+ * partition delivered nothing for this long (records held back by an open transaction), the batch
+ * runs without them.
  */
 const STALL_MS = 2000;
 
 /**
- * One running pipeline: a kafkajs consumer in the pipeline's group, micro-batches across all
- * assigned partitions (at most `maxRecordsPerBatch` records, one per trigger), exactly-once into SQLite.
- *
- * Offsets: the checkpoint in SQLite is the truth, Kafka's committed offsets only feed lag tools.
- * On every group join the consumer seeks each assigned partition to its stored next offset;
- * records below it (a fetch already in flight) are skipped, so nothing is counted twice. A batch
- * is resolved in kafkajs only after its SQLite transaction committed; a crash before that replays
- * it (kafkajs' own resolved position only drives fetching). Sinks outside SQLite (Kafka output, dead letters) are written BEFORE the commit: at least
- * once, keyed so that a replay overwrites its own records.
- *
- * Scale-out (`scaleOut: true`): state and offsets per source partition live in Kafka (the design,
- * its co-partitioning and watermark rules are in scale-out-state.ts); on every assignment the runner
- * restores the partitions taken over, seeks them to their changelog's next offset and rebuilds the
- * operator from the held state. The local SQLite store only keeps this worker's view (results, counters).
+ * One running pipeline: ONE consume loop for every kind of run. The pipeline's consumer group only
+ * assigns partitions (GroupMember: join, heartbeats, rebalances by the client); records are
+ * fetched group-less (PartitionReader, read_committed) from the offsets the checkpoint holds, and
+ * micro-batches span every held partition (at most `maxRecordsPerBatch` records, one per trigger).
+ * Exactly-once and where offsets and state live are the checkpoint's (`Checkpoint`): SQLite, or in
+ * scale-out a Kafka changelog with one transaction per partition. Offsets are never taken from the
+ * group: a (re)assignment resumes every partition from the checkpoint, so nothing is counted twice
+ * and a crash before a commit replays the batch.
  */
 export class PipelineRunner {
   private readonly deps: RunnerDeps;
@@ -60,27 +74,26 @@ export class PipelineRunner {
   private operator: AggregationOperator | null = null;
   private table: TableSink | null = null;
   private files: FileSinks | null = null;
-  private consumer: Consumer | null = null;
-  private producer: Producer | null = null;
+  private source: PipelineSource | null = null;
+  private producer: KafkaProducer | null = null;
+  private checkpoint: Checkpoint | null = null;
   private readonly queues: PartitionQueues;
   private progress: Progress;
   private readonly inRate = new RateMeter();
   private readonly outRate = new RateMeter();
-  private readonly lagCommits = new LagCommits((offsets) => this.consumer?.commitOffsets(offsets) ?? Promise.resolve());
   private totals = { recordsIn: 0, rowsOut: 0 };
   private lastBatchMs: number | null = null;
   private lock: Promise<void> = Promise.resolve();
   private stopping = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
   private trigger: NodeJS.Timeout | undefined;
   private lastBatchAt = 0;
   private state: PipelineStatus['state'] = 'stopped';
   private error: string | null = null;
+  private fetchError: string | null = null;
   private lag: PipelineStatus['lag'] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** Scale-out mode: state and offsets per source partition in Kafka (null: the SQLite checkpoint). */
-  private scale: ScaleOutState | null = null;
-  /** Scale-out: starting offsets of the source topic's partitions that have no changelog yet. */
-  private seeds = new Map<number, bigint>();
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
@@ -95,17 +108,11 @@ export class PipelineRunner {
     const p = this.pipeline;
     this.state = 'starting';
     this.stopping = false;
+    this.error = null;
     this.progress = this.store.progress();
-    // Scale-out: the state arrives from the changelog when partitions are assigned (restoreAssignment).
-    this.scale = p.scaleOut ? new ScaleOutState(this.deps.kafka, p) : null;
-    const restored = this.scale ? undefined : { entries: this.store.state(), watermark: this.progress.watermark };
-    if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, restored);
     const tableSink = p.sinks.find((s) => s.kind === 'sqlite-table');
     if (tableSink && !p.aggregation) this.table = new TableSink(this.deps.db, tableSink.table, p.projection);
     try {
-      const partitions = await this.seedStartingOffsets();
-      this.queues.resetCommitted(this.scale ? new Map<string, bigint>() : this.store.offsets());
-      await this.scale?.start(partitions);
       if (FileSinks.wanted(p)) {
         this.files = new FileSinks({
           db: this.deps.db,
@@ -115,179 +122,241 @@ export class PipelineRunner {
         });
         await this.files.start();
       }
-      if (!this.scale && (p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic)) {
-        this.producer = this.deps.kafka.producer({ allowAutoTopicCreation: true });
-        await this.producer.connect();
-      }
-      // Scale-out: a killed worker's partitions move after the session timeout, so keep it short.
-      const liveness = this.scale ? { sessionTimeout: 10_000, heartbeatInterval: 1000 } : {};
-      const consumer = this.deps.kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false, readUncommitted: false, ...liveness });
-      this.consumer = consumer;
-      consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment));
-      await consumer.connect();
-      await consumer.subscribe({ topics: p.topics, fromBeginning: p.startingOffsets.kind !== 'latest' });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.onBatch(payload) });
+      const checkpoint = (this.deps.checkpoint ?? ((parts) => this.defaultCheckpoint(parts)))({
+        db: this.deps.db,
+        pipeline: p,
+        store: this.store,
+        table: this.table,
+        files: this.files,
+        group: () => this.requireSource().group(),
+        commitLag: (offsets) => this.source?.commitLag(offsets) ?? Promise.resolve(),
+      });
+      this.checkpoint = checkpoint;
+      const initial = checkpoint.initialState();
+      if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial);
+      const source = this.deps.source ?? new KafkaSource(this.deps.kafka, p, this.deps.log);
+      this.source = source;
+      const start = await source.startingOffsets();
+      for (const o of start.highs) this.queues.noteHighWatermark(partitionId(o.topic, o.partition), o.high);
+      await checkpoint.open(start);
+      this.queues.resetCommitted(checkpoint.initialOffsets());
+      await source.join(checkpoint.liveness, (assignment) => void this.locked(() => this.onAssignment(assignment)));
+      // The first assignment (reported during the join) is applied before the loop's first fetch.
+      await this.lock;
+      if (this.stopping) throw new Error(this.error ?? 'stopped while starting');
       this.state = 'running';
     } catch (error) {
       this.fail(error);
       await this.stop('failed');
       throw error;
     }
+    this.loop = this.consumeLoop();
     this.trigger = setInterval(() => void this.onTrigger(), Math.max(50, p.triggerIntervalMs));
     const interval = this.deps.statusIntervalMs ?? 1000;
     this.timer = setInterval(() => void this.tick(), interval);
     this.timer.unref();
   }
 
-  /** Stops after the batch in flight (kafkajs waits for eachBatch to return). */
+  /** Stops after the batch in flight; what was fetched and not committed is re-read next time. */
   async stop(final: PipelineStatus['state'] = 'stopped'): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     clearInterval(this.trigger);
     this.timer = undefined;
-    await this.lagCommits.settle();
-    await this.consumer?.disconnect().catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
-    await this.scale?.stop().catch(() => undefined);
+    this.wake?.();
+    await this.loop?.catch(() => undefined);
+    await this.lock;
+    await this.checkpoint?.settle().catch(() => undefined);
+    await this.source?.close();
+    await this.producer?.close();
+    await this.checkpoint?.close().catch(() => undefined);
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
-    this.consumer = null;
+    this.loop = null;
+    this.source = null;
     this.producer = null;
     if (final === 'stopped' || this.state !== 'failed') this.state = final;
     this.deps.onStatus?.(this.status());
   }
 
   status(): PipelineStatus {
-    const { state, error, lastBatchMs, lag } = this;
+    const { state, lastBatchMs, lag } = this;
     return statusFrom(this.pipeline.id, this.progress, {
-      state, error, lastBatchMs, lag, ...this.totals,
+      state,
+      error: this.error ?? this.fetchError,
+      lastBatchMs,
+      lag,
+      ...this.totals,
       recordsPerSecondIn: this.inRate.rate(),
       rowsPerSecondOut: this.outRate.rate(),
       watermarkMs: this.operator?.watermark ?? null,
       openWindows: this.operator?.openWindows ?? 0,
       ...(this.files ? { files: this.files.status() } : {}),
-      ...(this.scale ? { scaleOut: { changelogTopic: this.scale.changelog, partitions: this.scale.partitions() } } : {}),
+      ...(this.checkpoint?.status() ?? {}),
     });
   }
 
-  /** A (re)join: drop what was buffered (not checkpointed, so it is re-read) and seek to the checkpoint. */
-  private onJoin(assignment: Record<string, number[]>): void {
-    const assigned = this.queues.assign(assignment);
-    if (this.scale) {
-      // Fencing and reading the changelog is async: queued before any batch of the new generation.
-      const partitions = assigned.map((a) => a.partition);
-      void this.locked(() => this.restoreAssignment(partitions));
-      return;
-    }
-    for (const { topic, partition } of assigned) this.seekToCheckpoint(topic, partition);
+  private defaultCheckpoint(parts: CheckpointParts): Checkpoint {
+    const p = this.pipeline;
+    if (p.scaleOut) return new ScaleOutCheckpoint({ ...parts, options: this.deps.kafka });
+    const needsProducer = p.sinks.some((s) => s.kind === 'kafka') || p.deadLetterTopic !== undefined;
+    if (needsProducer) this.producer = new KafkaProducer({ ...this.deps.kafka, autocreateTopics: true });
+    const producer = this.producer;
+    return new SqliteCheckpoint({
+      ...parts,
+      send: producer ? (records) => producer.send(records) : null,
+    });
   }
 
-  private seekToCheckpoint(topic: string, partition: number): void {
-    const id = partitionId(topic, partition);
-    const stored = this.queues.committed(id);
-    if (stored === undefined || !this.consumer) return;
-    this.queues.rewind(id);
-    this.consumer.seek({ topic, partition, offset: stored.toString() });
+  private requireSource(): PipelineSource {
+    if (!this.source) throw new Error('the pipeline is not running');
+    return this.source;
   }
 
-  /** Source partitions taken over: their state and offsets from the changelog (scale-out). */
-  private async restoreAssignment(partitions: number[]): Promise<void> {
-    const scale = this.scale;
-    if (!scale || this.stopping) return;
+  /** A (re)assignment: what was queued is dropped (not committed, so it is re-read) and reading resumes from the checkpoint. */
+  private async onAssignment(assignment: Assignment): Promise<void> {
+    const checkpoint = this.checkpoint;
+    if (!checkpoint || this.stopping) return;
+    this.queues.assign(assignment);
     try {
-      const restored = await scale.assign(partitions, this.seeds);
-      // Stopped meanwhile: stop() already closed the producers it knew of; close the new ones too.
-      if (this.stopping) return void (await scale.stop());
-      this.afterRestore(restored.added, restored.watermark);
-      const added = [...restored.added.keys()];
-      this.deps.log?.(
-        'info',
-        `pipeline ${this.pipeline.name}: holds partitions [${scale.partitions().join(',')}]` +
-          (added.length ? `; restored partitions [${added.join(',')}] from ${scale.changelog}: ${restored.windows} open windows, next offsets [${[...restored.added.values()].join(',')}]` : ''),
-      );
+      const resume = await checkpoint.assign(assignment, this.operator?.watermark ?? null);
+      // Stopped meanwhile: stop() closes what the checkpoint opened.
+      if (this.stopping) return;
+      this.resume(resume);
+      if (resume.note) this.deps.log?.('info', `pipeline ${this.pipeline.name}: ${resume.note}`);
     } catch (error) {
-      // Leave the group, so that the partitions move to a worker that can restore them.
+      // Leave the group, so that the partitions move to a worker that can take them.
       this.abort(error);
     }
+    this.wake?.();
   }
 
-  /** After a restore or recovery: offsets and seeks of the restored partitions, the operator rebuilt from the held state. */
-  private afterRestore(added: Map<number, bigint>, watermark: number | null): void {
-    const scale = this.scale;
-    const topic = this.pipeline.topics[0];
-    if (!scale || topic === undefined) return;
-    for (const id of this.queues.committedIds()) if (!scale.holds(partitionOf(id))) this.queues.forget(id);
-    for (const [partition, next] of added) {
-      this.queues.setCommitted(partitionId(topic, partition), next);
-      this.seekToCheckpoint(topic, partition);
+  /** Offsets (and operator state) after an assignment or a failed batch. */
+  private resume(resume: Resume): void {
+    for (const id of resume.dropped) this.queues.forget(id);
+    for (const [id, next] of resume.offsets) {
+      this.queues.setCommitted(id, next);
+      this.queues.rewind(id);
     }
+    if (resume.state) this.rebuildOperator(resume.state);
+  }
+
+  private rebuildOperator(state: OperatorState): void {
     const a = this.pipeline.aggregation;
-    if (this.operator && a) {
-      // Never backwards: the restored partitions' watermark joins this worker's (Spark's max rule).
-      const current = this.operator.watermark;
-      const merged = watermark === null ? current : current === null ? watermark : Math.max(current, watermark);
-      this.operator = new AggregationOperator(a, this.pipeline.outputMode, { entries: scale.entries(), watermark: merged });
-    }
-  }
-
-  /** Starting offsets of partitions without a checkpoint; returns the source's partition count. */
-  private async seedStartingOffsets(): Promise<number> {
-    const { seeds, highs, partitions } = await readStartingOffsets(this.deps.kafka, this.pipeline);
-    for (const o of highs) this.queues.noteHighWatermark(partitionId(o.topic, o.partition), o.high);
-    // A timestamp past the last record answers -1: start at the end.
-    const seed = (id: string, offset: string) => (BigInt(offset) < 0n ? (this.queues.highWatermark(id) ?? 0n) : BigInt(offset));
-    const topic = this.pipeline.topics[0];
-    if (this.scale) this.seeds = new Map(seeds.filter((o) => o.topic === topic).map((o) => [o.partition, seed(partitionId(o.topic, o.partition), o.offset)]));
-    else this.store.seedOffsets(seeds);
-    return partitions;
+    if (a) this.operator = new AggregationOperator(a, this.pipeline.outputMode, state);
   }
 
   /**
-   * kafkajs hands us one partition at a time; a Spark micro-batch spans every partition. So each
-   * partition's records are queued (resolved in kafkajs only, not in the checkpoint) and a
-   * micro-batch is cut from the queues by Spark's plan (`planBatch`: `maxRecordsPerBatch` split by
-   * lag). The batch runs only once every lagging partition delivered its planned share (or
-   * stalled): a partition whose fetch came back short is waited for, never left behind, so
-   * partitions move through event time together and the watermark (advanced once per
-   * micro-batch, as in Spark) does not make a slower partition's records late. What kafkajs
-   * fetched beyond the plan stays queued for the next micro-batch rather than being fetched and
-   * decoded again; a queue that already holds a full batch takes no more (kafkajs refetches later).
+   * The consume loop: fetch every held partition whose queue has room from its position (one Fetch
+   * per leader), queue what came back, run the micro-batches the queues complete, and fetch again.
+   * The next fetch is already in flight while a batch runs (it asks for what lies past the queued
+   * records), so reading overlaps processing.
    */
-  private onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
-    const isRunning = () => payload.isRunning();
-    const isStale = () => payload.isStale();
-    return this.locked(async () => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
-      // Scale-out: a partition not restored (yet) or lost to another worker is not ours to process.
-      if (this.scale && !this.scale.holds(batch.partition)) return;
-      const id = partitionId(batch.topic, batch.partition);
-      const stored = this.queues.position(id);
-      const first = batch.messages[0];
-      if (stored !== undefined && first && BigInt(first.offset) > stored && !this.queues.rewoundSinceJoin(id)) {
-        // Fetched from a position past our checkpoint (Kafka's commit ran ahead): go back once.
-        this.seekToCheckpoint(batch.topic, batch.partition);
-        return;
+  private async consumeLoop(): Promise<void> {
+    // The fetch in flight (fetchWanted never rejects); set ahead of time while a batch runs.
+    const ahead: { fetch: Promise<FetchedSet> | null } = { fetch: null };
+    let failures = 0;
+    while (!this.stopping) {
+      const fetched = await (ahead.fetch ?? this.fetchWanted());
+      ahead.fetch = null;
+      if (this.stopping) break;
+      if (fetched.error !== undefined) {
+        failures++;
+        await this.onFetchError(fetched.error, failures);
+        continue;
       }
-      const resolved = this.queues.accept(batch);
-      if (resolved !== null) resolveOffset(resolved);
-      // A backlog: run every micro-batch the queues already complete. Otherwise the trigger runs it.
-      await this.flushReady(true, () => isRunning() && !isStale());
+      failures = 0;
+      if (this.fetchError) this.fetchError = null;
+      if (fetched.results.length === 0) {
+        // Nothing held (no assignment yet, or every queue is full and waits for the trigger).
+        await this.idle(fetched.requested ? 0 : 200);
+        continue;
+      }
+      await this.locked(async () => {
+        for (const f of fetched.results) this.queues.accept(f);
+        // Read ahead while the batches run.
+        if (!this.stopping) ahead.fetch = this.fetchWanted();
+        await this.flushReady(true);
+      });
+    }
+    await ahead.fetch;
+  }
+
+  private async fetchWanted(): Promise<FetchedSet> {
+    const source = this.source;
+    const wanted = this.queues.wanted();
+    if (!source || wanted.length === 0) return { results: [], requested: false };
+    try {
+      return { results: await source.fetch(wanted), requested: true };
+    } catch (error) {
+      return { results: [], requested: true, error };
+    }
+  }
+
+  /**
+   * A fetch failed: a partition whose checkpoint fell below the log start (retention deleted the
+   * records) resumes at the earliest offset, as a consumer with `auto.offset.reset=earliest`;
+   * anything else (leader moved, broker down) is retried with a growing pause, shown in the status.
+   */
+  private async onFetchError(error: unknown, failures: number): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.source?.isOutOfRange(error)) {
+      await this.locked(() => this.resetOutOfRange()).catch(() => undefined);
+      return;
+    }
+    this.fetchError = `Reading the source topics failed, retrying: ${message}`;
+    if (failures === 1 || failures % 20 === 0) this.deps.log?.('warn', `pipeline ${this.pipeline.name}: ${this.fetchError}`);
+    await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+  }
+
+  private async resetOutOfRange(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    for (const topic of this.pipeline.topics) {
+      for (const m of await source.watermarks(topic)) {
+        const id = partitionId(topic, m.partition);
+        const position = this.queues.position(id);
+        if (position === undefined || (position >= BigInt(m.low) && position <= BigInt(m.high))) continue;
+        const to = position < BigInt(m.low) ? BigInt(m.low) : BigInt(m.high);
+        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: offset ${position} of ${id} is no longer in the log (${m.low}..${m.high}); resuming at ${to}`);
+        this.queues.setCommitted(id, to);
+        this.queues.rewind(id);
+      }
+    }
+  }
+
+  /** Waits `ms`, or less when an assignment or stop wakes the loop. */
+  private idle(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wake === done) this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 
   /**
    * Runs micro-batches while the queues complete one; `backlogOnly` leaves a not-capped batch to
-   * the trigger. Stops between micro-batches once the consumer is stopping (the rest is re-read).
+   * the trigger. A micro-batch is cut from the queues by Spark's plan (`planBatch`:
+   * `maxRecordsPerBatch` split by lag) and runs only once every lagging partition delivered its
+   * planned share (or stalled), so partitions move through event time together and the watermark
+   * (advanced once per micro-batch, as in Spark) does not make a slower partition's records late.
    */
-  private async flushReady(backlogOnly: boolean, keepGoing: () => boolean = () => true): Promise<void> {
+  private async flushReady(backlogOnly: boolean): Promise<void> {
     for (;;) {
-      if (!this.queues.hasQueued() || this.stopping || !keepGoing() || !this.dueForBatch()) return;
+      if (!this.queues.hasQueued() || this.stopping || !this.dueForBatch()) return;
       const plan = this.queues.plan();
       if (!this.queues.complete(plan) || (backlogOnly && !plan.capped)) return;
       this.lastBatchAt = Date.now();
       if (!(await this.flush(plan))) return;
+      // Between micro-batches, let the event loop read the fetch in flight off its socket: SQLite
+      // commits are synchronous, so back-to-back batches would otherwise leave the broker's answer
+      // (up to 4 MiB per partition) unread until the backlog is done, and reading would not overlap processing.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
@@ -310,24 +379,27 @@ export class PipelineRunner {
   private onTrigger(): Promise<void> {
     return this.locked(async () => {
       if (!this.queues.hasQueued()) return;
-      // Run without stalled partitions (with what they delivered) until kafkajs hands over records of theirs again.
+      // Run without stalled partitions (with what they delivered) until a fetch returns records of theirs again.
       const stalled = this.queues.settleStalled(this.queues.plan(), STALL_MS);
       if (stalled.length > 0) {
         this.deps.log?.('warn', `pipeline ${this.pipeline.name}: no records from ${stalled.join(', ')} for ${STALL_MS} ms; micro-batches run without them`);
       }
       await this.flushReady(false);
+      // Queues that were full take records again.
+      this.wake?.();
     });
   }
 
-  /** One micro-batch, the queued records below the plan's ends: one SQLite transaction. False if it failed. */
+  /** One micro-batch, the queued records below the plan's ends, made durable by the checkpoint. False if it failed. */
   private async flush(plan: BatchPlan): Promise<boolean> {
+    const checkpoint = this.checkpoint;
+    if (!checkpoint) return false;
     const started = performance.now();
     const parts = this.queues.take(plan);
     const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
     if (recordsIn === 0) return false;
     try {
-      const { pipeline, store, processor, operator, table, files, producer, scale } = this;
-      const { progress, changedRows } = await runMicroBatch({ db: this.deps.db, pipeline, store, processor, operator, table, files, producer, scale }, parts, this.progress);
+      const { progress, changedRows } = await runMicroBatch({ processor: this.processor, operator: this.operator, checkpoint }, parts, this.progress);
       this.progress = progress;
       if (this.state === 'running') this.error = null;
       for (const part of parts) this.queues.consumed(part);
@@ -337,54 +409,30 @@ export class PipelineRunner {
       this.inRate.add(recordsIn);
       this.outRate.add(changedRows);
       this.lastBatchMs = performance.now() - started;
-      // For lag display only; the checkpoint above is what a restart resumes from (scale-out committed them in its transactions).
-      // Not awaited: a broker round trip per micro-batch was ~20% of the pipeline's time (LagCommits).
-      if (!this.scale) this.lagCommits.offer(parts.map((part) => ({ topic: part.topic, partition: part.partition, offset: part.next.toString() })));
+      checkpoint.afterCommit(parts);
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
       return true;
     } catch (error) {
-      if (this.scale) return this.recoverScaleOut(error, parts);
-      // The batch is not in the checkpoint: go back to it (and retry) rather than skip it.
+      const recovery = await checkpoint.recover(error, parts, this.operator?.watermark ?? null);
+      if ('fatal' in recovery) {
+        this.abort(recovery.fatal);
+        return false;
+      }
+      // The batch (or the part of it not durable) is retried from the checkpoint, not skipped.
       // Shown in the status while it lasts (state stays running: the batch is retried, not lost).
       this.error = `A batch failed and is retried from the checkpoint: ${error instanceof Error ? error.message : String(error)}`;
       this.deps.log?.('error', `pipeline ${this.pipeline.name}: ${this.error}`);
-      if (this.operator && this.pipeline.aggregation) {
-        this.operator = new AggregationOperator(this.pipeline.aggregation, this.pipeline.outputMode, { entries: this.store.state(), watermark: this.progress.watermark });
-      }
-      for (const part of parts) this.seekToCheckpoint(part.topic, part.partition);
+      for (const part of recovery.committed) this.queues.consumed(part);
+      this.resume(recovery.resume);
       return false;
     }
-  }
-
-  /**
-   * Scale-out batch failure. A co-partitioning violation fails the pipeline (retrying cannot fix it).
-   * Otherwise the partitions whose transaction committed keep their progress and the others (all, if
-   * the batch failed before committing) are re-read from their changelog and retried; a fenced
-   * partition belongs to another worker now and is dropped until the coming rebalance.
-   */
-  private async recoverScaleOut(error: unknown, parts: Queued[]): Promise<boolean> {
-    const scale = this.scale;
-    if (!scale) return false;
-    if (error instanceof CoPartitionError) {
-      this.abort(error);
-      return false;
-    }
-    this.error = `A batch failed and is retried from the changelog: ${error instanceof Error ? error.message : String(error)}`;
-    this.deps.log?.('error', `pipeline ${this.pipeline.name}: ${this.error}`);
-    const failed = error instanceof PartitionCommitError ? error.failed : new Map<number, unknown>(scale.partitions().map((p) => [p, error]));
-    for (const part of parts) if (!failed.has(part.partition)) this.queues.consumed(part);
-    try {
-      const restored = await scale.recover(failed, this.seeds);
-      this.afterRestore(restored.added, restored.watermark);
-    } catch (restoreError) {
-      this.abort(restoreError);
-    }
-    return false;
   }
 
   private async tick(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
     try {
-      this.lag = await readLag(this.deps.kafka, this.pipeline, (id) => this.queues.committed(id));
+      this.lag = await source.lag((id) => this.queues.committed(id));
     } catch (error) {
       this.deps.log?.('warn', `pipeline ${this.pipeline.name}: lag unavailable: ${String(error)}`);
     }
@@ -394,6 +442,7 @@ export class PipelineRunner {
   /** Fails and leaves the group (a retry cannot help). */
   private abort(error: unknown): void {
     this.fail(error);
+    // Not awaited: called under the lock, which stop() waits for.
     void this.stop('failed');
   }
 
@@ -402,4 +451,11 @@ export class PipelineRunner {
     this.error = error instanceof Error ? error.message : String(error);
     this.deps.log?.('error', `pipeline ${this.pipeline.name} failed: ${this.error}`);
   }
+}
+
+interface FetchedSet {
+  results: FetchedBatch[];
+  /** False when nothing was asked (no partition held or every queue full). */
+  requested: boolean;
+  error?: unknown;
 }

@@ -4,6 +4,7 @@ import { pipelineInputSchema, type Pipeline, type PipelineStatus, type ResultsPa
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
 import { s3CredentialsOf } from '../exports/store/s3-credentials.js';
+import { describeKafkaError } from '../kafka/errors.js';
 import { runBatch } from './batch-runner.js';
 import { changelogTopic, deleteChangelog } from './changelog.js';
 import { CheckpointStore } from './checkpoint-store.js';
@@ -50,7 +51,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         const credentials = s3CredentialsOf(this.context).credentials;
         const runner = new PipelineRunner({
           db: this.context.db,
-          kafka: this.context.kafka.kafka(pipeline.connectionId),
+          kafka: this.context.kafka.options(pipeline.connectionId),
           pipeline,
           resolveS3: (target) => credentials.resolve(target),
           onStatus: (status) => this.context.events.emit('pipelines:status', status),
@@ -61,7 +62,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         try {
           await runner.start();
         } catch (error) {
-          throw this.context.kafka.describe(pipeline.connectionId, error);
+          throw this.describe(pipeline.connectionId, error);
         }
         return runner.status();
       },
@@ -76,9 +77,9 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       'pipelines:run-batch': async ({ id, aggregation, table, folder, formats }) => {
         const pipeline = this.get(id);
         try {
-          return await runBatch({ db: this.context.db, kafka: this.context.kafka.kafka(pipeline.connectionId), pipeline, aggregation, table, folder, formats, log: this.context.log });
+          return await runBatch({ db: this.context.db, kafka: this.context.kafka.options(pipeline.connectionId), pipeline, aggregation, table, folder, formats, log: this.context.log });
         } catch (error) {
-          throw this.context.kafka.describe(pipeline.connectionId, error);
+          throw this.describe(pipeline.connectionId, error);
         }
       },
     };
@@ -158,10 +159,15 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     const sharing = this.list().find((p) => p.id !== pipeline.id && p.scaleOut && p.connectionId === pipeline.connectionId && p.groupId === pipeline.groupId);
     if (sharing) return { topic: changelogTopic(pipeline.groupId), deleted: false, reason: `pipeline ${sharing.name} uses the same group id` };
     try {
-      return await this.context.kafka.withAdmin(pipeline.connectionId, (admin) => deleteChangelog(admin, pipeline.groupId));
+      return await this.context.kafka.admin(pipeline.connectionId, (admin) => deleteChangelog(admin, pipeline.groupId));
     } catch (error) {
-      throw error instanceof WorkbenchError ? error : this.context.kafka.describe(pipeline.connectionId, error);
+      throw this.describe(pipeline.connectionId, error);
     }
+  }
+
+  /** The user-facing form of a client error (a WorkbenchError passes through). */
+  private describe(connectionId: string, error: unknown): WorkbenchError {
+    return describeKafkaError(error, this.context.kafka.connection(connectionId).bootstrapServers);
   }
 
   private idle(id: string): PipelineStatus {

@@ -1,6 +1,6 @@
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, type RawRecord } from '../topics/filter.js';
-import type { KafkaJsMessage } from '../kafka/kafkajs.js';
+import type { ConsumedRecord } from '../kafka/records.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
 
@@ -8,7 +8,7 @@ export interface ProcessedBatch {
   rows: Row[];
   /** Rows with their record id, for the table sink (projection-only pipelines). */
   tableRows: { id: string; row: Row }[];
-  bad: (BadRecord & { message: KafkaJsMessage })[];
+  bad: (BadRecord & { message: ConsumedRecord })[];
 }
 
 /**
@@ -17,7 +17,7 @@ export interface ProcessedBatch {
  */
 export class RecordProcessor {
   private readonly spec: PipelineSpec;
-  private readonly filter: ((partition: number, message: KafkaJsMessage) => boolean) | null;
+  private readonly filter: ((partition: number, message: ConsumedRecord) => boolean) | null;
   private readonly project: Projection;
   /** Only a projection-only pipeline writes rows to a table sink; an aggregating one needs no record ids. */
   private readonly keepsTableRows: boolean;
@@ -30,10 +30,10 @@ export class RecordProcessor {
     this.filter = predicate ? (partition, message) => predicate(toRaw(partition, message)) : null;
   }
 
-  process(topic: string, partition: number, messages: readonly KafkaJsMessage[]): ProcessedBatch {
+  process(topic: string, partition: number, messages: readonly ConsumedRecord[]): ProcessedBatch {
     const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
-    const bad = (message: KafkaJsMessage, reason: BadReason, error: string) =>
-      out.bad.push({ topic, partition, offset: message.offset, reason, error, message });
+    const bad = (message: ConsumedRecord, reason: BadReason, error: string) =>
+      out.bad.push({ topic, partition, offset: String(message.offset), reason, error, message });
     for (const message of messages) {
       if (this.filter) {
         try {
@@ -64,10 +64,7 @@ export class RecordProcessor {
   }
 }
 
-function toRaw(partition: number, message: KafkaJsMessage): RawRecord {
-  const headers: RawRecord['headers'] = [];
-  for (const [key, value] of Object.entries(message.headers ?? {})) {
-    for (const one of Array.isArray(value) ? value : [value]) headers.push({ key, value: one === undefined ? null : Buffer.from(one) });
-  }
-  return { partition, offset: Number(message.offset), timestamp: Number(message.timestamp), key: message.key ?? null, value: message.value ?? null, headers };
+/** The filter's view of a record: the same fields (the gate is shared with the topic browser). */
+function toRaw(partition: number, record: ConsumedRecord): RawRecord {
+  return { partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers };
 }

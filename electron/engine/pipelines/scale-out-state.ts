@@ -1,8 +1,11 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { Pipeline } from '../../../shared/pipelines.js';
-import type { Kafka, Producer } from '../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../kafka/admin.js';
+import type { ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
+import { PartitionReader } from '../kafka/partition-reader.js';
+import { TransactionalProducer, isFenced } from '../kafka/transactions.js';
 import type { BatchResult, ResultRow, StateEntry } from './aggregation.js';
-import { changelogMessages, changelogTopic, ensureChangelog, readChangelog } from './changelog.js';
+import { changelogRecords, changelogTopic, ensureChangelog, readChangelog } from './changelog.js';
 import type { DeadLetter } from './dead-letters.js';
 import { sendBatchRecords } from './kafka-sink.js';
 import type { Row } from './row.js';
@@ -52,9 +55,9 @@ interface PartitionWork {
  * source partition in Kafka: a compacted changelog topic `<group>-state-changelog` whose partition p
  * holds source partition p's state entries (accumulators, keyed by group + window, so avg resumes
  * exactly) and a progress record (next offset, watermark). Per micro-batch and partition, the output
- * records, dead letters, changelog records and the consumer offset (sendOffsets) go in ONE Kafka
+ * records, dead letters, changelog records and the consumer offset (TxnOffsetCommit) go in ONE Kafka
  * transaction of that partition's transactional producer (`transactional.id` per partition, EOS-v1:
- * kafkajs cannot send the group generation that KIP-447 fencing needs). A worker that is assigned a
+ * fenced by transactional id, the offset committed without a group generation). A worker that is assigned a
  * partition first initialises that producer (fencing the previous owner, completing or aborting its
  * open transaction), then reads the changelog partition to its end and seeks to its next offset.
  * The local SQLite store only keeps this worker's view (results, counters), never offsets or state.
@@ -77,25 +80,30 @@ interface PartitionWork {
  */
 export class ScaleOutState {
   readonly changelog: string;
-  private readonly kafka: Kafka;
+  private readonly options: ClientOptions;
+  private readonly admin: KafkaAdmin;
+  private readonly group: () => GroupCoordinates;
   private readonly pipeline: Pipeline;
   private readonly topic: string;
-  private readonly producers = new Map<number, Producer>();
+  private readonly producers = new Map<number, TransactionalProducer>();
   private readonly held = new Map<number, Map<string, StateEntry>>();
   /** Group (JSON of its values) → the source partition its records come from. */
   private readonly owner = new Map<string, number>();
   /** Next offset per held partition, as committed in its changelog. */
   private readonly committed = new Map<number, bigint>();
 
-  constructor(kafka: Kafka, pipeline: Pipeline) {
-    this.kafka = kafka;
+  /** `group`: the worker's group membership now (the transactions commit the group's offsets). */
+  constructor(options: ClientOptions, admin: KafkaAdmin, pipeline: Pipeline, group: () => GroupCoordinates) {
+    this.options = options;
+    this.admin = admin;
+    this.group = group;
     this.pipeline = pipeline;
     this.topic = pipeline.topics[0] ?? '';
     this.changelog = changelogTopic(pipeline.groupId);
   }
 
   async start(sourcePartitions: number): Promise<void> {
-    await ensureChangelog(this.kafka, this.changelog, sourcePartitions);
+    await ensureChangelog(this.admin, this.changelog, sourcePartitions);
   }
 
   holds(partition: number): boolean {
@@ -132,7 +140,8 @@ export class ScaleOutState {
     const added = new Map<number, bigint>();
     if (partitions.length === 0) return { added, watermark: null, windows: 0 };
     await Promise.all(partitions.map((p) => this.fence(p)));
-    const restored = await readChangelog(this.kafka, this.changelog, partitions);
+    const reader = new PartitionReader(this.options);
+    const restored = await readChangelog(this.admin, reader, this.changelog, partitions).finally(() => reader.close());
     let watermark: number | null = null;
     let windows = 0;
     for (const [p, state] of restored) {
@@ -150,21 +159,9 @@ export class ScaleOutState {
 
   /** Initialises the partition's transactional producer: fences the previous owner of the partition. */
   private async fence(partition: number): Promise<void> {
-    const producer = this.kafka.producer({
-      transactionalId: `workbench-${this.pipeline.groupId}-${this.topic}-${partition}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: true,
-      // (kafkajs warns that limited retries may break EoS: not inside a transaction, which then aborts.)
-      // The next transaction's AddPartitionsToTxn meets CONCURRENT_TRANSACTIONS while the broker still
-      // writes the previous one's markers (milliseconds): retry soon, as the Java client does, not after 300 ms.
-      retry: { initialRetryTime: 10, maxRetryTime: 1000, retries: 30 },
-    });
-    await producer.connect();
+    const producer = new TransactionalProducer(this.options, `workbench-${this.pipeline.groupId}-${this.topic}-${partition}`);
     this.producers.set(partition, producer);
-    // kafkajs initialises the transactional id on the first transaction; an empty one sends no EndTxn.
-    const tx = await producer.transaction();
-    await tx.abort();
+    await producer.init();
   }
 
   private async drop(partition: number): Promise<void> {
@@ -173,7 +170,7 @@ export class ScaleOutState {
     for (const [group, p] of this.owner) if (p === partition) this.owner.delete(group);
     const producer = this.producers.get(partition);
     this.producers.delete(partition);
-    await producer?.disconnect().catch(() => undefined);
+    await producer?.close();
   }
 
   /** Co-partitioning check for rows read from `partition` (before they touch any state). */
@@ -226,17 +223,14 @@ export class ScaleOutState {
     if (!producer || !mirror) throw new Error(`partition ${partition} is not held by this worker any more`);
     const next = batch.offsets.get(partition) ?? this.committed.get(partition) ?? 0n;
     const p = this.pipeline;
-    const tx = await producer.transaction();
-    try {
-      await sendBatchRecords(tx, p, work.emitted, work.bad);
-      const progress = { nextOffset: next.toString(), watermark: batch.watermark };
-      await tx.send({ topic: this.changelog, acks: -1, messages: changelogMessages(partition, work.upserted, work.evicted, progress) });
-      await tx.sendOffsets({ consumerGroupId: p.groupId, topics: [{ topic: this.topic, partitions: [{ partition, offset: next.toString() }] }] });
-      await tx.commit();
-    } catch (error) {
-      await tx.abort().catch(() => undefined);
-      throw error;
-    }
+    const progress = { nextOffset: next.toString(), watermark: batch.watermark };
+    await producer.run(
+      async (send) => {
+        await sendBatchRecords(send, p, work.emitted, work.bad);
+        await send(changelogRecords(this.changelog, partition, work.upserted, work.evicted, progress));
+      },
+      { group: this.group(), topic: this.topic, partition, next: Number(next) },
+    );
     for (const entry of work.upserted) mirror.set(entry.key, entry);
     for (const key of work.evicted) mirror.delete(key);
     this.committed.set(partition, next);
@@ -245,12 +239,4 @@ export class ScaleOutState {
   async stop(): Promise<void> {
     for (const p of this.partitions()) await this.drop(p);
   }
-}
-
-/** kafkajs' answers when another producer took the transactional id (a newer owner of the partition). */
-function isFenced(error: unknown, depth = 0): boolean {
-  if (depth > 4 || typeof error !== 'object' || error === null) return false;
-  const e = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
-  if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.type === 'INVALID_PRODUCER_ID_MAPPING') return true;
-  return [e.cause, e.originalError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])].some((inner) => isFenced(inner, depth + 1));
 }

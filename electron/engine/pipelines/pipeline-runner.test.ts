@@ -1,0 +1,293 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pipelineSchema, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
+import type { Assignment, GroupCoordinates } from '../kafka/group-member.js';
+import type { ConsumedRecord } from '../kafka/records.js';
+import { openDatabase } from '../store/db.js';
+import type { Db } from '../store/db.js';
+import type { BatchOutput, Checkpoint, Resume } from './checkpoint.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import type { CommitOffset } from './lag-commits.js';
+import { partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
+import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';
+import type { PipelineSource } from './pipeline-source.js';
+import type { FetchPosition } from './source-fetch.js';
+import { SqliteCheckpoint } from './sqlite-checkpoint.js';
+import type { StartingOffsets } from './source-offsets.js';
+
+// The runner against the Checkpoint interface, on an in-memory source (the cluster side is the
+// integration suite's, against a real broker): one consume loop, whatever the checkpoint is.
+
+const TOPIC = 'words';
+
+/** Partitions as arrays of records; fetches return at most `perFetch` records from the position. */
+class MemorySource implements PipelineSource {
+  readonly logs = new Map<number, ConsumedRecord[]>();
+  readonly lagCommits: CommitOffset[][] = [];
+  private onAssignment: ((assignment: Assignment) => void) | null = null;
+  constructor(
+    partitions: number,
+    private readonly perFetch = 7,
+  ) {
+    for (let p = 0; p < partitions; p++) this.logs.set(p, []);
+  }
+
+  append(partition: number, values: string[]): void {
+    const log = this.logs.get(partition) ?? [];
+    for (const value of values) {
+      log.push({ topic: TOPIC, partition, offset: log.length, timestamp: 0, timestampType: 'CreateTime', key: null, value: Buffer.from(value), headers: [] });
+    }
+    this.logs.set(partition, log);
+  }
+
+  /** A rebalance: the group hands this member other partitions. */
+  reassign(partitions: number[]): void {
+    this.onAssignment?.({ [TOPIC]: partitions });
+  }
+
+  startingOffsets(): Promise<StartingOffsets> {
+    const marks = [...this.logs].map(([partition, log]) => ({ topic: TOPIC, partition, high: String(log.length) }));
+    return Promise.resolve({ seeds: marks.map((m) => ({ topic: TOPIC, partition: m.partition, offset: '0' })), highs: marks, partitions: this.logs.size });
+  }
+
+  join(_liveness: unknown, onAssignment: (assignment: Assignment) => void): Promise<void> {
+    this.onAssignment = onAssignment;
+    onAssignment({ [TOPIC]: [...this.logs.keys()] });
+    return Promise.resolve();
+  }
+
+  async fetch(positions: readonly FetchPosition[]): Promise<FetchedBatch[]> {
+    // A broker holds an empty fetch for its max wait: a little here, so the loop does not spin.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    return positions.map((p) => {
+      const log = this.logs.get(p.partition) ?? [];
+      const from = Number(p.offset);
+      const records = log.slice(from, from + this.perFetch);
+      return { topic: p.topic, partition: p.partition, from, records, nextOffset: from + records.length, highWatermark: log.length };
+    });
+  }
+
+  isOutOfRange(): boolean {
+    return false;
+  }
+
+  watermarks(): Promise<{ partition: number; low: number; high: number }[]> {
+    return Promise.resolve([...this.logs].map(([partition, log]) => ({ partition, low: 0, high: log.length })));
+  }
+
+  lag(): Promise<PipelineStatus['lag']> {
+    return Promise.resolve([]);
+  }
+
+  commitLag(offsets: CommitOffset[]): Promise<void> {
+    this.lagCommits.push(offsets);
+    return Promise.resolve();
+  }
+
+  group(): GroupCoordinates {
+    return { groupId: 'g', coordinatorId: 1, generationId: 1, memberId: 'm' };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function wordCount(maxRecordsPerBatch: number): Pipeline {
+  return pipelineSchema.parse({
+    id: 'p-words',
+    name: 'words',
+    connectionId: 'memory',
+    topics: [TOPIC],
+    groupId: 'g',
+    maxRecordsPerBatch,
+    triggerIntervalMs: 0,
+    decoder: 'string',
+    projection: [],
+    wordSplit: { separator: ' ' },
+    aggregation: { groupBy: ['word'], aggregates: [{ fn: 'count', as: 'n' }] },
+    outputMode: 'update',
+    sinks: [],
+    createdAt: 0,
+    updatedAt: 0,
+  });
+}
+
+function counts(db: Db, pipelineId: string): Record<string, number> {
+  const rows = db.prepare<[string], { group_json: string; values_json: string }>('SELECT group_json, values_json FROM pipeline_results WHERE pipeline_id = ?').all(pipelineId);
+  const entries: [string, number][] = rows.map((r) => [(JSON.parse(r.group_json) as string[])[0] ?? '', (JSON.parse(r.values_json) as { n: number }).n]);
+  return Object.fromEntries(entries.sort());
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const sqlite = (parts: CheckpointParts) => new SqliteCheckpoint({ ...parts, send: null });
+
+/** A SQLite checkpoint whose commits fail while `failing` is above 0 (a disk error, a broker refusing a sink). */
+class FlakyCheckpoint extends SqliteCheckpoint {
+  failing = 0;
+  override async commit(batch: BatchOutput): Promise<void> {
+    if (this.failing > 0) {
+      this.failing--;
+      throw new Error('disk I/O error');
+    }
+    await super.commit(batch);
+  }
+}
+
+/**
+ * A checkpoint kept per partition (as the Kafka changelog is): each partition commits on its own,
+ * and partition 1's commit can be made to fail, so part of a batch is durable and part is not.
+ */
+class PerPartitionCheckpoint implements Checkpoint {
+  readonly liveness = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 };
+  readonly committed = new Map<number, bigint>();
+  readonly words = new Map<string, number>();
+  failPartition1 = 0;
+  private held: number[] = [];
+
+  initialState() {
+    return undefined;
+  }
+  initialOffsets() {
+    return new Map<string, bigint>();
+  }
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+  assign(assignment: Record<string, number[]>): Promise<Resume> {
+    const now = assignment[TOPIC] ?? [];
+    const dropped = this.held.filter((p) => !now.includes(p)).map((p) => partitionId(TOPIC, p));
+    const added = now.filter((p) => !this.held.includes(p));
+    this.held = [...now];
+    return Promise.resolve({ offsets: new Map(added.map((p) => [partitionId(TOPIC, p), this.committed.get(p) ?? 0n])), dropped, state: null });
+  }
+  claim(): void {}
+  commit(batch: BatchOutput): Promise<void> {
+    let failed = false;
+    for (const part of batch.parts) {
+      if (part.partition === 1 && this.failPartition1 > 0) {
+        this.failPartition1--;
+        failed = true;
+        continue;
+      }
+      this.committed.set(part.partition, part.next);
+      for (const record of part.messages) for (const word of (record.value?.toString() ?? '').split(' ')) this.words.set(word, (this.words.get(word) ?? 0) + 1);
+    }
+    return failed ? Promise.reject(Object.assign(new Error('partition 1 failed'), { failed: true })) : Promise.resolve();
+  }
+  recover(_error: unknown, parts: readonly Queued[]): Promise<{ committed: Queued[]; resume: Resume }> {
+    // Partition 1 goes back to what it committed; the others' parts are durable.
+    const committed = parts.filter((part) => part.partition !== 1);
+    return Promise.resolve({ committed, resume: { offsets: new Map([[partitionId(TOPIC, 1), this.committed.get(1) ?? 0n]]), dropped: [], state: null } });
+  }
+  afterCommit(): void {}
+  status() {
+    return {};
+  }
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const words = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `w${(i + offset) % 5} all`);
+const expected = (lines: string[]) => {
+  const out: Record<string, number> = {};
+  for (const line of lines) for (const w of line.split(' ')) out[w] = (out[w] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort());
+};
+
+let runners: PipelineRunner[] = [];
+afterEach(async () => {
+  await Promise.all(runners.map((r) => r.stop()));
+  runners = [];
+});
+
+function runner(db: Db, pipeline: Pipeline, source: PipelineSource, checkpoint: (parts: CheckpointParts) => Checkpoint): PipelineRunner {
+  const r = new PipelineRunner({ db, kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] }, pipeline, source, checkpoint, statusIntervalMs: 60_000 });
+  runners.push(r);
+  return r;
+}
+
+const consumed = (db: Db, id: string) => [...new CheckpointStore(db, id).offsets().values()].reduce((a, b) => a + b, 0n);
+
+describe('the pipeline runner against the Checkpoint interface', () => {
+  it('with the SQLite checkpoint: micro-batches over every partition, exactly once across a restart', async () => {
+    const db = openDatabase(':memory:');
+    const pipeline = wordCount(10);
+    const source = new MemorySource(3);
+    const lines = [words(23), words(17, 1), words(31, 2)];
+    lines.forEach((l, p) => source.append(p, l));
+    const first = runner(db, pipeline, source, sqlite);
+    await first.start();
+    await until(() => consumed(db, pipeline.id) === 71n, 'all 71 records checkpointed');
+    await first.stop();
+    expect(counts(db, pipeline.id)).toEqual(expected(lines.flat()));
+    // At most 10 records per batch (Spark's maxOffsetsPerTrigger, + rounding up per partition).
+    expect(new CheckpointStore(db, pipeline.id).progress().batch).toBeGreaterThanOrEqual(8);
+    // Lag offsets went to the group (for lag tools only).
+    expect(source.lagCommits.length).toBeGreaterThan(0);
+
+    // A restart resumes from the checkpoint: only the new records are counted.
+    const more = words(12, 3);
+    source.append(1, more);
+    const second = runner(db, pipeline, source, sqlite);
+    await second.start();
+    await until(() => consumed(db, pipeline.id) === 83n, 'the new records checkpointed');
+    await second.stop();
+    expect(counts(db, pipeline.id)).toEqual(expected([...lines.flat(), ...more]));
+  });
+
+  it('retries a batch whose commit failed from the checkpoint, counting nothing twice', async () => {
+    const db = openDatabase(':memory:');
+    const pipeline = wordCount(8);
+    const source = new MemorySource(2);
+    const lines = [words(20), words(20, 2)];
+    lines.forEach((l, p) => source.append(p, l));
+    let flaky: FlakyCheckpoint | null = null;
+    const r = runner(db, pipeline, source, (parts) => {
+      flaky = new FlakyCheckpoint({ ...parts, send: null });
+      flaky.failing = 3;
+      return flaky;
+    });
+    await r.start();
+    await until(() => consumed(db, pipeline.id) === 40n, 'all 40 records checkpointed');
+    expect(counts(db, pipeline.id)).toEqual(expected(lines.flat()));
+    expect(r.status().state).toBe('running');
+    expect((flaky as FlakyCheckpoint | null)?.failing).toBe(0);
+  });
+
+  it('with a per-partition checkpoint: a partly durable batch re-reads only the failed partition, and a rebalance drops what it no longer holds', async () => {
+    const db = openDatabase(':memory:');
+    const pipeline = pipelineSchema.parse({ ...wordCount(12), aggregation: undefined, wordSplit: undefined, decoder: 'string', projection: [] });
+    const source = new MemorySource(3, 5);
+    const lines = [words(15), words(15, 1), words(15, 2)];
+    lines.forEach((l, p) => source.append(p, l));
+    const checkpoint = new PerPartitionCheckpoint();
+    checkpoint.failPartition1 = 2;
+    const r = runner(db, pipeline, source, () => checkpoint);
+    await r.start();
+    await until(() => [0, 1, 2].every((p) => checkpoint.committed.get(p) === 15n), 'every partition committed to its end');
+    expect(Object.fromEntries([...checkpoint.words].sort())).toEqual(expected(lines.flat()));
+
+    // Partition 2 moves to another worker: records appended to it are not read here any more.
+    source.reassign([0, 1]);
+    await until(() => r.status().state === 'running', 'running');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    source.append(2, ['elsewhere']);
+    source.append(0, ['here']);
+    await until(() => checkpoint.committed.get(0) === 16n, 'the new record of partition 0');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(checkpoint.committed.get(2)).toBe(15n);
+    expect(checkpoint.words.get('elsewhere')).toBeUndefined();
+    expect(checkpoint.words.get('here')).toBe(1);
+  });
+});

@@ -110,7 +110,7 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metri
   }
 
   private async sampleTopics(connectionId: string): Promise<void> {
-    await this.context.kafka.withAdmin(connectionId, async (admin) => {
+    await this.context.kafka.admin(connectionId, async (admin) => {
       const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
       this.totals.set(connectionId, names.length);
       let states = this.topics.get(connectionId);
@@ -120,7 +120,7 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metri
       const chosen = [...followed, ...names.filter((n) => !states.has(n))].slice(0, MAX_TOPICS);
       for (const name of [...states.keys()]) if (!chosen.includes(name)) states.delete(name);
       for (const name of chosen) {
-        const offsets = await admin.fetchTopicOffsets(name);
+        const offsets = await admin.watermarks(name);
         const total = offsets.reduce((sum, o) => sum + BigInt(o.high), 0n);
         const t = Date.now();
         let state = states.get(name);

@@ -158,6 +158,7 @@ export class ProducerRunner {
   private async connect(signal: AbortSignal): Promise<boolean> {
     const { config } = this.definition;
     let backoff = 1000;
+    let lastLogged: string | null = null;
     while (!signal.aborted) {
       const producer = this.deps.engine();
       try {
@@ -183,6 +184,9 @@ export class ProducerRunner {
         const described = this.deps.describe(error);
         if (described.code === 'NOT_FOUND') throw described;
         this.status.lastError = `${described.message}; retrying in ${Math.round(backoff / 1000)} s`;
+        // Said once per distinct reason, so the log shows why a producer waits without one line per retry.
+        if (described.message !== lastLogged) this.deps.log('warn', `producer ${this.definition.name}: cannot connect: ${described.message} (${described.detail ?? ''})`);
+        lastLogged = described.message;
         this.setState('waiting');
         await this.sleep(backoff, signal, () => false);
         backoff = Math.min(backoff * 2, MAX_CONNECT_BACKOFF);

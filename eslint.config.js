@@ -9,7 +9,7 @@ const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net'
 // the renderer imports only shared/.
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
-// One Kafka client (issue 14): only electron/engine/kafka/ imports @platformatic/kafka (type imports
+// One Kafka client: only electron/engine/kafka/ imports @platformatic/kafka (type imports
 // too: the rest of the code names the engine's own types), and nothing imports kafkajs any more.
 // A later config object replaces an earlier one's no-restricted-imports, so every layer below
 // repeats these patterns.

@@ -10,7 +10,7 @@ import { createTopic, data, saveConnection, saveProducer, waitForStatus } from '
 
 // The embedded producer's settings on its one Kafka client, each read back with kcat and compared
 // with the same records written by kcat -P itself (librdkafka, Java-compatible murmur2 partitioner):
-// same partition, key, value and header for every record. Until issue 14 this file compared two
+// same partition, key, value and header for every record. Until kafkajs was removed this file compared two
 // clients (kafkajs and @platformatic/kafka); with one client left, the reference is librdkafka.
 const run = promisify(execFile);
 const bootstrap = inject('kafkaBootstrap');
@@ -153,7 +153,7 @@ describe('the producer client settings', () => {
   });
 
   it('still loads a producer saved with the old client choice', async () => {
-    // Saved before issue 14: `client` is accepted and dropped.
+    // Saved while there were two clients: `client` is accepted and dropped.
     const view = await saveProducer(engine, {
       name: uniqueName('legacy'),
       connectionId,

@@ -97,7 +97,7 @@ describe('one of three brokers killed with -9', () => {
     const ids = records.map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
     const distinct = new Set(ids);
     // Ordering within a partition (ids rise along the offsets) for the idempotent producer: on
-    // kafkajs a pair of ids once landed swapped during the leader failover (issue 9).
+    // kafkajs a pair of ids once landed swapped during the leader failover.
     let descents = 0;
     for (const partition of [0, 1, 2]) {
       const order = records.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset).map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);

@@ -25,8 +25,8 @@ export interface SqliteCheckpointDeps {
 }
 
 /**
- * The pipeline's checkpoint in the app's SQLite store (RELIABILITY.md: exactly-once into SQLite =
- * replayable offsets + state and results committed atomically). Kafka sinks and dead letters are
+ * The pipeline's checkpoint in the app's SQLite store (exactly-once into SQLite, as Spark's
+ * end-to-end guarantee: replayable offsets + state and results committed atomically). Kafka sinks and dead letters are
  * sent BEFORE the commit: at least once, keyed so that a replay overwrites its own records. Then
  * offsets, state, results, table rows, counters and due file rows go in ONE SQLite transaction: a
  * crash before it replays the batch. Every assigned partition is held; a failed batch goes back to

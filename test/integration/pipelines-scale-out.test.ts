@@ -151,10 +151,18 @@ describe('pipelines scale-out: two headless workers, one killed mid-run', () => 
       expect(consumed, `worker B said: ${b.output().slice(-800)}`).toBe(total);
       b.child.kill('SIGTERM');
       expect(await b.exited).toBe(0);
-      // B restored A's partitions with their open windows (not from empty state).
-      const restoredLine = [...b.output().matchAll(/restored partitions \[([\d,]+)\][^:]*: (\d+) open windows/g)].at(-1);
-      expect(restoredLine?.[1]?.split(',').map(Number).sort()).toEqual([...partitionsOfA].sort());
-      expect(Number(restoredLine?.[2])).toBeGreaterThan(0);
+      // B restored A's partitions with their open windows (not from empty state). A rebalance on the
+      // way (eager protocol: every member gives up its partitions) may also have B restore some of its
+      // own partitions from the changelog — correct too — so A's must be among what B restored.
+      const restores = [...b.output().matchAll(/restored partitions \[([\d,]+)\][^:]*: (\d+) open windows/g)].map((m) => ({
+        partitions: (m[1] ?? '').split(',').map(Number),
+        windows: Number(m[2]),
+      }));
+      for (const partition of partitionsOfA) {
+        const restore = restores.find((r) => r.partitions.includes(partition));
+        expect(restore, `B restored A's partition ${partition} (B said: ${b.output().slice(-800)})`).toBeDefined();
+        expect(restore?.windows).toBeGreaterThan(0);
+      }
 
       // The reference: one worker (the app's engine, exactly-once into SQLite) over the same records.
       const engine = testEngine(join(dir.path, 'single'));

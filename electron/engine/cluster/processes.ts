@@ -40,10 +40,15 @@ export function isOurProcess(pid: number, propertiesFile: string): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 
-/** Polls until the process is gone (we cannot wait() on a JVM another process started). */
-export async function waitForExit(pid: number, propertiesFile: string, timeoutMs: number): Promise<boolean> {
+/**
+ * Polls until the process is gone (we cannot wait() on a JVM another process started). Called only
+ * after `isOurProcess` said the pid is this node's JVM, so it watches the pid itself: an exiting
+ * process drops its command line (its memory is released) before it turns zombie, and a check of
+ * the command line would call it gone while it still runs (a 3-broker stop returned with a JVM alive).
+ */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (isOurProcess(pid, propertiesFile)) {
+  while (isPidAlive(pid)) {
     if (Date.now() >= deadline) return false;
     await sleep(100);
   }
@@ -62,8 +67,8 @@ function signal(pid: number, name: NodeJS.Signals): void {
 export async function terminate(pid: number, propertiesFile: string, graceMs: number): Promise<'exited' | 'killed'> {
   if (!isOurProcess(pid, propertiesFile)) return 'exited';
   signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, propertiesFile, graceMs)) return 'exited';
+  if (await waitForExit(pid, graceMs)) return 'exited';
   signal(pid, 'SIGKILL');
-  await waitForExit(pid, propertiesFile, 10_000);
+  await waitForExit(pid, 10_000);
   return 'killed';
 }

@@ -52,7 +52,7 @@ export function upgradeSavedProducer(raw: unknown): unknown {
 export const producerConfigHelp: Record<keyof ProducerConfig, string> = {
   clientId: 'Client id sent to the broker (client.id).',
   acks: 'Client setting: acks of every produce request: all (-1), leader only (1) or none (0).',
-  idempotent: 'Client setting (enable.idempotence): the broker drops resent duplicates and keeps order per partition. Needs acks=all and at least 2 retries; the client then keeps one request in flight per broker.',
+  idempotent: 'Client setting (enable.idempotence): the broker drops resent duplicates and keeps order per partition. Needs acks=all and at least 2 retries; the client then keeps one request in flight per broker. Like the Java client since Kafka 3.0, the app also turns it on by itself whenever acks=all, retries ≥ 2 and max in flight ≤ 5.',
   retries: 'Client setting: how often a failed produce request is sent again. Without idempotence a resent request may write its records twice.',
   lingerMs: 'App setting (the batch sender, as linger.ms): records are held up to this long and sent as one request.',
   batchSize: 'App setting (the batch sender, as batch.size): a batch is sent once it holds this many bytes.',

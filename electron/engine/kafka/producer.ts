@@ -1,10 +1,21 @@
 import { Producer, type BaseOptions, type ProducerOptions } from '@platformatic/kafka';
 import { compatibilityPartitioner } from '@platformatic/kafka';
-import type { OutgoingRecord } from './records.js';
+import type { HeaderPairs, OutgoingRecord } from './records.js';
 
 type Options = ProducerOptions<Buffer, Buffer, Buffer, Buffer>;
 
 const toBuffer = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v) : v);
+
+const isPairs = (headers: HeaderPairs | Readonly<Record<string, Buffer | string>>): headers is HeaderPairs => Array.isArray(headers);
+
+/**
+ * Headers as the client's Map, keyed by a new Buffer per header, so a repeated name stays repeated
+ * and no name is ever a property lookup (`__proto__` and `constructor` are written as given).
+ */
+export function headerMap(headers: HeaderPairs | Readonly<Record<string, Buffer | string>>): Map<Buffer, Buffer> {
+  const pairs: HeaderPairs = isPairs(headers) ? headers : Object.entries(headers);
+  return new Map(pairs.map(([k, v]) => [Buffer.from(k), toBuffer(v)]));
+}
 
 /** OutgoingRecord → the client's message shape. */
 export function toClientMessage(record: OutgoingRecord) {
@@ -14,7 +25,7 @@ export function toClientMessage(record: OutgoingRecord) {
     ...(record.key === null || record.key === undefined ? {} : { key: toBuffer(record.key) }),
     ...(record.partition === undefined ? {} : { partition: record.partition }),
     ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-    ...(record.headers === undefined ? {} : { headers: new Map(Object.entries(record.headers).map(([k, v]) => [Buffer.from(k), toBuffer(v)])) }),
+    ...(record.headers === undefined ? {} : { headers: headerMap(record.headers) }),
   };
 }
 

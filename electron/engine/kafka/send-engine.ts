@@ -2,6 +2,8 @@ import { compatibilityPartitioner, Producer, type MessageToProduce } from '@plat
 import type { ProducerConfig } from '../../../shared/producers.js';
 import { producerOptions, type ConnectionFields } from './client-options.js';
 import { describeKafkaError } from './errors.js';
+import { headerMap } from './producer.js';
+import type { HeaderPairs } from './records.js';
 
 type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
@@ -9,7 +11,8 @@ type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 export interface EngineRecord {
   key: string | null;
   value: string | Buffer;
-  headers: Record<string, string> | null;
+  /** Name/value pairs in order; a name may repeat. */
+  headers: HeaderPairs | null;
 }
 
 /**
@@ -65,7 +68,7 @@ export class KafkaSendEngine {
       topic,
       value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value,
       ...(r.key === null ? {} : { key: Buffer.from(r.key) }),
-      ...(r.headers === null ? {} : { headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])) }),
+      ...(r.headers === null ? {} : { headers: headerMap(r.headers) }),
     }));
     try {
       const groups = await this.byPartition(messages);

@@ -21,7 +21,7 @@ describe('record encoding', () => {
   });
   it('counts key, value and header bytes', () => {
     const encoded = encodeRecord({ s: 'é' }, { key: { kind: 'fixed', value: 'ab' }, serializer: 'json', headers: [{ name: 'h', value: 'v' }] });
-    expect(encoded).toEqual({ key: 'ab', value: '{"s":"é"}', preview: '{"s":"é"}', headers: { h: 'v' }, size: 10 + 2 + 2 });
+    expect(encoded).toEqual({ key: 'ab', value: '{"s":"é"}', preview: '{"s":"é"}', headers: [['h', 'v']], size: 10 + 2 + 2 });
     expect(encodeRecord('x', { key: { kind: 'none' }, serializer: 'string', headers: [] })).toEqual({ key: null, value: 'x', preview: 'x', headers: null, size: 1 });
   });
 

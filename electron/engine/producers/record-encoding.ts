@@ -17,7 +17,7 @@ export interface EncodedRecord {
   value: string | Buffer;
   /** The value as text (the JSON an Avro record was encoded from), for the status preview. */
   preview: string;
-  headers: Record<string, string> | null;
+  headers: ReadonlyArray<readonly [string, string]> | null;
   /** key + value + headers, for the byte counters and the emulated batch size. */
   size: number;
 }
@@ -71,7 +71,7 @@ export function encodeRecord(
     value = preview = serialize(record, options.serializer);
   }
   const key = keyOf(record, options.key);
-  const headers = options.headers.length === 0 ? null : Object.fromEntries(options.headers.map((h) => [h.name, h.value]));
+  const headers = options.headers.length === 0 ? null : options.headers.map((h) => [h.name, h.value] as const);
   let size = Buffer.byteLength(value) + (key === null ? 0 : Buffer.byteLength(key));
   for (const h of options.headers) size += Buffer.byteLength(h.name) + Buffer.byteLength(h.value);
   return { key, value, preview, headers, size };

@@ -176,7 +176,7 @@ export function measure(values: unknown[]): InputSize {
       size.elements += value.length;
       for (const item of value as unknown[]) stack.push(item);
     } else if (typeof value === 'object' && value !== null) {
-      for (const [key, item] of Object.entries(value)) {
+      for (const [key, item] of value instanceof Map ? (value.entries() as MapIterator<[string, unknown]>) : Object.entries(value)) {
         size.elements++;
         size.stringBytes += key.length;
         stack.push(item);

@@ -54,9 +54,10 @@ export function filterContext(message: RawRecord): Record<string, unknown> {
     if (decoded.value !== undefined) return decoded.value;
     return decoded.text;
   };
-  const headers: Record<string, string> = {};
+  // A Map, not an object: header names are data (`__proto__`, `constructor`); the last of a repeated name wins.
+  const headers = new Map<string, string>();
   for (const header of message.headers) {
-    headers[header.key] = header.value === null || header.value.length > FILTER_MAX_INPUT_BYTES ? '' : decodeBytes(header.value, 'string').text;
+    headers.set(header.key, header.value === null || header.value.length > FILTER_MAX_INPUT_BYTES ? '' : decodeBytes(header.value, 'string').text);
   }
   return {
     key: field(message.key),

@@ -55,7 +55,7 @@ export class MessageProducer {
           topic: request.topic,
           key,
           value,
-          headers: Object.fromEntries(request.headers.map((h) => [h.key, h.value])),
+          headers: request.headers.map((h) => [h.key, h.value] as const),
           ...(request.partition === null ? {} : { partition: request.partition }),
         },
       ]);

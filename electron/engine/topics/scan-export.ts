@@ -2,6 +2,7 @@ import type { ColumnSpec } from '../../../shared/exports.js';
 import type { KafkaMessage, Payload } from '../../../shared/topic-browser.js';
 import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
 import { decodeBytes } from '../../../shared/topic-browser/decoders.js';
+import { headersJson } from '../headers-json.js';
 import { openLocalOutput } from '../exports/targets/local-folder.js';
 import { createWriter } from '../exports/writers/create-writer.js';
 import type { Row } from '../exports/writers/types.js';
@@ -34,8 +35,7 @@ function text(payload: Payload): { text: string | null; decoder: string | null }
 export function messageRow(message: KafkaMessage): Row {
   const key = text(message.key);
   const value = text(message.value);
-  const headers: Record<string, string | null> = {};
-  for (const h of message.headers) headers[h.key] = h.value === null ? null : decodeBytes(fromBase64(h.value.base64), 'string').text;
+  const headers = headersJson(message.headers.map((h) => ({ key: h.key, value: h.value === null ? null : decodeBytes(fromBase64(h.value.base64), 'string').text })));
   return {
     partition: message.partition,
     offset: message.offset,
@@ -43,7 +43,7 @@ export function messageRow(message: KafkaMessage): Row {
     timestamp_type: message.timestampType,
     key: key.text,
     value: value.text,
-    headers: JSON.stringify(headers),
+    headers,
     key_decoder: key.decoder,
     value_decoder: value.decoder,
     key_base64: message.key?.base64 ?? null,

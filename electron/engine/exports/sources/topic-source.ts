@@ -3,6 +3,7 @@ import { WorkbenchError } from '../../../../shared/errors.js';
 import { describeKafkaError } from '../../kafka/errors.js';
 import type { KafkaClients } from '../../kafka/kafka-clients.js';
 import type { ConsumedRecord } from '../../kafka/records.js';
+import { headersJson } from '../../headers-json.js';
 import { logStarts } from '../../topics/message-browser.js';
 import { readRanges } from '../../topics/range-reader.js';
 import type { Row } from '../writers/types.js';
@@ -127,15 +128,8 @@ async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: Pa
   }
 }
 
-/** Headers as a JSON object; a repeated key keeps every value (an array), as before. */
+/** Headers as a JSON object (headers-json.ts); null when the record has none. */
 function headersText(headers: ConsumedRecord['headers']): string | null {
   if (headers.length === 0) return null;
-  const out: Record<string, string | Array<string | null> | null> = {};
-  for (const { key, value } of headers) {
-    const one = value === null ? null : decoder.decode(value);
-    const seen = out[key];
-    if (seen === undefined) out[key] = one;
-    else out[key] = Array.isArray(seen) ? [...seen, one] : [seen, one];
-  }
-  return JSON.stringify(out);
+  return headersJson(headers.map(({ key, value }) => ({ key, value: text(value) })));
 }

@@ -1,7 +1,7 @@
 import type { BaseOptions, ProducerOptions, SASLOptions } from '@platformatic/kafka';
-import { compatibilityPartitioner } from '@platformatic/kafka';
 import type { Connection } from '../../../shared/connection.js';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { javaPartitioner } from './partitioner.js';
 import type { ProducerConfig } from '../../../shared/producers.js';
 
 /** The connection fields a client needs (a connection being tested has no id yet). */
@@ -71,6 +71,6 @@ export function producerOptions(connection: ConnectionFields, password: string |
     // The client's default hashes keys as murmur2 >>> 0, which puts keyed records on other
     // partitions than the Java client (murmur2 & 0x7fffffff): per-key order and co-partitioning
     // with other producers would break.
-    partitioner: compatibilityPartitioner,
+    partitioner: javaPartitioner,
   };
 }

@@ -1,5 +1,5 @@
 import { Producer, type BaseOptions, type ProducerOptions } from '@platformatic/kafka';
-import { compatibilityPartitioner } from '@platformatic/kafka';
+import { javaPartitioner } from './partitioner.js';
 import type { HeaderPairs, OutgoingRecord } from './records.js';
 
 type Options = ProducerOptions<Buffer, Buffer, Buffer, Buffer>;
@@ -46,7 +46,7 @@ export class KafkaProducer {
     // The client turns retries ≤ 1 of an idempotent producer into unlimited retries: keep at least 3.
     const retries = idempotent ? Math.max(typeof options.retries === 'number' ? options.retries : 6, 3) : options.retries;
     this.client = new Producer<Buffer, Buffer, Buffer, Buffer>({
-      partitioner: compatibilityPartitioner,
+      partitioner: javaPartitioner,
       acks: -1,
       ...options,
       idempotent,

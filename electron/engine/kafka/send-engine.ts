@@ -1,7 +1,8 @@
-import { compatibilityPartitioner, Producer, type MessageToProduce } from '@platformatic/kafka';
+import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { ProducerConfig } from '../../../shared/producers.js';
 import { producerOptions, type ConnectionFields } from './client-options.js';
 import { describeKafkaError } from './errors.js';
+import { keyPartition } from './partitioner.js';
 import { headerMap } from './producer.js';
 import type { HeaderPairs } from './records.js';
 
@@ -102,7 +103,7 @@ export class KafkaSendEngine {
     const groups = new Map<number, Message[]>();
     const sticky = this.sticky++ % count;
     for (const message of messages) {
-      const partition = message.key ? compatibilityPartitioner(message, message.key) % count : sticky;
+      const partition = message.key ? keyPartition(message.key, count) : sticky;
       message.partition = partition;
       const group = groups.get(partition);
       if (group) group.push(message);

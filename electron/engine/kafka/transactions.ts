@@ -1,4 +1,5 @@
-import { Producer, compatibilityPartitioner } from '@platformatic/kafka';
+import { Producer } from '@platformatic/kafka';
+import { javaPartitioner } from './partitioner.js';
 import { hasKafkaError } from './errors.js';
 import type { ClientOptions, GroupCoordinates } from './group-member.js';
 import { toClientMessage } from './producer.js';
@@ -37,7 +38,7 @@ export class TransactionalProducer {
       idempotent: true,
       acks: -1,
       maxInflights: 1,
-      partitioner: compatibilityPartitioner,
+      partitioner: javaPartitioner,
       autocreateTopics: true,
       // The next transaction's AddPartitionsToTxn meets CONCURRENT_TRANSACTIONS while the broker still
       // writes the previous one's markers (milliseconds): retry soon and often, as the Java client does.

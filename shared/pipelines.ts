@@ -135,7 +135,7 @@ export const pipelineSchema = pipelineInputSchema.extend({
 });
 export type Pipeline = z.output<typeof pipelineSchema>;
 
-export const badReasonSchema = z.enum(['decode', 'missing-field', 'wrong-type', 'filter']);
+export const badReasonSchema = z.enum(['decode', 'missing-field', 'wrong-type', 'filter', 'filter-too-costly']);
 export type BadReason = z.infer<typeof badReasonSchema>;
 
 export const badRecordSchema = z.object({

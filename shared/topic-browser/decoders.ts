@@ -93,6 +93,16 @@ export function decodeAs(bytes: Uint8Array, decoder: ConcreteDecoder): Decoded {
   }
 }
 
+/** Whether the text is JSON; parsing only (indented text of deeply nested JSON grows with the square of its depth). */
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Picks the most likely decoder: readable UTF-8 (JSON when it parses as an object or array), else
  * MessagePack maps/arrays that consume every byte, else an 8-byte big-endian long (Kafka Streams'
@@ -108,7 +118,7 @@ export function detectDecoder(bytes: Uint8Array): ConcreteDecoder {
   }
   if (text !== null && isPrintable(text)) {
     const trimmed = text.trim();
-    if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && decodeAs(bytes, 'json').ok) return 'json';
+    if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && parses(text)) return 'json';
     return 'string';
   }
   const first = bytes[0] ?? 0;
@@ -151,4 +161,15 @@ export function decodePayloadBytes(bytes: Uint8Array, decoder: DecoderId, avro: 
     return detected === 'hex' ? decoded : decodeAs(bytes, detected);
   }
   return decodeBytes(bytes, decoder);
+}
+
+/**
+ * What `decodeBytes(bytes)` reads as data, without its display text: the parsed value of JSON and
+ * MessagePack, the text of anything else. For filters, which never show the text.
+ */
+export function decodeValue(bytes: Uint8Array): unknown {
+  const decoder = detectDecoder(bytes);
+  if (decoder === 'json') return JSON.parse(utf8(bytes)) as unknown;
+  if (decoder === 'msgpack') return plain(decodeMsgpack(bytes));
+  return decodeAs(bytes, decoder).text;
 }

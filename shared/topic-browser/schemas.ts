@@ -160,6 +160,8 @@ export const scanProgressSchema = z.object({
   matched: z.number().int(),
   /** Records whose filter evaluation failed (e.g. a missing field): counted as no match. */
   errors: z.number().int(),
+  /** Records the filter was stopped on (over its step, size or time budget): skipped, the scan goes on. */
+  tooCostly: z.number().int().optional(),
   total: z.number().int(),
   /** Offsets of the range that retention deleted before the scan reached them (it went on at the log start). */
   skipped: z.number().int().optional(),

@@ -1,5 +1,5 @@
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
-import { compileFilter, type RawRecord } from '../topics/filter.js';
+import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
@@ -39,7 +39,7 @@ export class RecordProcessor {
         try {
           if (!this.filter(partition, message)) continue;
         } catch (error) {
-          bad(message, 'filter', error instanceof Error ? error.message : String(error));
+          bad(message, isTooCostly(error) ? 'filter-too-costly' : 'filter', error instanceof Error ? error.message : String(error));
           continue;
         }
       }

@@ -1,18 +1,20 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import { FILTER_MAX_LENGTH, type KafkaMessage } from '../../../shared/topic-browser.js';
-import { decodeBytes } from '../../../shared/topic-browser/decoders.js';
+import { decodeBytes, decodeValue } from '../../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
-import { analyse, checkNesting, estimateCost, FILTER_MAX_COST, FILTER_MAX_INPUT_BYTES, isFlat, measure } from './filter-limits.js';
+import { FilterTooCostly, meter } from './filter-budget.js';
+import { analyse, checkNesting, FILTER_MAX_DEPTH, FILTER_MAX_INPUT_BYTES } from './filter-limits.js';
 
 /**
  * The one gate every filter expression goes through (preview check, scan). CEL
  * (@marcbachmann/cel-js) is a non-Turing-complete language with no access to the host: only the
  * declared variables exist, no functions are registered, and the data handed in is plain (strings,
  * numbers, arrays, plain objects) — never eval/Function (RELIABILITY.md, kafka-ui CVE-2023-52251).
- * Time is bounded too (filter-limits.ts): nesting, comprehension depth and `matches()` patterns are
- * checked at compile time, and each evaluation's worst-case cost is estimated from the record's size
- * first and refused when over budget — so a hostile filter costs an error per record, not a freeze.
+ * Time and memory are bounded too: nesting, loop depth and `matches()` patterns are checked at
+ * compile time (filter-limits.ts), and every evaluation runs metered (filter-budget.ts: a step and
+ * size budget and a deadline, regexes on linear-time RE2) — so a hostile filter costs a "too
+ * costly" record, never a freeze or an out-of-memory crash.
  */
 const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 8 } })
   .registerVariable('key', 'dyn')
@@ -45,14 +47,27 @@ export function rawFromMessage(message: KafkaMessage): RawRecord {
   };
 }
 
+/** Whether lists and objects nest deeper than `limit`; iterative, so any depth is safe to ask about. */
+function nestsDeeperThan(root: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= limit) return true;
+    for (const item of Array.isArray(value) ? (value as unknown[]) : Object.values(value)) stack.push([item, depth + 1]);
+  }
+  return false;
+}
+
 /** Plain data a filter sees; `value` (and `key`) are parsed JSON when they are JSON, else strings. */
 export function filterContext(message: RawRecord): Record<string, unknown> {
   const field = (bytes: Uint8Array | null): unknown => {
     // Oversized payloads are not parsed for filters (bounded time and memory); text search still sees them.
     if (bytes === null || bytes.length > FILTER_MAX_INPUT_BYTES) return null;
-    const decoded = decodeBytes(bytes);
-    if (decoded.value !== undefined) return decoded.value;
-    return decoded.text;
+    const value = decodeValue(bytes);
+    // Nor is data nested deeper than the limit: cel-js recurses through it (type names in its
+    // errors grow with the square of the depth: 3,000 levels took 0.8 s).
+    return nestsDeeperThan(value, FILTER_MAX_DEPTH) ? null : value;
   };
   // A Map, not an object: header names are data (`__proto__`, `constructor`); the last of a repeated name wins.
   const headers = new Map<string, string>();
@@ -78,28 +93,24 @@ export function compileFilter(expression: string): Predicate {
   if (expression.length > FILTER_MAX_LENGTH) {
     throw new WorkbenchError('VALIDATION', `A filter has at most ${FILTER_MAX_LENGTH} characters (this one has ${expression.length})`);
   }
-  let evaluate: (context: Record<string, unknown>) => unknown;
+  let metered: (context: Record<string, unknown>) => unknown;
   try {
     checkNesting(expression);
     const parsed = environment.parse(expression);
-    const shape = analyse(parsed.ast);
+    analyse(parsed.ast);
     const checked = parsed.check();
     if (!checked.valid) throw checked.error ?? new Error('type check failed');
     if (checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
-    const flat = isFlat(shape);
-    evaluate = (context) => {
-      if (!flat) {
-        const cost = estimateCost(shape, measure([context.key, context.value, context.headers]));
-        if (cost > FILTER_MAX_COST) {
-          throw new WorkbenchError('VALIDATION', `Filter expression is too costly for this record (estimated ${cost.toExponential(1)} steps, limit ${FILTER_MAX_COST.toExponential(0)}): simplify it or use text search`);
-        }
-      }
-      return parsed(context);
-    };
+    metered = meter(parsed.ast, (context: Record<string, unknown>) => parsed(context) as unknown);
   } catch (error) {
     throw new WorkbenchError('VALIDATION', `Filter expression: ${reason(error)}`);
   }
-  return (message) => evaluate(filterContext(message)) === true;
+  return (message) => metered(filterContext(message)) === true;
+}
+
+/** True when an evaluation was stopped by its budget (counted apart from records the filter cannot read). */
+export function isTooCostly(error: unknown): boolean {
+  return error instanceof FilterTooCostly;
 }
 
 /** For the form: null when the expression is usable, else why not. */

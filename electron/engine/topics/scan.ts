@@ -5,7 +5,7 @@ import type { EventBus } from '../event-bus.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { compileFilter, type Predicate, type RawRecord } from './filter.js';
+import { compileFilter, isTooCostly, type Predicate, type RawRecord } from './filter.js';
 import { logStarts, offsetsForTimestamp, watermarks } from './message-browser.js';
 import { readRanges, type OffsetRange } from './range-reader.js';
 import { toMessage } from './to-message.js';
@@ -99,7 +99,7 @@ export class ScanRegistry {
         if (scan.abort.signal.aborted) return;
         if (performance.now() - sliceStart > YIELD_EVERY_MS) {
           // An expensive (even hostile) filter costs time, never a frozen engine: each evaluation is
-          // bounded (filter-limits.ts) and between them other work, cancel included, gets its turn.
+          // metered (filter-budget.ts) and between them other work, cancel included, gets its turn.
           await new Promise<void>((resolve) => setImmediate(resolve));
           emit(false);
           sliceStart = performance.now();
@@ -110,9 +110,11 @@ export class ScanRegistry {
         if (match && predicate) {
           try {
             match = predicate(record);
-          } catch {
-            // A record without the field the expression reads (or of another type) is not a match.
-            scan.progress.errors += 1;
+          } catch (error) {
+            // Over budget: counted apart and skipped. Otherwise a record without the field the
+            // expression reads (or of another type): not a match.
+            if (isTooCostly(error)) scan.progress.tooCostly = (scan.progress.tooCostly ?? 0) + 1;
+            else scan.progress.errors += 1;
             match = false;
           }
         }

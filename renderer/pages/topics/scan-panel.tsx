@@ -66,6 +66,7 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
         <p className="note" role="status" data-testid="scan-progress">
           {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
           {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''}
+          {progress.tooCostly !== undefined && progress.tooCostly > 0 ? `, ${progress.tooCostly} records skipped: filter too costly for them` : ''}
           {progress.skipped !== undefined && progress.skipped > 0 ? `, ${progress.skipped} records deleted by retention before the scan reached them` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
           {progress.error ? ` — ${progress.error}` : ''} ({scanIsolation === 'read_committed' ? 'read committed' : 'read uncommitted'})
         </p>

@@ -38,13 +38,32 @@ export const aggregateSchema = z.object({
 });
 export type AggregateSpec = z.output<typeof aggregateSchema>;
 
+/**
+ * Windows one record falls into: ceil(duration / slide) (Spark TimeWindowing makes that many
+ * candidates per row). Capped: a 1-hour window sliding every millisecond is 3.6 million windows per
+ * record, and three records exhausted the engine's memory.
+ */
+export const MAX_WINDOWS_PER_RECORD = 1_000;
+/** Records per batch × windows per record: how many window states one batch may create at most. */
+export const MAX_WINDOW_UPDATES_PER_BATCH = 2_000_000;
+
+export const windowsPerRecord = (window: { durationMs: number; slideMs?: number | undefined }): number => Math.ceil(window.durationMs / (window.slideMs ?? window.durationMs));
+
 /** Spark `window(col, windowDuration, slideDuration, startTime)`; durations in milliseconds. */
-export const windowSpecSchema = z.object({
-  column: identifier,
-  durationMs: z.number().int().positive(),
-  slideMs: z.number().int().positive().optional(),
-  offsetMs: z.number().int().default(0),
-});
+export const windowSpecSchema = z
+  .object({
+    column: identifier,
+    durationMs: z.number().int().positive(),
+    slideMs: z.number().int().positive().optional(),
+    offsetMs: z.number().int().default(0),
+  })
+  .refine((w) => windowsPerRecord(w) <= MAX_WINDOWS_PER_RECORD, {
+    path: ['slideMs'],
+    error: (issue) => {
+      const w = issue.input as { durationMs: number; slideMs?: number };
+      return `A ${w.durationMs} ms window sliding every ${String(w.slideMs)} ms puts each record in ${windowsPerRecord(w).toLocaleString('en-US')} windows; at most ${MAX_WINDOWS_PER_RECORD.toLocaleString('en-US')} (make the slide at least ${Math.ceil(w.durationMs / MAX_WINDOWS_PER_RECORD)} ms)`;
+    },
+  });
 export type WindowSpec = z.output<typeof windowSpecSchema>;
 
 export const aggregationSchema = z.object({
@@ -255,3 +274,21 @@ export const pipelineEvents = {
   /** A small notice: the results of a pipeline changed; the UI pages them through `pipelines:results`. */
   'pipelines:results-changed': z.object({ pipelineId: z.string(), batch: z.number(), changedRows: z.number() }),
 } as const;
+
+/**
+ * Limits a pipeline's definition must keep to (checked when it is saved and when it starts): one
+ * batch may create at most MAX_WINDOW_UPDATES_PER_BATCH window states. Null when it does.
+ */
+export function pipelineLimitsProblem(spec: Pick<PipelineSpec, 'maxRecordsPerBatch' | 'aggregation'>): string | null {
+  const window = spec.aggregation?.window;
+  if (!window) return null;
+  const perRecord = windowsPerRecord(window);
+  if (perRecord > MAX_WINDOWS_PER_RECORD) {
+    return `A ${window.durationMs} ms window sliding every ${String(window.slideMs)} ms puts each record in ${perRecord.toLocaleString('en-US')} windows; at most ${MAX_WINDOWS_PER_RECORD.toLocaleString('en-US')}`;
+  }
+  if (spec.maxRecordsPerBatch * perRecord > MAX_WINDOW_UPDATES_PER_BATCH) {
+    const most = Math.floor(MAX_WINDOW_UPDATES_PER_BATCH / perRecord);
+    return `${spec.maxRecordsPerBatch.toLocaleString('en-US')} records per batch in ${perRecord} windows each may create ${(spec.maxRecordsPerBatch * perRecord).toLocaleString('en-US')} window states in one batch; at most ${MAX_WINDOW_UPDATES_PER_BATCH.toLocaleString('en-US')} (lower the records per batch to ${most.toLocaleString('en-US')} or lengthen the slide)`;
+  }
+  return null;
+}

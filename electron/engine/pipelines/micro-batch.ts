@@ -3,6 +3,7 @@ import type { Checkpoint } from './checkpoint.js';
 import { nextProgress, type Progress } from './checkpoint-store.js';
 import type { Queued } from './partition-queues.js';
 import type { RecordProcessor } from './record-processor.js';
+import { checkStateSize } from './state-limit.js';
 
 /** What a micro-batch reads and writes; the runner owns them (the operator is rebuilt after a failure). */
 export interface MicroBatchParts {
@@ -25,6 +26,8 @@ export async function runMicroBatch(m: MicroBatchParts, parts: readonly Queued[]
   const bad = processed.flatMap((p) => p.bad);
   const tableRows = processed.flatMap((p) => p.tableRows);
   const result = m.operator?.processBatch(rows) ?? null;
+  // Bounded state: fails (StateTooLargeError) before this batch is made durable.
+  if (m.operator) checkStateSize(m.operator.openWindows);
   const progress = nextProgress(previous, bad, result?.lateRows ?? 0, result?.watermark ?? null);
   await m.checkpoint.commit({ parts, rows, result, bad, tableRows, progress });
   return { progress, changedRows: result ? result.emitted.length : tableRows.length };

@@ -12,6 +12,7 @@ import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';
 import type { PipelineSource } from './pipeline-source.js';
 import type { FetchPosition } from './source-fetch.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
+import { MAX_STATE_ENTRIES } from './state-limit.js';
 import type { StartingOffsets } from './source-offsets.js';
 
 // The runner against the Checkpoint interface, on an in-memory source (the cluster side is the
@@ -289,5 +290,39 @@ describe('the pipeline runner against the Checkpoint interface', () => {
     expect(checkpoint.committed.get(2)).toBe(15n);
     expect(checkpoint.words.get('elsewhere')).toBeUndefined();
     expect(checkpoint.words.get('here')).toBe(1);
+  });
+});
+
+describe('limits on what a pipeline may hold', () => {
+  it('fails with the reason, before checkpointing, when its state passes the bound, instead of running out of memory', async () => {
+    const db = openDatabase(':memory:');
+    const pipeline = wordCount(10);
+    const source = new MemorySource(1);
+    // One record of 1,000,001 distinct words: as many open groups.
+    source.append(0, [Array.from({ length: MAX_STATE_ENTRIES + 1 }, (_, i) => `w${i}`).join(' ')]);
+    const r = runner(db, pipeline, source, sqlite);
+    await r.start();
+    await until(() => r.status().state === 'failed', 'failed', 60_000);
+    expect(r.status().error).toMatch(/state grew to 1,000,001 open windows \(at most 1,000,000\)/);
+    expect(consumed(db, pipeline.id)).toBe(0n);
+  }, 120_000);
+
+  it('does not start a pipeline saved before the windows-per-record limit whose windows slide every millisecond', async () => {
+    const db = openDatabase(':memory:');
+    const valid = pipelineSchema.parse({
+      ...wordCount(10),
+      wordSplit: undefined,
+      decoder: 'json',
+      projection: [{ path: 't', column: 't', type: 'timestamp', timestampFormat: 'epoch-ms' }],
+      aggregation: { groupBy: [], window: { column: 't', durationMs: 60_000, slideMs: 60_000 }, aggregates: [{ fn: 'count', as: 'n' }] },
+    });
+    // As stored by an earlier version: 60,000 windows per record.
+    const stored: Pipeline = { ...valid, aggregation: { ...valid.aggregation, groupBy: [], aggregates: valid.aggregation?.aggregates ?? [], window: { column: 't', durationMs: 60_000, slideMs: 1, offsetMs: 0 } } };
+    const source = new MemorySource(1);
+    source.append(0, ['{"t": 1}', '{"t": 2}', '{"t": 3}']);
+    const r = runner(db, stored, source, sqlite);
+    await r.start();
+    expect(r.status()).toMatchObject({ state: 'failed' });
+    expect(r.status().error).toMatch(/puts each record in 60,000 windows; at most 1,000/);
   });
 });

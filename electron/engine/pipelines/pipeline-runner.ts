@@ -1,5 +1,5 @@
 import type { S3Target } from '../../../shared/exports.js';
-import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
@@ -14,6 +14,7 @@ import { PartitionQueues, partitionId, type FetchedBatch } from './partition-que
 import { KafkaSource, type PipelineSource } from './pipeline-source.js';
 import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
+import { StateTooLargeError } from './state-limit.js';
 import { statusFrom } from './pipeline-status.js';
 import { TableSink } from './table-sink.js';
 import type { Db } from '../store/db.js';
@@ -110,6 +111,13 @@ export class PipelineRunner {
     this.stopping = false;
     this.error = null;
     this.progress = this.store.progress();
+    const limits = pipelineLimitsProblem(p);
+    if (limits !== null) {
+      // Saved before the limits existed: it cannot start as it is.
+      this.fail(new Error(limits));
+      this.state = 'failed';
+      return;
+    }
     const tableSink = p.sinks.find((s) => s.kind === 'sqlite-table');
     if (tableSink && !p.aggregation) this.table = new TableSink(this.deps.db, tableSink.table, p.projection);
     try {
@@ -413,6 +421,11 @@ export class PipelineRunner {
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
       return true;
     } catch (error) {
+      if (error instanceof StateTooLargeError) {
+        // Retrying the batch would build the same state again: the pipeline fails, saying why.
+        this.abort(error);
+        return false;
+      }
       const recovery = await checkpoint.recover(error, parts, this.operator?.watermark ?? null);
       if ('fatal' in recovery) {
         this.abort(recovery.fatal);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/errors.js';
-import { pipelineInputSchema, type Pipeline, type PipelineStatus, type ResultsPage } from '../../../shared/pipelines.js';
+import { pipelineInputSchema, pipelineLimitsProblem, type Pipeline, type PipelineStatus, type ResultsPage } from '../../../shared/pipelines.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
 import { s3CredentialsOf } from '../exports/store/s3-credentials.js';
@@ -125,6 +125,8 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
 
   private save(input: Parameters<Handlers['pipelines:save']>[0]): Pipeline {
     const spec = pipelineInputSchema.parse(input);
+    const tooLarge = pipelineLimitsProblem(spec);
+    if (tooLarge !== null) throw new WorkbenchError('VALIDATION', tooLarge);
     this.checkS3Credentials(spec.sinks);
     if (spec.outputMode === 'append' && !(spec.aggregation?.window && spec.aggregation.watermarkDelayMs !== undefined)) {
       // Spark's UnsupportedOperationChecker: append with an aggregation needs a watermark.

@@ -49,7 +49,8 @@ export class RecordProcessor {
         continue;
       }
       if (this.spec.wordSplit) {
-        out.rows.push(...splitWords(typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value), this.spec.wordSplit.separator));
+        // One by one: spreading a record of a million words into push() overflows the stack.
+        for (const word of splitWords(typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value), this.spec.wordSplit.separator)) out.rows.push(word);
         continue;
       }
       const projected = this.project(decoded.value);

@@ -26,6 +26,11 @@ export interface RunnerDeps {
   resolveAvro(): Promise<ResolvedAvro>;
   onStatus(status: ProducerStatus, urgent: boolean): void;
   onCounts(counts: Counts): void;
+  /**
+   * Records acknowledged in this session (since the user's start), after every acknowledged batch:
+   * stored at once, so a session resumed after a crash goes on counting towards its message limit.
+   */
+  onSessionSent(sent: number, counts: Counts): void;
   /** The producer finished on its own (count limit, stop time, end of file). */
   onFinished(): void;
   log(level: 'error' | 'warn' | 'info', message: string): void;
@@ -52,10 +57,14 @@ export class ProducerRunner {
   private sender: BatchSender | null = null;
   private source: Source | null = null;
   private paused = false;
+  /** Records handed to the sender in this session (the limit counts them), from `sessionSent` on a resume. */
   private sessionAccepted = 0;
+  /** Records acknowledged in this session, persisted with every acknowledgement. */
+  private sessionAcked = 0;
   private avro: ResolvedAvro | null = null;
 
-  constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps) {
+  constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps, sessionSent = 0) {
+    this.sessionAcked = sessionSent;
     this.definition = definition;
     this.deps = deps;
     this.status = { id: definition.id, state: 'stopped', ...counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
@@ -69,8 +78,11 @@ export class ProducerRunner {
     return this.loop !== null;
   }
 
-  /** Starts, or resumes a paused producer. */
-  start(): void {
+  /**
+   * Starts, or resumes a paused producer. `resume`: the engine starts a producer that was running
+   * when it stopped, so the session (and its message limit) goes on from what was acknowledged.
+   */
+  start(options: { resume?: boolean } = {}): void {
     if (this.paused) {
       this.paused = false;
       this.setState('running');
@@ -80,7 +92,11 @@ export class ProducerRunner {
     if (this.loop) return;
     if (this.definition.schedule.trigger.kind === 'cron') checkCron(this.definition.schedule.trigger.expression);
     this.abort = new AbortController();
-    this.sessionAccepted = 0;
+    if (options.resume !== true) {
+      this.sessionAcked = 0;
+      this.deps.onSessionSent(0, this.counts());
+    }
+    this.sessionAccepted = this.sessionAcked;
     this.status.lastError = null;
     this.setState('starting');
     this.loop = this.run(this.abort.signal)
@@ -252,8 +268,10 @@ export class ProducerRunner {
   }
 
   private acked(records: EncodedRecord[]): void {
+    this.sessionAcked += records.length;
     this.status.sent += records.length;
     this.status.bytes += records.reduce((n, r) => n + r.size, 0);
+    this.deps.onSessionSent(this.sessionAcked, this.counts());
     const last = records[records.length - 1];
     if (last) this.status.lastRecord = last.preview.length > PREVIEW ? `${last.preview.slice(0, PREVIEW)}…` : last.preview;
     this.meter.add(records.length);

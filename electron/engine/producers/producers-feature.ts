@@ -194,7 +194,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
       if (stored.desired === 'stopped') continue;
       try {
         const runner = this.runner(stored.definition.id);
-        runner.start();
+        runner.start({ resume: true });
         if (stored.desired === 'paused') runner.pause();
       } catch (error) {
         this.context.log('error', `resuming producer ${stored.definition.name}: ${String(error)}`);
@@ -220,9 +220,12 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
       resolveAvro: () => resolveProducerAvro(definition, this.avro),
       onStatus: (status, urgent) => this.throttle.push(status, urgent),
       onCounts: (counts) => this.saveCounts(id, counts),
+      onSessionSent: (sent, counts) => {
+        if (!this.disposed) this.repo.setProgress(id, sent, counts);
+      },
       onFinished: () => this.repo.setDesired(id, 'stopped'),
       log: (level, message) => this.context.log(level, message),
-    });
+    }, stored.sessionSent);
     this.runners.set(id, runner);
     return runner;
   }

@@ -13,12 +13,15 @@ interface Row {
   sent: number;
   bytes: number;
   errors: number;
+  session_sent: number;
 }
 
 export interface StoredProducer {
   definition: ProducerDefinition;
   desired: DesiredState;
   counts: Counts;
+  /** Records acknowledged since the user last started it (what its message limit counts). */
+  sessionSent: number;
 }
 
 /** The producers table: the definition as JSON (validated on read), the wanted state and the counters. */
@@ -30,11 +33,11 @@ export class ProducersRepo {
   }
 
   list(): StoredProducer[] {
-    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
+    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
   }
 
   find(id: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers WHERE id = ?').get(id);
     return row ? this.fromRow(row) : null;
   }
 
@@ -45,7 +48,7 @@ export class ProducersRepo {
   }
 
   findByName(name: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors FROM producers WHERE name = ?').get(name);
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers WHERE name = ?').get(name);
     return row ? this.fromRow(row) : null;
   }
 
@@ -73,6 +76,11 @@ export class ProducersRepo {
     this.db.prepare('UPDATE producers SET desired_state = ? WHERE id = ?').run(desired, id);
   }
 
+  /** The session's acknowledged records and the counters, in one statement (after every acknowledged batch). */
+  setProgress(id: string, sessionSent: number, counts: Counts): void {
+    this.db.prepare('UPDATE producers SET session_sent = ?, sent = ?, bytes = ?, errors = ? WHERE id = ?').run(sessionSent, counts.sent, counts.bytes, counts.errors, id);
+  }
+
   setCounts(id: string, counts: Counts): void {
     this.db.prepare('UPDATE producers SET sent = ?, bytes = ?, errors = ? WHERE id = ?').run(counts.sent, counts.bytes, counts.errors, id);
   }
@@ -80,6 +88,6 @@ export class ProducersRepo {
   private fromRow(row: Row): StoredProducer {
     const parsed = producerInputSchema.parse(upgradeSavedProducer(JSON.parse(row.spec_json)));
     const desired: DesiredState = row.desired_state === 'running' || row.desired_state === 'paused' ? row.desired_state : 'stopped';
-    return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors } };
+    return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors }, sessionSent: row.session_sent };
   }
 }

@@ -201,4 +201,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX producer_commands_pending ON producer_commands (id) WHERE outcome = 'pending';
     `,
   },
+  {
+    id: 9,
+    name: 'producer-session-sent',
+    // Records acknowledged since the producer was last started by the user: its message limit
+    // counts these, so a producer resumed after a crash stops at the limit, not the limit again.
+    sql: `ALTER TABLE producers ADD COLUMN session_sent INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

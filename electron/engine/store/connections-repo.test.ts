@@ -52,4 +52,15 @@ describe('ConnectionsRepo', () => {
     repo.save({ name: 'Local cluster', bootstrapServers: ['127.0.0.1:9092'] }, { local: true });
     expect(repo.list().map((c) => c.name)).toEqual(['Local cluster', 'A', 'b']);
   });
+
+  it('takes credentials out of the registry URL: the password sealed, never listed, the URL stored without them', () => {
+    const saved = repo.save({ ...base, schemaRegistryUrl: 'http://reg-user:S3cret%21@registry.example:8081' });
+    expect(saved.schemaRegistryUrl).toBe('http://registry.example:8081');
+    expect(saved).toMatchObject({ schemaRegistryUsername: 'reg-user', hasSchemaRegistryPassword: true });
+    expect(repo.registryPassword(saved.id)).toBe('S3cret!');
+    expect(JSON.stringify(repo.list())).not.toContain('S3cret');
+    const raw = db.prepare<[], { config_json: string }>('SELECT config_json FROM connections').all();
+    expect(JSON.stringify(raw)).not.toContain('S3cret');
+    expect(repo.save({ ...base, schemaRegistryUrl: 'https://registry.example/api/' }).schemaRegistryUrl).toBe('https://registry.example/api/');
+  });
 });

@@ -58,7 +58,7 @@ export class ConnectionsRepo {
   }
 
   save(input: ConnectionInput, options: { local?: boolean } = {}): Connection {
-    const parsed = connectionInputSchema.parse(input);
+    const parsed = splitRegistryCredentials(connectionInputSchema.parse(input));
     const { id: givenId, password, schemaRegistryPassword, ...fields } = parsed;
     const registrySecret = (existing: Buffer | null): Buffer | null =>
       schemaRegistryPassword === undefined ? existing : schemaRegistryPassword === null || schemaRegistryPassword === '' ? null : this.secrets.encrypt(schemaRegistryPassword);
@@ -91,6 +91,29 @@ export class ConnectionsRepo {
     if (!row) throw new WorkbenchError('NOT_FOUND', `No saved connection with id ${id}`);
     return row;
   }
+}
+
+/**
+ * Credentials written into the registry URL (`https://user:secret@registry:8081`) become the basic
+ * auth fields: the password is sealed like any other, the URL is stored (and listed) without them.
+ * A password given in its own field wins over one in the URL.
+ */
+export function splitRegistryCredentials<T extends { schemaRegistryUrl?: string | undefined; schemaRegistryUsername?: string | undefined; schemaRegistryPassword?: string | null | undefined }>(input: T): T {
+  if (input.schemaRegistryUrl === undefined) return input;
+  const url = new URL(input.schemaRegistryUrl);
+  if (url.username === '' && url.password === '') return input;
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  // URL adds a "/" to an empty path; keep the address as it was written otherwise.
+  const cleaned = url.pathname === '/' && !/^[a-z]+:\/\/[^/]*\/$/i.test(input.schemaRegistryUrl) ? url.toString().replace(/\/$/, '') : url.toString();
+  return {
+    ...input,
+    schemaRegistryUrl: cleaned,
+    ...(username !== '' && input.schemaRegistryUsername === undefined ? { schemaRegistryUsername: username } : {}),
+    ...(password !== '' && (input.schemaRegistryPassword === undefined || input.schemaRegistryPassword === '') ? { schemaRegistryPassword: password } : {}),
+  };
 }
 
 function toConnection(row: Row): Connection {

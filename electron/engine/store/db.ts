@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { privateDir, privateFile } from '../private-files.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -13,7 +13,18 @@ function hashOf(sql: string): string {
 
 /** Opens (creating if needed) the store in WAL mode and applies pending migrations in one transaction each. */
 export function openDatabase(file: string, migrations: readonly Migration[] = defaultMigrations): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    privateDir(dirname(file));
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    privateFile(file);
+    for (const side of ['-wal', '-shm']) {
+      try {
+        privateFile(`${file}${side}`);
+      } catch {
+        // Not there yet, or already gone: SQLite creates them with the database's mode.
+      }
+    }
+  }
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

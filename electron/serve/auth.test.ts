@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { allowedHostsFor, authorize, cookieName } from './auth.js';
+import { allowedHostsFor, authorize, cookieName, sameServerLocation } from './auth.js';
 
 const token = 'A'.repeat(43);
 const hosts = allowedHostsFor('127.0.0.1', 4820);
@@ -26,5 +26,23 @@ describe('authorize', () => {
     expect(authorize(req(`/?token=${token}`, { origin: 'null' }), token, hosts, 4820)).toMatchObject({ ok: false, status: 403 });
     expect(authorize(req(`/?token=${token}`, { host: 'attacker.example:4820' }), token, hosts, 4820)).toMatchObject({ ok: false, status: 403 });
     expect(authorize(req(`/?token=${token}`, { origin: 'http://localhost:4820', host: 'localhost:4820' }), token, hosts, 4820)).toMatchObject({ ok: true });
+  });
+
+  it('refuses our host under another scheme or with user info in the Origin', () => {
+    for (const origin of ['https://127.0.0.1:4820', 'http://user@127.0.0.1:4820', 'http://user:pw@127.0.0.1:4820', 'http://127.0.0.1:4820/path']) {
+      expect([origin, authorize(req(`/?token=${token}`, { origin }), token, hosts, 4820)]).toMatchObject([origin, { ok: false, status: 403 }]);
+    }
+    expect(authorize(req(`/?token=${token}`, { origin: 'http://127.0.0.1:4820' }), token, hosts, 4820)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the redirect that drops the token from the address bar', () => {
+  it('stays on this server whatever the path looks like', () => {
+    const at = (path: string) => sameServerLocation(new URL(path, 'http://placeholder'));
+    expect(at('/.//evil.example/?x=1')).toBe('/evil.example/?x=1');
+    expect(at('//evil.example/')).toBe('/');
+    expect(at('/%5C%5Cevil.example/')).toBe('/%5C%5Cevil.example/');
+    expect(at('/topics?tab=1')).toBe('/topics?tab=1');
+    expect(at('/')).toBe('/');
   });
 });

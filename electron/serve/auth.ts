@@ -38,7 +38,7 @@ export function authorize(req: IncomingMessage, token: string, allowedHosts: Rea
     return { ok: false, status: 403, reason: `Host ${host || '(none)'} is not allowed` };
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.has(originHost(origin))) {
+  if (origin !== undefined && !isOwnOrigin(origin, allowedHosts)) {
     return { ok: false, status: 403, reason: `Origin ${origin} is not allowed` };
   }
   const url = new URL(req.url ?? '/', 'http://placeholder');
@@ -49,13 +49,28 @@ export function authorize(req: IncomingMessage, token: string, allowedHosts: Rea
   return { ok: false, status: 401, reason: 'Missing or wrong token: open the URL that `npm run serve` printed' };
 }
 
-function originHost(origin: string): string {
+/**
+ * Our origin exactly: `http://` (serve speaks plain HTTP, so an https origin is another server), one
+ * of our hosts, nothing else — no user info (`http://user@127.0.0.1:PORT`), no path.
+ */
+function isOwnOrigin(origin: string, allowedHosts: ReadonlySet<string>): boolean {
+  let url: URL;
   try {
-    const url = new URL(origin);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host.toLowerCase() : '';
+    url = new URL(origin);
   } catch {
-    return '';
+    return false;
   }
+  const host = url.host.toLowerCase();
+  return url.protocol === 'http:' && allowedHosts.has(host) && origin.toLowerCase() === `http://${host}`;
+}
+
+/**
+ * Where the token-in-URL redirect sends the browser: always a path on this server. The request's
+ * path may start with several slashes (`/.//evil.example/` normalises to `//evil.example/`), which a
+ * browser reads as another host; collapse them to one.
+ */
+export function sameServerLocation(url: URL): string {
+  return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
 }
 
 /** Host header values we answer to for a server on `port`. */

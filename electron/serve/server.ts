@@ -11,7 +11,7 @@ import { clientMessageSchema, type ServerMessage } from '../../shared/rpc.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { Logger } from '../engine/logger.js';
-import { allowedHostsFor, authorize, cookieName, newToken } from './auth.js';
+import { allowedHostsFor, authorize, cookieName, newToken, sameServerLocation } from './auth.js';
 import { securityHeaders, serveStatic } from './static-files.js';
 
 export interface ServeOptions {
@@ -74,7 +74,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       // Trade the token in the URL for an HttpOnly cookie, then drop it from the address bar.
       url.searchParams.delete('token');
       res.setHeader('Set-Cookie', `${cookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(302, { Location: url.pathname + url.search }).end();
+      res.writeHead(302, { Location: sameServerLocation(url) }).end();
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

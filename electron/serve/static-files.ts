@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { contentSecurityPolicy, META_IMG_SRC } from '../../shared/csp.js';
@@ -39,6 +39,13 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
   }
   const file = normalize(join(root, decoded));
   if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    res.writeHead(403).end('Forbidden');
+    return;
+  }
+  // A symbolic link inside the folder may point anywhere: serve only what really is inside it.
+  const real = await realpath(file).catch(() => null);
+  const realRoot = await realpath(root).catch(() => root);
+  if (real !== null && real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
     res.writeHead(403).end('Forbidden');
     return;
   }

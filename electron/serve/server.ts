@@ -130,10 +130,49 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
+/** Over this much unsent data the socket stops reading the client's requests. */
+export const WS_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+/** Reading resumes once the unsent data is below this. */
+const WS_LOW_WATER_BYTES = 1024 * 1024;
+/** A client whose unsent data passes this, or that has not drained for WS_DRAIN_TIMEOUT_MS, is dropped. */
+export const WS_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+export const WS_DRAIN_TIMEOUT_MS = 30_000;
+/** Calls of one client in progress at once; past it, its next requests wait in the socket. */
+const WS_MAX_CALLS_IN_FLIGHT = 16;
+
 function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   const subscriptions = new Map<EventName, () => void>();
+  let inFlight = 0;
+  let blockedSince: number | null = null;
+  let watcher: NodeJS.Timeout | null = null;
+  // Backpressure: a client that does not read its answers must not grow the server. Reading its
+  // requests stops while its unsent data is over the high-water mark or too many of its calls are
+  // in progress, resumes when both are low, and a client that does not drain is dropped.
+  const congested = () => ws.bufferedAmount > WS_HIGH_WATER_BYTES || inFlight >= WS_MAX_CALLS_IN_FLIGHT;
+  const watch = () => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES || (blockedSince !== null && Date.now() - blockedSince > WS_DRAIN_TIMEOUT_MS)) {
+      log('warn', `websocket: dropping a client that does not read (${Math.round(ws.bufferedAmount / 1e6)} MB unsent)`);
+      ws.terminate();
+      return;
+    }
+    if (congested()) {
+      if (!ws.isPaused) ws.pause();
+      if (ws.bufferedAmount > WS_HIGH_WATER_BYTES) blockedSince ??= Date.now();
+      watcher ??= setInterval(watch, 50);
+      return;
+    }
+    if (ws.bufferedAmount <= WS_LOW_WATER_BYTES) {
+      blockedSince = null;
+      if (watcher !== null) clearInterval(watcher);
+      watcher = null;
+      if (ws.isPaused) ws.resume();
+    }
+  };
   const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(message));
+    watch();
   };
   const reject = (message: string) => send({ type: 'error', error: { code: 'VALIDATION', message } });
 
@@ -150,7 +189,12 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
     const message = parsed.data;
     switch (message.type) {
       case 'call':
-        void options.dispatch(message.method, message.input).then((envelope) => send({ type: 'result', id: message.id, envelope }));
+        inFlight++;
+        watch();
+        void options.dispatch(message.method, message.input).then((envelope) => {
+          inFlight--;
+          send({ type: 'result', id: message.id, envelope });
+        });
         return;
       case 'subscribe': {
         if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
@@ -170,6 +214,7 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   });
   ws.on('error', (error) => log('warn', `websocket: ${error.message}`));
   ws.on('close', () => {
+    if (watcher !== null) clearInterval(watcher);
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
   });

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { AvroResolver } from '../schema-registry/avro-resolver.js';
+import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
 import { registrySettings } from '../schema-registry/registry-settings.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { KafkaSendEngine } from '../kafka/send-engine.js';
@@ -10,6 +12,7 @@ import { describeKafkaError } from '../kafka/errors.js';
 import type { ProducerCommand } from './producer-commands.js';
 import { ProducerControl } from './producer-control.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
+import { splitSecrets } from './producer-secrets.js';
 import { ProducersRepo, type StoredProducer } from './producers-repo.js';
 import { recipePlan } from './recipes.js';
 import { checkCron } from './schedule-timing.js';
@@ -52,7 +55,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
    */
   constructor(context: EngineContext, options: { resume?: boolean; control?: boolean } = {}) {
     this.context = context;
-    this.repo = new ProducersRepo(context.db);
+    this.repo = new ProducersRepo(context.db, context.secrets ?? new KeyFileSecretBox(join(context.dataDir, 'secret.key')));
     this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
     this.throttle = new StatusThrottle((status) => {
       if (!this.disposed) context.events.emit('producers:status', status);
@@ -249,7 +252,8 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     const status: ProducerStatus = runner
       ? runner.snapshot()
       : { id: stored.definition.id, state: 'stopped', ...stored.counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
-    return { definition: stored.definition, status };
+    // Listed without credentials: secret header values and URL user info are shown sealed.
+    return { definition: splitSecrets(stored.definition).stored, status };
   }
 
   async dispose(): Promise<void> {

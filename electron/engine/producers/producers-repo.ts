@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { producerInputSchema, upgradeSavedProducer, type ProducerDefinition } from '../../../shared/producers.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { Db } from '../store/db.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { fillSecrets, hasSecrets, splitSecrets, type ProducerSecrets } from './producer-secrets.js';
 import type { Counts } from './producer-runner.js';
 
 export type DesiredState = 'running' | 'paused' | 'stopped';
@@ -14,6 +16,7 @@ interface Row {
   bytes: number;
   errors: number;
   session_sent: number;
+  secret: Buffer | null;
 }
 
 export interface StoredProducer {
@@ -24,20 +27,26 @@ export interface StoredProducer {
   sessionSent: number;
 }
 
-/** The producers table: the definition as JSON (validated on read), the wanted state and the counters. */
+/**
+ * The producers table: the definition as JSON (validated on read), the wanted state and the
+ * counters. An HTTP producer's credentials are sealed apart (`secret`); without a SecretBox (the
+ * map's predicted track, the CLI's listing) definitions keep their placeholders.
+ */
 export class ProducersRepo {
   private readonly db: Db;
+  private readonly secrets: SecretBox | null;
 
-  constructor(db: Db) {
+  constructor(db: Db, secrets: SecretBox | null = null) {
     this.db = db;
+    this.secrets = secrets;
   }
 
   list(): StoredProducer[] {
-    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
+    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
   }
 
   find(id: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers WHERE id = ?').get(id);
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE id = ?').get(id);
     return row ? this.fromRow(row) : null;
   }
 
@@ -48,7 +57,7 @@ export class ProducersRepo {
   }
 
   findByName(name: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent FROM producers WHERE name = ?').get(name);
+    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE name = ?').get(name);
     return row ? this.fromRow(row) : null;
   }
 
@@ -58,14 +67,23 @@ export class ProducersRepo {
     const other = this.findByName(definition.name);
     if (other && other.definition.id !== id) throw new WorkbenchError('CONFLICT', `A producer named "${definition.name}" already exists`);
     const now = Date.now();
-    const spec = JSON.stringify(definition);
+    const { stored, secrets } = splitSecrets(definition, input.id === undefined ? null : this.storedSecrets(id));
+    if (hasSecrets(secrets) && !this.secrets) throw new WorkbenchError('SECRET_STORAGE', 'No secret storage here to keep the credentials of an HTTP producer');
+    const sealed = hasSecrets(secrets) && this.secrets ? this.secrets.encrypt(JSON.stringify(secrets)) : null;
+    const spec = JSON.stringify(stored);
     if (input.id !== undefined) {
-      const changed = this.db.prepare('UPDATE producers SET name = ?, spec_json = ?, updated_at = ? WHERE id = ?').run(definition.name, spec, now, id);
+      const changed = this.db.prepare('UPDATE producers SET name = ?, spec_json = ?, secret = ?, updated_at = ? WHERE id = ?').run(definition.name, spec, sealed, now, id);
       if (changed.changes === 0) throw new WorkbenchError('NOT_FOUND', `No producer with id ${id}`);
     } else {
-      this.db.prepare('INSERT INTO producers (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(id, definition.name, spec, now, now);
+      this.db.prepare('INSERT INTO producers (id, name, spec_json, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, definition.name, spec, sealed, now, now);
     }
     return definition;
+  }
+
+  private storedSecrets(id: string): ProducerSecrets | null {
+    const row = this.db.prepare<[string], { secret: Buffer | null }>('SELECT secret FROM producers WHERE id = ?').get(id);
+    if (!row?.secret || !this.secrets) return null;
+    return JSON.parse(this.secrets.decrypt(row.secret)) as ProducerSecrets;
   }
 
   remove(id: string): boolean {
@@ -86,7 +104,8 @@ export class ProducersRepo {
   }
 
   private fromRow(row: Row): StoredProducer {
-    const parsed = producerInputSchema.parse(upgradeSavedProducer(JSON.parse(row.spec_json)));
+    const plain = producerInputSchema.parse(upgradeSavedProducer(JSON.parse(row.spec_json)));
+    const parsed = row.secret && this.secrets ? fillSecrets({ ...plain, id: row.id }, JSON.parse(this.secrets.decrypt(row.secret)) as ProducerSecrets) : plain;
     const desired: DesiredState = row.desired_state === 'running' || row.desired_state === 'paused' ? row.desired_state : 'stopped';
     return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors }, sessionSent: row.session_sent };
   }

@@ -208,4 +208,11 @@ export const migrations: readonly Migration[] = [
     // counts these, so a producer resumed after a crash stops at the limit, not the limit again.
     sql: `ALTER TABLE producers ADD COLUMN session_sent INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    id: 10,
+    name: 'producer-secret',
+    // An HTTP producer's credentials (Authorization and key headers, URL user info), sealed by the
+    // SecretBox; spec_json keeps only a placeholder (producer-secrets.ts).
+    sql: `ALTER TABLE producers ADD COLUMN secret BLOB;`,
+  },
 ];

@@ -39,6 +39,23 @@ export interface RunnerDeps {
 const PREVIEW = 300;
 const MAX_DELIVERY_ERRORS = 20;
 const MAX_CONNECT_BACKOFF = 10_000;
+/** How long stop() waits for sends in flight before it gives them up (a stop answers within ~5 s). */
+export const STOP_GRACE_MS = 3_500;
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * One running producer: source → key/serializer → rate limit → batch sender → Kafka, driven by its
@@ -54,6 +71,8 @@ export class ProducerRunner {
   private abort = new AbortController();
   private wake: (() => void) | null = null;
   private producer: SendEngine | null = null;
+  /** The client being connected (a stop closes it too, so a connect stuck on an unreachable broker ends). */
+  private connecting: SendEngine | null = null;
   private sender: BatchSender | null = null;
   private source: Source | null = null;
   private paused = false;
@@ -116,12 +135,21 @@ export class ProducerRunner {
     this.wake?.();
   }
 
-  /** Stops after the run in progress, flushing what was accepted. */
+  /**
+   * Stops after the run in progress, flushing what was accepted — for STOP_GRACE_MS at most: sends
+   * stuck on an unreachable broker (the client retries them for minutes) are then given up, counted
+   * as errors, and the client closed, so a stop answers in seconds, not after the client's retries.
+   */
   async stop(finalState: ProducerState = 'stopped'): Promise<void> {
     this.paused = false;
     this.abort.abort();
     this.wake?.();
-    await this.loop;
+    const loop = this.loop;
+    if (loop && !(await settlesWithin(loop, STOP_GRACE_MS))) {
+      this.deps.log('warn', `producer ${this.definition.name}: stopping without waiting any longer for the broker; records not yet acknowledged are counted as errors`);
+      await Promise.allSettled([this.producer?.disconnect(), this.connecting?.disconnect()]);
+      await settlesWithin(loop, 1_000);
+    }
     this.setState(finalState);
   }
 
@@ -177,6 +205,7 @@ export class ProducerRunner {
     let lastLogged: string | null = null;
     while (!signal.aborted) {
       const producer = this.deps.engine();
+      this.connecting = producer;
       try {
         await producer.connect();
         try {
@@ -191,10 +220,13 @@ export class ProducerRunner {
           onAcked: (records) => this.acked(records),
           onFailed: (records, error) => this.failed(records, error),
         });
+        this.connecting = null;
         this.setState(this.paused ? 'paused' : 'running');
         return true;
       } catch (error) {
+        this.connecting = null;
         await producer.disconnect().catch(() => undefined);
+        if (signal.aborted) return false;
         // A missing topic or an unusable schema will not change by waiting: fail with the reason.
         if (error instanceof AvroSetupError) throw error.cause;
         const described = this.deps.describe(error);

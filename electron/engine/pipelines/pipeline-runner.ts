@@ -1,6 +1,7 @@
 import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
+import { describeKafkaError, hasKafkaError } from '../kafka/errors.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { BatchPlan } from './batch-plan.js';
@@ -93,6 +94,8 @@ export class PipelineRunner {
   private state: PipelineStatus['state'] = 'stopped';
   private error: string | null = null;
   private fetchError: string | null = null;
+  /** When fetches began to fail (cleared by the next good fetch). */
+  private failingSince: number | null = null;
   private lag: PipelineStatus['lag'] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -274,6 +277,7 @@ export class PipelineRunner {
         continue;
       }
       failures = 0;
+      this.failingSince = null;
       if (this.fetchError) this.fetchError = null;
       if (fetched.results.length === 0) {
         // Nothing held (no assignment yet, or every queue is full and waits for the trigger).
@@ -312,7 +316,17 @@ export class PipelineRunner {
       await this.locked(() => this.resetOutOfRange()).catch(() => undefined);
       return;
     }
-    this.fetchError = `Reading the source topics failed, retrying: ${message}`;
+    // Said in words, with since when: the pipeline is running but not making progress.
+    this.failingSince ??= Date.now();
+    const since = new Date(this.failingSince).toISOString().slice(11, 19);
+    const topics = this.pipeline.topics.join(', ');
+    if (hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID')) {
+      this.fetchError = `Source topic ${topics} was deleted or does not exist (since ${since} UTC); the pipeline waits for it and goes on when it is back`;
+    } else if (describeKafkaError(error, this.deps.kafka.bootstrapBrokers.map((b) => (typeof b === 'string' ? b : `${b.host}:${String(b.port)}`))).code === 'BROKER_UNREACHABLE') {
+      this.fetchError = `Broker unreachable since ${since} UTC, retrying: ${message}`;
+    } else {
+      this.fetchError = `Reading ${topics} has failed since ${since} UTC, retrying: ${message}`;
+    }
     if (failures === 1 || failures % 20 === 0) this.deps.log?.('warn', `pipeline ${this.pipeline.name}: ${this.fetchError}`);
     await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
   }

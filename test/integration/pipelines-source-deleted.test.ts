@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Envelope } from '../../shared/contract.js';
+import type { Connection } from '../../shared/connection.js';
+import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { createTopic, deleteTopics, produce } from '../kafka.js';
+
+// A pipeline whose source topic is deleted says so in words, with since when, instead of a bare
+// "retrying" (or nothing).
+const bootstrap = inject('kafkaBootstrap');
+const dir = tempDir('pipelines-source-deleted');
+let engine: Engine;
+let connectionId: string;
+
+function data<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.data as T;
+}
+
+beforeAll(async () => {
+  engine = testEngine(dir.path);
+  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+});
+afterAll(async () => {
+  await engine.dispose();
+  dir.remove();
+});
+
+describe('a pipeline whose source topic is deleted', () => {
+  it('says the source topic was deleted, and since when', async () => {
+    const input = uniqueName('deleted-source');
+    await createTopic(bootstrap, input, 1);
+    await produce(bootstrap, Array.from({ length: 10 }, (_, i) => ({ topic: input, value: JSON.stringify({ n: i }) })));
+    const saved = data<Pipeline>(
+      await engine.dispatch('pipelines:save', {
+        name: uniqueName('deleted'),
+        connectionId,
+        topics: [input],
+        groupId: uniqueName('deleted-group'),
+        projection: [{ column: 'n', path: 'n', type: 'int' }],
+        sinks: [{ kind: 'sqlite-table', table: `t_${Date.now().toString(36)}` }],
+      }),
+    );
+    data(await engine.dispatch('pipelines:start', { id: saved.id }));
+    await expect.poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id })).recordsIn, { timeout: 30_000 }).toBe(10);
+    await deleteTopics(bootstrap, [input]);
+    const deleted = performance.now();
+    let status: PipelineStatus | null = null;
+    await expect
+      .poll(
+        async () => {
+          status = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id }));
+          return status.error ?? '';
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+      .toMatch(new RegExp(`Source topic ${input} was deleted or does not exist \\(since \\d\\d:\\d\\d:\\d\\d UTC\\)`));
+    console.log(`[figure] source topic deleted: said in ${(performance.now() - deleted).toFixed(0)} ms: ${String((status as PipelineStatus | null)?.error)}`);
+    // The client retries a fetch of a deleted topic for several seconds before it reports it (~18 s here).
+    expect(performance.now() - deleted).toBeLessThan(30_000);
+    data(await engine.dispatch('pipelines:stop', { id: saved.id }));
+  }, 90_000);
+});

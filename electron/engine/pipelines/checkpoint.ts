@@ -19,10 +19,13 @@ export interface BatchOutput {
   progress: Progress;
 }
 
-/** Operator state to rebuild from: window/group entries and the watermark. */
+/** Operator state to rebuild from: window/group entries and the watermarks. */
 export interface OperatorState {
   entries: StateEntry[];
+  /** The eviction watermark of the next batch. */
   watermark: number | null;
+  /** The eviction watermark of the last batch (the next batch's late-events watermark); absent: same as `watermark`. */
+  previousWatermark?: number | null;
 }
 
 /** Where reading resumes after an assignment or a failed batch. */

@@ -3,14 +3,13 @@ import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
-import type { BatchPlan } from './batch-plan.js';
 import type { Checkpoint, OperatorState, Resume } from './checkpoint.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
-import { PartitionQueues, partitionId, type FetchedBatch } from './partition-queues.js';
+import { PartitionQueues, partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { KafkaSource, type PipelineSource } from './pipeline-source.js';
 import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
@@ -133,7 +132,7 @@ export class PipelineRunner {
       });
       this.checkpoint = checkpoint;
       const initial = checkpoint.initialState();
-      if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial);
+      if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial, p.sparkCompatibility);
       const source = this.deps.source ?? new KafkaSource(this.deps.kafka, p, this.deps.log);
       this.source = source;
       const start = await source.startingOffsets();
@@ -243,7 +242,7 @@ export class PipelineRunner {
 
   private rebuildOperator(state: OperatorState): void {
     const a = this.pipeline.aggregation;
-    if (a) this.operator = new AggregationOperator(a, this.pipeline.outputMode, state);
+    if (a) this.operator = new AggregationOperator(a, this.pipeline.outputMode, state, this.pipeline.sparkCompatibility);
   }
 
   /**
@@ -348,11 +347,22 @@ export class PipelineRunner {
    */
   private async flushReady(backlogOnly: boolean): Promise<void> {
     for (;;) {
-      if (!this.queues.hasQueued() || this.stopping || !this.dueForBatch()) return;
+      if (this.stopping || !this.dueForBatch()) return;
+      if (!this.queues.hasQueued()) {
+        // Spark's no-data micro-batch: the watermark moved and no data waits (MicroBatchExecution:
+        // `lastExecutionRequiresAnotherBatch`), so a batch without records evicts, and in append
+        // mode emits, the windows it closed.
+        if (this.operator?.owesBatch && this.queues.caughtUp()) {
+          this.lastBatchAt = Date.now();
+          await this.flush([]);
+        }
+        return;
+      }
       const plan = this.queues.plan();
       if (!this.queues.complete(plan) || (backlogOnly && !plan.capped)) return;
       this.lastBatchAt = Date.now();
-      if (!(await this.flush(plan))) return;
+      const parts = this.queues.take(plan);
+      if (parts.length === 0 || !(await this.flush(parts))) return;
       // Between micro-batches, let the event loop read the fetch in flight off its socket: SQLite
       // commits are synchronous, so back-to-back batches would otherwise leave the broker's answer
       // (up to 4 MiB per partition) unread until the backlog is done, and reading would not overlap processing.
@@ -378,7 +388,10 @@ export class PipelineRunner {
 
   private onTrigger(): Promise<void> {
     return this.locked(async () => {
-      if (!this.queues.hasQueued()) return;
+      if (!this.queues.hasQueued()) {
+        if (this.operator?.owesBatch) await this.flushReady(false);
+        return;
+      }
       // Run without stalled partitions (with what they delivered) until a fetch returns records of theirs again.
       const stalled = this.queues.settleStalled(this.queues.plan(), STALL_MS);
       if (stalled.length > 0) {
@@ -390,14 +403,12 @@ export class PipelineRunner {
     });
   }
 
-  /** One micro-batch, the queued records below the plan's ends, made durable by the checkpoint. False if it failed. */
-  private async flush(plan: BatchPlan): Promise<boolean> {
+  /** One micro-batch over the records taken from the queues (none: a no-data batch), made durable by the checkpoint. False if it failed. */
+  private async flush(parts: Queued[]): Promise<boolean> {
     const checkpoint = this.checkpoint;
     if (!checkpoint) return false;
     const started = performance.now();
-    const parts = this.queues.take(plan);
     const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
-    if (recordsIn === 0) return false;
     try {
       const { progress, changedRows } = await runMicroBatch({ processor: this.processor, operator: this.operator, checkpoint }, parts, this.progress);
       this.progress = progress;

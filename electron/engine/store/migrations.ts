@@ -201,4 +201,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX producer_commands_pending ON producer_commands (id) WHERE outcome = 'pending';
     `,
   },
+  {
+    id: 9,
+    name: 'pipeline-two-watermarks',
+    // Spark 3.4+ runs a micro-batch with two watermarks (electron/engine/pipelines/watermark.ts): the
+    // previous batch's eviction watermark filters late rows, so it is kept with the progress; and
+    // Spark's numRowsDroppedByWatermark beside our count of late window rows.
+    sql: `
+      ALTER TABLE pipeline_progress ADD COLUMN previous_watermark INTEGER;
+      ALTER TABLE pipeline_progress ADD COLUMN dropped_by_watermark INTEGER NOT NULL DEFAULT 0;
+      -- Progress saved with one watermark: it served both.
+      UPDATE pipeline_progress SET previous_watermark = watermark;
+    `,
+  },
 ];

@@ -34,8 +34,10 @@ export function PipelineStatusView({ status, scaledOut }: { status: PipelineStat
         <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
         <dt>Open windows</dt>
         <dd data-testid="status-open">{status.openWindows}</dd>
-        <dt>Late rows (dropped)</dt>
+        <dt title="Each record counted once per window it fell in whose end the watermark had passed">Late rows dropped (record × window)</dt>
         <dd data-testid="status-late">{status.lateRows}</dd>
+        <dt title="Spark's numRowsDroppedByWatermark: late rows counted after each batch's partial aggregation, i.e. distinct group + window keys per batch">numRowsDroppedByWatermark (Spark)</dt>
+        <dd data-testid="status-dropped-by-watermark">{status.droppedByWatermark}</dd>
         <dt>Bad records</dt>
         <dd data-testid="status-bad">{badTotal === 0 ? 0 : `${badTotal} (${bad.map(([reason, n]) => `${reason} ${n}`).join(', ')})`}</dd>
         <dt>Last batch</dt>

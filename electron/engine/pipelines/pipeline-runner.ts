@@ -178,6 +178,11 @@ export class PipelineRunner {
     this.deps.onStatus?.(this.status());
   }
 
+  /** Caught up: every record read up to the known end offsets is in the checkpoint, and no batch without data is owed. */
+  caughtUp(): boolean {
+    return this.state === 'running' && this.queues.caughtUp() && !this.operator?.owesBatch;
+  }
+
   status(): PipelineStatus {
     const { state, lastBatchMs, lag } = this;
     return statusFrom(this.pipeline.id, this.progress, {

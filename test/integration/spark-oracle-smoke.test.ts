@@ -16,6 +16,7 @@ const readings = SECONDS.map((s, i) => ({ sensor: `s${i % 2}`, ts: BASE + s * 10
 // Record i goes to partition i % 3 of the 3-partition topic: maxOffsetsPerTrigger=6 prorated by lag
 // then reads records 0–5, 6–11 and 12–14 in batches 0, 1 and 2, as it does from the 1-partition topic.
 const batchOf = (i: number) => Math.floor(i / MAX_OFFSETS);
+const finalWatermark = Math.max(...readings.map((r) => r.ts)) - DELAY_MS;
 
 const one = uniqueName('spark-oracle-p1');
 const three = uniqueName('spark-oracle-p3');
@@ -94,7 +95,6 @@ describe('the PySpark oracle', () => {
   });
 
   it('ends a watermarked query with a no-data batch at the final watermark, after batch 0 ran at watermark 0', () => {
-    const finalWatermark = Math.max(...readings.map((r) => r.ts)) - DELAY_MS;
     for (const result of results.filter((r) => r.name !== 'p3-complete')) {
       expect(result.batches[0]?.watermarkMs).toBe(0);
       expect(result.batches.at(-1)).toMatchObject({ numInputRows: 0, watermarkMs: finalWatermark });
@@ -120,9 +120,9 @@ describe('the PySpark oracle', () => {
       const late = lateIn(result.batches);
       const last = result.batches.at(-1);
       const before = result.batches.at(-2)?.watermarkMs ?? 0;
-      const closed = counts(c, (w, r) => !late(w, r) && w.end <= (last?.watermarkMs ?? 0));
+      const closed = counts(c, (w, r) => !late(w, r) && w.end <= finalWatermark);
       expect(rowCounts(result.batches.flatMap((b) => b.rows))).toEqual(closed);
-      const closedLast = counts(c, (w, r) => !late(w, r) && w.end > before && w.end <= (last?.watermarkMs ?? 0));
+      const closedLast = counts(c, (w, r) => !late(w, r) && w.end > before && w.end <= finalWatermark);
       expect(closedLast.size).toBeGreaterThan(0);
       expect(rowCounts(last?.rows ?? [])).toEqual(closedLast);
     }

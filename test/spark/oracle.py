@@ -40,19 +40,21 @@ def fail(message):
 
 
 try:
+    import pyspark
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
-except ImportError as error:
-    fail(f"pyspark is not installed ({error}); run: python3 -m pip install 'pyspark==<SPARK_VERSION>'")
 
-TYPES = {"string": T.StringType(), "int": T.LongType(), "double": T.DoubleType()}
+    _import_error = None
+except ImportError as error:
+    _import_error = error
 
 
 def column_expr(spec):
     """A typed column from the record value's JSON (get_json_object returns the field as a string)."""
     raw = F.get_json_object(F.col("value_str"), "$." + spec["path"])
     kind = spec["type"]
+    types = {"string": T.StringType(), "int": T.LongType(), "double": T.DoubleType()}
     if kind == "timestamp":
         fmt = spec.get("timestampFormat", "epoch-ms")
         if fmt == "epoch-ms":
@@ -60,9 +62,9 @@ def column_expr(spec):
         if fmt == "iso":
             return F.to_timestamp(raw)
         raise ValueError(f"unknown timestampFormat {fmt!r}")
-    if kind not in TYPES:
+    if kind not in types:
         raise ValueError(f"unknown column type {kind!r}")
-    return raw.cast(TYPES[kind])
+    return raw.cast(types[kind])
 
 
 def aggregate_expr(spec):
@@ -213,9 +215,9 @@ class CaseRun:
 
 def main():
     job = json.load(sys.stdin)
-    import pyspark
-
     wanted = job.get("sparkVersion")
+    if _import_error is not None:
+        fail(f"pyspark is not installed ({_import_error}); run: python3 -m pip install 'pyspark=={wanted or '3.5.*'}'")
     if wanted and pyspark.__version__ != wanted:
         fail(f"pyspark {pyspark.__version__} is installed, the tests pin {wanted}; run: python3 -m pip install 'pyspark=={wanted}'")
     jars = job.get("jars") or []

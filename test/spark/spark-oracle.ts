@@ -129,8 +129,8 @@ export async function runSparkOracle(bootstrap: string, cases: readonly SparkCas
   if (code !== 0) {
     // The script's own diagnosis, when it gave one, says what to run.
     const said = stderr.split('\n').filter((line) => line.startsWith('[spark-oracle]')).at(-1);
-    const missingPython = /No module named|pyspark is not installed/.test(stderr) ? ` — install it: ${INSTALL_HINT}` : '';
-    throw new Error(`PySpark oracle exited with ${code}${missingPython}: ${said ?? stderr.slice(-3000)}`);
+    const hint = !said && /No module named/.test(stderr) ? ` (install: ${INSTALL_HINT})` : '';
+    throw new Error(`PySpark oracle exited with ${code}${hint}: ${said ?? stderr.slice(-3000)}`);
   }
   const output = outputSchema.parse(JSON.parse(stdout));
   if (output.sparkVersion !== SPARK_VERSION) throw new Error(`PySpark oracle ran Spark ${output.sparkVersion}, expected ${SPARK_VERSION}: ${INSTALL_HINT}`);

@@ -22,6 +22,10 @@ export const localClusterStatusSchema = z.object({
   nodes: z.array(localNodeSchema),
   logFile: z.string().nullable(),
   error: z.string().optional(),
+  /** While the first start fetches the broker jars: how far it got. */
+  download: z
+    .object({ filesDone: z.number().int(), filesTotal: z.number().int(), bytesDone: z.number(), bytesTotal: z.number() })
+    .optional(),
 });
 export type LocalClusterStatus = z.infer<typeof localClusterStatusSchema>;
 

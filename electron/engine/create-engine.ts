@@ -16,7 +16,8 @@ export interface CreateEngineOptions {
   healthIntervalMs?: number;
   /** Packaged Electron builds pass these; under Node they are found beside the sources. */
   version?: string;
-  pomFile?: string;
+  /** resources/kafka/jars.lock.json: the packaged app's copy lives under process.resourcesPath. */
+  jarLockFile?: string;
 }
 
 /** Wires the engine and its parts by hand, in one place (no DI framework). */
@@ -28,7 +29,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     log: (line) => log('info', `local-kafka: ${line}`),
     // Called only after construction, so `engine` below is initialised by then.
     onStatus: (status) => engine.onLocalStatus(status),
-    ...(options.pomFile ? { pomFile: options.pomFile } : {}),
+    ...(options.jarLockFile ? { jarLockFile: options.jarLockFile } : {}),
   });
   const engine: Engine = new Engine({
     dataDir: options.dataDir,

@@ -76,7 +76,7 @@ async function start(): Promise<void> {
     secrets: new SafeStorageSecretBox(safeStorage, process.platform),
     transport: 'ipc',
     version: app.getVersion(),
-    pomFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'pom.xml') : join(app.getAppPath(), 'resources', 'kafka', 'pom.xml'),
+    jarLockFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'jars.lock.json') : join(app.getAppPath(), 'resources', 'kafka', 'jars.lock.json'),
   });
   engine.events.on('geo:tiles', useTiles);
   useTiles(await engine.dispatch('geo:tiles', undefined).then((reply) => (reply.ok ? reply.data : null)));

@@ -15,7 +15,7 @@ import type { ClusterLayout, NodeLayout } from './cluster-config.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import type { ClusterState } from './cluster-state.js';
 import { ensureJava } from './java.js';
-import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
+import { ensureKafkaJars, KAFKA_VERSION, type JarProgress } from './kafka-jars.js';
 import { lastErrorLine, tailFile } from './log-tail.js';
 import { formatStorage, isFormatted, spawnNode } from './node-process.js';
 import type { JvmContext } from './node-process.js';
@@ -32,7 +32,10 @@ export interface LocalClusterDeps {
   /** Every state change (the engine forwards it as a `local:status` event). */
   onStatus?: (status: LocalClusterStatus) => void;
   env?: NodeJS.ProcessEnv;
-  pomFile?: string;
+  /** The pinned jar lock (default: resources/kafka/jars.lock.json beside the sources). */
+  jarLockFile?: string;
+  /** Maven repository mirror to fetch the jars from, read at each start (Settings); null: Maven Central. */
+  repositoryUrl?: () => string | null;
   /** Apache Kafka release to run (default KAFKA_VERSION; the compatibility suite passes an older pinned one). */
   kafkaVersion?: string;
   readyTimeoutMs?: number;
@@ -52,6 +55,7 @@ export class LocalCluster {
   private starting: Promise<LocalClusterStatus> | null = null;
   private stopping: Promise<LocalClusterStatus> | null = null;
   private lastError: string | undefined;
+  private download: JarProgress | null = null;
   private disposed = false;
 
   constructor(private readonly deps: LocalClusterDeps) {
@@ -180,6 +184,10 @@ export class LocalCluster {
 
   private withError(status: LocalClusterStatus): LocalClusterStatus {
     if (status.state === 'error' && status.error === undefined && this.lastError) status.error = this.lastError;
+    if (this.download !== null && status.state === 'starting') {
+      const { filesDone, filesTotal, bytesDone, bytesTotal } = this.download;
+      status.download = { filesDone, filesTotal, bytesDone, bytesTotal };
+    }
     return status;
   }
 
@@ -191,7 +199,18 @@ export class LocalCluster {
 
   private async doStart(options: LocalClusterOptions): Promise<void> {
     const java = await ensureJava(this.deps.env);
-    const libsDir = await ensureKafkaJars(this.deps.cacheDir, { log: this.log, pomFile: this.deps.pomFile, version: this.kafkaVersion });
+    const libsDir = await ensureKafkaJars(this.deps.cacheDir, {
+      log: this.log,
+      version: this.kafkaVersion,
+      ...(this.deps.jarLockFile ? { lockFile: this.deps.jarLockFile } : {}),
+      repositoryUrl: this.deps.repositoryUrl?.() ?? null,
+      onProgress: (progress) => {
+        this.download = progress;
+        void this.emit();
+      },
+    }).finally(() => {
+      this.download = null;
+    });
     const layout = planLayout(this.clusterDir, options);
     let state = readClusterState(this.stateFile);
     const running = state ? this.runningNodes(state) : [];

@@ -30,3 +30,18 @@ export const localClusterStatusSchema = z.object({
 export type LocalClusterStatus = z.infer<typeof localClusterStatusSchema>;
 
 export const logTailSchema = z.object({ file: z.string().nullable(), text: z.string() });
+
+/** Settings of the managed local cluster (Settings → Local cluster). */
+export const localClusterSettingsSchema = z.object({
+  /** Leave the brokers running when the app quits (they are stopped by default: up to three 512 MB JVMs). */
+  keepRunning: z.boolean().default(false),
+  /** Maven repository to fetch the broker jars from instead of Maven Central (a Nexus or Artifactory mirror). */
+  mavenMirrorUrl: z
+    .string()
+    .trim()
+    .max(2000)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+    .nullable()
+    .default(null),
+});
+export type LocalClusterSettings = z.infer<typeof localClusterSettingsSchema>;

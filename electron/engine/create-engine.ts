@@ -30,6 +30,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     // Called only after construction, so `engine` below is initialised by then.
     onStatus: (status) => engine.onLocalStatus(status),
     ...(options.jarLockFile ? { jarLockFile: options.jarLockFile } : {}),
+    repositoryUrl: () => engine.localSettings().mavenMirrorUrl,
   });
   const engine: Engine = new Engine({
     dataDir: options.dataDir,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
 import { WorkbenchError } from '../../shared/errors.js';
-import type { LocalClusterOptions, LocalClusterStatus } from '../../shared/local-cluster.js';
+import { localClusterSettingsSchema, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
@@ -85,6 +85,7 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
 }
 
 const ACTIVE_KEY = 'activeConnectionId';
+const LOCAL_SETTINGS_KEY = 'localCluster';
 const LOCAL_NAME = 'Local cluster';
 
 /**
@@ -158,6 +159,22 @@ export class Engine {
     return connection.id;
   }
 
+  /** Settings → Local cluster; unreadable or absent values fall back to the defaults. */
+  localSettings(): LocalClusterSettings {
+    let stored: unknown = {};
+    try {
+      stored = JSON.parse(this.settings.get(LOCAL_SETTINGS_KEY) ?? '{}');
+    } catch {
+      // A damaged value is replaced by the defaults rather than blocking the cluster.
+    }
+    const parsed = localClusterSettingsSchema.safeParse(stored);
+    return parsed.success ? parsed.data : localClusterSettingsSchema.parse({});
+  }
+
+  /**
+   * Stops a local cluster this engine started (the app quitting) unless "keep the local cluster
+   * running" is set; a cluster someone else started (the CLI, a test run) is not ours to stop.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -167,7 +184,7 @@ export class Engine {
       await Promise.resolve(feature.dispose()).catch((error: unknown) => this.deps.log('error', `dispose: ${String(error)}`));
     }
     await this.kafka.dispose();
-    if (this.ownsLocalCluster) {
+    if (this.ownsLocalCluster && !this.localSettings().keepRunning) {
       await this.deps.localCluster.stop().catch((error: unknown) => this.deps.log('error', `stopping the local cluster: ${String(error)}`));
     }
     await this.deps.localCluster.dispose();
@@ -234,6 +251,11 @@ export class Engine {
         return status;
       },
       'local:logs': ({ lines }) => this.deps.localCluster.logs(lines),
+      'local:settings': () => this.localSettings(),
+      'local:saveSettings': (settings) => {
+        this.settings.set(LOCAL_SETTINGS_KEY, JSON.stringify(settings));
+        return this.localSettings();
+      },
     };
   }
 

@@ -8,6 +8,7 @@ import { useMethodQuery } from '../api/use-method-query.js';
 import { ErrorMessage } from '../app/error-message.js';
 import { SelectField, TextField } from '../app/form-fields.js';
 import { LocalClusterLog } from './local-cluster-log.js';
+import { LocalClusterSettingsForm } from './local-cluster-settings.js';
 import { LocalClusterStatusView } from './local-cluster-status.js';
 
 interface LocalClusterPanelProps {
@@ -77,6 +78,7 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
       <ErrorMessage error={stop.error} prefix="Could not stop" />
       {status.data !== undefined && <LocalClusterStatusView status={status.data} />}
       {showLog && <LocalClusterLog live={state === 'starting' || state === 'running'} />}
+      {showOptions && <LocalClusterSettingsForm />}
     </div>
   );
 }

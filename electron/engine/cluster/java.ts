@@ -50,7 +50,7 @@ export function locateJava(env: NodeJS.ProcessEnv = process.env): string | null 
 
 function runVersion(javaPath: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile(javaPath, ['-version'], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(javaPath, ['-version'], { timeout: 20_000, windowsHide: true }, (error, stdout, stderr) => {
       if (error) reject(new Error(error.message));
       else resolvePromise(`${stderr}\n${stdout}`);
     });

@@ -8,7 +8,7 @@ import {
   connectionStateSchema,
   connectionTestResultSchema,
 } from './connection.js';
-import { localClusterOptionsSchema, localClusterSettingsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
+import { javaInfoSchema, localClusterOptionsSchema, localClusterSettingsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
 
 import { connectionRef, method, none } from './define.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
@@ -50,6 +50,7 @@ export const coreMethods = {
   'local:logs': method(z.object({ lines: z.number().int().min(1).max(5000).default(200) }), logTailSchema, 'Tail of the local cluster log'),
   'local:settings': method(none, localClusterSettingsSchema, 'Keep-running choice and Maven mirror of the local cluster'),
   'local:saveSettings': method(localClusterSettingsSchema, localClusterSettingsSchema, 'Save the local cluster settings'),
+  'local:installJava': method(none, javaInfoSchema, 'Download the pinned Java runtime (SHA-256 checked) into the cache folder'),
 } as const;
 
 /**

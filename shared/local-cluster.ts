@@ -22,9 +22,15 @@ export const localClusterStatusSchema = z.object({
   nodes: z.array(localNodeSchema),
   logFile: z.string().nullable(),
   error: z.string().optional(),
-  /** While the first start fetches the broker jars: how far it got. */
+  /** While the broker jars (first start) or the Java runtime (on request) download: how far it got. */
   download: z
-    .object({ filesDone: z.number().int(), filesTotal: z.number().int(), bytesDone: z.number(), bytesTotal: z.number() })
+    .object({
+      what: z.enum(['kafka-jars', 'java-runtime']),
+      filesDone: z.number().int(),
+      filesTotal: z.number().int(),
+      bytesDone: z.number(),
+      bytesTotal: z.number(),
+    })
     .optional(),
 });
 export type LocalClusterStatus = z.infer<typeof localClusterStatusSchema>;
@@ -45,3 +51,5 @@ export const localClusterSettingsSchema = z.object({
     .default(null),
 });
 export type LocalClusterSettings = z.infer<typeof localClusterSettingsSchema>;
+
+export const javaInfoSchema = z.object({ path: z.string(), major: z.number().int(), versionLine: z.string() });

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
-import { locateJava } from './cluster/java.js';
 import { LocalCluster } from './cluster/local-cluster.js';
 import { Engine } from './engine.js';
 import { fileLogger, type Logger } from './logger.js';
@@ -18,6 +17,12 @@ export interface CreateEngineOptions {
   version?: string;
   /** resources/kafka/jars.lock.json: the packaged app's copy lives under process.resourcesPath. */
   jarLockFile?: string;
+  /** resources/java/runtime.lock.json, likewise. */
+  javaRuntimeLock?: string;
+  /** Environment the local cluster looks for Java in (default process.env; tests pass one without Java). */
+  env?: NodeJS.ProcessEnv;
+  /** Keep a downloaded Java runtime wheel here for reuse (tests). */
+  javaWheelCacheDir?: string;
 }
 
 /** Wires the engine and its parts by hand, in one place (no DI framework). */
@@ -30,6 +35,9 @@ export function createEngine(options: CreateEngineOptions): Engine {
     // Called only after construction, so `engine` below is initialised by then.
     onStatus: (status) => engine.onLocalStatus(status),
     ...(options.jarLockFile ? { jarLockFile: options.jarLockFile } : {}),
+    ...(options.javaRuntimeLock ? { javaRuntimeLock: options.javaRuntimeLock } : {}),
+    ...(options.javaWheelCacheDir ? { javaWheelCacheDir: options.javaWheelCacheDir } : {}),
+    ...(options.env ? { env: options.env } : {}),
     repositoryUrl: () => engine.localSettings().mavenMirrorUrl,
   });
   const engine: Engine = new Engine({
@@ -39,7 +47,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     version: options.version ?? appVersion(),
     log,
     localCluster,
-    javaAvailable: () => locateJava() !== null,
+    javaAvailable: () => localCluster.javaFound(),
     ...(options.healthIntervalMs !== undefined ? { healthIntervalMs: options.healthIntervalMs } : {}),
   });
   return engine;

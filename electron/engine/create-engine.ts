@@ -9,6 +9,8 @@ import type { SecretBox } from './secrets/secret-box.js';
 export interface CreateEngineOptions {
   dataDir: string;
   cacheDir: string;
+  /** Folder of the local cluster's `local-kafka/` (the desktop app: the platform's data folder, not userData); default dataDir. */
+  clusterDataDir?: string;
   secrets: SecretBox;
   transport: AppInfo['transport'];
   log?: Logger;
@@ -29,7 +31,7 @@ export interface CreateEngineOptions {
 export function createEngine(options: CreateEngineOptions): Engine {
   const log = options.log ?? fileLogger(join(options.dataDir, 'logs', 'engine.log'));
   const localCluster = new LocalCluster({
-    dataDir: options.dataDir,
+    dataDir: options.clusterDataDir ?? options.dataDir,
     cacheDir: options.cacheDir,
     log: (line) => log('info', `local-kafka: ${line}`),
     // Called only after construction, so `engine` below is initialised by then.

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, two projects: `unit` (pure logic and engine code under plain Node, beside the code) and
+// One run, three projects: `unit` (pure logic and engine code under plain Node, beside the code) and
 // `integration` (test/integration and test/e2e: real local Kafka started once by the global setup,
-// real Chromium through `serve`).
+// real Chromium through `serve`) and `packaging` (test/packaging: the unpacked app electron-builder builds).
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -25,6 +25,10 @@ export default defineConfig({
           // 2 cores and one broker: a few files at a time is faster than many.
           maxWorkers: 2,
         },
+      },
+      {
+        // electron-builder --dir and what the package holds (no Kafka needed).
+        test: { name: 'packaging', environment: 'node', include: ['test/packaging/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 },
       },
       // `npm run test:long` only (npm names the script it runs; KWB_LONG=1 for npx vitest): the 10-minute soaks of test/long.
       ...(process.env.npm_lifecycle_event === 'test:long' || process.env.KWB_LONG === '1'

@@ -1,28 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaLibsDir, readJarLock, selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
 import { locateJava } from '../../electron/engine/cluster/java.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-
-const CLI = resolve('electron/engine/cluster/cli.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx/cli');
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [TSX, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { runKafkaCli } from '../kafka-cli.js';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'kwb-jar-cache-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'kwb-jar-data-'));
@@ -41,7 +25,7 @@ function envWithoutMaven(): NodeJS.ProcessEnv {
 }
 
 afterAll(async () => {
-  await runCli(['stop', '--data-dir', dataDir], envWithoutMaven());
+  await runKafkaCli(['stop', '--data-dir', dataDir], envWithoutMaven());
   rmSync(cacheDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -50,7 +34,7 @@ describe('the local cluster without Maven', () => {
   it('fetches and checks every pinned jar from Maven Central into an empty cache and starts, with mvn off PATH', async () => {
     const port = await findFreePortBlock(2, 26_000, 27_000);
     const started = Date.now();
-    const result = await runCli(['start', '--data-dir', dataDir, '--port', String(port)], envWithoutMaven());
+    const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', String(port)], envWithoutMaven());
     const jars = readJarLock().versions[version]?.jars ?? [];
     process.stdout.write(`[kafka-jars] ${jars.length} jars fetched, checked and started in ${((Date.now() - started) / 1000).toFixed(1)} s\n${result.stderr}`);
     expect(result.stderr).toContain(`Fetching ${jars.length} Apache Kafka ${version} jar(s)`);
@@ -72,7 +56,7 @@ describe('the local cluster without Maven', () => {
     const bytes = readFileSync(file);
     bytes[1000] = (bytes[1000] ?? 0) ^ 0x01;
     writeFileSync(file, bytes);
-    const result = await runCli(['fetch'], envWithoutMaven());
+    const result = await runKafkaCli(['fetch'], envWithoutMaven());
     expect(result.stderr).toContain(`${name} in the cache does not match the pinned SHA-256 (expected ${jar.sha256}, got `);
     expect(result.stderr).toContain(`Fetching 1 Apache Kafka ${version} jar(s)`);
     expect(result.code).toBe(0);

@@ -3,7 +3,7 @@ import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
-import type { Checkpoint, OperatorState, Resume } from './checkpoint.js';
+import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
@@ -200,6 +200,10 @@ export class PipelineRunner {
     });
   }
 
+  private watermarks(): Watermarks {
+    return { watermark: this.operator?.watermark ?? null, previousWatermark: this.operator?.previousWatermark ?? null };
+  }
+
   private defaultCheckpoint(parts: CheckpointParts): Checkpoint {
     const p = this.pipeline;
     if (p.scaleOut) return new ScaleOutCheckpoint({ ...parts, options: this.deps.kafka });
@@ -223,7 +227,7 @@ export class PipelineRunner {
     if (!checkpoint || this.stopping) return;
     this.queues.assign(assignment);
     try {
-      const resume = await checkpoint.assign(assignment, this.operator?.watermark ?? null);
+      const resume = await checkpoint.assign(assignment, this.watermarks());
       // Stopped meanwhile: stop() closes what the checkpoint opened.
       if (this.stopping) return;
       this.resume(resume);
@@ -429,7 +433,7 @@ export class PipelineRunner {
       if (changedRows > 0) this.deps.onResults?.({ pipelineId: this.pipeline.id, batch: progress.batch, changedRows });
       return true;
     } catch (error) {
-      const recovery = await checkpoint.recover(error, parts, this.operator?.watermark ?? null);
+      const recovery = await checkpoint.recover(error, parts, this.watermarks());
       if ('fatal' in recovery) {
         this.abort(recovery.fatal);
         return false;

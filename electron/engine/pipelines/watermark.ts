@@ -87,6 +87,11 @@ export class WatermarkTracker {
   }
 }
 
+/** The later of two watermarks (null = none yet): watermarks merged from several partitions never go backwards. */
+export function laterWatermark(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
 /** Spark's predicate for windowed keys (WatermarkSupport.watermarkExpression): `window.end <= watermark`. */
 export function isClosed(windowEndMs: number, watermark: number | null): boolean {
   return watermark !== null && windowEndMs <= watermark;

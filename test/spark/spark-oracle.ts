@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ensureKafkaJars } from '../../electron/engine/cluster/kafka-jars.js';
+import { ensureMavenJars } from '../../scripts/maven-jars.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
 
 /**
@@ -100,7 +100,7 @@ export interface SparkOracleOptions {
 export async function ensureSparkKafkaJars(cacheDir = resolveCacheDir()): Promise<string[]> {
   let libs: string;
   try {
-    libs = await ensureKafkaJars(cacheDir, {
+    libs = await ensureMavenJars(cacheDir, {
       pomFile: SPARK_POM,
       cacheName: `spark-kafka-${SPARK_VERSION}`,
       expectJar: `spark-sql-kafka-0-10_2.12-${SPARK_VERSION}.jar`,

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, two projects: `unit` (pure logic and engine code under plain Node, beside the code) and
+// One run, three projects: `unit` (pure logic and engine code under plain Node, beside the code) and
 // `integration` (test/integration and test/e2e: real local Kafka started once by the global setup,
-// real Chromium through `serve`).
+// real Chromium through `serve`) and `packaging` (test/packaging: the unpacked app electron-builder builds).
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -11,7 +11,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          // The unit files run beside the integration project on 2 cores: the filter fuzz tests (a few
+          // hundred generated expressions, each bounded on its own) took over vitest's default 5 s twice
+          // at load 9–13. What bounds an evaluation is asserted inside the tests, not by this timeout.
+          testTimeout: 30_000,
         },
       },
       {
@@ -25,6 +29,10 @@ export default defineConfig({
           // 2 cores and one broker: a few files at a time is faster than many.
           maxWorkers: 2,
         },
+      },
+      {
+        // electron-builder --dir and what the package holds (no Kafka needed).
+        test: { name: 'packaging', environment: 'node', include: ['test/packaging/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 },
       },
       // `npm run test:long` only (npm names the script it runs; KWB_LONG=1 for npx vitest): the 10-minute soaks of test/long.
       ...(process.env.npm_lifecycle_event === 'test:long' || process.env.KWB_LONG === '1'

@@ -1,7 +1,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureKafkaJars } from '../electron/engine/cluster/kafka-jars.js';
+import { ensureMavenJars } from '../scripts/maven-jars.js';
 
 const run = promisify(execFile);
 export const PERF_TOOLS_VERSION = '4.3.1';
@@ -22,7 +22,7 @@ function kcatVersion(): string {
 
 /** Kafka's own perf tools (kafka-tools jar and its deps) in the cache, resolved with mvn. */
 export function ensurePerfTools(cacheDir: string): Promise<string> {
-  return ensureKafkaJars(cacheDir, {
+  return ensureMavenJars(cacheDir, {
     pomFile: TOOLS_POM,
     version: PERF_TOOLS_VERSION,
     expectJar: `kafka-tools-${PERF_TOOLS_VERSION}.jar`,

@@ -8,7 +8,7 @@ import {
   connectionStateSchema,
   connectionTestResultSchema,
 } from './connection.js';
-import { localClusterOptionsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
+import { javaInfoSchema, localClusterOptionsSchema, localClusterSettingsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
 
 import { connectionRef, method, none } from './define.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
@@ -48,6 +48,9 @@ export const coreMethods = {
   'local:start': method(localClusterOptionsSchema.partial().default({}), localClusterStatusSchema, 'Start the managed local cluster'),
   'local:stop': method(none, localClusterStatusSchema, 'Stop the managed local cluster'),
   'local:logs': method(z.object({ lines: z.number().int().min(1).max(5000).default(200) }), logTailSchema, 'Tail of the local cluster log'),
+  'local:settings': method(none, localClusterSettingsSchema, 'Keep-running choice and Maven mirror of the local cluster'),
+  'local:saveSettings': method(localClusterSettingsSchema, localClusterSettingsSchema, 'Save the local cluster settings'),
+  'local:installJava': method(none, javaInfoSchema, 'Download the pinned Java runtime (SHA-256 checked) into the cache folder'),
 } as const;
 
 /**

@@ -22,7 +22,34 @@ export const localClusterStatusSchema = z.object({
   nodes: z.array(localNodeSchema),
   logFile: z.string().nullable(),
   error: z.string().optional(),
+  /** While the broker jars (first start) or the Java runtime (on request) download: how far it got. */
+  download: z
+    .object({
+      what: z.enum(['kafka-jars', 'java-runtime']),
+      filesDone: z.number().int(),
+      filesTotal: z.number().int(),
+      bytesDone: z.number(),
+      bytesTotal: z.number(),
+    })
+    .optional(),
 });
 export type LocalClusterStatus = z.infer<typeof localClusterStatusSchema>;
 
 export const logTailSchema = z.object({ file: z.string().nullable(), text: z.string() });
+
+/** Settings of the managed local cluster (Settings → Local cluster). */
+export const localClusterSettingsSchema = z.object({
+  /** Leave the brokers running when the app quits (they are stopped by default: up to three 512 MB JVMs). */
+  keepRunning: z.boolean().default(false),
+  /** Maven repository to fetch the broker jars from instead of Maven Central (a Nexus or Artifactory mirror). */
+  mavenMirrorUrl: z
+    .string()
+    .trim()
+    .max(2000)
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+    .nullable()
+    .default(null),
+});
+export type LocalClusterSettings = z.infer<typeof localClusterSettingsSchema>;
+
+export const javaInfoSchema = z.object({ path: z.string(), major: z.number().int(), versionLine: z.string() });

@@ -133,6 +133,12 @@ export const pipelineInputSchema = z.object({
   wordSplit: z.object({ separator: z.string().min(1).max(16) }).optional(),
   aggregation: aggregationSchema.optional(),
   outputMode: outputModeSchema.default('update'),
+  /**
+   * Which Spark the watermark follows: '3.4' (Spark 3.4 and newer, the default there since
+   * SPARK-40925): late rows are filtered with the previous batch's watermark and state evicted with
+   * the current one; 'before-3.4': one watermark for both (`statefulOperator.allowMultiple=false`).
+   */
+  sparkCompatibility: z.enum(['3.4', 'before-3.4']).default('3.4'),
   sinks: z.array(sinkSchema).max(8).default([]),
   deadLetterTopic: z.string().min(1).max(249).optional(),
   /**
@@ -177,7 +183,10 @@ export const pipelineStatusSchema = z.object({
   rowsPerSecondOut: z.number(),
   watermarkMs: z.number().nullable(),
   openWindows: z.number(),
+  /** Window rows (a record once per window it falls in) dropped as late, in total. */
   lateRows: z.number(),
+  /** Spark's `numRowsDroppedByWatermark` in total: late rows counted after each batch's partial aggregation (distinct group + window keys). */
+  droppedByWatermark: z.number(),
   badRecords: z.record(z.string(), z.number()),
   lastBad: z.array(badRecordSchema),
   lastBatchMs: z.number().nullable(),

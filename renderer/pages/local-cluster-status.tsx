@@ -20,6 +20,15 @@ export function LocalClusterStatusView({ status }: { status: LocalClusterStatus 
           <dd className="mono">{status.bootstrapServers.length > 0 ? status.bootstrapServers.join(', ') : '—'}</dd>
         </div>
       </dl>
+      {status.download !== undefined && (
+        <p data-testid="local-download">
+          {status.download.what === 'java-runtime'
+            ? 'Downloading the Java runtime: '
+            : `Downloading Apache Kafka's jars (first start only): ${status.download.filesDone} of ${status.download.filesTotal} files, `}
+          {(status.download.bytesDone / 1e6).toFixed(1)} of {(status.download.bytesTotal / 1e6).toFixed(1)} MB{' '}
+          <progress max={status.download.bytesTotal} value={status.download.bytesDone} />
+        </p>
+      )}
       {status.error !== undefined && (
         <p className="error" role="alert">
           {status.error}

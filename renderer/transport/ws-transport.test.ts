@@ -185,6 +185,9 @@ describe('WsTransport', () => {
     const seen: unknown[] = [];
     api.on('local:status', (status) => seen.push(status));
     await until(() => server.sockets.length === 1 && client.getState() === 'open', 'the first connection');
+    // The subscribe goes out on open; cut the socket only once the server has it (a loaded CI machine
+    // once cut it before the server read it, so only one subscribe ever arrived).
+    await until(() => server.received.some((message) => message.type === 'subscribe'), 'the first subscribe');
 
     server.latest.terminate();
     await until(() => server.sockets.length === 2 && client.getState() === 'open', 'the reconnection');

@@ -75,6 +75,9 @@ describe('the pipelines page in Chromium through serve', () => {
         'sensor_2 2024-05-01T12:00:00.000Z': 5,
       });
     await expect.poll(() => page.getByTestId('status-in').innerText(), { timeout: 10_000 }).toMatch(/^16 /);
+    // Both late counters: ours (record × window) and Spark's numRowsDroppedByWatermark; nothing was late.
+    expect(await page.getByTestId('status-late').innerText()).toBe('0');
+    expect(await page.getByTestId('status-dropped-by-watermark').innerText()).toBe('0');
     await page.screenshot({ path: join(screenshots, 'pipelines-running.png'), fullPage: true });
 
     // More readings for an open window: its row is updated, not duplicated.

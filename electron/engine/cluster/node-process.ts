@@ -40,7 +40,7 @@ export function formatStorage(context: JvmContext, node: NodeLayout, clusterId: 
     node.propertiesFile,
   ];
   return new Promise((resolvePromise, reject) => {
-    execFile(context.java, args, { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(context.java, args, { timeout: 120_000, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) {
         resolvePromise();
         return;
@@ -55,7 +55,8 @@ export function formatStorage(context: JvmContext, node: NodeLayout, clusterId: 
 
 /**
  * Starts the node's JVM detached in its own process group with stdio in a file, so it outlives the
- * process that started it (the CLI exits right after `start`).
+ * process that started it (the CLI exits right after `start`). On Windows a detached child gets a
+ * console window of its own unless windowsHide is set.
  */
 export function spawnNode(context: JvmContext, node: NodeLayout): number {
   mkdirSync(join(node.dir, 'logs'), { recursive: true });
@@ -64,7 +65,7 @@ export function spawnNode(context: JvmContext, node: NodeLayout): number {
     const child = spawn(
       context.java,
       [...jvmArgs(context, node, ['-Xms128m', '-Xmx512m']), 'kafka.Kafka', node.propertiesFile],
-      { cwd: node.dir, detached: true, stdio: ['ignore', fd, fd] },
+      { cwd: node.dir, detached: true, windowsHide: true, stdio: ['ignore', fd, fd] },
     );
     // An exec failure is reported by the readiness wait (the pid is gone); do not crash on 'error'.
     child.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Signal 0 only asks the kernel whether the pid exists (EPERM: it does, owned by someone else). */
@@ -23,19 +24,42 @@ function isZombie(pid: number): boolean {
 }
 
 /**
- * True when pid is alive and is the JVM of this node. Pids get reused after a reboot or a crash, so
- * on Linux we also check that its command line names the node's server.properties; a zombie has an
- * empty cmdline and so counts as gone.
+ * The command line of a running process, or null when it cannot be read. Linux: /proc (arguments
+ * split exactly). macOS (and any other Unix): `ps -o command=`, arguments joined by spaces.
+ * Windows: Win32_Process.CommandLine through PowerShell (wmic is gone from Windows 11).
  */
-export function isOurProcess(pid: number, propertiesFile: string): boolean {
-  if (!isPidAlive(pid)) return false;
-  if (process.platform !== 'linux') return true;
+export function commandLine(pid: number, platform: NodeJS.Platform = process.platform): string | null {
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.split('\0').includes(propertiesFile);
+    if (platform === 'linux') return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '').join(' ') || null;
+    if (platform === 'win32') {
+      const script = `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`;
+      return execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', windowsHide: true, timeout: 15_000 }).trim() || null;
+    }
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000, windowsHide: true }).trim() || null;
   } catch {
+    return null;
+  }
+}
+
+/** pid → properties file, for processes already recognised: a live pid is not reused, so one look suffices. */
+const recognised = new Map<number, string>();
+
+/**
+ * True when pid is alive and is the JVM of this node. Pids get reused after a reboot or a crash, so
+ * on every OS its command line must name the node's server.properties (the last argument of
+ * `java … kafka.Kafka <file>`) before we call it ours; a zombie has an empty command line and so
+ * counts as gone.
+ */
+export function isOurProcess(pid: number, propertiesFile: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (!isPidAlive(pid)) {
+    recognised.delete(pid);
     return false;
   }
+  if (recognised.get(pid) === propertiesFile) return true;
+  const command = commandLine(pid, platform);
+  const ours = command !== null && (command.endsWith(` ${propertiesFile}`) || command.endsWith(` "${propertiesFile}"`));
+  if (ours) recognised.set(pid, propertiesFile);
+  return ours;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));

@@ -37,20 +37,37 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     expect(a?.window).toEqual({ start: at(0), end: at(5) });
   });
 
-  it('drops a row whose window ends exactly at the watermark (WatermarkSupport: window.end <= watermark)', () => {
+  // IncrementalExecution (Spark 3.4+, SPARK-40925): eventTimeWatermarkForLateEvents =
+  // prevOffsetSeqMetadata.batchWatermarkMs, eventTimeWatermarkForEviction = offsetSeqMetadata.batchWatermarkMs.
+  it('drops a row whose window ends exactly at the late-events watermark, the one of the batch before (window.end <= watermark)', () => {
     const op = new AggregationOperator(sensors, 'update');
-    op.processBatch([r('a', 20)]); // watermark = 20 - 10 = minute 10
+    op.processBatch([r('a', 20)]); // batch 0: the next batch evicts with minute 10
     expect(op.watermark).toBe(at(10));
+    op.processBatch([r('a', 21)]); // batch 1: late-events watermark still none; the next one's is minute 10
     const out = op.processBatch([r('a', 5), r('a', 9.99)]); // window [5, 10): end 10 <= 10
+    expect(out.ran).toEqual({ lateEvents: at(10), eviction: at(11) });
     expect(out.lateRows).toBe(2);
+    expect(out.droppedByWatermark).toBe(1); // one group + window key: Spark counts after partial aggregation
     expect(out.emitted).toEqual([]);
   });
 
-  it('counts a late row whose window is still open, drops one whose window closed', () => {
+  it('keeps a row the batch before\'s watermark had not passed, then evicts its window in the same batch', () => {
     const op = new AggregationOperator(sensors, 'update');
-    op.processBatch([r('a', 22)]); // watermark = minute 12
-    // minute 11 is older than the watermark, but its window [10, 15) ends after it: still counted.
+    op.processBatch([r('a', 22)]); // the next batch evicts with minute 12, filters with none
     const out = op.processBatch([r('a', 11), r('a', 3)]);
+    expect(out.lateRows).toBe(0);
+    expect(brief(out.emitted)).toEqual(['a@0=1', 'a@10=1']); // update emits [0, 5) ...
+    expect(out.evicted).toEqual([JSON.stringify(['a', at(0), at(5)])]); // ... and evicts it (end 5 <= 12)
+    const later = op.processBatch([r('a', 4)]); // now the late-events watermark is minute 12
+    expect(later.lateRows).toBe(1);
+    expect(later.emitted).toEqual([]);
+  });
+
+  it('before Spark 3.4 (allowMultiple=false), one watermark filters and evicts', () => {
+    const op = new AggregationOperator(sensors, 'update', undefined, 'before-3.4');
+    op.processBatch([r('a', 22)]);
+    const out = op.processBatch([r('a', 11), r('a', 3)]);
+    expect(out.ran).toEqual({ lateEvents: at(12), eviction: at(12) });
     expect(brief(out.emitted)).toEqual(['a@10=1']);
     expect(out.lateRows).toBe(1);
   });
@@ -73,18 +90,31 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     expect(brief(one.emitted)).toEqual(['a@0=2', 'a@10=1', 'a@5=1', 'b@0=1', 'b@10=1']);
   });
 
-  it('does not advance the watermark or emit anything on an empty batch', () => {
+  it('a batch without data does not advance the watermark; it evicts with the one the last batch raised', () => {
     const op = new AggregationOperator(sensors, 'update');
-    op.processBatch([r('a', 20)]);
+    op.processBatch([r('a', 1), r('a', 20)]); // the next batch evicts with minute 10
+    expect(op.owesBatch).toBe(true); // StateStoreSaveExec.shouldRunAnotherBatch: 10 > none
     const out = op.processBatch([]);
-    expect(out).toEqual({ emitted: [], upserted: [], evicted: [], lateRows: 0, watermark: at(10) });
+    expect(out).toEqual({
+      emitted: [],
+      upserted: [],
+      evicted: [JSON.stringify(['a', at(0), at(5)])],
+      lateRows: 0,
+      droppedByWatermark: 0,
+      ran: { lateEvents: null, eviction: at(10) },
+      watermark: at(10),
+      previousWatermark: at(10),
+    });
+    expect(op.owesBatch).toBe(false);
   });
 
-  it('append mode emits a window only once, after the watermark passes its end', () => {
+  it('append mode emits a window once, in the batch whose eviction watermark passed its end', () => {
     const op = new AggregationOperator(sensors, 'append');
-    expect(op.processBatch([r('a', 1), r('a', 2)]).emitted).toEqual([]); // watermark -8: nothing closed
-    expect(op.processBatch([r('a', 14)]).emitted).toEqual([]); // watermark 4: [0,5) still open
-    const closed = op.processBatch([r('a', 15)]); // watermark 5: [0,5) closes
+    expect(op.processBatch([r('a', 1), r('a', 2)]).emitted).toEqual([]); // next eviction watermark -8
+    expect(op.processBatch([r('a', 14)]).emitted).toEqual([]); // evicts with -8; next 4
+    expect(op.processBatch([r('a', 15)]).emitted).toEqual([]); // evicts with 4: [0,5) still open; next 5
+    expect(op.owesBatch).toBe(true);
+    const closed = op.processBatch([]); // Spark's no-data batch: evicts with 5
     expect(brief(closed.emitted)).toEqual(['a@0=2']);
     expect(closed.evicted).toHaveLength(1);
     expect(op.processBatch([r('a', 16)]).emitted).toEqual([]);
@@ -97,22 +127,25 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     expect(brief(out.emitted)).toEqual(['b@0=2']);
   });
 
-  it('evicts state whose window end is at or before the new watermark', () => {
+  it('evicts state whose window end is at or before the batch\'s eviction watermark', () => {
     const op = new AggregationOperator(sensors, 'update');
     op.processBatch([r('a', 1), r('a', 6)]);
     expect(op.openWindows).toBe(2);
-    const out = op.processBatch([r('a', 20)]); // watermark 10: [0,5) and [5,10) go
+    expect(op.processBatch([r('a', 20)]).evicted).toEqual([]); // evicts with -4; next 10
+    const out = op.processBatch([]); // [0,5) and [5,10) go
     expect(out.evicted).toHaveLength(2);
     expect(op.openWindows).toBe(1);
   });
 
-  it('complete mode emits the whole table each batch and, as Spark, keeps all state', () => {
+  it('complete mode emits the whole table each batch and, as Spark, keeps all state and runs no batch without data', () => {
     const op = new AggregationOperator(sensors, 'complete');
     op.processBatch([r('a', 1), r('b', 1)]);
     op.processBatch([r('a', 40)]);
+    op.processBatch([r('a', 41)]);
+    expect(op.owesBatch).toBe(false);
     const out = op.processBatch([r('a', 2)]); // would be late in update mode
     expect(out.lateRows).toBe(0);
-    expect(brief(out.emitted)).toEqual(['a@0=2', 'a@40=1', 'b@0=1']);
+    expect(brief(out.emitted)).toEqual(['a@0=2', 'a@40=2', 'b@0=1']);
   });
 
   it('counts one record in every sliding window it falls in, and drops it only from closed ones', () => {
@@ -120,9 +153,12 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     const op = new AggregationOperator(sliding, 'update');
     const first = op.processBatch([r('a', 7)]);
     expect(brief(first.emitted)).toEqual(['a@0=1', 'a@5=1']);
-    op.processBatch([r('a', 20)]); // watermark 10: [0,10) closed, [5,15) open
-    const late = op.processBatch([r('a', 8)]);
-    expect(brief(late.emitted)).toEqual(['a@5=2']);
+    op.processBatch([r('a', 20)]); // next eviction watermark 10
+    const kept = op.processBatch([r('a', 8)]); // filtered with -3: both windows take it; [0,10) then evicted
+    expect(brief(kept.emitted)).toEqual(['a@0=2', 'a@5=2']);
+    expect(kept.evicted).toEqual([JSON.stringify(['a', at(0), at(10)])]);
+    const late = op.processBatch([r('a', 8)]); // filtered with 10: [0,10) is closed, [5,15) open
+    expect(brief(late.emitted)).toEqual(['a@5=3']);
     expect(late.lateRows).toBe(1);
   });
 
@@ -136,6 +172,7 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     const restored = new AggregationOperator(sensors, 'update', {
       entries: JSON.parse(JSON.stringify(out.upserted)) as typeof out.upserted,
       watermark: out.watermark,
+      previousWatermark: out.previousWatermark,
     });
     expect(restored.processBatch([r('a', 3)]).emitted).toEqual(expected.emitted);
   });
@@ -180,6 +217,8 @@ describe('AggregationOperator property (Spark guarantee: data within the delay i
         // Append emits open windows only when they close: flush them with a far-future batch.
         if (mode === 'append') {
           op.processBatch([{ sensor: '__flush', ts: T0 + 1000 * 24 * 60 * MIN, v: 0 }]).emitted.forEach((row) => final.set(row.key, row));
+          // The far-future row raised the watermark; the no-data batch Spark then runs evicts with it.
+          op.processBatch([]).emitted.forEach((row) => final.set(row.key, row));
           for (const key of [...final.keys()]) if (key.includes('__flush')) final.delete(key);
         }
         // Plain group-by over all records.

@@ -1,7 +1,7 @@
 import type { AggregationSpec, OutputMode } from '../../../shared/pipelines.js';
 import { compileAccumulators, emptyAccumulators, finish, type Accumulator, type CompiledAccumulators } from './accumulators.js';
 import type { Row, Value } from './row.js';
-import { WatermarkTracker } from './watermark.js';
+import { isClosed, WatermarkTracker, type WatermarkRule } from './watermark.js';
 import { StateIndex } from './state-index.js';
 import { windowStartsInto, type TimeWindow } from './windows.js';
 
@@ -28,9 +28,19 @@ export interface BatchResult {
   upserted: StateEntry[];
   /** State keys evicted at the end of this batch (to delete from the checkpoint). */
   evicted: string[];
-  /** Window rows dropped because their window had closed (`window.end <= watermark`). */
+  /** Window rows (a record once per window it falls in) dropped as late: `window.end <= late-events watermark`. */
   lateRows: number;
+  /**
+   * Spark's `numRowsDroppedByWatermark`: late rows counted after the batch's partial aggregation,
+   * i.e. the distinct group + window keys of this batch that were dropped.
+   */
+  droppedByWatermark: number;
+  /** The watermarks this batch ran with (Spark's progress shows `eviction` as `eventTime.watermark`). */
+  ran: { lateEvents: number | null; eviction: number | null };
+  /** The eviction watermark of the next batch. */
   watermark: number | null;
+  /** The eviction watermark of this batch (the next batch's late-events watermark under Spark 3.4+). */
+  previousWatermark: number | null;
 }
 
 export function stateKey(group: readonly Value[], window: TimeWindow | null): string {
@@ -38,15 +48,18 @@ export function stateKey(group: readonly Value[], window: TimeWindow | null): st
 }
 
 /**
- * Spark's streaming aggregation (StateStoreRestoreExec → StateStoreSaveExec) over micro-batches:
+ * Spark's streaming aggregation (StateStoreRestoreExec → StateStoreSaveExec) over micro-batches,
+ * with the two watermarks of Spark 3.4+ (WatermarkTracker; docs/SEMANTICS.md):
  * - rows are exploded into their windows (TimeWindowing), then keyed by group + window;
- * - update/append: a window row whose `window.end <= watermark` (the watermark fixed at the end of
- *   the previous batch) is late, dropped and counted (`watermarkPredicateForDataForLateEvents`);
+ * - update/append: a window row whose `window.end <=` the late-events watermark (the previous
+ *   batch's) is late, dropped and counted (`watermarkPredicateForDataForLateEvents`);
  * - update emits the keys this batch changed; append emits a key once, when it is evicted;
- *   complete emits the whole table and, as in Spark, neither filters late rows nor evicts state;
- * - at the end of the batch the watermark advances and keys with `window.end <= watermark` are
- *   evicted (`removeKeysOlderThanWatermark`). Spark runs this eviction in the next (possibly
- *   no-data) batch with the new watermark; doing it at the end of this batch gives the same rows.
+ * - then keys with `window.end <=` this batch's eviction watermark are evicted
+ *   (`removeKeysOlderThanWatermark` / the append iterator over `watermarkPredicateForKeysForEviction`);
+ *   a key changed by this batch is emitted (update) and then evicted in the same batch;
+ * - complete emits the whole table and, as in Spark, neither filters late rows nor evicts state;
+ * - the watermark then moves with this batch's max event time; when it moved, Spark runs a batch
+ *   without data (`owesBatch`) if no data is waiting, and that batch evicts what it closed.
  */
 export class AggregationOperator {
   readonly spec: AggregationSpec;
@@ -59,11 +72,18 @@ export class AggregationOperator {
   /** Scratch for one record's window starts (reused: no allocation per record). */
   private readonly starts: number[] = [];
 
-  constructor(spec: AggregationSpec, mode: OutputMode, restored?: { entries: StateEntry[]; watermark: number | null }) {
+  constructor(
+    spec: AggregationSpec,
+    mode: OutputMode,
+    restored?: { entries: StateEntry[]; watermark: number | null; previousWatermark?: number | null },
+    rule: WatermarkRule = '3.4',
+  ) {
     this.spec = spec;
     this.mode = mode;
     this.tracker =
-      spec.window && spec.watermarkDelayMs !== undefined ? new WatermarkTracker(spec.watermarkDelayMs, restored?.watermark ?? null) : null;
+      spec.window && spec.watermarkDelayMs !== undefined
+        ? new WatermarkTracker(spec.watermarkDelayMs, rule, restored ? { watermark: restored.watermark, ...(restored.previousWatermark !== undefined ? { previousWatermark: restored.previousWatermark } : {}) } : undefined)
+        : null;
     this.index = new StateIndex(spec.groupBy.length);
     this.accumulator = compileAccumulators(spec.aggregates);
     for (const entry of restored?.entries ?? []) {
@@ -72,8 +92,19 @@ export class AggregationOperator {
     }
   }
 
+  /** The eviction watermark of the next batch. */
   get watermark(): number | null {
     return this.tracker?.watermark ?? null;
+  }
+
+  /** The eviction watermark of the last batch (kept with the checkpoint: the next batch's late-events watermark). */
+  get previousWatermark(): number | null {
+    return this.tracker?.previousWatermark ?? null;
+  }
+
+  /** A batch without data must run (Spark's `shouldRunAnotherBatch`): the watermark moved past the last eviction. */
+  get owesBatch(): boolean {
+    return this.tracker !== null && this.mode !== 'complete' && this.tracker.owesBatch;
   }
 
   get openWindows(): number {
@@ -86,8 +117,11 @@ export class AggregationOperator {
     const window = spec.window;
     const changed = new Set<StateEntry>();
     let lateRows = 0;
-    // The watermark in force is fixed for the whole batch (it moves in endBatch below).
-    const closedUpTo = tracker !== null && this.mode !== 'complete' ? tracker.watermark : null;
+    let lateKeys: Set<string> | null = null;
+    // Fixed for the whole batch (they move in endBatch below). Complete mode neither filters nor evicts.
+    const ran = tracker ? tracker.batch : { lateEvents: null, eviction: null };
+    const stateful = tracker !== null && this.mode !== 'complete';
+    const lateBy = stateful ? ran.lateEvents : null;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
       if (!window) {
@@ -103,11 +137,13 @@ export class AggregationOperator {
       const count = windowStartsInto(time, window, starts);
       for (let w = 0; w < count; w++) {
         const start = starts[w];
-        if (closedUpTo !== null && start + window.durationMs <= closedUpTo) {
+        const end = start + window.durationMs;
+        if (isClosed(end, lateBy)) {
           lateRows += 1;
+          (lateKeys ??= new Set()).add(stateKey(groupBy.map((column) => row[column] ?? null), { start, end }));
           continue;
         }
-        const entry = this.index.get(start, row, groupBy) ?? this.create(row, { start, end: start + window.durationMs });
+        const entry = this.index.get(start, row, groupBy) ?? this.create(row, { start, end });
         this.accumulator(entry.accs, row);
         changed.add(entry);
       }
@@ -117,11 +153,10 @@ export class AggregationOperator {
     if (this.mode === 'update') for (const entry of changed) emitted.push(this.result(entry));
     if (this.mode === 'complete') for (const entry of this.state.values()) emitted.push(this.result(entry));
 
-    const watermark = tracker ? tracker.endBatch() : null;
     const evicted: string[] = [];
-    if (tracker && this.mode !== 'complete') {
+    if (stateful) {
       for (const entry of this.state.values()) {
-        if (entry.window && tracker.isClosed(entry.window.end)) {
+        if (entry.window && isClosed(entry.window.end, ran.eviction)) {
           evicted.push(entry.key);
           if (this.mode === 'append') emitted.push(this.result(entry));
         }
@@ -132,9 +167,10 @@ export class AggregationOperator {
         this.state.delete(key);
       }
     }
+    const watermark = tracker ? tracker.endBatch() : null;
     const upserted: StateEntry[] = [];
     for (const entry of changed) if (this.state.get(entry.key) === entry) upserted.push(entry);
-    return { emitted, upserted, evicted, lateRows, watermark };
+    return { emitted, upserted, evicted, lateRows, droppedByWatermark: lateKeys?.size ?? 0, ran, watermark, previousWatermark: this.previousWatermark };
   }
 
   private create(row: Row, window: TimeWindow | null): StateEntry {

@@ -5,10 +5,12 @@ import type { PartitionReader } from '../kafka/partition-reader.js';
 import type { ConsumedRecord, OutgoingRecord } from '../kafka/records.js';
 import type { StateEntry } from './aggregation.js';
 
-/** What a partition's changelog says about its progress: where to resume and the watermark then. */
+/** What a partition's changelog says about its progress: where to resume and the watermarks then. */
 export interface PartitionProgress {
   nextOffset: string;
   watermark: number | null;
+  /** The eviction watermark of the batch that wrote it (absent in changelogs written before it was kept). */
+  previousWatermark?: number | null;
 }
 
 /** One source partition's state as restored from its changelog partition. */

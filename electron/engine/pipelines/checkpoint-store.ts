@@ -6,8 +6,14 @@ import type { Row } from './row.js';
 
 export interface Progress {
   batch: number;
+  /** The eviction watermark of the next batch. */
   watermark: number | null;
+  /** The eviction watermark of the last batch: the next batch's late-events watermark (Spark 3.4+). */
+  previousWatermark: number | null;
+  /** Window rows dropped as late, in total. */
   lateRows: number;
+  /** Spark's numRowsDroppedByWatermark (late group + window keys per batch), in total. */
+  droppedByWatermark: number;
   badCounts: Record<string, number>;
   lastBad: BadRecord[];
 }
@@ -23,12 +29,30 @@ export interface BatchCommit {
 
 const LAST_BAD = 20;
 
+/** What one batch adds to the progress (the aggregation's part; all null/0 without one). */
+export interface BatchCounts {
+  lateRows: number;
+  droppedByWatermark: number;
+  watermark: number | null;
+  previousWatermark: number | null;
+}
+
+export const EMPTY_PROGRESS: Progress = { batch: 0, watermark: null, previousWatermark: null, lateRows: 0, droppedByWatermark: 0, badCounts: {}, lastBad: [] };
+
 /** The counters after a batch: one more batch, its late rows and bad records added, the last few bad ones kept. */
-export function nextProgress(previous: Progress, bad: readonly BadRecord[], lateRows: number, watermark: number | null): Progress {
+export function nextProgress(previous: Progress, bad: readonly BadRecord[], batch: BatchCounts): Progress {
   const counts = { ...previous.badCounts };
   for (const record of bad) counts[record.reason] = (counts[record.reason] ?? 0) + 1;
   const lastBad = [...previous.lastBad, ...bad.map(({ topic, partition, offset, reason, error }) => ({ topic, partition, offset, reason, error }))].slice(-LAST_BAD);
-  return { batch: previous.batch + 1, watermark, lateRows: previous.lateRows + lateRows, badCounts: counts, lastBad };
+  return {
+    batch: previous.batch + 1,
+    watermark: batch.watermark,
+    previousWatermark: batch.previousWatermark,
+    lateRows: previous.lateRows + batch.lateRows,
+    droppedByWatermark: previous.droppedByWatermark + batch.droppedByWatermark,
+    badCounts: counts,
+    lastBad,
+  };
 }
 
 /**
@@ -60,13 +84,16 @@ export class CheckpointStore {
          ON CONFLICT (pipeline_id, state_key) DO UPDATE SET entry_json = excluded.entry_json`,
       ),
       deleteState: db.prepare('DELETE FROM pipeline_state WHERE pipeline_id = ? AND state_key = ?'),
-      progress: db.prepare<[string], { batch: number; watermark: number | null; late_rows: number; bad_json: string }>(
-        'SELECT batch, watermark, late_rows, bad_json FROM pipeline_progress WHERE pipeline_id = ?',
-      ),
+      progress: db.prepare<
+        [string],
+        { batch: number; watermark: number | null; previous_watermark: number | null; late_rows: number; dropped_by_watermark: number; bad_json: string }
+      >('SELECT batch, watermark, previous_watermark, late_rows, dropped_by_watermark, bad_json FROM pipeline_progress WHERE pipeline_id = ?'),
       upsertProgress: db.prepare(
-        `INSERT INTO pipeline_progress (pipeline_id, batch, watermark, late_rows, bad_json) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO pipeline_progress (pipeline_id, batch, watermark, previous_watermark, late_rows, dropped_by_watermark, bad_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (pipeline_id) DO UPDATE SET batch = excluded.batch, watermark = excluded.watermark,
-           late_rows = excluded.late_rows, bad_json = excluded.bad_json`,
+           previous_watermark = excluded.previous_watermark, late_rows = excluded.late_rows,
+           dropped_by_watermark = excluded.dropped_by_watermark, bad_json = excluded.bad_json`,
       ),
       upsertResult: db.prepare(
         `INSERT INTO pipeline_results (pipeline_id, result_key, group_json, window_start, window_end, values_json, batch)
@@ -93,9 +120,17 @@ export class CheckpointStore {
 
   progress(): Progress {
     const row = this.statements.progress.get(this.id);
-    if (!row) return { batch: 0, watermark: null, lateRows: 0, badCounts: {}, lastBad: [] };
+    if (!row) return EMPTY_PROGRESS;
     const bad = JSON.parse(row.bad_json) as { counts: Record<string, number>; last: BadRecord[] };
-    return { batch: row.batch, watermark: row.watermark, lateRows: row.late_rows, badCounts: bad.counts, lastBad: bad.last };
+    return {
+      batch: row.batch,
+      watermark: row.watermark,
+      previousWatermark: row.previous_watermark,
+      lateRows: row.late_rows,
+      droppedByWatermark: row.dropped_by_watermark,
+      badCounts: bad.counts,
+      lastBad: bad.last,
+    };
   }
 
   commit(batch: BatchCommit, table: TableSink | null): void {
@@ -117,7 +152,7 @@ export class CheckpointStore {
       if (table) for (const { id, row } of batch.tableRows) table.upsert(id, row);
       for (const o of batch.offsets) s.upsertOffset.run(this.id, o.topic, o.partition, o.nextOffset);
       const p = batch.progress;
-      s.upsertProgress.run(this.id, p.batch, p.watermark, p.lateRows, JSON.stringify({ counts: p.badCounts, last: p.lastBad }));
+      s.upsertProgress.run(this.id, p.batch, p.watermark, p.previousWatermark, p.lateRows, p.droppedByWatermark, JSON.stringify({ counts: p.badCounts, last: p.lastBad }));
     })();
   }
 

@@ -19,10 +19,16 @@ export interface BatchOutput {
   progress: Progress;
 }
 
-/** Operator state to rebuild from: window/group entries and the watermark. */
-export interface OperatorState {
-  entries: StateEntry[];
+/** The operator's two watermarks (watermark.ts): the next batch's eviction watermark and the last batch's. */
+export interface Watermarks {
   watermark: number | null;
+  /** The next batch's late-events watermark (Spark 3.4+); absent: same as `watermark`. */
+  previousWatermark?: number | null;
+}
+
+/** Operator state to rebuild from: window/group entries and the watermarks. */
+export interface OperatorState extends Watermarks {
+  entries: StateEntry[];
 }
 
 /** Where reading resumes after an assignment or a failed batch. */
@@ -55,7 +61,7 @@ export interface Checkpoint {
   /** Before joining the group: seeds the starting offsets, creates what the checkpoint needs. */
   open(start: StartingOffsets): Promise<void>;
   /** The group assigned these partitions (all of them, per topic): which are held now, from where. */
-  assign(assignment: Record<string, number[]>, currentWatermark: number | null): Promise<Resume>;
+  assign(assignment: Record<string, number[]>, current: Watermarks): Promise<Resume>;
   /** Checks a partition's rows before they touch any state (throws to fail the pipeline). */
   claim(partition: number, rows: readonly Row[]): void;
   /** Makes the batch durable, or throws (then `recover`). */
@@ -64,7 +70,7 @@ export interface Checkpoint {
    * After `commit` threw: the parts that are durable anyway and where the others resume, or an
    * error when retrying cannot help (the pipeline fails).
    */
-  recover(error: unknown, parts: readonly Queued[], currentWatermark: number | null): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }>;
+  recover(error: unknown, parts: readonly Queued[], current: Watermarks): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }>;
   /** After a durable batch (not awaited by the batch path): lag offsets for lag tools, file kicks. */
   afterCommit(parts: readonly Queued[]): void;
   /** Status fields of this kind of checkpoint. */

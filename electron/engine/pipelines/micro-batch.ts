@@ -28,7 +28,12 @@ export async function runMicroBatch(m: MicroBatchParts, parts: readonly Queued[]
   const result = m.operator?.processBatch(rows) ?? null;
   // Bounded state: fails (StateTooLargeError) before this batch is made durable.
   if (m.operator) checkStateSize(m.operator.openWindows);
-  const progress = nextProgress(previous, bad, result?.lateRows ?? 0, result?.watermark ?? null);
+  const progress = nextProgress(previous, bad, {
+    lateRows: result?.lateRows ?? 0,
+    droppedByWatermark: result?.droppedByWatermark ?? 0,
+    watermark: result?.watermark ?? null,
+    previousWatermark: result?.previousWatermark ?? null,
+  });
   await m.checkpoint.commit({ parts, rows, result, bad, tableRows, progress });
   return { progress, changedRows: result ? result.emitted.length : tableRows.length };
 }

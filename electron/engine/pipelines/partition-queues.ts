@@ -168,6 +168,17 @@ export class PartitionQueues {
     return true;
   }
 
+  /** Nothing queued and every held partition read up to its latest known high watermark: no new data (Spark's `isNewDataAvailable` is false). */
+  caughtUp(): boolean {
+    if (this.hasQueued()) return false;
+    for (const { id } of this.assigned) {
+      const position = this.position(id);
+      const high = this.highWatermarks.get(id);
+      if (position !== undefined && high !== undefined && position < high) return false;
+    }
+    return true;
+  }
+
   hasQueued(): boolean {
     for (const entry of this.buffered.values()) if (entry.messages.length > 0) return true;
     return false;

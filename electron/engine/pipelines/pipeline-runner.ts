@@ -4,14 +4,13 @@ import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group
 import { describeKafkaError, hasKafkaError } from '../kafka/errors.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
-import type { BatchPlan } from './batch-plan.js';
-import type { Checkpoint, OperatorState, Resume } from './checkpoint.js';
+import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
-import { PartitionQueues, partitionId, type FetchedBatch } from './partition-queues.js';
+import { PartitionQueues, partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { KafkaSource, type PipelineSource } from './pipeline-source.js';
 import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
@@ -144,7 +143,7 @@ export class PipelineRunner {
       });
       this.checkpoint = checkpoint;
       const initial = checkpoint.initialState();
-      if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial);
+      if (p.aggregation) this.operator = new AggregationOperator(p.aggregation, p.outputMode, initial, p.sparkCompatibility);
       const source = this.deps.source ?? new KafkaSource(this.deps.kafka, p, this.deps.log);
       this.source = source;
       const start = await source.startingOffsets();
@@ -190,6 +189,11 @@ export class PipelineRunner {
     this.deps.onStatus?.(this.status());
   }
 
+  /** Caught up: every record read up to the known end offsets is in the checkpoint, and no batch without data is owed. */
+  caughtUp(): boolean {
+    return this.state === 'running' && this.queues.caughtUp() && !this.operator?.owesBatch;
+  }
+
   status(): PipelineStatus {
     const { state, lastBatchMs, lag } = this;
     return statusFrom(this.pipeline.id, this.progress, {
@@ -205,6 +209,10 @@ export class PipelineRunner {
       ...(this.files ? { files: this.files.status() } : {}),
       ...(this.checkpoint?.status() ?? {}),
     });
+  }
+
+  private watermarks(): Watermarks {
+    return { watermark: this.operator?.watermark ?? null, previousWatermark: this.operator?.previousWatermark ?? null };
   }
 
   private defaultCheckpoint(parts: CheckpointParts): Checkpoint {
@@ -230,7 +238,7 @@ export class PipelineRunner {
     if (!checkpoint || this.stopping) return;
     this.queues.assign(assignment);
     try {
-      const resume = await checkpoint.assign(assignment, this.operator?.watermark ?? null);
+      const resume = await checkpoint.assign(assignment, this.watermarks());
       // Stopped meanwhile: stop() closes what the checkpoint opened.
       if (this.stopping) return;
       this.resume(resume);
@@ -254,7 +262,7 @@ export class PipelineRunner {
 
   private rebuildOperator(state: OperatorState): void {
     const a = this.pipeline.aggregation;
-    if (a) this.operator = new AggregationOperator(a, this.pipeline.outputMode, state);
+    if (a) this.operator = new AggregationOperator(a, this.pipeline.outputMode, state, this.pipeline.sparkCompatibility);
   }
 
   /**
@@ -370,11 +378,22 @@ export class PipelineRunner {
    */
   private async flushReady(backlogOnly: boolean): Promise<void> {
     for (;;) {
-      if (!this.queues.hasQueued() || this.stopping || !this.dueForBatch()) return;
+      if (this.stopping || !this.dueForBatch()) return;
+      if (!this.queues.hasQueued()) {
+        // Spark's no-data micro-batch: the watermark moved and no data waits (MicroBatchExecution:
+        // `lastExecutionRequiresAnotherBatch`), so a batch without records evicts, and in append
+        // mode emits, the windows it closed.
+        if (this.operator?.owesBatch && this.queues.caughtUp()) {
+          this.lastBatchAt = Date.now();
+          await this.flush([]);
+        }
+        return;
+      }
       const plan = this.queues.plan();
       if (!this.queues.complete(plan) || (backlogOnly && !plan.capped)) return;
       this.lastBatchAt = Date.now();
-      if (!(await this.flush(plan))) return;
+      const parts = this.queues.take(plan);
+      if (parts.length === 0 || !(await this.flush(parts))) return;
       // Between micro-batches, let the event loop read the fetch in flight off its socket: SQLite
       // commits are synchronous, so back-to-back batches would otherwise leave the broker's answer
       // (up to 4 MiB per partition) unread until the backlog is done, and reading would not overlap processing.
@@ -400,7 +419,10 @@ export class PipelineRunner {
 
   private onTrigger(): Promise<void> {
     return this.locked(async () => {
-      if (!this.queues.hasQueued()) return;
+      if (!this.queues.hasQueued()) {
+        if (this.operator?.owesBatch) await this.flushReady(false);
+        return;
+      }
       // Run without stalled partitions (with what they delivered) until a fetch returns records of theirs again.
       const stalled = this.queues.settleStalled(this.queues.plan(), STALL_MS);
       if (stalled.length > 0) {
@@ -412,14 +434,12 @@ export class PipelineRunner {
     });
   }
 
-  /** One micro-batch, the queued records below the plan's ends, made durable by the checkpoint. False if it failed. */
-  private async flush(plan: BatchPlan): Promise<boolean> {
+  /** One micro-batch over the records taken from the queues (none: a no-data batch), made durable by the checkpoint. False if it failed. */
+  private async flush(parts: Queued[]): Promise<boolean> {
     const checkpoint = this.checkpoint;
     if (!checkpoint) return false;
     const started = performance.now();
-    const parts = this.queues.take(plan);
     const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
-    if (recordsIn === 0) return false;
     try {
       const { progress, changedRows } = await runMicroBatch({ processor: this.processor, operator: this.operator, checkpoint }, parts, this.progress);
       this.progress = progress;
@@ -440,7 +460,7 @@ export class PipelineRunner {
         this.abort(error);
         return false;
       }
-      const recovery = await checkpoint.recover(error, parts, this.operator?.watermark ?? null);
+      const recovery = await checkpoint.recover(error, parts, this.watermarks());
       if ('fatal' in recovery) {
         this.abort(recovery.fatal);
         return false;

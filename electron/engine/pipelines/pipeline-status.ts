@@ -2,10 +2,10 @@ import type { PipelineStatus } from '../../../shared/pipelines.js';
 import type { Progress } from './checkpoint-store.js';
 
 /** What only a running pipeline knows; the rest of its status comes from the checkpoint's counters. */
-export type LiveStatus = Omit<PipelineStatus, 'pipelineId' | 'batches' | 'lateRows' | 'badRecords' | 'lastBad'>;
+export type LiveStatus = Omit<PipelineStatus, 'pipelineId' | 'batches' | 'lateRows' | 'droppedByWatermark' | 'badRecords' | 'lastBad'>;
 
 export function statusFrom(pipelineId: string, progress: Progress, live: LiveStatus): PipelineStatus {
-  return { pipelineId, batches: progress.batch, lateRows: progress.lateRows, badRecords: { ...progress.badCounts }, lastBad: [...progress.lastBad], ...live };
+  return { pipelineId, batches: progress.batch, lateRows: progress.lateRows, droppedByWatermark: progress.droppedByWatermark, badRecords: { ...progress.badCounts }, lastBad: [...progress.lastBad], ...live };
 }
 
 /** A pipeline not running here: its checkpoint's counters, nothing live. */

@@ -1,11 +1,12 @@
 import type { PipelineStatus } from '../../../shared/pipelines.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { ClientOptions, GroupCoordinates, Liveness } from '../kafka/group-member.js';
-import type { BatchOutput, Checkpoint, OperatorState, Resume } from './checkpoint.js';
+import type { BatchOutput, Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
 import { commitLocal, type LocalStore } from './local-commit.js';
 import { partitionId, type Queued } from './partition-queues.js';
-import { CoPartitionError, PartitionCommitError, ScaleOutState } from './scale-out-state.js';
+import { CoPartitionError, PartitionCommitError, ScaleOutState, type Restored } from './scale-out-state.js';
 import type { Row } from './row.js';
+import { laterWatermark } from './watermark.js';
 import type { StartingOffsets } from './source-offsets.js';
 
 export interface ScaleOutCheckpointDeps extends LocalStore {
@@ -52,14 +53,14 @@ export class ScaleOutCheckpoint implements Checkpoint {
     await this.scale.start(start.partitions);
   }
 
-  async assign(assignment: Record<string, number[]>, currentWatermark: number | null): Promise<Resume> {
+  async assign(assignment: Record<string, number[]>, current: Watermarks): Promise<Resume> {
     const before = this.scale.partitions();
     const restored = await this.scale.assign(assignment[this.topic] ?? [], this.seeds);
     const added = [...restored.added.keys()];
     const note =
       `holds partitions [${this.scale.partitions().join(',')}]` +
       (added.length ? `; restored partitions [${added.join(',')}] from ${this.scale.changelog}: ${restored.windows} open windows, next offsets [${[...restored.added.values()].join(',')}]` : '');
-    return { ...this.resume(before, restored.added, restored.watermark, currentWatermark), note };
+    return { ...this.resume(before, restored, current), note };
   }
 
   claim(partition: number, rows: readonly Row[]): void {
@@ -69,7 +70,8 @@ export class ScaleOutCheckpoint implements Checkpoint {
   async commit(batch: BatchOutput): Promise<void> {
     // Kafka is the truth (outputs, dead letters, changelog, offsets: one transaction per partition); SQLite keeps results and counters as a local view.
     const watermark = batch.result?.watermark ?? null;
-    await this.scale.commit({ offsets: new Map(batch.parts.map((part) => [part.partition, part.next])), result: batch.result, bad: [...batch.bad], watermark });
+    const previousWatermark = batch.result?.previousWatermark ?? null;
+    await this.scale.commit({ offsets: new Map(batch.parts.map((part) => [part.partition, part.next])), result: batch.result, bad: [...batch.bad], watermark, previousWatermark });
     commitLocal(this.deps, batch, false);
   }
 
@@ -79,28 +81,29 @@ export class ScaleOutCheckpoint implements Checkpoint {
    * committing) are re-read from their changelog; a fenced partition belongs to another worker now
    * and is dropped until the coming rebalance.
    */
-  async recover(error: unknown, parts: readonly Queued[], currentWatermark: number | null): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }> {
+  async recover(error: unknown, parts: readonly Queued[], current: Watermarks): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }> {
     if (error instanceof CoPartitionError) return { fatal: error };
     const before = this.scale.partitions();
     const failed = error instanceof PartitionCommitError ? error.failed : new Map<number, unknown>(before.map((p) => [p, error]));
     const committed = parts.filter((part) => !failed.has(part.partition));
     try {
       const restored = await this.scale.recover(failed, this.seeds);
-      return { committed, resume: this.resume(before, restored.added, restored.watermark, currentWatermark) };
+      return { committed, resume: this.resume(before, restored, current) };
     } catch (restoreError) {
       return { fatal: restoreError };
     }
   }
 
-  private resume(before: number[], added: Map<number, bigint>, watermark: number | null, currentWatermark: number | null): Resume {
+  private resume(before: number[], restored: Restored, current: Watermarks): Resume {
     const held = new Set(this.scale.partitions());
     const a = this.deps.pipeline.aggregation;
-    // Never backwards: the restored partitions' watermark joins this worker's (Spark's max rule).
-    const merged = watermark === null ? currentWatermark : currentWatermark === null ? watermark : Math.max(currentWatermark, watermark);
+    // Never backwards: the restored partitions' watermarks join this worker's (Spark's max rule).
+    const watermark = laterWatermark(restored.watermark, current.watermark);
+    const previousWatermark = laterWatermark(restored.previousWatermark, current.previousWatermark === undefined ? current.watermark : current.previousWatermark);
     return {
-      offsets: new Map([...added].map(([partition, next]) => [partitionId(this.topic, partition), next])),
+      offsets: new Map([...restored.added].map(([partition, next]) => [partitionId(this.topic, partition), next])),
       dropped: before.filter((p) => !held.has(p)).map((p) => partitionId(this.topic, p)),
-      state: a ? { entries: this.scale.entries(), watermark: merged } : null,
+      state: a ? { entries: this.scale.entries(), watermark, previousWatermark } : null,
     };
   }
 

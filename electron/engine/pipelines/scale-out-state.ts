@@ -9,6 +9,7 @@ import { changelogRecords, changelogTopic, ensureChangelog, readChangelog } from
 import type { DeadLetter } from './dead-letters.js';
 import { sendBatchRecords } from './kafka-sink.js';
 import type { Row } from './row.js';
+import { laterWatermark } from './watermark.js';
 
 /** A group's records arrived from two source partitions: per-partition state would split it. */
 export class CoPartitionError extends WorkbenchError {
@@ -38,6 +39,15 @@ export interface ScaleOutBatch {
   result: BatchResult | null;
   bad: DeadLetter[];
   watermark: number | null;
+  previousWatermark: number | null;
+}
+
+/** Partitions restored from the changelog: next offsets, the largest watermarks, open windows. */
+export interface Restored {
+  added: Map<number, bigint>;
+  watermark: number | null;
+  previousWatermark: number | null;
+  windows: number;
 }
 
 interface PartitionWork {
@@ -122,7 +132,7 @@ export class ScaleOutState {
    * A new assignment: forgets revoked partitions, fences and restores added ones. Returns the added
    * partitions' next offsets (the changelog's, else `seeds`) and the largest restored watermark.
    */
-  async assign(partitions: readonly number[], seeds: ReadonlyMap<number, bigint>): Promise<{ added: Map<number, bigint>; watermark: number | null; windows: number }> {
+  async assign(partitions: readonly number[], seeds: ReadonlyMap<number, bigint>): Promise<Restored> {
     const wanted = new Set(partitions);
     for (const p of this.partitions()) if (!wanted.has(p)) await this.drop(p);
     const added = partitions.filter((p) => !this.held.has(p));
@@ -130,19 +140,20 @@ export class ScaleOutState {
   }
 
   /** Re-reads partitions whose commit failed; a fenced producer means another worker owns it now. */
-  async recover(failed: Map<number, unknown>, seeds: ReadonlyMap<number, bigint>): Promise<{ added: Map<number, bigint>; watermark: number | null; windows: number }> {
+  async recover(failed: Map<number, unknown>, seeds: ReadonlyMap<number, bigint>): Promise<Restored> {
     for (const p of failed.keys()) await this.drop(p);
     const mine = [...failed].filter(([, error]) => !isFenced(error)).map(([p]) => p);
     return this.restore(mine, seeds);
   }
 
-  private async restore(partitions: readonly number[], seeds: ReadonlyMap<number, bigint>): Promise<{ added: Map<number, bigint>; watermark: number | null; windows: number }> {
+  private async restore(partitions: readonly number[], seeds: ReadonlyMap<number, bigint>): Promise<Restored> {
     const added = new Map<number, bigint>();
-    if (partitions.length === 0) return { added, watermark: null, windows: 0 };
+    if (partitions.length === 0) return { added, watermark: null, previousWatermark: null, windows: 0 };
     await Promise.all(partitions.map((p) => this.fence(p)));
     const reader = new PartitionReader(this.options);
     const restored = await readChangelog(this.admin, reader, this.changelog, partitions).finally(() => reader.close());
     let watermark: number | null = null;
+    let previousWatermark: number | null = null;
     let windows = 0;
     for (const [p, state] of restored) {
       this.held.set(p, state.entries);
@@ -152,9 +163,12 @@ export class ScaleOutState {
       this.committed.set(p, next);
       added.set(p, next);
       const w = state.progress?.watermark ?? null;
-      if (w !== null && (watermark === null || w > watermark)) watermark = w;
+      watermark = laterWatermark(watermark, w);
+      // A progress record written with one watermark: it served both.
+      const previous = state.progress?.previousWatermark;
+      previousWatermark = laterWatermark(previousWatermark, previous === undefined ? w : previous);
     }
-    return { added, watermark, windows };
+    return { added, watermark, previousWatermark, windows };
   }
 
   /** Initialises the partition's transactional producer: fences the previous owner of the partition. */
@@ -223,7 +237,7 @@ export class ScaleOutState {
     if (!producer || !mirror) throw new Error(`partition ${partition} is not held by this worker any more`);
     const next = batch.offsets.get(partition) ?? this.committed.get(partition) ?? 0n;
     const p = this.pipeline;
-    const progress = { nextOffset: next.toString(), watermark: batch.watermark };
+    const progress = { nextOffset: next.toString(), watermark: batch.watermark, previousWatermark: batch.previousWatermark };
     await producer.run(
       async (send) => {
         await sendBatchRecords(send, p, work.emitted, work.bad);

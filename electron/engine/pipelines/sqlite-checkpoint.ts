@@ -43,7 +43,8 @@ export class SqliteCheckpoint implements Checkpoint {
   }
 
   initialState(): OperatorState {
-    return { entries: this.deps.store.state(), watermark: this.deps.store.progress().watermark };
+    const { watermark, previousWatermark } = this.deps.store.progress();
+    return { entries: this.deps.store.state(), watermark, previousWatermark };
   }
 
   initialOffsets(): Map<string, bigint> {

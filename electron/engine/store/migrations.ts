@@ -203,13 +203,26 @@ export const migrations: readonly Migration[] = [
   },
   {
     id: 9,
+    name: 'pipeline-two-watermarks',
+    // Spark 3.4+ runs a micro-batch with two watermarks (electron/engine/pipelines/watermark.ts): the
+    // previous batch's eviction watermark filters late rows, so it is kept with the progress; and
+    // Spark's numRowsDroppedByWatermark beside our count of late window rows.
+    sql: `
+      ALTER TABLE pipeline_progress ADD COLUMN previous_watermark INTEGER;
+      ALTER TABLE pipeline_progress ADD COLUMN dropped_by_watermark INTEGER NOT NULL DEFAULT 0;
+      -- Progress saved with one watermark: it served both.
+      UPDATE pipeline_progress SET previous_watermark = watermark;
+    `,
+  },
+  {
+    id: 10,
     name: 'producer-session-sent',
     // Records acknowledged since the producer was last started by the user: its message limit
     // counts these, so a producer resumed after a crash stops at the limit, not the limit again.
     sql: `ALTER TABLE producers ADD COLUMN session_sent INTEGER NOT NULL DEFAULT 0;`,
   },
   {
-    id: 10,
+    id: 11,
     name: 'producer-secret',
     // An HTTP producer's credentials (Authorization and key headers, URL user info), sealed by the
     // SecretBox; spec_json keeps only a placeholder (producer-secrets.ts).

@@ -95,7 +95,7 @@ export function ChartsPage() {
             <dd className="mono">{status?.watermarkMs ? new Date(status.watermarkMs).toISOString().slice(0, 19) + 'Z' : '—'}</dd>
           </div>
           <div>
-            <dt>Late rows dropped</dt>
+            <dt title="Each record counted once per window it fell in whose end the watermark had passed; Spark's numRowsDroppedByWatermark is on the Pipelines page">Late rows dropped (record × window)</dt>
             <dd data-testid="late-rows">{status?.lateRows ?? '—'}</dd>
           </div>
           <div>

@@ -1,4 +1,4 @@
-import { issS1Projection, type AggregateFn, type ColumnType, type OutputMode, type Pipeline, type PipelineInput } from '../../../shared/pipelines.js';
+import { issS1Projection, type AggregateFn, type ColumnType, type OutputMode, type Pipeline, type PipelineInput, type PipelineSpec } from '../../../shared/pipelines.js';
 import { emptyFileSinkForm, fileSinkFromForm, fileSinkToForm, issS1FileSink, type FileSinkForm } from './pipeline-form-files-model.js';
 
 export type TimestampFormat = '' | 'iso' | 'epoch-s' | 'epoch-ms';
@@ -40,6 +40,7 @@ export interface PipelineForm {
   watermarkDelay: string;
   aggregates: AggregateRow[];
   outputMode: OutputMode;
+  sparkCompatibility: PipelineSpec['sparkCompatibility'];
   kafkaTopic: string;
   kafkaFormat: 'json' | 'long';
   sqliteTable: string;
@@ -93,6 +94,7 @@ export function emptyForm(): PipelineForm {
     watermarkDelay: '',
     aggregates: [{ fn: 'count', column: '', as: 'count' }],
     outputMode: 'update',
+    sparkCompatibility: '3.4',
     kafkaTopic: '',
     kafkaFormat: 'json',
     sqliteTable: '',
@@ -192,6 +194,7 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
     watermarkDelay: a?.watermarkDelayMs === undefined ? '' : formatDuration(a.watermarkDelayMs),
     aggregates: a?.aggregates.map((g) => ({ fn: g.fn, column: g.column ?? '', as: g.as })) ?? emptyForm().aggregates,
     outputMode: p.outputMode,
+    sparkCompatibility: p.sparkCompatibility,
     kafkaTopic: kafka?.kind === 'kafka' ? kafka.topic : '',
     kafkaFormat: kafka?.kind === 'kafka' ? kafka.format : 'json',
     sqliteTable: table?.kind === 'sqlite-table' ? table.table : '',
@@ -256,6 +259,7 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
         : [],
     ...(form.wordSeparator === '' ? {} : { wordSplit: { separator: form.wordSeparator } }),
     outputMode: form.outputMode,
+    sparkCompatibility: form.sparkCompatibility,
     sinks,
     ...(form.deadLetterTopic.trim() === '' ? {} : { deadLetterTopic: form.deadLetterTopic.trim() }),
     // The engine checks scale-out's constraints (one topic, no file sinks) and says what to change.

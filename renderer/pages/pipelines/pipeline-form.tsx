@@ -146,6 +146,15 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
           options={[{ value: 'update', label: 'update (changed rows)' }, { value: 'append', label: 'append (closed windows)' }, { value: 'complete', label: 'complete (whole table)' }]}
           onChange={set('outputMode')}
         />
+        <SelectField
+          label="Spark compatibility"
+          value={form.sparkCompatibility}
+          options={[
+            { value: '3.4', label: 'Spark 3.4 and newer: late rows by the previous batch’s watermark' },
+            { value: 'before-3.4', label: 'before 3.4: one watermark for late rows and eviction' },
+          ]}
+          onChange={set('sparkCompatibility')}
+        />
         <div className="inline-fields">
           <TextField label="Output topic" value={form.kafkaTopic} onChange={set('kafkaTopic')} hint="Empty = no Kafka sink" />
           <SelectField label="Record format" value={form.kafkaFormat} options={[{ value: 'json', label: 'JSON' }, { value: 'long', label: 'string key + 64-bit long' }]} onChange={set('kafkaFormat')} />

@@ -18,30 +18,54 @@ export function PipelineStatusView({ status, scaledOut }: { status: PipelineStat
   return (
     <div className="panel" data-testid="pipeline-status">
       <dl className="facts">
-        <dt>State</dt>
-        <dd data-testid="status-state">{status.state}</dd>
-        <dt>Batches</dt>
-        <dd data-testid="status-batches">{status.batches}</dd>
-        <dt>Records in</dt>
-        <dd data-testid="status-in">
-          {status.recordsIn} ({rate(status.recordsPerSecondIn)})
-        </dd>
-        <dt>Rows out</dt>
-        <dd data-testid="status-out">
-          {status.rowsOut} ({rate(status.rowsPerSecondOut)})
-        </dd>
-        <dt>Watermark</dt>
-        <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
-        <dt>Open windows</dt>
-        <dd data-testid="status-open">{status.openWindows}</dd>
-        <dt>Late rows (dropped)</dt>
-        <dd data-testid="status-late">{status.lateRows}</dd>
-        <dt>Bad records</dt>
-        <dd data-testid="status-bad">{badTotal === 0 ? 0 : `${badTotal} (${bad.map(([reason, n]) => `${reason} ${n}`).join(', ')})`}</dd>
-        <dt>Last batch</dt>
-        <dd>{status.lastBatchMs === null ? '—' : `${status.lastBatchMs.toFixed(1)} ms`}</dd>
-        <dt>Scale-out</dt>
-        <dd data-testid="status-scale-out">{scaleOut}</dd>
+        <div className="fact">
+          <dt>State</dt>
+          <dd data-testid="status-state">{status.state}</dd>
+        </div>
+        <div className="fact">
+          <dt>Batches</dt>
+          <dd data-testid="status-batches">{status.batches}</dd>
+        </div>
+        <div className="fact">
+          <dt>Records in</dt>
+          <dd data-testid="status-in">
+            {status.recordsIn} ({rate(status.recordsPerSecondIn)})
+          </dd>
+        </div>
+        <div className="fact">
+          <dt>Rows out</dt>
+          <dd data-testid="status-out">
+            {status.rowsOut} ({rate(status.rowsPerSecondOut)})
+          </dd>
+        </div>
+        <div className="fact">
+          <dt>Watermark</dt>
+          <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
+        </div>
+        <div className="fact">
+          <dt>Open windows</dt>
+          <dd data-testid="status-open">{status.openWindows}</dd>
+        </div>
+        <div className="fact">
+          <dt title="Each record counted once per window it fell in whose end the watermark had passed">Late rows dropped (record × window)</dt>
+          <dd data-testid="status-late">{status.lateRows}</dd>
+        </div>
+        <div className="fact">
+          <dt title="Spark's numRowsDroppedByWatermark: late rows counted after each batch's partial aggregation, i.e. distinct group + window keys per batch">numRowsDroppedByWatermark (Spark)</dt>
+          <dd data-testid="status-dropped-by-watermark">{status.droppedByWatermark}</dd>
+        </div>
+        <div className="fact">
+          <dt>Bad records</dt>
+          <dd data-testid="status-bad">{badTotal === 0 ? 0 : `${badTotal} (${bad.map(([reason, n]) => `${reason} ${n}`).join(', ')})`}</dd>
+        </div>
+        <div className="fact">
+          <dt>Last batch</dt>
+          <dd>{status.lastBatchMs === null ? '—' : `${status.lastBatchMs.toFixed(1)} ms`}</dd>
+        </div>
+        <div className="fact">
+          <dt>Scale-out</dt>
+          <dd data-testid="status-scale-out">{scaleOut}</dd>
+        </div>
       </dl>
       {status.error !== null && <p className="error" role="alert">{status.error}</p>}
       {status.lag.length > 0 && (

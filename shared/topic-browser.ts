@@ -27,7 +27,7 @@ export * from './topic-browser/disk-usage.js';
 const idRef = z.object({ id: z.string().min(1).max(64) });
 const groupRef = connectionRef.extend({ groupId: z.string().min(1).max(255) });
 
-/** The topic browser's slice of the contract (issue 3): topics, messages, consumer groups. */
+/** The topic browser's slice of the contract: topics, messages, consumer groups. */
 export const topicBrowserMethods = {
   'topics:stats': method(
     connectionRef.extend({ includeInternal: z.boolean().default(false) }),

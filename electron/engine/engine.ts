@@ -52,19 +52,19 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
   void context;
   // <never>: a feature answers only its own slice; here only dispose() is used.
   const features: EngineFeature<never>[] = [];
-  // feature: topic browser (issue 3)
+  // feature: topic browser
   const topicBrowser = new TopicBrowser(context);
   features.push(topicBrowser);
-  // feature: producers (issue 4)
+  // feature: producers
   const producers = new ProducersFeature(context);
   features.push(producers);
-  // feature: exports (issue 5)
+  // feature: exports
   const exportsFeature = new ExportsFeature(context);
   features.push(exportsFeature);
-  // feature: pipelines (issue 6)
+  // feature: pipelines
   const pipelines = new PipelinesFeature(context);
   features.push(pipelines);
-  const geo = new GeoFeature(context); // feature: live views (issue 7)
+  const geo = new GeoFeature(context); // feature: live views
   features.push(geo);
   const metrics = new MetricsFeature(context);
   features.push(metrics);

@@ -21,7 +21,7 @@ const INDEX = /^(0|[1-9]\d*)$/;
 /**
  * The one JSON path reader of the engine (pipelines' projection, producers' record keys and HTTP
  * sources, the map's coordinates). Deliberately small: nothing a user types is evaluated
- * (RELIABILITY.md; jsonpath libraries with script filters have had code-execution CVEs).
+ * (docs/GUARANTEES.md; jsonpath libraries with script filters have had code-execution CVEs).
  * - `$` alone is the whole value;
  * - `$`-rooted: `$.a.b`, `$.list[0]`, `$.list[*]`, `$.*`, `$['odd key']`, `$.list.0`;
  * - otherwise a dotted field: `results.0.name.first`, `@timestamp`, `results[0].email`, where a

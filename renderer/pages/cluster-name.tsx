@@ -2,7 +2,7 @@ import { useMethodQuery } from '../api/use-method-query.js';
 
 /**
  * "on <connection name> (bootstrap)" for a page header: with several saved connections, every view
- * says which cluster it shows (issue 3, multi-cluster).
+ * says which cluster it shows (several clusters can be saved).
  */
 export function ClusterName({ connectionId }: { connectionId: string }) {
   const connections = useMethodQuery('connections:list', undefined);

@@ -7,7 +7,7 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 import { createTopic, deleteTopics } from '../kafka.js';
 
 /*
- * The message table with 100,000 loaded rows (issue 3, performance): the live tail fills the
+ * The message table with 100,000 loaded rows (performance): the live tail fills the
  * page's buffer past its cap, the table stays virtualised (few rows in the DOM), the UI says rows
  * were dropped, and scrolling through it causes no long task over 50 ms (Long Tasks API).
  */

@@ -15,7 +15,7 @@ import { duckdb } from './exports-readers.js';
 import { TcpProxy } from './exports-tcp-proxy.js';
 
 // Faults during an export, with real processes: the engine killed (SIGKILL) mid local export, and the
-// S3-compatible server killed mid multipart upload (issue 9, item 5).
+// S3-compatible server killed mid multipart upload.
 const bootstrap = inject('kafkaBootstrap');
 const topic = uniqueName('exports-faults');
 const total = 160_000;

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A small TCP proxy for fault injection (tc netem does not work here, RELIABILITY.md). In `cut` mode
+ * A small TCP proxy for fault injection (tc netem does not work here, docs/GUARANTEES.md). In `cut` mode
  * it destroys any connection once the client has sent more than `cutAfterBytes` through it — an
  * upload dropped mid-body — while small requests still pass. `bytesPerSecond` throttles uploads.
  */

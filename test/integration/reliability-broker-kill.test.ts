@@ -7,7 +7,7 @@ import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { OwnCluster, readAll } from '../reliability/own-cluster.js';
 import { createTopic, data, saveConnection, saveProducer, statusOf, waitForStatus } from './producers-helpers.js';
 
-// RELIABILITY.md, producers: every record the app reported as sent is consumed exactly once, in
+// docs/GUARANTEES.md, producers: every record the app reported as sent is consumed exactly once, in
 // order within its partition, across a `kill -9` of the broker and its restart. The broker is a
 // cluster of this file's own: the suite's shared broker is never killed.
 const dir = tempDir('broker-kill');

@@ -10,7 +10,7 @@ import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { OwnCluster, readAll } from '../reliability/own-cluster.js';
 import { data, saveConnection, saveProducer, statusOf, waitForStatus } from './producers-helpers.js';
 
-// RELIABILITY.md, broker loss: on three brokers with RF=3 and min.insync.replicas=2, one broker
+// docs/GUARANTEES.md, broker loss: on three brokers with RF=3 and min.insync.replicas=2, one broker
 // killed with -9 while an acks=all producer runs: production continues, the topic detail shows the
 // shrunken ISR, nothing is lost; the broker back, the ISR recovers to 3. Three JVMs of this file's own.
 const dir = tempDir('broker-loss');

@@ -11,7 +11,7 @@ import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic } from '../kafka.js';
 import { produceInput } from './pipelines-helpers.js';
 
-// RELIABILITY.md: a disk full during an export or a store write gives a clear error, leaves no
+// docs/GUARANTEES.md: a disk full during an export or a store write gives a clear error, leaves no
 // corrupt file and the store still opens. The full disk is a real tmpfs of a few hundred KiB.
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('disk-full');

@@ -6,7 +6,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, data, saveConnection, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
 
-// RELIABILITY.md, bad input: an HTTP source answering 500s, timeouts, invalid JSON and 50 MB bodies.
+// docs/GUARANTEES.md, bad input: an HTTP source answering 500s, timeouts, invalid JSON and 50 MB bodies.
 // Each failed poll is counted and shown, the producer keeps polling on its interval, and a runaway
 // body is cut off at the source's limit rather than read into memory.
 const bootstrap = inject('kafkaBootstrap');

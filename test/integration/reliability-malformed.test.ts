@@ -8,7 +8,7 @@ import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { readAll as readRecords, withAdmin } from '../kafka.js';
 import { inputProducer } from './pipelines-helpers.js';
 
-// RELIABILITY.md, bad input: malformed records in a pipeline's topic are counted per reason,
+// docs/GUARANTEES.md, bad input: malformed records in a pipeline's topic are counted per reason,
 // dead-lettered with the error in headers, and the good records' results stay right while the
 // pipeline keeps running.
 const bootstrap = inject('kafkaBootstrap');

@@ -10,7 +10,7 @@ import { KeyFileSecretBox } from '../../electron/engine/secrets/key-file-secret-
 import { tempDir, uniqueName } from '../helpers.js';
 import { createTopic, saveProducer, waitForStatus } from './producers-helpers.js';
 
-// RELIABILITY.md, secrets: a SASL password is never written in clear to SQLite (database, WAL)
+// docs/GUARANTEES.md, secrets: a SASL password is never written in clear to SQLite (database, WAL)
 // nor to the engine's log, also when it is used and fails (the suite's broker speaks no SASL, so
 // every use ends in an error that is logged).
 const bootstrap = inject('kafkaBootstrap');

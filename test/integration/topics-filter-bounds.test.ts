@@ -8,7 +8,7 @@ import { tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 /*
- * A costly (or hostile) filter must cost time, never a frozen engine (issue 9 item 12): each
+ * A costly (or hostile) filter must cost time, never a frozen engine: each
  * evaluation is metered (filter-budget.ts), and a scan yields to the event loop between evaluations,
  * so other calls are served and a cancel lands while it runs.
  */

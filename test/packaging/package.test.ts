@@ -95,7 +95,7 @@ describe('the packaged app', () => {
     const sizes = Object.fromEntries(parts.map((name) => [name, folderBytes(join(app.resourcesDir, name))]));
     const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
     process.stdout.write(
-      `[packaging] app payload ${mb(total)} (budget ${mb(PAYLOAD_BUDGET_BYTES)}; 109.1 MB before issue 17): ` +
+      `[packaging] app payload ${mb(total)} (budget ${mb(PAYLOAD_BUDGET_BYTES)}; 109.1 MB before the package was trimmed): ` +
         `${Object.entries(sizes).map(([name, size]) => `${name} ${mb(size)}`).join(', ')}\n`,
     );
     expect(total).toBeLessThanOrEqual(PAYLOAD_BUDGET_BYTES);

@@ -55,7 +55,7 @@ export class ExportHistory {
   }
 
   finish(id: string, outcome: { status: 'done' | 'failed' | 'cancelled'; rows: number; bytes: number; error: string | null }): void {
-    // A finished export is an external side effect: make its record durable (RELIABILITY.md, SQLite).
+    // A finished export is an external side effect: make its record durable (docs/GUARANTEES.md, SQLite).
     this.db.pragma('synchronous = FULL');
     try {
       this.finishStmt.run(outcome.status, outcome.rows, outcome.bytes, Date.now(), outcome.error, id);

@@ -58,7 +58,7 @@ export function nextProgress(previous: Progress, bad: readonly BadRecord[], batc
 /**
  * A pipeline's checkpoint in the app's SQLite store: consumed offsets, window state, emitted
  * results, sink-table rows and counters. `commit` writes all of them in ONE transaction, so after
- * a crash they roll back together and Kafka replays the batch (RELIABILITY.md: exactly-once into
+ * a crash they roll back together and Kafka replays the batch (docs/GUARANTEES.md: exactly-once into
  * SQLite = replayable offsets + state and results committed atomically).
  */
 export class CheckpointStore {

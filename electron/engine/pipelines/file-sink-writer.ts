@@ -35,7 +35,7 @@ async function encode(format: ExportFormat, columns: readonly ColumnSpec[], sink
 
 /** Local folder: temp name + fsync + rename + folder fsync (openLocalOutput). Re-writing the same name replaces it whole. */
 export async function writeLocal(sink: FileSinkSpec, folder: string, name: string, columns: readonly ColumnSpec[], pages: RowPages): Promise<Written> {
-  // The app creates the folder for the user (SCENARIOS.md: what the originals needed by hand).
+  // The app creates the folder for the user (the original stacks created it by hand).
   await mkdir(folder, { recursive: true });
   const output = await openLocalOutput(folder, name);
   try {

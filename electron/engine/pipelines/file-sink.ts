@@ -30,7 +30,7 @@ export interface FileSinksDeps {
 const PAGE = 5000;
 
 /**
- * The rolling file sinks of one pipeline, exactly-once visible (RELIABILITY.md "Files and S3", like
+ * The rolling file sinks of one pipeline, exactly-once visible (docs/GUARANTEES.md "Files and S3", like
  * Spark's file sink log): inside the batch's transaction, `stage` adds the batch's rows to the open
  * file and, when the file is due, fixes its deterministic name (pending) — together with the batch's
  * offsets. After the commit, `kick` writes pending files in the background and marks each done with

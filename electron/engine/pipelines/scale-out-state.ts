@@ -58,7 +58,7 @@ interface PartitionWork {
 }
 
 /**
- * Scale-out (`scaleOut: true`, issue 6 item 7; the runner side is in pipeline-runner.ts, the topic in
+ * Scale-out (`scaleOut: true`; the runner side is in pipeline-runner.ts, the topic in
  * changelog.ts): Kafka Streams' design with Spark's micro-batches. Several workers (the app or
  * `npm run cli -- pipeline run`, each with its own SQLite store, on any machine) share the group id
  * and Kafka's consumer-group protocol splits the partitions. Window state and offsets are kept per

@@ -5,7 +5,7 @@ export interface RecipePlan {
   producer: Omit<ProducerInput, 'connectionId'>;
 }
 
-/** The scenarios of SCENARIOS.md as one-click setups: their topics (with partition counts) and producer. */
+/** The original stacks (README, "What is in it") as one-click setups: their topics (with partition counts) and producer. */
 export function recipePlan(recipe: Recipe): RecipePlan {
   switch (recipe) {
     case 'sensors':

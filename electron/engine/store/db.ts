@@ -28,7 +28,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = de
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
-    // NORMAL is enough for state Kafka can replay (RELIABILITY.md); commits marking external effects use FULL.
+    // NORMAL is enough for state Kafka can replay (docs/GUARANTEES.md); commits marking external effects use FULL.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -5,7 +5,7 @@ import { FilterTooCostly } from './filter-budget.js';
 import { compileFilter, type Predicate, type RawRecord } from './filter.js';
 
 /*
- * Hostile-input property tests for the filter gate (issue 9 item 12, issue 3 item 6): whatever the
+ * Hostile-input property tests for the filter gate: whatever the
  * expression and whatever the record, compiling is refused with a clear VALIDATION error or the
  * evaluation is harmless (a boolean or an Error), the host is never reached (canary, prototypes,
  * process.exit), and every compile/evaluation finishes within a bound.

@@ -10,7 +10,7 @@ import { analyse, checkNesting, FILTER_MAX_DEPTH, FILTER_MAX_INPUT_BYTES } from 
  * The one gate every filter expression goes through (preview check, scan). CEL
  * (@marcbachmann/cel-js) is a non-Turing-complete language with no access to the host: only the
  * declared variables exist, no functions are registered, and the data handed in is plain (strings,
- * numbers, arrays, plain objects) — never eval/Function (RELIABILITY.md, kafka-ui CVE-2023-52251).
+ * numbers, arrays, plain objects) — never eval/Function (docs/GUARANTEES.md and SECURITY.md; kafka-ui CVE-2023-52251).
  * Time and memory are bounded too: nesting, loop depth and `matches()` patterns are checked at
  * compile time (filter-limits.ts), and every evaluation runs metered (filter-budget.ts: a step and
  * size budget and a deadline, regexes on linear-time RE2) — so a hostile filter costs a "too

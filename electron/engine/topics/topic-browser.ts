@@ -19,7 +19,7 @@ import type { topicBrowserMethods } from '../../../shared/topic-browser.js';
 
 type TopicBrowserMethod = keyof typeof topicBrowserMethods;
 
-/** The topic browser (issue 3): topic admin, message pages, scans, tails, produce, consumer groups. */
+/** The topic browser: topic admin, message pages, scans, tails, produce, consumer groups. */
 export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
   private readonly context: EngineContext;
   private readonly topics: TopicAdmin;

@@ -31,7 +31,7 @@ export function sweepTempFile(finalPath: string, tag: string): boolean {
 /**
  * Opens `folder/fileName` for writing the safe way: bytes go to a temp file in the same folder;
  * commit fsyncs it, renames it over the final name and fsyncs the folder, so a reader (or a crash)
- * never sees a half file under the final name (RELIABILITY.md, "Files and S3").
+ * never sees a half file under the final name (docs/GUARANTEES.md, "Files and S3").
  */
 export async function openLocalOutput(folder: string, fileName: string, options: { tempTag?: string } = {}): Promise<PendingOutput> {
   if (basename(fileName) !== fileName || fileName.startsWith('.')) {

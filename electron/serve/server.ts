@@ -7,7 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isEventName, type EventName } from '../../shared/contract.js';
 import { describeZodError } from '../../shared/errors.js';
 import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
-import { clientMessageSchema, type ServerMessage } from '../../shared/rpc.js';
+import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../../shared/rpc.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { Logger } from '../engine/logger.js';
@@ -137,12 +137,22 @@ const WS_LOW_WATER_BYTES = 1024 * 1024;
 /** A client whose unsent data passes this, or that has not drained for WS_DRAIN_TIMEOUT_MS, is dropped. */
 export const WS_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 export const WS_DRAIN_TIMEOUT_MS = 30_000;
-/** Calls of one client in progress at once; past it, its next requests wait in the socket. */
+/** Calls of one client in progress at once; past it, its next requests wait (see WS_MAX_WAITING_CALLS). */
 const WS_MAX_CALLS_IN_FLIGHT = 16;
+/**
+ * Requests already read when the socket was paused. `ws.pause()` stops the socket, but frames
+ * already received are still emitted (ws's README: "some events can still be emitted after this is
+ * called, until all buffered data is consumed"), so one TCP read can carry hundreds of calls. They
+ * wait here, parsed and small, and a client that piles up more than this is dropped.
+ */
+const WS_MAX_WAITING_CALLS = 1024;
+
+type CallMessage = Extract<ClientMessage, { type: 'call' }>;
 
 function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   const subscriptions = new Map<EventName, () => void>();
   let inFlight = 0;
+  const waiting: CallMessage[] = [];
   let blockedSince: number | null = null;
   let watcher: NodeJS.Timeout | null = null;
   // Backpressure: a client that does not read its answers must not grow the server. Reading its
@@ -156,7 +166,13 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
       ws.terminate();
       return;
     }
-    if (congested()) {
+    if (waiting.length > WS_MAX_WAITING_CALLS) {
+      log('warn', `websocket: dropping a client with ${waiting.length} calls waiting`);
+      ws.terminate();
+      return;
+    }
+    while (waiting.length > 0 && !congested()) start(waiting.shift() as CallMessage);
+    if (congested() || waiting.length > 0) {
       if (!ws.isPaused) ws.pause();
       if (ws.bufferedAmount > WS_HIGH_WATER_BYTES) blockedSince ??= Date.now();
       watcher ??= setInterval(watch, 50);
@@ -175,6 +191,13 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
     watch();
   };
   const reject = (message: string) => send({ type: 'error', error: { code: 'VALIDATION', message } });
+  const start = (message: CallMessage) => {
+    inFlight++;
+    void options.dispatch(message.method, message.input).then((envelope) => {
+      inFlight--;
+      send({ type: 'result', id: message.id, envelope });
+    });
+  };
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (isBinary) return reject('Binary frames are not part of the protocol');
@@ -189,12 +212,8 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
     const message = parsed.data;
     switch (message.type) {
       case 'call':
-        inFlight++;
+        waiting.push(message);
         watch();
-        void options.dispatch(message.method, message.input).then((envelope) => {
-          inFlight--;
-          send({ type: 'result', id: message.id, envelope });
-        });
         return;
       case 'subscribe': {
         if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
@@ -215,6 +234,7 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   ws.on('error', (error) => log('warn', `websocket: ${error.message}`));
   ws.on('close', () => {
     if (watcher !== null) clearInterval(watcher);
+    waiting.length = 0;
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
   });

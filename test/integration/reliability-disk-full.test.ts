@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -78,8 +78,10 @@ describe('a full disk', () => {
     const saved: string[] = [];
     let refusal: Envelope<unknown> | undefined;
     try {
-      // Leave only a little room, then save connections until the store cannot grow.
-      writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(200 * 1024));
+      // Leave only a little room (whatever the schema's size), then save connections until the store cannot grow.
+      await engine.dispatch('connections:list', undefined);
+      const free = statfsSync(mountPoint);
+      writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 64 * 1024)));
       for (let i = 0; i < 5_000 && !refusal; i++) {
         const reply = await engine.dispatch('connections:save', { name: `c${i} ${'n'.repeat(90)}`, bootstrapServers: ['127.0.0.1:9092'], clientId: 'x'.repeat(190) });
         if (reply.ok) saved.push((reply.data as Connection).id);

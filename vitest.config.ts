@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, three projects: `unit` (pure logic and engine code under plain Node, beside the code) and
+// One run, four projects: `unit` (pure logic and engine code under plain Node, beside the code),
 // `integration` (test/integration and test/e2e: real local Kafka started once by the global setup,
-// real Chromium through `serve`) and `packaging` (test/packaging: the unpacked app electron-builder builds).
+// real Chromium through `serve`), `packaging` (test/packaging: the unpacked app electron-builder
+// builds) and `perf` (test/e2e/*.perf.test.ts: main-thread Long Tasks in Chromium, run alone after
+// the others).
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -23,11 +25,26 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          exclude: ['test/e2e/**/*.perf.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // 2 cores and one broker: a few files at a time is faster than many.
           maxWorkers: 2,
+        },
+      },
+      {
+        // Long Tasks are wall-clock time: beside the other files (a PySpark JVM, a second Chromium) a
+        // 40 ms chart redraw measured 848 ms. These files run after every other project, one at a time.
+        test: {
+          name: 'perf',
+          environment: 'node',
+          include: ['test/e2e/**/*.perf.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -25,6 +25,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kafkaBootstrap', given);
     return () => Promise.resolve();
   }
+  // The integration and perf projects each name this setup; they share one broker (a second one
+  // would also share the first one's data directory).
+  const shared = ((globalThis as SharedCluster).__kwbTestCluster ??= { users: 0, started: startCluster() });
+  shared.users++;
+  project.provide('kafkaBootstrap', (await shared.started).bootstrap);
+  return async () => {
+    if (--shared.users > 0) return;
+    delete (globalThis as SharedCluster).__kwbTestCluster;
+    const { cluster } = await shared.started;
+    const stopped = await cluster.stop();
+    process.stdout.write(`[global-setup] local Kafka ${stopped.state}\n`);
+    await cluster.dispose();
+  };
+}
+
+type SharedCluster = typeof globalThis & { __kwbTestCluster?: { users: number; started: Promise<{ cluster: LocalCluster; bootstrap: string }> } };
+
+async function startCluster(): Promise<{ cluster: LocalCluster; bootstrap: string }> {
   const dataDir = resolve('.test-output', `kafka-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -43,10 +61,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     `[global-setup] Apache Kafka ${status.kafkaVersion} started by the suite at ${bootstrap} ` +
       `(pid ${status.nodes.map((n) => n.pid).join(',')}) in ${Date.now() - started} ms; log ${status.logFile ?? join(dataDir, 'local-kafka')}\n`,
   );
-  project.provide('kafkaBootstrap', bootstrap);
-  return async () => {
-    const stopped = await cluster.stop();
-    process.stdout.write(`[global-setup] local Kafka ${stopped.state}\n`);
-    await cluster.dispose();
-  };
+  return { cluster, bootstrap };
 }

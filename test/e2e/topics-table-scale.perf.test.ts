@@ -121,7 +121,7 @@ describe('message table with 100,000 rows', () => {
     // 300 ms–1.2 s tasks per scroll step); a loaded 2-core CI machine adds a few 50–90 ms tasks that
     // are the scheduler's, not the table's (23 of them at load 9–13, worst under 250 ms, with other
     // test runs on the same cores), so their count is asserted with KWB_PERF_STRICT=1 only, as in
-    // live-views-perf.test.ts.
+    // live-views.perf.test.ts.
     expect(worstLongTask).toBeLessThan(250);
     if (process.env.KWB_PERF_STRICT) expect(figures.longTasks.filter((duration) => duration > 50).length).toBeLessThanOrEqual(5);
     expect(figures.rowsInDom).toBeLessThan(120);

@@ -126,6 +126,8 @@ export const exportProgressSchema = z.object({
   percent: z.number().min(0).max(100).nullable(),
   location: z.string(),
   error: z.string().optional(),
+  /** Running, but reading makes no progress now: why, and since when (it retries and goes on). */
+  stalled: z.string().optional(),
 });
 export type ExportProgress = z.infer<typeof exportProgressSchema>;
 

@@ -176,6 +176,8 @@ export const pipelineStatusSchema = z.object({
   pipelineId: z.string(),
   state: z.enum(['stopped', 'starting', 'running', 'failed']),
   error: z.string().nullable(),
+  /** Running but not making progress (the source cannot be read) since this time (ms); `error` says why. */
+  stalledSince: z.number().nullable(),
   batches: z.number(),
   recordsIn: z.number(),
   rowsOut: z.number(),
@@ -197,6 +199,11 @@ export const pipelineStatusSchema = z.object({
   scaleOut: z.object({ changelogTopic: z.string(), partitions: z.array(z.number()) }).optional(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
+
+/** 'stalled' for a pipeline that runs but cannot read (its error says why and since when), else its state. */
+export function shownState(status: Pick<PipelineStatus, 'state' | 'stalledSince'>): PipelineStatus['state'] | 'stalled' {
+  return status.state === 'running' && status.stalledSince !== null ? 'stalled' : status.state;
+}
 
 const idRef = z.object({ id: z.string().min(1).max(64) });
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);

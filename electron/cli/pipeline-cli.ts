@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../shared/errors.js';
-import { pipelineInputSchema, sensorsBatchReport, type Pipeline, type PipelineStatus } from '../../shared/pipelines.js';
+import { pipelineInputSchema, sensorsBatchReport, shownState, type Pipeline, type PipelineStatus } from '../../shared/pipelines.js';
 import { EventBus } from '../engine/event-bus.js';
 import { KafkaClients } from '../engine/kafka/kafka-clients.js';
 import { fileLogger } from '../engine/logger.js';
@@ -23,7 +23,7 @@ function line(s: PipelineStatus): string {
   const bad = Object.values(s.badRecords).reduce((a, b) => a + b, 0);
   const watermark = s.watermarkMs === null ? '-' : new Date(s.watermarkMs).toISOString();
   const lag = s.lag.reduce((n, l) => n + l.lag, 0);
-  return `${new Date().toISOString()} ${s.state} batches=${s.batches} in=${s.recordsIn} out=${s.rowsOut} rate=${s.recordsPerSecondIn.toFixed(1)}/s watermark=${watermark} open=${s.openWindows} late=${s.lateRows} droppedByWatermark=${s.droppedByWatermark} bad=${bad} lag=${lag}${s.error ? ` error: ${s.error}` : ''}`;
+  return `${new Date().toISOString()} ${shownState(s)} batches=${s.batches} in=${s.recordsIn} out=${s.rowsOut} rate=${s.recordsPerSecondIn.toFixed(1)}/s watermark=${watermark} open=${s.openWindows} late=${s.lateRows} droppedByWatermark=${s.droppedByWatermark} bad=${bad} lag=${lag}${s.error ? ` error: ${s.error}` : ''}`;
 }
 
 /**

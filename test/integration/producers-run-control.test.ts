@@ -115,7 +115,7 @@ describe('producer run control', () => {
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     const waiting = await waitForStatus(engine, id, (s) => s.state === 'waiting');
-    expect(waiting.lastError).toMatch(new RegExp(`Broker 127\\.0\\.0\\.1:${proxyPort} refused the connection; retrying in \\d+ s`));
+    expect(waiting.lastError).toMatch(new RegExp(`Broker 127\\.0\\.0\\.1:${proxyPort} refused the connection \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying in \\d+ s`));
     expect(waiting.sent).toBe(0);
 
     const sockets = new Set<Socket>();

@@ -19,6 +19,8 @@ export class ExportJob {
   rows = 0;
   bytes = 0;
   error: string | undefined;
+  /** Why the export makes no progress right now, with since when (it keeps retrying). */
+  stalled: string | null = null;
   private lastEmit = 0;
 
   constructor(
@@ -41,6 +43,7 @@ export class ExportJob {
       percent: this.status === 'done' ? 100 : percent,
       location: this.output.location,
       ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(this.status === 'running' && this.stalled !== null ? { stalled: this.stalled } : {}),
     };
   }
 
@@ -52,7 +55,12 @@ export class ExportJob {
     const writer = createWriter(this.format, this.source.columns, this.output.sink);
     const signal = this.controller.signal;
     try {
-      await writeAll(this.source.batches(signal), writer, signal, () => {
+      const onStall = (problem: string | null) => {
+        this.stalled = problem;
+        this.emit(true);
+      };
+      await writeAll(this.source.batches(signal, onStall), writer, signal, () => {
+        this.stalled = null;
         this.rows = writer.rowsWritten;
         this.bytes = writer.bytesWritten;
         this.emit(false);

@@ -3,7 +3,7 @@ import { AuthenticationError, MultipleErrors, NetworkError, ResponseError } from
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaAdmin } from './admin.js';
 import { baseOptions } from './client-options.js';
-import { describeKafkaError, hasKafkaError, isConnectionFailure } from './errors.js';
+import { describeKafkaError, describeStall, hasKafkaError, isConnectionFailure } from './errors.js';
 
 // Real failures where a unit test can cause them (a closed port, a server that never answers or
 // hangs up, a name that does not resolve); broker answers are built with the client's own error
@@ -102,5 +102,22 @@ describe('describeKafkaError on @platformatic/kafka failures', () => {
     expect(described.message).toBe('Configuration is invalid. (Invalid value -5x for configuration retention.ms: Not a number of type LONG)');
     expect(hasKafkaError(error, 'INVALID_CONFIG')).toBe(true);
     expect(isConnectionFailure(error)).toBe(false);
+  });
+
+  it('names the topic for UNKNOWN_TOPIC_OR_PARTITION when it is given, instead of "does not host this topic-partition"', () => {
+    // A Produce answer for a deleted topic: partition error 3 (UNKNOWN_TOPIC_OR_PARTITION).
+    const error = new MultipleErrors('Producing messages failed.', [new ResponseError(0, 11, { '/responses/0/partitionResponses/0': [3, null] }, {})]);
+    expect(describeKafkaError(error, ['a:1']).message).toMatch(/does not host this topic-partition/);
+    expect(describeKafkaError(error, ['a:1'], 'orders')).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Topic orders is not on the cluster: it was deleted, or a restarting broker has not loaded it yet',
+    });
+  });
+});
+
+describe('describeStall', () => {
+  it('says what stops progress and since when, in UTC', () => {
+    const described = describeKafkaError(new MultipleErrors('Cannot connect to any broker.', [new NetworkError('Connection to 127.0.0.1:9 failed.', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') })]), ['127.0.0.1:9']);
+    expect(describeStall(described, Date.UTC(2026, 11, 4, 12, 3, 10, 500))).toBe('Broker 127.0.0.1:9 refused the connection (since 12:03:10 UTC); retrying');
   });
 });

@@ -45,8 +45,12 @@ export function hasKafkaError(error: unknown, ...apiIds: string[]): boolean {
   return apiIds.some((id) => found.has(id));
 }
 
-/** Turns a client error into one line a user can act on: "Broker 127.0.0.1:9092 refused the connection". */
-export function describeKafkaError(error: unknown, brokers: readonly string[]): WorkbenchError {
+/**
+ * Turns a client error into one line a user can act on: "Broker 127.0.0.1:9092 refused the
+ * connection". Given the topic a request was about, UNKNOWN_TOPIC_OR_PARTITION is said with its name
+ * instead of the broker's "This server does not host this topic-partition".
+ */
+export function describeKafkaError(error: unknown, brokers: readonly string[], topic?: string): WorkbenchError {
   if (error instanceof WorkbenchError) return error;
   const { messages, codes, broker } = flatten(error);
   const target = brokers.join(', ');
@@ -67,7 +71,25 @@ export function describeKafkaError(error: unknown, brokers: readonly string[]): 
   if (codes.has('PLT_KFK_NETWORK') || /ECONNRESET|EPIPE|socket|Connection closed/i.test(text)) {
     return new WorkbenchError('BROKER_UNREACHABLE', `Cannot reach ${broker ?? target}: ${first}`, detail);
   }
+  if (topic !== undefined && isUnknownTopic(error)) {
+    // Also what a broker answers for a while after its restart, before it has loaded its logs.
+    return new WorkbenchError('NOT_FOUND', `Topic ${topic} is not on the cluster: it was deleted, or a restarting broker has not loaded it yet`, detail);
+  }
   return new WorkbenchError('KAFKA_ERROR', first || 'Kafka request failed', detail);
+}
+
+/** The broker answered UNKNOWN_TOPIC_OR_PARTITION / UNKNOWN_TOPIC_ID, or the client's own metadata check said "Unknown topic X." before asking. */
+export function isUnknownTopic(error: unknown): boolean {
+  const { apiIds, messages } = flatten(error);
+  return apiIds.has('UNKNOWN_TOPIC_OR_PARTITION') || apiIds.has('UNKNOWN_TOPIC_ID') || messages.some((m) => /^Unknown topic /.test(m));
+}
+
+/**
+ * What keeps a reader or a sender from making progress, in words and with since when:
+ * "Broker 127.0.0.1:9092 refused the connection (since 12:03:10 UTC); retrying".
+ */
+export function describeStall(described: WorkbenchError, since: number): string {
+  return `${described.message} (since ${new Date(since).toISOString().slice(11, 19)} UTC); retrying`;
 }
 
 /** True for failures of the connection itself (the client should be rebuilt), not broker-side refusals. */

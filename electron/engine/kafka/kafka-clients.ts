@@ -57,9 +57,9 @@ export class KafkaClients {
     }
   }
 
-  /** A group-less reader of partitions at offsets; the caller closes it. */
-  reader(connectionId: string): PartitionReader {
-    return new PartitionReader(this.options(connectionId));
+  /** A group-less reader of partitions at offsets; the caller closes it. `overrides`: e.g. no client retries where the caller retries. */
+  reader(connectionId: string, overrides: Pick<BaseOptions, 'retries'> = {}): PartitionReader {
+    return new PartitionReader({ ...this.options(connectionId), ...overrides });
   }
 
   /** The user-facing form of a Kafka error for this connection. */

@@ -81,7 +81,7 @@ export class KafkaSendEngine {
       const failed = outcomes.find((o) => o.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (error) {
-      throw describeKafkaError(error, this.brokers);
+      throw describeKafkaError(error, this.brokers, topic);
     }
   }
 

@@ -1,7 +1,8 @@
 import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
-import { describeKafkaError, hasKafkaError } from '../kafka/errors.js';
+import { WorkbenchError } from '../../../shared/errors.js';
+import { describeKafkaError, describeStall, isUnknownTopic } from '../kafka/errors.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
@@ -199,6 +200,7 @@ export class PipelineRunner {
     return statusFrom(this.pipeline.id, this.progress, {
       state,
       error: this.error ?? this.fetchError,
+      stalledSince: this.state === 'running' ? this.failingSince : null,
       lastBatchMs,
       lag,
       ...this.totals,
@@ -314,8 +316,8 @@ export class PipelineRunner {
   }
 
   /**
-   * A fetch failed: a partition whose checkpoint fell below the log start (retention deleted the
-   * records) resumes at the earliest offset, as a consumer with `auto.offset.reset=earliest`;
+   * A fetch failed: a partition whose checkpoint is no longer in the log (below its start, or past
+   * its end) resumes at the earliest offset, as a consumer with `auto.offset.reset=earliest`;
    * anything else (leader moved, broker down) is retried with a growing pause, shown in the status.
    */
   private async onFetchError(error: unknown, failures: number): Promise<void> {
@@ -326,15 +328,12 @@ export class PipelineRunner {
     }
     // Said in words, with since when: the pipeline is running but not making progress.
     this.failingSince ??= Date.now();
-    const since = new Date(this.failingSince).toISOString().slice(11, 19);
     const topics = this.pipeline.topics.join(', ');
-    if (hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID')) {
-      this.fetchError = `Source topic ${topics} was deleted or does not exist (since ${since} UTC); the pipeline waits for it and goes on when it is back`;
-    } else if (describeKafkaError(error, this.deps.kafka.bootstrapBrokers.map((b) => (typeof b === 'string' ? b : `${b.host}:${String(b.port)}`))).code === 'BROKER_UNREACHABLE') {
-      this.fetchError = `Broker unreachable since ${since} UTC, retrying: ${message}`;
-    } else {
-      this.fetchError = `Reading ${topics} has failed since ${since} UTC, retrying: ${message}`;
-    }
+    const brokers = this.deps.kafka.bootstrapBrokers.map((b) => (typeof b === 'string' ? b : `${b.host}:${String(b.port)}`));
+    const described = isUnknownTopic(error)
+      ? new WorkbenchError('NOT_FOUND', `Source topic ${topics} was deleted or does not exist`)
+      : describeKafkaError(error, brokers);
+    this.fetchError = describeStall(described.code === 'KAFKA_ERROR' ? new WorkbenchError('KAFKA_ERROR', `Reading ${topics} failed: ${message}`) : described, this.failingSince);
     if (failures === 1 || failures % 20 === 0) this.deps.log?.('warn', `pipeline ${this.pipeline.name}: ${this.fetchError}`);
     await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
   }
@@ -347,7 +346,10 @@ export class PipelineRunner {
         const id = partitionId(topic, m.partition);
         const position = this.queues.position(id);
         if (position === undefined || (position >= BigInt(m.low) && position <= BigInt(m.high))) continue;
-        const to = position < BigInt(m.low) ? BigInt(m.low) : BigInt(m.high);
+        // Behind the log start (retention deleted the records) or past its end (the topic was deleted
+        // and created again, or truncated): the log start, as Kafka's consumer with
+        // auto.offset.reset=earliest does for OFFSET_OUT_OF_RANGE either way.
+        const to = BigInt(m.low);
         this.deps.log?.('warn', `pipeline ${this.pipeline.name}: offset ${position} of ${id} is no longer in the log (${m.low}..${m.high}); resuming at ${to}`);
         this.queues.setCommitted(id, to);
         this.queues.rewind(id);

@@ -46,7 +46,9 @@ export class KafkaSource implements PipelineSource {
     this.pipeline = pipeline;
     this.log = log;
     this.admin = new KafkaAdmin(options);
-    this.reader = new PartitionReader(options);
+    // No retries inside the client: the run loop retries a failed fetch itself, with back-off, and
+    // says why in the status at once (the client's own retries took ~18 s to report a deleted topic).
+    this.reader = new PartitionReader({ ...options, retries: 0 });
   }
 
   startingOffsets(): Promise<StartingOffsets> {

@@ -10,6 +10,6 @@ export function statusFrom(pipelineId: string, progress: Progress, live: LiveSta
 
 /** A pipeline not running here: its checkpoint's counters, nothing live. */
 export function idleStatus(pipelineId: string, progress: Progress): PipelineStatus {
-  const live: LiveStatus = { state: 'stopped', error: null, recordsIn: 0, rowsOut: 0, recordsPerSecondIn: 0, rowsPerSecondOut: 0, watermarkMs: progress.watermark, openWindows: 0, lastBatchMs: null, lag: [] };
+  const live: LiveStatus = { state: 'stopped', error: null, stalledSince: null, recordsIn: 0, rowsOut: 0, recordsPerSecondIn: 0, rowsPerSecondOut: 0, watermarkMs: progress.watermark, openWindows: 0, lastBatchMs: null, lag: [] };
   return statusFrom(pipelineId, progress, live);
 }

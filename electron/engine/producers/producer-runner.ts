@@ -1,6 +1,7 @@
 import type { Cron } from 'croner';
 import type { ProducerDefinition, ProducerState, ProducerStatus } from '../../../shared/producers.js';
 import type { WorkbenchError } from '../../../shared/errors.js';
+import { describeStall } from '../kafka/errors.js';
 import { BatchSender } from './batch-sender.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RateMeter } from '../rate-meter.js';
@@ -80,6 +81,8 @@ export class ProducerRunner {
   private sessionAccepted = 0;
   /** Records acknowledged in this session, persisted with every acknowledgement. */
   private sessionAcked = 0;
+  /** When deliveries started failing (null while they succeed). */
+  private failingSince: number | null = null;
   private avro: ResolvedAvro | null = null;
 
   constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps, sessionSent = 0) {
@@ -202,6 +205,7 @@ export class ProducerRunner {
   private async connect(signal: AbortSignal): Promise<boolean> {
     const { config } = this.definition;
     let backoff = 1000;
+    let waitingSince: number | null = null;
     let lastLogged: string | null = null;
     while (!signal.aborted) {
       const producer = this.deps.engine();
@@ -231,7 +235,8 @@ export class ProducerRunner {
         if (error instanceof AvroSetupError) throw error.cause;
         const described = this.deps.describe(error);
         if (described.code === 'NOT_FOUND') throw described;
-        this.status.lastError = `${described.message}; retrying in ${Math.round(backoff / 1000)} s`;
+        waitingSince ??= Date.now();
+        this.status.lastError = `${describeStall(described, waitingSince)} in ${Math.round(backoff / 1000)} s`;
         // Said once per distinct reason, so the log shows why a producer waits without one line per retry.
         if (described.message !== lastLogged) this.deps.log('warn', `producer ${this.definition.name}: cannot connect: ${described.message} (${described.detail ?? ''})`);
         lastLogged = described.message;
@@ -300,6 +305,11 @@ export class ProducerRunner {
   }
 
   private acked(records: EncodedRecord[]): void {
+    // Delivering again: the last error is history now (kept in deliveryErrors).
+    if (this.failingSince !== null) {
+      this.failingSince = null;
+      this.status.lastError = null;
+    }
     this.sessionAcked += records.length;
     this.status.sent += records.length;
     this.status.bytes += records.reduce((n, r) => n + r.size, 0);
@@ -312,8 +322,10 @@ export class ProducerRunner {
 
   private failed(records: EncodedRecord[], error: unknown): void {
     const message = this.deps.describe(error).message;
+    this.failingSince ??= Date.now();
+    const since = `${new Date(this.failingSince).toISOString().slice(11, 19)} UTC`;
     this.status.errors += records.length - 1; // fail() adds the last one
-    this.fail(`${records.length} record(s) not delivered: ${message}`);
+    this.fail(`${records.length} record(s) not delivered (deliveries failing since ${since}): ${message}`);
   }
 
   private fail(error: unknown): void {

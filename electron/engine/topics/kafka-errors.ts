@@ -1,5 +1,5 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import { describeKafkaError, flatten } from '../kafka/errors.js';
+import { describeKafkaError, flatten, isUnknownTopic } from '../kafka/errors.js';
 import type { KafkaClients } from '../kafka/kafka-clients.js';
 
 interface ProtocolErrorLike {
@@ -58,9 +58,7 @@ export function describeTopicError(clients: KafkaClients, connectionId: string, 
     if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(`${error.message} ${error.detail ?? ''}`)) return notFound(error.detail);
     return error;
   }
-  const types = errorTypes(error);
-  // The client's own metadata check says "Unknown topic X." before asking the broker anything.
-  if (types.has('UNKNOWN_TOPIC_OR_PARTITION') || types.has('UNKNOWN_TOPIC_ID') || flatten(error).messages.some((m) => /^Unknown topic /.test(m))) return notFound();
+  if (isUnknownTopic(error)) return notFound();
   const words = brokerWords(error);
   if (words !== null) return new WorkbenchError('KAFKA_ERROR', words);
   return describeClientError(clients, connectionId, error);

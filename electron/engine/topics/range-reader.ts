@@ -24,6 +24,8 @@ export interface ReadOptions {
   isolation?: Isolation;
   /** Log start offset per partition, asked when a fetch answers OFFSET_OUT_OF_RANGE. */
   logStarts: () => Promise<ReadonlyMap<number, number>>;
+  /** Told each transient failure that is retried, and `null` at the first fetch that works again. */
+  onRetry?: (error: unknown) => void;
 }
 
 export interface ReadResult {
@@ -59,6 +61,7 @@ export async function readRanges(reader: PartitionReader, topic: string, ranges:
   let backoff = FIRST_BACKOFF_MS;
   let maxBytes = options.maxBytesPerPartition ?? 1024 * 1024;
   const aborted = () => options.signal?.aborted === true;
+  let retrying = false;
   while (positions.size > 0) {
     if (aborted() || Date.now() >= deadline) return { complete: false, skipped };
     let fetched;
@@ -66,6 +69,8 @@ export async function readRanges(reader: PartitionReader, topic: string, ranges:
       fetched = await beforeDeadline(reader.fetch(topic, positions, { maxWaitMs: 50, maxBytesPerPartition: maxBytes, isolation: options.isolation ?? 'read_uncommitted' }), deadline);
       if (fetched === null) return { complete: false, skipped };
       backoff = FIRST_BACKOFF_MS;
+      if (retrying) options.onRetry?.(null);
+      retrying = false;
     } catch (error) {
       if (aborted()) return { complete: false, skipped };
       if (isOffsetOutOfRange(error)) {
@@ -85,6 +90,8 @@ export async function readRanges(reader: PartitionReader, topic: string, ranges:
         throw error;
       }
       if (!isTransientFetchError(error) || Date.now() + backoff >= deadline) throw error;
+      retrying = true;
+      options.onRetry?.(error);
       await sleep(backoff, options.signal);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       continue;

@@ -30,9 +30,10 @@ export function ExportJobsPanel() {
           <li key={job.jobId} data-testid="export-job" data-status={job.status}>
             <div className="export-job-line">
               <span className="mono">{job.location}</span>
-              <span className={`badge ${job.status === 'failed' ? 'badge-error' : job.status === 'running' ? 'badge-running' : ''}`}>{job.status}</span>
+              <span className={`badge ${job.status === 'failed' ? 'badge-error' : job.stalled !== undefined ? 'badge-stalled' : job.status === 'running' ? 'badge-running' : ''}`}>{job.stalled !== undefined ? 'stalled' : job.status}</span>
             </div>
-            <progress max={100} value={job.percent ?? undefined} aria-label={`Progress of ${job.location}`} />
+            {/* A finished or stalled job's bar does not animate: no value means "in progress" to the browser. */}
+            <progress max={100} value={job.percent ?? (job.status === 'running' && job.stalled === undefined ? undefined : 0)} aria-label={`Progress of ${job.location}`} />
             <div className="export-job-line">
               <span data-testid="export-job-rows">
                 {job.rows.toLocaleString()} rows · {formatBytes(job.bytes)}
@@ -54,6 +55,7 @@ export function ExportJobsPanel() {
               )}
             </div>
             {job.error !== undefined && <p className="error">{job.error}</p>}
+            {job.stalled !== undefined && <p className="note warning" role="status" data-testid="export-job-stalled">{job.stalled}</p>}
           </li>
         ))}
       </ul>

@@ -1,4 +1,4 @@
-import type { PipelineStatus } from '../../../shared/pipelines.js';
+import { shownState, type PipelineStatus } from '../../../shared/pipelines.js';
 
 const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
 const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'));
@@ -20,7 +20,7 @@ export function PipelineStatusView({ status, scaledOut }: { status: PipelineStat
       <dl className="facts">
         <div className="fact">
           <dt>State</dt>
-          <dd data-testid="status-state">{status.state}</dd>
+          <dd data-testid="status-state">{shownState(status)}</dd>
         </div>
         <div className="fact">
           <dt>Batches</dt>

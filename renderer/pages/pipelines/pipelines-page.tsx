@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import { shownState, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import { methodKey } from '../../api/query-keys.js';
 import { useEvent } from '../../api/use-event.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
@@ -63,6 +63,7 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
   const [confirming, setConfirming] = useState(false);
   const s = status.data;
   const state = s?.state ?? 'stopped';
+  const shown = s ? shownState(s) : state;
   const active = state === 'running' || state === 'starting';
   const badTotal = s ? Object.values(s.badRecords).reduce((a, b) => a + b, 0) : 0;
   const lag = s ? s.lag.reduce((n, l) => n + l.lag, 0) : 0;
@@ -74,7 +75,7 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
         </td>
         <td className="mono">{pipeline.topics.join(', ')}</td>
         <td>
-          <span className={`badge ${state === 'failed' ? 'badge-error' : active ? 'badge-running' : ''}`}>{state}</span>
+          <span className={`badge ${state === 'failed' ? 'badge-error' : shown === 'stalled' ? 'badge-stalled' : active ? 'badge-running' : ''}`} title={s?.error ?? undefined}>{shown}</span>
         </td>
         <td className="num" data-testid="pipeline-in">{s ? rate(s.recordsPerSecondIn) : '—'}</td>
         <td className="num">{s ? rate(s.rowsPerSecondOut) : '—'}</td>

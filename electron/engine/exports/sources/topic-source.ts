@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '../../../../shared/exports.js';
 import { WorkbenchError } from '../../../../shared/errors.js';
-import { describeKafkaError } from '../../kafka/errors.js';
+import { describeKafkaError, describeStall } from '../../kafka/errors.js';
 import type { KafkaClients } from '../../kafka/kafka-clients.js';
 import type { ConsumedRecord } from '../../kafka/records.js';
 import { headersJson } from '../../headers-json.js';
@@ -82,25 +82,34 @@ export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec,
     label: spec.topic,
     columns: topicColumns(timestampUnit),
     totalRows: total,
-    batches: (signal) => readRows(kafka, spec, ranges, signal),
+    batches: (signal, onStall) => readRows(kafka, spec, ranges, signal, onStall),
   };
 }
 
 /** An export may run for hours; it ends when every range is read, on cancel, or on a consumer crash. */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
 
-async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal): AsyncGenerator<Row[]> {
+async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal, onStall?: (problem: string | null) => void): AsyncGenerator<Row[]> {
   if (ranges.length === 0) return;
   const queue = new BoundedQueue<Row[]>(4);
   const onAbort = () => queue.end(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   // Also stops the reader when the writer side stops early (its error ends the job).
   const stop = new AbortController();
-  const reader = clients.reader(spec.connectionId);
+  // readRanges retries transient failures itself and says so at once (onRetry); the client's own
+  // retries would keep a stalled export silent for ~10 s more.
+  const reader = clients.reader(spec.connectionId, { retries: 0 });
+  const brokers = clients.connection(spec.connectionId).bootstrapServers;
+  let stalledSince: number | null = null;
   const reading = readRanges(reader, spec.topic, new Map(ranges.map((r) => [r.partition, { from: Number(r.from), to: Number(r.to) }])), {
     signal: AbortSignal.any([signal, stop.signal]),
     timeoutMs: NO_TIMEOUT_MS,
     logStarts: () => logStarts(clients, spec.connectionId, spec.topic),
+    onRetry: (error) => {
+      if (error === null) stalledSince = null;
+      else stalledSince ??= Date.now();
+      onStall?.(error === null || stalledSince === null ? null : describeStall(describeKafkaError(error, brokers, spec.topic), stalledSince));
+    },
     onBatch: async (partition, records) => {
       const rows: Row[] = records.map((record) => ({
         partition,

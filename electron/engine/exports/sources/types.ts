@@ -6,5 +6,6 @@ export interface ExportSourceHandle {
   readonly label: string;
   readonly columns: ColumnSpec[];
   readonly totalRows: number | null;
-  batches(signal: AbortSignal): AsyncIterable<Row[]>;
+  /** `onStall`: why reading makes no progress now, with since when (null once it does again). */
+  batches(signal: AbortSignal, onStall?: (problem: string | null) => void): AsyncIterable<Row[]>;
 }

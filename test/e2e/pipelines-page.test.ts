@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { createTopic, produceInput } from '../integration/pipelines-helpers.js';
+import { deleteTopics } from '../kafka.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -96,6 +97,13 @@ describe('the pipelines page in Chromium through serve', () => {
     await expect.poll(() => page.getByTestId('status-bad').innerText(), { timeout: 30_000 }).toBe('1 (decode 1)');
     await page.getByRole('table', { name: 'Last bad records' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'pipelines-updated.png'), fullPage: true });
+
+    // Its source topic deleted: the row says "stalled" and the status says why and since when.
+    await deleteTopics(bootstrap, [input]);
+    await expect.poll(() => row.locator('.badge').innerText(), { timeout: 15_000 }).toBe('stalled');
+    expect(await page.getByTestId('status-state').innerText()).toBe('stalled');
+    expect(await page.getByTestId('pipeline-status').getByRole('alert').innerText()).toMatch(new RegExp(`^Source topic ${input} was deleted or does not exist \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying$`));
+    await page.screenshot({ path: join(screenshots, 'pipelines-stalled.png'), fullPage: true });
 
     await page.getByRole('button', { name: `Stop ${name}` }).click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');

@@ -105,6 +105,6 @@ describe('producer recipes and settings', () => {
     const failed = await waitForStatus(engine, view.definition.id, (s) => s.errors >= 1);
     data(await engine.dispatch('producers:stop', { id: view.definition.id }));
     expect(failed.sent).toBe(0);
-    expect(failed.deliveryErrors[0]?.message).toMatch(/not delivered: .*(too large|larger than)/i);
+    expect(failed.deliveryErrors[0]?.message).toMatch(/not delivered \(deliveries failing since \d\d:\d\d:\d\d UTC\): .*(too large|larger than)/i);
   });
 });

@@ -2,7 +2,7 @@ import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { WorkbenchError } from '../../../shared/errors.js';
-import { describeKafkaError, describeStall, isUnknownTopic } from '../kafka/errors.js';
+import { describeKafkaError, describeStall, flatten, isUnknownTopic } from '../kafka/errors.js';
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
@@ -321,7 +321,6 @@ export class PipelineRunner {
    * anything else (leader moved, broker down) is retried with a growing pause, shown in the status.
    */
   private async onFetchError(error: unknown, failures: number): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
     if (this.source?.isOutOfRange(error)) {
       await this.locked(() => this.resetOutOfRange()).catch(() => undefined);
       return;
@@ -333,7 +332,10 @@ export class PipelineRunner {
     const described = isUnknownTopic(error)
       ? new WorkbenchError('NOT_FOUND', `Source topic ${topics} was deleted or does not exist`)
       : describeKafkaError(error, brokers);
-    this.fetchError = describeStall(described.code === 'KAFKA_ERROR' ? new WorkbenchError('KAFKA_ERROR', `Reading ${topics} failed: ${message}`) : described, this.failingSince);
+    // Any other broker answer is named by its Kafka error (e.g. NOT_LEADER_OR_FOLLOWER while a deletion propagates).
+    const names = [...flatten(error).apiIds].join(', ');
+    const reading = new WorkbenchError('KAFKA_ERROR', `Reading ${topics} failed: ${described.message}${names && !described.message.includes(names) ? ` (${names})` : ''}`);
+    this.fetchError = describeStall(described.code === 'KAFKA_ERROR' ? reading : described, this.failingSince);
     if (failures === 1 || failures % 20 === 0) this.deps.log?.('warn', `pipeline ${this.pipeline.name}: ${this.fetchError}`);
     await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
   }

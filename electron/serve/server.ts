@@ -22,6 +22,8 @@ export interface ServeOptions {
   port?: number;
   token?: string;
   log?: Logger;
+  /** How long a WebSocket client may hold unsent data over the high-water mark before it is dropped (default WS_DRAIN_TIMEOUT_MS). */
+  wsDrainTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -143,7 +145,8 @@ const WS_MAX_CALLS_IN_FLIGHT = 16;
  * Requests already read when the socket was paused. `ws.pause()` stops the socket, but frames
  * already received are still emitted (ws's README: "some events can still be emitted after this is
  * called, until all buffered data is consumed"), so one TCP read can carry hundreds of calls. They
- * wait here, parsed and small, and a client that piles up more than this is dropped.
+ * wait here, parsed and small, and a client that piles up more than this is dropped (a safety net:
+ * one socket read of 64 KB carries about a thousand calls at most, and the paused socket reads no more).
  */
 const WS_MAX_WAITING_CALLS = 1024;
 
@@ -161,7 +164,7 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   const congested = () => ws.bufferedAmount > WS_HIGH_WATER_BYTES || inFlight >= WS_MAX_CALLS_IN_FLIGHT;
   const watch = () => {
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES || (blockedSince !== null && Date.now() - blockedSince > WS_DRAIN_TIMEOUT_MS)) {
+    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES || (blockedSince !== null && Date.now() - blockedSince > (options.wsDrainTimeoutMs ?? WS_DRAIN_TIMEOUT_MS))) {
       log('warn', `websocket: dropping a client that does not read (${Math.round(ws.bufferedAmount / 1e6)} MB unsent)`);
       ws.terminate();
       return;

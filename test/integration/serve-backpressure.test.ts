@@ -102,4 +102,27 @@ describe('a WebSocket client that stops reading', () => {
     other.close();
     slow.terminate();
   }, 120_000);
+
+  it('drops a client that does not drain within the timeout', async () => {
+    const warnings: string[] = [];
+    const staticDir = join(dir.path, 'static');
+    const strict = await startServer({ dispatch: engine.dispatch, events: engine.events, staticDir, port: 0, wsDrainTimeoutMs: 2_000, log: (level, message) => level === 'warn' && warnings.push(message) });
+    const connect = async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${strict.port}/ws`, { headers: { Authorization: `Bearer ${strict.token}` } });
+      await new Promise<void>((done, fail) => {
+        ws.once('open', () => done());
+        ws.once('error', fail);
+      });
+      return ws;
+    };
+    try {
+      const stuck = await connect();
+      stuck.pause();
+      for (let i = 0; i < 40; i++) stuck.send(JSON.stringify({ type: 'call', id: i + 1, method: 'messages:read', input: { connectionId, topic, start: { kind: 'oldest' }, limit: 100 } }));
+      await expect.poll(() => warnings.join('\n'), { timeout: 30_000, interval: 200 }).toMatch(/dropping a client that does not read \(\d+ MB unsent\)/);
+      stuck.terminate();
+    } finally {
+      await strict.close();
+    }
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../electron/engine/create-engine.js';
 import type { Engine } from '../electron/engine/engine.js';
+import type { Envelope } from '../shared/contract.js';
 import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
 
@@ -26,4 +27,10 @@ export function testEngine(dataDir: string): Engine {
     healthIntervalMs: 0,
     log: () => undefined,
   });
+}
+
+/** A dispatch reply's data, or the error's code and message thrown. */
+export function data<T>(envelope: Envelope<unknown>): T {
+  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+  return envelope.data as T;
 }

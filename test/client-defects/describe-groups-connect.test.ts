@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { GroupDetail } from '../../shared/topic-browser.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 
 /*
  * @platformatic/kafka 2.12.1: Admin.describeGroups decodes every member's metadata and assignment
@@ -46,11 +45,6 @@ console.log('DESCRIBE ' + (await Promise.race([settled, new Promise((done) => se
 await admin.close().catch(() => undefined);
 process.exit(0);
 `;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 describe('@platformatic/kafka Admin.describeGroups on a Kafka Connect group', () => {
   it('throws out of its callbacks and never settles; the engine lists and describes the group without it', async () => {

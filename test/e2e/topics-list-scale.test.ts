@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { TopicSummary } from '../../shared/cluster.js';
 import type { Connection } from '../../shared/connection.js';
 import type { TopicStatsList } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 import { produce, setGroupOffsets, withAdmin } from '../kafka.js';
 
@@ -21,11 +20,6 @@ let engine: Engine;
 let connectionId: string;
 let session: ServeSession;
 let page: Page;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([{ topic: counted, numPartitions: 3, replicationFactor: 1 }]));

@@ -2,14 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
 import { fromBase64, toHex } from '../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
 
@@ -34,10 +33,6 @@ const schema = JSON.stringify({
 const first = { sensor: 'sensor_3', temperature: 31.25, count: 12345678901, note: 'hot' };
 const second = { sensor: 'sensor_4', temperature: -2.5, count: 7, note: null };
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 const read = async (id: string, t: string) => data<MessagePage>(await engine.dispatch('messages:read', { connectionId: id, topic: t, start: { kind: 'oldest' }, limit: 100 }));
 const decodedValue = (m: KafkaMessage | undefined) => {
   if (m?.value === null || m?.value === undefined) throw new Error('no value');

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { AppInfo } from '../../shared/app.js';
 import type { ClusterOverview } from '../../shared/cluster.js';
 import type { Connection } from '../../shared/connection.js';
@@ -9,7 +8,7 @@ import { isPidAlive } from '../../electron/engine/cluster/processes.js';
 import { LocalCluster } from '../../electron/engine/cluster/local-cluster.js';
 import { selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
-import { tempDir, testEngine } from '../helpers.js';
+import { data, tempDir, testEngine } from '../helpers.js';
 
 const dir = tempDir('embedded');
 const keepDir = tempDir('embedded-keep');
@@ -21,11 +20,6 @@ afterAll(async () => {
   dir.remove();
   keepDir.remove();
 });
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 /** Alive and not a zombie waiting to be reaped (a zombie's cmdline is empty). */
 function isRunning(pid: number): boolean {

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportProgress } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, produce } from '../kafka.js';
 import { OwnCluster } from '../reliability/own-cluster.js';
 import { duckdb } from './exports-readers.js';
@@ -20,11 +19,6 @@ let connectionId: string;
 const progress: ExportProgress[] = [];
 const topic = uniqueName('exports-outage');
 const TOTAL = 200_000;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   cluster = await OwnCluster.start('exports-outage', 1);

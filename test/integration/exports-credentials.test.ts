@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { ExportHistoryEntry, ExportProgress, ExportRequest, S3CredentialSummary, S3Target } from '../../shared/exports.js';
 import { createEngine } from '../../electron/engine/create-engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
@@ -9,7 +8,7 @@ import { resolveCacheDir } from '../../electron/engine/paths.js';
 import { KeyFileSecretBox } from '../../electron/engine/secrets/key-file-secret-box.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { tempDir, uniqueName } from '../helpers.js';
+import { data, tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
 
 // Saved S3 credentials are sealed by the secret box (the key file here, safeStorage in the app) and
@@ -22,11 +21,6 @@ let engine: Engine;
 const progress: ExportProgress[] = [];
 const bucket = uniqueName('cred').toLowerCase().slice(0, 40);
 const sessionToken = `token-${uniqueName('t')}`;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 function filesUnder(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

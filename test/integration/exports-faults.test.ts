@@ -4,13 +4,12 @@ import { join, resolve } from 'node:path';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportHistoryEntry, ExportProgress, ExportRequest } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { createTopic, produce } from '../kafka.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
 import { TcpProxy } from './exports-tcp-proxy.js';
 
@@ -20,11 +19,6 @@ const bootstrap = inject('kafkaBootstrap');
 const topic = uniqueName('exports-faults');
 const total = 160_000;
 const pad = 'x'.repeat(120);
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,12 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportHistoryEntry, ExportProgress, ExportRequest } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
 import { createTopic, produce } from '../kafka.js';
 
@@ -19,11 +18,6 @@ let connectionId: string;
 const progress: ExportProgress[] = [];
 const topic = uniqueName('exports-jobs');
 const perPartition = 400;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 async function finished(jobId: string): Promise<ExportProgress> {
   const deadline = Date.now() + 60_000;

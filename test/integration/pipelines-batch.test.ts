@@ -3,22 +3,16 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import { sensorsBatchReport, type BatchReport, type Pipeline } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, produceInput } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('pipelines-batch');
 let engine: Engine;
 let connectionId = '';
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(join(dir.path, 'data'));

@@ -4,21 +4,15 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline } from '../../shared/pipelines.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, inputProducer, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
 // `node --import tsx`, one process: the tsx CLI would run the worker as a child, and a SIGKILL of
 // the wrapper would leave the real worker running.
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 /** `npm run cli -- pipeline run <name>` as a child process, with its output collected. */
 function worker(dataDir: string, name: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {

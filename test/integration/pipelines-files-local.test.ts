@@ -2,21 +2,15 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import { issS1Projection, type Pipeline, type PipelineStatus } from '../../shared/pipelines.js';
 import { FileSinks } from '../../electron/engine/pipelines/file-sink.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { compareExactlyOnce, issRecords, produceIss, readIssParquet } from './pipelines-files-helpers.js';
 import { createTopic, pipelineOf, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 const parquet = { kind: 'parquet', codec: 'zstd', timestampUnit: 'us', rowGroupRows: 100_000 } as const;
 

@@ -6,7 +6,6 @@ import { pathToFileURL } from 'node:url';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { S3Target } from '../../shared/exports.js';
 import { issS1Projection, type Pipeline, type PipelineInput, type PipelineStatus } from '../../shared/pipelines.js';
@@ -15,7 +14,7 @@ import { shortId } from '../../electron/engine/pipelines/file-sink-columns.js';
 import { FileSinks } from '../../electron/engine/pipelines/file-sink.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { BUCKET, PREFIX, compareExactlyOnce, downloadAll, issRecords, produceIss, readIssParquet, s3Admin } from './pipelines-files-helpers.js';
 import { duckdb } from './exports-readers.js';
 import { createTopic, pipelineOf, waitFor } from './pipelines-helpers.js';
@@ -24,11 +23,6 @@ const bootstrap = inject('kafkaBootstrap');
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let s3: S3Server;
 let admin: S3Client;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 /** The S1 target; a pipeline stores no keys, so the default AWS chain finds them in the environment. */
 function s1Target(): S3Target {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { GroupMember } from '../../electron/engine/kafka/group-member.js';
 import { withAdmin } from '../kafka.js';
 import { clientOptions, createTopic, waitFor } from './pipelines-helpers.js';
@@ -12,11 +11,6 @@ const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('pipelines-remove');
 let engine: Engine;
 let connectionId = '';
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(dir.path);

@@ -5,10 +5,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus } from '../../shared/pipelines.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { readAll, watermarks, withAdmin } from '../kafka.js';
 import { createTopic, inputProducer, produceInput, waitFor } from './pipelines-helpers.js';
 
@@ -17,11 +16,6 @@ const bootstrap = inject('kafkaBootstrap');
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const MIN = 60_000;
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 /** `npm run cli -- pipeline run <file> --data-dir D --bootstrap B`: a headless worker with its own store ("machine"). */
 function worker(dataDir: string, file: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {

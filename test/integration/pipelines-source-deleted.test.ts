@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, deleteTopics, produce } from '../kafka.js';
 
 // A pipeline whose source topic is deleted says so in words, with since when, instead of a bare
@@ -12,11 +11,6 @@ const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('pipelines-source-deleted');
 let engine: Engine;
 let connectionId: string;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(dir.path);

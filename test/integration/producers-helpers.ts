@@ -1,14 +1,11 @@
 import { expect } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ProducerInput, ProducerStatus, ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { createTopic as createTestTopic, readAll, topicCount as countOffsets } from '../kafka.js';
+import { data } from '../helpers.js';
 
-export function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
+export { data };
 
 export async function saveConnection(engine: Engine, bootstrap: string, name = 'suite'): Promise<string> {
   return data<Connection>(await engine.dispatch('connections:save', { name, bootstrapServers: bootstrap.split(',') })).id;

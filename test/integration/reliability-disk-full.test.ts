@@ -7,7 +7,7 @@ import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportProgress } from '../../shared/exports.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic } from '../kafka.js';
 import { produceInput } from './pipelines-helpers.js';
 
@@ -23,10 +23,6 @@ function mountTiny(sizeKiB: number): void {
 }
 function unmountTiny(): void {
   execFileSync('umount', [mountPoint]);
-}
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
 }
 
 beforeAll(() => mountTiny(512));

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineStatus, ResultsPage } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { readAll as readRecords, withAdmin } from '../kafka.js';
 import { inputProducer } from './pipelines-helpers.js';
 
@@ -16,11 +15,6 @@ const dir = tempDir('malformed');
 let engine: Engine;
 let connectionId = '';
 const MB = 1024 * 1024;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(dir.path);

@@ -5,10 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Connection } from '../../shared/connection.js';
-import type { Envelope } from '../../shared/contract.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { startServer, type RunningServer } from '../../electron/serve/server.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 // A client that asks for pages and never reads the answers must not grow the server: the
@@ -33,11 +32,6 @@ let atOnce = 0;
 let mostAtOnce = 0;
 let server: RunningServer;
 let connectionId: string;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 async function open(): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { Authorization: `Bearer ${server.token}` } });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ClusterOverview } from '../../shared/cluster.js';
 import type { DiskUsage, KafkaVersion } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { selectKafkaVersion } from '../../electron/engine/cluster/kafka-jars.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -16,10 +15,6 @@ const VALUE_BYTES = 1_000;
 let engine: Engine;
 let connectionId: string;
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 const usage = async (topics?: string[]) => data<DiskUsage>(await engine.dispatch('cluster:diskUsage', { connectionId, ...(topics ? { topics } : {}) }));
 
 beforeAll(async () => {

@@ -1,10 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 /*
@@ -19,10 +18,6 @@ const RECORDS = 300;
 let engine: Engine;
 let connectionId: string;
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 const progressOf = async (id: string) => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id, limit: 1 })).progress;
 
 beforeAll(async () => {

@@ -1,13 +1,12 @@
 import { availableParallelism, loadavg } from 'node:os';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { FILTER_MAX_MS } from '../../electron/engine/topics/filter-budget.js';
 import { compileFilter, type RawRecord } from '../../electron/engine/topics/filter.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce, readAll } from '../kafka.js';
 
 // Hostile filters against hostile records, with the engine's ping measured throughout: every
@@ -38,11 +37,6 @@ const hostileRecords = [
   { key: 'deep', value: `${'['.repeat(3_000)}${']'.repeat(3_000)}` },
   { key: 'sensor', value: JSON.stringify({ temperature: 31.5, tags: ['a', 'b'], __proto__: 1 }) },
 ];
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 /** Round trips of a cheap engine method every 10 ms, from start() to stop(): the worst one is the engine's longest freeze. */
 function pinger() {

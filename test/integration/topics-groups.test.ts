@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { GroupDetail, TopicDetail, TopicStatsList } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { joinGroup, setGroupOffsets } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -12,11 +11,6 @@ let engine: Engine;
 let connectionId: string;
 const topic = uniqueName('topics-groups');
 const groupId = uniqueName('group');
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(dir.path);

@@ -1,10 +1,9 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { keyPartition } from '../../electron/engine/kafka/partitioner.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { readAll } from '../kafka.js';
 
 // A large key on an automatic partition: the key's hash must not block the engine (it took 54 s
@@ -14,11 +13,6 @@ const dir = tempDir('topics-large-key');
 let engine: Engine;
 let connectionId: string;
 const topic = uniqueName('topics-large-key');
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   engine = testEngine(dir.path);

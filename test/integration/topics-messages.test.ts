@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { MessagePage, ScanProgress, KafkaMessage } from '../../shared/topic-browser.js';
 import { decodeBytes } from '../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -17,10 +16,6 @@ const topic = uniqueName('topics-msgs');
 const BASE = Date.UTC(2024, 0, 1);
 const PER_PARTITION = 300;
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 const text = (payload: KafkaMessage['value']) => (payload === null ? null : decodeBytes(fromBase64(payload.base64)).text);
 const read = async (input: Record<string, unknown>) => data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, ...input }));
 

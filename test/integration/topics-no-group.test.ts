@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { MessagePage, ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, groupIds, produce } from '../kafka.js';
 import { OwnCluster } from '../reliability/own-cluster.js';
 
@@ -16,11 +15,6 @@ const dir = tempDir('topics-no-group');
 const topic = uniqueName('topics-no-group');
 let engine: Engine;
 let connectionId: string;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 beforeAll(async () => {
   cluster = await OwnCluster.start('topics-no-group', 1);

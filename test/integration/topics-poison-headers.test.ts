@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ExportProgress } from '../../shared/exports.js';
 import type { MessagePage, ScanProgress } from '../../shared/topic-browser.js';
 import { decodeBytes } from '../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { readAll } from '../kafka.js';
 
 // Header names are data: `__proto__`, `constructor` and a repeated name must come back as they
@@ -27,11 +26,6 @@ const written = [
   { key: 'dup', value: '1' },
   { key: 'dup', value: '2' },
 ];
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 async function finishedScan(expression: string): Promise<ScanProgress & { scanId: string }> {
   const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression }));

@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { ScanProgress } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -17,11 +16,6 @@ let connectionId: string;
 const topic = uniqueName('topics-export');
 const BASE = Date.UTC(2024, 0, 1);
 const COUNT = 1_200;
-
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 
 async function finishedScan(expression: string): Promise<ScanProgress & { scanId: string }> {
   const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression }));

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Envelope } from '../../shared/contract.js';
 import type { Connection } from '../../shared/connection.js';
 import type { KafkaMessage, MessagePage, ScanProgress } from '../../shared/topic-browser.js';
 import { decodeBytes } from '../../shared/topic-browser/decoders.js';
@@ -8,7 +7,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { PartitionReader } from '../../electron/engine/kafka/partition-reader.js';
 import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { readRanges } from '../../electron/engine/topics/range-reader.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { createTopic, deleteTopics, produce, watermarks } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -17,10 +16,6 @@ const topic = uniqueName('topics-txn');
 let engine: Engine;
 let connectionId: string;
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
 const text = (m: KafkaMessage) => (m.value === null ? '' : decodeBytes(fromBase64(m.value.base64), 'string').text);
 const read = async (isolation: string, partition: number | null = null) =>
   data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition, start: { kind: 'oldest' }, limit: 1000, isolation }));

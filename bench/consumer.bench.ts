@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Benchmark } from './context.js';
-import { measure, rateRatio } from './harness.js';
+import { measureEach, ratioFields } from './harness.js';
 import { countLines, ensureKcat, ensurePerfTools, pipeFileTo, runKafkaTool } from './peers.js';
 import { rawFetchLoop, rawGroupConsume } from '../electron/engine/kafka/bench-loops.js';
 import { PartitionReader } from '../electron/engine/kafka/partition-reader.js';
@@ -50,54 +50,59 @@ export const consumerBench: Benchmark = {
     await pipeFileTo('kcat', ['-P', '-b', ctx.bootstrap.join(','), '-t', topic], file);
     let seq = 0;
 
-    // The bare client's group consumer (fresh group, earliest, no decode, no commits): the raw rate.
-    const groupConsume = await measure(ctx.options, 'msg/s', async () => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-${Date.now()}-${seq++}`, n));
-    ctx.log(`client group consumer: ${Math.round(groupConsume.value)} msg/s`);
-
-    // The engine's own read path (topic browser, scans): PartitionReader, group-less Fetch at offsets,
-    // records built for the engine; against the same Fetch requests with the records only counted.
+    // Five sides, interleaved run by run. The bare client's group consumer (fresh group, earliest,
+    // no decode, no commits): the raw rate. The engine's own read path (topic browser, scans):
+    // PartitionReader, group-less Fetch at offsets, records built for the engine; against the same
+    // Fetch requests with the records only counted. kcat -C and Kafka's ConsumerPerformance.
     const marks = await topicWatermarks(ctx.bootstrap, topic);
     const from = new Map(marks.map((m) => [m.partition, m.low]));
     const to = new Map(marks.map((m) => [m.partition, m.high]));
-    const reader = await measure(ctx.options, 'msg/s', () => readerRate(ctx.bootstrap, topic, from, to));
-    ctx.log(`PartitionReader: ${Math.round(reader.value)} msg/s`);
-    const fetchLoop = await measure(ctx.options, 'msg/s', () => rawFetchLoop(benchOptions(ctx.bootstrap), topic, from, to));
-    ctx.log(`client fetch loop: ${Math.round(fetchLoop.value)} msg/s`);
-
-    const kcat = await measure(ctx.options, 'msg/s', async () => {
-      const started = performance.now();
-      const lines = await countLines('kcat', ['-C', '-b', ctx.bootstrap.join(','), '-t', topic, '-o', 'beginning', '-e', '-q']);
-      if (lines < n) throw new Error(`kcat read ${lines} of ${n} records`);
-      return n / ((performance.now() - started) / 1000);
-    });
-    ctx.log(`kcat -C: ${Math.round(kcat.value)} msg/s`);
-
-    const perfTest = await measure(ctx.options, 'msg/s', async () => {
-      const stdout = await runKafkaTool(tools, 'org.apache.kafka.tools.ConsumerPerformance', [
-        '--bootstrap-server', ctx.bootstrap.join(','), '--topic', topic, '--messages', String(n), '--group', `bench-perf-${Date.now()}-${seq++}`,
-      ]);
-      // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
-      const fields = stdout.trim().split('\n').at(-1)?.split(',').map((f) => f.trim()) ?? [];
-      const rate = Number(fields[5]);
-      if (!Number.isFinite(rate) || rate <= 0) throw new Error(`unexpected ConsumerPerformance output: ${stdout.slice(-300)}`);
-      return rate;
-    });
-    ctx.log(`kafka-consumer-perf-test: ${Math.round(perfTest.value)} msg/s`);
+    const { groupConsume, reader, fetchLoop, kcat, perfTest } = await measureEach(
+      ctx.options,
+      {
+        groupConsume: { unit: 'msg/s', once: () => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-${Date.now()}-${seq++}`, n) },
+        reader: { unit: 'msg/s', once: () => readerRate(ctx.bootstrap, topic, from, to) },
+        fetchLoop: { unit: 'msg/s', once: () => rawFetchLoop(benchOptions(ctx.bootstrap), topic, from, to) },
+        kcat: {
+          unit: 'msg/s',
+          once: async () => {
+            const started = performance.now();
+            const lines = await countLines('kcat', ['-C', '-b', ctx.bootstrap.join(','), '-t', topic, '-o', 'beginning', '-e', '-q']);
+            if (lines < n) throw new Error(`kcat read ${lines} of ${n} records`);
+            return n / ((performance.now() - started) / 1000);
+          },
+        },
+        perfTest: {
+          unit: 'msg/s',
+          once: async () => {
+            const stdout = await runKafkaTool(tools, 'org.apache.kafka.tools.ConsumerPerformance', [
+              '--bootstrap-server', ctx.bootstrap.join(','), '--topic', topic, '--messages', String(n), '--group', `bench-perf-${Date.now()}-${seq++}`,
+            ]);
+            // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
+            const fields = stdout.trim().split('\n').at(-1)?.split(',').map((f) => f.trim()) ?? [];
+            const rate = Number(fields[5]);
+            if (!Number.isFinite(rate) || rate <= 0) throw new Error(`unexpected ConsumerPerformance output: ${stdout.slice(-300)}`);
+            return rate;
+          },
+        },
+      },
+      ctx.log,
+    );
 
     const label = `consumer ${n.toLocaleString('en-US')} × 256 B`;
-    const readerVsLoop = rateRatio(reader, fetchLoop);
+    const readerVsLoop = ratioFields(reader, fetchLoop);
     return [
-      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kcat -C', m: kcat }, ratio: rateRatio(groupConsume, kcat), target: 'report (raw rate of the client)', pass: null },
-      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kafka-consumer-perf-test', m: perfTest }, ratio: rateRatio(groupConsume, perfTest), target: 'report', pass: null },
+      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kcat -C', m: kcat }, ...ratioFields(groupConsume, kcat), target: 'report (raw rate of the client)', pass: null },
+      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kafka-consumer-perf-test', m: perfTest }, ...ratioFields(groupConsume, perfTest), target: 'report', pass: null },
       {
         benchmark: label,
         ours: { label: 'PartitionReader (engine, no group)', m: reader },
         peer: { label: 'bare client Fetch loop, same requests', m: fetchLoop },
-        ratio: readerVsLoop,
+        ...readerVsLoop,
         target: 'overhead ≤ 10% (≥ 0.9×)',
-        pass: readerVsLoop === null ? null : readerVsLoop >= 0.9,
+        pass: readerVsLoop.ratio === null ? null : readerVsLoop.ratio >= 0.9,
       },
-      { benchmark: label, ours: { label: 'PartitionReader (engine, no group)', m: reader }, peer: { label: 'kcat -C', m: kcat }, ratio: rateRatio(reader, kcat), target: 'report', pass: null },
+      { benchmark: label, ours: { label: 'PartitionReader (engine, no group)', m: reader }, peer: { label: 'kcat -C', m: kcat }, ...ratioFields(reader, kcat), target: 'report', pass: null },
     ];
   },
 };

@@ -1,6 +1,6 @@
 // `npm run bench [-- <name>…] [--smoke] [--bootstrap host:port]`: starts the local cluster (or, with
 // --bootstrap, uses a broker already running: a quick smoke on a shared machine; not for figures), runs each benchmark (ours, then
-// the peer, after a warm-up, median of 3), writes bench/results/latest.json and latest.md.
+// the peers interleaved run by run after a warm-up, median and min–max of 5), writes bench/results/latest.json and latest.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,8 @@ try {
     bootstrap,
     cacheDir: resolveCacheDir(),
     tmpDir: work,
-    options: { smoke: values.smoke, runs: values.smoke ? 1 : 3, warmups: values.smoke ? 0 : 1 },
+    // Five interleaved runs per side after a warm-up (harness.ts measureEach); the smoke run does two, so the interleaving runs too.
+    options: { smoke: values.smoke, runs: values.smoke ? 2 : 5, warmups: values.smoke ? 0 : 1 },
     log: (line) => console.error(`  ${line}`),
     versions: { kafka: values.bootstrap ? `the broker at ${values.bootstrap}` : kafkaVersion, kafkaClient: `@platformatic/kafka ${clientVersion()}`, kafkaPerfTools: PERF_TOOLS_VERSION },
   };

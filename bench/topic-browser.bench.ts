@@ -1,27 +1,20 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Envelope } from '../shared/contract.js';
 import type { MessagePage, ScanProgress } from '../shared/topic-browser.js';
 import { createEngine } from '../electron/engine/create-engine.js';
 import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
 import type { Benchmark } from './context.js';
-import { measure, rateRatio, type BenchRow, type Measurement } from './harness.js';
+import { measureEach, ratioFields, type BenchRow } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
 import { createTopic, record256 } from './topics.js';
+import { data } from './pipeline.bench.js';
 
 /** 1% of the records: sensor_3 readings whose i ends in 02 (10,000 of 1,000,000). */
 const FILTER = 'value.sensor_id == "sensor_3" && int(value.i) % 100 == 2';
 
-function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
-
-const durationRatio = (ours: Measurement, peer: Measurement) => (ours.value > 0 ? peer.value / ours.value : null);
-/** Issue 14's target for a click in the browser: at most 1.2 × kcat's time for the same rows (ratio = kcat / ours ≥ 0.83). */
+/** The target for a click in the browser: at most 1.2 × kcat's time for the same rows (ratio = kcat / ours ≥ 0.83). */
 const WITHIN_KCAT = 'within 1.2× kcat time (ratio ≥ 0.83)';
-const withinKcat = (ours: Measurement, peer: Measurement) => ours.value <= 1.2 * peer.value;
 
 /**
  * The topic browser on a 1,000,000-record topic over 3 partitions (preloaded with kcat -P): newest
@@ -64,72 +57,85 @@ export const topicBrowserBench: Benchmark = {
       const middle = Math.floor((marks[0]?.high ?? 0) / 2);
       const probe = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition: 0, start: { kind: 'offset', offset: middle }, limit: 1 }));
       const seekTo = probe.messages[0]?.timestamp ?? before;
-      const newest = await measure(ctx.options, 'ms', () => read({ kind: 'newest' }));
-      ctx.log(`newest 100: ${newest.value.toFixed(0)} ms (${newest.runs.map((r) => r.toFixed(0)).join(', ')})`);
-      const kcatLast = await measure(ctx.options, 'ms', async () => {
+      // Each of ours interleaved with its kcat peer, run by run.
+      const kcatMs = async (args: string[]) => {
         const started = performance.now();
-        const lines = await countLines('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', '-100', '-c', '100', '-e', '-q']);
+        const lines = await countLines('kcat', ['-C', '-b', bootstrap, '-t', topic, ...args, '-e', '-q']);
         if (lines !== 100) throw new Error(`kcat read ${lines} of 100`);
         return performance.now() - started;
-      });
-      const seek = await measure(ctx.options, 'ms', () => read({ kind: 'timestamp', timestamp: seekTo }));
-      ctx.log(`seek to timestamp: ${seek.value.toFixed(0)} ms (${seek.runs.map((r) => r.toFixed(0)).join(', ')})`);
-      const kcatSeek = await measure(ctx.options, 'ms', async () => {
-        const started = performance.now();
-        const lines = await countLines('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', `s@${seekTo}`, '-c', '100', '-e', '-q']);
-        if (lines !== 100) throw new Error(`kcat read ${lines} of 100`);
-        return performance.now() - started;
-      });
+      };
+      const { newest, kcatLast } = await measureEach(
+        ctx.options,
+        { newest: { unit: 'ms', once: () => read({ kind: 'newest' }) }, kcatLast: { unit: 'ms', once: () => kcatMs(['-o', '-100', '-c', '100']) } },
+        (line) => ctx.log(`newest 100: ${line}`),
+      );
+      const { seek, kcatSeek } = await measureEach(
+        ctx.options,
+        { seek: { unit: 'ms', once: () => read({ kind: 'timestamp', timestamp: seekTo }) }, kcatSeek: { unit: 'ms', once: () => kcatMs(['-o', `s@${seekTo}`, '-c', '100']) } },
+        (line) => ctx.log(`seek to timestamp: ${line}`),
+      );
 
       let matched = 0;
-      const scan = await measure(ctx.options, 'msg/s', async () => {
-        const started = performance.now();
-        const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: FILTER, maxMatches: 100_000 }));
-        for (;;) {
-          const { progress } = data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }));
-          if (progress.state !== 'running') {
-            if (progress.state !== 'done' || progress.scanned !== n) throw new Error(`scan ${progress.state} after ${progress.scanned} of ${n}: ${progress.error ?? ''}`);
-            matched = progress.matched;
-            return n / ((performance.now() - started) / 1000);
-          }
-          await new Promise((done) => setTimeout(done, 20));
-        }
-      });
-      ctx.log(`filtered scan: ${Math.round(scan.value)} msg/s, ${matched} matches`);
-      const kcat = await measure(ctx.options, 'msg/s', async () => {
-        const started = performance.now();
-        const lines = await countLines('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q']);
-        if (lines < n) throw new Error(`kcat read ${lines} of ${n} records`);
-        return n / ((performance.now() - started) / 1000);
-      });
-      ctx.log(`kcat -C -e -o beginning: ${Math.round(kcat.value)} msg/s`);
+      const { scan, kcat } = await measureEach(
+        ctx.options,
+        {
+          scan: {
+            unit: 'msg/s',
+            once: async () => {
+              const started = performance.now();
+              const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: FILTER, maxMatches: 100_000 }));
+              for (;;) {
+                const { progress } = data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }));
+                if (progress.state !== 'running') {
+                  if (progress.state !== 'done' || progress.scanned !== n) throw new Error(`scan ${progress.state} after ${progress.scanned} of ${n}: ${progress.error ?? ''}`);
+                  matched = progress.matched;
+                  return n / ((performance.now() - started) / 1000);
+                }
+                await new Promise((done) => setTimeout(done, 20));
+              }
+            },
+          },
+          kcat: {
+            unit: 'msg/s',
+            once: async () => {
+              const started = performance.now();
+              const lines = await countLines('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q']);
+              if (lines < n) throw new Error(`kcat read ${lines} of ${n} records`);
+              return n / ((performance.now() - started) / 1000);
+            },
+          },
+        },
+        (line) => ctx.log(`filtered scan: ${line}`),
+      );
 
       const label = `topic browser, ${n.toLocaleString('en-US')} records × 256 B, 3 partitions`;
-      const scanRatio = rateRatio(scan, kcat);
+      const scanRatio = ratioFields(scan, kcat);
+      const newestRatio = ratioFields(newest, kcatLast, true);
+      const seekRatio = ratioFields(seek, kcatSeek, true);
       const rows: BenchRow[] = [
         {
           benchmark: `${label}: newest 100`,
           ours: { label: 'messages:read newest', m: newest },
           peer: { label: 'kcat -C -o -100 -c 100 -e', m: kcatLast },
-          ratio: durationRatio(newest, kcatLast),
+          ...newestRatio,
           target: WITHIN_KCAT,
-          pass: withinKcat(newest, kcatLast),
+          pass: newestRatio.ratio !== null && newestRatio.ratio >= 1 / 1.2,
         },
         {
           benchmark: `${label}: seek to a timestamp, 100 rows`,
           ours: { label: 'messages:read timestamp', m: seek },
           peer: { label: 'kcat -C -o s@<ts> -c 100 -e', m: kcatSeek },
-          ratio: durationRatio(seek, kcatSeek),
+          ...seekRatio,
           target: WITHIN_KCAT,
-          pass: withinKcat(seek, kcatSeek),
+          pass: seekRatio.ratio !== null && seekRatio.ratio >= 1 / 1.2,
         },
         {
           benchmark: `${label}: filtered scan of the whole topic (${matched} matches)`,
           ours: { label: 'messages:scanStart (CEL filter)', m: scan },
           peer: { label: 'kcat -C -e -o beginning', m: kcat },
-          ratio: scanRatio,
+          ...scanRatio,
           target: '≥ 0.5× kcat',
-          pass: scanRatio === null ? null : scanRatio >= 0.5,
+          pass: scanRatio.ratio === null ? null : scanRatio.ratio >= 0.5,
           note: `filter: ${FILTER}`,
         },
       ];

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../electron/engine/create-engine.js';
@@ -33,4 +34,21 @@ export function testEngine(dataDir: string): Engine {
 export function data<T>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
   return envelope.data as T;
+}
+
+/**
+ * For one test file: a real engine on a throw-away data folder with the suite's broker saved as the
+ * connection "suite", made before the file's tests (handed to `ready`) and disposed after them.
+ */
+export function useSuiteEngine(prefix: string, bootstrap: string, ready: (engine: Engine, connectionId: string) => void): void {
+  const dir = tempDir(prefix);
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    engine = testEngine(dir.path);
+    ready(engine, data<{ id: string }>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id);
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    dir.remove();
+  });
 }

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Connection } from '../../shared/connection.js';
+import { describe, expect, inject, it } from 'vitest';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, uniqueName, useSuiteEngine } from '../helpers.js';
 import { createTopic, deleteTopics, produce } from '../kafka.js';
 
 // A pipeline whose source topic is deleted says so in words, with since when, instead of a bare
 // "retrying" (or nothing).
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('pipelines-source-deleted');
 let engine: Engine;
 let connectionId: string;
-
-beforeAll(async () => {
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-});
-afterAll(async () => {
-  await engine.dispose();
-  dir.remove();
+useSuiteEngine('pipelines-source-deleted', bootstrap, (e, id) => {
+  engine = e;
+  connectionId = id;
 });
 
 describe('a pipeline whose source topic is deleted', () => {

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { ProducerView } from '../../shared/producers.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { consume, createTopic, data, saveConnection, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
+import { uniqueName, useSuiteEngine } from '../helpers.js';
+import { consume, createTopic, data, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
 import { createTopic as createKafkaTopic, watermarks } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('producers-recipes');
 let engine: Engine;
 let connectionId: string;
-
-beforeAll(async () => {
-  engine = testEngine(dir.path);
-  connectionId = await saveConnection(engine, bootstrap);
-});
-afterAll(async () => {
-  await engine.dispose();
-  dir.remove();
+useSuiteEngine('producers-recipes', bootstrap, (e, id) => {
+  engine = e;
+  connectionId = id;
 });
 
 async function partitions(topic: string): Promise<number> {

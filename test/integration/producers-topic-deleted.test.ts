@@ -1,24 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Engine } from '../../electron/engine/engine.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
+import { uniqueName, useSuiteEngine } from '../helpers.js';
 import { deleteTopics } from '../kafka.js';
-import { createTopic, data, saveConnection, saveProducer, statusOf, waitForStatus } from './producers-helpers.js';
+import { createTopic, data, saveProducer, statusOf, waitForStatus } from './producers-helpers.js';
 
 // A running producer whose topic is deleted says so with the topic's name and since when (the
 // broker's own words were "This server does not host this topic-partition"), keeps running, and
 // clears its last error once the topic is back and deliveries succeed again.
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('producers-topic-deleted');
 let engine: Engine;
 let connectionId: string;
-
-beforeAll(async () => {
-  engine = testEngine(dir.path);
-  connectionId = await saveConnection(engine, bootstrap);
-});
-afterAll(async () => {
-  await engine.dispose();
-  dir.remove();
+useSuiteEngine('producers-topic-deleted', bootstrap, (e, id) => {
+  engine = e;
+  connectionId = id;
 });
 
 describe('a producer whose topic is deleted while it runs', () => {

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Connection } from '../../shared/connection.js';
+import { describe, expect, inject, it } from 'vitest';
 import type { TopicSummary } from '../../shared/cluster.js';
 import type { TopicDetail } from '../../shared/topic-browser.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, uniqueName, useSuiteEngine } from '../helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('topics-admin');
 let engine: Engine;
 let connectionId: string;
-
-beforeAll(async () => {
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-});
-afterAll(async () => {
-  await engine.dispose();
-  dir.remove();
+useSuiteEngine('topics-admin', bootstrap, (e, id) => {
+  engine = e;
+  connectionId = id;
 });
 
 describe('topic administration against the local Kafka', () => {

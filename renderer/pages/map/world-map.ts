@@ -17,9 +17,22 @@ const FOLLOW_SLACK_PX = 40;
  * The Leaflet map of the Map page, kept imperative and outside React: an offline Natural Earth
  * basemap (world-atlas, bundled), the current position, and the ground track on a canvas renderer.
  */
+/**
+ * Leaflet 1.9's canvas renderer also redraws synchronously on a pan (`_updatePaths` calls `_redraw`),
+ * which forgets a redraw already requested for the next frame; when the map is removed in between,
+ * `_destroyContainer` cannot cancel that frame and it draws on the removed canvas ("Cannot read
+ * properties of undefined (reading 'save')" when the map page is left while the track redraws). A
+ * renderer without its canvas has nothing to draw.
+ */
+const SafeCanvas = L.Canvas.extend({
+  _redraw(this: { _ctx?: CanvasRenderingContext2D }) {
+    if (this._ctx) (L.Canvas.prototype as unknown as { _redraw(): void })._redraw.call(this);
+  },
+}) as unknown as new (options?: L.RendererOptions) => L.Canvas;
+
 export class WorldMap {
   private readonly map: L.Map;
-  private readonly renderer = L.canvas({ padding: 0.5 });
+  private readonly renderer = new SafeCanvas({ padding: 0.5 });
   private readonly track: L.Polyline;
   private readonly predicted: L.Polyline;
   private readonly marker: L.CircleMarker;
@@ -36,7 +49,8 @@ export class WorldMap {
       maxZoom: 8,
       worldCopyJump: false,
       maxBounds: [[-90, -200], [90, 200]],
-      preferCanvas: true,
+      // The basemap's renderer (the track has its own, above it).
+      renderer: new SafeCanvas(),
       attributionControl: true,
     });
     this.map.attributionControl.setPrefix(false).addAttribution('Natural Earth (public domain) via world-atlas');

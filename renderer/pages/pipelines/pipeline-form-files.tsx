@@ -58,7 +58,7 @@ export function FileSinkFields({ value, onChange, error }: { value: FileSinkForm
           </div>
           {value.target === 's3' && (
             <p className="hint">
-              Credentials are the ones saved under Exports → S3 credentials (stored encrypted; the pipeline keeps only their name) or the default AWS chain. Files
+              Credentials are the ones saved under Exports → S3 credentials (stored encrypted; the pipeline keeps only which ones) or the default AWS chain. Files
               are named per batch range, so a restart neither repeats nor skips rows; set a lifecycle rule that aborts incomplete multipart uploads after a day.
             </p>
           )}

@@ -417,7 +417,9 @@ describe('a file sink that cannot write is a visible, self-healing stall', () =>
       const stalledMs = Date.now() - killedAt;
       const during = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
       expect(shownState(during)).toBe('stalled');
-      expect(during.error).toMatch(new RegExp(`Files cannot be written \\(since \\d\\d:\\d\\d:\\d\\d UTC\\): .*127\\.0\\.0\\.1:${s3.port}`));
+      expect(during.error).toMatch(
+        new RegExp(`^Files cannot be written \\(since \\d\\d:\\d\\d:\\d\\d UTC\\): http://127\\.0\\.0\\.1:${s3.port} refused the connection \\(is the S3 server running\\?\\); no object was written\\. The pipeline retries it\\. \\d+ files? \\(\\d+ rows\\) waiting`),
+      );
       const held = figures(store, pipeline.id).consumed;
       expect(held).toBeLessThan(records.length);
 

@@ -63,6 +63,14 @@ describe('export helpers', () => {
     expect(none.message).not.toMatch(/refused/);
   });
 
+  it('says the endpoint refused the connection (no upload had begun) and how the caller retries', () => {
+    const refused = { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' };
+    expect(describeS3Error(refused, { bucket: 'b', endpoint: 'http://x', retry: 'The pipeline retries it' }).message).toBe(
+      'http://x refused the connection (is the S3 server running?); no object was written. The pipeline retries it',
+    );
+    expect(describeS3Error(refused, { bucket: 'b', endpoint: 'http://x' }).message).toMatch(/no object was written\. Retry the export$/);
+  });
+
   it('makes a producer wait while the queue is full and hands items over in order', async () => {
     const queue = new BoundedQueue<number>(2);
     await queue.push(1);

@@ -140,7 +140,7 @@ export class FileSinks {
   stallMessage(): string | null {
     if (this.failingSince === null) return null;
     const c = this.store.counts();
-    const error = c.lastError ?? this.lastError ?? 'the last write failed';
+    const error = (c.lastError ?? this.lastError ?? 'the last write failed').replace(/\.$/, '');
     const since = new Date(this.failingSince).toISOString().slice(11, 19);
     return `Files cannot be written (since ${since} UTC): ${error}. ${c.pending} file${c.pending === 1 ? '' : 's'} (${c.rowsWaiting} rows) waiting; no new batch until they are written, retrying`;
   }

@@ -37,6 +37,14 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
     return new WorkbenchError('AUTH_FAILED', `${where.endpoint} refused the credentials for bucket "${where.bucket}": check the access key and secret`, detail);
   }
   const message = e.message ?? '';
+  // Nothing listens at the endpoint: no upload had begun, so "lost during the upload" would mislead.
+  if (code === 'ECONNREFUSED' || name === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
+    return new WorkbenchError(
+      'STORAGE_UNREACHABLE',
+      `${where.endpoint} refused the connection (is the S3 server running?); no object was written. ${where.retry ?? 'Retry the export'}`,
+      detail,
+    );
+  }
   if (networkCodes.has(code) || networkCodes.has(name) || /socket hang up|ECONNRESET|EPIPE|ECONNREFUSED|network|aborted/i.test(message)) {
     return new WorkbenchError(
       'STORAGE_UNREACHABLE',

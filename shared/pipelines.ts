@@ -176,7 +176,10 @@ export const pipelineStatusSchema = z.object({
   pipelineId: z.string(),
   state: z.enum(['stopped', 'starting', 'running', 'failed']),
   error: z.string().nullable(),
-  /** Running but not making progress (the source cannot be read) since this time (ms); `error` says why. */
+  /**
+   * Running but not making progress since this time (ms): the source cannot be read, or a file sink
+   * cannot write (then no batch runs, so offsets stay at what the sink holds); `error` says why.
+   */
   stalledSince: z.number().nullable(),
   batches: z.number(),
   recordsIn: z.number(),
@@ -193,14 +196,23 @@ export const pipelineStatusSchema = z.object({
   lastBad: z.array(badRecordSchema),
   lastBatchMs: z.number().nullable(),
   lag: z.array(z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() })),
-  /** File sinks: files written, files waiting (pending or failing, retried with back-off), the last write error. */
-  files: z.object({ done: z.number(), pending: z.number(), rowsWaiting: z.number(), lastError: z.string().nullable(), lastWriteMs: z.number().nullable() }).optional(),
+  /**
+   * File sinks: files and rows written, files and rows waiting (pending or failing, retried with
+   * back-off), the last write error. While a write fails the pipeline runs no batch (`stalledSince`).
+   */
+  files: z
+    .object({ done: z.number(), pending: z.number(), rowsWritten: z.number(), rowsWaiting: z.number(), lastError: z.string().nullable(), lastWriteMs: z.number().nullable() })
+    .optional(),
   /** Scale-out, while running: the changelog topic and the source partitions this worker holds (the other workers hold the rest). */
   scaleOut: z.object({ changelogTopic: z.string(), partitions: z.array(z.number()) }).optional(),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
-/** 'stalled' for a pipeline that runs but cannot read (its error says why and since when), else its state. */
+/**
+ * 'stalled' for a pipeline that runs but cannot read or cannot write its files (its error says why and
+ * since when; it retries by itself), else its state. One word for both: the user sees that it is not
+ * advancing and is not finished, unlike 'failed', which has stopped for good.
+ */
 export function shownState(status: Pick<PipelineStatus, 'state' | 'stalledSince'>): PipelineStatus['state'] | 'stalled' {
   return status.state === 'running' && status.stalledSince !== null ? 'stalled' : status.state;
 }

@@ -22,13 +22,14 @@ export interface ServeSession {
   close(): Promise<void>;
 }
 
-export async function startServeSession(): Promise<ServeSession> {
+/** `env`: the serve process's environment (default: this process's), e.g. without AWS keys for the default chain. */
+export async function startServeSession(options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServeSession> {
   mkdirSync(screenshots, { recursive: true });
   const dir = tempDir('e2e');
   const child: ChildProcess = spawn(
     process.execPath,
     [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', join(dir.path, 'data'), '--no-local-cluster'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

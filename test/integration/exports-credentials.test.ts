@@ -118,6 +118,26 @@ describe('saved S3 credentials and failures before an export starts', () => {
     console.log(`[exports] failures before start recorded in history: ${cases.length}/${cases.length}`);
   });
 
+  it('says the default chain found no credentials (nothing was sent) rather than that the server refused them', async () => {
+    const env = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    delete process.env.AWS_PROFILE;
+    try {
+      const reply = await engine.dispatch('exports:start', { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'default-chain' }), name: 'nochain' });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+      const message = reply.ok ? '' : reply.error.message;
+      expect(message).toBe(
+        `Found no AWS credentials in the default chain (environment, ~/.aws profile, SSO, instance role), so nothing was sent to ${s3.endpoint}: choose saved credentials (Exports → S3 credentials) or set up the default chain`,
+      );
+      expect((await history()).find((h) => h.location.includes('nochain'))).toMatchObject({ status: 'failed', error: message });
+    } finally {
+      if (env.id !== undefined) process.env.AWS_ACCESS_KEY_ID = env.id;
+      if (env.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = env.secret;
+      if (env.profile !== undefined) process.env.AWS_PROFILE = env.profile;
+    }
+  });
+
   it('keeps the keys out of every file of the data folder (database, WAL, log) and out of every reply', async () => {
     const needles = [s3.secretAccessKey, 'not-the-secret-at-all', sessionToken, s3.accessKeyId];
     const replies = JSON.stringify([await history(), data(await engine.dispatch('exports:credentials-list', undefined))]);

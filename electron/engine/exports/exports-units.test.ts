@@ -56,6 +56,21 @@ describe('export helpers', () => {
     expect(describeS3Error({ name: 'Error', code: 'ECONNRESET', message: 'socket hang up' }, where).message).toMatch(/connection to http:\/\/x was lost/);
   });
 
+  it('says the default chain found no credentials (no request was sent), not that the server refused them', () => {
+    // What @aws-sdk/credential-provider-node throws when no provider has credentials (measured: 47 ms, no request sent).
+    const none = describeS3Error({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, { bucket: 'b', endpoint: 'http://x' });
+    expect(none.message).toMatch(/^Found no AWS credentials in the default chain .* nothing was sent to http:\/\/x: choose saved credentials \(Exports → S3 credentials\)/);
+    expect(none.message).not.toMatch(/refused/);
+  });
+
+  it('says the endpoint refused the connection (no upload had begun) and how the caller retries', () => {
+    const refused = { name: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' };
+    expect(describeS3Error(refused, { bucket: 'b', endpoint: 'http://x', retry: 'The pipeline retries it' }).message).toBe(
+      'http://x refused the connection (is the S3 server running?); no object was written. The pipeline retries it',
+    );
+    expect(describeS3Error(refused, { bucket: 'b', endpoint: 'http://x' }).message).toMatch(/no object was written\. Retry the export$/);
+  });
+
   it('makes a producer wait while the queue is full and hands items over in order', async () => {
     const queue = new BoundedQueue<number>(2);
     await queue.push(1);

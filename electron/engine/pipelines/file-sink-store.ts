@@ -90,8 +90,9 @@ export class FileSinkStore {
       ),
       dropRows: db.prepare('DELETE FROM pipeline_file_rows WHERE pipeline_id = ? AND sink = ? AND first_batch = ?'),
       failed: db.prepare(`UPDATE pipeline_files SET attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`),
-      counts: db.prepare<[string], { done: number; pending: number; rows_waiting: number }>(
+      counts: db.prepare<[string], { done: number; pending: number; rows_written: number; rows_waiting: number }>(
         `SELECT COALESCE(SUM(state = 'done'), 0) AS done, COALESCE(SUM(state = 'pending'), 0) AS pending,
+                COALESCE(SUM(CASE WHEN state = 'done' THEN rows ELSE 0 END), 0) AS rows_written,
                 COALESCE(SUM(CASE WHEN state = 'done' THEN 0 ELSE rows END), 0) AS rows_waiting
          FROM pipeline_files WHERE pipeline_id = ?`,
       ),
@@ -161,9 +162,14 @@ export class FileSinkStore {
     this.s.failed.run(retryAt, error.slice(0, 2000), this.id, file.sink, file.firstBatch);
   }
 
-  counts(): { done: number; pending: number; rowsWaiting: number; lastError: string | null } {
+  counts(): { done: number; pending: number; rowsWritten: number; rowsWaiting: number; lastError: string | null } {
     const c = this.s.counts.get(this.id);
-    return { done: c?.done ?? 0, pending: c?.pending ?? 0, rowsWaiting: c?.rows_waiting ?? 0, lastError: this.s.lastError.get(this.id)?.error ?? null };
+    return { done: c?.done ?? 0, pending: c?.pending ?? 0, rowsWritten: c?.rows_written ?? 0, rowsWaiting: c?.rows_waiting ?? 0, lastError: this.lastError() };
+  }
+
+  /** The error of the oldest pending file whose last write failed, or null when none failed. */
+  lastError(): string | null {
+    return this.s.lastError.get(this.id)?.error ?? null;
   }
 
   /**

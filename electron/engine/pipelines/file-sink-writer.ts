@@ -76,7 +76,7 @@ async function abortLeftovers(client: S3Client, bucket: string, key: string): Pr
  */
 export async function writeS3(sink: FileSinkSpec, target: S3Target, key: string, columns: readonly ColumnSpec[], pages: RowPages, client?: S3Client): Promise<Written> {
   const s3 = client ?? createS3Client(target);
-  const where = { bucket: target.bucket, endpoint: endpointLabel(target) };
+  const where = { bucket: target.bucket, endpoint: endpointLabel(target), retry: 'The pipeline retries it' };
   const spool = join(tmpdir(), `kwb-file-sink-${randomBytes(6).toString('hex')}.spool`);
   try {
     const existing = await head(s3, target.bucket, key);

@@ -34,8 +34,10 @@ const PAGE = 5000;
  * Spark's file sink log): inside the batch's transaction, `stage` adds the batch's rows to the open
  * file and, when the file is due, fixes its deterministic name (pending) — together with the batch's
  * offsets. After the commit, `kick` writes pending files in the background and marks each done with
- * its ETag/size (synchronous=FULL). A failed write never holds up the pipeline: the file stays
- * pending, keeps its rows, and is retried with back-off; status shows the error. A crash between the
+ * its ETag/size (synchronous=FULL). A failed write keeps the file pending with its rows, retried
+ * with back-off, and holds up the pipeline (`failing`: the runner runs no batch, so its offsets stay
+ * where the sink's rows end and pending rows do not pile up) until a write succeeds; the status says
+ * why, since when and what waits. A crash between the
  * write and the done mark re-writes the same name from the same rows: locally a whole-file replace,
  * on S3 a HEAD / `If-None-Match` hit, so readers see every row exactly once.
  */
@@ -50,6 +52,8 @@ export class FileSinks {
   private stopping = false;
   private lastWriteMs: number | null = null;
   private lastError: string | null = null;
+  /** Since when writes fail (a pending file's last write failed); null once none has. */
+  private failingSince: number | null = null;
 
   constructor(deps: FileSinksDeps) {
     this.deps = deps;
@@ -73,6 +77,8 @@ export class FileSinks {
       const names = await readdir(sink.spec.target.folder).catch(() => [] as string[]);
       for (const name of names) if (name.startsWith(prefix) && name.endsWith('.partial')) await rm(join(sink.spec.target.folder, name), { force: true });
     }
+    // Files that failed before a restart still hold up the pipeline until they are written.
+    this.failingSince = this.store.lastError() !== null ? Date.now() : null;
     this.timer = setInterval(() => this.kick(), this.deps.tickMs ?? 1000);
     this.timer.unref();
     this.kick();
@@ -115,7 +121,28 @@ export class FileSinks {
 
   status(): NonNullable<PipelineStatus['files']> {
     const c = this.store.counts();
-    return { done: c.done, pending: c.pending, rowsWaiting: c.rowsWaiting, lastError: c.lastError ?? (c.pending > 0 ? this.lastError : null), lastWriteMs: this.lastWriteMs };
+    return {
+      done: c.done,
+      pending: c.pending,
+      rowsWritten: c.rowsWritten,
+      rowsWaiting: c.rowsWaiting,
+      lastError: c.lastError ?? (c.pending > 0 ? this.lastError : null),
+      lastWriteMs: this.lastWriteMs,
+    };
+  }
+
+  /** Since when a file cannot be written (the runner runs no batch meanwhile), or null. */
+  failing(): number | null {
+    return this.failingSince;
+  }
+
+  /** The pipeline's error while writes fail: what failed, since when, and what waits. */
+  stallMessage(): string | null {
+    if (this.failingSince === null) return null;
+    const c = this.store.counts();
+    const error = (c.lastError ?? this.lastError ?? 'the last write failed').replace(/\.$/, '');
+    const since = new Date(this.failingSince).toISOString().slice(11, 19);
+    return `Files cannot be written (since ${since} UTC): ${error}. ${c.pending} file${c.pending === 1 ? '' : 's'} (${c.rowsWaiting} rows) waiting; no new batch until they are written, retrying`;
   }
 
   private due(spec: FileSinkSpec, file: FileEntry, now: number): boolean {
@@ -175,11 +202,17 @@ export class FileSinks {
       this.store.markDone(file, { etag: written.etag, bytes: written.bytes, writeMs });
       this.lastWriteMs = writeMs;
       this.lastError = null;
+      if (this.failingSince !== null && this.store.lastError() === null) {
+        this.failingSince = null;
+        this.deps.log?.('info', `pipeline ${this.deps.pipeline.name}: files are written again`);
+      }
       if (written.existed) this.deps.log?.('info', `pipeline ${this.deps.pipeline.name}: ${file.name} was already written (a re-write after a restart); marked done`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const delay = Math.min(this.deps.retryMaxMs ?? 60_000, (this.deps.retryBaseMs ?? 1000) * 2 ** Math.min(file.attempts, 16));
+      // Capped at 15 s: the pipeline waits for this write, so a target that is back is noticed soon.
+      const delay = Math.min(this.deps.retryMaxMs ?? 15_000, (this.deps.retryBaseMs ?? 1000) * 2 ** Math.min(file.attempts, 16));
       this.lastError = message;
+      this.failingSince ??= Date.now();
       this.store.markFailed(file, message, Date.now() + delay);
       this.deps.log?.('warn', `pipeline ${this.deps.pipeline.name}: writing ${file.name} failed (attempt ${file.attempts + 1}, retry in ${Math.round(delay / 1000)} s): ${message}`);
     }

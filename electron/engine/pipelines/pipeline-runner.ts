@@ -199,8 +199,8 @@ export class PipelineRunner {
     const { state, lastBatchMs, lag } = this;
     return statusFrom(this.pipeline.id, this.progress, {
       state,
-      error: this.error ?? this.fetchError,
-      stalledSince: this.state === 'running' ? this.failingSince : null,
+      error: this.error ?? this.fetchError ?? this.files?.stallMessage() ?? null,
+      stalledSince: this.state === 'running' ? (this.failingSince ?? this.files?.failing() ?? null) : null,
       lastBatchMs,
       lag,
       ...this.totals,
@@ -383,6 +383,9 @@ export class PipelineRunner {
   private async flushReady(backlogOnly: boolean): Promise<void> {
     for (;;) {
       if (this.stopping || !this.dueForBatch()) return;
+      // A file sink that cannot write holds the batches (and so the offsets) until it writes again;
+      // what was fetched waits in the queues, and the trigger looks again.
+      if ((this.files?.failing() ?? null) !== null) return;
       if (!this.queues.hasQueued()) {
         // Spark's no-data micro-batch: the watermark moved and no data waits (MicroBatchExecution:
         // `lastExecutionRequiresAnotherBatch`), so a batch without records evicts, and in append

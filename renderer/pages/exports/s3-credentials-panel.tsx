@@ -35,7 +35,7 @@ export function S3CredentialsPanel({ info }: { info: AppInfo }) {
         <tbody>
           {saved.length === 0 && (
             <tr>
-              <td colSpan={4} className="empty">None saved; exports use the default AWS chain.</td>
+              <td colSpan={4} className="empty">None saved; exports and pipelines use the default AWS chain.</td>
             </tr>
           )}
           {saved.map((c) => (

@@ -33,6 +33,20 @@ describe('pipeline form: rolling file sink and the ISS S1 preset', () => {
     expect(pipelineToForm(saved).files).toEqual({ ...form.files, folder: '' });
   });
 
+  it('keeps the saved S3 credentials of a pipeline through editing and saving it again', () => {
+    const preset = issS1Preset();
+    const form = { ...preset, files: { ...preset.files, target: 's3' as const, endpoint: 'http://127.0.0.1:9000', pathStyle: true, credentialId: 'cred-1' } };
+    const result = formToInput(form, 'c1');
+    if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+    const spec = pipelineInputSchema.parse(result.input);
+    expect(spec.sinks[0]).toMatchObject({ target: { kind: 's3', credentials: { mode: 'saved', id: 'cred-1' } } });
+    // Opened for editing and saved unchanged: still the same saved credentials, not the default chain.
+    const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });
+    const again = formToInput(pipelineToForm(saved), 'c1');
+    if (!('input' in again)) throw new Error(JSON.stringify(again.errors));
+    expect(pipelineInputSchema.parse(again.input).sinks[0]).toMatchObject({ target: { credentials: { mode: 'saved', id: 'cred-1' } } });
+  });
+
   it('shows a message instead of saving a file sink without a folder or with a bad roll count', () => {
     const preset = issS1Preset();
     expect(formToInput({ ...preset, files: { ...preset.files, folder: ' ' } }, 'c1')).toEqual({ errors: { files: 'Choose a folder for the files' } });

@@ -14,6 +14,8 @@ export interface FileSinkForm {
   region: string;
   endpoint: string;
   pathStyle: boolean;
+  /** Saved S3 credentials (Exports → S3 credentials) by id; '' = the default AWS chain. */
+  credentialId: string;
   rollBatches: string;
   rollSeconds: string;
 }
@@ -31,6 +33,7 @@ export function emptyFileSinkForm(): FileSinkForm {
     region: 'us-east-1',
     endpoint: '',
     pathStyle: false,
+    credentialId: '',
     rollBatches: '',
     rollSeconds: '',
   };
@@ -59,6 +62,7 @@ export function fileSinkToForm(sinks: Pipeline['sinks'] | undefined): FileSinkFo
     region: t.kind === 's3' ? t.region : base.region,
     endpoint: t.kind === 's3' ? (t.endpoint ?? '') : '',
     pathStyle: t.kind === 's3' ? t.forcePathStyle : false,
+    credentialId: t.kind === 's3' && t.credentials.mode === 'saved' ? t.credentials.id : '',
     rollBatches: spec.rolling.batches === undefined ? '' : String(spec.rolling.batches),
     rollSeconds: spec.rolling.seconds === undefined ? '' : String(spec.rolling.seconds),
   };
@@ -91,7 +95,7 @@ export function fileSinkFromForm(form: FileSinkForm): { sink: FileSinkSpec | nul
           region: form.region.trim() || 'us-east-1',
           ...(form.endpoint.trim() === '' ? {} : { endpoint: form.endpoint.trim() }),
           forcePathStyle: form.pathStyle,
-          credentials: { mode: 'default-chain' },
+          credentials: form.credentialId === '' ? { mode: 'default-chain' } : { mode: 'saved', id: form.credentialId },
         };
   return { sink: { kind: 'files', format, target, rolling: { ...(batches === undefined ? {} : { batches }), ...(seconds === undefined ? {} : { seconds }) } } };
 }

@@ -1,4 +1,5 @@
 import { parquetCodecSchema } from '../../../shared/exports.js';
+import { useMethodQuery } from '../../api/use-method-query.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
 import type { FileSinkForm } from './pipeline-form-files-model.js';
 
@@ -11,6 +12,15 @@ export function FileSinkFields({ value, onChange, error }: { value: FileSinkForm
     (v: FileSinkForm[K]) => {
       onChange({ ...value, [key]: v });
     };
+  const saved = useMethodQuery('exports:credentials-list', undefined, { enabled: value.enabled && value.target === 's3' });
+  const credentialOptions = [
+    { value: '', label: 'Default AWS chain (environment, ~/.aws, SSO)' },
+    ...(saved.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.accessKeyHint})` })),
+    // Kept as saved even when the list has not loaded or the credentials were removed meanwhile.
+    ...(value.credentialId !== '' && !(saved.data ?? []).some((c) => c.id === value.credentialId)
+      ? [{ value: value.credentialId, label: saved.data === undefined ? 'Saved credentials…' : 'Removed credentials: choose others' }]
+      : []),
+  ];
   return (
     <fieldset aria-label="Files">
       <legend>Rolling files</legend>
@@ -42,13 +52,14 @@ export function FileSinkFields({ value, onChange, error }: { value: FileSinkForm
                 <TextField label="Region" value={value.region} onChange={set('region')} />
                 <TextField label="Endpoint URL" value={value.endpoint} onChange={set('endpoint')} placeholder="empty = AWS; http://127.0.0.1:9000 for MinIO" />
                 <CheckboxField label="Path-style addressing" checked={value.pathStyle} onChange={set('pathStyle')} />
+                <SelectField label="S3 credentials" value={value.credentialId} options={credentialOptions} onChange={set('credentialId')} />
               </>
             )}
           </div>
           {value.target === 's3' && (
             <p className="hint">
-              Credentials come from the default AWS chain (environment, ~/.aws profile, SSO): a pipeline stores no keys. Files are named per batch range, so a
-              restart neither repeats nor skips rows; set a lifecycle rule that aborts incomplete multipart uploads after a day.
+              Credentials are the ones saved under Exports → S3 credentials (stored encrypted; the pipeline keeps only which ones) or the default AWS chain. Files
+              are named per batch range, so a restart neither repeats nor skips rows; set a lifecycle rule that aborts incomplete multipart uploads after a day.
             </p>
           )}
         </>

@@ -38,6 +38,14 @@ export function PipelineStatusView({ status, scaledOut }: { status: PipelineStat
             {status.rowsOut} ({rate(status.rowsPerSecondOut)})
           </dd>
         </div>
+        {status.files !== undefined && (
+          <div className="fact">
+            <dt title="Rows out are the rows a batch produced; a file sink has written them once their file is written">Files</dt>
+            <dd data-testid="status-files">
+              {status.files.done} written ({status.files.rowsWritten} rows), {status.files.pending} waiting ({status.files.rowsWaiting} rows)
+            </dd>
+          </div>
+        )}
         <div className="fact">
           <dt>Watermark</dt>
           <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
 import { WorkbenchError } from '../../shared/errors.js';
-import { localClusterOptionsSchema, localClusterSettingsSchema, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
+import { localClusterSettingsSchema, localOptionsOf, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
@@ -266,6 +266,9 @@ export class Engine {
         const status = await this.deps.localCluster.start({ brokers: options.brokers ?? 1, port: options.port ?? 9092 });
         if (before.state !== 'running') this.ownsLocalCluster = true;
         this.onLocalStatus(status);
+        // The active connection's indicator (and every page's "unreachable") clears now, not at the next health check.
+        const activeId = this.activeConnectionId();
+        if (activeId !== null && this.connections.get(activeId).local) await this.check(activeId);
         return status;
       },
       'local:stop': async () => {
@@ -349,11 +352,3 @@ export class Engine {
   }
 }
 
-/**
- * The options the local cluster had, from its saved connection: one bootstrap address per broker,
- * the first broker's port first (broker n listens on port + 2·(n−1), shared/local-cluster.ts).
- */
-export function localOptionsOf(bootstrapServers: readonly string[]): LocalClusterOptions {
-  const port = Number(/:(\d+)$/.exec(bootstrapServers[0] ?? '')?.[1]);
-  return localClusterOptionsSchema.parse({ brokers: bootstrapServers.length === 3 ? 3 : 1, port: Number.isInteger(port) ? port : 9092 });
-}

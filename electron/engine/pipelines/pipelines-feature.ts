@@ -11,8 +11,9 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { idleStatus } from './pipeline-status.js';
 
-/** How often a pipeline that was running at the last quit, but cannot start yet, is tried again. */
+/** A pipeline that was running at the last quit but cannot start yet is tried again after 5 s, doubling up to a minute. */
 const RESUME_RETRY_MS = 5_000;
+const RESUME_RETRY_MAX_MS = 60_000;
 
 type PipelineMethod =
   | 'pipelines:list'
@@ -36,13 +37,17 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
 
   /**
    * Pipelines the user left running (a stored wanted state, kept when the engine quits) start
-   * again with the engine, as producers do; `resume: false` leaves them alone (the pipeline CLI,
-   * which must not run the app's pipelines a second time).
+   * again with the engine, as producers do; `resume: false` leaves them alone and records no
+   * wanted state (the pipeline CLI: a headless run must neither start the app's pipelines a second
+   * time nor decide what the app resumes).
    */
   constructor(context: EngineContext, options: { resume?: boolean } = {}) {
     this.context = context;
-    if (options.resume !== false) this.resumed = this.resume();
+    this.recordsWanted = options.resume !== false;
+    if (this.recordsWanted) this.resumed = this.resume();
   }
+
+  private readonly recordsWanted: boolean;
 
   handlers(): Pick<Handlers, PipelineMethod> {
     return {
@@ -109,10 +114,10 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   /**
    * Starts the pipelines whose wanted state is running (they were running when the engine last
    * stopped). One that cannot start yet (its broker is down, e.g. the local cluster is still
-   * starting) is tried again every RESUME_RETRY_MS until it runs or the user stops or removes it.
+   * starting) is tried again, with back-off, until it runs or the user stops or removes it.
    */
   private async resume(): Promise<void> {
-    for (;;) {
+    for (let delay = RESUME_RETRY_MS; ; delay = Math.min(delay * 2, RESUME_RETRY_MAX_MS)) {
       const waiting = this.context.db
         .prepare<[], { id: string; name: string }>(`SELECT id, name FROM pipelines WHERE desired_state = 'running' ORDER BY name`)
         .all()
@@ -125,19 +130,20 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
           this.context.log('info', `pipeline ${name}: resumed (it was running when the engine last stopped)`);
         } catch (error) {
           failed += 1;
-          this.context.log('error', `resuming pipeline ${name} (trying again in ${RESUME_RETRY_MS / 1000} s): ${error instanceof Error ? error.message : String(error)}`);
+          this.context.log('error', `resuming pipeline ${name} (trying again in ${delay / 1000} s): ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       if (failed === 0 || this.disposed) return;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
-        this.retryTimer = setTimeout(resolve, RESUME_RETRY_MS);
+        this.retryTimer = setTimeout(resolve, delay);
       });
     }
   }
 
   private setDesired(id: string, desired: 'running' | 'stopped'): void {
     this.get(id);
+    if (!this.recordsWanted) return;
     this.context.db.prepare('UPDATE pipelines SET desired_state = ? WHERE id = ?').run(desired, id);
   }
 

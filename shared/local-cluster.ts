@@ -7,6 +7,15 @@ export const localClusterOptionsSchema = z.object({
 });
 export type LocalClusterOptions = z.infer<typeof localClusterOptionsSchema>;
 
+/**
+ * The options the local cluster had, from its saved connection: one bootstrap address per broker,
+ * the first broker's port first (broker n listens on port + 2·(n−1), as above).
+ */
+export function localOptionsOf(bootstrapServers: readonly string[]): LocalClusterOptions {
+  const port = Number(/:(\d+)$/.exec(bootstrapServers[0] ?? '')?.[1]);
+  return localClusterOptionsSchema.parse({ brokers: bootstrapServers.length === 3 ? 3 : 1, port: Number.isInteger(port) ? port : 9092 });
+}
+
 export const localNodeSchema = z.object({
   nodeId: z.number().int(),
   port: z.number().int(),

@@ -11,6 +11,7 @@ import {
   produceSchema,
   readMessagesSchema,
   resetOffsetsSchema,
+  resetOffsetsResultSchema,
   scanProgressSchema,
   scanStartSchema,
   tailEventSchema,
@@ -91,7 +92,7 @@ export const topicBrowserMethods = {
 
   'groups:list': method(connectionRef.extend({ topic: z.string().max(249).optional() }), z.array(groupSummarySchema), 'Consumer groups (optionally only those with offsets on a topic)'),
   'groups:describe': method(groupRef, groupDetailSchema, 'Members, committed offsets, log-end offsets and lag of a group'),
-  'groups:resetOffsets': method(resetOffsetsSchema, z.object({ partitions: z.number().int() }), 'Move a group without active members on a topic'),
+  'groups:resetOffsets': method(resetOffsetsSchema, resetOffsetsResultSchema, 'Move a group without active members on a topic, and the checkpoint of the app pipelines that read with it'),
   'groups:delete': method(groupRef, z.object({ deleted: z.boolean() }), 'Delete a consumer group'),
 } as const;
 

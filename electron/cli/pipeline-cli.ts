@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dataDir, 'secret.key')));
   const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) }, log);
   const events = new EventBus();
-  const feature = new PipelinesFeature({ dataDir, db, connections, kafka, events, log });
+  const feature = new PipelinesFeature({ dataDir, db, connections, kafka, events, log }, { resume: false });
   const h = feature.handlers();
   try {
     const list: Pipeline[] = await h['pipelines:list'](undefined);

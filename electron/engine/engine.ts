@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
 import { WorkbenchError } from '../../shared/errors.js';
-import { localClusterSettingsSchema, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
+import { localClusterSettingsSchema, localOptionsOf, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
@@ -148,16 +148,36 @@ export class Engine {
   }
 
   /**
-   * The embedded default: with no saved connection, start the local cluster and connect to it, so a
-   * new user lands on a live cluster.
+   * The embedded default, at every start of the app or `serve`: with no saved connection, start the
+   * local cluster and connect to it, so a new user lands on a live cluster; when the active
+   * connection is this app's own local cluster, start it again on the ports it had (as at the first
+   * start), so a second start does not land on "connection refused". Any other saved connection is
+   * used as it is. `message` says which happened, for the terminal.
    */
-  async startDefault(options: LocalClusterOptions = { brokers: 1, port: 9092 }): Promise<string | null> {
-    if (this.connections.list().length > 0) return this.activeConnectionId();
-    const status = await this.deps.localCluster.start(options);
+  async startDefault(options: LocalClusterOptions = { brokers: 1, port: 9092 }): Promise<{ connectionId: string | null; message: string }> {
+    if (this.connections.list().length === 0) {
+      const status = await this.deps.localCluster.start(options);
+      this.ownsLocalCluster = true;
+      const connection = this.upsertLocalConnection(status);
+      await this.activate(connection.id);
+      return { connectionId: connection.id, message: `Started the local cluster on ${status.bootstrapServers.join(',')} and connected to it.` };
+    }
+    const activeId = this.activeConnectionId();
+    if (activeId === null) return { connectionId: null, message: 'No active connection: choose one on the Connections page.' };
+    const active = this.connections.get(activeId);
+    if (!active.local) {
+      return { connectionId: activeId, message: `Using the saved connection "${active.name}" (${active.bootstrapServers.join(',')}).` };
+    }
+    const before = await this.deps.localCluster.status();
+    if (before.state === 'running') {
+      await this.activate(activeId);
+      return { connectionId: activeId, message: `The local cluster is already running on ${before.bootstrapServers.join(',')}; connected to it.` };
+    }
+    const status = await this.deps.localCluster.start(localOptionsOf(active.bootstrapServers));
     this.ownsLocalCluster = true;
-    const connection = this.upsertLocalConnection(status);
-    await this.activate(connection.id);
-    return connection.id;
+    this.onLocalStatus(status);
+    await this.activate(activeId);
+    return { connectionId: activeId, message: `Started the local cluster again on ${status.bootstrapServers.join(',')} (the active connection is this app's own cluster).` };
   }
 
   /** Settings → Local cluster; unreadable or absent values fall back to the defaults. */
@@ -246,6 +266,9 @@ export class Engine {
         const status = await this.deps.localCluster.start({ brokers: options.brokers ?? 1, port: options.port ?? 9092 });
         if (before.state !== 'running') this.ownsLocalCluster = true;
         this.onLocalStatus(status);
+        // The active connection's indicator (and every page's "unreachable") clears now, not at the next health check.
+        const activeId = this.activeConnectionId();
+        if (activeId !== null && this.connections.get(activeId).local) await this.check(activeId);
         return status;
       },
       'local:stop': async () => {
@@ -328,3 +351,4 @@ export class Engine {
     return existing ? this.connections.save({ ...fields, id: existing.id }) : this.connections.save(fields, { local: true });
   }
 }
+

@@ -95,8 +95,8 @@ async function start(): Promise<void> {
   const trusted = (frame: { url: string } | null) => frame !== null && isAppUrl(frame.url, rendererEntry);
   unbind = bindContract(ipcMain, engine.dispatch, engine.events, trusted);
   createWindow();
-  // The embedded default: no saved connection → start the local cluster and connect to it.
-  engine.startDefault().catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));
+  // The embedded default: no saved connection, or the app's own local cluster active → start it.
+  engine.startDefault().then(({ message }) => console.log(message)).catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 let quitting = false;

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   if (!values['no-local-cluster']) {
     engine.startDefault().then(
-      (id) => id && process.stdout.write('Connected to the saved or local cluster.\n'),
+      ({ message }) => process.stdout.write(`${message}\n`),
       (error: unknown) => process.stderr.write(`local cluster: ${error instanceof Error ? error.message : String(error)}\n`),
     );
   }

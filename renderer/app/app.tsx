@@ -13,6 +13,7 @@ import { SettingsPage } from '../pages/settings-page.js';
 import { TopicsPage } from '../pages/topics-page.js';
 import { NavBar } from './nav-bar.js';
 import type { RouteId } from './routes.js';
+import { LocalClusterBanner } from './local-cluster-banner.js';
 import { ServerBanner } from './server-banner.js';
 import { TopBar } from './top-bar.js';
 import { useHashRoute } from './use-hash-route.js';
@@ -75,6 +76,7 @@ export function App() {
         <NavBar current={route} />
         <main className="content">
           <ServerBanner />
+          <LocalClusterBanner connectionId={info.data.activeConnectionId} />
           <Page route={route} info={info.data} />
         </main>
       </div>

@@ -1,8 +1,10 @@
 /**
  * State of the link between this UI and the Workbench engine. Under Electron it is always `open`;
- * in `serve` mode it follows the WebSocket: `reconnecting` means the server is unreachable.
+ * in `serve` mode it follows the WebSocket: `reconnecting` means the server is unreachable;
+ * `signed-out` means a server answers at this address but refuses this tab's token (it was
+ * restarted: each `serve` run has a new token, SECURITY.md), so reconnecting cannot succeed.
  */
-export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'signed-out' | 'closed';
 
 export interface ServerLink {
   getState(): LinkState;

@@ -63,7 +63,7 @@ export class WsTransport implements Transport, ServerLink {
   }
 
   invoke(method: MethodName, input: unknown): Promise<Envelope<unknown>> {
-    if (this.#state === 'closed') {
+    if (this.#state === 'closed' || this.#state === 'signed-out') {
       return Promise.reject(new WorkbenchError('INTERNAL', LOST_CONNECTION_MESSAGE));
     }
     const id = this.#nextId++;
@@ -128,8 +128,28 @@ export class WsTransport implements Transport, ServerLink {
   #scheduleReconnect(): void {
     const delay = backoffDelay(this.#attempt++, this.#backoff);
     this.#reconnectTimer = setTimeout(() => {
-      if (this.#state !== 'closed') this.#connect();
+      if (this.#state !== 'reconnecting') return;
+      // A browser hides why an upgrade failed; a plain request to the same server tells "down"
+      // (no answer) from "up, but this tab's token is refused" (401/403 from serve's auth).
+      void this.#refusesUs().then((refused) => {
+        if (this.#state !== 'reconnecting') return;
+        if (refused) this.#setState('signed-out');
+        else this.#connect();
+      });
     }, delay);
+  }
+
+  /** True when the server at our address answers but refuses this tab's credentials. */
+  async #refusesUs(): Promise<boolean> {
+    const url = new URL(this.#url);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.pathname = '/';
+    try {
+      const response = await fetch(url, { cache: 'no-store', credentials: 'same-origin' });
+      return response.status === 401 || response.status === 403;
+    } catch {
+      return false; // nothing answers: the server is down (or moved); keep trying
+    }
   }
 
   #onMessage(data: unknown): void {

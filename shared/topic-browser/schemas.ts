@@ -189,8 +189,20 @@ export const groupDetailSchema = z.object({
   members: z.array(z.object({ memberId: z.string(), clientId: z.string(), host: z.string(), assignments: z.array(z.object({ topic: z.string(), partitions: z.array(z.number().int()) })) })),
   offsets: z.array(groupPartitionSchema),
   totalLag: z.number().int(),
+  /**
+   * The app's saved pipelines that read with this group on this connection. A pipeline resumes from
+   * its own checkpoint, not from the group's offsets (docs/GUARANTEES.md); a reset here moves the
+   * checkpoint of each one that is not scale-out (`followsReset`) with the group.
+   */
+  pipelines: z.array(z.object({ id: z.string(), name: z.string(), followsReset: z.boolean() })).default([]),
 });
 export type GroupDetail = z.infer<typeof groupDetailSchema>;
+
+export const resetOffsetsResultSchema = z.object({
+  partitions: z.number().int(),
+  /** Names of the app's pipelines whose checkpoint moved with the group. */
+  pipelines: z.array(z.string()).default([]),
+});
 
 export const resetOffsetsSchema = connectionRef.extend({
   groupId: z.string().min(1).max(255),

@@ -35,7 +35,8 @@ describe('the embedded default', () => {
   it('starts the local cluster when no connection is saved, connects to it, and stops it on quit', async () => {
     const engine = testEngine(dir.path);
     const port = await findFreePortBlock(2, 28_000, 29_000);
-    const id = await engine.startDefault({ brokers: 1, port });
+    const { connectionId: id, message } = await engine.startDefault({ brokers: 1, port });
+    expect(message).toBe(`Started the local cluster on 127.0.0.1:${port} and connected to it.`);
 
     const info = data<AppInfo>(await engine.dispatch('app:info', undefined));
     expect(info.activeConnectionId).toBe(id);
@@ -51,15 +52,41 @@ describe('the embedded default', () => {
     expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
   });
 
-  it('leaves an existing saved connection alone', async () => {
+  // Before, a second start with the local cluster's connection saved started nothing: every page
+  // then said the broker refused the connection (this test saw local:status 'stopped').
+  it('starts the local cluster again, on its saved port, when it is the active connection', async () => {
     const engine = testEngine(dir.path);
-    const before = data<Connection[]>(await engine.dispatch('connections:list', undefined));
-    expect(before).toHaveLength(1);
-    // With a saved connection nothing is started: this resolves at once, without a JVM.
-    const id = await engine.startDefault({ brokers: 1, port: 1 });
-    expect(id).toBe(before[0]?.id);
+    const [saved] = data<Connection[]>(await engine.dispatch('connections:list', undefined));
+    expect(saved?.local).toBe(true);
     expect(data<{ state: string }>(await engine.dispatch('local:status', undefined)).state).toBe('stopped');
+    // The options are for a first start; the saved connection's port wins.
+    const { connectionId, message } = await engine.startDefault({ brokers: 1, port: 1024 });
+    expect(connectionId).toBe(saved?.id);
+    expect(message).toBe(`Started the local cluster again on ${saved?.bootstrapServers.join(',')} (the active connection is this app's own cluster).`);
+    const status = data<{ state: string; bootstrapServers: string[] }>(await engine.dispatch('local:status', undefined));
+    expect(status).toMatchObject({ state: 'running', bootstrapServers: saved?.bootstrapServers });
+    const overview = data<ClusterOverview>(await engine.dispatch('cluster:overview', { connectionId: saved?.id ?? '' }));
+    expect(overview.brokers).toHaveLength(1);
+    const pids = (status as unknown as { nodes: { pid: number | null }[] }).nodes.map((n) => n.pid).filter((pid): pid is number => pid !== null);
     await engine.dispose();
+    expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
+  });
+
+  it('leaves a saved connection to another cluster alone', async () => {
+    const other = tempDir('embedded-other');
+    const engine = testEngine(other.path);
+    try {
+      const saved = data<Connection>(await engine.dispatch('connections:save', { name: 'elsewhere', bootstrapServers: ['127.0.0.1:1'] }));
+      await engine.dispatch('connections:activate', { id: saved.id });
+      // Nothing is started: this resolves at once, without a JVM.
+      const { connectionId, message } = await engine.startDefault({ brokers: 1, port: 1024 });
+      expect(connectionId).toBe(saved.id);
+      expect(message).toBe('Using the saved connection "elsewhere" (127.0.0.1:1).');
+      expect(data<{ state: string }>(await engine.dispatch('local:status', undefined)).state).toBe('stopped');
+    } finally {
+      await engine.dispose();
+      other.remove();
+    }
   });
 
   it('leaves the broker running on quit when "keep the local cluster running" is set', async () => {

@@ -114,6 +114,13 @@ export class CheckpointStore {
     })();
   }
 
+  /** Sets where reading resumes, over what was stored (an offsets reset of the pipeline's group). */
+  moveOffsets(offsets: { topic: string; partition: number; offset: string }[]): void {
+    this.db.transaction(() => {
+      for (const o of offsets) this.statements.upsertOffset.run(this.id, o.topic, o.partition, o.offset);
+    })();
+  }
+
   state(): StateEntry[] {
     return this.statements.state.all(this.id).map((row) => JSON.parse(row.entry_json) as StateEntry);
   }

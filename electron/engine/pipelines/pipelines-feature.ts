@@ -11,6 +11,10 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { idleStatus } from './pipeline-status.js';
 
+/** A pipeline that was running at the last quit but cannot start yet is tried again after 5 s, doubling up to a minute. */
+const RESUME_RETRY_MS = 5_000;
+const RESUME_RETRY_MAX_MS = 60_000;
+
 type PipelineMethod =
   | 'pipelines:list'
   | 'pipelines:save'
@@ -25,10 +29,25 @@ type PipelineMethod =
 export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   private readonly context: EngineContext;
   private readonly runners = new Map<string, PipelineRunner>();
+  /** Settles when every pipeline that was running at the last quit is running again (or no longer wanted). */
+  readonly resumed: Promise<void> = Promise.resolve();
+  private disposed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
 
-  constructor(context: EngineContext) {
+  /**
+   * Pipelines the user left running (a stored wanted state, kept when the engine quits) start
+   * again with the engine, as producers do; `resume: false` leaves them alone and records no
+   * wanted state (the pipeline CLI: a headless run must neither start the app's pipelines a second
+   * time nor decide what the app resumes).
+   */
+  constructor(context: EngineContext, options: { resume?: boolean } = {}) {
     this.context = context;
+    this.recordsWanted = options.resume !== false;
+    if (this.recordsWanted) this.resumed = this.resume();
   }
+
+  private readonly recordsWanted: boolean;
 
   handlers(): Pick<Handlers, PipelineMethod> {
     return {
@@ -45,28 +64,12 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         return changelog ? { removed, changelog } : { removed };
       },
       'pipelines:start': async ({ id }) => {
-        const existing = this.runners.get(id);
-        if (existing && existing.status().state === 'running') return existing.status();
-        const pipeline = this.get(id);
-        const credentials = s3CredentialsOf(this.context).credentials;
-        const runner = new PipelineRunner({
-          db: this.context.db,
-          kafka: this.context.kafka.options(pipeline.connectionId),
-          pipeline,
-          resolveS3: (target) => credentials.resolve(target),
-          onStatus: (status) => this.context.events.emit('pipelines:status', status),
-          onResults: (notice) => this.context.events.emit('pipelines:results-changed', notice),
-          log: this.context.log,
-        });
-        this.runners.set(id, runner);
-        try {
-          await runner.start();
-        } catch (error) {
-          throw this.describe(pipeline.connectionId, error);
-        }
-        return runner.status();
+        const status = await this.start(id);
+        this.setDesired(id, 'running');
+        return status;
       },
       'pipelines:stop': async ({ id }) => {
+        this.setDesired(id, 'stopped');
         const runner = this.runners.get(id);
         if (!runner) return this.idle(id);
         await runner.stop();
@@ -85,7 +88,69 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     };
   }
 
+  private async start(id: string): Promise<PipelineStatus> {
+    const existing = this.runners.get(id);
+    if (existing && existing.status().state === 'running') return existing.status();
+    const pipeline = this.get(id);
+    const credentials = s3CredentialsOf(this.context).credentials;
+    const runner = new PipelineRunner({
+      db: this.context.db,
+      kafka: this.context.kafka.options(pipeline.connectionId),
+      pipeline,
+      resolveS3: (target) => credentials.resolve(target),
+      onStatus: (status) => this.context.events.emit('pipelines:status', status),
+      onResults: (notice) => this.context.events.emit('pipelines:results-changed', notice),
+      log: this.context.log,
+    });
+    this.runners.set(id, runner);
+    try {
+      await runner.start();
+    } catch (error) {
+      throw this.describe(pipeline.connectionId, error);
+    }
+    return runner.status();
+  }
+
+  /**
+   * Starts the pipelines whose wanted state is running (they were running when the engine last
+   * stopped). One that cannot start yet (its broker is down, e.g. the local cluster is still
+   * starting) is tried again, with back-off, until it runs or the user stops or removes it.
+   */
+  private async resume(): Promise<void> {
+    for (let delay = RESUME_RETRY_MS; ; delay = Math.min(delay * 2, RESUME_RETRY_MAX_MS)) {
+      const waiting = this.context.db
+        .prepare<[], { id: string; name: string }>(`SELECT id, name FROM pipelines WHERE desired_state = 'running' ORDER BY name`)
+        .all()
+        .filter(({ id }) => this.runners.get(id)?.status().state !== 'running');
+      let failed = 0;
+      for (const { id, name } of waiting) {
+        if (this.disposed) return;
+        try {
+          await this.start(id);
+          this.context.log('info', `pipeline ${name}: resumed (it was running when the engine last stopped)`);
+        } catch (error) {
+          failed += 1;
+          this.context.log('error', `resuming pipeline ${name} (trying again in ${delay / 1000} s): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      if (failed === 0 || this.disposed) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        this.retryTimer = setTimeout(resolve, delay);
+      });
+    }
+  }
+
+  private setDesired(id: string, desired: 'running' | 'stopped'): void {
+    this.get(id);
+    if (!this.recordsWanted) return;
+    this.context.db.prepare('UPDATE pipelines SET desired_state = ? WHERE id = ?').run(desired, id);
+  }
+
   async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.retryTimer);
+    this.wake?.();
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();
   }

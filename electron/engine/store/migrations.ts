@@ -228,4 +228,11 @@ export const migrations: readonly Migration[] = [
     // SecretBox; spec_json keeps only a placeholder (producer-secrets.ts).
     sql: `ALTER TABLE producers ADD COLUMN secret BLOB;`,
   },
+  {
+    id: 12,
+    name: 'pipeline-desired-state',
+    // 'running' while the user wants the pipeline running (set by start, cleared by stop, kept
+    // when the engine quits), so it starts again with the engine, as producers do (migration 1).
+    sql: `ALTER TABLE pipelines ADD COLUMN desired_state TEXT NOT NULL DEFAULT 'stopped';`,
+  },
 ];

@@ -48,7 +48,7 @@ export class ConsumerGroups {
     });
   }
 
-  async describe(connectionId: string, groupId: string): Promise<GroupDetail> {
+  async describe(connectionId: string, groupId: string): Promise<Omit<GroupDetail, 'pipelines'>> {
     return this.clients.admin(connectionId, async (admin) => {
       const group = await this.describeOne(admin, groupId);
       if (!group || group.state === 'Dead') throw new WorkbenchError('NOT_FOUND', `Consumer group ${groupId} does not exist`);
@@ -83,7 +83,7 @@ export class ConsumerGroups {
    * commit is an admin OffsetCommit (generation -1, no member id), as kafka-consumer-groups
    * --reset-offsets does: nothing joins the group, so its members and rebalances are untouched.
    */
-  async resetOffsets(connectionId: string, groupId: string, topic: string, to: ResetTarget): Promise<{ partitions: number }> {
+  async resetOffsets(connectionId: string, groupId: string, topic: string, to: ResetTarget): Promise<{ partition: number; offset: number }[]> {
     return this.clients.admin(connectionId, async (admin) => {
       const group = await this.describeOne(admin, groupId);
       if (group && group.members.length > 0) {
@@ -96,7 +96,7 @@ export class ConsumerGroups {
       } catch (error) {
         throw new WorkbenchError('KAFKA_ERROR', brokerWords(error) ?? (error instanceof Error ? error.message : String(error)));
       }
-      return { partitions: partitions.length };
+      return partitions;
     });
   }
 

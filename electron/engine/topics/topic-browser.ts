@@ -1,5 +1,6 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { EngineContext, EngineFeature } from '../context.js';
+import { followGroupReset, groupPipelines } from '../pipelines/group-pipelines.js';
 import { brokerConfigs } from './broker-configs.js';
 import { checkFilter } from './filter.js';
 import { ConsumerGroups } from './groups.js';
@@ -91,8 +92,24 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 
       'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),
-      'groups:describe': ({ connectionId, groupId }) => this.groups.describe(connectionId, groupId),
-      'groups:resetOffsets': ({ connectionId, groupId, topic, to }) => this.groups.resetOffsets(connectionId, groupId, topic, to),
+      'groups:describe': async ({ connectionId, groupId }) => ({
+        ...(await this.groups.describe(connectionId, groupId)),
+        pipelines: groupPipelines(this.context.db, connectionId, groupId),
+      }),
+      'groups:resetOffsets': async ({ connectionId, groupId, topic, to }) => {
+        const pipelines = groupPipelines(this.context.db, connectionId, groupId);
+        let offsets: { partition: number; offset: number }[];
+        try {
+          offsets = await this.groups.resetOffsets(connectionId, groupId, topic, to);
+        } catch (error) {
+          // A running pipeline is a member of its group: name it rather than "its consumers".
+          if (error instanceof WorkbenchError && error.code === 'CONFLICT' && pipelines.length > 0) {
+            throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} is read by the pipeline ${pipelines.map((p) => `"${p.name}"`).join(', ')}: stop it on the Pipelines page before resetting offsets`);
+          }
+          throw error;
+        }
+        return { partitions: offsets.length, pipelines: followGroupReset(this.context.db, connectionId, groupId, topic, offsets) };
+      },
       'groups:delete': ({ connectionId, groupId }) => this.groups.delete(connectionId, groupId),
     };
   }

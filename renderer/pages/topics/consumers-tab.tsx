@@ -45,6 +45,14 @@ function GroupDetail({ connectionId, groupId, topic }: { connectionId: string; g
           {detail.data.members.length > 0 && (
             <ul>{detail.data.members.map((m) => <li key={m.memberId} className="mono">{m.clientId} @ {m.host}: {m.assignments.map((a) => `${a.topic}[${a.partitions.join(',')}]`).join(' ')}</li>)}</ul>
           )}
+          {detail.data.pipelines.map((p) => (
+            // docs/GUARANTEES.md (Pipelines): a pipeline resumes from its own stored offsets.
+            <p key={p.id} className="note" data-testid="group-pipeline">
+              {p.followsReset
+                ? <>This group belongs to the pipeline <strong>{p.name}</strong>. It resumes from its own checkpoint, not from the offsets above; a reset here moves its checkpoint too (stop the pipeline first).</>
+                : <>This group belongs to the scale-out pipeline <strong>{p.name}</strong>. Its changelog topic is where it resumes: a reset here does not move it.</>}
+            </p>
+          ))}
         </>
       )}
       <form className="inline-fields" aria-label="Reset offsets" onSubmit={(event) => { event.preventDefault(); if (valueError === undefined) reset.mutate({ connectionId, groupId, topic, to }); }}>
@@ -54,7 +62,12 @@ function GroupDetail({ connectionId, groupId, topic }: { connectionId: string; g
         <button type="submit" disabled={valueError !== undefined || reset.isPending}>Reset offsets</button>
         <button type="button" className="danger" onClick={() => { remove.mutate({ connectionId, groupId }); }}>Delete group</button>
       </form>
-      {reset.isSuccess && <p className="success" role="status">Offsets reset on {reset.data.partitions} partition(s).</p>}
+      {reset.isSuccess && (
+        <p className="success" role="status">
+          Offsets reset on {reset.data.partitions} partition(s).
+          {reset.data.pipelines.length > 0 && <> The checkpoint of the pipeline {reset.data.pipelines.join(', ')} moved with them: it reads from there at its next start.</>}
+        </p>
+      )}
       <ErrorMessage error={reset.error} />
       <ErrorMessage error={remove.error} />
     </div>

@@ -231,7 +231,7 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         <SelectField label="Key" value={form.keyKind} options={[{ value: 'none', label: 'No key' }, { value: 'field', label: 'Field of the record' }, { value: 'fixed', label: 'Fixed value' }, { value: 'random', label: 'Random UUID' }]} onChange={set('keyKind')} />
         {form.keyKind === 'field' && <TextField label="Key field" value={form.keyPath} onChange={set('keyPath')} hint="e.g. sensor_id or results[0].login.uuid" />}
         {form.keyKind === 'fixed' && <TextField label="Key value" value={form.keyFixed} onChange={set('keyFixed')} />}
-        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }, { value: 'avro', label: 'Avro (schema registry)' }]} onChange={set('serializer')} />
+        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }, { value: 'avro', label: 'Avro (schema registry)' }]} onChange={set('serializer')} hint={form.sourceKind === 'file' && form.fileFormat === 'csv' ? 'CSV rows: JSON sends each row as an object of its columns; String sends its text (the cell of a one-column file, else the line as written)' : undefined} />
         {form.serializer === 'avro' && <AvroFields form={form} set={set} hasRegistry={hasRegistry} />}
         <TextField label="Record headers" multiline value={form.headers} onChange={set('headers')} hint="One “Name: value” per line" />
       </fieldset>

@@ -184,8 +184,7 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         if (result.ok) save.mutate(result.input);
       }}
     >
-      {error !== null && <p className="error" role="alert">{error}</p>}
-      <ErrorMessage error={save.error ?? ensureTopic.error} />
+      <ErrorMessage error={ensureTopic.error} />
       <TextField label="Producer name" value={form.name} onChange={set('name')} required />
       <TextField label="Topic" value={form.topic} onChange={set('topic')} required />
       {topicMissing && (
@@ -236,6 +235,9 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         <TextField label="Record headers" multiline value={form.headers} onChange={set('headers')} hint="One “Name: value” per line" />
       </fieldset>
       <ConfigFields form={form} setConfig={(key, value) => { setForm((current) => ({ ...current, config: { ...current.config, [key]: value } })); }} />
+      {/* Beside the Save button, where the eye is after clicking it: a long form scrolls its top away. */}
+      {error !== null && <p className="error" role="alert" data-testid="producer-save-error">{error}</p>}
+      {save.error && <p className="error" role="alert" data-testid="producer-save-error">{save.error.message}</p>}
       <div className="actions">
         <button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : 'Save producer'}</button>
         <button type="button" onClick={onDone}>Cancel</button>

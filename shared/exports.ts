@@ -158,6 +158,7 @@ export const exportMethods = {
     'Past and running export jobs, newest first',
   ),
   'exports:create-bucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
+  'exports:create-folder': method(localTargetSchema, z.object({ created: z.boolean() }), 'Create the local folder of a target and its missing parents'),
   'exports:credentials-list': method(none, z.array(s3CredentialSummarySchema), 'Saved S3 credentials (names and masked key ids only)'),
   'exports:credentials-save': method(s3CredentialInputSchema, s3CredentialSummarySchema, 'Save S3 credentials, encrypted with safeStorage or the key file'),
   'exports:credentials-remove': method(z.object({ id: z.string().min(1).max(64) }), z.object({ removed: z.boolean() }), 'Forget saved S3 credentials'),

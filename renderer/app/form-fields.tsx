@@ -64,11 +64,13 @@ export function SelectField<V extends string>({
   value,
   options,
   onChange,
+  hint,
 }: {
   label: string;
   value: V;
   options: readonly { value: V; label: string }[];
   onChange: (value: V) => void;
+  hint?: ReactNode;
 }) {
   const id = useId();
   return (
@@ -77,6 +79,7 @@ export function SelectField<V extends string>({
       <select
         id={id}
         value={value}
+        aria-describedby={hint === undefined ? undefined : `${id}-hint`}
         onChange={(event) => {
           const chosen = options.find((option) => option.value === event.target.value);
           if (chosen !== undefined) onChange(chosen.value);
@@ -88,6 +91,11 @@ export function SelectField<V extends string>({
           </option>
         ))}
       </select>
+      {hint !== undefined && (
+        <small id={`${id}-hint`} className="hint">
+          {hint}
+        </small>
+      )}
     </div>
   );
 }

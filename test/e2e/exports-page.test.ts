@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
@@ -52,6 +52,16 @@ describe('the exports page in Chromium through serve', () => {
     await form.getByLabel('Topic').selectOption(topic);
     await form.getByLabel('Folder').fill(join(out.path, 'nope'));
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => form.getByRole('alert').innerText()).toBe(`The folder ${join(out.path, 'nope')} does not exist; create it or pick another one`);
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe(`The folder ${join(out.path, 'nope')} does not exist; create it (Create folder) or pick another one`);
+    await page.screenshot({ path: join(screenshots, 'exports-missing-folder.png'), fullPage: true });
+    // Offered beside the error: create it (parents too), then the export goes into it.
+    await form.getByRole('button', { name: `Create folder ${join(out.path, 'nope')}` }).click();
+    await expect.poll(() => form.getByRole('status').filter({ hasText: 'Folder ready' }).count()).toBe(1);
+    expect(statSync(join(out.path, 'nope')).isDirectory()).toBe(true);
+    await form.getByLabel('File name').fill('after-create');
+    await form.getByRole('button', { name: 'Start export' }).click();
+    await expect.poll(() => readdirSync(join(out.path, 'nope')).filter((f) => !f.startsWith('.')), { timeout: 30_000 }).toEqual([expect.stringMatching(/^after-create\.parquet$/)]);
+    await page.screenshot({ path: join(screenshots, 'exports-folder-created.png'), fullPage: true });
+    expect(session.problems).toEqual([]);
   });
 });

@@ -78,6 +78,23 @@ describe('live views', () => {
     await expect.poll(readings, { timeout: 30_000 }).toBeGreaterThan(before + 10);
     await expect.poll(() => page.getByTestId('chart').count()).toBeGreaterThanOrEqual(4);
     await page.screenshot({ path: join(screenshots, 'sensor-charts-2.png'), fullPage: true });
+    // The num_readings bars stay inside the plot: right of the y-axis, left of the plot's right edge.
+    const bars = page.getByTestId('chart').filter({ hasText: 'num_readings' });
+    await bars.scrollIntoViewIfNeeded();
+    await bars.screenshot({ path: join(screenshots, 'sensor-charts-num-readings.png') });
+    // No DOM lib in the Node tsconfig: the few DOM members used, typed by hand.
+    interface Box { left: number; right: number; width: number }
+    interface Node { getBoundingClientRect(): Box }
+    interface Root { querySelector(selector: string): Node | null; querySelectorAll(selector: string): Iterable<Node> }
+    const layout = await bars.evaluate((figure: Root) => {
+      const axis = figure.querySelector('.recharts-yAxis .recharts-cartesian-axis-line')?.getBoundingClientRect();
+      const grid = figure.querySelector('.recharts-cartesian-grid')?.getBoundingClientRect();
+      const rects = [...figure.querySelectorAll('.recharts-bar rect')].map((r) => r.getBoundingClientRect()).filter((r) => r.width > 0);
+      return { axisX: axis?.right ?? null, gridRight: grid?.right ?? null, left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)), count: rects.length };
+    });
+    expect(layout.count).toBeGreaterThan(0);
+    expect(layout.left, JSON.stringify(layout)).toBeGreaterThanOrEqual((layout.axisX ?? Number.NaN) - 0.5);
+    expect(layout.right, JSON.stringify(layout)).toBeLessThanOrEqual((layout.gridRight ?? Number.NaN) + 0.5);
 
     // Small live charts on their own pages: the producer's messages/s, the pipeline's in/out and lag per partition.
     await page.goto(`${session.origin}/#/producers`);

@@ -111,6 +111,38 @@ describe('the pipelines page in Chromium through serve', () => {
     await page.close();
   });
 
+  it('shows a word count without windows as groups, not open windows', async () => {
+    const input = uniqueName('streams-plaintext-input');
+    const output = uniqueName('streams-wordcount-output');
+    await createTopic(bootstrap, input, 1);
+    await createTopic(bootstrap, output, 1);
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/pipelines`);
+    await page.getByTestId('pipelines-page').waitFor();
+    await page.getByRole('button', { name: 'New pipeline' }).click();
+    await page.getByRole('button', { name: 'Word count S4' }).click();
+    const name = uniqueName('Word count S4');
+    await page.getByLabel('Pipeline name').fill(name);
+    await page.getByLabel('Source topics').fill(input);
+    await page.getByLabel('Group id').fill(uniqueName('e2e-wc'));
+    await page.getByLabel('Output topic').fill(output);
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    const row = page.locator(`[data-testid="pipeline-row"][data-name="${name}"]`);
+    await row.waitFor();
+    await page.getByRole('button', { name: `Start ${name}` }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
+    await produceInput(bootstrap, [{ topic: input, value: 'kafka:streams:kafka' }, { topic: input, value: 'spark:kafka' }]);
+    await page.getByRole('button', { name, exact: true }).click();
+    await expect.poll(() => page.getByTestId('status-open').innerText(), { timeout: 30_000 }).toBe('3');
+    expect(await page.getByTestId('status-open-label').innerText()).toBe('Groups');
+    expect(await page.getByTestId('pipeline-status').innerText()).not.toContain('Open windows');
+    expect(await row.getByTestId('pipeline-state-count').innerText()).toBe('3 groups');
+    await page.screenshot({ path: join(screenshots, 'pipelines-word-count-groups.png'), fullPage: true });
+    await page.getByRole('button', { name: `Stop ${name}` }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+    await page.close();
+  });
+
   it('offers scale-out with its constraints, shows the engine refusing two topics, and deletes with the changelog option', async () => {
     const input = uniqueName('input_topic');
     await createTopic(bootstrap, input, 3);

@@ -65,6 +65,28 @@ describe('the producers page in Chromium through serve', () => {
     await page.close();
   });
 
+  it('says what is wrong with a cron expression beside the Save button, in our words', async () => {
+    const page = await session.newPage();
+    await page.goto(`${session.origin}/#/producers`);
+    await page.getByTestId('producers-page').waitFor();
+    const name = uniqueName('e2e-cron');
+    await page.getByRole('button', { name: 'New producer' }).click();
+    await page.getByLabel('Producer name').fill(name);
+    await page.getByLabel('Topic', { exact: true }).fill(name);
+    await page.getByLabel('Trigger').selectOption('cron');
+    await page.getByLabel('Cron', { exact: true }).fill('61 * * * *');
+    await page.getByRole('button', { name: 'Save producer' }).click();
+    const error = page.getByTestId('producer-save-error');
+    await expect.poll(() => error.innerText(), { timeout: 10_000 }).toBe('Cron expression "61 * * * *" is not valid: a value in the minute (0–59) field is out of range');
+    // Beside the Save button: the error ends at most a line above it, whatever the form's length.
+    const [errorBox, saveBox] = await Promise.all([error.boundingBox(), page.getByRole('button', { name: 'Save producer' }).boundingBox()]);
+    expect((saveBox?.y ?? 0) - ((errorBox?.y ?? 0) + (errorBox?.height ?? 0))).toBeLessThan(40);
+    expect(await page.getByText('CronPattern').count()).toBe(0);
+    await page.getByRole('button', { name: 'Save producer' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'producers-cron-error.png') });
+    await page.close();
+  });
+
   it('ran without CSP violations or console errors', () => {
     expect(session.problems).toEqual([]);
   });

@@ -69,6 +69,13 @@ describe('the topic browser in Chromium through serve', () => {
     await expect.poll(() => page.getByTestId('message-row').count()).toBe(1);
     expect(await page.getByTestId('message-row').first().innerText()).toContain('sensor_3');
     await page.screenshot({ path: join(shots, 'topics-filter.png'), fullPage: true });
+    // A syntax error says where it is, and the last scan's matches do not stay under it.
+    await page.getByLabel('Filter expression (CEL)').fill('value.temperature > > 30');
+    await page.getByRole('button', { name: 'Scan topic' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Filter expression' }).innerText(), { timeout: 10_000 }).toBe('Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 30');
+    expect(await page.getByTestId('message-row').count()).toBe(0);
+    expect(await page.getByTestId('scan-progress').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'topics-filter-syntax-error.png'), fullPage: true });
     await page.getByLabel('Filter expression (CEL)').fill('constructor.constructor("return process")()');
     await page.getByRole('button', { name: 'Scan topic' }).click();
     await page.getByText(/Filter expression:/).first().waitFor();

@@ -102,7 +102,7 @@ describe('saved S3 credentials and failures before an export starts', () => {
         code: 'STORAGE_UNREACHABLE',
         reason: new RegExp(`127\\.0\\.0\\.1:${deadPort}`),
       },
-      { request: { source: table, format: { kind: 'jsonl' }, target: { kind: 'local', folder: join(out.path, 'missing') }, name: 'nofolder' }, code: 'NOT_FOUND', reason: /does not exist; create it or pick another one/ },
+      { request: { source: table, format: { kind: 'jsonl' }, target: { kind: 'local', folder: join(out.path, 'missing') }, name: 'nofolder' }, code: 'NOT_FOUND', reason: /does not exist; create it \(Create folder\) or pick another one/ },
       { request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: 'gone' }), name: 'gone' }, code: 'NOT_FOUND', reason: /saved S3 credentials no longer exist/ },
     ];
     for (const { request, code, reason } of cases) {

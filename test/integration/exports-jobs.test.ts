@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -139,7 +139,25 @@ describe('export jobs through the engine', () => {
       format: { kind: 'jsonl' },
       target: { kind: 'local', folder: join(out.path, 'missing') },
     });
-    expect(folder).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `The folder ${join(out.path, 'missing')} does not exist; create it or pick another one` } });
+    expect(folder).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `The folder ${join(out.path, 'missing')} does not exist; create it (Create folder) or pick another one` } });
+  });
+
+  it('creates a missing folder with its parents on request, then exports into it; says why when it cannot', async () => {
+    const nested = join(out.path, 'made', 'for', 'export');
+    expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: true });
+    expect(statSync(nested).isDirectory()).toBe(true);
+    expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: false });
+    const { location, final } = await runExport({ source: { kind: 'topic', connectionId, topic }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: nested } });
+    expect(final.status).toBe('done');
+    expect(location.startsWith(nested)).toBe(true);
+
+    const relative = await engine.dispatch('exports:create-folder', { kind: 'local', folder: 'exports/here' });
+    expect(relative).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'The folder exports/here is not an absolute path (e.g. /home/me/exports)' } });
+    writeFileSync(join(out.path, 'a-file'), 'x');
+    const underFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file', 'sub') });
+    expect(underFile).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: `Cannot create ${join(out.path, 'a-file', 'sub')}: a part of that path is a file, not a folder` } });
+    const isFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file') });
+    expect(isFile).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: `${join(out.path, 'a-file')} is a file, not a folder; pick another path` } });
   });
 
   describe('to S3', () => {

@@ -15,6 +15,7 @@ let engine: Engine;
 let connectionId: string;
 let server: Server;
 let base: string;
+let flakyCalls = 0;
 
 const recordedIss = { message: 'success', timestamp: 1_700_000_000, iss_position: { latitude: '-12.3456', longitude: '45.6789' } };
 const recordedUsers = {
@@ -42,7 +43,12 @@ beforeAll(async () => {
     if (path === '/iss-now.json') response.end(JSON.stringify(recordedIss));
     else if (path === '/api/') response.end(JSON.stringify(recordedUsers));
     else if (path === '/list') response.end(JSON.stringify({ data: { items: [{ n: 1 }, { n: 2 }, { n: 3 }] } }));
-    else if (path === '/500') {
+    else if (path === '/flaky') {
+      // Two 500s, then good answers: a source that recovers.
+      flakyCalls++;
+      response.statusCode = flakyCalls <= 2 ? 500 : 200;
+      response.end(flakyCalls <= 2 ? 'down' : JSON.stringify({ n: flakyCalls }));
+    } else if (path === '/500') {
       response.statusCode = 500;
       response.end('boom');
     } else if (path === '/slow') setTimeout(() => response.end('{}'), 2000);
@@ -178,6 +184,16 @@ describe('producer sources against the local Kafka', () => {
     data(await engine.dispatch('producers:stop', { id: view.definition.id }));
     expect((await waitForStatus(engine, view.definition.id, (s) => s.state === 'stopped')).sent).toBe(0);
     expect(await topicCount(bootstrap, topic)).toBe(0);
+  });
+
+  it('clears the last error once an HTTP source answers again after failing', async () => {
+    const topic = uniqueName('prod-flaky');
+    await createTopic(bootstrap, topic);
+    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'http', url: `${base}/flaky`, retries: 0 }, schedule: { ...fast, maxMessages: 3 } });
+    data(await engine.dispatch('producers:start', { id: view.definition.id }));
+    const status = await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed');
+    expect(status).toMatchObject({ state: 'finished', sent: 3, errors: 2, lastError: null });
+    expect(status.deliveryErrors.map((e) => e.message)).toEqual([expect.stringMatching(/500/), expect.stringMatching(/500/)]);
   });
 
   it('replays a CSV file as typed JSON rows as fast as possible', async () => {

@@ -12,7 +12,7 @@ import { openTopicSource } from './sources/topic-source.js';
 import type { ExportSourceHandle } from './sources/types.js';
 import { PendingAborts } from './store/pending-aborts.js';
 import { s3CredentialsOf, type S3Credentials } from './store/s3-credentials.js';
-import { openLocalOutput, sweepTempFile } from './targets/local-folder.js';
+import { createFolder, openLocalOutput, sweepTempFile } from './targets/local-folder.js';
 import { createBucket } from './targets/s3-bucket.js';
 import { endpointLabel, objectKey } from './targets/s3-client.js';
 import { openS3Output } from './targets/s3-output.js';
@@ -25,6 +25,7 @@ export type ExportMethodName =
   | 'exports:jobs'
   | 'exports:history'
   | 'exports:create-bucket'
+  | 'exports:create-folder'
   | 'exports:credentials-list'
   | 'exports:credentials-save'
   | 'exports:credentials-remove'
@@ -100,6 +101,7 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
       'exports:jobs': () => [...this.jobs.values()].map(({ job }) => job.snapshot()),
       'exports:history': ({ limit }) => this.history.list(limit),
       'exports:create-bucket': (target) => createBucket(this.credentials.resolve(target)),
+      'exports:create-folder': ({ folder }) => createFolder(folder),
       'exports:credentials-list': () => this.credentials.list(),
       'exports:credentials-save': (input) => this.credentials.save(input),
       'exports:credentials-remove': ({ id }) => ({ removed: this.credentials.remove(id) }),

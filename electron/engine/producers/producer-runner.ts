@@ -83,6 +83,8 @@ export class ProducerRunner {
   private sessionAcked = 0;
   /** When deliveries started failing (null while they succeed). */
   private failingSince: number | null = null;
+  /** The source's last call threw or gave only errors; its next good answer clears the last error. */
+  private sourceFailing = false;
   private avro: ResolvedAvro | null = null;
 
   constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps, sessionSent = 0) {
@@ -225,6 +227,8 @@ export class ProducerRunner {
           onFailed: (records, error) => this.failed(records, error),
         });
         this.connecting = null;
+        // Connected: the "cannot connect … retrying" of the waits before is history (kept in the log).
+        if (waitingSince !== null) this.status.lastError = null;
         this.setState(this.paused ? 'paused' : 'running');
         return true;
       } catch (error) {
@@ -271,10 +275,21 @@ export class ProducerRunner {
         batch = await (this.source as Source).next();
       } catch (error) {
         this.fail(error);
+        this.sourceFailing = true;
         return false;
       }
       setWait(batch.waitMs ?? 0);
       for (const error of batch.errors) this.fail(error);
+      // A call that gave only errors (an HTTP poll answered 500) is a failing source; the next call that
+      // gives records and no errors means it answers again: its last error is history (kept in deliveryErrors).
+      if (batch.records.length === 0 && batch.errors.length > 0) this.sourceFailing = true;
+      else if (this.sourceFailing && batch.errors.length === 0 && batch.records.length > 0) {
+        this.sourceFailing = false;
+        if (this.failingSince === null) {
+          this.status.lastError = null;
+          this.emit(true);
+        }
+      }
       for (const record of batch.records) {
         if (this.finishedByLimits()) return true;
         const wait = limiter.delayFor(1);

@@ -3,6 +3,7 @@ import type { KeyStrategy, Serializer } from '../../../shared/producers.js';
 import { withWireHeader } from '../../../shared/topic-browser/avro-wire.js';
 import { readJsonPath } from '../json-path.js';
 import { encodeAvroBody } from '../schema-registry/avro-codec.js';
+import { textOf } from './sources/source.js';
 
 /** The registry schema an Avro producer writes with, resolved once at start. */
 export interface ResolvedAvro {
@@ -22,9 +23,16 @@ export interface EncodedRecord {
   size: number;
 }
 
-/** JSON writes every record as JSON; string writes text as is and anything else as JSON. */
+/**
+ * JSON writes every record as JSON. String writes text as is, a record that carries its own text
+ * (a CSV row: its cell or its line, see `parseCsv`) as that text, and anything else as JSON.
+ */
 export function serialize(record: unknown, serializer: 'json' | 'string'): string {
-  if (serializer === 'string' && typeof record === 'string') return record;
+  if (serializer === 'string') {
+    if (typeof record === 'string') return record;
+    const text = textOf(record);
+    if (text !== undefined) return text;
+  }
   return JSON.stringify(record) ?? 'null';
 }
 

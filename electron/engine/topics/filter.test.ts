@@ -41,4 +41,11 @@ describe('filter expressions (CEL)', () => {
     expect(checkFilter('key ==')).not.toBeNull();
     expect(checkFilter('value.a == 1')).toBeNull();
   });
+
+  it('says where a syntax or type error is: line, column and the spot marked in the expression', () => {
+    expect(() => compileFilter('value.temperature > > 3')).toThrow('Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 3');
+    expect(checkFilter('key == "a" &&\n  value.x > > 3')).toBe('Filter expression: Unexpected token: GT at line 2, column 13: …y == "a" && value.x > ‸> 3');
+    expect(checkFilter(`value.${'a'.repeat(40)} == 1 &&`)).toBe(`Filter expression: Unexpected token: EOF at column 55: …${'a'.repeat(16)} == 1 &&‸`);
+    expect(checkFilter('key == "a" && size(1)')).toMatch(/^Filter expression: found no matching overload for 'size\(int\)' at column 15: key == "a" && ‸size\(1\)$/);
+  });
 });

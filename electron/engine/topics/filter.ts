@@ -88,6 +88,27 @@ function reason(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid expression';
 }
 
+/** Characters of the expression shown on each side of an error's position. */
+const AROUND = 24;
+
+/**
+ * Where a parse or type error is: cel-js puts the offending node (with its `pos`, a character offset)
+ * on its errors and draws a caret under a multi-line copy of the source; we say line and column and
+ * mark the spot with ‸ in a one-line fragment, so the message reads in a single line of the UI.
+ */
+function located(error: unknown, expression: string): string {
+  const text = reason(error);
+  const pos = (error as { node?: { pos?: unknown } } | null)?.node?.pos;
+  if (typeof pos !== 'number' || pos < 0 || pos > expression.length) return text;
+  const before = expression.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - (before.lastIndexOf('\n') + 1) + 1;
+  const start = Math.max(0, pos - AROUND);
+  const end = Math.min(expression.length, pos + AROUND);
+  const fragment = `${start > 0 ? '…' : ''}${expression.slice(start, pos)}‸${expression.slice(pos, end)}${end < expression.length ? '…' : ''}`.replace(/\s+/g, ' ');
+  return `${text} at ${line > 1 ? `line ${line}, ` : ''}column ${column}: ${fragment}`;
+}
+
 /** Parses and type-checks; throws a VALIDATION WorkbenchError with the parser's words. */
 export function compileFilter(expression: string): Predicate {
   if (expression.length > FILTER_MAX_LENGTH) {
@@ -103,7 +124,7 @@ export function compileFilter(expression: string): Predicate {
     if (checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
     metered = meter(parsed.ast, (context: Record<string, unknown>) => parsed(context) as unknown);
   } catch (error) {
-    throw new WorkbenchError('VALIDATION', `Filter expression: ${reason(error)}`);
+    throw new WorkbenchError('VALIDATION', `Filter expression: ${located(error, expression)}`);
   }
   return (message) => metered(filterContext(message)) === true;
 }

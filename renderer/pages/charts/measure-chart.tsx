@@ -14,7 +14,6 @@ const lineValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String
 const yTick = (v: number) => v.toFixed(1);
 const X_DOMAIN = ['dataMin', 'dataMax'] as const;
 const Y_DOMAIN = ['auto', 'auto'] as const;
-const BAR_PADDING = { left: 20, right: 20 };
 /** A bare `<rect>` per bar: Recharts' default shape (radius maths, animation hooks) costs more per bar. */
 const plainBar = ({ x, y, width, height, fill }: BarShapeProps) => <rect x={x} y={y} width={width} height={Math.max(0, height ?? 0)} fill={fill} />;
 /** Fixed chart heights (the placeholder before the first draw keeps the page from jumping). */
@@ -89,7 +88,9 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
         <ResponsiveContainer width="100%" height={HEIGHT.bar}>
           <BarChart data={rows}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" domain={X_DOMAIN} tickFormatter={time} scale="time" padding={BAR_PADDING} />
+            {/* One band per window: on a numeric time axis Recharts sizes bars from the gap between points, so
+                a single window drew no bar and bars at the ends crossed the y-axis and the right edge. */}
+            <XAxis dataKey="x" type="category" tickFormatter={time} />
             <YAxis allowDecimals={false} />
             {tooltip}
             {legend}

@@ -91,15 +91,17 @@ function TargetFields({ form, set }: { form: ExportFormState; set: Set }) {
   );
 }
 
-/** The export form: source, format, target; offers to create a missing S3 bucket. */
+/** The export form: source, format, target; offers to create a missing S3 bucket or local folder. */
 export function ExportForm({ connectionId, defaultFolder }: { connectionId: string | null; defaultFolder: string }) {
   const [form, setForm] = useState(() => initialExportForm(defaultFolder));
   const [problem, setProblem] = useState<string | null>(null);
   const start = useMethodMutation('exports:start', { invalidates: ['exports:jobs', 'exports:history'] });
   const createBucket = useMethodMutation('exports:create-bucket');
+  const createFolder = useMethodMutation('exports:create-folder');
   const set: Set = (key, value) => { setForm((f) => ({ ...f, [key]: value })); };
   const built = toExportRequest(form, connectionId);
   const missingBucket = form.targetKind === 's3' && start.error instanceof WorkbenchError && start.error.code === 'NOT_FOUND' && /bucket/i.test(start.error.message);
+  const missingFolder = form.targetKind === 'local' && start.error instanceof WorkbenchError && start.error.code === 'NOT_FOUND' && /^The folder /.test(start.error.message);
 
   return (
     <form
@@ -127,6 +129,15 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
       )}
       {createBucket.isSuccess && <p className="note">Bucket ready; start the export again.</p>}
       <ErrorMessage error={createBucket.error} />
+      {missingFolder && 'request' in built && built.request.target.kind === 'local' && (
+        <div className="actions">
+          <button type="button" disabled={createFolder.isPending} onClick={() => { if (built.request.target.kind === 'local') createFolder.mutate(built.request.target, { onSuccess: () => { start.reset(); } }); }}>
+            Create folder {built.request.target.folder}
+          </button>
+        </div>
+      )}
+      {createFolder.isSuccess && <p className="note" role="status">Folder ready; start the export again.</p>}
+      <ErrorMessage error={createFolder.error} />
       <div className="actions">
         <button type="submit" disabled={start.isPending}>{start.isPending ? 'Starting…' : 'Start export'}</button>
       </div>

@@ -1,10 +1,21 @@
-import { shownState, type PipelineStatus } from '../../../shared/pipelines.js';
+import { shownState, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 
 const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
 const time = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'));
 
+/**
+ * What the engine's state count (`openWindows`: one entry per group and window) means for this
+ * pipeline: open windows when it has windows, groups when it aggregates without them (the word
+ * count), nothing when it only projects.
+ */
+export function stateCountLabel(aggregation: Pipeline['aggregation']): 'Open windows' | 'Groups' | null {
+  if (aggregation === undefined) return null;
+  return aggregation.window === undefined ? 'Groups' : 'Open windows';
+}
+
 /** The counters of one pipeline: watermark, windows, late and bad records (with the last bad ones), lag per partition. */
-export function PipelineStatusView({ status, scaledOut }: { status: PipelineStatus; scaledOut: boolean }) {
+export function PipelineStatusView({ status, scaledOut, aggregation }: { status: PipelineStatus; scaledOut: boolean; aggregation: Pipeline['aggregation'] }) {
+  const stateCount = stateCountLabel(aggregation);
   const bad = Object.entries(status.badRecords);
   const badTotal = bad.reduce((n, [, count]) => n + count, 0);
   // Partitions are only known while running (the group assigns them); stopped, the spec says whether it scales out.
@@ -50,10 +61,12 @@ export function PipelineStatusView({ status, scaledOut }: { status: PipelineStat
           <dt>Watermark</dt>
           <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
         </div>
-        <div className="fact">
-          <dt>Open windows</dt>
-          <dd data-testid="status-open">{status.openWindows}</dd>
-        </div>
+        {stateCount !== null && (
+          <div className="fact">
+            <dt data-testid="status-open-label">{stateCount}</dt>
+            <dd data-testid="status-open">{status.openWindows}</dd>
+          </div>
+        )}
         <div className="fact">
           <dt title="Each record counted once per window it fell in whose end the watermark had passed">Late rows dropped (record × window)</dt>
           <dd data-testid="status-late">{status.lateRows}</dd>

@@ -9,7 +9,7 @@ import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField } from '../../app/form-fields.js';
 import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type PipelineForm } from './pipeline-form-model.js';
 import { PipelineFormView } from './pipeline-form.js';
-import { PipelineStatusView } from './pipeline-status-view.js';
+import { PipelineStatusView, stateCountLabel } from './pipeline-status-view.js';
 import { ResultsTable } from './results-table.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
 import { PipelineRateCharts } from '../dashboard/live-rate-charts.js';
@@ -67,6 +67,7 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
   const active = state === 'running' || state === 'starting';
   const badTotal = s ? Object.values(s.badRecords).reduce((a, b) => a + b, 0) : 0;
   const lag = s ? s.lag.reduce((n, l) => n + l.lag, 0) : 0;
+  const stateCount = stateCountLabel(pipeline.aggregation);
   return (
     <>
       <tr data-testid="pipeline-row" data-name={pipeline.name} data-state={state} className={selected ? 'selected' : undefined}>
@@ -79,7 +80,7 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
         </td>
         <td className="num" data-testid="pipeline-in">{s ? rate(s.recordsPerSecondIn) : '—'}</td>
         <td className="num">{s ? rate(s.rowsPerSecondOut) : '—'}</td>
-        <td className="num">{s?.openWindows ?? 0}</td>
+        <td className="num" data-testid="pipeline-state-count" title={stateCount ?? 'No aggregation'}>{stateCount === null ? '—' : `${s?.openWindows ?? 0} ${stateCount === 'Groups' ? 'groups' : 'windows'}`}</td>
         <td className="num">{s?.lateRows ?? 0}</td>
         <td className="num">{badTotal}</td>
         <td className="num">{lag}</td>
@@ -124,7 +125,7 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
   return (
     <section aria-label={`Pipeline ${pipeline.name}`}>
       <h2>{pipeline.name}</h2>
-      {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} />}
+      {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation} />}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
       <ResultsTable pipelineId={pipeline.id} />
     </section>
@@ -168,7 +169,7 @@ function PipelineList({ connectionId }: { connectionId: string }) {
             <th scope="col">State</th>
             <th scope="col" className="num">In</th>
             <th scope="col" className="num">Out</th>
-            <th scope="col" className="num">Open windows</th>
+            <th scope="col" className="num">Windows / groups</th>
             <th scope="col" className="num">Late</th>
             <th scope="col" className="num">Bad</th>
             <th scope="col" className="num">Lag</th>

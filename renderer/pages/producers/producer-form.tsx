@@ -184,8 +184,7 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         if (result.ok) save.mutate(result.input);
       }}
     >
-      {error !== null && <p className="error" role="alert">{error}</p>}
-      <ErrorMessage error={save.error ?? ensureTopic.error} />
+      <ErrorMessage error={ensureTopic.error} />
       <TextField label="Producer name" value={form.name} onChange={set('name')} required />
       <TextField label="Topic" value={form.topic} onChange={set('topic')} required />
       {topicMissing && (
@@ -231,11 +230,14 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         <SelectField label="Key" value={form.keyKind} options={[{ value: 'none', label: 'No key' }, { value: 'field', label: 'Field of the record' }, { value: 'fixed', label: 'Fixed value' }, { value: 'random', label: 'Random UUID' }]} onChange={set('keyKind')} />
         {form.keyKind === 'field' && <TextField label="Key field" value={form.keyPath} onChange={set('keyPath')} hint="e.g. sensor_id or results[0].login.uuid" />}
         {form.keyKind === 'fixed' && <TextField label="Key value" value={form.keyFixed} onChange={set('keyFixed')} />}
-        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }, { value: 'avro', label: 'Avro (schema registry)' }]} onChange={set('serializer')} />
+        <SelectField label="Serializer" value={form.serializer} options={[{ value: 'json', label: 'JSON' }, { value: 'string', label: 'String' }, { value: 'avro', label: 'Avro (schema registry)' }]} onChange={set('serializer')} hint={form.sourceKind === 'file' && form.fileFormat === 'csv' ? 'CSV rows: JSON sends each row as an object of its columns; String sends its text (the cell of a one-column file, else the line as written)' : undefined} />
         {form.serializer === 'avro' && <AvroFields form={form} set={set} hasRegistry={hasRegistry} />}
         <TextField label="Record headers" multiline value={form.headers} onChange={set('headers')} hint="One “Name: value” per line" />
       </fieldset>
       <ConfigFields form={form} setConfig={(key, value) => { setForm((current) => ({ ...current, config: { ...current.config, [key]: value } })); }} />
+      {/* Beside the Save button, where the eye is after clicking it: a long form scrolls its top away. */}
+      {error !== null && <p className="error" role="alert" data-testid="producer-save-error">{error}</p>}
+      {save.error && <p className="error" role="alert" data-testid="producer-save-error">{save.error.message}</p>}
       <div className="actions">
         <button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : 'Save producer'}</button>
         <button type="button" onClick={onDone}>Cancel</button>

@@ -35,6 +35,10 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
   async function start() {
     setError(null);
     setOffset(0);
+    // A new scan replaces the last one's matches, also when it cannot start (a filter that does not compile).
+    scanRef.current = null;
+    setProgress(null);
+    onResults({ progress: null, messages: [] });
     try {
       const { scanId } = await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains, isolation });
       setScanIsolation(isolation);

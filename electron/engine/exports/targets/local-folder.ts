@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, rmSync } from 'node:fs';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import { describeSystemError } from '../../system-errors.js';
 import type { PendingOutput } from './types.js';
@@ -29,6 +29,27 @@ export function sweepTempFile(finalPath: string, tag: string): boolean {
 }
 
 /**
+ * Creates an export folder and its missing parents, with the process's normal mode (0777 less the
+ * umask), when the user asks for it. An absolute path only: a relative one would land wherever the
+ * engine was started. Returns false when the folder was already there.
+ */
+export async function createFolder(folder: string): Promise<{ created: boolean }> {
+  if (!isAbsolute(folder)) throw new WorkbenchError('VALIDATION', `The folder ${folder} is not an absolute path (e.g. /home/me/exports)`);
+  const existing = await stat(folder).catch(() => null);
+  if (existing?.isDirectory()) return { created: false };
+  if (existing) throw new WorkbenchError('VALIDATION', `${folder} is a file, not a folder; pick another path`);
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw new WorkbenchError('VALIDATION', `Cannot create ${folder}: a part of that path is a file, not a folder`, String(error));
+    const system = describeSystemError(error);
+    throw new WorkbenchError(system?.code ?? 'STORAGE_UNREACHABLE', `Cannot create the folder ${folder}: ${system?.message ?? code ?? String(error)}`, String(error));
+  }
+  return { created: true };
+}
+
+/**
  * Opens `folder/fileName` for writing the safe way: bytes go to a temp file in the same folder;
  * commit fsyncs it, renames it over the final name and fsyncs the folder, so a reader (or a crash)
  * never sees a half file under the final name (docs/GUARANTEES.md, "Files and S3").
@@ -38,7 +59,7 @@ export async function openLocalOutput(folder: string, fileName: string, options:
     throw new WorkbenchError('VALIDATION', `"${fileName}" is not a plain file name`);
   }
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it or pick another one`);
+  if (!info?.isDirectory()) throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it (Create folder) or pick another one`);
   const finalPath = join(folder, fileName);
   const tempPath = join(folder, tempNameFor(fileName, options.tempTag));
   let handle: FileHandle | null;

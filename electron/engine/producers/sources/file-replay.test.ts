@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileSourceSchema } from '../../../../shared/producers.js';
 import { tempDir } from '../../../../test/helpers.js';
+import { encodeRecord } from '../record-encoding.js';
 import { FileReplaySource } from './file-replay.js';
 
 const dir = tempDir('replay');
@@ -40,6 +41,20 @@ describe('file replay', () => {
     expect(batch.records).toEqual([{ a: 1 }, { a: 2 }]);
     expect(batch.errors).toEqual(['line 2 is not JSON: "not json"']);
     expect((await source.next()).records).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it('sends a CSV row with the String serializer as its text: the cell of a one-column file, else the line as written', async () => {
+    const send = async (settings: Record<string, unknown>, serializer: 'json' | 'string') => {
+      const { records } = await new FileReplaySource(fileSourceSchema.parse({ kind: 'file', pacing: 'fast', ...settings })).next();
+      return records.map((r) => encodeRecord(r, { key: { kind: 'field', path: 'id' }, serializer, headers: [] })).map((e) => [e.key, e.value]);
+    };
+    const one = { path: file('one.csv', 'line\r\nhello world again\r\n"kafka: ""streams"""\r\n') };
+    expect(await send(one, 'string')).toEqual([[null, 'hello world again'], [null, 'kafka: "streams"']]);
+    expect(await send(one, 'json')).toEqual([[null, '{"line":"hello world again"}'], [null, '{"line":"kafka: \\"streams\\""}']]);
+    const two = { path: file('two.csv', 'id,text\n7,"a, b"\n\n8,c\n'), columnTypes: { id: 'int' } };
+    expect(await send(two, 'string')).toEqual([['7', '7,"a, b"'], ['8', '8,c']]);
+    expect(await send(two, 'json')).toEqual([['7', '{"id":7,"text":"a, b"}'], ['8', '{"id":8,"text":"c"}']]);
+    expect(await send({ path: file('bare.csv', '42\n'), header: false, columnTypes: { column_1: 'int' } }, 'string')).toEqual([[null, '42']]);
   });
 
   it('says which file it cannot read', async () => {

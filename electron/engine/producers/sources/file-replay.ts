@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import type { fileSourceSchema } from '../../../../shared/producers.js';
 import { WorkbenchError } from '../../../../shared/errors.js';
-import { errorText, type Source, type SourceBatch } from './source.js';
+import { errorText, withText, type Source, type SourceBatch } from './source.js';
 
 export type FileSettings = z.output<typeof fileSourceSchema>;
 type ColumnType = FileSettings['columnTypes'][string];
@@ -33,7 +33,17 @@ function cast(value: string, type: ColumnType): unknown {
   }
 }
 
-/** Parses CSV text into typed rows (csv-parse); a row with a bad cell becomes an error, not data. */
+/** A CSV record's own text: csv-parse's `raw` without the line breaks around it (a quoted cell keeps its inner ones). */
+function lineOf(raw: string): string {
+  return raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
+}
+
+/**
+ * Parses CSV text into typed rows (csv-parse); a row with a bad cell becomes an error, not data.
+ * Each row also carries the text the String serializer sends (`withText`): for a one-column file the
+ * cell as written (no type cast), for several columns the row's original line, quotes and delimiters
+ * as in the file. The JSON serializer sends the typed fields.
+ */
 export function parseCsv(text: string, settings: FileSettings): { rows: Record<string, unknown>[]; errors: string[] } {
   const raw = parse(text, {
     columns: settings.header ? true : false,
@@ -42,13 +52,17 @@ export function parseCsv(text: string, settings: FileSettings): { rows: Record<s
     skip_empty_lines: true,
     relax_column_count: true,
     bom: true,
-  }) as (Record<string, string> | string[])[];
+    raw: true,
+    // csv-parse's sync typings do not model `raw: true`, which wraps each record as { record, raw }.
+  }) as unknown as { record: Record<string, string> | string[]; raw: string }[];
   const rows: Record<string, unknown>[] = [];
   const errors: string[] = [];
-  raw.forEach((record, index) => {
+  raw.forEach(({ record, raw: line }, index) => {
     const named: Record<string, string> = Array.isArray(record) ? Object.fromEntries(record.map((v, i) => [`column_${i + 1}`, v])) : record;
+    const cells = Object.values(named);
     try {
-      rows.push(Object.fromEntries(Object.entries(named).map(([k, v]) => [k, settings.columnTypes[k] ? cast(v, settings.columnTypes[k]) : v])));
+      const row = Object.fromEntries(Object.entries(named).map(([k, v]) => [k, settings.columnTypes[k] ? cast(v, settings.columnTypes[k]) : v]));
+      rows.push(withText(row, cells.length === 1 ? cells[0] : lineOf(line)));
     } catch (error) {
       errors.push(`row ${index + 1}: ${errorText(error)}`);
     }

@@ -8,6 +8,24 @@ export interface SourceBatch {
   waitMs?: number;
 }
 
+/**
+ * The text a record stands for when the String serializer sends it (a CSV row's cell or line).
+ * A symbol key: JSON.stringify, object spreads of the fields and JSON paths never see it.
+ */
+const RECORD_TEXT = Symbol('record text');
+
+/** Gives `record` the text the String serializer sends for it; the JSON serializer still sends its fields. */
+export function withText<T extends object>(record: T, text: string): T {
+  Object.defineProperty(record, RECORD_TEXT, { value: text, enumerable: false });
+  return record;
+}
+
+export function textOf(record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const text = (record as { [RECORD_TEXT]?: unknown })[RECORD_TEXT];
+  return typeof text === 'string' ? text : undefined;
+}
+
 /** A producer's source. `next` is called once per run of the schedule (perRun times per trigger). */
 export interface Source {
   next(): Promise<SourceBatch>;

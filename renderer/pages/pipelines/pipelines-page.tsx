@@ -11,6 +11,7 @@ import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type Pipelin
 import { PipelineFormView } from './pipeline-form.js';
 import { PipelineStatusView, stateCountLabel } from './pipeline-status-view.js';
 import { ResultsTable } from './results-table.js';
+import { BatchReportPanel } from './batch-report-panel.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
 import { PipelineRateCharts } from '../dashboard/live-rate-charts.js';
 import { ClusterName } from '../cluster-name.js';
@@ -128,6 +129,7 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
       {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation} />}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
       <ResultsTable pipelineId={pipeline.id} />
+      <BatchReportPanel key={pipeline.id} pipeline={pipeline} />
     </section>
   );
 }

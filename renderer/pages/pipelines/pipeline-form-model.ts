@@ -105,7 +105,7 @@ export function emptyForm(): PipelineForm {
 }
 
 /** S1: ISS positions from `project_topic`, flattened to typed columns, Parquet files (local folder; S3 as an option). */
-export function issS1Preset(): PipelineForm {
+export function issS1Preset(dataDir: string): PipelineForm {
   return {
     ...emptyForm(),
     name: 'ISS S1',
@@ -115,7 +115,7 @@ export function issS1Preset(): PipelineForm {
     triggerInterval: '5s',
     projection: issS1Projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required ?? true })),
     outputMode: 'append',
-    files: issS1FileSink(),
+    files: issS1FileSink(dataDir),
   };
 }
 

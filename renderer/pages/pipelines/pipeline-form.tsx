@@ -92,7 +92,7 @@ function ScaleOutField({ checked, onChange, groupId }: { checked: boolean; onCha
   );
 }
 
-export function PipelineFormView({ connectionId, initial, onDone }: { connectionId: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
+export function PipelineFormView({ connectionId, dataDir, initial, onDone }: { connectionId: string; dataDir: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>({});
   const set: Set = (key) => (value) => { setForm((f) => ({ ...f, [key]: value })); };
@@ -111,7 +111,7 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
       <div className="toolbar" aria-label="Presets">
         <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensors S3</button>
         <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count S4</button>
-        <button type="button" onClick={() => { setForm({ ...issS1Preset(), id: form.id }); }}>ISS S1</button>
+        <button type="button" onClick={() => { setForm({ ...issS1Preset(dataDir), id: form.id }); }}>ISS S1</button>
       </div>
       <fieldset aria-label="Source">
         <legend>Source</legend>

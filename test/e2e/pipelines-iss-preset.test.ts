@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AppInfo } from '../../shared/app.js';
+import type { Pipeline } from '../../shared/pipelines.js';
 import { uniqueName } from '../helpers.js';
 import { issRecords, produceIss } from '../integration/pipelines-files-helpers.js';
 import { createTopic } from '../integration/pipelines-helpers.js';
@@ -57,6 +58,36 @@ describe('the ISS S1 preset to a local folder, driven in Chromium through serve'
     await page.screenshot({ path: join(screenshots, 'pipelines-iss-preset-results.png'), fullPage: true });
     await page.getByRole('button', { name: `Stop ${name}` }).click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped');
+    await page.close();
+    expect(session.problems).toEqual([]);
+  });
+
+  it('offers derived columns in the projection editor: the S2 preset has email_domain, and a new row can derive one', { timeout: 60_000 }, async () => {
+    const page = await session.newPage();
+    await page.goto(`${session.url}#/pipelines`);
+    await page.getByTestId('pipelines-page').waitFor();
+    await page.getByRole('button', { name: 'New pipeline' }).click();
+    await page.getByRole('button', { name: 'Random users S2' }).click();
+    const projection = page.getByRole('group', { name: 'Projection' });
+    expect(await projection.getByLabel('Column 8').inputValue()).toBe('email_domain');
+    expect(await projection.getByLabel('Value 8').inputValue()).toBe('email-domain');
+    expect(await projection.getByLabel('Derive from 8').inputValue()).toBe('email');
+    // A new row switched to a derived column picks from the projected columns.
+    await projection.getByRole('button', { name: 'Add column' }).click();
+    await projection.getByLabel('Value 10').selectOption('email-domain');
+    await projection.getByLabel('Derive from 10').selectOption('email');
+    await projection.getByLabel('Column 10').fill('domain_again');
+    await projection.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'pipelines-derived-columns.png'), fullPage: true });
+    const name = uniqueName('Users S2');
+    await page.getByLabel('Pipeline name').fill(name);
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.locator(`[data-testid="pipeline-row"][data-name="${name}"]`).waitFor();
+    const saved = ((await session.call('pipelines:list')) as Pipeline[]).find((p) => p.name === name);
+    expect(saved?.projection.filter((c) => c.derive).map((c) => [c.column, c.derive?.from])).toEqual([
+      ['email_domain', 'email'],
+      ['domain_again', 'email'],
+    ]);
     await page.close();
     expect(session.problems).toEqual([]);
   });

@@ -33,7 +33,7 @@ function Page({ route, info }: { route: RouteId; info: AppInfo }) {
     case 'producers':
       return <ProducersPage activeConnectionId={info.activeConnectionId} />;
     case 'pipelines':
-      return <PipelinesPage activeConnectionId={info.activeConnectionId} />;
+      return <PipelinesPage activeConnectionId={info.activeConnectionId} dataDir={info.dataDir} />;
     case 'exports':
       return <ExportsPage info={info} />;
     case 'settings':

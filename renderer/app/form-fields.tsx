@@ -11,10 +11,12 @@ interface TextFieldProps {
   multiline?: boolean;
   autoComplete?: string;
   required?: boolean;
+  /** Takes the rest of its row (paths, URLs): a long value is not cut off. */
+  wide?: boolean;
 }
 
 /** A labelled input with its error and hint wired to it for assistive tech. */
-export function TextField({ label, value, onChange, error, hint, type = 'text', placeholder, multiline, autoComplete, required }: TextFieldProps) {
+export function TextField({ label, value, onChange, error, hint, type = 'text', placeholder, multiline, autoComplete, required, wide }: TextFieldProps) {
   const id = useId();
   const describedBy = [error === undefined ? null : `${id}-error`, hint === undefined ? null : `${id}-hint`]
     .filter((part) => part !== null)
@@ -28,7 +30,7 @@ export function TextField({ label, value, onChange, error, hint, type = 'text', 
     'aria-describedby': describedBy === '' ? undefined : describedBy,
   } as const;
   return (
-    <div className={`field${error === undefined ? '' : ' field-invalid'}`}>
+    <div className={`field${error === undefined ? '' : ' field-invalid'}${wide === true ? ' field-wide' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {multiline === true ? (
         <textarea {...common} rows={4} spellCheck={false} onChange={(event) => { onChange(event.target.value); }} />

@@ -52,6 +52,8 @@ async function newIssPipeline(page: Page, topic: string, prefix: string, credent
   await files.getByLabel('Endpoint URL').fill(s3.endpoint);
   await files.getByLabel('Path-style addressing').check();
   await files.getByLabel('S3 credentials').selectOption({ label: credentials });
+  // The preset rolls a file per minute; a short roll keeps the test from waiting for it.
+  await files.getByLabel('Roll every T seconds').fill('2');
   return name;
 }
 

@@ -39,9 +39,20 @@ export function emptyFileSinkForm(): FileSinkForm {
   };
 }
 
-/** S1: Parquet to a local folder by default; the S3 option points at `streaming-bucket-1/parquet_files/`. */
-export function issS1FileSink(): FileSinkForm {
-  return { ...emptyFileSinkForm(), enabled: true, folder: 'parquet_files', bucket: 'streaming-bucket-1', prefix: 'parquet_files/' };
+/** `folder` + `/` + `name` with the folder's own separator (a Windows data folder keeps `\\`). */
+export function childFolder(folder: string, name: string): string {
+  const separator = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  return `${folder.replace(/[\\/]+$/, '')}${separator}${name}`;
+}
+
+/**
+ * S1: Parquet to `<data folder>/parquet_files` by default; the S3 option points at
+ * `streaming-bucket-1/parquet_files/`. An absolute folder, because a relative one lands wherever the
+ * engine process was started; the data folder, because the app already owns and shows it (top bar,
+ * Settings) and exports default to it too. One file per minute rather than one per 5-second batch.
+ */
+export function issS1FileSink(dataDir: string): FileSinkForm {
+  return { ...emptyFileSinkForm(), enabled: true, folder: childFolder(dataDir, 'parquet_files'), bucket: 'streaming-bucket-1', prefix: 'parquet_files/', rollSeconds: '60' };
 }
 
 export function fileSinkToForm(sinks: Pipeline['sinks'] | undefined): FileSinkForm {

@@ -44,7 +44,7 @@ export function FileSinkFields({ value, onChange, error }: { value: FileSinkForm
           <div className="inline-fields">
             <SelectField label="Write to" value={value.target} options={[{ value: 'local', label: 'Local folder' }, { value: 's3', label: 'S3 / S3-compatible' }]} onChange={set('target')} />
             {value.target === 'local' ? (
-              <TextField label="Folder" value={value.folder} onChange={set('folder')} hint="On the engine's machine; created if missing" />
+              <TextField label="Folder" wide value={value.folder} onChange={set('folder')} hint="On the engine's machine; created if missing" />
             ) : (
               <>
                 <TextField label="Bucket" value={value.bucket} onChange={set('bucket')} />

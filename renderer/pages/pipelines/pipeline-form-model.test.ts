@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineInputSchema, pipelineSchema } from '../../../shared/pipelines.js';
-import { emptyForm, formToInput, parseDuration, pipelineToForm, sensorsPreset, wordCountPreset } from './pipeline-form-model.js';
+import { emptyForm, formToInput, parseDuration, pipelineToForm, randomUsersS2Preset, sensorsPreset, wordCountPreset } from './pipeline-form-model.js';
 
 describe('pipeline form model', () => {
   it('parses Spark-style interval strings and rejects others', () => {
@@ -42,5 +42,27 @@ describe('pipeline form model', () => {
   it('shows errors beside the fields instead of saving an incomplete form', () => {
     const result = formToInput({ ...emptyForm(), aggregate: true, windowColumn: 'ts', windowDuration: 'later', startKind: 'timestamp' }, 'c1');
     expect('errors' in result ? Object.keys(result.errors).sort() : []).toEqual(['groupId', 'name', 'startTimestamp', 'topics', 'window']);
+  });
+});
+
+describe('pipeline form: derived columns and the random users S2 preset', () => {
+  it('turns the S2 preset into random-user → users with email_domain derived from email, and round-trips it', () => {
+    const result = formToInput(randomUsersS2Preset(), 'c1');
+    if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+    const spec = pipelineInputSchema.parse(result.input);
+    expect(spec.topics).toEqual(['random-user']);
+    expect(spec.sinks).toEqual([{ kind: 'sqlite-table', table: 'users' }]);
+    expect(spec.projection.find((c) => c.column === 'email')).toMatchObject({ path: 'results.0.email', type: 'string' });
+    expect(spec.projection.find((c) => c.column === 'email_domain')).toEqual({ column: 'email_domain', path: '$', type: 'string', required: true, derive: { kind: 'email-domain', from: 'email' } });
+    const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });
+    const again = formToInput(pipelineToForm(saved), 'c1');
+    if (!('input' in again)) throw new Error(JSON.stringify(again.errors));
+    expect(pipelineInputSchema.parse(again.input).projection).toEqual(spec.projection);
+  });
+
+  it('asks for the column to derive from instead of saving a derived row without one', () => {
+    const preset = randomUsersS2Preset();
+    const projection = preset.projection.map((p) => (p.column === 'email_domain' ? { ...p, deriveFrom: '' } : p));
+    expect(formToInput({ ...preset, projection }, 'c1')).toMatchObject({ errors: { projection: 'Every projection row needs a path (or a column to derive from) and a column' } });
   });
 });

@@ -9,6 +9,8 @@ export interface ProjectionRow {
   type: ColumnType;
   timestampFormat: TimestampFormat;
   required: boolean;
+  /** Set: an `email-domain` column derived from this projected column (its path is not used). */
+  deriveFrom?: string;
 }
 
 export interface AggregateRow {
@@ -105,7 +107,7 @@ export function emptyForm(): PipelineForm {
 }
 
 /** S1: ISS positions from `project_topic`, flattened to typed columns, Parquet files (local folder; S3 as an option). */
-export function issS1Preset(): PipelineForm {
+export function issS1Preset(dataDir: string): PipelineForm {
   return {
     ...emptyForm(),
     name: 'ISS S1',
@@ -115,7 +117,31 @@ export function issS1Preset(): PipelineForm {
     triggerInterval: '5s',
     projection: issS1Projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required ?? true })),
     outputMode: 'append',
-    files: issS1FileSink(),
+    files: issS1FileSink(dataDir),
+  };
+}
+
+/** S2: random users from `random-user`, flattened into the `users` table with `email_domain` derived from `email`. */
+export function randomUsersS2Preset(): PipelineForm {
+  const at = (column: string, path: string, type: ColumnType = 'string'): ProjectionRow => ({ path: `results.0.${path}`, column, type, timestampFormat: '', required: true });
+  return {
+    ...emptyForm(),
+    name: 'Random users S2',
+    topics: 'random-user',
+    groupId: 'users-s2',
+    projection: [
+      at('gender', 'gender'),
+      at('name_first', 'name.first'),
+      at('name_last', 'name.last'),
+      at('city', 'location.city'),
+      at('country', 'location.country'),
+      at('postcode', 'location.postcode'),
+      at('email', 'email'),
+      { path: '', column: 'email_domain', type: 'string', timestampFormat: '', required: true, deriveFrom: 'email' },
+      at('age', 'dob.age', 'int'),
+    ],
+    outputMode: 'append',
+    sqliteTable: 'users',
   };
 }
 
@@ -184,7 +210,14 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
     decoder: p.decoder,
     filter: p.filter ?? '',
     wordSeparator: p.wordSplit?.separator ?? '',
-    projection: p.projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required })),
+    projection: p.projection.map((c) => ({
+      path: c.derive ? '' : c.path,
+      column: c.column,
+      type: c.type,
+      timestampFormat: c.timestampFormat ?? '',
+      required: c.required,
+      ...(c.derive ? { deriveFrom: c.derive.from } : {}),
+    })),
     aggregate: a !== undefined,
     groupBy: a?.groupBy.join(', ') ?? '',
     windowColumn: a?.window?.column ?? '',
@@ -227,7 +260,7 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
   const windowed = form.aggregate && form.windowColumn.trim() !== '';
   if (windowed && (duration === undefined || duration === null || duration <= 0)) errors.window = 'A window needs a duration such as 5m';
   if ([slide, offset, delay].includes(null)) errors.window = 'Durations are like 30s, 5m, 1h';
-  if (form.wordSeparator === '' && form.projection.some((p) => p.column.trim() === '' || p.path.trim() === '')) errors.projection = 'Every projection row needs a path and a column';
+  if (form.wordSeparator === '' && form.projection.some((p) => p.column.trim() === '' || (p.deriveFrom === undefined ? p.path.trim() === '' : p.deriveFrom === ''))) errors.projection = 'Every projection row needs a path (or a column to derive from) and a column';
   const files = fileSinkFromForm(form.files);
   if ('error' in files) errors.files = files.error;
   if (Object.keys(errors).length > 0 || 'error' in files) return { errors };
@@ -250,7 +283,9 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
     projection:
       form.wordSeparator === ''
         ? form.projection.map((p) => ({
-            path: p.path.trim(),
+            // A derived column has no path of its own; the engine ignores it (shared/pipelines.ts).
+            path: p.deriveFrom !== undefined ? '$' : p.path.trim(),
+            ...(p.deriveFrom !== undefined ? { derive: { kind: 'email-domain' as const, from: p.deriveFrom } } : {}),
             column: p.column.trim(),
             type: p.type,
             required: p.required,

@@ -4,12 +4,17 @@ import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
 import { FileSinkFields } from './pipeline-form-files.js';
-import { formToInput, issS1Preset, sensorsPreset, wordCountPreset, type FormErrors, type PipelineForm, type ProjectionRow, type TimestampFormat } from './pipeline-form-model.js';
+import { formToInput, issS1Preset, randomUsersS2Preset, sensorsPreset, wordCountPreset, type FormErrors, type PipelineForm, type ProjectionRow, type TimestampFormat } from './pipeline-form-model.js';
 
 type Set = <K extends keyof PipelineForm>(key: K) => (value: PipelineForm[K]) => void;
 
 const types = columnTypeSchema.options.map((t) => ({ value: t, label: t }));
 const fns = aggregateFnSchema.options.map((f) => ({ value: f, label: f }));
+/** Where a column's value comes from: a JSON path, or derived from another column (shared/pipelines.ts `derive`). */
+const sources = [
+  { value: 'path', label: 'JSON path' },
+  { value: 'email-domain', label: 'email domain of' },
+];
 const formats: { value: TimestampFormat; label: string }[] = [
   { value: '', label: 'auto' },
   { value: 'iso', label: 'ISO-8601' },
@@ -24,9 +29,24 @@ function ProjectionEditor({ rows, onChange }: { rows: ProjectionRow[]; onChange:
       <legend>Projection: JSON path → column → type</legend>
       {rows.map((row, i) => (
         <div className="inline-fields" key={i} data-testid="projection-row">
-          <TextField label={`Path ${i + 1}`} value={row.path} onChange={(v) => { update(i, { path: v }); }} placeholder="results.0.name.first" />
+          <SelectField
+            label={`Value ${i + 1}`}
+            value={row.deriveFrom === undefined ? 'path' : 'email-domain'}
+            options={sources}
+            onChange={(v) => { update(i, v === 'path' ? { deriveFrom: undefined } : { deriveFrom: rows.find((r, j) => j !== i && r.deriveFrom === undefined && r.column.trim() !== '')?.column ?? '', type: 'string', path: '' }); }}
+          />
+          {row.deriveFrom === undefined ? (
+            <TextField label={`Path ${i + 1}`} value={row.path} onChange={(v) => { update(i, { path: v }); }} placeholder="results.0.name.first" />
+          ) : (
+            <SelectField
+              label={`Derive from ${i + 1}`}
+              value={row.deriveFrom}
+              options={[{ value: '', label: 'choose a column' }, ...rows.filter((r, j) => j !== i && r.deriveFrom === undefined && r.column.trim() !== '').map((r) => ({ value: r.column, label: r.column }))]}
+              onChange={(v) => { update(i, { deriveFrom: v }); }}
+            />
+          )}
           <TextField label={`Column ${i + 1}`} value={row.column} onChange={(v) => { update(i, { column: v }); }} />
-          <SelectField label={`Type ${i + 1}`} value={row.type} options={types} onChange={(v) => { update(i, { type: v }); }} />
+          {row.deriveFrom === undefined && <SelectField label={`Type ${i + 1}`} value={row.type} options={types} onChange={(v) => { update(i, { type: v }); }} />}
           {row.type === 'timestamp' && (
             <SelectField label={`Time format ${i + 1}`} value={row.timestampFormat} options={formats} onChange={(v) => { update(i, { timestampFormat: v }); }} />
           )}
@@ -92,7 +112,7 @@ function ScaleOutField({ checked, onChange, groupId }: { checked: boolean; onCha
   );
 }
 
-export function PipelineFormView({ connectionId, initial, onDone }: { connectionId: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
+export function PipelineFormView({ connectionId, dataDir, initial, onDone }: { connectionId: string; dataDir: string; initial: PipelineForm; onDone: (id: string | null) => void }) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>({});
   const set: Set = (key) => (value) => { setForm((f) => ({ ...f, [key]: value })); };
@@ -111,7 +131,8 @@ export function PipelineFormView({ connectionId, initial, onDone }: { connection
       <div className="toolbar" aria-label="Presets">
         <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensors S3</button>
         <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count S4</button>
-        <button type="button" onClick={() => { setForm({ ...issS1Preset(), id: form.id }); }}>ISS S1</button>
+        <button type="button" onClick={() => { setForm({ ...issS1Preset(dataDir), id: form.id }); }}>ISS S1</button>
+        <button type="button" onClick={() => { setForm({ ...randomUsersS2Preset(), id: form.id }); }}>Random users S2</button>
       </div>
       <fieldset aria-label="Source">
         <legend>Source</legend>

@@ -128,13 +128,13 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
       <h2>{pipeline.name}</h2>
       {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation} />}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
-      <ResultsTable pipelineId={pipeline.id} />
+      <ResultsTable pipelineId={pipeline.id} files={status.data?.files} />
       <BatchReportPanel key={pipeline.id} pipeline={pipeline} />
     </section>
   );
 }
 
-function PipelineList({ connectionId }: { connectionId: string }) {
+function PipelineList({ connectionId, dataDir }: { connectionId: string; dataDir: string }) {
   useLivePipelines();
   const pipelines = useMethodQuery('pipelines:list', undefined);
   const [editing, setEditing] = useState<PipelineForm | null>(null);
@@ -143,6 +143,7 @@ function PipelineList({ connectionId }: { connectionId: string }) {
     return (
       <PipelineFormView
         connectionId={connectionId}
+        dataDir={dataDir}
         initial={editing}
         onDone={(id) => {
           setEditing(null);
@@ -194,14 +195,14 @@ function PipelineList({ connectionId }: { connectionId: string }) {
   );
 }
 
-export function PipelinesPage({ activeConnectionId }: { activeConnectionId: string | null }) {
+export function PipelinesPage({ activeConnectionId, dataDir }: { activeConnectionId: string | null; dataDir: string }) {
   return (
     <section className="page" data-testid="pipelines-page">
       <div className="page-header">
         <h1>Pipelines</h1>
         {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
       </div>
-      <ConnectionRequired connectionId={activeConnectionId}>{(id) => <PipelineList key={id} connectionId={id} />}</ConnectionRequired>
+      <ConnectionRequired connectionId={activeConnectionId}>{(id) => <PipelineList key={id} connectionId={id} dataDir={dataDir} />}</ConnectionRequired>
     </section>
   );
 }

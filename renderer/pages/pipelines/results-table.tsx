@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useMethodQuery } from '../../api/use-method-query.js';
+import type { PipelineStatus } from '../../../shared/pipelines.js';
 import { ErrorMessage } from '../../app/error-message.js';
 
 const PAGE = 50;
@@ -7,11 +8,24 @@ const PAGE = 50;
 const show = (cell: string | number | boolean | null) =>
   cell === null ? '—' : typeof cell === 'number' && !Number.isInteger(cell) ? cell.toFixed(3) : String(cell);
 
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The line above the result table: the page shown, or, when the table is empty and the pipeline
+ * writes files, where its rows went (a projection-only pipeline keeps no result table).
+ */
+export function resultsRangeText(total: number, offset: number, pageSize: number, files: PipelineStatus['files']): string {
+  if (total > 0) return `${offset + 1}–${Math.min(total, offset + pageSize)} of ${total}`;
+  if (files === undefined) return 'no rows';
+  const waiting = files.pending > 0 || files.rowsWaiting > 0 ? `; ${plural(files.rowsWaiting, 'row')} in ${plural(files.pending, 'file')} waiting to be written` : '';
+  return `Rows go to files: ${plural(files.rowsWritten, 'row')} in ${plural(files.done, 'file')} written${waiting}`;
+}
+
 /**
  * A page of the pipeline's result table. The engine keeps one row per (group, window), so an
  * update-mode batch replaces rows rather than adding them; the page refetches on each results notice.
  */
-export function ResultsTable({ pipelineId }: { pipelineId: string }) {
+export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?: PipelineStatus['files'] }) {
   const [offset, setOffset] = useState(0);
   const page = useMethodQuery('pipelines:results', { id: pipelineId, offset, limit: PAGE });
   const data = page.data;
@@ -22,7 +36,7 @@ export function ResultsTable({ pipelineId }: { pipelineId: string }) {
       <div className="toolbar" aria-label="Result pages">
         <button type="button" disabled={offset === 0} onClick={() => { setOffset(Math.max(0, offset - PAGE)); }}>Previous</button>
         <span data-testid="results-range">
-          {total === 0 ? 'no rows' : `${offset + 1}–${Math.min(total, offset + PAGE)} of ${total}`}
+          {resultsRangeText(total, offset, PAGE, files)}
         </span>
         <button type="button" disabled={offset + PAGE >= total} onClick={() => { setOffset(offset + PAGE); }}>Next</button>
       </div>

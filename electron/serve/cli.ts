@@ -9,7 +9,9 @@ import { startServer } from './server.js';
 /**
  * `npm run serve`: the engine and the renderer in a browser, on 127.0.0.1 with a token.
  * Flags: --port N (default 4820, 0 = any free port), --host H (default 127.0.0.1), --data-dir D,
- * --no-local-cluster (do not start the managed cluster when no connection is saved).
+ * --no-local-cluster (do not start the managed cluster when no connection is saved),
+ * --local-port N (the broker port of that cluster at its first start, default 9092; the controller
+ * takes N+1; later starts reuse the ports it was created with).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,10 +21,13 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
       'no-local-cluster': { type: 'boolean', default: false },
+      'local-port': { type: 'string', default: '9092' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const localPort = Number(values['local-port']);
+  if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65_534) throw new Error(`--local-port must be a port number, got ${values['local-port']}`);
   const host = values.host;
   const dataDir = resolveDataDir(values['data-dir']);
   const engine = createEngine({
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Kafka Workbench is serving on ${server.url}\n(data: ${dataDir}; stop with Ctrl+C)\n`);
 
   if (!values['no-local-cluster']) {
-    engine.startDefault().then(
+    engine.startDefault({ brokers: 1, port: localPort }).then(
       ({ message }) => process.stdout.write(`${message}\n`),
       (error: unknown) => process.stderr.write(`local cluster: ${error instanceof Error ? error.message : String(error)}\n`),
     );

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { tempDir } from '../helpers.js';
 
 export const screenshots = resolve('test-output', 'e2e');
@@ -15,6 +16,16 @@ export interface ServeSession {
   /** Console errors, page errors and CSP violations seen by any page opened with `newPage`. */
   problems: string[];
   newPage(): Promise<Page>;
+  /** serve's data folder (kept across `restart`). */
+  dataDir: string;
+  /** Resolves with the first match of `pattern` in what serve printed (e.g. that its local cluster started). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Stops serve as Ctrl+C does (its engine stops producers, pipelines and the local cluster it
+   * started) and starts it again on the same data folder: a new port and token, so open pages must
+   * go to the new `url`.
+   */
+  restart(): Promise<void>;
   /** Saves and activates a connection through the contract (the UI flow has its own test). */
   connect(name: string, bootstrap: string): Promise<string>;
   /** One contract call over the WebSocket, for setting up what a test does not drive through the UI. */
@@ -22,28 +33,61 @@ export interface ServeSession {
   close(): Promise<void>;
 }
 
-/** `env`: the serve process's environment (default: this process's), e.g. without AWS keys for the default chain. */
-export async function startServeSession(options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServeSession> {
-  mkdirSync(screenshots, { recursive: true });
-  const dir = tempDir('e2e');
+export interface ServeOptions {
+  /** The serve process's environment (default: this process's), e.g. without AWS keys for the default chain. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Let serve start its own local cluster from the empty data folder, as `npm run serve` does for a
+   * new user (on a free port block instead of 9092, so test files do not collide). Off by default:
+   * most tests connect to the suite's broker.
+   */
+  localCluster?: boolean;
+}
+
+interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything serve printed on stdout so far. */
+  stdout: () => string;
+}
+
+async function spawnServe(dataDir: string, options: ServeOptions, localPort: number | null): Promise<ServeProcess> {
+  const cluster = localPort === null ? ['--no-local-cluster'] : ['--local-port', String(localPort)];
   const child: ChildProcess = spawn(
     process.execPath,
-    [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', join(dir.path, 'data'), '--no-local-cluster'],
+    [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', dataDir, ...cluster],
     { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+    child.stdout?.on('data', () => {
       const match = /serving on (http:\/\/\S+)/.exec(stdout);
       if (match?.[1]) resolveUrl(match[1]);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  const origin = new URL(url).origin;
-  const token = new URL(url).searchParams.get('token') ?? '';
+  return { child, url, stdout: () => stdout };
+}
+
+async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function startServeSession(options: ServeOptions = {}): Promise<ServeSession> {
+  mkdirSync(screenshots, { recursive: true });
+  const dir = tempDir('e2e');
+  const dataDir = join(dir.path, 'data');
+  const localPort = options.localCluster ? await findFreePortBlock(2, 34_000, 36_000) : null;
+  let serve = await spawnServe(dataDir, options, localPort);
+  let token = new URL(serve.url).searchParams.get('token') ?? '';
+  let origin = new URL(serve.url).origin;
+  const previousOrigins: string[] = [];
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -65,18 +109,27 @@ export async function startServeSession(options: { env?: NodeJS.ProcessEnv } = {
     return reply.envelope.data;
   };
 
-  return {
-    url,
-    origin,
+  const session: ServeSession = {
+    get url() {
+      return serve.url;
+    },
+    get origin() {
+      return origin;
+    },
+    dataDir,
     browser,
     problems,
     async newPage() {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+        if (message.type() !== 'error') return;
+        // A tab still on a serve stopped by `restart` cannot reach it; that is the restart, not a fault.
+        const previousServe = previousOrigins.some((o) => message.text().includes(o.replace('http', 'ws')) || message.location().url.startsWith(o));
+        if (previousServe && message.text().includes('ERR_CONNECTION_REFUSED')) return;
+        problems.push(`console: ${message.text()}`);
       });
       page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      await page.goto(url);
+      await page.goto(serve.url);
       await page.getByTestId('app-loaded').waitFor();
       return page;
     },
@@ -86,11 +139,28 @@ export async function startServeSession(options: { env?: NodeJS.ProcessEnv } = {
       await call('connections:activate', { id: saved.id });
       return saved.id;
     },
+    async waitForOutput(pattern, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(serve.stdout());
+        if (match) return match[0];
+        if (serve.child.exitCode !== null) throw new Error(`serve exited before printing ${pattern}`);
+        if (Date.now() > deadline) throw new Error(`serve did not print ${pattern} within ${timeoutMs} ms; it printed: ${serve.stdout()}`);
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    },
+    async restart() {
+      previousOrigins.push(origin);
+      await stopServe(serve.child);
+      serve = await spawnServe(dataDir, options, localPort);
+      token = new URL(serve.url).searchParams.get('token') ?? '';
+      origin = new URL(serve.url).origin;
+    },
     async close() {
       await browser.close();
-      child.kill('SIGTERM');
-      await new Promise((done) => child.once('exit', done));
+      await stopServe(serve.child);
       dir.remove();
     },
   };
+  return session;
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { sensorsBatchReport, type BatchReport, type Pipeline } from '../../../shared/pipelines.js';
+import { sensorsBatchReport, type Pipeline } from '../../../shared/pipelines.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
+import { RowsTable } from './rows-table.js';
 
 type ReportKind = 'pipeline' | 'sensors';
 type Format = 'csv' | 'parquet' | 'jsonl';
@@ -11,9 +12,6 @@ const FORMATS: { value: Format; label: string }[] = [
   { value: 'parquet', label: 'Parquet' },
   { value: 'jsonl', label: 'JSON lines' },
 ];
-
-const show = (cell: BatchReport['rows'][number][number]) =>
-  cell === null ? '—' : typeof cell === 'number' && !Number.isInteger(cell) ? cell.toFixed(3) : String(cell);
 
 /**
  * Batch mode of the selected pipeline (`pipelines:run-batch`, the same engine method as
@@ -82,24 +80,7 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
             </ul>
           )}
           <div className="table-scroll">
-            <table className="table" aria-label="Batch report rows">
-              <thead>
-                <tr>
-                  {report.columns.map((c) => (
-                    <th scope="col" key={c}>{c}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((row, i) => (
-                  <tr key={i} data-testid="batch-report-row">
-                    {row.map((cell, j) => (
-                      <td key={j} className={typeof cell === 'number' ? 'num' : 'mono'}>{show(cell)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <RowsTable columns={report.columns} rows={report.rows} rowTestId="batch-report-row" label="Batch report rows" />
           </div>
         </div>
       )}

@@ -2,11 +2,9 @@ import { useState } from 'react';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import type { PipelineStatus } from '../../../shared/pipelines.js';
 import { ErrorMessage } from '../../app/error-message.js';
+import { RowsTable } from './rows-table.js';
 
 const PAGE = 50;
-
-const show = (cell: string | number | boolean | null) =>
-  cell === null ? '—' : typeof cell === 'number' && !Number.isInteger(cell) ? cell.toFixed(3) : String(cell);
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -40,25 +38,7 @@ export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?
         </span>
         <button type="button" disabled={offset + PAGE >= total} onClick={() => { setOffset(offset + PAGE); }}>Next</button>
       </div>
-      <table className="table" data-testid="results-table">
-        <caption>Results (newest windows first)</caption>
-        <thead>
-          <tr>
-            {data?.columns.map((c) => (
-              <th scope="col" key={c}>{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data?.rows.map((row, i) => (
-            <tr key={i} data-testid="result-row">
-              {row.map((cell, j) => (
-                <td key={j} className={typeof cell === 'number' ? 'num' : 'mono'}>{show(cell)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RowsTable columns={data?.columns ?? []} rows={data?.rows ?? []} rowTestId="result-row" caption="Results (newest windows first)" testId="results-table" />
     </div>
   );
 }

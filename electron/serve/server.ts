@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isEventName, type EventName } from '../../shared/contract.js';
 import { describeZodError } from '../../shared/errors.js';
-import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
+import { cspTileOrigin } from '../../shared/map-tiles.js';
 import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../../shared/rpc.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
@@ -52,12 +52,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // The map's optional tile layer widens img-src to its origin; read now and on every change.
   let tileOrigin: string | null = null;
   const useTiles = (layer: unknown) => {
-    const parsed = tileLayerSchema.safeParse(layer);
-    try {
-      tileOrigin = parsed.success ? allowedTileOrigin(parsed.data) : null;
-    } catch {
-      tileOrigin = null;
-    }
+    tileOrigin = cspTileOrigin(layer);
   };
   const offTiles = options.events.on('geo:tiles', useTiles);
   await options

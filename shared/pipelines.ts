@@ -121,7 +121,7 @@ export const pipelineInputSchema = z.object({
   topics: z.array(z.string().min(1).max(249)).min(1).max(16),
   groupId: z.string().min(1).max(249),
   startingOffsets: startingOffsetsSchema.default({ kind: 'earliest' }),
-  /** Spark `maxOffsetsPerTrigger`, applied per partition fetch. */
+  /** Spark `maxOffsetsPerTrigger`: the most records one micro-batch takes over all its partitions, split between them by lag (`batch-plan.ts`). */
   maxRecordsPerBatch: z.number().int().min(1).max(1_000_000).default(5000),
   /** Minimum time between two batches (Spark `Trigger.ProcessingTime`); 0 = as fast as possible. */
   triggerIntervalMs: z.number().int().min(0).max(3_600_000).default(0),

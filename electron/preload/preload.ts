@@ -1,7 +1,15 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { eventNames, isEventName, methodNames, type EventName } from '../../shared/contract.js';
+import type { EventName, MethodName } from '../../shared/contract.js';
 
-// Channel names mirror electron/main/ipc-binding.ts (not imported: the preload bundle stays tiny).
+// The contract's names, written in by scripts/build-electron.mjs: importing shared/contract.ts would
+// bundle every schema into the preload. Channel names mirror electron/main/ipc-binding.ts (not
+// imported, for the same reason).
+declare const KWB_METHOD_NAMES: readonly MethodName[];
+declare const KWB_EVENT_NAMES: readonly EventName[];
+const methodNames = KWB_METHOD_NAMES;
+const eventNames = KWB_EVENT_NAMES;
+const eventSet: ReadonlySet<string> = new Set(eventNames);
+const isEventName = (name: unknown): name is EventName => typeof name === 'string' && eventSet.has(name);
 const CHANNEL_PREFIX = 'wb:';
 
 /**

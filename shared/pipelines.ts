@@ -289,7 +289,16 @@ export const pipelineMethods = {
   'pipelines:stop': method(idRef, pipelineStatusSchema, 'Stop a pipeline after its current batch'),
   'pipelines:status': method(idRef, pipelineStatusSchema, 'State, lag, rates, watermark and counters of a pipeline'),
   'pipelines:results': method(
-    idRef.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }),
+    idRef.extend({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+      /**
+       * An aggregate's name (`as`): the page is that column's largest values first (ties by group),
+       * so a word count's "top N" is the N most frequent of all its words. Default: newest window
+       * first, then group.
+       */
+      orderBy: z.string().min(1).max(200).optional(),
+    }),
     resultsPageSchema,
     'A page of the result table of a pipeline',
   ),

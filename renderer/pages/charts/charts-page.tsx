@@ -10,6 +10,8 @@ import { wordCounts } from './word-counts.js';
 import { ClusterName } from '../cluster-name.js';
 
 const REFRESH_MS = 1000;
+/** How many of a word count's most frequent words the page reads: its table (the chart shows the first 20). */
+const TOP_WORDS = 200;
 const RANGES = [
   { label: 'Last 15 min', ms: 15 * 60_000 },
   { label: 'Last hour', ms: 60 * 60_000 },
@@ -32,7 +34,13 @@ export function ChartsPage() {
   const width = useChartWidth(section);
   const windowedAgg = pipeline?.aggregation?.window !== undefined;
   // Word counts page their rows; window charts come as series already downsampled by the engine.
-  const results = useMethodQuery('pipelines:results', { id: pipeline?.id ?? '', offset: 0, limit: 1000 }, { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg });
+  // The engine orders by the count: the page is the most frequent words of all, not the first stored.
+  const countAs = pipeline?.aggregation?.aggregates.find((a) => a.fn === 'count')?.as;
+  const results = useMethodQuery(
+    'pipelines:results',
+    { id: pipeline?.id ?? '', offset: 0, limit: TOP_WORDS, ...(countAs ? { orderBy: countAs } : {}) },
+    { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg },
+  );
   const series = useMethodQuery('metrics:window-charts', { id: pipeline?.id ?? '', rangeMs: range, width }, { enabled: pipeline !== undefined && windowedAgg });
 
   // Batches can finish several times a second: the charts refetch at most once a second (trailing).

@@ -28,7 +28,7 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           </tr>
         </thead>
         <tbody>
-          {counts.slice(0, 200).map((c) => (
+          {counts.map((c) => (
             <tr key={c.word}>
               <td className="mono">{c.word}</td>
               <td>{c.count}</td>
@@ -36,7 +36,11 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           ))}
         </tbody>
       </table>
-      {total > counts.length && <p className="note">Showing the {counts.length} most recent result rows of {total}.</p>}
+      {total > counts.length && (
+        <p className="note">
+          The {counts.length.toLocaleString('en-US')} most frequent of {total.toLocaleString('en-US')} words.
+        </p>
+      )}
     </>
   );
 }

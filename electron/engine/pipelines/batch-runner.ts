@@ -6,6 +6,7 @@ import { createWriter, fileExtension } from '../exports/writers/create-writer.js
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { ClientOptions } from '../kafka/group-member.js';
 import { PartitionReader } from '../kafka/partition-reader.js';
+import { assertUserTableName } from '../store/app-tables.js';
 import type { Db } from '../store/db.js';
 import type { ResultRow } from './aggregation.js';
 import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
@@ -167,9 +168,7 @@ function compareRows(a: Record<string, Value>, b: Record<string, Value>): number
 
 /** Replaces the report table in one transaction: a reader sees the previous report or the new one. */
 function writeTable(db: Db, table: string, columns: ReportColumn[], rows: Record<string, Value>[]): void {
-  if (/^(sqlite_|_|pipeline|settings$|connections$|producers|export)/i.test(table)) {
-    throw new WorkbenchError('VALIDATION', `"${table}" is reserved for the app's own tables; choose another report table name`);
-  }
+  assertUserTableName(table, 'report table');
   const q = (name: string) => `"${name}"`;
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${q(table)}`);

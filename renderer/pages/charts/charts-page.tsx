@@ -46,18 +46,16 @@ export function ChartsPage() {
   // Batches can finish several times a second: the charts refetch at most once a second (trailing).
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  useEvent('pipelines:results-changed', (notice) => {
-    if (notice.pipelineId !== pipeline?.id || pending.current !== null) return;
+  useEvent('pipelines:results-changed', () => {
+    if (pending.current !== null) return;
     pending.current = setTimeout(() => {
       pending.current = null;
       // A hidden window only marks the data stale; React Query refetches when it is focused again.
       const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
       void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
     }, REFRESH_MS);
-  });
-  useEvent('pipelines:status', (next) => {
-    if (next.pipelineId === pipeline?.id) setStatus(next);
-  });
+  }, pipeline?.id ?? null);
+  useEvent('pipelines:status', setStatus, pipeline?.id ?? null);
 
   const charts = windowedAgg ? series.data : undefined;
   const words = pipeline?.wordSplit && !windowedAgg && results.data ? wordCounts(pipeline, results.data) : null;

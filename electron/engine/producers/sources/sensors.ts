@@ -47,6 +47,11 @@ export class SensorsSource implements Source {
     };
   }
 
+  /** Draws the skipped readings, so the rotation and a seeded sequence go on as without the restart. */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) this.reading();
+  }
+
   next(): Promise<SourceBatch> {
     return Promise.resolve({ records: [this.reading()], errors: [] });
   }

@@ -31,6 +31,11 @@ export interface Source {
   next(): Promise<SourceBatch>;
   /** True when the source decides its own pacing (file replay by timestamp or as fast as possible). */
   readonly selfPaced: boolean;
+  /**
+   * Moves past the first `count` records, as if they had been generated: a session resumed after a
+   * restart goes on where it stopped instead of beginning its sequence again.
+   */
+  skip?(count: number): void;
   dispose?(): void;
 }
 

@@ -28,12 +28,12 @@ describe('sensors source', () => {
     expect([a.reading(), a.reading()]).toEqual([b.reading(), b.reading()]);
   });
 
-  it('skips readings as if it had generated them: the rotation and the seeded values go on', () => {
+  it('resumes after the delivered readings: the rotation and the seeded values go on', () => {
     const settings = sensorsSourceSchema.parse({ kind: 'sensors', seed: 9, sensorCount: 4 });
     const whole = new SensorsSource(settings, () => 0);
     const resumed = new SensorsSource(settings, () => 0);
     const all = Array.from({ length: 7 }, () => whole.reading());
-    resumed.skip(5);
+    resumed.resumeAfter(5);
     expect([resumed.reading(), resumed.reading()]).toEqual(all.slice(5));
   });
 

@@ -47,9 +47,12 @@ export class SensorsSource implements Source {
     };
   }
 
-  /** Draws the skipped readings, so the rotation and a seeded sequence go on as without the restart. */
-  skip(count: number): void {
-    for (let i = 0; i < count; i++) this.reading();
+  /**
+   * Draws the `delivered` readings again and drops them, so a resumed session goes on with the
+   * rotation (sensor_1…sensor_N in turn) and, with a seed, the values it would have sent next.
+   */
+  resumeAfter(delivered: number): void {
+    for (let i = 0; i < delivered; i++) this.reading();
   }
 
   next(): Promise<SourceBatch> {

@@ -32,10 +32,11 @@ export interface Source {
   /** True when the source decides its own pacing (file replay by timestamp or as fast as possible). */
   readonly selfPaced: boolean;
   /**
-   * Moves past the first `count` records, as if they had been generated: a session resumed after a
-   * restart goes on where it stopped instead of beginning its sequence again.
+   * A replayable source (a file) goes on after the first `delivered` records instead of from its
+   * start: the engine resumes a producer that was running when it stopped with the count its
+   * session had acknowledged.
    */
-  skip?(count: number): void;
+  resumeAfter?(delivered: number): void;
   dispose?(): void;
 }
 

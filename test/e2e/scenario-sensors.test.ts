@@ -21,7 +21,7 @@ let session: ServeSession;
 let bootstrap = '';
 
 beforeAll(async () => {
-  session = await startServeSession({ localCluster: true, localPortRange: [45_000, 46_000] });
+  session = await startServeSession({ localCluster: true, localPorts: [45_000, 46_000] });
   bootstrap = (await session.waitForOutput(/Started the local cluster on \S+/)).replace('Started the local cluster on ', '');
 }, 180_000);
 afterAll(async () => {

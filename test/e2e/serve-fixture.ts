@@ -42,8 +42,8 @@ export interface ServeOptions {
    * most tests connect to the suite's broker.
    */
   localCluster?: boolean;
-  /** Where to look for the local cluster's free port block (default 34000–36000), so test files started together keep apart. */
-  localPortRange?: [number, number];
+  /** Where to look for the local cluster's free port block, [min, max) (default 34000–36000). */
+  localPorts?: readonly [number, number];
 }
 
 interface ServeProcess {
@@ -85,8 +85,8 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
   mkdirSync(screenshots, { recursive: true });
   const dir = tempDir('e2e');
   const dataDir = join(dir.path, 'data');
-  const [from, to] = options.localPortRange ?? [34_000, 36_000];
-  const localPort = options.localCluster ? await findFreePortBlock(2, from, to) : null;
+  const [min, max] = options.localPorts ?? [34_000, 36_000];
+  const localPort = options.localCluster ? await findFreePortBlock(2, min, max) : null;
   let serve = await spawnServe(dataDir, options, localPort);
   let token = new URL(serve.url).searchParams.get('token') ?? '';
   let origin = new URL(serve.url).origin;

@@ -52,6 +52,13 @@ describe('pipeline form: derived columns and the random users S2 preset', () => 
     const spec = pipelineInputSchema.parse(result.input);
     expect(spec.topics).toEqual(['random-user']);
     expect(spec.sinks).toEqual([{ kind: 'sqlite-table', table: 'users' }]);
+    // The users table of SCENARIOS S2, in its order (the sink adds `id`).
+    expect(spec.projection.map((c) => c.column)).toEqual([
+      'gender', 'name_title', 'name_first', 'name_last', 'street_number', 'street_name', 'city', 'state', 'country',
+      'postcode', 'email', 'uuid', 'dob_date', 'age', 'phone', 'cell', 'picture_large', 'email_domain',
+    ]);
+    expect(spec.projection.find((c) => c.column === 'uuid')).toMatchObject({ path: 'results.0.login.uuid', type: 'string' });
+    expect(spec.projection.find((c) => c.column === 'dob_date')).toMatchObject({ path: 'results.0.dob.date', type: 'timestamp', timestampFormat: 'iso' });
     expect(spec.projection.find((c) => c.column === 'email')).toMatchObject({ path: 'results.0.email', type: 'string' });
     expect(spec.projection.find((c) => c.column === 'email_domain')).toEqual({ column: 'email_domain', path: '$', type: 'string', required: true, derive: { kind: 'email-domain', from: 'email' } });
     const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });

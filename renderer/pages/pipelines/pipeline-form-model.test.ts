@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineInputSchema, pipelineSchema } from '../../../shared/pipelines.js';
 import { emptyForm, formToInput, parseDuration, pipelineToForm, randomUsersS2Preset, sensorsPreset, wordCountPreset } from './pipeline-form-model.js';
+import { resultsCaption } from './results-table.js';
 
 describe('pipeline form model', () => {
   it('parses Spark-style interval strings and rejects others', () => {
@@ -65,6 +66,12 @@ describe('pipeline form: derived columns and the random users S2 preset', () => 
     const again = formToInput(pipelineToForm(saved), 'c1');
     if (!('input' in again)) throw new Error(JSON.stringify(again.errors));
     expect(pipelineInputSchema.parse(again.input).projection).toEqual(spec.projection);
+  });
+
+  it('captions the rows of the users table as such, not as windows (the page said "newest windows first")', () => {
+    expect(resultsCaption(undefined, 'users')).toBe('Rows of users (newest first)');
+    expect(resultsCaption({ groupBy: ['word'], aggregates: [] }, undefined)).toBe('Results (by group)');
+    expect(resultsCaption({ groupBy: ['sensor_id'], window: { column: 'timestamp', durationMs: 300_000, offsetMs: 0 }, aggregates: [] }, undefined)).toBe('Results (newest windows first)');
   });
 
   it('asks for the column to derive from instead of saving a derived row without one', () => {

@@ -210,6 +210,11 @@ describe('scenario S2: random users into the users table with email_domain, acro
     expect(uuids.filter((u) => !standIn?.served.has(u))).toEqual([]);
     expect(new Set(records.map((r) => r.partition))).toEqual(new Set([0, 1, 2]));
     expect(sent).toBe(records.length);
+    // The topic browser shows the same: random-user with its 3 partitions and every record.
+    await page.goto(`${s.url}#/topics`);
+    await page.getByRole('link', { name: 'random-user', exact: true }).click();
+    await expect.poll(() => page.getByTestId('partitions-table').locator('caption').innerText(), { timeout: 30_000 }).toMatch(new RegExp(`^3 partitions · ${records.length} messages`));
+    await shot(page, '7b-topic');
 
     await page.goto(`${s.url}#/pipelines`);
     await page.getByRole('button', { name: PIPELINE, exact: true }).click();
@@ -217,6 +222,12 @@ describe('scenario S2: random users into the users table with email_domain, acro
     await page.getByRole('button', { name: `Stop ${PIPELINE}` }).click();
     await expect.poll(() => pipelineRow.getAttribute('data-state'), { timeout: 60_000 }).toBe('stopped');
     await shot(page, '8-pipeline-caught-up');
+    // Scrolled sideways in its box to the email and email_domain columns.
+    const table = page.getByTestId('results-table');
+    await table.scrollIntoViewIfNeeded();
+    await table.hover();
+    await page.mouse.wheel(5000, 0);
+    await shot(page, '8b-users-table-email-domain');
 
     // 6. The users table exported from the Exports page, read with DuckDB.
     await page.goto(`${s.url}#/exports`);

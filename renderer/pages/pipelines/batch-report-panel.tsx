@@ -79,9 +79,7 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
               ))}
             </ul>
           )}
-          <div className="table-scroll">
-            <RowsTable columns={report.columns} rows={report.rows} rowTestId="batch-report-row" label="Batch report rows" />
-          </div>
+          <RowsTable columns={report.columns} rows={report.rows} rowTestId="batch-report-row" label="Batch report rows" />
         </div>
       )}
     </fieldset>

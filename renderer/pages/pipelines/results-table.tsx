@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useMethodQuery } from '../../api/use-method-query.js';
-import type { PipelineStatus } from '../../../shared/pipelines.js';
+import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { RowsTable } from './rows-table.js';
 
@@ -19,11 +19,17 @@ export function resultsRangeText(total: number, offset: number, pageSize: number
   return `Rows go to files: ${plural(files.rowsWritten, 'row')} in ${plural(files.done, 'file')} written${waiting}`;
 }
 
+/** What the rows of the result table are, in the engine's order (`pipelines:results`). */
+export function resultsCaption(aggregation: Pipeline['aggregation'], table: string | undefined): string {
+  if (aggregation === undefined) return table === undefined ? 'Results' : `Rows of ${table} (newest first)`;
+  return aggregation.window === undefined ? 'Results (by group)' : 'Results (newest windows first)';
+}
+
 /**
  * A page of the pipeline's result table. The engine keeps one row per (group, window), so an
  * update-mode batch replaces rows rather than adding them; the page refetches on each results notice.
  */
-export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?: PipelineStatus['files'] }) {
+export function ResultsTable({ pipelineId, files, caption }: { pipelineId: string; files?: PipelineStatus['files']; caption: string }) {
   const [offset, setOffset] = useState(0);
   const page = useMethodQuery('pipelines:results', { id: pipelineId, offset, limit: PAGE });
   const data = page.data;
@@ -38,7 +44,7 @@ export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?
         </span>
         <button type="button" disabled={offset + PAGE >= total} onClick={() => { setOffset(offset + PAGE); }}>Next</button>
       </div>
-      <RowsTable columns={data?.columns ?? []} rows={data?.rows ?? []} rowTestId="result-row" caption="Results (newest windows first)" testId="results-table" />
+      <RowsTable columns={data?.columns ?? []} rows={data?.rows ?? []} rowTestId="result-row" caption={caption} testId="results-table" />
     </div>
   );
 }

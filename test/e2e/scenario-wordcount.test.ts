@@ -20,7 +20,7 @@ const INPUT = 'streams-plaintext-input';
 const OUTPUT = 'streams-wordcount-output';
 const PRODUCER = 'csv-lines';
 const PIPELINE = 'Word count S4';
-const LINES = 150;
+const LINES = 200;
 const RESTART_AFTER = 30;
 const VOCABULARY = ['kafka', 'streams', 'spark', 'word', 'count', 'hello', 'world', 'topic', 'broker', 'offset'];
 

@@ -14,7 +14,8 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           <BarChart data={top} layout="vertical" margin={{ left: 40 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" allowDecimals={false} />
-            <YAxis type="category" dataKey="word" width={120} />
+            {/* interval 0: every bar keeps its word (by default recharts drops ticks it thinks crowded, half of them at 10 bars). */}
+            <YAxis type="category" dataKey="word" width={120} interval={0} />
             <Tooltip />
             <Bar dataKey="count" fill="#1c7ed6" isAnimationActive={false} />
           </BarChart>

@@ -124,7 +124,7 @@ describe('live views', () => {
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/charts`);
     await page.getByTestId('charts-page').waitFor();
-    await page.getByLabel('Pipeline').selectOption({ label: 'words' });
+    await page.getByTestId('charts-page').getByLabel('Pipeline').selectOption({ label: 'words' });
     const firstRow = page.getByTestId('word-table').locator('tbody tr').first();
     await expect.poll(() => firstRow.innerText(), { timeout: 30_000 }).toBe('kafka\t3');
     expect(await page.getByTestId('word-table').locator('tbody tr').allInnerTexts()).toEqual(['kafka\t3', 'avro\t1', 'spark\t1']);

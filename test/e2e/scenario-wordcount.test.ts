@@ -151,7 +151,7 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     await expect.poll(() => lag.allInnerTexts(), { timeout: 60_000 }).toEqual([`${INPUT}\t0\t${LINES}\t${LINES}\t0`]);
     await shot('8-pipeline-caught-up');
     await open('Charts');
-    await page.getByLabel('Pipeline').selectOption({ label: PIPELINE });
+    await page.getByTestId('charts-page').getByLabel('Pipeline').selectOption({ label: PIPELINE });
     const table = page.getByTestId('word-table');
     const shownCounts = async () =>
       Object.fromEntries((await table.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t')).map(([word, count]) => [word, Number(count)]));

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
@@ -10,7 +10,8 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
-import { createTopic, produceInput, waitFor } from './pipelines-helpers.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
+import { clientOptions, createTopic, produceInput, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dataDir = tempDir('exports-pipelines-data');
@@ -189,6 +190,37 @@ describe('a batch report as an export job', () => {
     expect(rounded(await duckdb(`${select} read_parquet('${join(folder, 'sensor_report.parquet')}') ORDER BY sensor_id`), reportColumns)).toEqual(expected);
     expect(rounded(await duckdb(`${select} read_csv('${join(folder, 'sensor_report.csv')}', header = true) ORDER BY sensor_id`), reportColumns)).toEqual(expected);
     expect(data<BatchReport>(await engine.dispatch('exports:batch-report', { jobId })).table).toBe('sensor_report');
+  });
+
+  it('is cancelled like other export jobs while its read waits on an open transaction, leaving no file and a cancelled history entry', async () => {
+    const pending = uniqueName('open_txn');
+    await createTopic(bootstrap, pending, 1);
+    const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('open-txn-producer'));
+    const folder = join(out.path, 'cancelled');
+    mkdirSync(folder);
+    try {
+      await producer.init();
+      await producer.run((send) => send(readings.slice(0, 50).map((r) => ({ topic: pending, partition: 0, value: JSON.stringify(r) }))));
+      // read_committed stops at the open transaction: the range's end (the high watermark) is not reached until it ends.
+      await producer.begin(readings.slice(50, 55).map((r) => ({ topic: pending, partition: 0, value: JSON.stringify(r) })));
+      const waiting = data<Pipeline>(await engine.dispatch('pipelines:save', sensorsPipeline(pending, uniqueName('Sensors waiting'))));
+      const { jobId } = data<{ jobId: string }>(
+        await engine.dispatch('exports:start', { source: { kind: 'batch-report', pipelineId: waiting.id, report: 'sensors' }, format: { kind: 'csv' }, target: { kind: 'local', folder } }),
+      );
+      await waitFor(() => progress.some((p) => p.jobId === jobId && p.status === 'running' && p.recordsRead === 50), 30_000, '50 records read');
+      const running = progress.filter((p) => p.jobId === jobId).at(-1);
+      // 50 committed records + their commit marker, then the 5 open ones: 50 of 56 offsets.
+      expect(running).toMatchObject({ status: 'running', recordsRead: 50, recordsTotal: 56 });
+      expect(running?.percent).toBeCloseTo((50 / 56) * 100, 6);
+      expect(data<{ cancelled: boolean }>(await engine.dispatch('exports:cancel', { jobId }))).toEqual({ cancelled: true });
+      expect(await finished(jobId)).toMatchObject({ status: 'cancelled' });
+      expect(readdirSync(folder)).toEqual([]);
+      expect(data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 })).find((h) => h.id === jobId)).toMatchObject({ status: 'cancelled', rows: 0 });
+      expect(data<BatchReport | null>(await engine.dispatch('exports:batch-report', { jobId }))).toBeNull();
+    } finally {
+      await producer.end('abort').catch(() => undefined);
+      await producer.close();
+    }
   });
 
   it('refuses the same format twice, a pipeline without an aggregation for its own report, and a removed pipeline', async () => {

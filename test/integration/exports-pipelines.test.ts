@@ -192,6 +192,22 @@ describe('a batch report as an export job', () => {
     expect(data<BatchReport>(await engine.dispatch('exports:batch-report', { jobId })).table).toBe('sensor_report');
   });
 
+  it('says which files were already written when a later file of the same job cannot be', async () => {
+    const folder = join(out.path, 'half');
+    // A non-empty folder where the CSV should go: the Parquet file is renamed into place, the CSV cannot be.
+    mkdirSync(join(folder, 'blocked.csv'), { recursive: true });
+    writeFileSync(join(folder, 'blocked.csv', 'keep'), 'x');
+    const { final } = await runExport({
+      source: { kind: 'batch-report', pipelineId: reportPipeline.id, report: 'sensors', table: 'blocked' },
+      format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms' },
+      extraFormats: [{ kind: 'csv', delimiter: ',', header: true }],
+      target: { kind: 'local', folder },
+    });
+    expect(final.status).toBe('failed');
+    expect(final.error).toMatch(new RegExp(`\\. Already written: ${join(folder, 'blocked.parquet').replaceAll('/', '\\/')}$`));
+    expect(readdirSync(folder).sort()).toEqual(['blocked.csv', 'blocked.parquet']);
+  });
+
   it('is cancelled like other export jobs while its read waits on an open transaction, leaving no file and a cancelled history entry', async () => {
     const pending = uniqueName('open_txn');
     await createTopic(bootstrap, pending, 1);

@@ -90,6 +90,8 @@ export class ExportJob {
     const signal = this.controller.signal;
     // A source that reads before it has rows says where it starts (0 %) and is then polled.
     if (this.source.input) this.emit(true);
+    /** Files already complete when a later one fails: they stay, and the error says so. */
+    const committed: string[] = [];
     const poll = this.source.input ? setInterval(() => { this.emit(false); }, this.intervalMs) : undefined;
     try {
       const onStall = (problem: string | null) => {
@@ -103,7 +105,10 @@ export class ExportJob {
         this.emit(false);
       });
       signal.throwIfAborted();
-      for (const f of this.files) await f.output.commit();
+      for (const f of this.files) {
+        await f.output.commit();
+        committed.push(f.output.location);
+      }
       this.rows = writer.rowsWritten;
       this.bytes = writer.bytesWritten;
       this.status = 'done';
@@ -119,6 +124,7 @@ export class ExportJob {
         this.error = system ? `${system.message} (${system.detail ?? ''})` : error instanceof Error ? error.message : String(error);
         const leftovers = this.files.map((f) => f.output.leftover?.() ?? null).filter((l) => l !== null);
         if (leftovers.length > 0) this.error = `${this.error}. ${leftovers.join('. ')}`;
+        if (committed.length > 0) this.error = `${this.error}. Already written: ${committed.join(', ')}`;
       }
     } finally {
       clearInterval(poll);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,7 +9,8 @@ import { createBucket } from '../../electron/engine/exports/targets/s3-bucket.js
 import { tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from '../integration/exports-readers.js';
 import { s3Admin } from '../integration/pipelines-files-helpers.js';
-import { createTopic, produceInput } from '../integration/pipelines-helpers.js';
+import { clientOptions, createTopic, produceInput } from '../integration/pipelines-helpers.js';
+import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
@@ -156,5 +157,51 @@ describe('batch reports and pipeline results as exports, in Chromium through ser
     expect(round(got, ['sensor_id', 'window_start', 'window_end', 'avg_temperature', 'num_readings']).map((r) => ({ ...r, window_start: Number(r.window_start), window_end: Number(r.window_end) }))).toEqual(want);
     expect(session.problems).toEqual([]);
     await page.close();
+  });
+
+  it('shows the records read while a batch report waits on an open transaction, and cancels it from the panel', { timeout: 120_000 }, async () => {
+    const input = uniqueName('open_txn');
+    await createTopic(bootstrap, input, 1);
+    const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('e2e-open-txn'));
+    const folder = join(out.path, 'cancelled');
+    mkdirSync(folder);
+    try {
+      await producer.init();
+      await producer.run((send) => send(readings.slice(0, 50).map((r) => ({ topic: input, partition: 0, value: JSON.stringify(r) }))));
+      // read_committed reads up to the open transaction and waits there: the report stays running.
+      await producer.begin(readings.slice(50, 55).map((r) => ({ topic: input, partition: 0, value: JSON.stringify(r) })));
+      const name = uniqueName('Sensors waiting');
+      await session.call('pipelines:save', {
+        name,
+        connectionId,
+        topics: [input],
+        groupId: uniqueName('e2e-waiting'),
+        projection: [{ column: 'sensor_id', path: 'sensor_id', type: 'string' }, ...measures.map((m) => ({ column: m, path: m, type: 'double' }))],
+      });
+      const page = await session.newPage();
+      await page.goto(`${session.url}#/pipelines`);
+      await page.getByTestId('pipelines-page').waitFor();
+      await page.getByRole('button', { name, exact: true }).click();
+      const panel = page.getByRole('group', { name: 'Batch report' });
+      await panel.getByLabel('Report CSV').check();
+      await panel.getByLabel('Report folder').fill(folder);
+      await panel.getByRole('button', { name: 'Run batch report' }).click();
+      // 50 committed records + their commit marker, then the 5 open ones: 50 of 56 offsets.
+      await expect.poll(() => panel.getByTestId('batch-report-progress').innerText(), { timeout: 30_000 }).toBe('50 of 56 records read (89%)');
+      await panel.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshots, 'pipelines-batch-report-progress.png') });
+      await panel.getByRole('button', { name: 'Cancel report' }).click();
+      await expect.poll(() => panel.getByTestId('batch-report-job-error').innerText(), { timeout: 30_000 }).toBe('The report was cancelled; no file was written.');
+      await page.screenshot({ path: join(screenshots, 'pipelines-batch-report-cancelled.png') });
+      expect(readdirSync(folder)).toEqual([]);
+      await page.goto(`${session.url}#/exports`);
+      const row = page.getByTestId('export-history-row').filter({ hasText: `Batch report of ${name} (per sensor)` });
+      await expect.poll(() => row.getAttribute('data-status')).toBe('cancelled');
+      expect(session.problems).toEqual([]);
+      await page.close();
+    } finally {
+      await producer.end('abort').catch(() => undefined);
+      await producer.close();
+    }
   });
 });

@@ -120,9 +120,11 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
       )}
       <ErrorMessage error={run.error ?? start.error ?? cancel.error} />
       {job !== undefined && job.status !== 'running' && job.status !== 'done' && (
-        <p className="error" role="alert" data-testid="batch-report-job-error">
-          {job.status === 'cancelled' ? 'The report was cancelled; no file was written.' : `The report failed: ${job.error ?? 'unknown error'}`}
-        </p>
+        job.status === 'cancelled' ? (
+          <p className="note" role="status" data-testid="batch-report-job-error">The report was cancelled; no file was written.</p>
+        ) : (
+          <p className="error" role="alert" data-testid="batch-report-job-error">{`The report failed: ${job.error ?? 'unknown error'}`}</p>
+        )
       )}
       {report && !running && (
         <div data-testid="batch-report">

@@ -3,7 +3,7 @@ import type { AggregationSpec, Pipeline } from '../../../shared/pipelines.js';
 import type { ExportSourceHandle } from '../exports/sources/types.js';
 import type { ClientOptions } from '../kafka/group-member.js';
 import type { Db } from '../store/db.js';
-import { reportColumns } from './result-columns.js';
+import { inTimestampUnit, reportColumns } from './result-columns.js';
 import { planBatch, readReport, reportAggregation, reportOf, reportTable, saveReportTable } from './batch-runner.js';
 
 export interface BatchReportSourceDeps {
@@ -35,7 +35,7 @@ export async function openBatchReportSource(deps: BatchReportSourceDeps): Promis
   const aggregation = reportAggregation(p, deps.aggregation);
   const table = reportTable(p, deps.table);
   const progress = await planBatch(deps.kafka, p);
-  const columns = reportColumns(p, aggregation).map(({ name, type }) => ({ name, type: type === 'timestamp-ms' && deps.timestampUnit === 'us' ? ('timestamp-us' as const) : type, nullable: true }));
+  const columns = inTimestampUnit(reportColumns(p, aggregation).map(({ name, type }) => ({ name, type, nullable: true })), deps.timestampUnit);
   let report: Omit<BatchReport, 'files'> | null = null;
   return {
     label: table,

@@ -39,3 +39,8 @@ export function flattenResult(row: ResultRow, a: AggregationSpec | undefined): R
   }
   return { ...out, ...row.values };
 }
+
+/** Timestamp columns in a Parquet format's unit (ms or µs; never ns); epoch-ms cells fit both. */
+export function inTimestampUnit(columns: readonly ColumnSpec[], unit: 'ms' | 'us'): ColumnSpec[] {
+  return columns.map((c) => (c.type === 'timestamp-ms' && unit === 'us' ? { ...c, type: 'timestamp-us' } : c));
+}

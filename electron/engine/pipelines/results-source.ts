@@ -3,7 +3,7 @@ import type { Pipeline } from '../../../shared/pipelines.js';
 import type { ExportSourceHandle } from '../exports/sources/types.js';
 import type { Db } from '../store/db.js';
 import type { ResultRow } from './aggregation.js';
-import { fileColumns } from './file-sink-columns.js';
+import { pipelineColumns } from './file-sink-columns.js';
 import { flattenResult } from './result-columns.js';
 import type { Value } from './row.js';
 
@@ -27,7 +27,7 @@ export function openPipelineResultsSource(db: Db, pipeline: Pipeline, timestampU
     throw new WorkbenchError('VALIDATION', `Pipeline ${pipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write`);
   }
   const total = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(pipeline.id)?.n ?? 0;
-  const columns = fileColumns(pipeline, timestampUnit === 'us' ? { kind: 'parquet', codec: 'none', timestampUnit, rowGroupRows: 100_000 } : { kind: 'jsonl' });
+  const columns = pipelineColumns(pipeline, timestampUnit);
   return {
     label: `${pipeline.name} results`,
     title: `Results of pipeline ${pipeline.name}`,

@@ -190,6 +190,12 @@ describe('batch reports and pipeline results as exports, in Chromium through ser
       await expect.poll(() => panel.getByTestId('batch-report-progress').innerText(), { timeout: 30_000 }).toBe('50 of 56 records read (89%)');
       await panel.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(screenshots, 'pipelines-batch-report-progress.png') });
+      // The same job on the Exports page, live.
+      const exportsPage = await session.newPage();
+      await exportsPage.goto(`${session.url}#/exports`);
+      await expect.poll(() => exportsPage.getByTestId('export-job-rows').innerText(), { timeout: 30_000 }).toBe('50 of 56 records read · 0 rows · 0 B · 89%');
+      await exportsPage.getByRole('region', { name: 'Export jobs' }).screenshot({ path: join(screenshots, 'exports-batch-report-job.png') });
+      await exportsPage.close();
       await panel.getByRole('button', { name: 'Cancel report' }).click();
       await expect.poll(() => panel.getByTestId('batch-report-job-error').innerText(), { timeout: 30_000 }).toBe('The report was cancelled; no file was written.');
       await page.screenshot({ path: join(screenshots, 'pipelines-batch-report-cancelled.png') });

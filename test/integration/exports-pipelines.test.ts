@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
@@ -10,6 +10,7 @@ import type { Engine } from '../../electron/engine/engine.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
+import { s3Admin } from './pipelines-files-helpers.js';
 import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { clientOptions, createTopic, produceInput, waitFor } from './pipelines-helpers.js';
 
@@ -106,14 +107,7 @@ beforeAll(async () => {
   engine.events.on('pipelines:status', (s) => statuses.push(s));
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   s3 = await startS3Server();
-  admin = new S3Client({
-    region: s3.region,
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  admin = s3Admin(s3);
   // One set of saved credentials, as the Exports page saves them.
   credentialId = data<{ id: string }>(await engine.dispatch('exports:credentials-save', { name: 'S3Proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey })).id;
   data(await engine.dispatch('exports:create-bucket', target('')));

@@ -2,12 +2,28 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http'];
 
-// Layering (STYLE.md): shared/ imports nothing runtime-specific; the engine never imports Electron;
-// the renderer imports only shared/.
+// Layering (docs/ARCHITECTURE.md): shared/ imports nothing runtime-specific; the engine never imports
+// Electron, React or a transport; the renderer imports only shared/; each transport (main, preload,
+// serve, cli) imports the engine and shared/, never another transport. Package imports are checked
+// by name (no-restricted-imports); folder imports by the file they resolve to
+// (import-x/no-restricted-paths), so `../main/x.js` from the engine is caught whatever its depth.
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const transports = ['./electron/main', './electron/preload', './electron/serve', './electron/cli'];
+const others = (self) => transports.filter((t) => t !== self);
+const zones = [
+  { target: './shared', from: ['./electron', './renderer'], message: 'shared/ is the contract: it imports only shared/.' },
+  { target: './renderer', from: ['./electron'], message: 'The renderer talks to the engine only through the contract (shared/).' },
+  { target: './electron/engine', from: [...transports, './renderer'], message: 'The engine imports only shared/ and itself; the transports import it, not the other way.' },
+  ...transports.map((t) => ({ target: t, from: [...others(t), './renderer'], message: `${t.slice(2)} imports the engine and shared/, never another transport or the renderer.` })),
+  { target: './electron/preload', from: ['./electron/engine'], message: 'The preload runs in the sandbox: it imports only shared/ and Electron, never the engine.' },
+];
+const react = { group: ['react', 'react/**', 'react-dom', 'react-dom/**', '@tanstack/**', 'recharts', 'leaflet'], message: 'UI libraries belong to the renderer only.' };
+const electronPkg = { group: ['electron'], message: 'Plain Node here: only electron/main and electron/preload import Electron.' };
 
 // One Kafka client: only electron/engine/kafka/ imports @platformatic/kafka (type imports
 // too: the rest of the code names the engine's own types), and nothing imports kafkajs any more.
@@ -47,6 +63,12 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['./tsconfig.json', './tsconfig.renderer.json'], noWarnOnMultipleProjects: true })] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
+  },
   { files: kafkaScope, rules: layer(kafkaRules) },
   {
     files: ['shared/**/*.ts'],
@@ -62,8 +84,16 @@ export default tseslint.config(
     rules: layer([
       ...kafkaRules,
       { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
-      { group: ['**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/renderer/**'], message: 'The engine imports only shared/ and itself.' },
+      react,
     ]),
+  },
+  {
+    files: ['electron/serve/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: layer([...kafkaRules, electronPkg, react]),
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: layer([...kafkaRules, react]),
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
@@ -80,7 +110,7 @@ export default tseslint.config(
     rules: layer([
       kafkajs,
       { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
-      { group: ['**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/renderer/**'], message: 'The engine imports only shared/ and itself.' },
+      react,
     ]),
   },
   {

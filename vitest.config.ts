@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts', 'test/lint/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           // The unit files run beside the integration project on 2 cores: the filter fuzz tests (a few
           // hundred generated expressions, each bounded on its own) took over vitest's default 5 s twice
           // at load 9–13. What bounds an evaluation is asserted inside the tests, not by this timeout.

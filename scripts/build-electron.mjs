@@ -11,5 +11,18 @@ await build({
   format: 'esm',
   packages: 'external',
 });
-await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] });
-console.log('built dist/electron/main.mjs and dist/electron/preload.cjs');
+
+// The preload needs only the contract's method and event names. They are read from the contract
+// here and written into the preload as constants, so the sandboxed preload does not carry every
+// schema of the contract (825 KB when it imported shared/contract.ts).
+const contract = await build({ ...common, entryPoints: ['shared/contract.ts'], format: 'esm', write: false, sourcemap: false });
+const { methodNames, eventNames } = await import(`data:text/javascript;base64,${Buffer.from(contract.outputFiles[0].text).toString('base64')}`);
+await build({
+  ...common,
+  entryPoints: ['electron/preload/preload.ts'],
+  outfile: 'dist/electron/preload.cjs',
+  format: 'cjs',
+  external: ['electron'],
+  define: { KWB_METHOD_NAMES: JSON.stringify(methodNames), KWB_EVENT_NAMES: JSON.stringify(eventNames) },
+});
+console.log(`built dist/electron/main.mjs and dist/electron/preload.cjs (${methodNames.length} methods, ${eventNames.length} events)`);

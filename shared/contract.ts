@@ -107,6 +107,38 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export const methodNames = Object.keys(methods) as MethodName[];
 export const eventNames = Object.keys(events) as EventName[];
 
+/**
+ * Events that belong to one thing the UI started (a live tail, a scan, a map watch): each is
+ * delivered only to the subscribers of its key, the value of `field` in its payload. A subscriber
+ * names the key when it subscribes (`on(event, listener, key)`); these events cannot be subscribed
+ * to without one. The UI picks the key (a UUID) and subscribes before it starts the work, so it
+ * misses nothing the work emits. Other events go to every subscriber, or by key to those that ask.
+ */
+export const keyedEvents = {
+  'messages:tail': { field: 'tailId', required: true },
+  'messages:scan-progress': { field: 'scanId', required: true },
+  'messages:export-progress': { field: 'scanId', required: true },
+  'geo:points': { field: 'watchId', required: true },
+  'pipelines:status': { field: 'pipelineId', required: false },
+  'pipelines:results-changed': { field: 'pipelineId', required: false },
+  'exports:progress': { field: 'jobId', required: false },
+} as const satisfies Partial<{ [E in EventName]: { field: keyof EventPayload<E> & string; required: boolean } }>;
+
+/** The key of an event's payload, or undefined for an event that has none. */
+export function eventKey(event: EventName, payload: unknown): string | undefined {
+  const spec = (keyedEvents as Partial<Record<EventName, { field: string }>>)[event];
+  if (spec === undefined || typeof payload !== 'object' || payload === null) return undefined;
+  const value = (payload as Record<string, unknown>)[spec.field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Why a subscription is refused (a keyed-only event without a key), or null. */
+export function subscriptionProblem(event: EventName, key: string | undefined): string | null {
+  const spec = (keyedEvents as Partial<Record<EventName, { field: string; required: boolean }>>)[event];
+  if (spec?.required && key === undefined) return `${event} is delivered per ${spec.field}: subscribe with the ${spec.field} you started`;
+  return null;
+}
+
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentSecurityPolicy, CONTENT_SECURITY_POLICY } from './csp.js';
-import { allowedTileOrigin, tileOrigin } from './map-tiles.js';
+import { allowedTileOrigin, cspTileOrigin, tileOrigin } from './map-tiles.js';
 
 const osm = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
@@ -34,5 +34,16 @@ describe('contentSecurityPolicy', () => {
     expect(on).toContain("img-src 'self' data: blob: https://tile.openstreetmap.org;");
     // Only img-src changes: scripts, connections and the rest stay same-origin.
     expect(on.replace(' https://tile.openstreetmap.org', '')).toBe(CONTENT_SECURITY_POLICY);
+  });
+});
+
+describe('cspTileOrigin', () => {
+  it('widens img-src only for a valid, enabled layer as the engine sends it', () => {
+    expect(cspTileOrigin({ enabled: true, urlTemplate: osm, attribution: '' })).toBe('https://tile.openstreetmap.org');
+    expect(cspTileOrigin({ enabled: false, urlTemplate: osm, attribution: '' })).toBeNull();
+    expect(cspTileOrigin(null)).toBeNull();
+    expect(cspTileOrigin({ enabled: true })).toBeNull();
+    // A template tileOrigin refuses widens nothing instead of throwing in the header hook.
+    expect(cspTileOrigin({ enabled: true, urlTemplate: "https://tile.example.org/{z}/{x}/{y}.png; script-src 'unsafe-inline'", attribution: '' })).toBeNull();
   });
 });

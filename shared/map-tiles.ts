@@ -47,3 +47,16 @@ export function tileOrigin(template: string): string {
 export function allowedTileOrigin(layer: TileLayer | null): string | null {
   return layer?.enabled ? tileOrigin(layer.urlTemplate) : null;
 }
+
+/**
+ * The same for a `geo:tiles` value as the engine sends it (Electron's CSP and serve's headers follow
+ * it): anything that is not a valid, enabled layer widens nothing.
+ */
+export function cspTileOrigin(layer: unknown): string | null {
+  const parsed = tileLayerSchema.safeParse(layer);
+  try {
+    return parsed.success ? allowedTileOrigin(parsed.data) : null;
+  } catch {
+    return null;
+  }
+}

@@ -121,7 +121,7 @@ export const pipelineInputSchema = z.object({
   topics: z.array(z.string().min(1).max(249)).min(1).max(16),
   groupId: z.string().min(1).max(249),
   startingOffsets: startingOffsetsSchema.default({ kind: 'earliest' }),
-  /** Spark `maxOffsetsPerTrigger`, applied per partition fetch. */
+  /** Spark `maxOffsetsPerTrigger`: the most records one micro-batch takes over all its partitions, split between them by lag (`batch-plan.ts`). */
   maxRecordsPerBatch: z.number().int().min(1).max(1_000_000).default(5000),
   /** Minimum time between two batches (Spark `Trigger.ProcessingTime`); 0 = as fast as possible. */
   triggerIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
@@ -280,7 +280,16 @@ export const pipelineMethods = {
   'pipelines:stop': method(idRef, pipelineStatusSchema, 'Stop a pipeline after its current batch'),
   'pipelines:status': method(idRef, pipelineStatusSchema, 'State, lag, rates, watermark and counters of a pipeline'),
   'pipelines:results': method(
-    idRef.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) }),
+    idRef.extend({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+      /**
+       * An aggregate's name (`as`): the page is that column's largest values first (ties by group),
+       * so a word count's "top N" is the N most frequent of all its words. Default: newest window
+       * first, then group.
+       */
+      orderBy: z.string().min(1).max(200).optional(),
+    }),
     resultsPageSchema,
     'A page of the result table of a pipeline',
   ),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { eventNames, methodNames, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type Envelope } from './contract.js';
+import { eventNames, methodNames, subscriptionProblem, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type Envelope } from './contract.js';
 import { WorkbenchError, wireErrorSchema } from './errors.js';
 
-/** What a transport must provide: one call primitive and one subscribe primitive. */
+/** What a transport must provide: one call primitive and one subscribe primitive (`key`: see `keyedEvents`). */
 export interface Transport {
   invoke(method: MethodName, input: unknown): Promise<Envelope<unknown>>;
-  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+  subscribe(event: EventName, listener: (payload: unknown) => void, key?: string): () => void;
 }
 
 export const envelopeSchema = z.union([
@@ -16,14 +16,15 @@ export const envelopeSchema = z.union([
 /** Wire messages of the `serve` WebSocket. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.string().max(100), input: z.unknown().optional() }),
-  z.object({ type: z.literal('subscribe'), event: z.string().max(100) }),
-  z.object({ type: z.literal('unsubscribe'), event: z.string().max(100) }),
+  z.object({ type: z.literal('subscribe'), event: z.string().max(100), key: z.string().min(1).max(200).optional() }),
+  z.object({ type: z.literal('unsubscribe'), event: z.string().max(100), key: z.string().min(1).max(200).optional() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 export type ServerMessage =
   | { type: 'result'; id: number; envelope: Envelope<unknown> }
-  | { type: 'event'; event: EventName; payload: unknown }
+  /** `key`: the subscription it is for (absent for a subscription without a key). */
+  | { type: 'event'; event: EventName; key?: string; payload: unknown }
   | { type: 'error'; error: { code: 'VALIDATION'; message: string } };
 
 /**
@@ -32,7 +33,7 @@ export type ServerMessage =
  */
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.number().int(), envelope: z.unknown() }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('event'), event: z.string(), key: z.string().optional(), payload: z.unknown() }),
   z.object({ type: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 
@@ -46,7 +47,8 @@ type Call<M extends MethodName> = undefined extends MethodInput<M>
 export type WorkbenchApi = {
   [D in DomainOf<MethodName>]: { [M in MethodName as DomainOf<M> extends D ? VerbOf<M> : never]: Call<M> };
 } & {
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** `key`: only the events of that tail, scan, watch, pipeline or job (required for some: `keyedEvents`). */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void, key?: string): () => void;
 };
 
 export function unwrap<T>(envelope: Envelope<T>): T {
@@ -62,9 +64,11 @@ export function createWorkbenchApi(transport: Transport): WorkbenchApi {
     const group = (api[domain] ??= {}) as Record<string, unknown>;
     group[verb] = async (input?: unknown) => unwrap(await transport.invoke(name, input));
   }
-  api['on'] = (event: EventName, listener: (payload: unknown) => void) => {
+  api['on'] = (event: EventName, listener: (payload: unknown) => void, key?: string) => {
     if (!eventNames.includes(event)) throw new WorkbenchError('VALIDATION', `Unknown event ${String(event)}`);
-    return transport.subscribe(event, listener);
+    const problem = subscriptionProblem(event, key);
+    if (problem !== null) throw new WorkbenchError('VALIDATION', problem);
+    return transport.subscribe(event, listener, key);
   };
   return api as WorkbenchApi;
 }

@@ -84,7 +84,12 @@ export const topicBrowserMethods = {
     'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:export-progress)',
   ),
   'messages:tailStart': method(
-    topicRef.extend({ partition: z.number().int().min(0).nullable().default(null), isolation: isolationSchema.default('read_uncommitted') }),
+    topicRef.extend({
+      partition: z.number().int().min(0).nullable().default(null),
+      isolation: isolationSchema.default('read_uncommitted'),
+      /** The caller's id for the tail, so it can subscribe to `messages:tail` for it first (else the engine picks one). */
+      tailId: z.uuid().optional(),
+    }),
     z.object({ tailId: z.string() }),
     'Follow new messages of a topic; they arrive as messages:tail events',
   ),

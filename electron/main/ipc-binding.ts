@@ -1,4 +1,5 @@
-import { eventNames, isEventName, methodNames, type EventName } from '../../shared/contract.js';
+import { eventNames, isEventName, methodNames, subscriptionProblem } from '../../shared/contract.js';
+import { subscriptionId } from '../../shared/subscriptions.js';
 import { WorkbenchError } from '../../shared/errors.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
@@ -41,9 +42,12 @@ export function bindContract(
   for (const method of methodNames) {
     ipc.handle(CHANNEL_PREFIX + method, (event, input) => (isTrustedFrame(event.senderFrame) ? dispatch(method, input) : denied()));
   }
-  const subscriptions = new Map<number, Map<EventName, () => void>>();
-  ipc.on(SUBSCRIBE_CHANNEL, (event, name) => {
-    if (!isTrustedFrame(event.senderFrame) || !isEventName(name)) return;
+  // Per window: subscriptions by `subscriptionId` (an event, or an event and one key).
+  const subscriptions = new Map<number, Map<string, () => void>>();
+  const keyOf = (key: unknown): string | undefined | null => (key === undefined || key === null ? undefined : typeof key === 'string' && key.length > 0 && key.length <= 200 ? key : null);
+  ipc.on(SUBSCRIBE_CHANNEL, (event, name, rawKey) => {
+    const key = keyOf(rawKey);
+    if (!isTrustedFrame(event.senderFrame) || !isEventName(name) || key === null || subscriptionProblem(name, key) !== null) return;
     let forSender = subscriptions.get(event.sender.id);
     if (!forSender) {
       forSender = new Map();
@@ -54,19 +58,28 @@ export function bindContract(
         subscriptions.delete(senderId);
       });
     }
-    if (forSender.has(name)) return;
+    const id = subscriptionId(name, key);
+    if (forSender.has(id)) return;
     const sender = event.sender;
     forSender.set(
-      name,
-      events.on(name, (payload) => {
-        if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, name, payload);
-      }),
+      id,
+      events.on(
+        name,
+        (payload) => {
+          if (sender.isDestroyed()) return;
+          if (key === undefined) sender.send(EVENT_CHANNEL, name, payload);
+          else sender.send(EVENT_CHANNEL, name, payload, key);
+        },
+        key,
+      ),
     );
   });
-  ipc.on(UNSUBSCRIBE_CHANNEL, (event, name) => {
-    if (!isEventName(name)) return;
-    subscriptions.get(event.sender.id)?.get(name)?.();
-    subscriptions.get(event.sender.id)?.delete(name);
+  ipc.on(UNSUBSCRIBE_CHANNEL, (event, name, rawKey) => {
+    const key = keyOf(rawKey);
+    if (!isEventName(name) || key === null) return;
+    const id = subscriptionId(name, key);
+    subscriptions.get(event.sender.id)?.get(id)?.();
+    subscriptions.get(event.sender.id)?.delete(id);
   });
   return () => {
     for (const method of methodNames) ipc.removeHandler(CHANNEL_PREFIX + method);

@@ -10,7 +10,7 @@ import { bindContract } from './ipc-binding.js';
 import { SafeStorageSecretBox } from './safe-storage-secret-box.js';
 import { isAppUrl } from './window-policy.js';
 import { contentSecurityPolicy, META_IMG_SRC } from '../../shared/csp.js';
-import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
+import { cspTileOrigin } from '../../shared/map-tiles.js';
 
 // Thin on purpose: windows, OS integration and the IPC binding. Everything Kafka-shaped is in the engine.
 app.enableSandbox();
@@ -54,12 +54,7 @@ async function start(): Promise<void> {
   // The map's optional tile layer (Settings → Map) widens img-src to exactly its origin; else strict.
   let tileOrigin: string | null = null;
   const useTiles = (layer: unknown) => {
-    const parsed = tileLayerSchema.safeParse(layer);
-    try {
-      tileOrigin = parsed.success ? allowedTileOrigin(parsed.data) : null;
-    } catch {
-      tileOrigin = null;
-    }
+    tileOrigin = cspTileOrigin(layer);
   };
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(tileOrigin)] } });

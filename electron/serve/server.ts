@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { isEventName, type EventName } from '../../shared/contract.js';
+import { isEventName, subscriptionProblem } from '../../shared/contract.js';
 import { describeZodError } from '../../shared/errors.js';
-import { allowedTileOrigin, tileLayerSchema } from '../../shared/map-tiles.js';
+import { cspTileOrigin } from '../../shared/map-tiles.js';
 import { clientMessageSchema, type ClientMessage, type ServerMessage } from '../../shared/rpc.js';
+import { subscriptionId } from '../../shared/subscriptions.js';
 import type { Dispatch } from '../engine/dispatch.js';
 import type { EventBus } from '../engine/event-bus.js';
 import type { Logger } from '../engine/logger.js';
@@ -52,12 +53,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // The map's optional tile layer widens img-src to its origin; read now and on every change.
   let tileOrigin: string | null = null;
   const useTiles = (layer: unknown) => {
-    const parsed = tileLayerSchema.safeParse(layer);
-    try {
-      tileOrigin = parsed.success ? allowedTileOrigin(parsed.data) : null;
-    } catch {
-      tileOrigin = null;
-    }
+    tileOrigin = cspTileOrigin(layer);
   };
   const offTiles = options.events.on('geo:tiles', useTiles);
   await options
@@ -149,11 +145,14 @@ const WS_MAX_CALLS_IN_FLIGHT = 16;
  * one socket read of 64 KB carries about a thousand calls at most, and the paused socket reads no more).
  */
 const WS_MAX_WAITING_CALLS = 1024;
+/** Subscriptions one socket may hold (each event, plus one per tail, scan or watch it follows). */
+const MAX_SUBSCRIPTIONS = 256;
 
 type CallMessage = Extract<ClientMessage, { type: 'call' }>;
 
 function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
-  const subscriptions = new Map<EventName, () => void>();
+  /** By `subscriptionId`: an event, or an event and one key. */
+  const subscriptions = new Map<string, () => void>();
   let inFlight = 0;
   const waiting: CallMessage[] = [];
   let blockedSince: number | null = null;
@@ -220,16 +219,22 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
         return;
       case 'subscribe': {
         if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
-        const event = message.event;
-        if (!subscriptions.has(event)) {
-          subscriptions.set(event, options.events.on(event, (payload) => send({ type: 'event', event, payload })));
+        const { event, key } = message;
+        const problem = subscriptionProblem(event, key);
+        if (problem !== null) return reject(problem);
+        const id = subscriptionId(event, key);
+        if (!subscriptions.has(id)) {
+          if (subscriptions.size >= MAX_SUBSCRIPTIONS) return reject(`At most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
+          const forward = (payload: unknown) => send(key === undefined ? { type: 'event', event, payload } : { type: 'event', event, key, payload });
+          subscriptions.set(id, options.events.on(event, forward, key));
         }
         return;
       }
       case 'unsubscribe': {
         if (!isEventName(message.event)) return reject(`Unknown event ${message.event}`);
-        subscriptions.get(message.event)?.();
-        subscriptions.delete(message.event);
+        const id = subscriptionId(message.event, message.key);
+        subscriptions.get(id)?.();
+        subscriptions.delete(id);
         return;
       }
     }

@@ -1,5 +1,6 @@
 import type { Broker } from '../../shared/cluster.js';
-import { formatBytes, type BrokerDisk } from '../../shared/topic-browser.js';
+import { formatBytes } from '../../shared/format.js';
+import type { BrokerDisk } from '../../shared/topic-browser.js';
 
 /** `disk` (DescribeLogDirs) arrives separately; undefined while loading, null when it failed. */
 export function BrokerTable({ brokers, disk }: { brokers: readonly Broker[]; disk?: readonly BrokerDisk[] | null }) {

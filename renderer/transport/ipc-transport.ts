@@ -23,12 +23,13 @@ export function createIpcTransport(bridge: PreloadApi, options: IpcTransportOpti
       const raw: unknown = await (call as (input?: unknown) => Promise<unknown>)(input);
       return checkEnvelope(method, raw);
     },
-    subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
-      return bridge.on(event, (payload) => {
+    subscribe(event: EventName, listener: (payload: unknown) => void, key?: string): () => void {
+      const forward = (payload: unknown) => {
         const checked = checkEventPayload(event, payload);
         if (checked.ok) listener(checked.payload);
         else report(checked.reason);
-      });
+      };
+      return key === undefined ? bridge.on(event, forward) : bridge.on(event, forward, key);
     },
   };
 }

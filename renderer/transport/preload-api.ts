@@ -8,7 +8,7 @@ export type PreloadCall = (input?: unknown) => Promise<unknown>;
 
 /** What electron/preload exposes as `window.workbench`: methods grouped by domain, plus `on`. */
 export type PreloadApi = { readonly [D in Domain]: Readonly<Record<string, PreloadCall>> } & {
-  on(event: EventName, listener: (payload: unknown) => void): () => void;
+  on(event: EventName, listener: (payload: unknown) => void, key?: string): () => void;
 };
 
 declare global {

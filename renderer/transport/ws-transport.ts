@@ -4,6 +4,7 @@ import type { ClientMessage, Transport } from '../../shared/rpc.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { checkEnvelope, checkEventPayload } from './payload-checks.js';
 import { parseServerMessage } from './server-message.js';
+import { subscriptionId } from '../../shared/subscriptions.js';
 import type { LinkState, ServerLink } from './server-link.js';
 
 export const LOST_CONNECTION_MESSAGE = 'Lost connection to the Workbench server';
@@ -36,7 +37,8 @@ export class WsTransport implements Transport, ServerLink {
   readonly #backoff: BackoffOptions;
   readonly #report: (reason: string) => void;
   readonly #pending = new Map<number, PendingCall>();
-  readonly #listeners = new Map<EventName, Set<Listener>>();
+  /** By `subscriptionId`: what to send to (re)subscribe, and who listens. */
+  readonly #listeners = new Map<string, { message: { event: EventName; key?: string }; listeners: Set<Listener> }>();
   readonly #stateListeners = new Set<(state: LinkState) => void>();
   #socket: WebSocket | null = null;
   #state: LinkState = 'connecting';
@@ -76,19 +78,20 @@ export class WsTransport implements Transport, ServerLink {
     });
   }
 
-  subscribe(event: EventName, listener: Listener): () => void {
-    let listeners = this.#listeners.get(event);
-    if (listeners === undefined) {
-      listeners = new Set();
-      this.#listeners.set(event, listeners);
-      this.#sendIfOpen({ type: 'subscribe', event });
+  subscribe(event: EventName, listener: Listener, key?: string): () => void {
+    const id = subscriptionId(event, key);
+    let subscription = this.#listeners.get(id);
+    if (subscription === undefined) {
+      subscription = { message: key === undefined ? { event } : { event, key }, listeners: new Set() };
+      this.#listeners.set(id, subscription);
+      this.#sendIfOpen({ type: 'subscribe', ...subscription.message });
     }
-    const own = listeners;
-    own.add(listener);
+    const own = subscription;
+    own.listeners.add(listener);
     return () => {
-      if (!own.delete(listener) || own.size > 0) return;
-      this.#listeners.delete(event);
-      this.#sendIfOpen({ type: 'unsubscribe', event });
+      if (!own.listeners.delete(listener) || own.listeners.size > 0) return;
+      this.#listeners.delete(id);
+      this.#sendIfOpen({ type: 'unsubscribe', ...own.message });
     };
   }
 
@@ -109,7 +112,7 @@ export class WsTransport implements Transport, ServerLink {
       if (socket !== this.#socket) return;
       this.#attempt = 0;
       this.#setState('open');
-      for (const event of this.#listeners.keys()) this.#send({ type: 'subscribe', event });
+      for (const { message } of this.#listeners.values()) this.#send({ type: 'subscribe', ...message });
       for (const call of this.#pending.values()) if (!call.sent) this.#sendCall(call);
     });
     socket.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -176,7 +179,7 @@ export class WsTransport implements Transport, ServerLink {
           this.#report(checked.reason);
           return;
         }
-        for (const listener of [...(this.#listeners.get(message.event) ?? [])]) {
+        for (const listener of [...(this.#listeners.get(subscriptionId(message.event, message.key))?.listeners ?? [])]) {
           try {
             listener(checked.payload);
           } catch (error) {

@@ -69,14 +69,14 @@ describe('the ISS S1 preset to a local folder, driven in Chromium through serve'
     await page.getByRole('button', { name: 'New pipeline' }).click();
     await page.getByRole('button', { name: 'Random users S2' }).click();
     const projection = page.getByRole('group', { name: 'Projection' });
-    expect(await projection.getByLabel('Column 8').inputValue()).toBe('email_domain');
-    expect(await projection.getByLabel('Value 8').inputValue()).toBe('email-domain');
-    expect(await projection.getByLabel('Derive from 8').inputValue()).toBe('email');
+    expect(await projection.getByLabel('Column 18').inputValue()).toBe('email_domain');
+    expect(await projection.getByLabel('Value 18').inputValue()).toBe('email-domain');
+    expect(await projection.getByLabel('Derive from 18').inputValue()).toBe('email');
     // A new row switched to a derived column picks from the projected columns.
     await projection.getByRole('button', { name: 'Add column' }).click();
-    await projection.getByLabel('Value 10').selectOption('email-domain');
-    await projection.getByLabel('Derive from 10').selectOption('email');
-    await projection.getByLabel('Column 10').fill('domain_again');
+    await projection.getByLabel('Value 19').selectOption('email-domain');
+    await projection.getByLabel('Derive from 19').selectOption('email');
+    await projection.getByLabel('Column 19').fill('domain_again');
     await projection.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'pipelines-derived-columns.png'), fullPage: true });
     const name = uniqueName('Users S2');

@@ -42,6 +42,8 @@ export interface ServeOptions {
    * most tests connect to the suite's broker.
    */
   localCluster?: boolean;
+  /** Where to look for the local cluster's free port block, [min, max) (default 34000–36000). */
+  localPorts?: readonly [number, number];
 }
 
 interface ServeProcess {
@@ -83,7 +85,8 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
   mkdirSync(screenshots, { recursive: true });
   const dir = tempDir('e2e');
   const dataDir = join(dir.path, 'data');
-  const localPort = options.localCluster ? await findFreePortBlock(2, 34_000, 36_000) : null;
+  const [min, max] = options.localPorts ?? [34_000, 36_000];
+  const localPort = options.localCluster ? await findFreePortBlock(2, min, max) : null;
   let serve = await spawnServe(dataDir, options, localPort);
   let token = new URL(serve.url).searchParams.get('token') ?? '';
   let origin = new URL(serve.url).origin;

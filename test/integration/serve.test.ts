@@ -112,4 +112,42 @@ describe('serve mode', () => {
     expect(seen.find((m) => m.type === 'result')).toMatchObject({ id: 2, envelope: { ok: true } });
     ws.close();
   });
+
+  it('delivers a keyed event only to the sockets subscribed to its key, and refuses a tail subscription without one', async () => {
+    const auth = { Authorization: `Bearer ${server.token}` };
+    const a = await openSocket(auth);
+    const b = await openSocket(auth);
+    const all = await openSocket(auth);
+    const [tailA, tailB] = [crypto.randomUUID(), crypto.randomUUID()];
+    a.ws.send(JSON.stringify({ type: 'subscribe', event: 'messages:tail', key: tailA }));
+    b.ws.send(JSON.stringify({ type: 'subscribe', event: 'messages:tail', key: tailB }));
+    all.ws.send(JSON.stringify({ type: 'subscribe', event: 'messages:tail' }));
+    expect(await all.next()).toEqual({
+      type: 'error',
+      error: { code: 'VALIDATION', message: 'messages:tail is delivered per tailId: subscribe with the tailId you started' },
+    });
+    // A round trip on each socket, so both subscriptions are in place before the events.
+    for (const [socket, id] of [[a, 1], [b, 2]] as const) {
+      socket.ws.send(JSON.stringify({ type: 'call', id, method: 'app:info' }));
+      expect(await socket.next()).toMatchObject({ type: 'result', id });
+    }
+    engine.events.emit('messages:tail', { tailId: tailA, messages: [] });
+    engine.events.emit('messages:tail', { tailId: tailB, messages: [] });
+    // Each socket's first event is its own tail's: the other tail's never reached it.
+    expect(await a.next()).toEqual({ type: 'event', event: 'messages:tail', key: tailA, payload: { tailId: tailA, messages: [] } });
+    expect(await b.next()).toEqual({ type: 'event', event: 'messages:tail', key: tailB, payload: { tailId: tailB, messages: [] } });
+    // Status events still go to a subscriber without a key.
+    all.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed' }));
+    a.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed', key: 'p1' }));
+    for (const [socket, id] of [[all, 3], [a, 4]] as const) {
+      socket.ws.send(JSON.stringify({ type: 'call', id, method: 'app:info' }));
+      expect(await socket.next()).toMatchObject({ type: 'result', id });
+    }
+    engine.events.emit('pipelines:results-changed', { pipelineId: 'p2', batch: 1, changedRows: 1 });
+    engine.events.emit('pipelines:results-changed', { pipelineId: 'p1', batch: 2, changedRows: 1 });
+    expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p2' } });
+    expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p1' } });
+    expect(await a.next()).toEqual({ type: 'event', event: 'pipelines:results-changed', key: 'p1', payload: { pipelineId: 'p1', batch: 2, changedRows: 1 } });
+    for (const socket of [a, b, all]) socket.ws.close();
+  });
 });

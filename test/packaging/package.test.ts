@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extractAll, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventNames, methodNames } from '../../shared/contract.js';
 import { buildUnpacked, type UnpackedApp } from './build-unpacked.js';
 
 // What a user installs, checked: electron-builder builds the unpacked app from electron-builder.yml
@@ -59,6 +60,14 @@ describe('the packaged app', () => {
     expect(JSON.parse(readFileSync(join(app.resourcesDir, 'java', 'runtime.lock.json'), 'utf8'))).toHaveProperty('wheels');
     // The poms are developer tools: nothing at run time reads them.
     expect(existsSync(join(app.resourcesDir, 'kafka', 'pom.xml'))).toBe(false);
+  });
+
+  it('gives the preload every method and event name of the contract, and none of its schemas', () => {
+    const preload = readFileSync(join(projectDir, 'dist/electron/preload.cjs'), 'utf8');
+    for (const name of [...methodNames, ...eventNames]) expect(preload, name).toContain(JSON.stringify(name));
+    // 825 KB when the preload imported shared/contract.ts for the names (every zod schema with it).
+    expect(preload.length).toBeLessThan(16_000);
+    expect(preload).not.toContain('ZodError');
   });
 
   it('carries every runtime dependency, and each one loads from the package', () => {

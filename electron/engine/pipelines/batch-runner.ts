@@ -6,6 +6,7 @@ import { createWriter, fileExtension } from '../exports/writers/create-writer.js
 import { KafkaAdmin } from '../kafka/admin.js';
 import type { ClientOptions } from '../kafka/group-member.js';
 import { PartitionReader } from '../kafka/partition-reader.js';
+import { assertUserTableName } from '../store/app-tables.js';
 import type { Db } from '../store/db.js';
 import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
 import { PipelineRunner } from './pipeline-runner.js';
@@ -50,9 +51,7 @@ export function reportAggregation(p: Pipeline, aggregation: AggregationSpec | un
 /** `report_<pipeline name>` unless a table is given; refused when it names one of the app's own tables. */
 export function reportTable(p: Pipeline, table?: string): string {
   const name = table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
-  if (/^(sqlite_|_|pipeline|settings$|connections$|producers|export)/i.test(name)) {
-    throw new WorkbenchError('VALIDATION', `"${name}" is reserved for the app's own tables; choose another report table name`);
-  }
+  assertUserTableName(name, 'report table');
   return name;
 }
 
@@ -182,6 +181,7 @@ function compareRows(a: Row, b: Row): number {
 
 /** Replaces the report table in one transaction: a reader sees the previous report or the new one. */
 export function saveReportTable(db: Db, table: string, columns: ReportColumn[], rows: Row[]): void {
+  assertUserTableName(table, 'report table');
   const q = (name: string) => `"${name}"`;
   db.transaction(() => {
     db.exec(`DROP TABLE IF EXISTS ${q(table)}`);

@@ -77,7 +77,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         return runner.status();
       },
       'pipelines:status': ({ id }) => this.runners.get(id)?.status() ?? this.idle(id),
-      'pipelines:results': ({ id, offset, limit }) => this.results(id, offset, limit),
+      'pipelines:results': ({ id, offset, limit, orderBy }) => this.results(id, offset, limit, orderBy),
       'pipelines:run-batch': async ({ id, aggregation, table, folder, formats }) => {
         const pipeline = this.get(id);
         try {
@@ -240,18 +240,34 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   /** Aggregations page through `pipeline_results`; projection-only pipelines through their table. */
-  private results(id: string, offset: number, limit: number): ResultsPage {
+  private results(id: string, offset: number, limit: number, orderBy?: string): ResultsPage {
     const pipeline = this.get(id);
     const db = this.context.db;
     if (pipeline.aggregation) {
       const total = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(id)?.n ?? 0;
-      const rows = db
-        .prepare<[string, number, number], { group_json: string; window_start: number | null; window_end: number | null; values_json: string }>(
-          `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
-           ORDER BY window_start DESC, group_json LIMIT ? OFFSET ?`,
-        )
-        .all(id, limit, offset);
       const names = pipeline.aggregation.aggregates.map((a) => a.as);
+      type ResultRow = { group_json: string; window_start: number | null; window_end: number | null; values_json: string };
+      let rows: ResultRow[];
+      if (orderBy === undefined) {
+        rows = db
+          .prepare<[string, number, number], ResultRow>(
+            `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
+             ORDER BY window_start DESC, group_json LIMIT ? OFFSET ?`,
+          )
+          .all(id, limit, offset);
+      } else {
+        if (!names.includes(orderBy)) {
+          throw new WorkbenchError('VALIDATION', `"${orderBy}" is not an aggregate of this pipeline; order by one of ${names.join(', ')}`);
+        }
+        // The JSON path is bound, never spliced into the SQL; the name is one of the aggregates'
+        // identifiers (checked above), so quoting it in the path is enough.
+        rows = db
+          .prepare<[string, string, number, number], ResultRow>(
+            `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
+             ORDER BY json_extract(values_json, ?) DESC, group_json LIMIT ? OFFSET ?`,
+          )
+          .all(id, `$."${orderBy}"`, limit, offset);
+      }
       const windowed = pipeline.aggregation.window !== undefined;
       return {
         columns: [...pipeline.aggregation.groupBy, ...(windowed ? ['window_start', 'window_end'] : []), ...names],

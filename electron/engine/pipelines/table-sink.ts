@@ -1,10 +1,10 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { ColumnType, ProjectionColumn } from '../../../shared/pipelines.js';
+import { assertUserTableName } from '../store/app-tables.js';
 import type { Db } from '../store/db.js';
 import type { Row, Value } from './row.js';
 
 const SQL_TYPE: Record<ColumnType, string> = { string: 'TEXT', int: 'INTEGER', double: 'REAL', boolean: 'INTEGER', timestamp: 'TEXT' };
-const RESERVED = /^(sqlite_|_|pipeline|settings$|connections$)/i;
 
 /**
  * A table of the app's store whose schema comes from the projection (S2: `users(id, gender, …,
@@ -17,7 +17,7 @@ export class TableSink {
   private readonly insert;
 
   constructor(db: Db, table: string, columns: readonly ProjectionColumn[]) {
-    if (RESERVED.test(table)) throw new WorkbenchError('VALIDATION', `"${table}" is reserved for the app's own tables; choose another table name`);
+    assertUserTableName(table, 'table');
     this.table = table;
     this.columns = [...columns];
     const quoted = (name: string) => `"${name}"`;

@@ -161,6 +161,8 @@ export class ProducerRunner {
   private async run(signal: AbortSignal): Promise<void> {
     const def = this.definition;
     const source = createSource(def.source);
+    // A resumed session goes on where its acknowledged records end (0 on a fresh start).
+    if (this.sessionAcked > 0) source.resumeAfter?.(this.sessionAcked);
     this.source = source;
     const cron: Cron | null = def.schedule.trigger.kind === 'cron' ? checkCron(def.schedule.trigger.expression) : null;
     try {

@@ -19,6 +19,7 @@ export interface ScanRequest {
   contains: string;
   maxMatches: number;
   isolation: Isolation;
+  scanId?: string | undefined;
 }
 
 interface Scan {
@@ -75,7 +76,9 @@ export class ScanRegistry {
     }
     const ranges = new Map<number, OffsetRange>(scope.map((w) => [w.partition, { from: starts.get(w.partition) ?? w.low, to: w.high }]));
     const total = [...ranges.values()].reduce((sum, r) => sum + Math.max(0, r.to - r.from), 0);
-    const scanId = randomUUID();
+    // The UI's own id (it subscribes to the scan's progress before starting it), else a new one.
+    const scanId = request.scanId ?? randomUUID();
+    if (this.scans.has(scanId)) throw new WorkbenchError('CONFLICT', `A scan with id ${scanId} already exists`);
     const scan: Scan = {
       progress: { scanId, state: 'running', scanned: 0, matched: 0, errors: 0, total, elapsedMs: 0 },
       matches: [],

@@ -44,11 +44,12 @@ export class TailRegistry {
     this.annotate = annotate;
   }
 
-  async start(connectionId: string, topic: string, partition: number | null, isolation: Isolation = 'read_uncommitted'): Promise<string> {
+  /** `tailId`: the UI's own (it subscribes to the tail's events before starting it), else a new one. */
+  async start(connectionId: string, topic: string, partition: number | null, isolation: Isolation = 'read_uncommitted', tailId: string = randomUUID()): Promise<string> {
     if (this.tails.size >= MAX_TAILS) throw new WorkbenchError('CONFLICT', `At most ${MAX_TAILS} live tails run at once; stop one first`);
+    if (this.tails.has(tailId)) throw new WorkbenchError('CONFLICT', `A live tail with id ${tailId} is already running`);
     const marks = await watermarks(this.clients, connectionId, topic);
     if (partition !== null && !marks.some((w) => w.partition === partition)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} has no partition ${partition}`);
-    const tailId = randomUUID();
     const positions = new Map(marks.filter((w) => partition === null || w.partition === partition).map((w) => [w.partition, w.high]));
     const timer = setTimeout(() => void this.stop(tailId), MAX_TAIL_MS);
     timer.unref();

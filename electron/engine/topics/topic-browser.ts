@@ -88,7 +88,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
           onProgress: (written) => { this.context.events.emit('messages:export-progress', { scanId: id, written, total }); },
         });
       },
-      'messages:tailStart': async ({ connectionId, topic, partition, isolation }) => ({ tailId: await this.tails.start(connectionId, topic, partition, isolation) }),
+      'messages:tailStart': async ({ connectionId, topic, partition, isolation, tailId }) => ({ tailId: await this.tails.start(connectionId, topic, partition, isolation, tailId) }),
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 
       'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),

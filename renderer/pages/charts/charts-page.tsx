@@ -10,6 +10,8 @@ import { wordCounts } from './word-counts.js';
 import { ClusterName } from '../cluster-name.js';
 
 const REFRESH_MS = 1000;
+/** How many of a word count's most frequent words the page reads: its table (the chart shows the first 20). */
+const TOP_WORDS = 200;
 const RANGES = [
   { label: 'Last 15 min', ms: 15 * 60_000 },
   { label: 'Last hour', ms: 60 * 60_000 },
@@ -32,24 +34,28 @@ export function ChartsPage() {
   const width = useChartWidth(section);
   const windowedAgg = pipeline?.aggregation?.window !== undefined;
   // Word counts page their rows; window charts come as series already downsampled by the engine.
-  const results = useMethodQuery('pipelines:results', { id: pipeline?.id ?? '', offset: 0, limit: 1000 }, { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg });
+  // The engine orders by the count: the page is the most frequent words of all, not the first stored.
+  const countAs = pipeline?.aggregation?.aggregates.find((a) => a.fn === 'count')?.as;
+  const results = useMethodQuery(
+    'pipelines:results',
+    { id: pipeline?.id ?? '', offset: 0, limit: TOP_WORDS, ...(countAs ? { orderBy: countAs } : {}) },
+    { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg },
+  );
   const series = useMethodQuery('metrics:window-charts', { id: pipeline?.id ?? '', rangeMs: range, width }, { enabled: pipeline !== undefined && windowedAgg });
 
   // Batches can finish several times a second: the charts refetch at most once a second (trailing).
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  useEvent('pipelines:results-changed', (notice) => {
-    if (notice.pipelineId !== pipeline?.id || pending.current !== null) return;
+  useEvent('pipelines:results-changed', () => {
+    if (pending.current !== null) return;
     pending.current = setTimeout(() => {
       pending.current = null;
       // A hidden window only marks the data stale; React Query refetches when it is focused again.
       const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
       void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
     }, REFRESH_MS);
-  });
-  useEvent('pipelines:status', (next) => {
-    if (next.pipelineId === pipeline?.id) setStatus(next);
-  });
+  }, pipeline?.id ?? null);
+  useEvent('pipelines:status', setStatus, pipeline?.id ?? null);
 
   const charts = windowedAgg ? series.data : undefined;
   const words = pipeline?.wordSplit && !windowedAgg && results.data ? wordCounts(pipeline, results.data) : null;

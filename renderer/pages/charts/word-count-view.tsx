@@ -14,7 +14,8 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           <BarChart data={top} layout="vertical" margin={{ left: 40 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" allowDecimals={false} />
-            <YAxis type="category" dataKey="word" width={120} />
+            {/* interval 0: every bar keeps its word (by default recharts drops ticks it thinks crowded, half of them at 10 bars). */}
+            <YAxis type="category" dataKey="word" width={120} interval={0} />
             <Tooltip />
             <Bar dataKey="count" fill="#1c7ed6" isAnimationActive={false} />
           </BarChart>
@@ -28,7 +29,7 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           </tr>
         </thead>
         <tbody>
-          {counts.slice(0, 200).map((c) => (
+          {counts.map((c) => (
             <tr key={c.word}>
               <td className="mono">{c.word}</td>
               <td>{c.count}</td>
@@ -36,7 +37,11 @@ export function WordCountView({ counts, total }: { counts: WordCount[]; total: n
           ))}
         </tbody>
       </table>
-      {total > counts.length && <p className="note">Showing the {counts.length} most recent result rows of {total}.</p>}
+      {total > counts.length && (
+        <p className="note">
+          The {counts.length.toLocaleString('en-US')} most frequent of {total.toLocaleString('en-US')} words.
+        </p>
+      )}
     </>
   );
 }

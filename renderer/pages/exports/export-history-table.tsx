@@ -1,6 +1,7 @@
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
-import { formatBytes, formatDuration } from './format.js';
+import { formatBytes } from '../../../shared/format.js';
+import { formatDuration } from './format.js';
 
 /** Past exports from SQLite: target, rows, size, duration, status, error. */
 export function ExportHistoryTable() {

@@ -5,7 +5,7 @@ import { useEvent } from '../../api/use-event.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../../../shared/format.js';
 
 /** Running exports with a progress bar (rows, bytes, %) and a cancel button; kept live by exports:progress. */
 export function ExportJobsPanel() {

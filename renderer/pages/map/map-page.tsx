@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GeoPoint, GeoWatchStatus } from '../../../shared/geo.js';
-import { useEvent } from '../../api/use-event.js';
+import { useFollowEvent } from '../../api/use-event.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
@@ -54,6 +54,21 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
     };
   }, []);
 
+  const followPoints = useFollowEvent('geo:points', (payload) => {
+    const watchId = payload.watchId;
+    setStatus(payload.status);
+    if (payload.resync) {
+      void api.geo
+        .track({ watchId, minutes: 90 })
+        .then((track) => {
+          if (watchRef.current === watchId) setPoints((live) => mergePoints(track.points, live));
+        })
+        .catch(() => undefined);
+      return;
+    }
+    setPoints((all) => mergePoints(all, payload.points));
+  });
+
   useEffect(() => {
     if (activeConnectionId === null) return undefined;
     let cancelled = false;
@@ -70,6 +85,8 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
           return;
         }
         watchRef.current = started.watchId;
+        // Points from now on, then the track so far (the watch keeps it): none is missed in between.
+        followPoints(started.watchId);
         setStatus(started);
         const track = await api.geo.track({ watchId: started.watchId, minutes: 90 });
         if (!cancelled) setPoints((live) => mergePoints(track.points, live));
@@ -79,27 +96,13 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
       });
     return () => {
       cancelled = true;
+      followPoints(null);
       const watchId = watchRef.current;
       watchRef.current = null;
       if (watchId !== null) void api.geo.unwatch({ watchId }).catch(() => undefined);
     };
-  }, [api, activeConnectionId, source]);
+  }, [api, activeConnectionId, source, followPoints]);
 
-  useEvent('geo:points', (payload) => {
-    const watchId = watchRef.current;
-    if (payload.watchId !== watchId) return;
-    setStatus(payload.status);
-    if (payload.resync) {
-      void api.geo
-        .track({ watchId, minutes: 90 })
-        .then((track) => {
-          if (watchRef.current === watchId) setPoints((live) => mergePoints(track.points, live));
-        })
-        .catch(() => undefined);
-      return;
-    }
-    setPoints((all) => mergePoints(all, payload.points));
-  });
 
   useEffect(() => {
     map.current?.show(points, follow);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ExportFormat, ExportProgress } from '../../../shared/exports.js';
-import { sensorsBatchReport, type BatchReport, type Pipeline } from '../../../shared/pipelines.js';
+import { sensorsBatchReport, type Pipeline } from '../../../shared/pipelines.js';
 import { useEvent } from '../../api/use-event.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField } from '../../app/form-fields.js';
 import { initialTarget, toExportTarget, type ExportTargetState } from '../exports/export-form-model.js';
 import { TargetFields } from '../exports/target-fields.js';
+import { RowsTable } from './rows-table.js';
 
 type ReportKind = 'pipeline' | 'sensors';
 type Format = 'csv' | 'parquet' | 'jsonl';
@@ -18,9 +19,6 @@ const FORMATS: { value: Format; label: string }[] = [
 ];
 const formatOf = (kind: Format): ExportFormat =>
   kind === 'csv' ? { kind, delimiter: ',', header: true } : kind === 'jsonl' ? { kind } : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
-
-const show = (cell: BatchReport['rows'][number][number]) =>
-  cell === null ? '—' : typeof cell === 'number' && !Number.isInteger(cell) ? cell.toFixed(3) : String(cell);
 
 /**
  * Batch mode of the selected pipeline: the pipeline once over its topics up to the end offsets read
@@ -144,26 +142,7 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
               </p>
             </>
           )}
-          <div className="table-scroll">
-            <table className="table" aria-label="Batch report rows">
-              <thead>
-                <tr>
-                  {report.columns.map((c) => (
-                    <th scope="col" key={c}>{c}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((row, i) => (
-                  <tr key={i} data-testid="batch-report-row">
-                    {row.map((cell, j) => (
-                      <td key={j} className={typeof cell === 'number' ? 'num' : 'mono'}>{show(cell)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <RowsTable columns={report.columns} rows={report.rows} rowTestId="batch-report-row" label="Batch report rows" />
         </div>
       )}
     </fieldset>

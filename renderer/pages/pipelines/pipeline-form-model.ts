@@ -121,9 +121,12 @@ export function issS1Preset(dataDir: string): PipelineForm {
   };
 }
 
-/** S2: random users from `random-user`, flattened into the `users` table with `email_domain` derived from `email`. */
+/**
+ * S2: random users from `random-user`, flattened into the `users` table of SCENARIOS S2 (the sink
+ * adds `id`), with `email_domain` derived from `email`.
+ */
 export function randomUsersS2Preset(): PipelineForm {
-  const at = (column: string, path: string, type: ColumnType = 'string'): ProjectionRow => ({ path: `results.0.${path}`, column, type, timestampFormat: '', required: true });
+  const at = (column: string, path: string, type: ColumnType = 'string', timestampFormat: TimestampFormat = ''): ProjectionRow => ({ path: `results.0.${path}`, column, type, timestampFormat, required: true });
   return {
     ...emptyForm(),
     name: 'Random users S2',
@@ -131,14 +134,23 @@ export function randomUsersS2Preset(): PipelineForm {
     groupId: 'users-s2',
     projection: [
       at('gender', 'gender'),
+      at('name_title', 'name.title'),
       at('name_first', 'name.first'),
       at('name_last', 'name.last'),
+      at('street_number', 'location.street.number', 'int'),
+      at('street_name', 'location.street.name'),
       at('city', 'location.city'),
+      at('state', 'location.state'),
       at('country', 'location.country'),
       at('postcode', 'location.postcode'),
       at('email', 'email'),
-      { path: '', column: 'email_domain', type: 'string', timestampFormat: '', required: true, deriveFrom: 'email' },
+      at('uuid', 'login.uuid'),
+      at('dob_date', 'dob.date', 'timestamp', 'iso'),
       at('age', 'dob.age', 'int'),
+      at('phone', 'phone'),
+      at('cell', 'cell'),
+      at('picture_large', 'picture.large'),
+      { path: '', column: 'email_domain', type: 'string', timestampFormat: '', required: true, deriveFrom: 'email' },
     ],
     outputMode: 'append',
     sqliteTable: 'users',

@@ -177,7 +177,7 @@ export function PipelineFormView({ connectionId, dataDir, initial, onDone }: { c
           onChange={set('sparkCompatibility')}
         />
         <div className="inline-fields">
-          <TextField label="Output topic" value={form.kafkaTopic} onChange={set('kafkaTopic')} hint="Empty = no Kafka sink" />
+          <TextField label="Output topic" wide value={form.kafkaTopic} onChange={set('kafkaTopic')} hint="Empty = no Kafka sink" />
           <SelectField label="Record format" value={form.kafkaFormat} options={[{ value: 'json', label: 'JSON' }, { value: 'long', label: 'string key + 64-bit long' }]} onChange={set('kafkaFormat')} />
           <TextField label="SQLite table" value={form.sqliteTable} onChange={set('sqliteTable')} hint="Projection-only pipelines: rows into this table" />
           <TextField label="Dead-letter topic" value={form.deadLetterTopic} onChange={set('deadLetterTopic')} hint="Bad records with the error in headers" />

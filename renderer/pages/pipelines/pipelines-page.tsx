@@ -10,7 +10,7 @@ import { CheckboxField } from '../../app/form-fields.js';
 import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type PipelineForm } from './pipeline-form-model.js';
 import { PipelineFormView } from './pipeline-form.js';
 import { PipelineStatusView, stateCountLabel } from './pipeline-status-view.js';
-import { ResultsTable } from './results-table.js';
+import { ResultsTable, resultsCaption } from './results-table.js';
 import { BatchReportPanel } from './batch-report-panel.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
 import { PipelineRateCharts } from '../dashboard/live-rate-charts.js';
@@ -128,7 +128,7 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
       <h2>{pipeline.name}</h2>
       {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation} />}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
-      <ResultsTable pipelineId={pipeline.id} files={status.data?.files} />
+      <ResultsTable pipelineId={pipeline.id} files={status.data?.files} caption={resultsCaption(pipeline.aggregation, pipeline.sinks.find((s) => s.kind === 'sqlite-table')?.table)} />
       <BatchReportPanel key={pipeline.id} pipeline={pipeline} />
     </section>
   );

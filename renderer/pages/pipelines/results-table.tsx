@@ -1,12 +1,10 @@
 import { useState } from 'react';
 import { useMethodQuery } from '../../api/use-method-query.js';
-import type { PipelineStatus } from '../../../shared/pipelines.js';
+import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import { ErrorMessage } from '../../app/error-message.js';
+import { RowsTable } from './rows-table.js';
 
 const PAGE = 50;
-
-const show = (cell: string | number | boolean | null) =>
-  cell === null ? '—' : typeof cell === 'number' && !Number.isInteger(cell) ? cell.toFixed(3) : String(cell);
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
@@ -21,11 +19,17 @@ export function resultsRangeText(total: number, offset: number, pageSize: number
   return `Rows go to files: ${plural(files.rowsWritten, 'row')} in ${plural(files.done, 'file')} written${waiting}`;
 }
 
+/** What the rows of the result table are, in the engine's order (`pipelines:results`). */
+export function resultsCaption(aggregation: Pipeline['aggregation'], table: string | undefined): string {
+  if (aggregation === undefined) return table === undefined ? 'Results' : `Rows of ${table} (newest first)`;
+  return aggregation.window === undefined ? 'Results (by group)' : 'Results (newest windows first)';
+}
+
 /**
  * A page of the pipeline's result table. The engine keeps one row per (group, window), so an
  * update-mode batch replaces rows rather than adding them; the page refetches on each results notice.
  */
-export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?: PipelineStatus['files'] }) {
+export function ResultsTable({ pipelineId, files, caption }: { pipelineId: string; files?: PipelineStatus['files']; caption: string }) {
   const [offset, setOffset] = useState(0);
   const page = useMethodQuery('pipelines:results', { id: pipelineId, offset, limit: PAGE });
   const data = page.data;
@@ -40,25 +44,7 @@ export function ResultsTable({ pipelineId, files }: { pipelineId: string; files?
         </span>
         <button type="button" disabled={offset + PAGE >= total} onClick={() => { setOffset(offset + PAGE); }}>Next</button>
       </div>
-      <table className="table" data-testid="results-table">
-        <caption>Results (newest windows first)</caption>
-        <thead>
-          <tr>
-            {data?.columns.map((c) => (
-              <th scope="col" key={c}>{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {data?.rows.map((row, i) => (
-            <tr key={i} data-testid="result-row">
-              {row.map((cell, j) => (
-                <td key={j} className={typeof cell === 'number' ? 'num' : 'mono'}>{show(cell)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RowsTable columns={data?.columns ?? []} rows={data?.rows ?? []} rowTestId="result-row" caption={caption} testId="results-table" />
     </div>
   );
 }

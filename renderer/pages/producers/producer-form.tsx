@@ -219,7 +219,7 @@ export function ProducerFormView({ connectionId, editing, onDone }: { connection
         {form.trigger === 'interval' && <TextField label="Every (s)" type="number" value={form.everySeconds} onChange={set('everySeconds')} />}
         {form.trigger === 'cron' && <TextField label="Cron" value={form.cron} onChange={set('cron')} hint="5 fields, or 6 with seconds first: */25 * * * * *" />}
         <TextField label="Requests per run" type="number" value={form.perRun} onChange={set('perRun')} />
-        <TextField label="Stop after messages" type="number" value={form.maxMessages} onChange={set('maxMessages')} hint="0 = no limit; counted from each start" />
+        <TextField label="Stop after messages" type="number" value={form.maxMessages} onChange={set('maxMessages')} hint="0 = no limit; counted from each Start (a restart of the app goes on counting)" />
         <div className="field">
           <label htmlFor="producer-stop-at">Stop at</label>
           <input id="producer-stop-at" type="datetime-local" value={form.stopAt} onChange={(e) => { set('stopAt')(e.target.value); }} />

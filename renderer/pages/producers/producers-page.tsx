@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { formatBytes } from '../../../shared/format.js';
 import type { ProducerStatus, ProducerView, Recipe } from '../../../shared/producers.js';
 import { methodKey } from '../../api/query-keys.js';
 import { useEvent } from '../../api/use-event.js';
@@ -27,7 +28,6 @@ function useLiveProducerStatus(): void {
   });
 }
 
-const formatBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
 
 function ProducerRow({ view, onEdit }: { view: ProducerView; onEdit: () => void }) {
   const [showErrors, setShowErrors] = useState(false);

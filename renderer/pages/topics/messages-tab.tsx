@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Isolation, KafkaMessage, MessagePage, ReadStart, ScanProgress, TopicDetail } from '../../../shared/topic-browser.js';
 import { decoderIds, decoderLabels, type DecoderId } from '../../../shared/topic-browser/decoders.js';
-import { useEvent } from '../../api/use-event.js';
+import { useFollowEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { SelectField, TextField } from '../../app/form-fields.js';
@@ -88,8 +88,7 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   // one copy of the (up to 100,000-row) buffer per frame instead of one per event.
   const pending = useRef<KafkaMessage[]>([]);
   const frame = useRef<number | null>(null);
-  useEvent('messages:tail', (event) => {
-    if (event.tailId !== tailRef.current) return;
+  const followTail = useFollowEvent('messages:tail', (event) => {
     for (const message of event.messages) pending.current.push(message);
     frame.current ??= requestAnimationFrame(() => {
       frame.current = null;
@@ -110,19 +109,25 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
     if (tailId !== null) {
       tailRef.current = null;
       setTailId(null);
+      followTail(null);
       await api.messages.tailStop({ id: tailId }).catch(() => undefined);
       return;
     }
+    // Subscribed under our own id before the tail starts, so its first records are not missed.
+    const id = crypto.randomUUID();
     try {
       pending.current = [];
       setTailed([]);
       setReceived(0);
       setView('tail');
-      const started = await api.messages.tailStart({ connectionId, topic, partition: partitionValue, isolation });
+      followTail(id);
+      tailRef.current = id;
+      await api.messages.tailStart({ connectionId, topic, partition: partitionValue, isolation, tailId: id });
       setTailIsolation(isolation);
-      tailRef.current = started.tailId;
-      setTailId(started.tailId);
+      setTailId(id);
     } catch (caught) {
+      tailRef.current = null;
+      followTail(null);
       setError(caught instanceof Error ? caught : new Error(String(caught)));
     }
   }

@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Isolation, KafkaMessage, ScanProgress } from '../../../shared/topic-browser.js';
-import { useEvent } from '../../api/use-event.js';
+import { useFollowEvent } from '../../api/use-event.js';
 import { useWorkbench } from '../../api/workbench-context.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { TextField } from '../../app/form-fields.js';
@@ -18,7 +18,6 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
   const [progress, setProgress] = useState<ScanProgress | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [offset, setOffset] = useState(0);
-  const scanRef = useRef<string | null>(null);
   const [scanIsolation, setScanIsolation] = useState<Isolation>(isolation);
 
   async function fetchPage(scanId: string, from: number) {
@@ -26,8 +25,7 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
     setProgress(result.progress);
     onResults(result);
   }
-  useEvent('messages:scan-progress', (event) => {
-    if (event.scanId !== scanRef.current) return;
+  const followScan = useFollowEvent('messages:scan-progress', (event) => {
     setProgress(event);
     // Matches stay in the engine; the first page is fetched as they arrive and when the scan ends.
     if (event.state !== 'running' || offset === 0) void fetchPage(event.scanId, offset).catch((caught: unknown) => { setError(caught instanceof Error ? caught : new Error(String(caught))); });
@@ -36,15 +34,19 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
     setError(null);
     setOffset(0);
     // A new scan replaces the last one's matches, also when it cannot start (a filter that does not compile).
-    scanRef.current = null;
+    followScan(null);
     setProgress(null);
     onResults({ progress: null, messages: [] });
+    // Subscribed under our own id before the scan starts: a short scan can finish before its start returns.
+    const scanId = crypto.randomUUID();
     try {
-      const { scanId } = await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains, isolation });
-      setScanIsolation(isolation);
-      scanRef.current = scanId;
       setProgress({ scanId, state: 'running', scanned: 0, matched: 0, errors: 0, total: 0, elapsedMs: 0 });
+      followScan(scanId);
+      await api.messages.scanStart({ connectionId, topic, partition, from: { kind: 'oldest' }, expression, contains, isolation, scanId });
+      setScanIsolation(isolation);
     } catch (caught) {
+      followScan(null);
+      setProgress(null);
       setError(caught instanceof Error ? caught : new Error(String(caught)));
     }
   }

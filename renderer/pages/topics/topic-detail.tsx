@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { formatBytes, type TopicDetail as Detail, type TopicSize } from '../../../shared/topic-browser.js';
+import { formatBytes } from '../../../shared/format.js';
+import type { TopicDetail as Detail, TopicSize } from '../../../shared/topic-browser.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';

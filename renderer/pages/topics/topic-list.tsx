@@ -1,5 +1,6 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react';
-import { formatBytes, type TopicSize, type TopicStats } from '../../../shared/topic-browser.js';
+import { formatBytes } from '../../../shared/format.js';
+import type { TopicSize, TopicStats } from '../../../shared/topic-browser.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField } from '../../app/form-fields.js';

@@ -57,6 +57,19 @@ describe('file replay', () => {
     expect(await send({ path: file('bare.csv', '42\n'), header: false, columnTypes: { column_1: 'int' } }, 'string')).toEqual([[null, '42']]);
   });
 
+  it('resumes after the rows a session delivered, around the file when it loops', async () => {
+    const path = file('d.csv', 'n\n1\n2\n3\n');
+    const once = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path }));
+    once.resumeAfter(2);
+    expect((await once.next()).records).toEqual([{ n: '3' }]);
+    expect(await once.next()).toMatchObject({ records: [], done: true });
+    const looping = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path, loop: true }));
+    looping.resumeAfter(7);
+    expect((await looping.next()).records).toEqual([{ n: '2' }]);
+    expect((await looping.next()).records).toEqual([{ n: '3' }]);
+    expect((await looping.next()).records).toEqual([{ n: '1' }]);
+  });
+
   it('says which file it cannot read', async () => {
     const source = new FileReplaySource(fileSourceSchema.parse({ kind: 'file', path: join(dir.path, 'missing.csv') }));
     await expect(source.next()).rejects.toThrow(/Cannot read .*missing\.csv/);

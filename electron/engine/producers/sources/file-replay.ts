@@ -110,6 +110,16 @@ export class FileReplaySource implements Source {
     this.selfPaced = settings.pacing !== 'interval';
   }
 
+  /**
+   * Rows are records one for one (rows that do not parse are errors, never records), so the rows
+   * already delivered are the first `delivered` ones, counted around the file when it loops. A
+   * record that failed to encode or deliver in the session is not in the count: the resume point
+   * is then that many rows early and those rows are sent again; none is skipped.
+   */
+  resumeAfter(delivered: number): void {
+    this.position = delivered;
+  }
+
   private async load(): Promise<unknown[]> {
     if (this.rows) return this.rows;
     let text: string;
@@ -131,7 +141,7 @@ export class FileReplaySource implements Source {
     this.pendingErrors = [];
     if (this.position >= rows.length) {
       if (!this.settings.loop || rows.length === 0) return { records: [], errors, done: true };
-      this.position = 0;
+      this.position %= rows.length;
     }
     if (this.settings.pacing === 'fast') {
       const records = rows.slice(this.position, this.position + FAST_CHUNK);

@@ -28,6 +28,15 @@ describe('sensors source', () => {
     expect([a.reading(), a.reading()]).toEqual([b.reading(), b.reading()]);
   });
 
+  it('resumes after the delivered readings: the rotation and the seeded values go on', () => {
+    const settings = sensorsSourceSchema.parse({ kind: 'sensors', seed: 9, sensorCount: 4 });
+    const whole = new SensorsSource(settings, () => 0);
+    const resumed = new SensorsSource(settings, () => 0);
+    const all = Array.from({ length: 7 }, () => whole.reading());
+    resumed.resumeAfter(5);
+    expect([resumed.reading(), resumed.reading()]).toEqual(all.slice(5));
+  });
+
   it('stamps about the configured share late, within the lateness', () => {
     const now = 1_800_000_000_000;
     const source = new SensorsSource(sensorsSourceSchema.parse({ kind: 'sensors', seed: 1, lateShare: 0.3, latenessSeconds: 600, sensorCount: 3 }), () => now);

@@ -47,6 +47,14 @@ export class SensorsSource implements Source {
     };
   }
 
+  /**
+   * Draws the `delivered` readings again and drops them, so a resumed session goes on with the
+   * rotation (sensor_1…sensor_N in turn) and, with a seed, the values it would have sent next.
+   */
+  resumeAfter(delivered: number): void {
+    for (let i = 0; i < delivered; i++) this.reading();
+  }
+
   next(): Promise<SourceBatch> {
     return Promise.resolve({ records: [this.reading()], errors: [] });
   }

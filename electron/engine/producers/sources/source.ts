@@ -31,6 +31,12 @@ export interface Source {
   next(): Promise<SourceBatch>;
   /** True when the source decides its own pacing (file replay by timestamp or as fast as possible). */
   readonly selfPaced: boolean;
+  /**
+   * A replayable source (a file) goes on after the first `delivered` records instead of from its
+   * start: the engine resumes a producer that was running when it stopped with the count its
+   * session had acknowledged.
+   */
+  resumeAfter?(delivered: number): void;
   dispose?(): void;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './disk-usage.js';
+import { formatBytes } from './format.js';
 
 describe('formatBytes', () => {
   it('writes bytes in binary units with one decimal', () => {

@@ -103,6 +103,22 @@ export const exportSourceSchema = z.discriminatedUnion('kind', [
     toOffset: z.string().regex(/^\d+$/).optional(),
   }),
   z.object({ kind: z.literal('table'), table: z.enum(exportableTables) }),
+  /** The result rows an aggregation pipeline stores now (`pipeline_results`), flattened to columns. */
+  z.object({ kind: z.literal('pipeline-results'), pipelineId: z.string().min(1).max(64) }),
+  /**
+   * A batch report of a pipeline: one bounded read of its topics up to their end offsets at the
+   * start, grouped by the pipeline's aggregation or the per-sensor report; the rows also replace the
+   * SQLite table `table` (default `report_<pipeline name>`), and the files are named after it.
+   */
+  z.object({
+    kind: z.literal('batch-report'),
+    pipelineId: z.string().min(1).max(64),
+    report: z.enum(['pipeline', 'sensors']).default('pipeline'),
+    table: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _ (not starting with a digit)')
+      .optional(),
+  }),
 ]);
 export type ExportSource = z.infer<typeof exportSourceSchema>;
 
@@ -112,7 +128,12 @@ export const exportRequestSchema = z.object({
   target: exportTargetSchema,
   /** File or object name without extension; default `<source>-<time>`. */
   name: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash and underscore only').optional(),
-});
+  /** More files of the same rows from the same read (one job), e.g. CSV and Parquet of one batch report. */
+  extraFormats: z.array(exportFormatSchema).max(2).default([]),
+}).refine(
+  (r) => new Set([r.format.kind, ...r.extraFormats.map((f) => f.kind)]).size === 1 + r.extraFormats.length,
+  { message: 'Each format may be chosen once (its file name would be taken twice)', path: ['extraFormats'] },
+);
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
 export const exportStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
@@ -128,6 +149,9 @@ export const exportProgressSchema = z.object({
   error: z.string().optional(),
   /** Running, but reading makes no progress now: why, and since when (it retries and goes on). */
   stalled: z.string().optional(),
+  /** A source that reads its input before it has rows (a batch report): records read so far, of how many. */
+  recordsRead: z.number().int().optional(),
+  recordsTotal: z.number().int().optional(),
 });
 export type ExportProgress = z.infer<typeof exportProgressSchema>;
 
@@ -148,10 +172,25 @@ export type ExportHistoryEntry = z.infer<typeof exportHistoryEntrySchema>;
 
 const jobRef = z.object({ jobId: z.string().min(1).max(64) });
 
+const reportCell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A finished batch report: what was read, the rows (also in SQLite `table`), the files written. */
+export const batchReportSchema = z.object({
+  recordsRead: z.number(),
+  badRecords: z.record(z.string(), z.number()),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(reportCell)),
+  table: z.string(),
+  files: z.array(z.string()),
+  durationMs: z.number(),
+});
+export type BatchReport = z.infer<typeof batchReportSchema>;
+
 export const exportMethods = {
   'exports:start': method(exportRequestSchema, z.object({ jobId: z.string(), location: z.string() }), 'Start an export job; progress comes as exports:progress events'),
   'exports:cancel': method(jobRef, z.object({ cancelled: z.boolean() }), 'Cancel a running export; a partial file or upload is removed'),
   'exports:jobs': method(none, z.array(exportProgressSchema), 'Export jobs running now'),
+  'exports:batch-report': method(jobRef, batchReportSchema.nullable(), 'The report of a finished batch-report export (the latest 20 are kept); null if unknown or not done'),
   'exports:history': method(
     z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }),
     z.array(exportHistoryEntrySchema),

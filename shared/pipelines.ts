@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './define.js';
-import { exportFormatSchema, exportTargetSchema } from './exports.js';
+import { batchReportSchema, exportFormatSchema, exportTargetSchema, type BatchReport } from './exports.js';
 
 /** Column types of a projection. Timestamps are held as epoch milliseconds. */
 export const columnTypeSchema = z.enum(['string', 'int', 'double', 'boolean', 'timestamp']);
@@ -241,16 +241,7 @@ export const batchRunInputSchema = idRef.extend({
 });
 export type BatchRunInput = z.input<typeof batchRunInputSchema>;
 
-export const batchReportSchema = z.object({
-  recordsRead: z.number(),
-  badRecords: z.record(z.string(), z.number()),
-  columns: z.array(z.string()),
-  rows: z.array(z.array(cell)),
-  table: z.string(),
-  files: z.array(z.string()),
-  durationMs: z.number(),
-});
-export type BatchReport = z.infer<typeof batchReportSchema>;
+export { batchReportSchema, type BatchReport };
 
 /** The S3 batch report: per sensor `total_readings` and avg/min/max of temperature, humidity and pressure. */
 export const sensorsBatchReport: AggregationSpec = {

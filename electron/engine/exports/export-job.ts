@@ -4,14 +4,41 @@ import { describeSystemError } from '../system-errors.js';
 import type { ExportSourceHandle } from './sources/types.js';
 import type { PendingOutput } from './targets/types.js';
 import { createWriter, writeAll } from './writers/create-writer.js';
+import type { RowWriter } from './writers/types.js';
 
 export interface JobEvents {
   progress(progress: ExportProgress): void;
 }
 
+/** One file of a job: its format and where its bytes go. */
+export interface JobFile {
+  format: ExportFormat;
+  output: PendingOutput;
+}
+
+/** Several writers fed the same batches: one read, one file per format. Rows are counted once. */
+function teeWriter(writers: RowWriter[]): RowWriter {
+  return {
+    async write(rows) {
+      for (const w of writers) await w.write(rows);
+    },
+    async close() {
+      for (const w of writers) await w.close();
+    },
+    get rowsWritten() {
+      return writers[0]?.rowsWritten ?? 0;
+    },
+    get bytesWritten() {
+      return writers.reduce((n, w) => n + w.bytesWritten, 0);
+    },
+  };
+}
+
 /**
- * One running export: source → writer → output. Progress goes out at most every `intervalMs`, plus
- * once at the end. Cancel or failure aborts the output, so no partial file or object remains.
+ * One running export: source → writer(s) → output(s), one file per format from the same read.
+ * Progress goes out at most every `intervalMs`, plus once at the end; a source that reads its input
+ * before it has rows (a batch report) is polled on that interval. Cancel or failure aborts every
+ * output, so no partial file or object remains.
  */
 export class ExportJob {
   readonly controller = new AbortController();
@@ -26,22 +53,29 @@ export class ExportJob {
   constructor(
     readonly id: string,
     private readonly source: ExportSourceHandle,
-    private readonly format: ExportFormat,
-    private readonly output: PendingOutput,
+    private readonly files: JobFile[],
     private readonly events: JobEvents,
     private readonly intervalMs = 250,
   ) {}
 
+  /** Where the files live once committed, comma-separated when there are several. */
+  get location(): string {
+    return this.files.map((f) => f.output.location).join(', ');
+  }
+
   snapshot(): ExportProgress {
-    const total = this.source.totalRows;
-    const percent = total === null ? null : total === 0 ? (this.status === 'done' ? 100 : 0) : Math.min(100, (this.rows / total) * 100);
+    const input = this.source.input;
+    const done = input ? input.read() : this.rows;
+    const total = input ? input.total : this.source.totalRows;
+    const percent = total === null ? null : total === 0 ? (this.status === 'done' ? 100 : 0) : Math.min(100, (done / total) * 100);
     return {
       jobId: this.id,
       status: this.status,
       rows: this.rows,
       bytes: this.bytes,
       percent: this.status === 'done' ? 100 : percent,
-      location: this.output.location,
+      location: this.location,
+      ...(input ? { recordsRead: input.read(), recordsTotal: input.total } : {}),
       ...(this.error !== undefined ? { error: this.error } : {}),
       ...(this.status === 'running' && this.stalled !== null ? { stalled: this.stalled } : {}),
     };
@@ -52,8 +86,13 @@ export class ExportJob {
   }
 
   async run(): Promise<void> {
-    const writer = createWriter(this.format, this.source.columns, this.output.sink);
+    const writer = teeWriter(this.files.map((f) => createWriter(f.format, this.source.columns, f.output.sink)));
     const signal = this.controller.signal;
+    // A source that reads before it has rows says where it starts (0 %) and is then polled.
+    if (this.source.input) this.emit(true);
+    /** Files already complete when a later one fails: they stay, and the error says so. */
+    const committed: string[] = [];
+    const poll = this.source.input ? setInterval(() => { this.emit(false); }, this.intervalMs) : undefined;
     try {
       const onStall = (problem: string | null) => {
         this.stalled = problem;
@@ -66,12 +105,15 @@ export class ExportJob {
         this.emit(false);
       });
       signal.throwIfAborted();
-      await this.output.commit();
+      for (const f of this.files) {
+        await f.output.commit();
+        committed.push(f.output.location);
+      }
       this.rows = writer.rowsWritten;
       this.bytes = writer.bytesWritten;
       this.status = 'done';
     } catch (error) {
-      await this.output.abort().catch(() => undefined);
+      for (const f of this.files) await f.output.abort().catch(() => undefined);
       this.rows = writer.rowsWritten;
       this.bytes = writer.bytesWritten;
       if (signal.aborted) {
@@ -80,9 +122,12 @@ export class ExportJob {
         this.status = 'failed';
         const system = describeSystemError(error);
         this.error = system ? `${system.message} (${system.detail ?? ''})` : error instanceof Error ? error.message : String(error);
-        const leftover = this.output.leftover?.() ?? null;
-        if (leftover !== null) this.error = `${this.error}. ${leftover}`;
+        const leftovers = this.files.map((f) => f.output.leftover?.() ?? null).filter((l) => l !== null);
+        if (leftovers.length > 0) this.error = `${this.error}. ${leftovers.join('. ')}`;
+        if (committed.length > 0) this.error = `${this.error}. Already written: ${committed.join(', ')}`;
       }
+    } finally {
+      clearInterval(poll);
     }
     this.emit(true);
   }

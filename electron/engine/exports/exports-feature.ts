@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { ExportFormat, ExportSource, ExportTarget, S3Target } from '../../../shared/exports.js';
+import type { BatchReport, ExportFormat, ExportSource, ExportTarget, S3Target } from '../../../shared/exports.js';
+import { sensorsBatchReport } from '../../../shared/pipelines.js';
+import { describeKafkaError } from '../kafka/errors.js';
+import { openBatchReportSource, type BatchReportSource } from '../pipelines/batch-report-source.js';
+import { openPipelineResultsSource } from '../pipelines/results-source.js';
+import { getPipeline } from '../pipelines/stored-pipeline.js';
 import { describeSystemError } from '../system-errors.js';
 import type { MethodParsedInput } from '../../../shared/contract.js';
 import type { Handlers } from '../dispatch.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { ExportHistory } from './export-history.js';
-import { ExportJob } from './export-job.js';
+import { ExportJob, type JobFile } from './export-job.js';
 import { openTableSource } from './sources/table-source.js';
 import { openTopicSource } from './sources/topic-source.js';
 import type { ExportSourceHandle } from './sources/types.js';
@@ -17,12 +22,15 @@ import { createBucket } from './targets/s3-bucket.js';
 import { endpointLabel, objectKey } from './targets/s3-client.js';
 import { openS3Output } from './targets/s3-output.js';
 import type { PendingOutput } from './targets/types.js';
+
+const REPORTS_KEPT = 20;
 import { fileExtension } from './writers/create-writer.js';
 
 export type ExportMethodName =
   | 'exports:start'
   | 'exports:cancel'
   | 'exports:jobs'
+  | 'exports:batch-report'
   | 'exports:history'
   | 'exports:create-bucket'
   | 'exports:create-folder'
@@ -36,6 +44,8 @@ function stamp(at: Date): string {
   return `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}-${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
 }
 
+const isBatchReport = (source: ExportSourceHandle): source is BatchReportSource => 'report' in source;
+
 export function describeTarget(target: ExportTarget): string {
   return target.kind === 'local' ? `folder ${target.folder}` : `s3://${target.bucket}/${target.prefix} (${endpointLabel(target)})`;
 }
@@ -48,6 +58,8 @@ export function describeFormat(format: ExportFormat): string {
 
 function describeSource(source: ExportSource): string {
   if (source.kind === 'table') return `table ${source.table}`;
+  if (source.kind === 'pipeline-results') return `results of pipeline ${source.pipelineId}`;
+  if (source.kind === 'batch-report') return `batch report of pipeline ${source.pipelineId}`;
   const parts = source.partitions.length > 0 ? ` partitions ${source.partitions.join(',')}` : '';
   return `topic ${source.topic}${parts} [${source.fromOffset ?? 'earliest'}, ${source.toOffset ?? 'end'})`;
 }
@@ -56,6 +68,8 @@ function describeSource(source: ExportSource): string {
 export class ExportsFeature implements EngineFeature<ExportMethodName> {
   private readonly jobs = new Map<string, { job: ExportJob; done: Promise<void> }>();
   private readonly history: ExportHistory;
+  /** The latest finished batch reports by job id (their rows for the pipeline panel); at most REPORTS_KEPT. */
+  private readonly reports = new Map<string, BatchReport>();
   readonly credentials: S3Credentials;
   readonly pendingAborts: PendingAborts;
 
@@ -99,6 +113,7 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
         return { cancelled: entry !== undefined };
       },
       'exports:jobs': () => [...this.jobs.values()].map(({ job }) => job.snapshot()),
+      'exports:batch-report': ({ jobId }) => this.reports.get(jobId) ?? null,
       'exports:history': ({ limit }) => this.history.list(limit),
       'exports:create-bucket': (target) => createBucket(this.credentials.resolve(target)),
       'exports:create-folder': ({ folder }) => createFolder(folder),
@@ -127,33 +142,35 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
   private async start(request: MethodParsedInput<'exports:start'>): Promise<{ jobId: string; location: string }> {
     const id = randomUUID();
     const startedAt = new Date();
+    const formats = [request.format, ...request.extraFormats];
     const timestampUnit = request.format.kind === 'parquet' ? request.format.timestampUnit : 'ms';
     const entry = {
       id,
       source: describeSource(request.source),
-      format: describeFormat(request.format),
+      format: formats.map(describeFormat).join(' + '),
       target: describeTarget(request.target),
       location: request.target.kind === 'local' ? request.target.folder : `s3://${request.target.bucket}/${request.target.prefix}`,
       startedAt: startedAt.getTime(),
     };
-    let output: PendingOutput;
+    const files: JobFile[] = [];
     let source: ExportSourceHandle;
     try {
-      source =
-        request.source.kind === 'topic'
-          ? await openTopicSource(this.context.kafka, request.source, timestampUnit)
-          : openTableSource(this.context.db, request.source.table);
-      const base = request.name ?? `${source.label.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp(startedAt)}`;
-      const fileName = `${base}.${fileExtension(request.format)}`;
-      if (request.target.kind === 'local') {
-        entry.location = join(request.target.folder, fileName);
-        output = await openLocalOutput(request.target.folder, fileName, { tempTag: id });
+      source = await this.openSource(request.source, timestampUnit);
+      if (source.title !== undefined) entry.source = source.title;
+      const base = request.name ?? source.fileBase ?? `${source.label.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp(startedAt)}`;
+      const target = request.target;
+      const names = formats.map((format) => `${base}.${fileExtension(format)}`);
+      if (target.kind === 'local') {
+        entry.location = names.map((name) => join(target.folder, name)).join(', ');
+        for (const [i, format] of formats.entries()) files.push({ format, output: await openLocalOutput(target.folder, names[i] ?? '', { tempTag: id }) });
       } else {
-        const key = objectKey(request.target.prefix, fileName, startedAt);
-        entry.location = `s3://${request.target.bucket}/${key}`;
-        output = await this.openS3(id, this.credentials.resolve(request.target), key);
+        const keys = names.map((name) => objectKey(target.prefix, name, startedAt));
+        entry.location = keys.map((key) => `s3://${target.bucket}/${key}`).join(', ');
+        const resolved = this.credentials.resolve(target);
+        for (const [i, format] of formats.entries()) files.push({ format, output: await this.openS3(id, resolved, keys[i] ?? '') });
       }
     } catch (error) {
+      for (const f of files) await f.output.abort().catch(() => undefined);
       // A job that never wrote is still a job the user asked for: the history says why it failed.
       const system = describeSystemError(error);
       const reason = system ? system.message : error instanceof Error ? error.message : String(error);
@@ -162,17 +179,54 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
       this.context.log('warn', `export ${id} failed before it started: ${reason}`);
       throw error;
     }
-    this.history.start({ ...entry, location: output.location });
-    const job = new ExportJob(id, source, request.format, output, {
+    const job = new ExportJob(id, source, files, {
       progress: (progress) => this.context.events.emit('exports:progress', progress),
     });
+    this.history.start({ ...entry, location: job.location });
     const done = job.run().then(() => {
       this.history.finish(id, { status: job.status === 'running' ? 'failed' : job.status, rows: job.rows, bytes: job.bytes, error: job.error ?? null });
+      const report = isBatchReport(source) ? source.report() : null;
+      if (report !== null && job.status === 'done') this.keepReport(id, { ...report, files: files.map((f) => f.output.location) });
       this.jobs.delete(id);
-      this.context.log('info', `export ${id} ${job.status}: ${job.rows} rows, ${job.bytes} bytes → ${output.location}`);
+      this.context.log('info', `export ${id} ${job.status}: ${job.rows} rows, ${job.bytes} bytes → ${job.location}`);
     });
     this.jobs.set(id, { job, done });
-    return { jobId: id, location: output.location };
+    return { jobId: id, location: job.location };
+  }
+
+  private keepReport(jobId: string, report: BatchReport): void {
+    this.reports.set(jobId, report);
+    for (const old of this.reports.keys()) {
+      if (this.reports.size <= REPORTS_KEPT) break;
+      this.reports.delete(old);
+    }
+  }
+
+  private async openSource(source: ExportSource, timestampUnit: 'ms' | 'us'): Promise<ExportSourceHandle> {
+    switch (source.kind) {
+      case 'topic':
+        return openTopicSource(this.context.kafka, source, timestampUnit);
+      case 'table':
+        return openTableSource(this.context.db, source.table);
+      case 'pipeline-results':
+        return openPipelineResultsSource(this.context.db, getPipeline(this.context.db, source.pipelineId), timestampUnit);
+      case 'batch-report': {
+        const pipeline = getPipeline(this.context.db, source.pipelineId);
+        try {
+          return await openBatchReportSource({
+            db: this.context.db,
+            kafka: this.context.kafka.options(pipeline.connectionId),
+            pipeline,
+            ...(source.report === 'sensors' ? { aggregation: sensorsBatchReport, reportName: 'per sensor' } : {}),
+            table: source.table,
+            timestampUnit,
+            log: this.context.log,
+          });
+        } catch (error) {
+          throw describeKafkaError(error, this.context.kafka.connection(pipeline.connectionId).bootstrapServers);
+        }
+      }
+    }
   }
 
   private async openS3(jobId: string, target: S3Target, key: string): Promise<PendingOutput> {

@@ -8,26 +8,60 @@ import type { ClientOptions } from '../kafka/group-member.js';
 import { PartitionReader } from '../kafka/partition-reader.js';
 import { assertUserTableName } from '../store/app-tables.js';
 import type { Db } from '../store/db.js';
-import type { ResultRow } from './aggregation.js';
 import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
 import { PipelineRunner } from './pipeline-runner.js';
-import type { Value } from './row.js';
+import { flattenResult, reportColumns, type ReportColumn } from './result-columns.js';
+import type { Row, Value } from './row.js';
 
-export interface BatchDeps {
+export interface BatchReadDeps {
   db: Db;
   /** Client options of the pipeline's connection. */
   kafka: ClientOptions;
   pipeline: Pipeline;
   aggregation?: AggregationSpec | undefined;
-  table?: string | undefined;
-  folder?: string | undefined;
-  formats: ('csv' | 'parquet' | 'jsonl')[];
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Gives up when the range is not read within this time (a partition whose leader is gone). */
   timeoutMs?: number;
+  /** Cancels the read (an export job's Cancel). */
+  signal?: AbortSignal;
+}
+
+export interface BatchDeps extends BatchReadDeps {
+  table?: string | undefined;
+  folder?: string | undefined;
+  formats: ('csv' | 'parquet' | 'jsonl')[];
 }
 
 type Range = Map<string, RangeEntry>;
+
+/** The rows of a batch report, flattened and sorted, with what was read. */
+export interface ReportRows {
+  recordsRead: number;
+  badRecords: Record<string, number>;
+  columns: ReportColumn[];
+  rows: Row[];
+}
+
+export function reportAggregation(p: Pipeline, aggregation: AggregationSpec | undefined): AggregationSpec {
+  const a = aggregation ?? p.aggregation;
+  if (!a) throw new WorkbenchError('VALIDATION', 'A batch report needs an aggregation: give the pipeline one or choose a report');
+  return a;
+}
+
+/** `report_<pipeline name>` unless a table is given; refused when it names one of the app's own tables. */
+export function reportTable(p: Pipeline, table?: string): string {
+  const name = table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
+  assertUserTableName(name, 'report table');
+  return name;
+}
+
+/**
+ * The range of a batch report, fixed now: each partition from the pipeline's start up to its end
+ * offset at this moment. Its `total` is what the progress of the read counts towards.
+ */
+export async function planBatch(options: ClientOptions, p: Pipeline): Promise<BoundedProgress> {
+  return new BoundedProgress(await readRange(options, p));
+}
 
 /**
  * Batch mode (Spark `spark.read.format("kafka")` with `endingOffsets = latest`): reads each partition
@@ -39,14 +73,9 @@ type Range = Map<string, RangeEntry>;
  * runner's consume loop (BoundedSource: group-less, read_committed, cut at the end offsets;
  * ReportCheckpoint: nothing durable), so a report joins no consumer group.
  */
-export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
-  const started = performance.now();
+export async function readReport(deps: BatchReadDeps, progress: BoundedProgress): Promise<ReportRows> {
   const p = deps.pipeline;
-  const aggregation = deps.aggregation ?? p.aggregation;
-  if (!aggregation) throw new WorkbenchError('VALIDATION', 'A batch report needs an aggregation: give the pipeline one or choose a report');
-  if (deps.formats.length > 0 && !deps.folder) throw new WorkbenchError('VALIDATION', 'Choose a folder for the report files');
-  const range = await readRange(deps.kafka, p);
-  const progress = new BoundedProgress(range);
+  const aggregation = reportAggregation(p, deps.aggregation);
   const checkpoint = new ReportCheckpoint(progress);
   if (!progress.done()) {
     // The streaming runner's consume loop over the fixed range: no group, nothing durable, complete mode.
@@ -76,6 +105,7 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
       const timeoutMs = deps.timeoutMs ?? 300_000;
       const deadline = Date.now() + timeoutMs;
       while (!progress.done()) {
+        deps.signal?.throwIfAborted();
         const status = runner.status();
         if (status.state === 'failed') throw new WorkbenchError('KAFKA_ERROR', status.error ?? 'The batch read failed');
         if (Date.now() > deadline) throw new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${timeoutMs / 1000} s`);
@@ -85,22 +115,37 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
       await runner.stop();
     }
   }
-  const bad = checkpoint.bad;
-  const recordsRead = progress.recordsRead;
-  const rows = checkpoint.table;
   const columns = reportColumns(p, aggregation);
-  const table = deps.table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
-  const flat = rows.map((row) => flatten(row, aggregation)).sort(compareRows);
-  writeTable(deps.db, table, columns, flat);
-  const files = deps.folder ? await writeFiles(deps.folder, table, columns, flat, deps.formats) : [];
   return {
-    recordsRead,
-    badRecords: bad,
-    columns: columns.map((c) => c.name),
-    rows: flat.map((r) => columns.map((c) => r[c.name] ?? null)),
+    recordsRead: progress.recordsRead,
+    badRecords: checkpoint.bad,
+    columns,
+    rows: checkpoint.table.map((row) => flattenResult(row, aggregation)).sort(compareRows),
+  };
+}
+
+/** `pipelines:run-batch` and the CLI: the report as a SQLite table and, if asked, files in a local folder. */
+export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
+  const started = performance.now();
+  const p = deps.pipeline;
+  reportAggregation(p, deps.aggregation);
+  if (deps.formats.length > 0 && !deps.folder) throw new WorkbenchError('VALIDATION', 'Choose a folder for the report files');
+  const table = reportTable(p, deps.table);
+  const read = await readReport(deps, await planBatch(deps.kafka, p));
+  saveReportTable(deps.db, table, read.columns, read.rows);
+  const files = deps.folder ? await writeFiles(deps.folder, table, read.columns, read.rows, deps.formats) : [];
+  return { ...reportOf(read, table, files), durationMs: performance.now() - started };
+}
+
+/** The contract's form of a report (rows as arrays in column order). */
+export function reportOf(read: ReportRows, table: string, files: string[]): Omit<BatchReport, 'durationMs'> {
+  return {
+    recordsRead: read.recordsRead,
+    badRecords: read.badRecords,
+    columns: read.columns.map((c) => c.name),
+    rows: read.rows.map((r) => read.columns.map((c) => r[c.name] ?? null)),
     table,
     files,
-    durationMs: performance.now() - started,
   };
 }
 
@@ -128,46 +173,14 @@ async function readRange(options: ClientOptions, p: Pipeline): Promise<Range> {
 }
 
 
-type ReportColumn = ColumnSpec & { sql: string };
-
-/** Report columns: group-by (typed from the projection), window bounds if windowed, then the aggregates. */
-export function reportColumns(p: Pipeline, a: AggregationSpec): ReportColumn[] {
-  const typeOf = (column: string | undefined): ReportColumn['type'] => {
-    if (p.wordSplit && column === 'word') return 'string';
-    const t = p.projection.find((c) => c.column === column)?.type;
-    return t === 'int' ? 'int64' : t === 'double' ? 'double' : t === 'boolean' ? 'boolean' : t === 'timestamp' ? 'timestamp-ms' : 'string';
-  };
-  const sql = (t: ReportColumn['type']) => (t === 'int64' || t === 'int32' ? 'INTEGER' : t === 'double' ? 'REAL' : t === 'boolean' ? 'INTEGER' : t.startsWith('timestamp') ? 'INTEGER' : 'TEXT');
-  const col = (name: string, type: ReportColumn['type']): ReportColumn => ({ name, type, nullable: true, sql: sql(type) });
-  return [
-    ...a.groupBy.map((g) => col(g, typeOf(g))),
-    ...(a.window ? [col('window_start', 'timestamp-ms'), col('window_end', 'timestamp-ms')] : []),
-    ...a.aggregates.map((g) => {
-      if (g.fn === 'count') return col(g.as, 'int64');
-      if (g.fn === 'avg' || g.fn === 'sum') return col(g.as, 'double');
-      return col(g.as, typeOf(g.column));
-    }),
-  ];
-}
-
-function flatten(row: ResultRow, a: AggregationSpec): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  a.groupBy.forEach((g, i) => (out[g] = row.group[i] ?? null));
-  if (a.window) {
-    out.window_start = row.window?.start ?? null;
-    out.window_end = row.window?.end ?? null;
-  }
-  return { ...out, ...row.values };
-}
-
-function compareRows(a: Record<string, Value>, b: Record<string, Value>): number {
+function compareRows(a: Row, b: Row): number {
   const ka = JSON.stringify(Object.values(a));
   const kb = JSON.stringify(Object.values(b));
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** Replaces the report table in one transaction: a reader sees the previous report or the new one. */
-function writeTable(db: Db, table: string, columns: ReportColumn[], rows: Record<string, Value>[]): void {
+export function saveReportTable(db: Db, table: string, columns: ReportColumn[], rows: Row[]): void {
   assertUserTableName(table, 'report table');
   const q = (name: string) => `"${name}"`;
   db.transaction(() => {
@@ -181,7 +194,7 @@ function writeTable(db: Db, table: string, columns: ReportColumn[], rows: Record
 const toSql = (v: Value) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /** One file per format, `<table>.<ext>`, written to a temp name and renamed: a rerun replaces it whole. */
-async function writeFiles(folder: string, base: string, columns: ReportColumn[], rows: Record<string, Value>[], formats: BatchDeps['formats']): Promise<string[]> {
+async function writeFiles(folder: string, base: string, columns: ReportColumn[], rows: Row[], formats: BatchDeps['formats']): Promise<string[]> {
   const specs: ColumnSpec[] = columns.map(({ name, type, nullable }) => ({ name, type, nullable }));
   const files: string[] = [];
   for (const kind of formats) {

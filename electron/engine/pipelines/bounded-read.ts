@@ -55,6 +55,13 @@ export class BoundedProgress {
     return this.committed;
   }
 
+  /** Records in the whole range (every partition's end − start): what `recordsRead` counts towards. */
+  get total(): number {
+    let n = 0;
+    for (const r of this.ranges.values()) if (r.end > r.start) n += Number(r.end - r.start);
+    return n;
+  }
+
   done(): boolean {
     return this.reached.size === this.ranges.size && this.committed >= this.fetched;
   }

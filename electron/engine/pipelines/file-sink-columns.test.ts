@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { issS1Projection, pipelineSchema, type PipelineInput } from '../../../shared/pipelines.js';
-import { fileColumns, fileName, flattenResult } from './file-sink-columns.js';
+import { fileColumns, fileName } from './file-sink-columns.js';
+import { flattenResult } from './result-columns.js';
 import { mergeOffsets } from './file-sink-store.js';
 
 const pipeline = (extra: Partial<PipelineInput> = {}) =>
@@ -19,7 +20,7 @@ describe('file sink columns and names', () => {
   it('uses the result columns of an aggregation and flattens results in that order', () => {
     const p = pipeline({ aggregation: { groupBy: ['latitude'], window: { column: 'timestamp', durationMs: 60_000 }, aggregates: [{ fn: 'count', as: 'n' }, { fn: 'avg', column: 'longitude', as: 'avg_lon' }] } });
     expect(fileColumns(p, { kind: 'jsonl' }).map((c) => `${c.name}:${c.type}`)).toEqual(['latitude:double', 'window_start:timestamp-ms', 'window_end:timestamp-ms', 'n:int64', 'avg_lon:double']);
-    expect(flattenResult({ key: 'k', group: [1.5], window: { start: 0, end: 60_000 }, values: { n: 2, avg_lon: 3 } }, p)).toEqual({ latitude: 1.5, window_start: 0, window_end: 60_000, n: 2, avg_lon: 3 });
+    expect(flattenResult({ key: 'k', group: [1.5], window: { start: 0, end: 60_000 }, values: { n: 2, avg_lon: 3 } }, p.aggregation)).toEqual({ latitude: 1.5, window_start: 0, window_end: 60_000, n: 2, avg_lon: 3 });
   });
 
   it('names a file by pipeline, zero-padded batch range and offset range; the same inputs give the same name', () => {

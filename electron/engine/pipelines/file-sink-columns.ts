@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ColumnSpec, ExportFormat } from '../../../shared/exports.js';
 import type { ColumnType, Pipeline } from '../../../shared/pipelines.js';
 import type { Row as CellRow } from '../exports/writers/types.js';
-import type { ResultRow } from './aggregation.js';
-import { reportColumns } from './batch-runner.js';
+import { inTimestampUnit, reportColumns } from './result-columns.js';
 import type { OffsetRange } from './file-sink-store.js';
 import type { Row } from './row.js';
 
@@ -15,25 +14,17 @@ const writerType: Record<ColumnType, ColumnSpec['type']> = { string: 'string', i
  * Timestamps are in the Parquet format's unit (ms or µs; never ns).
  */
 export function fileColumns(p: Pipeline, format: ExportFormat): ColumnSpec[] {
-  const unit = format.kind === 'parquet' ? format.timestampUnit : 'ms';
+  return pipelineColumns(p, format.kind === 'parquet' ? format.timestampUnit : 'ms');
+}
+
+/** The same columns for a timestamp unit (the results export, whose first format sets it). */
+export function pipelineColumns(p: Pipeline, unit: 'ms' | 'us'): ColumnSpec[] {
   const columns: ColumnSpec[] = p.aggregation
     ? reportColumns(p, p.aggregation).map(({ name, type }) => ({ name, type, nullable: true }))
     : p.wordSplit
       ? [{ name: 'word', type: 'string', nullable: false }]
       : p.projection.map((c) => ({ name: c.column, type: writerType[c.type], nullable: !c.required || c.derive !== undefined }));
-  return columns.map((c) => (c.type === 'timestamp-ms' && unit === 'us' ? { ...c, type: 'timestamp-us' } : c));
-}
-
-/** An aggregation result as a flat row: group-by values, window bounds (epoch ms), aggregates. */
-export function flattenResult(row: ResultRow, p: Pipeline): Row {
-  const a = p.aggregation;
-  const out: Row = {};
-  a?.groupBy.forEach((g, i) => (out[g] = row.group[i] ?? null));
-  if (a?.window) {
-    out.window_start = row.window?.start ?? null;
-    out.window_end = row.window?.end ?? null;
-  }
-  return { ...out, ...row.values };
+  return inTimestampUnit(columns, unit);
 }
 
 /** Stored row → writer cells: timestamps stay epoch ms numbers, which every writer accepts. */

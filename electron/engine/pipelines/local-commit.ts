@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import type { BatchOutput } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import type { FileSinks } from './file-sink.js';
-import { flattenResult } from './file-sink-columns.js';
+import { flattenResult } from './result-columns.js';
 import type { OffsetRange } from './file-sink-store.js';
 import { partitionId } from './partition-queues.js';
 import type { TableSink } from './table-sink.js';
@@ -37,7 +37,7 @@ export function commitLocal(local: LocalStore, batch: BatchOutput, withOffsetsAn
     return;
   }
   // File rows and a due file's name join the batch's own transaction (store.commit nests as a savepoint).
-  const fileRows = result ? result.emitted.map((row) => flattenResult(row, local.pipeline)) : batch.rows;
+  const fileRows = result ? result.emitted.map((row) => flattenResult(row, local.pipeline.aggregation)) : batch.rows;
   const range: OffsetRange = Object.fromEntries(
     parts.map((part) => [partitionId(part.topic, part.partition), [String(part.messages[0]?.offset ?? part.next), part.next.toString()]]),
   );

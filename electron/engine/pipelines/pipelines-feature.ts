@@ -10,6 +10,7 @@ import { changelogTopic, deleteChangelog } from './changelog.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { idleStatus } from './pipeline-status.js';
+import { findPipeline, getPipeline } from './stored-pipeline.js';
 
 /** A pipeline that was running at the last quit but cannot start yet is tried again after 5 s, doubling up to a minute. */
 const RESUME_RETRY_MS = 5_000;
@@ -163,9 +164,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   private get(id: string): Pipeline {
-    const pipeline = this.find(id);
-    if (!pipeline) throw new WorkbenchError('NOT_FOUND', `No pipeline with id ${id}; it may have been removed`);
-    return pipeline;
+    return getPipeline(this.context.db, id);
   }
 
   /**
@@ -184,8 +183,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   private find(id: string): Pipeline | null {
-    const row = this.context.db.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(id);
-    return row ? (JSON.parse(row.spec_json) as Pipeline) : null;
+    return findPipeline(this.context.db, id);
   }
 
   private save(input: Parameters<Handlers['pipelines:save']>[0]): Pipeline {

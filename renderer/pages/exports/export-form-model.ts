@@ -1,19 +1,8 @@
 import { exportRequestSchema, type ExportRequest, type ParquetCodec } from '../../../shared/exports.js';
 import { describeZodError } from '../../../shared/errors.js';
 
-/** Everything the export form edits, as the strings and flags its inputs hold. */
-export interface ExportFormState {
-  sourceKind: 'topic' | 'table';
-  topic: string;
-  partitions: string;
-  fromOffset: string;
-  toOffset: string;
-  table: 'export_history' | 'users';
-  format: 'csv' | 'jsonl' | 'parquet';
-  codec: ParquetCodec;
-  timestampUnit: 'ms' | 'us';
-  delimiter: ',' | ';' | 'tab' | '|';
-  header: boolean;
+/** Where an export writes, as the target picker's inputs hold it (the Exports form and the batch report panel). */
+export interface ExportTargetState {
   targetKind: 'local' | 's3';
   folder: string;
   bucket: string;
@@ -26,26 +15,32 @@ export interface ExportFormState {
   credentialId: string;
   accessKeyId: string;
   secretAccessKey: string;
+}
+
+/** Everything the export form edits, as the strings and flags its inputs hold. */
+export interface ExportFormState extends ExportTargetState {
+  sourceKind: 'topic' | 'table' | 'pipeline-results';
+  topic: string;
+  partitions: string;
+  fromOffset: string;
+  toOffset: string;
+  table: 'export_history' | 'users';
+  /** Id of the pipeline whose results to export. */
+  pipelineId: string;
+  format: 'csv' | 'jsonl' | 'parquet';
+  codec: ParquetCodec;
+  timestampUnit: 'ms' | 'us';
+  delimiter: ',' | ';' | 'tab' | '|';
+  header: boolean;
   name: string;
 }
 
-export function initialExportForm(folder: string): ExportFormState {
+export function initialTarget(folder: string, prefix = 'exports/{yyyy}/{MM}/{dd}/'): ExportTargetState {
   return {
-    sourceKind: 'topic',
-    topic: '',
-    partitions: '',
-    fromOffset: '',
-    toOffset: '',
-    table: 'export_history',
-    format: 'parquet',
-    codec: 'snappy',
-    timestampUnit: 'ms',
-    delimiter: ',',
-    header: true,
     targetKind: 'local',
     folder,
     bucket: '',
-    prefix: 'exports/{yyyy}/{MM}/{dd}/',
+    prefix,
     region: 'us-east-1',
     endpoint: '',
     forcePathStyle: false,
@@ -53,6 +48,48 @@ export function initialExportForm(folder: string): ExportFormState {
     credentialId: '',
     accessKeyId: '',
     secretAccessKey: '',
+  };
+}
+
+/** The target the picker describes (checked by the contract's schema with the rest of the request). */
+export function toExportTarget(form: ExportTargetState): { target: ExportRequest['target'] } | { error: string } {
+  if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '') return { error: 'Choose saved S3 credentials, or save some under Exports' };
+  return {
+    target:
+      form.targetKind === 'local'
+        ? { kind: 'local', folder: form.folder.trim() }
+        : {
+            kind: 's3',
+            bucket: form.bucket.trim(),
+            prefix: form.prefix.trim(),
+            region: form.region.trim(),
+            ...(form.endpoint.trim() !== '' ? { endpoint: form.endpoint.trim() } : {}),
+            forcePathStyle: form.forcePathStyle,
+            credentials:
+              form.credentials === 'keys'
+                ? { mode: 'keys', accessKeyId: form.accessKeyId.trim(), secretAccessKey: form.secretAccessKey }
+                : form.credentials === 'saved'
+                  ? { mode: 'saved', id: form.credentialId }
+                  : { mode: 'default-chain' },
+          },
+  };
+}
+
+export function initialExportForm(folder: string): ExportFormState {
+  return {
+    ...initialTarget(folder),
+    sourceKind: 'topic',
+    topic: '',
+    partitions: '',
+    fromOffset: '',
+    toOffset: '',
+    table: 'export_history',
+    pipelineId: '',
+    format: 'parquet',
+    codec: 'snappy',
+    timestampUnit: 'ms',
+    delimiter: ',',
+    header: true,
     name: '',
   };
 }
@@ -79,6 +116,9 @@ export function toExportRequest(form: ExportFormState, connectionId: string | nu
       ...(form.fromOffset.trim() !== '' ? { fromOffset: form.fromOffset.trim() } : {}),
       ...(form.toOffset.trim() !== '' ? { toOffset: form.toOffset.trim() } : {}),
     };
+  } else if (form.sourceKind === 'pipeline-results') {
+    if (form.pipelineId === '') return { error: 'Choose a pipeline' };
+    source = { kind: 'pipeline-results', pipelineId: form.pipelineId };
   } else {
     source = { kind: 'table', table: form.table };
   }
@@ -88,24 +128,9 @@ export function toExportRequest(form: ExportFormState, connectionId: string | nu
       : form.format === 'csv'
         ? { kind: 'csv', delimiter: form.delimiter === 'tab' ? '\t' : form.delimiter, header: form.header }
         : { kind: 'jsonl' };
-  const target: ExportRequest['target'] =
-    form.targetKind === 'local'
-      ? { kind: 'local', folder: form.folder.trim() }
-      : {
-          kind: 's3',
-          bucket: form.bucket.trim(),
-          prefix: form.prefix.trim(),
-          region: form.region.trim(),
-          ...(form.endpoint.trim() !== '' ? { endpoint: form.endpoint.trim() } : {}),
-          forcePathStyle: form.forcePathStyle,
-          credentials:
-            form.credentials === 'keys'
-              ? { mode: 'keys', accessKeyId: form.accessKeyId.trim(), secretAccessKey: form.secretAccessKey }
-              : form.credentials === 'saved'
-                ? { mode: 'saved', id: form.credentialId }
-                : { mode: 'default-chain' },
-        };
-  if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '') return { error: 'Choose saved S3 credentials, or save some below' };
+  const built = toExportTarget(form);
+  if ('error' in built) return built;
+  const target = built.target;
   const request: ExportRequest = { source, format, target, ...(form.name.trim() !== '' ? { name: form.name.trim() } : {}) };
   const checked = exportRequestSchema.safeParse(request);
   return checked.success ? { request } : { error: describeZodError(checked.error) };

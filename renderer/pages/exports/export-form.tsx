@@ -5,6 +5,7 @@ import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
 import { initialExportForm, toExportRequest, type ExportFormState } from './export-form-model.js';
+import { TargetFields } from './target-fields.js';
 
 type Set = <K extends keyof ExportFormState>(key: K, value: ExportFormState[K]) => void;
 
@@ -14,8 +15,15 @@ function SourceFields({ form, set, connectionId }: { form: ExportFormState; set:
   return (
     <fieldset>
       <legend>Source</legend>
-      <SelectField label="Export" value={form.sourceKind} options={[{ value: 'topic', label: 'A topic range' }, { value: 'table', label: 'A SQLite table' }]} onChange={(v) => { set('sourceKind', v); }} />
-      {form.sourceKind === 'topic' ? (
+      <SelectField
+        label="Export"
+        value={form.sourceKind}
+        options={[{ value: 'topic', label: 'A topic range' }, { value: 'table', label: 'A SQLite table' }, { value: 'pipeline-results', label: "A pipeline's results" }]}
+        onChange={(v) => { set('sourceKind', v); }}
+      />
+      {form.sourceKind === 'pipeline-results' ? (
+        <PipelineResultsField form={form} set={set} />
+      ) : form.sourceKind === 'topic' ? (
         <>
           <SelectField label="Topic" value={form.topic} options={topicOptions} onChange={(v) => { set('topic', v); }} />
           <TextField label="Partitions" value={form.partitions} onChange={(v) => { set('partitions', v); }} placeholder="all" hint="Comma-separated; empty exports every partition." />
@@ -26,6 +34,21 @@ function SourceFields({ form, set, connectionId }: { form: ExportFormState; set:
         <SelectField label="Table" value={form.table} options={[{ value: 'export_history', label: 'export_history' }, { value: 'users', label: 'users' }]} onChange={(v) => { set('table', v); }} />
       )}
     </fieldset>
+  );
+}
+
+/** Pipelines with an aggregation: their stored result rows (window_start/window_end as timestamps). */
+function PipelineResultsField({ form, set }: { form: ExportFormState; set: Set }) {
+  const pipelines = useMethodQuery('pipelines:list', undefined);
+  const withResults = (pipelines.data ?? []).filter((p) => p.aggregation !== undefined);
+  return (
+    <SelectField
+      label="Pipeline"
+      value={form.pipelineId}
+      options={[{ value: '', label: withResults.length === 0 ? '— no pipeline with an aggregation —' : '— choose a pipeline —' }, ...withResults.map((p) => ({ value: p.id, label: p.name }))]}
+      onChange={(v) => { set('pipelineId', v); }}
+      hint="Its current result rows, as the Results tab shows them, one column per group, window bound and aggregate."
+    />
   );
 }
 
@@ -51,42 +74,6 @@ function FormatFields({ form, set }: { form: ExportFormState; set: Set }) {
           <CheckboxField label="Header row" checked={form.header} onChange={(v) => { set('header', v); }} />
         </>
       )}
-    </fieldset>
-  );
-}
-
-function TargetFields({ form, set }: { form: ExportFormState; set: Set }) {
-  const saved = useMethodQuery('exports:credentials-list', undefined, { enabled: form.targetKind === 's3' });
-  const savedOptions = [{ value: '', label: '— choose —' }, ...(saved.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.accessKeyHint})` }))];
-  return (
-    <fieldset>
-      <legend>Target</legend>
-      <SelectField label="Write to" value={form.targetKind} options={[{ value: 'local', label: 'A local folder' }, { value: 's3', label: 'S3 or S3-compatible' }]} onChange={(v) => { set('targetKind', v); }} />
-      {form.targetKind === 'local' ? (
-        <TextField label="Folder" value={form.folder} onChange={(v) => { set('folder', v); }} hint="Written to a hidden temp file, then renamed: no half files." />
-      ) : (
-        <>
-          <TextField label="Bucket" value={form.bucket} onChange={(v) => { set('bucket', v); }} />
-          <TextField label="Prefix" value={form.prefix} onChange={(v) => { set('prefix', v); }} hint="{yyyy} {MM} {dd} {HH} {mm} {ss} are filled in UTC." />
-          <TextField label="Region" value={form.region} onChange={(v) => { set('region', v); }} />
-          <TextField label="Endpoint URL" value={form.endpoint} onChange={(v) => { set('endpoint', v); }} placeholder="AWS" hint="For MinIO and other S3-compatible servers." type="url" />
-          <CheckboxField label="Path-style addressing" checked={form.forcePathStyle} onChange={(v) => { set('forcePathStyle', v); }} />
-          <SelectField
-            label="Credentials"
-            value={form.credentials}
-            options={[{ value: 'default-chain', label: 'Default AWS chain' }, { value: 'saved', label: 'Saved credentials' }, { value: 'keys', label: 'Access key (this export only)' }]}
-            onChange={(v) => { set('credentials', v); }}
-          />
-          {form.credentials === 'saved' && <SelectField label="Saved credentials" value={form.credentialId} options={savedOptions} onChange={(v) => { set('credentialId', v); }} />}
-          {form.credentials === 'keys' && (
-            <>
-              <TextField label="Access key id" value={form.accessKeyId} onChange={(v) => { set('accessKeyId', v); }} />
-              <TextField label="Secret access key" type="password" value={form.secretAccessKey} onChange={(v) => { set('secretAccessKey', v); }} hint="Used for this export only; not saved." />
-            </>
-          )}
-        </>
-      )}
-      <TextField label="File name" value={form.name} onChange={(v) => { set('name', v); }} placeholder="<source>-<time>" />
     </fieldset>
   );
 }
@@ -119,7 +106,9 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
     >
       <SourceFields form={form} set={set} connectionId={connectionId} />
       <FormatFields form={form} set={set} />
-      <TargetFields form={form} set={set} />
+      <TargetFields target={form} change={(patch) => { setForm((f) => ({ ...f, ...patch })); }}>
+        <TextField label="File name" value={form.name} onChange={(v) => { set('name', v); }} placeholder="<source>-<time>" />
+      </TargetFields>
       {problem !== null && <p className="error" role="alert">{problem}</p>}
       <ErrorMessage error={start.error} />
       {missingBucket && 'request' in built && built.request.target.kind === 's3' && (

@@ -36,6 +36,7 @@ export function ExportJobsPanel() {
             <progress max={100} value={job.percent ?? (job.status === 'running' && job.stalled === undefined ? undefined : 0)} aria-label={`Progress of ${job.location}`} />
             <div className="export-job-line">
               <span data-testid="export-job-rows">
+                {job.recordsRead !== undefined && job.recordsTotal !== undefined && `${job.recordsRead.toLocaleString()} of ${job.recordsTotal.toLocaleString()} records read · `}
                 {job.rows.toLocaleString()} rows · {formatBytes(job.bytes)}
                 {job.percent !== null ? ` · ${job.percent.toFixed(0)}%` : ''}
               </span>

@@ -1,4 +1,4 @@
-import { exportRequestSchema, type ExportRequest, type ParquetCodec } from '../../../shared/exports.js';
+import { exportRequestSchema, type ExportRequest, type ExportTarget, type ParquetCodec } from '../../../shared/exports.js';
 import { describeZodError } from '../../../shared/errors.js';
 
 /** Where an export writes, as the target picker's inputs hold it (the Exports form and the batch report panel). */
@@ -52,7 +52,7 @@ export function initialTarget(folder: string, prefix = 'exports/{yyyy}/{MM}/{dd}
 }
 
 /** The target the picker describes (checked by the contract's schema with the rest of the request). */
-export function toExportTarget(form: ExportTargetState): { target: ExportRequest['target'] } | { error: string } {
+export function toExportTarget(form: ExportTargetState): { target: ExportTarget } | { error: string } {
   if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '') return { error: 'Choose saved S3 credentials, or save some under Exports' };
   return {
     target:

@@ -1,4 +1,5 @@
 import type { ParquetCodec } from '../../../shared/exports.js';
+import { toExportTarget } from '../exports/export-form-model.js';
 import type { FileSinkSpec, Pipeline } from '../../../shared/pipelines.js';
 
 /** The rolling file sink as the form's inputs hold it. */
@@ -96,17 +97,22 @@ export function fileSinkFromForm(form: FileSinkForm): { sink: FileSinkSpec | nul
       : form.format === 'csv'
         ? { kind: 'csv', delimiter: ',', header: true }
         : { kind: 'jsonl' };
-  const target: FileSinkSpec['target'] =
-    form.target === 'local'
-      ? { kind: 'local', folder: form.folder.trim() }
-      : {
-          kind: 's3',
-          bucket: form.bucket.trim(),
-          prefix: form.prefix.trim(),
-          region: form.region.trim() || 'us-east-1',
-          ...(form.endpoint.trim() === '' ? {} : { endpoint: form.endpoint.trim() }),
-          forcePathStyle: form.pathStyle,
-          credentials: form.credentialId === '' ? { mode: 'default-chain' } : { mode: 'saved', id: form.credentialId },
-        };
+  // The same target builder as the Exports form and the batch report (keys are never stored in a
+  // pipeline: saved credentials or the default chain).
+  const built = toExportTarget({
+    targetKind: form.target,
+    folder: form.folder,
+    bucket: form.bucket,
+    prefix: form.prefix,
+    region: form.region.trim() || 'us-east-1',
+    endpoint: form.endpoint,
+    forcePathStyle: form.pathStyle,
+    credentials: form.credentialId === '' ? 'default-chain' : 'saved',
+    credentialId: form.credentialId,
+    accessKeyId: '',
+    secretAccessKey: '',
+  });
+  if ('error' in built) return built;
+  const target: FileSinkSpec['target'] = built.target;
   return { sink: { kind: 'files', format, target, rolling: { ...(batches === undefined ? {} : { batches }), ...(seconds === undefined ? {} : { seconds }) } } };
 }

@@ -1,16 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { describe, expect, inject, it } from 'vitest';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession();
 
 describe('the app in Chromium through serve', () => {
   it('prints a loopback URL with a token and refuses a wrong token with 401', async () => {

@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots, useServeSession } from './serve-fixture.js';
 import { createTopic, producer as testProducer } from '../kafka.js';
 
 const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-  await session.connect('Suite cluster', bootstrap);
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession({ connect: bootstrap, connectionName: 'Suite cluster' });
 
 describe('the dashboard', () => {
   it('shows a topic’s messages/s from high-watermark deltas while a producer writes to it', async () => {

@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession();
 
 describe('Settings → Local cluster in Chromium', () => {
   it('saves "keep running" and a Maven mirror, refuses a URL that is not http(s), and shows them after a reload', async () => {

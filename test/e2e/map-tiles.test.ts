@@ -1,16 +1,10 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 // Issue 7: the online tile layer is off by default; turned on, the CSP (header and index.html's meta
 // tag) allows images from exactly its origin and nothing else changes; an invalid template is refused.
-let session: ServeSession;
-beforeAll(async () => {
-  session = await startServeSession();
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession();
 
 async function policies(): Promise<{ header: string; meta: string }> {
   const token = new URL(session.url).searchParams.get('token') ?? '';

@@ -1,22 +1,15 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import { uniqueName } from '../helpers.js';
 import { createTopic, produce } from '../kafka.js';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 // The groups page and an app pipeline's group. Before, the page did not say that the group belongs
 // to a pipeline whose own checkpoint is where it resumes, and a reset said only "Offsets reset on
 // 3 partition(s)" (this test found no 'group-pipeline' note).
 const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession();
 
 describe("a pipeline's consumer group on the Consumers tab", () => {
   it('says the group belongs to the pipeline, and that a reset moves its checkpoint', async () => {

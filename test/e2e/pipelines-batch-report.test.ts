@@ -1,23 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from '../integration/exports-readers.js';
 import { createTopic, produceInput } from '../integration/pipelines-helpers.js';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const out = tempDir('e2e-batch-report');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-  await session.connect('suite', bootstrap);
-});
-afterAll(async () => {
-  await session?.close();
-  out.remove();
-});
+const session = useServeSession({ connect: bootstrap });
+afterAll(() => out.remove());
 
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
 /** 3 sensors × 40 readings with values that differ per reading, so avg/min/max are not trivially equal. */

@@ -1,22 +1,14 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { AppInfo } from '../../shared/app.js';
 import type { Pipeline } from '../../shared/pipelines.js';
 import { uniqueName } from '../helpers.js';
 import { issRecords, produceIss } from '../integration/pipelines-files-helpers.js';
 import { createTopic } from '../integration/pipelines-helpers.js';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-  await session.connect('suite', bootstrap);
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession({ connect: bootstrap });
 
 describe('the ISS S1 preset to a local folder, driven in Chromium through serve', () => {
   it('offers an absolute folder under the data folder and a file per minute, and the Results panel says where the rows went', { timeout: 120_000 }, async () => {

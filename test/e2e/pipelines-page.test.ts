@@ -1,21 +1,13 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { createTopic, produceInput } from '../integration/pipelines-helpers.js';
 import { deleteTopics } from '../kafka.js';
-import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots, useServeSession } from './serve-fixture.js';
 
 const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-
-beforeAll(async () => {
-  session = await startServeSession();
-  await session.connect('suite', bootstrap);
-});
-afterAll(async () => {
-  await session?.close();
-});
+const session = useServeSession({ connect: bootstrap });
 
 const MIN = 60_000;
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);

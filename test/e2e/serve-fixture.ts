@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { tempDir } from '../helpers.js';
@@ -166,4 +167,28 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
     },
   };
   return session;
+}
+
+/**
+ * For one test file: a serve session started before its tests (saved and connected to `connect`, a
+ * bootstrap list, as `connectionName`, default "suite", when given) and closed after them. The handle forwards to the session
+ * once `beforeAll` has made it.
+ */
+export function useServeSession(options: ServeOptions & { connect?: string; connectionName?: string } = {}): ServeSession {
+  let current: ServeSession | undefined;
+  beforeAll(async () => {
+    const { connect, connectionName = 'suite', ...serveOptions } = options;
+    current = await startServeSession(serveOptions);
+    if (connect !== undefined) await current.connect(connectionName, connect);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as ServeSession, {
+    get(_target, property) {
+      if (current === undefined) throw new Error('The serve session starts in beforeAll: use it inside a test or hook');
+      const value: unknown = Reflect.get(current, property, current);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

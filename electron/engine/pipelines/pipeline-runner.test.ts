@@ -230,7 +230,11 @@ describe('the pipeline runner against the Checkpoint interface', () => {
     const first = runner(db, pipeline, source, sqlite);
     await first.start();
     await until(() => consumed(db, pipeline.id) === 71n, 'all 71 records checkpointed');
+    // The rate shows once the second the records came in is over (the meter leaves out the current one).
+    await until(() => first.status().recordsPerSecondIn > 0, 'a rate in');
     await first.stop();
+    // A stopped pipeline moves nothing: its rates are 0, not the last seconds' before the stop.
+    expect(first.status()).toMatchObject({ state: 'stopped', recordsIn: 71, recordsPerSecondIn: 0, rowsPerSecondOut: 0 });
     expect(counts(db, pipeline.id)).toEqual(expected(lines.flat()));
     // At most 10 records per batch (Spark's maxOffsetsPerTrigger, + rounding up per partition).
     expect(new CheckpointStore(db, pipeline.id).progress().batch).toBeGreaterThanOrEqual(8);

@@ -204,8 +204,9 @@ export class PipelineRunner {
       lastBatchMs,
       lag,
       ...this.totals,
-      recordsPerSecondIn: this.inRate.rate(),
-      rowsPerSecondOut: this.outRate.rate(),
+      // Only a running pipeline moves records: a stopped or failed one shows 0, not its last seconds.
+      recordsPerSecondIn: state === 'running' ? this.inRate.rate() : 0,
+      rowsPerSecondOut: state === 'running' ? this.outRate.rate() : 0,
       watermarkMs: this.operator?.watermark ?? null,
       openWindows: this.operator?.openWindows ?? 0,
       ...(this.files ? { files: this.files.status() } : {}),

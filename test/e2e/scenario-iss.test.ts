@@ -239,6 +239,8 @@ describe('scenario S1: ISS → map → Parquet on S3, driven only in Chromium, a
     await shot(page, 'producer-stopped');
     const produced = (await readAll(bootstrap, TOPIC)).map((r) => JSON.parse(r.value?.toString() ?? 'null') as IssRecord);
     expect(produced.length).toBeGreaterThan(sentBefore);
+    // The Sent column counts across the restart: every record in the topic, each once.
+    expect(await sent(page)).toBe(produced.length);
 
     await openPipeline(page);
     await expect

@@ -151,6 +151,8 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     await expect.poll(() => lag.allInnerTexts(), { timeout: 60_000 }).toEqual([`${INPUT}\t0\t${LINES}\t${LINES}\t0`]);
     await shot('8-pipeline-caught-up');
     await open('Charts');
+    // The link changes the route; until the Charts page is there, the Pipelines page's sections match 'Pipeline' too.
+    await page.getByTestId('charts-page').waitFor();
     await page.getByLabel('Pipeline').selectOption({ label: PIPELINE });
     const table = page.getByTestId('word-table');
     const shownCounts = async () =>

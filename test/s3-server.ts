@@ -38,10 +38,13 @@ export interface S3Server {
   restart(): Promise<void>;
 }
 
-/** Starts S3Proxy on a free loopback port with its own data folder and credentials; resolves when it answers. */
-export async function startS3Server(): Promise<S3Server> {
+/**
+ * Starts S3Proxy on a free loopback port (in `ports`, [min, max), when a test file keeps to its own
+ * range) with its own data folder and credentials; resolves when it answers.
+ */
+export async function startS3Server(ports: readonly [number, number] = [22_000, 23_000]): Promise<S3Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kwb-s3-'));
-  const port = await findFreePortBlock(1, 22_000, 23_000);
+  const port = await findFreePortBlock(1, ports[0], ports[1]);
   const accessKeyId = `test-${Math.random().toString(36).slice(2, 10)}`;
   const secretAccessKey = `secret-${Math.random().toString(36).slice(2)}`;
   const properties = join(dataDir, 's3proxy.properties');

@@ -53,6 +53,18 @@ describe('the live map', () => {
     expect(readouts).toMatch(/km\/h/);
     expect(readouts).toMatch(/s ago/);
     await page.screenshot({ path: join(screenshots, 'map.png') });
+
+    // Zoomed in to the maximum with the buttons (about the centre), the followed marker stays in view
+    // although no record arrives. Before, it stayed where the zoom put it, off the map, until the next record.
+    const zoomIn = page.getByRole('button', { name: 'Zoom in' });
+    // Leaflet drops a click during a zoom animation: click until the button is disabled at the maximum.
+    while ((await zoomIn.getAttribute('aria-disabled')) !== 'true') {
+      await zoomIn.click({ force: true });
+      await page.locator('.leaflet-zoom-anim').waitFor({ state: 'detached' });
+    }
+    expect(await map.getAttribute('data-marker-in-view')).toBe('true');
+    expect(await page.getByTestId('map-points').innerText()).toMatch(/^20/);
+    await page.screenshot({ path: join(screenshots, 'map-zoomed-in.png') });
     await producer.close();
     await page.close();
   });

@@ -56,9 +56,13 @@ interface ServeProcess {
 
 async function spawnServe(dataDir: string, options: ServeOptions, localPort: number | null): Promise<ServeProcess> {
   const cluster = localPort === null ? ['--no-local-cluster'] : ['--local-port', String(localPort)];
+  // tsx as a loader, not its CLI: the CLI runs serve in a child process and, when it is sent SIGTERM
+  // itself, forwards it and SIGKILLs the child unless that child confirms within 30 ms. On a busy
+  // machine it did not, so serve was killed instead of stopped (its local cluster left running, and
+  // found "already running" by the next start). Here the signal reaches serve itself, like Ctrl+C.
   const child: ChildProcess = spawn(
     process.execPath,
-    [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', '0', '--data-dir', dataDir, ...cluster],
+    ['--import', 'tsx', 'electron/serve/cli.ts', '--port', '0', '--data-dir', dataDir, ...cluster],
     { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env },
   );
   let stderr = '';

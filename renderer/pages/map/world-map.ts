@@ -40,6 +40,7 @@ export class WorldMap {
   private drawnAt = 0;
   private drawnCount = 0;
   private readonly basemap: L.GeoJSON;
+  private following = false;
 
   constructor(private readonly element: HTMLElement) {
     this.map = L.map(element, {
@@ -66,10 +67,23 @@ export class WorldMap {
     // The next orbit (SGP4 from the producer's TLE): dashed, under the flown track.
     this.predicted = L.polyline([], { renderer: this.renderer, color: trackColor, weight: 1.5, opacity: 0.8, dashArray: '6 6', interactive: false }).addTo(this.map);
     this.marker = L.circleMarker([0, 0], { renderer: this.renderer, radius: 7, color: '#ffffff', fillColor: trackColor, weight: 2, fillOpacity: 1 });
+    // The zoom buttons zoom about the centre, where the marker may not be (the slack, or the world's
+    // edge at low zoom): following, the zoomed map goes to the marker at once, not at the next record.
+    this.map.on('zoomend', () => {
+      if (this.following && this.map.hasLayer(this.marker)) this.follow(this.marker.getLatLng());
+      this.markMarkerInView();
+    });
+    this.map.on('moveend', () => { this.markMarkerInView(); });
+  }
+
+  /** Whether the marker is inside the visible map, for tests and the curious. */
+  private markMarkerInView(): void {
+    this.element.dataset.markerInView = String(this.map.hasLayer(this.marker) && this.map.getBounds().contains(this.marker.getLatLng()));
   }
 
   /** Draws the track (split at ±180°) and moves the marker to its last point. */
   show(points: readonly LatLon[], follow: boolean): void {
+    this.following = follow;
     // Redrawing the line re-projects every drawn point: with a long track arriving once a second, the
     // line catches up every few seconds (or at once when the track was replaced or is short).
     const now = Date.now();
@@ -87,6 +101,7 @@ export class WorldMap {
     this.marker.setLatLng([last.lat, last.lon]);
     if (!this.map.hasLayer(this.marker)) this.marker.addTo(this.map);
     if (follow) this.follow([last.lat, last.lon]);
+    this.markMarkerInView();
   }
 
   private drawTrack(points: readonly LatLon[]): void {

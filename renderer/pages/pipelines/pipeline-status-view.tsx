@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { shownState, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 
 const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
@@ -14,7 +15,18 @@ export function stateCountLabel(aggregation: Pipeline['aggregation']): 'Open win
 }
 
 /** The counters of one pipeline: watermark, windows, late and bad records (with the last bad ones), lag per partition. */
-export function PipelineStatusView({ status, scaledOut, aggregation }: { status: PipelineStatus; scaledOut: boolean; aggregation: Pipeline['aggregation'] }) {
+export function PipelineStatusView({
+  status,
+  scaledOut,
+  aggregation,
+  children,
+}: {
+  status: PipelineStatus;
+  scaledOut: boolean;
+  aggregation: Pipeline['aggregation'];
+  /** What the user can do about the error, shown under it (e.g. create a missing bucket). */
+  children?: ReactNode;
+}) {
   const stateCount = stateCountLabel(aggregation);
   const bad = Object.entries(status.badRecords);
   const badTotal = bad.reduce((n, [, count]) => n + count, 0);
@@ -89,6 +101,7 @@ export function PipelineStatusView({ status, scaledOut, aggregation }: { status:
         </div>
       </dl>
       {status.error !== null && <p className="error" role="alert">{status.error}</p>}
+      {children}
       {status.lag.length > 0 && (
         <table className="table" aria-label="Lag per partition">
           <caption>Lag per partition</caption>

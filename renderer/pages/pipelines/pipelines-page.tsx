@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { S3Target } from '../../../shared/exports.js';
 import { shownState, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import { methodKey } from '../../api/query-keys.js';
 import { useEvent } from '../../api/use-event.js';
@@ -10,6 +11,7 @@ import { CheckboxField } from '../../app/form-fields.js';
 import { emptyForm, pipelineToForm, sensorsPreset, wordCountPreset, type PipelineForm } from './pipeline-form-model.js';
 import { PipelineFormView } from './pipeline-form.js';
 import { PipelineStatusView, stateCountLabel } from './pipeline-status-view.js';
+import { missingBucketTarget } from './missing-bucket.js';
 import { ResultsTable, resultsCaption } from './results-table.js';
 import { BatchReportPanel } from './batch-report-panel.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
@@ -121,12 +123,38 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
   );
 }
 
+/**
+ * The button the stall message names ("create it (Create bucket)"): creates the missing bucket with the
+ * sink's own endpoint and credentials; the sink's next retry (within 15 s) writes what waits.
+ */
+function CreateMissingBucket({ target }: { target: S3Target }) {
+  const create = useMethodMutation('exports:create-bucket');
+  return (
+    <div className="actions" data-testid="missing-bucket">
+      <button type="button" disabled={create.isPending || create.isSuccess} onClick={() => { create.mutate(target); }}>
+        Create bucket {target.bucket}
+      </button>
+      {create.isSuccess && (
+        <p className="note" role="status">
+          Bucket {target.bucket} {create.data.created ? 'created' : 'already exists'}; the waiting files are written at the next retry.
+        </p>
+      )}
+      <ErrorMessage error={create.error} />
+    </div>
+  );
+}
+
 function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
   const status = useMethodQuery('pipelines:status', { id: pipeline.id });
+  const missingBucket = missingBucketTarget(pipeline, status.data?.files);
   return (
     <section aria-label={`Pipeline ${pipeline.name}`}>
       <h2>{pipeline.name}</h2>
-      {status.data && <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation} />}
+      {status.data && (
+        <PipelineStatusView status={status.data} scaledOut={pipeline.scaleOut} aggregation={pipeline.aggregation}>
+          {missingBucket !== null && <CreateMissingBucket key={missingBucket.bucket} target={missingBucket} />}
+        </PipelineStatusView>
+      )}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
       <ResultsTable pipelineId={pipeline.id} files={status.data?.files} caption={resultsCaption(pipeline.aggregation, pipeline.sinks.find((s) => s.kind === 'sqlite-table')?.table)} />
       <BatchReportPanel key={pipeline.id} pipeline={pipeline} />

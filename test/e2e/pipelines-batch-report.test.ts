@@ -45,7 +45,7 @@ describe('the batch report on the pipelines page in Chromium through serve', () 
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Sensors S3' }).click();
+    await page.getByRole('button', { name: 'Sensor windows' }).click();
     const name = uniqueName('Sensors batch');
     await page.getByLabel('Pipeline name').fill(name);
     await page.getByLabel('Source topics').fill(input);

@@ -10,7 +10,7 @@ import { screenshots, useServeSession } from './serve-fixture.js';
 const bootstrap = inject('kafkaBootstrap');
 const session = useServeSession({ connect: bootstrap });
 
-describe('the ISS S1 preset to a local folder, driven in Chromium through serve', () => {
+describe('the ISS → Parquet preset to a local folder, driven in Chromium through serve', () => {
   it('offers an absolute folder under the data folder and a file per minute, and the Results panel says where the rows went', { timeout: 120_000 }, async () => {
     const info = (await session.call('app:info')) as AppInfo;
     const topic = uniqueName('iss_local_e2e');
@@ -22,7 +22,7 @@ describe('the ISS S1 preset to a local folder, driven in Chromium through serve'
     await page.goto(`${session.url}#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'ISS S1' }).click();
+    await page.getByRole('button', { name: 'ISS → Parquet' }).click();
     const files = page.getByRole('group', { name: 'Files' });
     expect(await files.getByLabel('Folder').inputValue()).toBe(join(info.dataDir, 'parquet_files'));
     // The whole path is visible, not cut off by a narrow input.
@@ -59,7 +59,7 @@ describe('the ISS S1 preset to a local folder, driven in Chromium through serve'
     await page.goto(`${session.url}#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Random users S2' }).click();
+    await page.getByRole('button', { name: 'Random users → table' }).click();
     const projection = page.getByRole('group', { name: 'Projection' });
     expect(await projection.getByLabel('Column 18').inputValue()).toBe('email_domain');
     expect(await projection.getByLabel('Value 18').inputValue()).toBe('email-domain');

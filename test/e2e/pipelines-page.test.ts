@@ -40,8 +40,8 @@ describe('the pipelines page in Chromium through serve', () => {
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Sensors S3' }).click();
-    const name = uniqueName('Sensors S3');
+    await page.getByRole('button', { name: 'Sensor windows' }).click();
+    const name = uniqueName('Sensor windows');
     await page.getByLabel('Pipeline name').fill(name);
     await page.getByLabel('Source topics').fill(input);
     await page.getByLabel('Group id').fill(uniqueName('e2e-group'));
@@ -112,8 +112,8 @@ describe('the pipelines page in Chromium through serve', () => {
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Word count S4' }).click();
-    const name = uniqueName('Word count S4');
+    await page.getByRole('button', { name: 'Word count' }).click();
+    const name = uniqueName('Word count');
     await page.getByLabel('Pipeline name').fill(name);
     await page.getByLabel('Source topics').fill(input);
     await page.getByLabel('Group id').fill(uniqueName('e2e-wc'));
@@ -142,7 +142,7 @@ describe('the pipelines page in Chromium through serve', () => {
     await page.goto(`${session.origin}/#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Sensors S3' }).click();
+    await page.getByRole('button', { name: 'Sensor windows' }).click();
     const name = uniqueName('Scaled S3');
     const groupId = uniqueName('e2e-scale');
     await page.getByLabel('Pipeline name').fill(name);

@@ -36,10 +36,10 @@ afterAll(async () => {
   downloads.remove();
 });
 
-/** Fills the ISS S1 preset for `topic`, writing Parquet to the S3Proxy under `prefix` with the chosen credentials. */
+/** Fills the ISS → Parquet preset for `topic`, writing Parquet to the S3Proxy under `prefix` with the chosen credentials. */
 async function newIssPipeline(page: Page, topic: string, prefix: string, credentials: string): Promise<string> {
   await page.getByRole('button', { name: 'New pipeline' }).click();
-  await page.getByRole('button', { name: 'ISS S1' }).click();
+  await page.getByRole('button', { name: 'ISS → Parquet' }).click();
   const name = uniqueName('ISS to S3');
   await page.getByLabel('Pipeline name').fill(name);
   await page.getByLabel('Source topics').fill(topic);

@@ -28,8 +28,8 @@ describe('the producers page in Chromium through serve', () => {
 
     await page.goto(`${session.origin}/#/producers`);
     await page.getByTestId('producers-page').waitFor();
-    await page.getByRole('button', { name: 'Sensors (S3)' }).click();
-    await page.locator('[data-testid="producer-row"][data-name="Sensors (S3)"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Sensor simulator' }).click();
+    await page.locator('[data-testid="producer-row"][data-name="Sensor simulator"]').waitFor({ timeout: 30_000 });
 
     const name = uniqueName('e2e-sensors');
     await page.getByRole('button', { name: 'New producer' }).click();

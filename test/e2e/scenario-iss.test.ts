@@ -15,7 +15,7 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 
 // S1 (ISS tracker → Parquet on S3) as a new user runs it, only by clicks and typing in Chromium:
 // serve starts its own local cluster from an empty data folder; the ISS recipe's producer polls a
-// loopback stand-in of Open Notify; the map follows the topic; the ISS S1 pipeline writes Parquet to
+// loopback stand-in of Open Notify; the map follows the topic; the ISS → Parquet pipeline writes Parquet to
 // an S3Proxy with keys saved under Exports; serve restarts in the middle. The topic and the bucket
 // are then read back outside the UI (our Kafka reader, pyarrow) to check every record is in the
 // Parquet files exactly once.
@@ -23,8 +23,8 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 /** This file's ports (other scenario tests run beside it). */
 const PORTS = [42_000, 43_000] as const;
 const TOPIC = 'project_topic';
-const PRODUCER = 'ISS (S1)';
-const PIPELINE = 'ISS S1';
+const PRODUCER = 'ISS tracker';
+const PIPELINE = 'ISS → Parquet';
 
 const ORBIT_S = 5556;
 const SIDEREAL_DAY_S = 86_164;
@@ -177,7 +177,7 @@ describe('scenario S1: ISS → map → Parquet on S3, driven only in Chromium, a
     await expect.poll(() => page.getByTestId('s3-credentials').innerText()).toContain('S3Proxy');
     await shot(page, 's3-credentials');
 
-    // The ISS S1 preset: project_topic → {timestamp, latitude, longitude} → Parquet in s3://streaming-bucket-1/parquet_files/.
+    // The ISS → Parquet preset: project_topic → {timestamp, latitude, longitude} → Parquet in s3://streaming-bucket-1/parquet_files/.
     await page.goto(`${session.url}#/pipelines`);
     await page.getByTestId('pipelines-page').waitFor();
     await page.getByRole('button', { name: 'New pipeline' }).click();

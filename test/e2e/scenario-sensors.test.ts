@@ -8,14 +8,14 @@ import { duckdb } from '../integration/exports-readers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
 // docs/SCENARIOS.md S3 as a new user runs it, driven only through the UI from an empty data folder:
-// the Sensors recipe (input_topic, 3 partitions) and its simulator producer, the Sensors S3 windows
+// the Sensors recipe (input_topic, 3 partitions) and its simulator producer, the Sensor windows windows
 // pipeline, the Charts page, a restart of serve mid-way, and the per-sensor batch report in CSV and
 // Parquet. Figures are checked with independent readers: the topics read back with the test's
 // Kafka reader, the report files with DuckDB.
 const COUNT = 120;
 const SENSORS = 10;
-const PRODUCER = 'Sensors (S3)';
-const PIPELINE = 'Sensors S3';
+const PRODUCER = 'Sensor simulator';
+const PIPELINE = 'Sensor windows';
 const out = tempDir('e2e-scenario-sensors');
 let session: ServeSession;
 let bootstrap = '';
@@ -79,7 +79,7 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
     await openPage(page, 'pipelines', 'pipelines-page');
     await page.getByRole('button', { name: 'New pipeline' }).click();
     const pipelineForm = page.getByRole('form', { name: 'Pipeline' });
-    await pipelineForm.getByRole('button', { name: 'Sensors S3' }).click();
+    await pipelineForm.getByRole('button', { name: 'Sensor windows' }).click();
     expect(await pipelineForm.getByLabel('Source topics').inputValue()).toBe('input_topic');
     expect(await pipelineForm.getByLabel('Window duration').inputValue()).toBe('5m');
     expect(await pipelineForm.getByLabel('Slide').inputValue()).toBe('');

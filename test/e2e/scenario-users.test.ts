@@ -12,7 +12,7 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 
 // docs/SCENARIOS.md S2 as a new user runs it, in Chromium through serve from an empty data folder: the
 // Random users recipe (topic random-user, 3 partitions, and its producer) pointed at a loopback
-// stand-in of randomuser.me, the 'Random users S2' pipeline preset into the SQLite `users` table
+// stand-in of randomuser.me, the 'Random users → table' pipeline preset into the SQLite `users` table
 // with `email_domain` derived from `email`, a restart of serve in the middle, the producer stopped
 // from the page, then the users table exported from the Exports page and read with DuckDB.
 
@@ -107,8 +107,8 @@ async function randomUserStandIn(port: number) {
 
 const shot = (page: Page, step: string) => page.screenshot({ path: join(screenshots, `scenario-users-${step}.png`), fullPage: true });
 const bootstrapOf = (line: string) => line.replace(/^.* on /, '');
-const PRODUCER = 'Random users (S2)';
-const PIPELINE = 'Random users S2';
+const PRODUCER = 'Random users';
+const PIPELINE = 'Random users → table';
 
 const out = tempDir('scenario-users');
 let session: ServeSession | undefined;

@@ -10,7 +10,7 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 
 // docs/SCENARIOS.md S4, driven only through the UI from an empty data folder: a CSV replay producer
 // (String serializer, one column of words separated by ':') into `streams-plaintext-input`, the
-// "Word count S4" pipeline preset into `streams-wordcount-output` (key = word, value = 64-bit
+// "Word count" pipeline preset into `streams-wordcount-output` (key = word, value = 64-bit
 // big-endian long, as the Kafka Streams demo writes it), `serve` restarted while both run, then the
 // counts the Charts page and the output topic show checked against DuckDB's GROUP BY over the same
 // CSV, and the output topic shown readably in the Topics browser with the Long deserializer.
@@ -19,7 +19,7 @@ import { screenshots, startServeSession, type ServeSession } from './serve-fixtu
 const INPUT = 'streams-plaintext-input';
 const OUTPUT = 'streams-wordcount-output';
 const PRODUCER = 'csv-lines';
-const PIPELINE = 'Word count S4';
+const PIPELINE = 'Word count';
 const LINES = 200;
 const RESTART_AFTER = 30;
 const VOCABULARY = ['kafka', 'streams', 'spark', 'word', 'count', 'hello', 'world', 'topic', 'broker', 'offset'];
@@ -99,7 +99,7 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     // The word-count pipeline from its preset, as the preset fills it in.
     await open('Pipelines');
     await page.getByRole('button', { name: 'New pipeline' }).click();
-    await page.getByRole('button', { name: 'Word count S4' }).click();
+    await page.getByRole('button', { name: 'Word count' }).click();
     expect(await page.getByLabel('Source topics').inputValue()).toBe(INPUT);
     expect(await page.getByLabel('Split on').inputValue()).toBe(':');
     expect(await page.getByLabel('Output topic').inputValue()).toBe(OUTPUT);

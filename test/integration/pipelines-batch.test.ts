@@ -51,7 +51,7 @@ describe('pipelines batch mode', () => {
 
     const pipeline = data<Pipeline>(
       await engine.dispatch('pipelines:save', {
-        name: 'Sensors S3',
+        name: 'Sensor windows',
         connectionId,
         topics: [topic],
         groupId: uniqueName('batch-group'),
@@ -70,7 +70,7 @@ describe('pipelines batch mode', () => {
     );
     expect(report.recordsRead).toBe(101);
     expect(report.badRecords).toEqual({ decode: 1 });
-    expect(report.table).toBe('report_sensors_s3');
+    expect(report.table).toBe('report_sensor_windows');
     expect(report.columns).toEqual(['sensor_id', 'total_readings', ...MEASURES.flatMap((m) => ['avg', 'min', 'max'].map((f) => `${f}_${m}`))]);
 
     // Independent reference: the produced readings in DuckDB, grouped by plain SQL.
@@ -94,14 +94,14 @@ describe('pipelines batch mode', () => {
 
     // The SQLite store of the engine.
     const store = new Database(join(dir.path, 'data', 'workbench.sqlite'), { readonly: true });
-    same(store.prepare('SELECT * FROM report_sensors_s3 ORDER BY sensor_id').all() as Record<string, unknown>[], 'sqlite');
+    same(store.prepare('SELECT * FROM report_sensor_windows ORDER BY sensor_id').all() as Record<string, unknown>[], 'sqlite');
     store.close();
 
     // The files, read back by DuckDB.
-    expect(report.files.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['report_sensors_s3.csv', 'report_sensors_s3.jsonl', 'report_sensors_s3.parquet']);
-    same(await duck(`SELECT * FROM read_parquet('${join(folder, 'report_sensors_s3.parquet')}') ORDER BY sensor_id`), 'parquet');
-    same(await duck(`SELECT * FROM read_csv('${join(folder, 'report_sensors_s3.csv')}', header = true) ORDER BY sensor_id`), 'csv');
-    const jsonl = readFileSync(join(folder, 'report_sensors_s3.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(report.files.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['report_sensor_windows.csv', 'report_sensor_windows.jsonl', 'report_sensor_windows.parquet']);
+    same(await duck(`SELECT * FROM read_parquet('${join(folder, 'report_sensor_windows.parquet')}') ORDER BY sensor_id`), 'parquet');
+    same(await duck(`SELECT * FROM read_csv('${join(folder, 'report_sensor_windows.csv')}', header = true) ORDER BY sensor_id`), 'csv');
+    const jsonl = readFileSync(join(folder, 'report_sensor_windows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     same(jsonl.sort((a, b) => (String(a.sensor_id) < String(b.sensor_id) ? -1 : 1)), 'jsonl');
 
     // Bounded: records produced after the run are not in it; a rerun includes them and replaces the table.

@@ -27,7 +27,7 @@ describe('S1 to a local folder', () => {
       const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
       const pipeline = data<Pipeline>(
         await engine.dispatch('pipelines:save', {
-          name: uniqueName('ISS S1 local'),
+          name: uniqueName('ISS → Parquet local'),
           connectionId,
           topics: [topic],
           groupId: uniqueName('s1-local'),

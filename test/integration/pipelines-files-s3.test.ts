@@ -31,7 +31,7 @@ function s1Target(): S3Target {
 
 function s1Pipeline(connectionId: string | undefined, topic: string, batch: number, triggerMs: number): PipelineInput {
   return {
-    name: uniqueName('ISS S1'),
+    name: uniqueName('ISS → Parquet'),
     connectionId: connectionId ?? '',
     topics: [topic],
     groupId: uniqueName('s1-group'),

@@ -11,7 +11,7 @@ import { createTopic, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
 
-describe('the ISS S1 preset as the pipeline form saves it', () => {
+describe('the ISS → Parquet preset as the pipeline form saves it', () => {
   it('writes Parquet into an absolute folder under the data folder, a file per minute rather than per batch', { timeout: 180_000 }, async () => {
     const dir = tempDir('pipelines-iss-preset');
     const engine = testEngine(dir.path);
@@ -22,7 +22,7 @@ describe('the ISS S1 preset as the pipeline form saves it', () => {
       // The preset as the form gives it (folder and rolling untouched); small batches so 137 records
       // make several of them, as the live poller's 5-second batches do.
       const preset = issS1Preset(dir.path);
-      const form = { ...preset, name: uniqueName('ISS S1 preset'), topics: topic, groupId: uniqueName('iss-s1'), maxRecordsPerBatch: '20' };
+      const form = { ...preset, name: uniqueName('ISS → Parquet preset'), topics: topic, groupId: uniqueName('iss-s1'), maxRecordsPerBatch: '20' };
       const result = formToInput(form, connectionId);
       if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
       const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', result.input));

@@ -21,7 +21,7 @@ describe('producer recipes and settings', () => {
   it('sets up the three scenarios: topics with their partition counts and their producers', async () => {
     const users = data<ProducerView>(await engine.dispatch('producers:recipe', { connectionId, recipe: 'randomUsers' }));
     expect(users.definition).toMatchObject({
-      name: 'Random users (S2)',
+      name: 'Random users',
       topic: 'random-user',
       schedule: { trigger: { kind: 'interval', everyMs: 25_000 }, perRun: 10 },
       config: { clientId: 'random-user-producer', acks: 'all', retries: 3, lingerMs: 5, batchSize: 16_384, compression: 'gzip', maxInFlight: 1, requestTimeoutMs: 20_000 },
@@ -36,7 +36,7 @@ describe('producer recipes and settings', () => {
     // Running a recipe twice updates its producer instead of adding another.
     data(await engine.dispatch('producers:recipe', { connectionId, recipe: 'sensors' }));
     const list = data<ProducerView[]>(await engine.dispatch('producers:list', undefined));
-    expect(list.filter((p) => p.definition.name === 'Sensors (S3)')).toHaveLength(1);
+    expect(list.filter((p) => p.definition.name === 'Sensor simulator')).toHaveLength(1);
   });
 
   it('runs the S2 random-user run shape: 10 requests per run in one go', async () => {

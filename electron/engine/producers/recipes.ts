@@ -13,7 +13,7 @@ export function recipePlan(recipe: Recipe): RecipePlan {
       return {
         topics: [{ name: 'input_topic', partitions: 3 }],
         producer: {
-          name: 'Sensors (S3)',
+          name: 'Sensor simulator',
           topic: 'input_topic',
           source: { kind: 'sensors' },
           schedule: { trigger: { kind: 'interval', everyMs: 2000 }, maxMessages: 100 },
@@ -26,7 +26,7 @@ export function recipePlan(recipe: Recipe): RecipePlan {
       return {
         topics: [{ name: 'project_topic', partitions: 1 }],
         producer: {
-          name: 'ISS (S1)',
+          name: 'ISS tracker',
           topic: 'project_topic',
           source: { kind: 'iss', mode: 'auto' },
           schedule: { trigger: { kind: 'interval', everyMs: 5000 } },
@@ -38,7 +38,7 @@ export function recipePlan(recipe: Recipe): RecipePlan {
       return {
         topics: [{ name: 'random-user', partitions: 3 }],
         producer: {
-          name: 'Random users (S2)',
+          name: 'Random users',
           topic: 'random-user',
           source: { kind: 'randomUsers', mode: 'auto' },
           schedule: { trigger: { kind: 'interval', everyMs: 25_000 }, perRun: 10 },

@@ -76,7 +76,7 @@ export function ChartsPage() {
       </div>
       <ErrorMessage error={pipelines.error ?? results.error ?? series.error} />
       {pipelines.data !== undefined && windowed.length === 0 && (
-        <p className="note">No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensors S3” and “Word count S4” presets); its results are charted here.</p>
+        <p className="note">No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensor windows” and “Word count” presets); its results are charted here.</p>
       )}
       {windowed.length > 0 && (
         <label className="inline">

@@ -6,7 +6,7 @@ import { resultsRangeText } from './results-table.js';
 
 const DATA = '/home/me/.kafka-workbench';
 
-describe('pipeline form: rolling file sink and the ISS S1 preset', () => {
+describe('pipeline form: rolling file sink and the ISS → Parquet preset', () => {
   it('turns the S1 preset into project_topic → typed columns → Parquet in <data folder>/parquet_files, a file per minute', () => {
     const result = formToInput(issS1Preset(DATA), 'c1');
     if (!('input' in result)) throw new Error(JSON.stringify(result.errors));

@@ -110,7 +110,7 @@ export function emptyForm(): PipelineForm {
 export function issS1Preset(dataDir: string): PipelineForm {
   return {
     ...emptyForm(),
-    name: 'ISS S1',
+    name: 'ISS → Parquet',
     topics: 'project_topic',
     groupId: 'iss-s1',
     maxRecordsPerBatch: '5000',
@@ -129,7 +129,7 @@ export function randomUsersS2Preset(): PipelineForm {
   const at = (column: string, path: string, type: ColumnType = 'string', timestampFormat: TimestampFormat = ''): ProjectionRow => ({ path: `results.0.${path}`, column, type, timestampFormat, required: true });
   return {
     ...emptyForm(),
-    name: 'Random users S2',
+    name: 'Random users → table',
     topics: 'random-user',
     groupId: 'users-s2',
     projection: [
@@ -162,7 +162,7 @@ export function sensorsPreset(): PipelineForm {
   const double = (path: string): ProjectionRow => ({ path, column: path, type: 'double', timestampFormat: '', required: true });
   return {
     ...emptyForm(),
-    name: 'Sensors S3',
+    name: 'Sensor windows',
     topics: 'input_topic',
     groupId: 'sensors-s3',
     projection: [
@@ -192,7 +192,7 @@ export function sensorsPreset(): PipelineForm {
 export function wordCountPreset(): PipelineForm {
   return {
     ...emptyForm(),
-    name: 'Word count S4',
+    name: 'Word count',
     topics: 'streams-plaintext-input',
     groupId: 'wordcount-s4',
     decoder: 'string',

@@ -129,10 +129,10 @@ export function PipelineFormView({ connectionId, dataDir, initial, onDone }: { c
   return (
     <form className="form panel" aria-label="Pipeline" onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <div className="toolbar" aria-label="Presets">
-        <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensors S3</button>
-        <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count S4</button>
-        <button type="button" onClick={() => { setForm({ ...issS1Preset(dataDir), id: form.id }); }}>ISS S1</button>
-        <button type="button" onClick={() => { setForm({ ...randomUsersS2Preset(), id: form.id }); }}>Random users S2</button>
+        <button type="button" onClick={() => { setForm({ ...sensorsPreset(), id: form.id }); }}>Sensor windows</button>
+        <button type="button" onClick={() => { setForm({ ...wordCountPreset(), id: form.id }); }}>Word count</button>
+        <button type="button" onClick={() => { setForm({ ...issS1Preset(dataDir), id: form.id }); }}>ISS → Parquet</button>
+        <button type="button" onClick={() => { setForm({ ...randomUsersS2Preset(), id: form.id }); }}>Random users → table</button>
       </div>
       <fieldset aria-label="Source">
         <legend>Source</legend>

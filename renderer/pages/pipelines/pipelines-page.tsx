@@ -186,8 +186,8 @@ function PipelineList({ connectionId, dataDir }: { connectionId: string; dataDir
     <>
       <div className="toolbar">
         <button type="button" onClick={() => { setEditing(emptyForm()); }}>New pipeline</button>
-        <button type="button" onClick={() => { setEditing(sensorsPreset()); }}>New from Sensors S3</button>
-        <button type="button" onClick={() => { setEditing(wordCountPreset()); }}>New from Word count S4</button>
+        <button type="button" onClick={() => { setEditing(sensorsPreset()); }}>New from Sensor windows</button>
+        <button type="button" onClick={() => { setEditing(wordCountPreset()); }}>New from Word count</button>
       </div>
       <ErrorMessage error={pipelines.error} />
       {pipelines.isPending && <p className="note">Loading pipelines…</p>}

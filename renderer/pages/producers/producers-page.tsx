@@ -13,9 +13,9 @@ import { ProducerRateCharts } from '../dashboard/live-rate-charts.js';
 import { ClusterName } from '../cluster-name.js';
 
 const recipes: readonly { recipe: Recipe; label: string }[] = [
-  { recipe: 'sensors', label: 'Sensors (S3)' },
-  { recipe: 'iss', label: 'ISS (S1)' },
-  { recipe: 'randomUsers', label: 'Random users (S2)' },
+  { recipe: 'sensors', label: 'Sensor simulator' },
+  { recipe: 'iss', label: 'ISS tracker' },
+  { recipe: 'randomUsers', label: 'Random users' },
 ];
 
 /** Live status: each `producers:status` event replaces that producer's status in the cached list. */

@@ -7,7 +7,7 @@ import { readAll } from '../kafka.js';
 import { duckdb } from '../integration/exports-readers.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
-// docs/SCENARIOS.md S3 as a new user runs it, driven only through the UI from an empty data folder:
+// docs/STACKS.md S3 as a new user runs it, driven only through the UI from an empty data folder:
 // the Sensors recipe (input_topic, 3 partitions) and its simulator producer, the Sensor windows windows
 // pipeline, the Charts page, a restart of serve mid-way, and the per-sensor batch report in CSV and
 // Parquet. Figures are checked with independent readers: the topics read back with the test's

@@ -10,7 +10,7 @@ import { duckdb } from '../integration/exports-readers.js';
 import { readAll } from '../kafka.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
-// docs/SCENARIOS.md S2 as a new user runs it, in Chromium through serve from an empty data folder: the
+// docs/STACKS.md S2 as a new user runs it, in Chromium through serve from an empty data folder: the
 // Random users recipe (topic random-user, 3 partitions, and its producer) pointed at a loopback
 // stand-in of randomuser.me, the 'Random users → table' pipeline preset into the SQLite `users` table
 // with `email_domain` derived from `email`, a restart of serve in the middle, the producer stopped

@@ -8,7 +8,7 @@ import { duckdb } from '../integration/exports-readers.js';
 import { readAll } from '../kafka.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
-// docs/SCENARIOS.md S4, driven only through the UI from an empty data folder: a CSV replay producer
+// docs/STACKS.md S4, driven only through the UI from an empty data folder: a CSV replay producer
 // (String serializer, one column of words separated by ':') into `streams-plaintext-input`, the
 // "Word count" pipeline preset into `streams-wordcount-output` (key = word, value = 64-bit
 // big-endian long, as the Kafka Streams demo writes it), `serve` restarted while both run, then the

@@ -53,7 +53,7 @@ describe('pipeline form: derived columns and the random users S2 preset', () => 
     const spec = pipelineInputSchema.parse(result.input);
     expect(spec.topics).toEqual(['random-user']);
     expect(spec.sinks).toEqual([{ kind: 'sqlite-table', table: 'users' }]);
-    // The users table of docs/SCENARIOS.md S2, in its order (the sink adds `id`).
+    // The users table of docs/STACKS.md S2, in its order (the sink adds `id`).
     expect(spec.projection.map((c) => c.column)).toEqual([
       'gender', 'name_title', 'name_first', 'name_last', 'street_number', 'street_name', 'city', 'state', 'country',
       'postcode', 'email', 'uuid', 'dob_date', 'age', 'phone', 'cell', 'picture_large', 'email_domain',

@@ -122,7 +122,7 @@ export function issS1Preset(dataDir: string): PipelineForm {
 }
 
 /**
- * S2: random users from `random-user`, flattened into the `users` table of docs/SCENARIOS.md S2 (the sink
+ * S2: random users from `random-user`, flattened into the `users` table of docs/STACKS.md S2 (the sink
  * adds `id`), with `email_domain` derived from `email`.
  */
 export function randomUsersS2Preset(): PipelineForm {

@@ -18,11 +18,26 @@ const others = (self) => transports.filter((t) => t !== self);
 const zones = [
   { target: './shared', from: ['./electron', './renderer'], message: 'shared/ is the contract: it imports only shared/.' },
   { target: './renderer', from: ['./electron'], message: 'The renderer talks to the engine only through the contract (shared/).' },
-  { target: './electron/engine', from: [...transports, './renderer'], message: 'The engine imports only shared/ and itself; the transports import it, not the other way.' },
-  ...transports.map((t) => ({ target: t, from: [...others(t), './renderer'], message: `${t.slice(2)} imports the engine and shared/, never another transport or the renderer.` })),
-  { target: './electron/preload', from: ['./electron/engine'], message: 'The preload runs in the sandbox: it imports only shared/ and Electron, never the engine.' },
+  {
+    target: './electron/engine',
+    from: [...transports, './renderer'],
+    message: 'The engine imports only shared/ and itself; the transports import it, not the other way.',
+  },
+  ...transports.map((t) => ({
+    target: t,
+    from: [...others(t), './renderer'],
+    message: `${t.slice(2)} imports the engine and shared/, never another transport or the renderer.`,
+  })),
+  {
+    target: './electron/preload',
+    from: ['./electron/engine'],
+    message: 'The preload runs in the sandbox: it imports only shared/ and Electron, never the engine.',
+  },
 ];
-const react = { group: ['react', 'react/**', 'react-dom', 'react-dom/**', '@tanstack/**', 'recharts', 'leaflet'], message: 'UI libraries belong to the renderer only.' };
+const react = {
+  group: ['react', 'react/**', 'react-dom', 'react-dom/**', '@tanstack/**', 'recharts', 'leaflet'],
+  message: 'UI libraries belong to the renderer only.',
+};
 const electronPkg = { group: ['electron'], message: 'Plain Node here: only electron/main and electron/preload import Electron.' };
 
 // One Kafka client: only electron/engine/kafka/ imports @platformatic/kafka (type imports
@@ -31,12 +46,34 @@ const electronPkg = { group: ['electron'], message: 'Plain Node here: only elect
 // repeats these patterns.
 // kafka/kafkajs.ts and kafka/client-factory.ts are the old kafkajs wrappers: importing them is using kafkajs.
 const kafkajs = {
-  group: ['kafkajs', 'kafkajs/**', 'kafkajs-snappy', '**/kafka/kafkajs.js', './kafkajs.js', '**/kafka/client-factory.js', './client-factory.js'],
-  message: 'kafkajs is gone: use the engine\'s client module (electron/engine/kafka/: KafkaAdmin, PartitionReader, KafkaProducer, errors.ts).',
+  group: [
+    'kafkajs',
+    'kafkajs/**',
+    'kafkajs-snappy',
+    '**/kafka/kafkajs.js',
+    './kafkajs.js',
+    '**/kafka/client-factory.js',
+    './client-factory.js',
+  ],
+  message:
+    "kafkajs is gone: use the engine's client module (electron/engine/kafka/: KafkaAdmin, PartitionReader, KafkaProducer, errors.ts).",
 };
-const kafkaClient = { group: ['@platformatic/kafka', '@platformatic/kafka/**'], message: 'Only electron/engine/kafka/ imports the Kafka client: add a method or module there.' };
+const kafkaClient = {
+  group: ['@platformatic/kafka', '@platformatic/kafka/**'],
+  message: 'Only electron/engine/kafka/ imports the Kafka client: add a method or module there.',
+};
 const kafkaRules = [kafkajs, kafkaClient];
-const kafkaScope = ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs', 'scripts/**/*.js'];
+const kafkaScope = [
+  'electron/**/*.ts',
+  'shared/**/*.ts',
+  'renderer/**/*.ts',
+  'renderer/**/*.tsx',
+  'test/**/*.ts',
+  'bench/**/*.ts',
+  'scripts/**/*.ts',
+  'scripts/**/*.mjs',
+  'scripts/**/*.js',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', '.test-output/**', 'test-output/**', 'bench/results/**', '**/.scratch/**'] },
@@ -66,7 +103,11 @@ export default tseslint.config(
   {
     files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['./tsconfig.json', './tsconfig.renderer.json'], noWarnOnMultipleProjects: true })] },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: ['./tsconfig.json', './tsconfig.renderer.json'], noWarnOnMultipleProjects: true }),
+      ],
+    },
     rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
   },
   { files: kafkaScope, rules: layer(kafkaRules) },
@@ -75,17 +116,16 @@ export default tseslint.config(
     rules: layer([
       ...kafkaRules,
       { group: nodeOnly, message: 'shared/ runs on both sides: no Node modules.' },
-      { group: ['electron', 'react', 'react-dom', 'kafkajs', 'better-sqlite3'], message: 'shared/ is the contract: no runtime-specific imports.' },
+      {
+        group: ['electron', 'react', 'react-dom', 'kafkajs', 'better-sqlite3'],
+        message: 'shared/ is the contract: no runtime-specific imports.',
+      },
       { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports only shared/.' },
     ]),
   },
   {
     files: ['electron/engine/**/*.ts'],
-    rules: layer([
-      ...kafkaRules,
-      { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
-      react,
-    ]),
+    rules: layer([...kafkaRules, { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' }, react]),
   },
   {
     files: ['electron/serve/**/*.ts', 'electron/cli/**/*.ts'],
@@ -101,17 +141,16 @@ export default tseslint.config(
     rules: layer([
       ...kafkaRules,
       { group: nodeOnly, message: 'The renderer runs in a sandboxed page: no Node modules.' },
-      { group: ['electron', 'kafkajs', 'better-sqlite3', '**/electron/**'], message: 'The renderer talks to the engine only through the contract.' },
+      {
+        group: ['electron', 'kafkajs', 'better-sqlite3', '**/electron/**'],
+        message: 'The renderer talks to the engine only through the contract.',
+      },
     ]),
   },
   {
     // The client's home: the engine's rules, and the client library allowed.
     files: ['electron/engine/kafka/**/*.ts'],
-    rules: layer([
-      kafkajs,
-      { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' },
-      react,
-    ]),
+    rules: layer([kafkajs, { group: ['electron'], message: 'The engine is plain Node: it never imports Electron.' }, react]),
   },
   {
     // Minimal reproductions of the client's defects call the client itself, by definition.

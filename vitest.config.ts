@@ -13,7 +13,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts', 'test/lint/**/*.test.ts', 'renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          include: [
+            'shared/**/*.test.ts',
+            'electron/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'test/lint/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'renderer/**/*.test.tsx',
+          ],
           // The unit files run beside the integration project on 2 cores: the filter fuzz tests (a few
           // hundred generated expressions, each bounded on its own) took over vitest's default 5 s twice
           // at load 9–13. What bounds an evaluation is asserted inside the tests, not by this timeout.
@@ -51,16 +59,46 @@ export default defineConfig({
       },
       {
         // electron-builder --dir and what the package holds (no Kafka needed).
-        test: { name: 'packaging', environment: 'node', include: ['test/packaging/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 600_000 },
+        test: {
+          name: 'packaging',
+          environment: 'node',
+          include: ['test/packaging/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
       },
       // `npm run test:long` only (npm names the script it runs; KWB_LONG=1 for npx vitest): the 10-minute soaks of test/long.
       ...(process.env.npm_lifecycle_event === 'test:long' || process.env.KWB_LONG === '1'
-        ? [{ test: { name: 'long', environment: 'node' as const, include: ['test/long/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], testTimeout: 1_800_000, hookTimeout: 900_000, maxWorkers: 1 } }]
+        ? [
+            {
+              test: {
+                name: 'long',
+                environment: 'node' as const,
+                include: ['test/long/**/*.test.ts'],
+                globalSetup: ['test/global-setup.ts'],
+                testTimeout: 1_800_000,
+                hookTimeout: 900_000,
+                maxWorkers: 1,
+              },
+            },
+          ]
         : []),
       // `npm run test:client-defects` only: minimal reproductions of @platformatic/kafka defects the
       // engine works around (each passes while its defect exists; see the file's header).
       ...(process.env.npm_lifecycle_event === 'test:client-defects' || process.env.KWB_CLIENT_DEFECTS === '1'
-        ? [{ test: { name: 'client-defects', environment: 'node' as const, include: ['test/client-defects/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], testTimeout: 300_000, hookTimeout: 180_000, maxWorkers: 1 } }]
+        ? [
+            {
+              test: {
+                name: 'client-defects',
+                environment: 'node' as const,
+                include: ['test/client-defects/**/*.test.ts'],
+                globalSetup: ['test/global-setup.ts'],
+                testTimeout: 300_000,
+                hookTimeout: 180_000,
+                maxWorkers: 1,
+              },
+            },
+          ]
         : []),
     ],
   },

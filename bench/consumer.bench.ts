@@ -12,7 +12,12 @@ import { benchOptions, createTopic, record256, topicWatermarks } from './topics.
  * Reads every partition from `from` to `to` with the engine's PartitionReader, as the topic browser
  * and scans do (default fetch sizes). Returns records per second.
  */
-export async function readerRate(bootstrap: string[], topic: string, from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>): Promise<number> {
+export async function readerRate(
+  bootstrap: string[],
+  topic: string,
+  from: ReadonlyMap<number, number>,
+  to: ReadonlyMap<number, number>,
+): Promise<number> {
   const reader = new PartitionReader(benchOptions(bootstrap));
   try {
     const positions = new Map([...from].filter(([p, offset]) => offset < (to.get(p) ?? 0)));
@@ -60,7 +65,10 @@ export const consumerBench: Benchmark = {
     const { groupConsume, reader, fetchLoop, kcat, perfTest } = await measureEach(
       ctx.options,
       {
-        groupConsume: { unit: 'msg/s', once: () => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-${Date.now()}-${seq++}`, n) },
+        groupConsume: {
+          unit: 'msg/s',
+          once: () => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-${Date.now()}-${seq++}`, n),
+        },
         reader: { unit: 'msg/s', once: () => readerRate(ctx.bootstrap, topic, from, to) },
         fetchLoop: { unit: 'msg/s', once: () => rawFetchLoop(benchOptions(ctx.bootstrap), topic, from, to) },
         kcat: {
@@ -76,10 +84,23 @@ export const consumerBench: Benchmark = {
           unit: 'msg/s',
           once: async () => {
             const stdout = await runKafkaTool(tools, 'org.apache.kafka.tools.ConsumerPerformance', [
-              '--bootstrap-server', ctx.bootstrap.join(','), '--topic', topic, '--messages', String(n), '--group', `bench-perf-${Date.now()}-${seq++}`,
+              '--bootstrap-server',
+              ctx.bootstrap.join(','),
+              '--topic',
+              topic,
+              '--messages',
+              String(n),
+              '--group',
+              `bench-perf-${Date.now()}-${seq++}`,
             ]);
             // CSV: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, …
-            const fields = stdout.trim().split('\n').at(-1)?.split(',').map((f) => f.trim()) ?? [];
+            const fields =
+              stdout
+                .trim()
+                .split('\n')
+                .at(-1)
+                ?.split(',')
+                .map((f) => f.trim()) ?? [];
             const rate = Number(fields[5]);
             if (!Number.isFinite(rate) || rate <= 0) throw new Error(`unexpected ConsumerPerformance output: ${stdout.slice(-300)}`);
             return rate;
@@ -92,8 +113,22 @@ export const consumerBench: Benchmark = {
     const label = `consumer ${n.toLocaleString('en-US')} × 256 B`;
     const readerVsLoop = ratioFields(reader, fetchLoop);
     return [
-      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kcat -C', m: kcat }, ...ratioFields(groupConsume, kcat), target: 'report (raw rate of the client)', pass: null },
-      { benchmark: label, ours: { label: '@platformatic/kafka group consumer', m: groupConsume }, peer: { label: 'kafka-consumer-perf-test', m: perfTest }, ...ratioFields(groupConsume, perfTest), target: 'report', pass: null },
+      {
+        benchmark: label,
+        ours: { label: '@platformatic/kafka group consumer', m: groupConsume },
+        peer: { label: 'kcat -C', m: kcat },
+        ...ratioFields(groupConsume, kcat),
+        target: 'report (raw rate of the client)',
+        pass: null,
+      },
+      {
+        benchmark: label,
+        ours: { label: '@platformatic/kafka group consumer', m: groupConsume },
+        peer: { label: 'kafka-consumer-perf-test', m: perfTest },
+        ...ratioFields(groupConsume, perfTest),
+        target: 'report',
+        pass: null,
+      },
       {
         benchmark: label,
         ours: { label: 'PartitionReader (engine, no group)', m: reader },
@@ -102,7 +137,14 @@ export const consumerBench: Benchmark = {
         target: 'overhead ≤ 10% (≥ 0.9×)',
         pass: readerVsLoop.ratio === null ? null : readerVsLoop.ratio >= 0.9,
       },
-      { benchmark: label, ours: { label: 'PartitionReader (engine, no group)', m: reader }, peer: { label: 'kcat -C', m: kcat }, ...ratioFields(reader, kcat), target: 'report', pass: null },
+      {
+        benchmark: label,
+        ours: { label: 'PartitionReader (engine, no group)', m: reader },
+        peer: { label: 'kcat -C', m: kcat },
+        ...ratioFields(reader, kcat),
+        target: 'report',
+        pass: null,
+      },
     ];
   },
 };

@@ -39,7 +39,13 @@ function* sensorBatches(total: number, size = 10_000): Generator<Row[]> {
   }
 }
 
-export interface Result { rows: number; ms: number; genMs?: number; bytes: number; rssMiB: number }
+export interface Result {
+  rows: number;
+  ms: number;
+  genMs?: number;
+  bytes: number;
+  rssMiB: number;
+}
 
 /**
  * Both sides are timed from rows already in memory to the finished file: DuckDB's COPY reads its
@@ -56,7 +62,13 @@ async function ours(format: ExportFormat, rows: number, dir: string): Promise<Re
   const writer = createWriter(format, columns, output.sink);
   await writeAll(batches, writer);
   await output.commit();
-  return { rows, ms: performance.now() - started, genMs, bytes: statSync(output.location).size, rssMiB: process.resourceUsage().maxRSS / 1024 };
+  return {
+    rows,
+    ms: performance.now() - started,
+    genMs,
+    bytes: statSync(output.location).size,
+    rssMiB: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 /**
@@ -67,7 +79,8 @@ async function ours(format: ExportFormat, rows: number, dir: string): Promise<Re
  */
 async function duck(copyOptions: string, rows: number, dir: string): Promise<Result & { copyMs: number }> {
   // Imported here so our writers' processes do not carry DuckDB's native library in their RSS.
-  const { DuckDBInstance, DuckDBDataChunk, DuckDBTimestampTZValue, VARCHAR, TIMESTAMPTZ, DOUBLE, BIGINT } = await import('@duckdb/node-api');
+  const { DuckDBInstance, DuckDBDataChunk, DuckDBTimestampTZValue, VARCHAR, TIMESTAMPTZ, DOUBLE, BIGINT } =
+    await import('@duckdb/node-api');
   const batches = [...sensorBatches(rows)];
   const started = performance.now();
   const instance = await DuckDBInstance.create(':memory:');
@@ -80,11 +93,26 @@ async function duck(copyOptions: string, rows: number, dir: string): Promise<Res
     for (let from = 0; from < batch.length; from += CHUNK) {
       const part = batch.slice(from, from + CHUNK);
       const chunk = DuckDBDataChunk.create(types, part.length);
-      chunk.setColumnValues(0, part.map((r) => r.sensor_id as string));
-      chunk.setColumnValues(1, part.map((r) => new DuckDBTimestampTZValue(BigInt(r.ts as number) * 1000n)));
-      chunk.setColumnValues(2, part.map((r) => r.temperature as number));
-      chunk.setColumnValues(3, part.map((r) => r.humidity as number));
-      chunk.setColumnValues(4, part.map((r) => r.seq as bigint));
+      chunk.setColumnValues(
+        0,
+        part.map((r) => r.sensor_id as string),
+      );
+      chunk.setColumnValues(
+        1,
+        part.map((r) => new DuckDBTimestampTZValue(BigInt(r.ts as number) * 1000n)),
+      );
+      chunk.setColumnValues(
+        2,
+        part.map((r) => r.temperature as number),
+      );
+      chunk.setColumnValues(
+        3,
+        part.map((r) => r.humidity as number),
+      );
+      chunk.setColumnValues(
+        4,
+        part.map((r) => r.seq as bigint),
+      );
       appender.appendDataChunk(chunk);
     }
   }
@@ -99,8 +127,14 @@ async function duck(copyOptions: string, rows: number, dir: string): Promise<Res
 }
 
 export const cases: Record<string, { ours: ExportFormat; duck: string }> = {
-  'parquet-snappy': { ours: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 100000" },
-  'parquet-zstd': { ours: { kind: 'parquet', codec: 'zstd', timestampUnit: 'ms', rowGroupRows: 100_000 }, duck: "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000" },
+  'parquet-snappy': {
+    ours: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 },
+    duck: 'FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 100000',
+  },
+  'parquet-zstd': {
+    ours: { kind: 'parquet', codec: 'zstd', timestampUnit: 'ms', rowGroupRows: 100_000 },
+    duck: 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000',
+  },
   csv: { ours: { kind: 'csv', delimiter: ',', header: true }, duck: 'FORMAT csv, HEADER true' },
 };
 
@@ -137,9 +171,15 @@ async function main(): Promise<void> {
   }
   const rows = Number(args[0] ?? 1_000_000);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const baseline = JSON.parse(execFileSync(process.execPath, [TSX, SELF, '--baseline', String(rows)], { encoding: 'utf8' })) as { rssMiB: number };
-  console.log(`export bench: ${fmt(rows)} sensor rows (node ${process.version}); RSS of a process that only makes and holds the rows: ${baseline.rssMiB.toFixed(0)} MiB`);
-  console.log('case            | ours rows/s | duckdb rows/s (append+COPY) | COPY only rows/s | ours/COPY | ours bytes | duckdb bytes | size ratio | ours RSS MiB (writer adds) | duckdb RSS MiB');
+  const baseline = JSON.parse(execFileSync(process.execPath, [TSX, SELF, '--baseline', String(rows)], { encoding: 'utf8' })) as {
+    rssMiB: number;
+  };
+  console.log(
+    `export bench: ${fmt(rows)} sensor rows (node ${process.version}); RSS of a process that only makes and holds the rows: ${baseline.rssMiB.toFixed(0)} MiB`,
+  );
+  console.log(
+    'case            | ours rows/s | duckdb rows/s (append+COPY) | COPY only rows/s | ours/COPY | ours bytes | duckdb bytes | size ratio | ours RSS MiB (writer adds) | duckdb RSS MiB',
+  );
   for (const name of Object.keys(cases)) {
     const a = runChild(name, 'ours', rows);
     const b = runChild(name, 'duck', rows);

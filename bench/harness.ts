@@ -74,7 +74,10 @@ export async function measureEach<K extends string>(
 /** Per-run ratios of two interleaved measurements (`a / b`, or `b / a` for durations where lower is better): median, min, max. */
 export function ratioOf(a: Measurement, b: Measurement | null, lowerIsBetter = false): { median: number; min: number; max: number } | null {
   if (!b) return null;
-  const pairs = a.runs.length === b.runs.length && a.runs.length > 0 ? a.runs.map((x, i) => [x, b.runs[i] ?? NaN] as const) : [[a.value, b.value] as const];
+  const pairs =
+    a.runs.length === b.runs.length && a.runs.length > 0
+      ? a.runs.map((x, i) => [x, b.runs[i] ?? NaN] as const)
+      : [[a.value, b.value] as const];
   const ratios = pairs.map(([x, y]) => (lowerIsBetter ? y / x : x / y)).filter((r) => Number.isFinite(r));
   if (ratios.length === 0) return null;
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
@@ -117,10 +120,7 @@ function fmtValue(v: number, unit: string): string {
 
 /** Rows with ours, the peer and the ratio; each with its min–max over the runs when there were several. */
 export function markdownTable(rows: BenchRow[]): string {
-  const lines = [
-    '| benchmark | ours | peer (same run) | ratio | target | pass |',
-    '| --- | --- | --- | --- | --- | --- |',
-  ];
+  const lines = ['| benchmark | ours | peer (same run) | ratio | target | pass |', '| --- | --- | --- | --- | --- | --- |'];
   for (const row of rows) {
     const peer = row.peer ? `${spread(row.peer.m)} (${row.peer.label})` : '—';
     const range = row.ratioRange ? ` (${row.ratioRange[0].toFixed(2)}–${row.ratioRange[1].toFixed(2)})` : '';

@@ -2,7 +2,8 @@ import type { Pipeline, PipelineStatus } from '../shared/pipelines.js';
 import type { ProducerView } from '../shared/producers.js';
 import type { Benchmark } from './context.js';
 import type { BenchRow, Measurement } from './harness.js';
-import { benchEngine, data, sensorPipeline } from './pipeline.bench.js';
+import { benchEngine, data } from './engine.js';
+import { sensorPipeline } from './pipeline.bench.js';
 import { createTopic } from './topics.js';
 
 const RATE = 1_000;
@@ -32,7 +33,9 @@ export const longBench: Benchmark = {
         await engine.dispatch('pipelines:save', {
           ...base,
           projection: (base.projection ?? []).filter((c) => c.column !== 'seq'),
-          ...(base.aggregation ? { aggregation: { ...base.aggregation, aggregates: base.aggregation.aggregates.filter((a) => a.column !== 'seq') } } : {}),
+          ...(base.aggregation
+            ? { aggregation: { ...base.aggregation, aggregates: base.aggregation.aggregates.filter((a) => a.column !== 'seq') } }
+            : {}),
         }),
       );
       const producer = data<ProducerView>(
@@ -58,8 +61,12 @@ export const longBench: Benchmark = {
         samples.push(rss / MIB);
         maxRss = Math.max(maxRss, rss);
         const status = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
-        const sent = data<ProducerView[]>(await engine.dispatch('producers:list', undefined)).find((p) => p.definition.id === producer.definition.id)?.status.sent ?? 0;
-        ctx.log(`long: t=${Math.round((Date.now() - started) / 1000)} s rss=${(rss / MIB).toFixed(1)} MiB heap=${(heapUsed / MIB).toFixed(1)} MiB sent=${sent} pipeline in=${status.recordsIn} late=${status.lateRows}`);
+        const sent =
+          data<ProducerView[]>(await engine.dispatch('producers:list', undefined)).find((p) => p.definition.id === producer.definition.id)
+            ?.status.sent ?? 0;
+        ctx.log(
+          `long: t=${Math.round((Date.now() - started) / 1000)} s rss=${(rss / MIB).toFixed(1)} MiB heap=${(heapUsed / MIB).toFixed(1)} MiB sent=${sent} pipeline in=${status.recordsIn} late=${status.lateRows}`,
+        );
       }
       const final = data<{ sent: number; errors: number }>(await engine.dispatch('producers:stop', { id: producer.definition.id }));
       const deadline = Date.now() + 30_000;
@@ -70,7 +77,8 @@ export const longBench: Benchmark = {
       }
       data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
       const rate = final.sent / seconds;
-      if (final.errors > 0 || rate < RATE * 0.9) throw new Error(`long run: ${final.sent} sent (${rate.toFixed(0)} msg/s), ${final.errors} errors`);
+      if (final.errors > 0 || rate < RATE * 0.9)
+        throw new Error(`long run: ${final.sent} sent (${rate.toFixed(0)} msg/s), ${final.errors} errors`);
       if (status.recordsIn !== final.sent) throw new Error(`long run: the pipeline read ${status.recordsIn} of ${final.sent} records`);
       const first = samples[0] ?? NaN;
       const last = samples.at(-1) ?? NaN;

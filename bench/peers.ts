@@ -10,14 +10,20 @@ const TOOLS_POM = fileURLToPath(new URL('../resources/kafka-tools/pom.xml', impo
 /** kcat from Debian; installed by the suite when missing (root on these machines). */
 export function ensureKcat(): string {
   if (spawnSync('kcat', ['-V']).status === 0) return kcatVersion();
-  const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat'], { stdio: 'inherit' });
+  const apt = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat'], {
+    stdio: 'inherit',
+  });
   if (apt.status !== 0) throw new Error('kcat is missing and could not be installed with apt-get');
   return kcatVersion();
 }
 
 function kcatVersion(): string {
   const out = spawnSync('kcat', ['-V'], { encoding: 'utf8' }).stdout;
-  return /kcat - Apache Kafka producer and consumer tool.*?\n.*?Copyright.*?\n.*?(Version \S+.*)/s.exec(out)?.[1]?.split('\n')[0] ?? out.split('\n')[0] ?? 'kcat';
+  return (
+    /kcat - Apache Kafka producer and consumer tool.*?\n.*?Copyright.*?\n.*?(Version \S+.*)/s.exec(out)?.[1]?.split('\n')[0] ??
+    out.split('\n')[0] ??
+    'kcat'
+  );
 }
 
 /** Kafka's own perf tools (kafka-tools jar and its deps) in the cache, resolved with mvn. */
@@ -39,7 +45,9 @@ export async function runKafkaTool(libs: string, mainClass: string, args: string
 /** Pipes a file into a command and resolves when it exits 0. */
 export function pipeFileTo(command: string, args: string[], file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', `"$0" "$@" < "${file.replace(/"/g, '\\"')}"`, command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('sh', ['-c', `"$0" "$@" < "${file.replace(/"/g, '\\"')}"`, command, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);

@@ -1,7 +1,8 @@
 import type { Pipeline, PipelineStatus, ResultsPage } from '../shared/pipelines.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { median, type BenchOptions, type BenchRow, type Measurement } from './harness.js';
-import { benchEngine, data, sensorPipeline, sensorRecord } from './pipeline.bench.js';
+import { benchEngine, data } from './engine.js';
+import { sensorPipeline, sensorRecord } from './pipeline.bench.js';
 import { rawGroupTail } from '../electron/engine/kafka/bench-loops.js';
 import { KafkaProducer } from '../electron/engine/kafka/producer.js';
 import type { OutgoingRecord } from '../electron/engine/kafka/records.js';
@@ -106,7 +107,11 @@ interface Latency {
 }
 
 /** A warm-up of 3 s, then `runs` runs of `seconds` each; p50 and p99 are the medians of the runs' own. */
-async function latencyRuns(options: BenchOptions, seconds: number, once: (seconds: number, pending: Pending) => Promise<void>): Promise<Latency> {
+async function latencyRuns(
+  options: BenchOptions,
+  seconds: number,
+  once: (seconds: number, pending: Pending) => Promise<void>,
+): Promise<Latency> {
   for (let i = 0; i < options.warmups; i++) await once(3, new Pending());
   const p50s: number[] = [];
   const p99s: number[] = [];
@@ -143,7 +148,9 @@ export const pipelineLatencyBench: Benchmark = {
     const { engine, connectionId } = await benchEngine(ctx, 'latency');
     let ours: Latency;
     try {
-      const saved = data<Pipeline>(await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, `bench-latency-${Date.now()}`)));
+      const saved = data<Pipeline>(
+        await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, `bench-latency-${Date.now()}`)),
+      );
       let current: Pending | null = null;
       const sensorAt = (columns: string[]) => columns.indexOf('sensor_id');
       const off = engine.events.on('pipelines:results-changed', (notice) => {
@@ -164,14 +171,18 @@ export const pipelineLatencyBench: Benchmark = {
           seq = await produceAtRate(ctx, topic, s, seq, pending);
         });
         const status = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
-        ctx.log(`latency: pipeline ran ${status.batches} micro-batches for ${status.recordsIn} records, last batch ${status.lastBatchMs?.toFixed(1) ?? '?'} ms, ${status.lateRows} late`);
+        ctx.log(
+          `latency: pipeline ran ${status.batches} micro-batches for ${status.recordsIn} records, last batch ${status.lastBatchMs?.toFixed(1) ?? '?'} ms, ${status.lateRows} late`,
+        );
       } finally {
         off();
       }
     } finally {
       await engine.dispose();
     }
-    ctx.log(`latency: pipeline p50 ${ours.p50.value.toFixed(1)} ms, p99 ${ours.p99.value.toFixed(1)} ms (runs p99 ${ours.p99.runs.map((r) => r.toFixed(0)).join(', ')})`);
+    ctx.log(
+      `latency: pipeline p50 ${ours.p50.value.toFixed(1)} ms, p99 ${ours.p99.value.toFixed(1)} ms (runs p99 ${ours.p99.runs.map((r) => r.toFixed(0)).join(', ')})`,
+    );
 
     let current: Pending | null = null;
     const stopPeer = await rawGroupTail(benchOptions(ctx.bootstrap), [peerTopic], `bench-latency-peer-${Date.now()}`, (value, at) => {

@@ -1,11 +1,9 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Envelope } from '../shared/contract.js';
 import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../shared/pipelines.js';
-import { createEngine } from '../electron/engine/create-engine.js';
+import { benchEngine, data } from './engine.js';
 import type { Engine } from '../electron/engine/engine.js';
-import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { measureEach, ratioFields, type BenchRow } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
@@ -80,21 +78,6 @@ export function sensorPipeline(connectionId: string, topic: string, groupId: str
   };
 }
 
-export function data<T>(envelope: Envelope<unknown>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.data as T;
-}
-
-/** The whole engine (as the app runs it), with one connection to the bench cluster. */
-export async function benchEngine(ctx: BenchContext, name: string): Promise<{ engine: Engine; connectionId: string }> {
-  const dataDir = join(ctx.tmpDir, `${name}-engine`);
-  mkdirSync(dataDir, { recursive: true });
-  const engine = createEngine({ dataDir, cacheDir: ctx.cacheDir, secrets: new KeyFileSecretBox(join(dataDir, 'secret.key')), transport: 'serve', healthIntervalMs: 0, log: () => undefined });
-  const { id: connectionId } = data<{ id: string }>(await engine.dispatch('connections:save', { name: 'bench', bootstrapServers: ctx.bootstrap }));
-  data(await engine.dispatch('connections:activate', { id: connectionId }));
-  return { engine, connectionId };
-}
-
 async function sumColumn(engine: Engine, id: string, column: string): Promise<number> {
   let sum = 0;
   for (let offset = 0; ; offset += 1000) {
@@ -119,7 +102,9 @@ export const pipelineBench: Benchmark = {
     const n = ctx.options.smoke ? 3_000 : 1_000_000;
     // Warm-ups (JIT, connections, the broker's page cache) read the first 200,000 only: 4 full passes per side would cost ~1 min more.
     const upTo = (run: number) => (run < 0 ? Math.min(n, 200_000) : n);
-    ctx.log(`pipeline: ${n.toLocaleString('en-US')} records, ${ctx.options.warmups} warm-up(s) of ${upTo(-1).toLocaleString('en-US')}, ${ctx.options.runs} run(s) per side`);
+    ctx.log(
+      `pipeline: ${n.toLocaleString('en-US')} records, ${ctx.options.warmups} warm-up(s) of ${upTo(-1).toLocaleString('en-US')}, ${ctx.options.runs} run(s) per side`,
+    );
     ctx.versions.kcat = ensureKcat();
     const topic = `bench-pipeline-${Date.now()}`;
     await createTopic(ctx.bootstrap, topic, 3);
@@ -151,7 +136,10 @@ export const pipelineBench: Benchmark = {
               const deadline = Date.now() + 10 * 60_000;
               // recordsIn moves once per committed micro-batch; a 5 ms poll adds at most 5 ms to a run of seconds.
               while (current.recordsIn < target) {
-                if (current.state === 'failed' || Date.now() > deadline) throw new Error(`pipeline ${current.state} after ${current.recordsIn} of ${target} records: ${current.error ?? 'timed out'}`);
+                if (current.state === 'failed' || Date.now() > deadline)
+                  throw new Error(
+                    `pipeline ${current.state} after ${current.recordsIn} of ${target} records: ${current.error ?? 'timed out'}`,
+                  );
                 await new Promise((done) => setTimeout(done, 5));
                 current = await status();
               }
@@ -160,19 +148,35 @@ export const pipelineBench: Benchmark = {
               // Not timed: the results must account for every record read (a fast but wrong pipeline fails here).
               const counted = await sumColumn(engine, saved.id, 'readings');
               const bad = Object.values(last.badRecords).reduce((a, b) => a + b, 0);
-              if (counted !== last.recordsIn - last.lateRows - bad) throw new Error(`results count ${counted} readings, expected ${last.recordsIn} read − ${last.lateRows} late − ${bad} bad`);
+              if (counted !== last.recordsIn - last.lateRows - bad)
+                throw new Error(`results count ${counted} readings, expected ${last.recordsIn} read − ${last.lateRows} late − ${bad} bad`);
               data(await engine.dispatch('pipelines:remove', { id: saved.id }));
               return target / seconds;
             },
           },
           raw: { unit: 'msg/s', once: () => rawFetchLoop(benchOptions(ctx.bootstrap), topic, from, to, 4 * 1024 * 1024) },
-          group: { unit: 'msg/s', once: (run) => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-pipeline-raw-${Date.now()}-${seq++}`, upTo(run)) },
+          group: {
+            unit: 'msg/s',
+            once: (run) => rawGroupConsume(benchOptions(ctx.bootstrap), [topic], `bench-pipeline-raw-${Date.now()}-${seq++}`, upTo(run)),
+          },
           kcat: {
             unit: 'msg/s',
             once: async (run) => {
               const target = upTo(run);
               const started = performance.now();
-              const lines = await countLines('kcat', ['-C', '-b', ctx.bootstrap.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-c', String(target)]);
+              const lines = await countLines('kcat', [
+                '-C',
+                '-b',
+                ctx.bootstrap.join(','),
+                '-t',
+                topic,
+                '-o',
+                'beginning',
+                '-e',
+                '-q',
+                '-c',
+                String(target),
+              ]);
               if (lines < target) throw new Error(`kcat read ${lines} of ${target} records`);
               return target / ((performance.now() - started) / 1000);
             },
@@ -195,8 +199,22 @@ export const pipelineBench: Benchmark = {
           pass: vsRaw.ratio === null ? null : vsRaw.ratio >= 0.8,
           note: `default maxRecordsPerBatch 5000; last run ${final?.batches ?? '?'} micro-batches, ${final?.lateRows ?? '?'} late rows`,
         },
-        { benchmark: label, ours: { label: 'pipeline (engine)', m: ours }, peer: { label: 'bare @platformatic/kafka group consumer', m: group }, ...ratioFields(ours, group), target: 'report', pass: null },
-        { benchmark: label, ours: { label: 'pipeline (engine)', m: ours }, peer: { label: 'kcat -C', m: kcat }, ...ratioFields(ours, kcat), target: 'report', pass: null },
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: { label: 'bare @platformatic/kafka group consumer', m: group },
+          ...ratioFields(ours, group),
+          target: 'report',
+          pass: null,
+        },
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: { label: 'kcat -C', m: kcat },
+          ...ratioFields(ours, kcat),
+          target: 'report',
+          pass: null,
+        },
       ];
       return rows;
     } finally {

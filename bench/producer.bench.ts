@@ -34,7 +34,11 @@ export const producerBench: Benchmark = {
     const { clientLoop, embedded, kcat, perfTest } = await measureEach(
       ctx.options,
       {
-        clientLoop: { unit: 'msg/s', once: async () => rawProduceLoop(benchOptions(ctx.bootstrap), await topic('client'), n, record256, { acks: 1, batch: 1_000, inFlight: 4 }) },
+        clientLoop: {
+          unit: 'msg/s',
+          once: async () =>
+            rawProduceLoop(benchOptions(ctx.bootstrap), await topic('client'), n, record256, { acks: 1, batch: 1_000, inFlight: 4 }),
+        },
         embedded: { unit: 'msg/s', once: async () => (await embeddedProducerRate(ctx, await topic('embedded'), n, record256(0))).rate },
         kcat: {
           unit: 'msg/s',
@@ -50,8 +54,18 @@ export const producerBench: Benchmark = {
           once: async () => {
             const t = await topic('perf');
             const stdout = await runKafkaTool(tools, 'org.apache.kafka.tools.ProducerPerformance', [
-              '--topic', t, '--num-records', String(n), '--record-size', '256', '--throughput', '-1',
-              '--producer-props', `bootstrap.servers=${ctx.bootstrap.join(',')}`, 'acks=1', 'compression.type=none',
+              '--topic',
+              t,
+              '--num-records',
+              String(n),
+              '--record-size',
+              '256',
+              '--throughput',
+              '-1',
+              '--producer-props',
+              `bootstrap.servers=${ctx.bootstrap.join(',')}`,
+              'acks=1',
+              'compression.type=none',
             ]);
             const rate = /records sent, ([\d.]+) records\/sec/.exec(stdout.trim().split('\n').at(-1) ?? '')?.[1];
             if (!rate) throw new Error(`unexpected ProducerPerformance output: ${stdout.slice(-300)}`);
@@ -87,7 +101,7 @@ export const producerBench: Benchmark = {
         ours: { label: '@platformatic/kafka loop', m: clientLoop },
         peer: { label: 'kcat -P', m: kcat },
         ...ratioFields(clientLoop, kcat),
-        target: 'report (the client\'s own ceiling)',
+        target: "report (the client's own ceiling)",
         pass: null,
         note: 'the bare client the embedded producer is built on',
       },

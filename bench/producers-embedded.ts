@@ -1,6 +1,6 @@
 import type { ProducerStatus, ProducerView } from '../shared/producers.js';
 import type { BenchContext } from './context.js';
-import { benchEngine, data } from './pipeline.bench.js';
+import { benchEngine, data } from './engine.js';
 
 /**
  * The app's embedded producer (the whole engine: producers feature, its SQLite store, status events
@@ -9,7 +9,13 @@ import { benchEngine, data } from './pipeline.bench.js';
  * Timed from the producer's "running" (connected) to "finished" (every record acknowledged).
  * Driven through engine.dispatch, the contract's methods, so it does not depend on the feature's internals.
  */
-export async function embeddedProducerRate(ctx: BenchContext, topic: string, n: number, record: string, name = 'embedded'): Promise<{ rate: number; rssBefore: number; rssAfter: number }> {
+export async function embeddedProducerRate(
+  ctx: BenchContext,
+  topic: string,
+  n: number,
+  record: string,
+  name = 'embedded',
+): Promise<{ rate: number; rssBefore: number; rssAfter: number }> {
   const { engine, connectionId } = await benchEngine(ctx, `${name}-${Date.now()}`);
   try {
     const view = data<ProducerView>(
@@ -40,7 +46,8 @@ export async function embeddedProducerRate(ctx: BenchContext, topic: string, n: 
     });
     off();
     const seconds = (performance.now() - started) / 1000;
-    if (final.state !== 'finished' || final.sent !== n) throw new Error(`embedded producer ended ${final.state} with ${final.sent}/${n} sent: ${final.lastError ?? ''}`);
+    if (final.state !== 'finished' || final.sent !== n)
+      throw new Error(`embedded producer ended ${final.state} with ${final.sent}/${n} sent: ${final.lastError ?? ''}`);
     return { rate: n / seconds, rssBefore, rssAfter: process.memoryUsage().rss };
   } finally {
     await engine.dispose();

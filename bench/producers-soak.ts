@@ -61,7 +61,9 @@ try {
   const final = await handlers['producers:stop']({ id: view.definition.id });
   const first = samples[0];
   const last = samples.at(-1);
-  console.log(`soak: ${minutes} min at ${rate} msg/s: sent ${final.sent}, errors ${final.errors}, status events ${statusEvents}; RSS after 30 s ${mib(first?.rss ?? 0)}, at the end ${mib(last?.rss ?? 0)}, max ${mib(Math.max(...samples.map((x) => x.rss)))}`);
+  console.log(
+    `soak: ${minutes} min at ${rate} msg/s: sent ${final.sent}, errors ${final.errors}, status events ${statusEvents}; RSS after 30 s ${mib(first?.rss ?? 0)}, at the end ${mib(last?.rss ?? 0)}, max ${mib(Math.max(...samples.map((x) => x.rss)))}`,
+  );
   await feature.dispose();
   await kafka.dispose();
   db.close();

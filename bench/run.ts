@@ -17,7 +17,10 @@ import { longBench } from './long.js';
 import { PERF_TOOLS_VERSION } from './peers.js';
 import { benchmarks } from './suite.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { smoke: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, bootstrap: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { smoke: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, bootstrap: { type: 'string' } },
+});
 // --long adds the 10-minute engine RSS run (bench/long.ts), which the default run leaves out to stay under 10 minutes.
 const known = values.long ? [...benchmarks, longBench] : benchmarks;
 const selected = positionals.length > 0 ? known.filter((b) => positionals.includes(b.name)) : known;
@@ -29,9 +32,16 @@ if (selected.length === 0) {
 const started = Date.now();
 const work = mkdtempSync(join(tmpdir(), 'kwb-bench-'));
 const kafkaVersion = selectKafkaVersion();
-const cluster = new LocalCluster({ dataDir: join(work, 'data'), cacheDir: resolveCacheDir(), kafkaVersion, log: (line) => console.error(`[local-kafka] ${line}`) });
+const cluster = new LocalCluster({
+  dataDir: join(work, 'data'),
+  cacheDir: resolveCacheDir(),
+  kafkaVersion,
+  log: (line) => console.error(`[local-kafka] ${line}`),
+});
 try {
-  const bootstrap = values.bootstrap ? values.bootstrap.split(',') : (await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 30_000, 31_000) })).bootstrapServers;
+  const bootstrap = values.bootstrap
+    ? values.bootstrap.split(',')
+    : (await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 30_000, 31_000) })).bootstrapServers;
   const ctx: BenchContext = {
     bootstrap,
     cacheDir: resolveCacheDir(),
@@ -39,19 +49,33 @@ try {
     // Five interleaved runs per side after a warm-up (harness.ts measureEach); the smoke run does two, so the interleaving runs too.
     options: { smoke: values.smoke, runs: values.smoke ? 2 : 5, warmups: values.smoke ? 0 : 1 },
     log: (line) => console.error(`  ${line}`),
-    versions: { kafka: values.bootstrap ? `the broker at ${values.bootstrap}` : kafkaVersion, kafkaClient: `@platformatic/kafka ${clientVersion()}`, kafkaPerfTools: PERF_TOOLS_VERSION },
+    versions: {
+      kafka: values.bootstrap ? `the broker at ${values.bootstrap}` : kafkaVersion,
+      kafkaClient: `@platformatic/kafka ${clientVersion()}`,
+      kafkaPerfTools: PERF_TOOLS_VERSION,
+    },
   };
   const rows: BenchRow[] = [];
   for (const bench of selected) {
     console.error(`▶ ${bench.name}: ${bench.summary}`);
     rows.push(...(await bench.run(ctx)));
   }
-  const result = { date: new Date().toISOString(), machine: machine(), versions: ctx.versions, smoke: values.smoke, seconds: Math.round((Date.now() - started) / 1000), rows };
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    versions: ctx.versions,
+    smoke: values.smoke,
+    seconds: Math.round((Date.now() - started) / 1000),
+    rows,
+  };
   const table = markdownTable(rows);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(dir, 'latest.md'), `Run ${result.date} on ${JSON.stringify(result.machine)}; versions ${JSON.stringify(ctx.versions)}\n\n${table}\n`);
+  writeFileSync(
+    join(dir, 'latest.md'),
+    `Run ${result.date} on ${JSON.stringify(result.machine)}; versions ${JSON.stringify(ctx.versions)}\n\n${table}\n`,
+  );
   console.log(table);
   console.log(`\nbench: ${rows.length} rows in ${result.seconds} s; written to bench/results/latest.json and latest.md`);
 } finally {

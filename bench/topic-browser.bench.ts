@@ -1,14 +1,12 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { MessagePage, ScanProgress } from '../shared/topic-browser.js';
-import { createEngine } from '../electron/engine/create-engine.js';
-import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
 import type { Benchmark } from './context.js';
 import { measureEach, ratioFields, type BenchRow } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
 import { createTopic, record256 } from './topics.js';
-import { data } from './pipeline.bench.js';
+import { benchEngine, data } from './engine.js';
 
 /** 1% of the records: sensor_3 readings whose i ends in 02 (10,000 of 1,000,000). */
 const FILTER = 'value.sensor_id == "sensor_3" && int(value.i) % 100 == 2';
@@ -39,23 +37,24 @@ export const topicBrowserBench: Benchmark = {
     await pipeFileTo('kcat', ['-P', '-b', bootstrap, '-t', topic], file);
     ctx.log(`preloaded ${n} records in ${Date.now() - before} ms`);
 
-    const dataDir = join(ctx.tmpDir, 'engine-data');
-    mkdirSync(dataDir, { recursive: true });
-    const engine = createEngine({ dataDir, cacheDir: ctx.cacheDir, secrets: new KeyFileSecretBox(join(dataDir, 'secret.key')), transport: 'serve', healthIntervalMs: 0, log: () => undefined });
+    const { engine, connectionId } = await benchEngine(ctx, 'topic-browser');
     try {
-      const { id: connectionId } = data<{ id: string }>(await engine.dispatch('connections:save', { name: 'bench', bootstrapServers: ctx.bootstrap }));
-      data(await engine.dispatch('connections:activate', { id: connectionId }));
       const read = async (start: unknown) => {
         const started = performance.now();
         const page = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition: null, start, limit: 100 }));
         const ms = performance.now() - started;
-        if (page.messages.length !== 100) throw new Error(`read ${page.messages.length} of 100 messages (watermarks ${JSON.stringify(page.watermarks)})`);
+        if (page.messages.length !== 100)
+          throw new Error(`read ${page.messages.length} of 100 messages (watermarks ${JSON.stringify(page.watermarks)})`);
         return ms;
       };
       // Seek target: the timestamp of the record in the middle of partition 0 (kcat stamps CreateTime).
-      const marks = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition: 0, start: { kind: 'newest' }, limit: 1 })).watermarks;
+      const marks = data<MessagePage>(
+        await engine.dispatch('messages:read', { connectionId, topic, partition: 0, start: { kind: 'newest' }, limit: 1 }),
+      ).watermarks;
       const middle = Math.floor((marks[0]?.high ?? 0) / 2);
-      const probe = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition: 0, start: { kind: 'offset', offset: middle }, limit: 1 }));
+      const probe = data<MessagePage>(
+        await engine.dispatch('messages:read', { connectionId, topic, partition: 0, start: { kind: 'offset', offset: middle }, limit: 1 }),
+      );
       const seekTo = probe.messages[0]?.timestamp ?? before;
       // Each of ours interleaved with its kcat peer, run by run.
       const kcatMs = async (args: string[]) => {
@@ -66,12 +65,18 @@ export const topicBrowserBench: Benchmark = {
       };
       const { newest, kcatLast } = await measureEach(
         ctx.options,
-        { newest: { unit: 'ms', once: () => read({ kind: 'newest' }) }, kcatLast: { unit: 'ms', once: () => kcatMs(['-o', '-100', '-c', '100']) } },
+        {
+          newest: { unit: 'ms', once: () => read({ kind: 'newest' }) },
+          kcatLast: { unit: 'ms', once: () => kcatMs(['-o', '-100', '-c', '100']) },
+        },
         (line) => ctx.log(`newest 100: ${line}`),
       );
       const { seek, kcatSeek } = await measureEach(
         ctx.options,
-        { seek: { unit: 'ms', once: () => read({ kind: 'timestamp', timestamp: seekTo }) }, kcatSeek: { unit: 'ms', once: () => kcatMs(['-o', `s@${seekTo}`, '-c', '100']) } },
+        {
+          seek: { unit: 'ms', once: () => read({ kind: 'timestamp', timestamp: seekTo }) },
+          kcatSeek: { unit: 'ms', once: () => kcatMs(['-o', `s@${seekTo}`, '-c', '100']) },
+        },
         (line) => ctx.log(`seek to timestamp: ${line}`),
       );
 
@@ -83,11 +88,22 @@ export const topicBrowserBench: Benchmark = {
             unit: 'msg/s',
             once: async () => {
               const started = performance.now();
-              const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: FILTER, maxMatches: 100_000 }));
+              const { scanId } = data<{ scanId: string }>(
+                await engine.dispatch('messages:scanStart', {
+                  connectionId,
+                  topic,
+                  from: { kind: 'oldest' },
+                  expression: FILTER,
+                  maxMatches: 100_000,
+                }),
+              );
               for (;;) {
-                const { progress } = data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }));
+                const { progress } = data<{ progress: ScanProgress }>(
+                  await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }),
+                );
                 if (progress.state !== 'running') {
-                  if (progress.state !== 'done' || progress.scanned !== n) throw new Error(`scan ${progress.state} after ${progress.scanned} of ${n}: ${progress.error ?? ''}`);
+                  if (progress.state !== 'done' || progress.scanned !== n)
+                    throw new Error(`scan ${progress.state} after ${progress.scanned} of ${n}: ${progress.error ?? ''}`);
                   matched = progress.matched;
                   return n / ((performance.now() - started) / 1000);
                 }

@@ -7,7 +7,13 @@ export type ClientOptions = ConstructorParameters<typeof KafkaAdmin>[0];
 export function benchOptions(bootstrap: string[], clientId = 'kwb-bench'): ClientOptions {
   // Backoff 200 ms doubling to 2 s over 8 retries (~9 s): the first group join on a fresh cluster
   // gets NOT_COORDINATOR until __consumer_offsets is loaded (~1.7 s here), longer than a flat 5 × 200 ms.
-  return { clientId, bootstrapBrokers: bootstrap, retries: 8, retryDelay: (_client, _operation, attempt) => Math.min(200 * 2 ** (attempt - 1), 2_000), autocreateTopics: false };
+  return {
+    clientId,
+    bootstrapBrokers: bootstrap,
+    retries: 8,
+    retryDelay: (_client, _operation, attempt) => Math.min(200 * 2 ** (attempt - 1), 2_000),
+    autocreateTopics: false,
+  };
 }
 
 async function withAdmin<T>(bootstrap: string[], work: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
@@ -28,7 +34,10 @@ export async function deleteTopics(bootstrap: string[], prefix: string): Promise
 }
 
 /** Low and high watermark of every partition. */
-export async function topicWatermarks(bootstrap: string[], topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
+export async function topicWatermarks(
+  bootstrap: string[],
+  topic: string,
+): Promise<Array<{ partition: number; low: number; high: number }>> {
   return withAdmin(bootstrap, (admin) => admin.watermarks(topic));
 }
 

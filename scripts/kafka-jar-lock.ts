@@ -20,8 +20,17 @@ async function lockVersion(version: string): Promise<JarLock['versions'][string]
   const out = mkdtempSync(join(tmpdir(), `kwb-lock-${version}-`));
   try {
     // useRepositoryLayout: each jar lands at its repository path, which is its Maven Central path.
-    const args = ['-q', '-B', '-Dstyle.color=never', '-f', resolve('resources/kafka/pom.xml'), `-Dkafka.version=${version}`,
-      'dependency:copy-dependencies', '-Dmdep.useRepositoryLayout=true', `-DoutputDirectory=${out}`];
+    const args = [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      resolve('resources/kafka/pom.xml'),
+      `-Dkafka.version=${version}`,
+      'dependency:copy-dependencies',
+      '-Dmdep.useRepositoryLayout=true',
+      `-DoutputDirectory=${out}`,
+    ];
     const result = await runMaven('mvn', args);
     if (result.code !== 0) throw new Error(`mvn failed for Kafka ${version}:\n${result.output.slice(-2000)}`);
     const jars = files(out)

@@ -11,7 +11,9 @@ const png = {};
 try {
   for (const size of [1024, 512, 256]) {
     const page = await browser.newPage({ viewport: { width: size, height: size } });
-    await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`);
+    await page.setContent(
+      `<html><body style="margin:0;background:transparent">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body></html>`,
+    );
     png[size] = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
     await page.close();
   }
@@ -50,6 +52,13 @@ function ico(data) {
 
 mkdirSync('resources/build', { recursive: true });
 writeFileSync('resources/build/icon.png', png[1024]);
-writeFileSync('resources/build/icon.icns', icns([['ic10', png[1024]], ['ic09', png[512]], ['ic08', png[256]]]));
+writeFileSync(
+  'resources/build/icon.icns',
+  icns([
+    ['ic10', png[1024]],
+    ['ic09', png[512]],
+    ['ic08', png[256]],
+  ]),
+);
 writeFileSync('resources/build/icon.ico', ico(png[256]));
 console.log('wrote resources/build/icon.png, icon.icns, icon.ico');

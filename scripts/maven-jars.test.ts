@@ -71,6 +71,8 @@ describe('ensureMavenJars (developer tool)', () => {
 
   it('says Maven is needed when mvn is not installed', async () => {
     const cache = mkdtempSync(join(root, 'cache-'));
-    await expect(ensureMavenJars(cache, options(join(root, 'no-such-mvn')))).rejects.toThrow(/^Maven \(mvn\) is needed to resolve s3proxy-2\.6\.0/);
+    await expect(ensureMavenJars(cache, options(join(root, 'no-such-mvn')))).rejects.toThrow(
+      /^Maven \(mvn\) is needed to resolve s3proxy-2\.6\.0/,
+    );
   });
 });

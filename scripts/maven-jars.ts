@@ -75,19 +75,33 @@ export async function ensureMavenJars(cacheDir: string, options: EnsureMavenJars
   await mkdir(parent, { recursive: true });
   const temp = join(parent, `libs.tmp-${process.pid}-${Date.now()}`);
   options.log?.(`Resolving ${options.cacheName} with Maven (first run only)…`);
-  const args = ['-q', '-B', '-Dstyle.color=never', '-f', pom, `-Dkafka.version=${version}`, 'dependency:copy-dependencies', `-DoutputDirectory=${temp}`];
+  const args = [
+    '-q',
+    '-B',
+    '-Dstyle.color=never',
+    '-f',
+    pom,
+    `-Dkafka.version=${version}`,
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${temp}`,
+  ];
   let result: RunResult;
   try {
     result = await runMaven(options.mvnCommand ?? 'mvn', args);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`Maven (mvn) is needed to resolve ${options.cacheName} (a developer tool); install Maven or put mvn on PATH`, { cause: error });
+    if (code === 'ENOENT')
+      throw new Error(`Maven (mvn) is needed to resolve ${options.cacheName} (a developer tool); install Maven or put mvn on PATH`, {
+        cause: error,
+      });
     throw new Error(`Could not run mvn: ${String(error)}`, { cause: error });
   }
   if (result.code !== 0 || !existsSync(join(temp, expectJar))) {
     await rm(temp, { recursive: true, force: true });
-    throw new Error(`Maven could not resolve ${options.cacheName}: ${mavenErrorLine(result.output)}`, { cause: result.output.slice(-4000) });
+    throw new Error(`Maven could not resolve ${options.cacheName}: ${mavenErrorLine(result.output)}`, {
+      cause: result.output.slice(-4000),
+    });
   }
   await writeFile(join(temp, MARKER), `${new Date().toISOString()}\n`);
   if (isComplete(libs, expectJar)) {

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { WireError } from './errors.js';
 import { appInfoSchema } from './app.js';
 import { clusterOverviewSchema, topicSummarySchema } from './cluster.js';
+import { connectionInputSchema, connectionSchema, connectionStateSchema, connectionTestResultSchema } from './connection.js';
 import {
-  connectionInputSchema,
-  connectionSchema,
-  connectionStateSchema,
-  connectionTestResultSchema,
-} from './connection.js';
-import { javaInfoSchema, localClusterOptionsSchema, localClusterSettingsSchema, localClusterStatusSchema, logTailSchema } from './local-cluster.js';
+  javaInfoSchema,
+  localClusterOptionsSchema,
+  localClusterSettingsSchema,
+  localClusterStatusSchema,
+  logTailSchema,
+} from './local-cluster.js';
 
 import { connectionRef, method, none } from './define.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';

@@ -49,7 +49,5 @@ export class WorkbenchError extends Error {
 
 /** Turns a zod failure into one readable line: "bootstrapServers: must not be empty; port: expected number". */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }

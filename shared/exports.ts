@@ -122,18 +122,23 @@ export const exportSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExportSource = z.infer<typeof exportSourceSchema>;
 
-export const exportRequestSchema = z.object({
-  source: exportSourceSchema,
-  format: exportFormatSchema,
-  target: exportTargetSchema,
-  /** File or object name without extension; default `<source>-<time>`. */
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash and underscore only').optional(),
-  /** More files of the same rows from the same read (one job), e.g. CSV and Parquet of one batch report. */
-  extraFormats: z.array(exportFormatSchema).max(2).default([]),
-}).refine(
-  (r) => new Set([r.format.kind, ...r.extraFormats.map((f) => f.kind)]).size === 1 + r.extraFormats.length,
-  { message: 'Each format may be chosen once (its file name would be taken twice)', path: ['extraFormats'] },
-);
+export const exportRequestSchema = z
+  .object({
+    source: exportSourceSchema,
+    format: exportFormatSchema,
+    target: exportTargetSchema,
+    /** File or object name without extension; default `<source>-<time>`. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash and underscore only')
+      .optional(),
+    /** More files of the same rows from the same read (one job), e.g. CSV and Parquet of one batch report. */
+    extraFormats: z.array(exportFormatSchema).max(2).default([]),
+  })
+  .refine((r) => new Set([r.format.kind, ...r.extraFormats.map((f) => f.kind)]).size === 1 + r.extraFormats.length, {
+    message: 'Each format may be chosen once (its file name would be taken twice)',
+    path: ['extraFormats'],
+  });
 export type ExportRequest = z.input<typeof exportRequestSchema>;
 
 export const exportStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
@@ -187,20 +192,40 @@ export const batchReportSchema = z.object({
 export type BatchReport = z.infer<typeof batchReportSchema>;
 
 export const exportMethods = {
-  'exports:start': method(exportRequestSchema, z.object({ jobId: z.string(), location: z.string() }), 'Start an export job; progress comes as exports:progress events'),
+  'exports:start': method(
+    exportRequestSchema,
+    z.object({ jobId: z.string(), location: z.string() }),
+    'Start an export job; progress comes as exports:progress events',
+  ),
   'exports:cancel': method(jobRef, z.object({ cancelled: z.boolean() }), 'Cancel a running export; a partial file or upload is removed'),
   'exports:jobs': method(none, z.array(exportProgressSchema), 'Export jobs running now'),
-  'exports:batch-report': method(jobRef, batchReportSchema.nullable(), 'The report of a finished batch-report export (the latest 20 are kept); null if unknown or not done'),
+  'exports:batch-report': method(
+    jobRef,
+    batchReportSchema.nullable(),
+    'The report of a finished batch-report export (the latest 20 are kept); null if unknown or not done',
+  ),
   'exports:history': method(
     z.object({ limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }),
     z.array(exportHistoryEntrySchema),
     'Past and running export jobs, newest first',
   ),
   'exports:create-bucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
-  'exports:create-folder': method(localTargetSchema, z.object({ created: z.boolean() }), 'Create the local folder of a target and its missing parents'),
+  'exports:create-folder': method(
+    localTargetSchema,
+    z.object({ created: z.boolean() }),
+    'Create the local folder of a target and its missing parents',
+  ),
   'exports:credentials-list': method(none, z.array(s3CredentialSummarySchema), 'Saved S3 credentials (names and masked key ids only)'),
-  'exports:credentials-save': method(s3CredentialInputSchema, s3CredentialSummarySchema, 'Save S3 credentials, encrypted with safeStorage or the key file'),
-  'exports:credentials-remove': method(z.object({ id: z.string().min(1).max(64) }), z.object({ removed: z.boolean() }), 'Forget saved S3 credentials'),
+  'exports:credentials-save': method(
+    s3CredentialInputSchema,
+    s3CredentialSummarySchema,
+    'Save S3 credentials, encrypted with safeStorage or the key file',
+  ),
+  'exports:credentials-remove': method(
+    z.object({ id: z.string().min(1).max(64) }),
+    z.object({ removed: z.boolean() }),
+    'Forget saved S3 credentials',
+  ),
   'exports:retry-aborts': method(
     none,
     z.object({ pending: z.number().int() }),

@@ -37,7 +37,6 @@ export type GeoWatchStatus = z.infer<typeof geoWatchStatusSchema>;
 
 const watchRef = z.object({ watchId: z.string().min(1).max(64) });
 
-
 export const predictedTrackSchema = z.object({
   /** The ISS producer whose TLE was propagated; null = no offline SGP4 producer writes this topic. */
   producer: z.string().nullable(),
@@ -54,7 +53,11 @@ export const geoPredictMethods = {
       topic: z.string().min(1).max(249),
       /** Start of the prediction, epoch ms; default now. */
       from: z.number().int().optional(),
-      minutes: z.number().min(1).max(24 * 60).default(92),
+      minutes: z
+        .number()
+        .min(1)
+        .max(24 * 60)
+        .default(92),
       stepSeconds: z.number().int().min(1).max(600).default(30),
     }),
     predictedTrackSchema,
@@ -68,7 +71,13 @@ export const geoMethods = {
   'geo:watch': method(geoStreamSchema, geoWatchStatusSchema, 'Follow a topic whose records carry latitude/longitude (from now on)'),
   'geo:unwatch': method(watchRef, z.object({ stopped: z.boolean() }), 'Stop following'),
   'geo:track': method(
-    watchRef.extend({ minutes: z.number().min(1).max(24 * 60).default(90) }),
+    watchRef.extend({
+      minutes: z
+        .number()
+        .min(1)
+        .max(24 * 60)
+        .default(90),
+    }),
     z.object({ status: geoWatchStatusSchema, points: z.array(geoPointSchema) }),
     'The buffered track of the last N minutes (bounded)',
   ),

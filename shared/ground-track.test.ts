@@ -25,7 +25,17 @@ describe('speedKmh', () => {
 
 describe('splitAtAntimeridian', () => {
   it('keeps a track that does not cross in one piece', () => {
-    expect(splitAtAntimeridian([{ lat: 0, lon: 10 }, { lat: 1, lon: 20 }])).toEqual([[{ lat: 0, lon: 10 }, { lat: 1, lon: 20 }]]);
+    expect(
+      splitAtAntimeridian([
+        { lat: 0, lon: 10 },
+        { lat: 1, lon: 20 },
+      ]),
+    ).toEqual([
+      [
+        { lat: 0, lon: 10 },
+        { lat: 1, lon: 20 },
+      ],
+    ]);
   });
 
   it('splits an eastward crossing at +180 and resumes at -180 with the interpolated latitude', () => {
@@ -34,8 +44,14 @@ describe('splitAtAntimeridian', () => {
       { lat: 10, lon: -170 },
     ]);
     expect(segments).toEqual([
-      [{ lat: 0, lon: 170 }, { lat: 5, lon: 180 }],
-      [{ lat: 5, lon: -180 }, { lat: 10, lon: -170 }],
+      [
+        { lat: 0, lon: 170 },
+        { lat: 5, lon: 180 },
+      ],
+      [
+        { lat: 5, lon: -180 },
+        { lat: 10, lon: -170 },
+      ],
     ]);
   });
 
@@ -47,6 +63,7 @@ describe('splitAtAntimeridian', () => {
     expect(segments[0]?.at(-1)).toEqual({ lat: -15, lon: -180 });
     expect(segments[1]?.[0]).toEqual({ lat: -15, lon: 180 });
     // No segment ever jumps more than 180° of longitude.
-    for (const seg of segments) for (let i = 1; i < seg.length; i++) expect(Math.abs((seg[i]?.lon ?? 0) - (seg[i - 1]?.lon ?? 0))).toBeLessThanOrEqual(180);
+    for (const seg of segments)
+      for (let i = 1; i < seg.length; i++) expect(Math.abs((seg[i]?.lon ?? 0) - (seg[i - 1]?.lon ?? 0))).toBeLessThanOrEqual(180);
   });
 });

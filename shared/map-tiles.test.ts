@@ -44,6 +44,12 @@ describe('cspTileOrigin', () => {
     expect(cspTileOrigin(null)).toBeNull();
     expect(cspTileOrigin({ enabled: true })).toBeNull();
     // A template tileOrigin refuses widens nothing instead of throwing in the header hook.
-    expect(cspTileOrigin({ enabled: true, urlTemplate: "https://tile.example.org/{z}/{x}/{y}.png; script-src 'unsafe-inline'", attribution: '' })).toBeNull();
+    expect(
+      cspTileOrigin({
+        enabled: true,
+        urlTemplate: "https://tile.example.org/{z}/{x}/{y}.png; script-src 'unsafe-inline'",
+        attribution: '',
+      }),
+    ).toBeNull();
   });
 });

@@ -27,7 +27,8 @@ export function tileOrigin(template: string): string {
   };
   const text = template.trim();
   if (!text.startsWith('https://')) refuse('must start with https://');
-  for (const [, name] of text.matchAll(PLACEHOLDER)) if (!ALLOWED.has(name ?? '')) refuse(`has an unknown placeholder {${name}} (allowed: {s} {z} {x} {y} {r})`);
+  for (const [, name] of text.matchAll(PLACEHOLDER))
+    if (!ALLOWED.has(name ?? '')) refuse(`has an unknown placeholder {${name}} (allowed: {s} {z} {x} {y} {r})`);
   for (const needed of ['{z}', '{x}', '{y}']) if (!text.includes(needed)) refuse(`needs ${needed}`);
   if (/[\s'";,\\]/.test(text)) refuse('contains spaces, quotes, commas, semicolons or backslashes');
   const authority = text.slice('https://'.length).split('/')[0] ?? '';

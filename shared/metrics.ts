@@ -26,7 +26,6 @@ export const metricsSnapshotSchema = z.object({
 });
 export type MetricsSnapshot = z.infer<typeof metricsSnapshotSchema>;
 
-
 /** One group (sensor) of a window chart. */
 export const windowSeriesSchema = z.object({
   key: z.string(),
@@ -83,7 +82,11 @@ export const windowChartMethods = {
 } as const;
 
 export const metricsMethods = {
-  'metrics:snapshot': method(connectionRef, metricsSnapshotSchema, 'Throughput and lag series of the last 15 minutes (what Control Center showed)'),
+  'metrics:snapshot': method(
+    connectionRef,
+    metricsSnapshotSchema,
+    'Throughput and lag series of the last 15 minutes (what Control Center showed)',
+  ),
   ...windowChartMethods,
 } as const;
 

@@ -15,7 +15,9 @@ describe('windows per record', () => {
   it('refuses a 1-hour window sliding every millisecond, saying how long the slide must be', () => {
     const parsed = pipelineInputSchema.safeParse(windowed(3_600_000, 1));
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toBe('A 3600000 ms window sliding every 1 ms puts each record in 3,600,000 windows; at most 1,000 (make the slide at least 3600 ms)');
+    expect(parsed.error?.issues[0]?.message).toBe(
+      'A 3600000 ms window sliding every 1 ms puts each record in 3,600,000 windows; at most 1,000 (make the slide at least 3600 ms)',
+    );
     expect(pipelineInputSchema.safeParse(windowed(60_000, 1)).success).toBe(false);
   });
 

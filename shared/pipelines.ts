@@ -9,9 +9,7 @@ export type ColumnType = z.infer<typeof columnTypeSchema>;
 /** How a timestamp column is read from the source value. */
 export const timestampFormatSchema = z.enum(['iso', 'epoch-s', 'epoch-ms']);
 
-const identifier = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _ (not starting with a digit)');
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _ (not starting with a digit)');
 
 /** One projected column: a dotted JSON path (`results.0.name.first`) → a typed column. */
 export const projectionColumnSchema = z.object({
@@ -47,7 +45,8 @@ export const MAX_WINDOWS_PER_RECORD = 1_000;
 /** Records per batch × windows per record: how many window states one batch may create at most. */
 export const MAX_WINDOW_UPDATES_PER_BATCH = 2_000_000;
 
-export const windowsPerRecord = (window: { durationMs: number; slideMs?: number | undefined }): number => Math.ceil(window.durationMs / (window.slideMs ?? window.durationMs));
+export const windowsPerRecord = (window: { durationMs: number; slideMs?: number | undefined }): number =>
+  Math.ceil(window.durationMs / (window.slideMs ?? window.durationMs));
 
 /** Spark `window(col, windowDuration, slideDuration, startTime)`; durations in milliseconds. */
 export const windowSpecSchema = z
@@ -195,13 +194,22 @@ export const pipelineStatusSchema = z.object({
   badRecords: z.record(z.string(), z.number()),
   lastBad: z.array(badRecordSchema),
   lastBatchMs: z.number().nullable(),
-  lag: z.array(z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() })),
+  lag: z.array(
+    z.object({ topic: z.string(), partition: z.number(), nextOffset: z.string().nullable(), highWatermark: z.string(), lag: z.number() }),
+  ),
   /**
    * File sinks: files and rows written, files and rows waiting (pending or failing, retried with
    * back-off), the last write error. While a write fails the pipeline runs no batch (`stalledSince`).
    */
   files: z
-    .object({ done: z.number(), pending: z.number(), rowsWritten: z.number(), rowsWaiting: z.number(), lastError: z.string().nullable(), lastWriteMs: z.number().nullable() })
+    .object({
+      done: z.number(),
+      pending: z.number(),
+      rowsWritten: z.number(),
+      rowsWaiting: z.number(),
+      lastError: z.string().nullable(),
+      lastWriteMs: z.number().nullable(),
+    })
     .optional(),
   /** Scale-out, while running: the changelog topic and the source partitions this worker holds (the other workers hold the rest). */
   scaleOut: z.object({ changelogTopic: z.string(), partitions: z.array(z.number()) }).optional(),

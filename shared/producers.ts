@@ -5,24 +5,38 @@ import { method } from './define.js';
 export const compressionSchema = z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']);
 export type Compression = z.infer<typeof compressionSchema>;
 
-export const producerConfigSchema = z.object({
-  clientId: z.string().min(1).max(200).default('kafka-workbench-producer'),
-  acks: z.enum(['all', '1', '0']).default('all'),
-  idempotent: z.boolean().default(false),
-  retries: z.number().int().min(0).max(100).default(3),
-  lingerMs: z.number().int().min(0).max(60_000).default(5),
-  batchSize: z.number().int().min(1).max(64 * 1024 * 1024).default(16_384),
-  compression: compressionSchema.default('none'),
-  maxInFlight: z.number().int().min(1).max(100).default(5),
-  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-  maxBlockMs: z.number().int().min(0).max(600_000).default(60_000),
-  bufferMemory: z.number().int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
-  /** Messages per second; 0 = unlimited. */
-  rateLimit: z.number().min(0).max(1_000_000).default(0),
-})
+export const producerConfigSchema = z
+  .object({
+    clientId: z.string().min(1).max(200).default('kafka-workbench-producer'),
+    acks: z.enum(['all', '1', '0']).default('all'),
+    idempotent: z.boolean().default(false),
+    retries: z.number().int().min(0).max(100).default(3),
+    lingerMs: z.number().int().min(0).max(60_000).default(5),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(64 * 1024 * 1024)
+      .default(16_384),
+    compression: compressionSchema.default('none'),
+    maxInFlight: z.number().int().min(1).max(100).default(5),
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    maxBlockMs: z.number().int().min(0).max(600_000).default(60_000),
+    bufferMemory: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(32 * 1024 * 1024),
+    /** Messages per second; 0 = unlimited. */
+    rateLimit: z.number().min(0).max(1_000_000).default(0),
+  })
   // Kafka's rules for the idempotent producer (Java ProducerConfig), said before a start fails on them.
   .refine((c) => !c.idempotent || c.acks === 'all', { message: 'an idempotent producer needs acks=all', path: ['acks'] })
-  .refine((c) => !c.idempotent || c.maxInFlight <= 5, { message: 'an idempotent producer allows at most 5 requests in flight', path: ['maxInFlight'] })
+  .refine((c) => !c.idempotent || c.maxInFlight <= 5, {
+    message: 'an idempotent producer allows at most 5 requests in flight',
+    path: ['maxInFlight'],
+  })
   // @platformatic/kafka turns retries ≤ 1 of an idempotent producer into unlimited retries
   // (Producer constructor, dist/clients/producer/producer.js); refuse the combination rather than
   // send with a retry count other than the one the user set.
@@ -52,15 +66,19 @@ export function upgradeSavedProducer(raw: unknown): unknown {
 export const producerConfigHelp: Record<keyof ProducerConfig, string> = {
   clientId: 'Client id sent to the broker (client.id).',
   acks: 'Client setting: acks of every produce request: all (-1), leader only (1) or none (0).',
-  idempotent: 'Client setting (enable.idempotence): the broker drops resent duplicates and keeps order per partition. Needs acks=all and at least 2 retries; the client then keeps one request in flight per broker. Like the Java client since Kafka 3.0, the app also turns it on by itself whenever acks=all, retries ≥ 2 and max in flight ≤ 5.',
-  retries: 'Client setting: how often a failed produce request is sent again. Without idempotence a resent request may write its records twice.',
+  idempotent:
+    'Client setting (enable.idempotence): the broker drops resent duplicates and keeps order per partition. Needs acks=all and at least 2 retries; the client then keeps one request in flight per broker. Like the Java client since Kafka 3.0, the app also turns it on by itself whenever acks=all, retries ≥ 2 and max in flight ≤ 5.',
+  retries:
+    'Client setting: how often a failed produce request is sent again. Without idempotence a resent request may write its records twice.',
   lingerMs: 'App setting (the batch sender, as linger.ms): records are held up to this long and sent as one request.',
   batchSize: 'App setting (the batch sender, as batch.size): a batch is sent once it holds this many bytes.',
   compression: 'Client setting: batches are compressed by the Kafka client (gzip, snappy, lz4, zstd).',
-  maxInFlight: 'Client setting (max in-flight requests per broker connection); the batch sender also keeps at most this many batches outstanding. At 1 (or with idempotence) batches go one after another, so order is kept across retries.',
+  maxInFlight:
+    'Client setting (max in-flight requests per broker connection); the batch sender also keeps at most this many batches outstanding. At 1 (or with idempotence) batches go one after another, so order is kept across retries.',
   requestTimeoutMs: 'Client setting: the broker waits this long for acks (produce timeout); the client gives up on the request 5 s later.',
   maxBlockMs: 'App setting (the batch sender, as max.block.ms): how long the source waits for buffer space before it reports an error.',
-  bufferMemory: 'App setting (the batch sender, as buffer.memory): bytes of records accepted but not yet acknowledged before the source is held back.',
+  bufferMemory:
+    'App setting (the batch sender, as buffer.memory): bytes of records accepted but not yet acknowledged before the source is held back.',
   rateLimit: 'App setting: upper bound on messages per second (0 = no limit).',
 };
 
@@ -100,7 +118,10 @@ export const httpSourceSchema = z.object({
   kind: z.literal('http'),
   url: z.string().url(),
   method: z.enum(['GET', 'POST']).default('GET'),
-  headers: z.array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) })).max(50).default([]),
+  headers: z
+    .array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) }))
+    .max(50)
+    .default([]),
   body: z.string().max(100_000).default(''),
   /** JSON path of the records in the response: `$` (the whole body), `$.results[*]`, `$.data.items[0]`. */
   recordsPath: z.string().max(500).default('$'),
@@ -189,7 +210,10 @@ export const producerInputSchema = z.object({
   key: keyStrategySchema.default({ kind: 'none' }),
   serializer: serializerSchema.default('json'),
   avro: producerAvroSchema.optional(),
-  headers: z.array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) })).max(50).default([]),
+  headers: z
+    .array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) }))
+    .max(50)
+    .default([]),
   config: producerConfigSchema.default(producerConfigSchema.parse({})),
 });
 export type ProducerInput = z.input<typeof producerInputSchema>;
@@ -236,9 +260,13 @@ export const producerMethods = {
   'producers:stop': method(idRef, producerStatusSchema, 'Stop a producer after flushing what it accepted'),
   'producers:resetCounts': method(idRef, producerStatusSchema, 'Zero the sent/bytes/error counters of a stopped producer'),
   'producers:ensureTopic': method(
-    z.object({ connectionId: z.string().min(1).max(64), topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/), partitions: z.number().int().min(1).max(1000).default(1) }),
+    z.object({
+      connectionId: z.string().min(1).max(64),
+      topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/),
+      partitions: z.number().int().min(1).max(1000).default(1),
+    }),
     z.object({ created: z.boolean() }),
-    'Create the producer\'s topic when it does not exist yet',
+    "Create the producer's topic when it does not exist yet",
   ),
   'producers:recipe': method(
     z.object({ connectionId: z.string().min(1).max(64), recipe: recipeSchema, start: z.boolean().default(false) }),

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { eventNames, methodNames, subscriptionProblem, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type Envelope } from './contract.js';
+import {
+  eventNames,
+  methodNames,
+  subscriptionProblem,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type Envelope,
+} from './contract.js';
 import { WorkbenchError, wireErrorSchema } from './errors.js';
 
 /** What a transport must provide: one call primitive and one subscribe primitive (`key`: see `keyedEvents`). */
@@ -40,9 +50,10 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 /** A method `domain:verb` exposed as `client.domain.verb(input)`. */
 type DomainOf<M extends string> = M extends `${infer D}:${string}` ? D : never;
 type VerbOf<M extends string> = M extends `${string}:${infer V}` ? V : never;
-type Call<M extends MethodName> = undefined extends MethodInput<M>
-  ? (input?: MethodInput<M>) => Promise<MethodOutput<M>>
-  : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+type Call<M extends MethodName> =
+  undefined extends MethodInput<M>
+    ? (input?: MethodInput<M>) => Promise<MethodOutput<M>>
+    : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
 
 export type WorkbenchApi = {
   [D in DomainOf<MethodName>]: { [M in MethodName as DomainOf<M> extends D ? VerbOf<M> : never]: Call<M> };

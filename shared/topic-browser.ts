@@ -45,9 +45,17 @@ export const topicBrowserMethods = {
     diskUsageSchema,
     'Size on disk (DescribeLogDirs) per broker log dir, topic and partition; `topics` narrows it to some topics',
   ),
-  'cluster:kafkaVersion': method(connectionRef, kafkaVersionSchema, 'The Kafka release, inferred from ApiVersions as a lower bound (Kafka does not send its version)'),
+  'cluster:kafkaVersion': method(
+    connectionRef,
+    kafkaVersionSchema,
+    'The Kafka release, inferred from ApiVersions as a lower bound (Kafka does not send its version)',
+  ),
   'topics:describe': method(topicRef, topicDetailSchema, 'Partitions (leader, replicas, ISR, watermarks) and configs of one topic'),
-  'topics:create': method(createTopicSchema, z.object({ topic: z.string() }), 'Create a topic with partitions, replication factor and configs'),
+  'topics:create': method(
+    createTopicSchema,
+    z.object({ topic: z.string() }),
+    'Create a topic with partitions, replication factor and configs',
+  ),
   'topics:delete': method(topicRef, z.object({ deleted: z.boolean() }), 'Delete a topic'),
   'topics:addPartitions': method(
     topicRef.extend({ count: z.number().int().min(2).max(10_000) }),
@@ -67,7 +75,11 @@ export const topicBrowserMethods = {
     z.object({ ok: z.boolean(), error: z.string().optional() }),
     'Parse and type-check a filter expression without running it',
   ),
-  'messages:scanStart': method(scanStartSchema, z.object({ scanId: z.string() }), 'Scan a range with a filter; progress arrives as messages:scan-progress'),
+  'messages:scanStart': method(
+    scanStartSchema,
+    z.object({ scanId: z.string() }),
+    'Scan a range with a filter; progress arrives as messages:scan-progress',
+  ),
   'messages:scanCancel': method(idRef, z.object({ cancelled: z.boolean() }), 'Stop a running scan'),
   'messages:scanResults': method(
     idRef.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }),
@@ -78,7 +90,11 @@ export const topicBrowserMethods = {
     idRef.extend({
       format: z.enum(['jsonl', 'csv']),
       folder: z.string().min(1).max(4096),
-      fileName: z.string().min(1).max(200).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only'),
+      fileName: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only'),
     }),
     z.object({ location: z.string(), rows: z.number().int(), bytes: z.number().int() }),
     'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:export-progress)',
@@ -95,9 +111,17 @@ export const topicBrowserMethods = {
   ),
   'messages:tailStop': method(idRef, z.object({ stopped: z.boolean() }), 'Stop a live tail'),
 
-  'groups:list': method(connectionRef.extend({ topic: z.string().max(249).optional() }), z.array(groupSummarySchema), 'Consumer groups (optionally only those with offsets on a topic)'),
+  'groups:list': method(
+    connectionRef.extend({ topic: z.string().max(249).optional() }),
+    z.array(groupSummarySchema),
+    'Consumer groups (optionally only those with offsets on a topic)',
+  ),
   'groups:describe': method(groupRef, groupDetailSchema, 'Members, committed offsets, log-end offsets and lag of a group'),
-  'groups:resetOffsets': method(resetOffsetsSchema, resetOffsetsResultSchema, 'Move a group without active members on a topic, and the checkpoint of the app pipelines that read with it'),
+  'groups:resetOffsets': method(
+    resetOffsetsSchema,
+    resetOffsetsResultSchema,
+    'Move a group without active members on a topic, and the checkpoint of the app pipelines that read with it',
+  ),
   'groups:delete': method(groupRef, z.object({ deleted: z.boolean() }), 'Delete a consumer group'),
 } as const;
 

@@ -40,7 +40,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-type SharedCluster = typeof globalThis & { __kwbTestCluster?: { users: number; started: Promise<{ cluster: LocalCluster; bootstrap: string }> } };
+type SharedCluster = typeof globalThis & {
+  __kwbTestCluster?: { users: number; started: Promise<{ cluster: LocalCluster; bootstrap: string }> };
+};
 
 async function startCluster(): Promise<{ cluster: LocalCluster; bootstrap: string }> {
   const dataDir = resolve('.test-output', `kafka-${process.pid}`);

@@ -45,7 +45,10 @@ export function useSuiteEngine(prefix: string, bootstrap: string, ready: (engine
   let engine: Engine | undefined;
   beforeAll(async () => {
     engine = testEngine(dir.path);
-    ready(engine, data<{ id: string }>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id);
+    ready(
+      engine,
+      data<{ id: string }>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id,
+    );
   });
   afterAll(async () => {
     await engine?.dispose();

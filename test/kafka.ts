@@ -21,7 +21,12 @@ export async function withAdmin<T>(bootstrap: string, work: (admin: KafkaAdmin) 
   }
 }
 
-export async function createTopic(bootstrap: string, topic: string, partitions = 1, extra: Omit<TopicSpec, 'topic' | 'numPartitions'> = {}): Promise<void> {
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  partitions = 1,
+  extra: Omit<TopicSpec, 'topic' | 'numPartitions'> = {},
+): Promise<void> {
   await withAdmin(bootstrap, (a) => a.createTopicsAndWait([{ topic, numPartitions: partitions, ...extra }]));
 }
 
@@ -65,7 +70,11 @@ export async function readAll(bootstrap: string, topic: string, isolation: Isola
       for (const fetched of await reader.fetch(topic, positions, { isolation, maxBytesPerPartition: 4 * 1024 * 1024 })) {
         const end = ends.get(fetched.partition) ?? 0;
         out.push(...fetched.records.filter((r) => r.offset < end));
-        if (fetched.nextOffset >= end || (isolation === 'read_committed' && fetched.nextOffset >= fetched.lastStableOffset && fetched.records.length === 0)) positions.delete(fetched.partition);
+        if (
+          fetched.nextOffset >= end ||
+          (isolation === 'read_committed' && fetched.nextOffset >= fetched.lastStableOffset && fetched.records.length === 0)
+        )
+          positions.delete(fetched.partition);
         else positions.set(fetched.partition, fetched.nextOffset);
       }
     }
@@ -81,13 +90,24 @@ export async function groupIds(bootstrap: string): Promise<string[]> {
 }
 
 /** Commits offsets for a group with no active member (it need not exist yet). */
-export async function setGroupOffsets(bootstrap: string, groupId: string, topic: string, offsets: Array<{ partition: number; offset: number }>): Promise<void> {
+export async function setGroupOffsets(
+  bootstrap: string,
+  groupId: string,
+  topic: string,
+  offsets: Array<{ partition: number; offset: number }>,
+): Promise<void> {
   await withAdmin(bootstrap, (a) => a.alterGroupOffsets(groupId, topic, offsets));
 }
 
 /** An active member of `groupId` subscribed to `topics`, once it joined (close it). */
 export async function joinGroup(bootstrap: string, groupId: string, topics: string[]): Promise<GroupMember> {
-  const member = new GroupMember(options(bootstrap), groupId, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, () => undefined, () => undefined);
+  const member = new GroupMember(
+    options(bootstrap),
+    groupId,
+    { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 },
+    () => undefined,
+    () => undefined,
+  );
   try {
     await member.join(topics);
   } catch (error) {

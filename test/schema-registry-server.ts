@@ -29,7 +29,11 @@ export async function ensureSchemaRegistryApp(cacheDir = resolveCacheDir()): Pro
   // The runner jar finds its jars in lib/ beside it, so the whole build folder is the app.
   if (result.code !== 0 || !existsSync(join(build, RUNNER))) {
     await rm(build, { recursive: true, force: true });
-    const errors = result.output.split('\n').filter((line) => line.includes('[ERROR]')).slice(0, 3).join('\n');
+    const errors = result.output
+      .split('\n')
+      .filter((line) => line.includes('[ERROR]'))
+      .slice(0, 3)
+      .join('\n');
     throw new Error(`Maven could not build Apicurio Registry ${APICURIO_VERSION}:\n${errors || result.output.slice(-2000)}`);
   }
   await writeFile(join(build, MARKER), `${new Date().toISOString()}\n`);
@@ -63,7 +67,15 @@ export async function startSchemaRegistry(): Promise<SchemaRegistryServer> {
   const url = `http://127.0.0.1:${port}/apis/ccompat/v6`;
   const child: ChildProcess = spawn(
     'java',
-    ['-Xmx256m', `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-Dquarkus.log.level=WARN', `-Djava.io.tmpdir=${workDir}`, '-jar', join(app, RUNNER)],
+    [
+      '-Xmx256m',
+      `-Dquarkus.http.port=${port}`,
+      '-Dquarkus.http.host=127.0.0.1',
+      '-Dquarkus.log.level=WARN',
+      `-Djava.io.tmpdir=${workDir}`,
+      '-jar',
+      join(app, RUNNER),
+    ],
     { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -47,7 +47,13 @@ function fromFile(file: string, connections: ConnectionsRepo, bootstrap: string 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'data-dir': { type: 'string' }, bootstrap: { type: 'string' }, report: { type: 'string' }, folder: { type: 'string' }, format: { type: 'string' } },
+    options: {
+      'data-dir': { type: 'string' },
+      bootstrap: { type: 'string' },
+      report: { type: 'string' },
+      folder: { type: 'string' },
+      format: { type: 'string' },
+    },
   });
   const [, verb, target] = positionals;
   if (verb !== 'list' && !((verb === 'run' || verb === 'batch') && target)) {
@@ -83,7 +89,9 @@ async function main(): Promise<number> {
     }
     const id = pipeline.id;
     if (verb === 'batch') {
-      const formats = (values.format ?? '').split(',').filter((f): f is 'csv' | 'parquet' | 'jsonl' => f === 'csv' || f === 'parquet' || f === 'jsonl');
+      const formats = (values.format ?? '')
+        .split(',')
+        .filter((f): f is 'csv' | 'parquet' | 'jsonl' => f === 'csv' || f === 'parquet' || f === 'jsonl');
       const report = await h['pipelines:run-batch']({
         id,
         ...(values.report === 'sensors' ? { aggregation: sensorsBatchReport } : {}),
@@ -92,7 +100,9 @@ async function main(): Promise<number> {
       });
       process.stdout.write(`${report.columns.join('\t')}\n`);
       for (const row of report.rows) process.stdout.write(`${row.map((c) => String(c)).join('\t')}\n`);
-      process.stdout.write(`done: ${report.recordsRead} records, table ${report.table}${report.files.length ? `, files ${report.files.join(', ')}` : ''}\n`);
+      process.stdout.write(
+        `done: ${report.recordsRead} records, table ${report.table}${report.files.length ? `, files ${report.files.join(', ')}` : ''}\n`,
+      );
       return 0;
     }
     let stopping = false;

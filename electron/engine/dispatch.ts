@@ -30,7 +30,13 @@ export function createDispatcher(handlers: Handlers, onInternalError?: (method: 
       const checked = (spec.output as z.ZodType).safeParse(output);
       if (!checked.success) {
         onInternalError?.(method, checked.error);
-        return fail(new WorkbenchError('INTERNAL', `The engine answered ${method} with data that does not match the contract`, describeZodError(checked.error)));
+        return fail(
+          new WorkbenchError(
+            'INTERNAL',
+            `The engine answered ${method} with data that does not match the contract`,
+            describeZodError(checked.error),
+          ),
+        );
       }
       return { ok: true, data: checked.data };
     } catch (error) {

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
 import { WorkbenchError } from '../../shared/errors.js';
-import { localClusterSettingsSchema, localOptionsOf, type LocalClusterOptions, type LocalClusterSettings, type LocalClusterStatus } from '../../shared/local-cluster.js';
+import {
+  localClusterSettingsSchema,
+  localOptionsOf,
+  type LocalClusterOptions,
+  type LocalClusterSettings,
+  type LocalClusterStatus,
+} from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
 import { EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
@@ -160,7 +166,10 @@ export class Engine {
       this.ownsLocalCluster = true;
       const connection = this.upsertLocalConnection(status);
       await this.activate(connection.id);
-      return { connectionId: connection.id, message: `Started the local cluster on ${status.bootstrapServers.join(',')} and connected to it.` };
+      return {
+        connectionId: connection.id,
+        message: `Started the local cluster on ${status.bootstrapServers.join(',')} and connected to it.`,
+      };
     }
     const activeId = this.activeConnectionId();
     if (activeId === null) return { connectionId: null, message: 'No active connection: choose one on the Connections page.' };
@@ -171,13 +180,19 @@ export class Engine {
     const before = await this.deps.localCluster.status();
     if (before.state === 'running') {
       await this.activate(activeId);
-      return { connectionId: activeId, message: `The local cluster is already running on ${before.bootstrapServers.join(',')}; connected to it.` };
+      return {
+        connectionId: activeId,
+        message: `The local cluster is already running on ${before.bootstrapServers.join(',')}; connected to it.`,
+      };
     }
     const status = await this.deps.localCluster.start(localOptionsOf(active.bootstrapServers));
     this.ownsLocalCluster = true;
     this.onLocalStatus(status);
     await this.activate(activeId);
-    return { connectionId: activeId, message: `Started the local cluster again on ${status.bootstrapServers.join(',')} (the active connection is this app's own cluster).` };
+    return {
+      connectionId: activeId,
+      message: `Started the local cluster again on ${status.bootstrapServers.join(',')} (the active connection is this app's own cluster).`,
+    };
   }
 
   /** Settings → Local cluster; unreadable or absent values fall back to the defaults. */
@@ -351,4 +366,3 @@ export class Engine {
     return existing ? this.connections.save({ ...fields, id: existing.id }) : this.connections.save(fields, { local: true });
   }
 }
-

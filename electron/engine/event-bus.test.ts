@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from './event-bus.js';
 
 describe('EventBus', () => {
-  it('gives a keyed listener only its key\'s events, and a listener without a key every event', () => {
+  it("gives a keyed listener only its key's events, and a listener without a key every event", () => {
     const bus = new EventBus();
     const seen: string[] = [];
     const offA = bus.on('messages:tail', (e) => seen.push(`a:${e.tailId}`), 't1');

@@ -17,8 +17,18 @@ describe('headers as data', () => {
   });
 
   it('hands the client every pair, __proto__ and repeats included, in order', () => {
-    const map = headerMap([['__proto__', 'p'], ['constructor', 'c'], ['dup', '1'], ['dup', Buffer.from('2')]]);
-    expect([...map].map(([k, v]) => [k.toString(), v.toString()])).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['dup', '1'], ['dup', '2']]);
+    const map = headerMap([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['dup', '1'],
+      ['dup', Buffer.from('2')],
+    ]);
+    expect([...map].map(([k, v]) => [k.toString(), v.toString()])).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['dup', '1'],
+      ['dup', '2'],
+    ]);
     expect([...headerMap(JSON.parse('{"__proto__":"p"}') as Record<string, string>)].map(([k]) => k.toString())).toEqual(['__proto__']);
   });
 });

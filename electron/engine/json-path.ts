@@ -41,7 +41,11 @@ function parseRooted(path: string): JsonPathStep[] {
   while (at < text.length) {
     JSONPATH_STEP.lastIndex = at;
     const match = JSONPATH_STEP.exec(text);
-    if (!match) throw new WorkbenchError('VALIDATION', `JSON path "${path}" is not understood at "${text.slice(at)}"; use $.a.b, $.list[0] or $.list[*]`);
+    if (!match)
+      throw new WorkbenchError(
+        'VALIDATION',
+        `JSON path "${path}" is not understood at "${text.slice(at)}"; use $.a.b, $.list[0] or $.list[*]`,
+      );
     if (match[1] !== undefined) steps.push({ kind: 'key', name: match[1] });
     else if (match[2] !== undefined) steps.push({ kind: 'index', index: Number(match[2]) });
     else if (match[3] !== undefined) steps.push({ kind: 'key', name: match[3] });
@@ -95,7 +99,7 @@ export function compileJsonPath(path: string): CompiledJsonPath {
     steps,
     read: (value) => {
       let current = value;
-      for (let i = 0; i < readers.length && current !== undefined; i++) current = (readers[i])(current);
+      for (let i = 0; i < readers.length && current !== undefined; i++) current = readers[i](current);
       return current;
     },
   };

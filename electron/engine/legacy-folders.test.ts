@@ -12,7 +12,9 @@ afterEach(() => {
 });
 
 /** A userData folder as version 0.1.0 left it: jars in cache/, the cluster in local-kafka/. */
-async function oldInstall(pid: number | null = null): Promise<{ root: string; userData: string; cacheDir: string; clusterDataDir: string }> {
+async function oldInstall(
+  pid: number | null = null,
+): Promise<{ root: string; userData: string; cacheDir: string; clusterDataDir: string }> {
   const root = mkdtempSync(join(tmpdir(), 'kwb-legacy-'));
   const userData = join(root, 'Kafka Workbench');
   mkdirSync(join(userData, 'cache', 'kafka-4.4.0', 'libs'), { recursive: true });

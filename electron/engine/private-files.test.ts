@@ -27,7 +27,8 @@ describe.skipIf(process.platform === 'win32')('the data folder is the user’s a
       log('info', 'hello');
       expect(mode(data)).toBe(0o700);
       expect(mode(join(data, 'logs'))).toBe(0o700);
-      for (const file of readdirSync(data).filter((f) => f.startsWith('workbench.sqlite'))) expect([file, mode(join(data, file))]).toEqual([file, 0o600]);
+      for (const file of readdirSync(data).filter((f) => f.startsWith('workbench.sqlite')))
+        expect([file, mode(join(data, file))]).toEqual([file, 0o600]);
       expect(readdirSync(data)).toContain('workbench.sqlite-wal');
       expect(mode(join(data, 'logs', 'engine.log'))).toBe(0o600);
       db.close();

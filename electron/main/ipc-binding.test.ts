@@ -67,13 +67,14 @@ describe('bindContract', () => {
     expect(b.sent).toEqual([]);
   });
 
-  it('gives a window that subscribed with a key only that key\'s events, and ignores a tail subscription without one', () => {
+  it("gives a window that subscribed with a key only that key's events, and ignores a tail subscription without one", () => {
     const ipc = new FakeIpcMain();
     const events = new EventBus();
     bindContract(ipc, dispatch, events, (frame) => frame?.url === appUrl);
     const a = sender(1);
     const b = sender(2);
-    const subscribe = (s: ReturnType<typeof sender>, ...args: unknown[]) => ipc.listeners.get(SUBSCRIBE_CHANNEL)?.[0]?.({ sender: s.sender, senderFrame: { url: appUrl } }, ...args);
+    const subscribe = (s: ReturnType<typeof sender>, ...args: unknown[]) =>
+      ipc.listeners.get(SUBSCRIBE_CHANNEL)?.[0]?.({ sender: s.sender, senderFrame: { url: appUrl } }, ...args);
     subscribe(a, 'messages:tail', 't1');
     subscribe(b, 'messages:tail');
     events.emit('messages:tail', { tailId: 't1', messages: [] });

@@ -44,7 +44,8 @@ export function bindContract(
   }
   // Per window: subscriptions by `subscriptionId` (an event, or an event and one key).
   const subscriptions = new Map<number, Map<string, () => void>>();
-  const keyOf = (key: unknown): string | undefined | null => (key === undefined || key === null ? undefined : typeof key === 'string' && key.length > 0 && key.length <= 200 ? key : null);
+  const keyOf = (key: unknown): string | undefined | null =>
+    key === undefined || key === null ? undefined : typeof key === 'string' && key.length > 0 && key.length <= 200 ? key : null;
   ipc.on(SUBSCRIBE_CHANNEL, (event, name, rawKey) => {
     const key = keyOf(rawKey);
     if (!isTrustedFrame(event.senderFrame) || !isEventName(name) || key === null || subscriptionProblem(name, key) !== null) return;

@@ -72,7 +72,9 @@ async function start(): Promise<void> {
   // userData (backed up, roamed on Windows); an install that kept them there is moved once.
   const cacheDir = resolveCacheDir();
   const clusterDataDir = resolveDataDir();
-  for (const line of await moveLegacyFolders(dataDir, { cacheDir, clusterDataDir }).catch((error: unknown) => [`could not move old folders: ${String(error)}`])) {
+  for (const line of await moveLegacyFolders(dataDir, { cacheDir, clusterDataDir }).catch((error: unknown) => [
+    `could not move old folders: ${String(error)}`,
+  ])) {
     console.log(`folders: ${line}`);
   }
   engine = createEngine({
@@ -91,7 +93,10 @@ async function start(): Promise<void> {
   unbind = bindContract(ipcMain, engine.dispatch, engine.events, trusted);
   createWindow();
   // The embedded default: no saved connection, or the app's own local cluster active → start it.
-  engine.startDefault().then(({ message }) => console.log(message)).catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));
+  engine
+    .startDefault()
+    .then(({ message }) => console.log(message))
+    .catch((error: unknown) => console.error(`local cluster: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 let quitting = false;

@@ -20,7 +20,8 @@ export class SafeStorageSecretBox implements SecretBox {
       ? {
           backend: 'basic_text',
           secure: false,
-          description: 'No OS keychain is available: saved passwords are only obfuscated with a fixed key. Use a keyring (GNOME Keyring, KWallet) to protect them.',
+          description:
+            'No OS keychain is available: saved passwords are only obfuscated with a fixed key. Use a keyring (GNOME Keyring, KWallet) to protect them.',
         }
       : { backend: 'safeStorage', secure: true, description: `Passwords are encrypted by the OS keychain (${backend}).` };
   }
@@ -36,7 +37,7 @@ export class SafeStorageSecretBox implements SecretBox {
     try {
       return this.safeStorage.decryptString(blob);
     } catch {
-      throw new WorkbenchError('SECRET_STORAGE', 'A stored password cannot be decrypted by this OS account\'s keychain; enter it again');
+      throw new WorkbenchError('SECRET_STORAGE', "A stored password cannot be decrypted by this OS account's keychain; enter it again");
     }
   }
 }

@@ -11,7 +11,10 @@ function req(url: string, headers: Record<string, string> = {}): IncomingMessage
 describe('authorize', () => {
   it('accepts the token in the query, a cookie named for the port, or a bearer header', () => {
     expect(authorize(req(`/?token=${token}`), token, hosts, 4820)).toEqual({ ok: true, via: 'query' });
-    expect(authorize(req('/', { cookie: `other=1; ${cookieName(4820)}=${token}` }), token, hosts, 4820)).toEqual({ ok: true, via: 'cookie' });
+    expect(authorize(req('/', { cookie: `other=1; ${cookieName(4820)}=${token}` }), token, hosts, 4820)).toEqual({
+      ok: true,
+      via: 'cookie',
+    });
     expect(authorize(req('/', { authorization: `Bearer ${token}` }), token, hosts, 4820)).toEqual({ ok: true, via: 'header' });
   });
 
@@ -22,15 +25,31 @@ describe('authorize', () => {
   });
 
   it('refuses a foreign Origin and a rebinding Host with 403 before looking at the token', () => {
-    expect(authorize(req(`/?token=${token}`, { origin: 'https://attacker.example' }), token, hosts, 4820)).toMatchObject({ ok: false, status: 403 });
+    expect(authorize(req(`/?token=${token}`, { origin: 'https://attacker.example' }), token, hosts, 4820)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
     expect(authorize(req(`/?token=${token}`, { origin: 'null' }), token, hosts, 4820)).toMatchObject({ ok: false, status: 403 });
-    expect(authorize(req(`/?token=${token}`, { host: 'attacker.example:4820' }), token, hosts, 4820)).toMatchObject({ ok: false, status: 403 });
-    expect(authorize(req(`/?token=${token}`, { origin: 'http://localhost:4820', host: 'localhost:4820' }), token, hosts, 4820)).toMatchObject({ ok: true });
+    expect(authorize(req(`/?token=${token}`, { host: 'attacker.example:4820' }), token, hosts, 4820)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(
+      authorize(req(`/?token=${token}`, { origin: 'http://localhost:4820', host: 'localhost:4820' }), token, hosts, 4820),
+    ).toMatchObject({ ok: true });
   });
 
   it('refuses our host under another scheme or with user info in the Origin', () => {
-    for (const origin of ['https://127.0.0.1:4820', 'http://user@127.0.0.1:4820', 'http://user:pw@127.0.0.1:4820', 'http://127.0.0.1:4820/path']) {
-      expect([origin, authorize(req(`/?token=${token}`, { origin }), token, hosts, 4820)]).toMatchObject([origin, { ok: false, status: 403 }]);
+    for (const origin of [
+      'https://127.0.0.1:4820',
+      'http://user@127.0.0.1:4820',
+      'http://user:pw@127.0.0.1:4820',
+      'http://127.0.0.1:4820/path',
+    ]) {
+      expect([origin, authorize(req(`/?token=${token}`, { origin }), token, hosts, 4820)]).toMatchObject([
+        origin,
+        { ok: false, status: 403 },
+      ]);
     }
     expect(authorize(req(`/?token=${token}`, { origin: 'http://127.0.0.1:4820' }), token, hosts, 4820)).toMatchObject({ ok: true });
   });

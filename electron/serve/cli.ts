@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got ${values.port}`);
   const localPort = Number(values['local-port']);
-  if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65_534) throw new Error(`--local-port must be a port number, got ${values['local-port']}`);
+  if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65_534)
+    throw new Error(`--local-port must be a port number, got ${values['local-port']}`);
   const host = values.host;
   const dataDir = resolveDataDir(values['data-dir']);
   const engine = createEngine({

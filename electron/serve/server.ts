@@ -95,7 +95,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (!auth.ok || path !== '/ws') {
       const status = !auth.ok ? auth.status : 404;
       const text = !auth.ok ? auth.reason : 'Not found';
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => handleSocket(ws, options, log));
@@ -163,7 +165,10 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
   const congested = () => ws.bufferedAmount > WS_HIGH_WATER_BYTES || inFlight >= WS_MAX_CALLS_IN_FLIGHT;
   const watch = () => {
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES || (blockedSince !== null && Date.now() - blockedSince > (options.wsDrainTimeoutMs ?? WS_DRAIN_TIMEOUT_MS))) {
+    if (
+      ws.bufferedAmount > WS_MAX_BUFFERED_BYTES ||
+      (blockedSince !== null && Date.now() - blockedSince > (options.wsDrainTimeoutMs ?? WS_DRAIN_TIMEOUT_MS))
+    ) {
       log('warn', `websocket: dropping a client that does not read (${Math.round(ws.bufferedAmount / 1e6)} MB unsent)`);
       ws.terminate();
       return;
@@ -225,7 +230,8 @@ function handleSocket(ws: WebSocket, options: ServeOptions, log: Logger): void {
         const id = subscriptionId(event, key);
         if (!subscriptions.has(id)) {
           if (subscriptions.size >= MAX_SUBSCRIPTIONS) return reject(`At most ${MAX_SUBSCRIPTIONS} subscriptions per connection`);
-          const forward = (payload: unknown) => send(key === undefined ? { type: 'event', event, payload } : { type: 'event', event, key, payload });
+          const forward = (payload: unknown) =>
+            send(key === undefined ? { type: 'event', event, payload } : { type: 'event', event, key, payload });
           subscriptions.set(id, options.events.on(event, forward, key));
         }
         return;

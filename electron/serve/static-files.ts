@@ -17,7 +17,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-
 /** `tileOrigin`: the map's online tile layer when the user turned it on (Settings → Map), else null. */
 export function securityHeaders(res: ServerResponse, tileOrigin: string | null = null): void {
   res.setHeader('Content-Security-Policy', contentSecurityPolicy(tileOrigin));

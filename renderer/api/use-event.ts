@@ -15,7 +15,13 @@ export function useEvent<E extends EventName>(event: E, listener: (payload: Even
   });
   useEffect(() => {
     if (key === null) return undefined;
-    return api.on(event, (payload) => { latest.current(payload); }, key);
+    return api.on(
+      event,
+      (payload) => {
+        latest.current(payload);
+      },
+      key,
+    );
   }, [api, event, key]);
 }
 
@@ -41,7 +47,16 @@ export function useFollowEvent<E extends EventName>(event: E, listener: (payload
   return useCallback(
     (key: string | null) => {
       off.current?.();
-      off.current = key === null ? null : api.on(event, (payload) => { latest.current(payload); }, key);
+      off.current =
+        key === null
+          ? null
+          : api.on(
+              event,
+              (payload) => {
+                latest.current(payload);
+              },
+              key,
+            );
     },
     [api, event],
   );

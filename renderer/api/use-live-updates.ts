@@ -29,8 +29,7 @@ export function useLiveUpdates(): void {
     queryClient.setQueryData(key, state);
     if (state.state === 'connected' && previous?.state !== 'connected') {
       void queryClient.invalidateQueries({
-        predicate: (query) =>
-          query.queryKey[0] !== 'connections:state' && isKeyForConnection(query.queryKey, state.connectionId),
+        predicate: (query) => query.queryKey[0] !== 'connections:state' && isKeyForConnection(query.queryKey, state.connectionId),
       });
     }
   });

@@ -1,7 +1,13 @@
 import type { ReactNode } from 'react';
 
 /** Pages that act on a cluster: their content with the active connection, or a pointer to choose one. */
-export function ConnectionRequired({ connectionId, children }: { connectionId: string | null; children: (connectionId: string) => ReactNode }) {
+export function ConnectionRequired({
+  connectionId,
+  children,
+}: {
+  connectionId: string | null;
+  children: (connectionId: string) => ReactNode;
+}) {
   if (connectionId === null) {
     return (
       <p className="note">

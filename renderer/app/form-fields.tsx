@@ -16,7 +16,19 @@ interface TextFieldProps {
 }
 
 /** A labelled input with its error and hint wired to it for assistive tech. */
-export function TextField({ label, value, onChange, error, hint, type = 'text', placeholder, multiline, autoComplete, required, wide }: TextFieldProps) {
+export function TextField({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = 'text',
+  placeholder,
+  multiline,
+  autoComplete,
+  required,
+  wide,
+}: TextFieldProps) {
   const id = useId();
   const describedBy = [error === undefined ? null : `${id}-error`, hint === undefined ? null : `${id}-hint`]
     .filter((part) => part !== null)
@@ -33,9 +45,24 @@ export function TextField({ label, value, onChange, error, hint, type = 'text', 
     <div className={`field${error === undefined ? '' : ' field-invalid'}${wide === true ? ' field-wide' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {multiline === true ? (
-        <textarea {...common} rows={4} spellCheck={false} onChange={(event) => { onChange(event.target.value); }} />
+        <textarea
+          {...common}
+          rows={4}
+          spellCheck={false}
+          onChange={(event) => {
+            onChange(event.target.value);
+          }}
+        />
       ) : (
-        <input {...common} type={type} autoComplete={autoComplete ?? 'off'} spellCheck={false} onChange={(event) => { onChange(event.target.value); }} />
+        <input
+          {...common}
+          type={type}
+          autoComplete={autoComplete ?? 'off'}
+          spellCheck={false}
+          onChange={(event) => {
+            onChange(event.target.value);
+          }}
+        />
       )}
       {hint !== undefined && (
         <small id={`${id}-hint`} className="hint">
@@ -55,7 +82,14 @@ export function CheckboxField({ label, checked, onChange }: { label: string; che
   const id = useId();
   return (
     <div className="field field-check">
-      <input id={id} type="checkbox" checked={checked} onChange={(event) => { onChange(event.target.checked); }} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => {
+          onChange(event.target.checked);
+        }}
+      />
       <label htmlFor={id}>{label}</label>
     </div>
   );

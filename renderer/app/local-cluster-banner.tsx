@@ -18,7 +18,13 @@ export function LocalClusterBanner({ connectionId }: { connectionId: string | nu
     <div className="banner banner-error" role="alert" data-testid="local-cluster-down">
       <p>
         The local cluster ({active.bootstrapServers.join(', ')}) is not answering: it is probably stopped.{' '}
-        <button type="button" disabled={start.isPending} onClick={() => { start.mutate(localOptionsOf(active.bootstrapServers)); }}>
+        <button
+          type="button"
+          disabled={start.isPending}
+          onClick={() => {
+            start.mutate(localOptionsOf(active.bootstrapServers));
+          }}
+        >
           {start.isPending ? 'Starting local cluster…' : 'Start local cluster'}
         </button>
       </p>

@@ -3,7 +3,9 @@ import { parseRoute, type RouteId } from './routes.js';
 
 function subscribe(notify: () => void): () => void {
   window.addEventListener('hashchange', notify);
-  return () => { window.removeEventListener('hashchange', notify); };
+  return () => {
+    window.removeEventListener('hashchange', notify);
+  };
 }
 
 /** The page named by `location.hash`; links are plain `<a href="#/topics">`. */

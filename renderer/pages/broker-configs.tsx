@@ -19,7 +19,12 @@ export function BrokerConfigs({ connectionId, brokers }: { connectionId: string;
     <section className="broker-configs" data-testid="broker-configs">
       <h2>Broker configs</h2>
       <div className="toolbar">
-        <SelectField label="Broker" value={nodeId} options={brokers.map((b) => ({ value: String(b.nodeId), label: `${b.nodeId} (${b.host}:${b.port})` }))} onChange={setNodeId} />
+        <SelectField
+          label="Broker"
+          value={nodeId}
+          options={brokers.map((b) => ({ value: String(b.nodeId), label: `${b.nodeId} (${b.host}:${b.port})` }))}
+          onChange={setNodeId}
+        />
         <TextField label="Filter configs by name" value={filter} onChange={setFilter} />
         <CheckboxField label="Only values not at the default" checked={onlySet} onChange={setOnlySet} />
       </div>
@@ -27,10 +32,24 @@ export function BrokerConfigs({ connectionId, brokers }: { connectionId: string;
       {configs.isPending && <p className="note">Loading broker configs…</p>}
       {configs.data !== undefined && (
         <table className="table">
-          <caption>{all.length} configs of broker {configs.data.nodeId}, {set} not at the default (highlighted); read-only here</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Source</th></tr></thead>
+          <caption>
+            {all.length} configs of broker {configs.data.nodeId}, {set} not at the default (highlighted); read-only here
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Value</th>
+              <th scope="col">Source</th>
+            </tr>
+          </thead>
           <tbody>
-            {shown.length === 0 && <tr><td colSpan={3} className="empty">No config matches.</td></tr>}
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={3} className="empty">
+                  No config matches.
+                </td>
+              </tr>
+            )}
             {shown.map((c) => (
               <tr key={c.name} className={c.isDefault ? undefined : 'config-set'} data-testid="broker-config-row" data-config={c.name}>
                 <td className="mono">{c.name}</td>

@@ -16,7 +16,9 @@ export function BrokerTable({ brokers, disk }: { brokers: readonly Broker[]; dis
           <th scope="col">Port</th>
           <th scope="col">Rack</th>
           <th scope="col">Controller</th>
-          <th scope="col" className="num">Log dir size</th>
+          <th scope="col" className="num">
+            Log dir size
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -27,8 +29,22 @@ export function BrokerTable({ brokers, disk }: { brokers: readonly Broker[]; dis
             <td>{broker.port}</td>
             <td>{broker.rack ?? '—'}</td>
             <td>{broker.isController ? <span className="badge badge-running">controller</span> : ''}</td>
-            <td className="num" data-col="log-dir-size" title={diskOf(broker.nodeId)?.logDirs.map((d) => `${d.path}: ${formatBytes(d.sizeBytes)}${d.usableBytes === null ? '' : ` (volume ${formatBytes(d.usableBytes)} free of ${formatBytes(d.totalBytes ?? 0)})`}`).join('\n')}>
-              {disk === undefined ? '…' : (() => { const d = diskOf(broker.nodeId); return d === undefined ? '—' : formatBytes(d.sizeBytes); })()}
+            <td
+              className="num"
+              data-col="log-dir-size"
+              title={diskOf(broker.nodeId)
+                ?.logDirs.map(
+                  (d) =>
+                    `${d.path}: ${formatBytes(d.sizeBytes)}${d.usableBytes === null ? '' : ` (volume ${formatBytes(d.usableBytes)} free of ${formatBytes(d.totalBytes ?? 0)})`}`,
+                )
+                .join('\n')}
+            >
+              {disk === undefined
+                ? '…'
+                : (() => {
+                    const d = diskOf(broker.nodeId);
+                    return d === undefined ? '—' : formatBytes(d.sizeBytes);
+                  })()}
             </td>
           </tr>
         ))}

@@ -10,7 +10,11 @@ export function ClusterName({ connectionId }: { connectionId: string }) {
   if (connection === undefined) return null;
   return (
     <span className="page-cluster note" data-testid="page-cluster" title={connection.bootstrapServers.join(', ')}>
-      on <strong>{connection.name}</strong> <span className="mono">({connection.bootstrapServers[0] ?? ''}{connection.bootstrapServers.length > 1 ? ', …' : ''})</span>
+      on <strong>{connection.name}</strong>{' '}
+      <span className="mono">
+        ({connection.bootstrapServers[0] ?? ''}
+        {connection.bootstrapServers.length > 1 ? ', …' : ''})
+      </span>
     </span>
   );
 }

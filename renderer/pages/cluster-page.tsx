@@ -61,7 +61,11 @@ function ClusterOverview({ connectionId }: { connectionId: string }) {
               </dd>
             </div>
           </dl>
-          {version.data !== undefined && <p className="note" data-testid="kafka-version-basis">{version.data.basis}</p>}
+          {version.data !== undefined && (
+            <p className="note" data-testid="kafka-version-basis">
+              {version.data.basis}
+            </p>
+          )}
           <BrokerTable brokers={overview.data.brokers} disk={disk.isError ? null : disk.data?.brokers} />
           {disk.isError && <p className="note warning">Log dir sizes unavailable: {disk.error.message}</p>}
           {overview.data.brokers.length > 0 && <BrokerConfigs connectionId={connectionId} brokers={overview.data.brokers} />}

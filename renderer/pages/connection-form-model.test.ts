@@ -51,7 +51,10 @@ describe('formToInput', () => {
   it('needs a password for a new SASL connection and a username for any', () => {
     const result = formToInput(form({ name: 'x', bootstrapServers: 'b:9092', sasl: 'plain' }));
 
-    expect(result.ok ? null : result.errors).toMatchObject({ password: 'SASL needs a password', saslUsername: expect.any(String) as unknown });
+    expect(result.ok ? null : result.errors).toMatchObject({
+      password: 'SASL needs a password',
+      saslUsername: expect.any(String) as unknown,
+    });
   });
 });
 

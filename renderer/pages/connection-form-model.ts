@@ -1,9 +1,5 @@
 import type { z } from 'zod';
-import {
-  connectionInputSchema,
-  type Connection,
-  type saslMechanismSchema,
-} from '../../shared/connection.js';
+import { connectionInputSchema, type Connection, type saslMechanismSchema } from '../../shared/connection.js';
 
 export type SaslChoice = 'none' | z.infer<typeof saslMechanismSchema>;
 

@@ -30,15 +30,22 @@ interface ConnectionFormProps {
 
 /** Add or edit a connection; validated with the shared schema before anything is sent. */
 export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormProps) {
-  const [values, setValues] = useState<ConnectionFormValues>(() => (editing === undefined ? emptyConnectionForm : formFromConnection(editing)));
+  const [values, setValues] = useState<ConnectionFormValues>(() =>
+    editing === undefined ? emptyConnectionForm : formFromConnection(editing),
+  );
   const [errors, setErrors] = useState<FieldErrors>({});
   const [testResult, setTestResult] = useState<ConnectionTestResult | null>(null);
-  const save = useMethodMutation('connections:save', { invalidates: ['connections:list', 'app:info'], onSuccess: (saved) => onSaved?.(saved) });
+  const save = useMethodMutation('connections:save', {
+    invalidates: ['connections:list', 'app:info'],
+    onSuccess: (saved) => onSaved?.(saved),
+  });
   const test = useMethodMutation('connections:test', { onSuccess: setTestResult });
 
-  const set = <K extends keyof ConnectionFormValues>(key: K) => (value: ConnectionFormValues[K]) => {
-    setValues((current) => ({ ...current, [key]: value }));
-  };
+  const set =
+    <K extends keyof ConnectionFormValues>(key: K) =>
+    (value: ConnectionFormValues[K]) => {
+      setValues((current) => ({ ...current, [key]: value }));
+    };
   const validated = (): ParsedConnectionInput | null => {
     const result = formToInput(values, editing);
     setErrors(result.ok ? {} : result.errors);
@@ -66,15 +73,32 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
         hint="host:port, separated by commas"
         required
       />
-      <TextField label="Client id" value={values.clientId} onChange={set('clientId')} error={errors.clientId} placeholder="kafka-workbench" />
+      <TextField
+        label="Client id"
+        value={values.clientId}
+        onChange={set('clientId')}
+        error={errors.clientId}
+        placeholder="kafka-workbench"
+      />
 
       <fieldset>
         <legend>SSL</legend>
         <CheckboxField label="Use SSL" checked={values.sslEnabled} onChange={set('sslEnabled')} />
         {values.sslEnabled && (
           <>
-            <CheckboxField label="Verify the broker certificate" checked={values.sslRejectUnauthorized} onChange={set('sslRejectUnauthorized')} />
-            <TextField label="CA certificate (PEM)" value={values.sslCa} onChange={set('sslCa')} error={errors.sslCa} multiline placeholder="-----BEGIN CERTIFICATE-----" />
+            <CheckboxField
+              label="Verify the broker certificate"
+              checked={values.sslRejectUnauthorized}
+              onChange={set('sslRejectUnauthorized')}
+            />
+            <TextField
+              label="CA certificate (PEM)"
+              value={values.sslCa}
+              onChange={set('sslCa')}
+              error={errors.sslCa}
+              multiline
+              placeholder="-----BEGIN CERTIFICATE-----"
+            />
           </>
         )}
       </fieldset>
@@ -84,7 +108,13 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
         <SelectField label="Mechanism" value={values.sasl} options={saslOptions} onChange={set('sasl')} />
         {values.sasl !== 'none' && (
           <>
-            <TextField label="Username" value={values.saslUsername} onChange={set('saslUsername')} error={errors.saslUsername} autoComplete="username" />
+            <TextField
+              label="Username"
+              value={values.saslUsername}
+              onChange={set('saslUsername')}
+              error={errors.saslUsername}
+              autoComplete="username"
+            />
             <TextField
               label="Password"
               type="password"
@@ -94,7 +124,9 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
               autoComplete="new-password"
               hint={editing?.hasPassword === true ? 'Leave empty to keep the stored password' : undefined}
             />
-            {editing?.hasPassword === true && <CheckboxField label="Remove the stored password" checked={values.clearPassword} onChange={set('clearPassword')} />}
+            {editing?.hasPassword === true && (
+              <CheckboxField label="Remove the stored password" checked={values.clearPassword} onChange={set('clearPassword')} />
+            )}
           </>
         )}
       </fieldset>
@@ -109,7 +141,12 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
       />
       {values.schemaRegistryUrl.trim() !== '' && (
         <div className="inline-fields">
-          <TextField label="Registry username (basic auth, optional)" value={values.schemaRegistryUsername} onChange={set('schemaRegistryUsername')} autoComplete="off" />
+          <TextField
+            label="Registry username (basic auth, optional)"
+            value={values.schemaRegistryUsername}
+            onChange={set('schemaRegistryUsername')}
+            autoComplete="off"
+          />
           {values.schemaRegistryUsername.trim() !== '' && (
             <TextField
               label="Registry password"
@@ -122,7 +159,11 @@ export function ConnectionForm({ editing, onSaved, onCancel }: ConnectionFormPro
           )}
         </div>
       )}
-      {errors.form !== undefined && <p className="error" role="alert">{errors.form}</p>}
+      {errors.form !== undefined && (
+        <p className="error" role="alert">
+          {errors.form}
+        </p>
+      )}
 
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>

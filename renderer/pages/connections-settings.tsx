@@ -10,7 +10,10 @@ type Editor = { kind: 'closed' } | { kind: 'new' } | { kind: 'edit'; connection:
 type RowResult = { ok: true; result: ConnectionTestResult } | { ok: false; error: Error };
 
 function security(connection: Connection): string {
-  const parts = [connection.ssl.enabled ? 'SSL' : null, connection.sasl === undefined ? null : `SASL ${connection.sasl.mechanism.toUpperCase()}`];
+  const parts = [
+    connection.ssl.enabled ? 'SSL' : null,
+    connection.sasl === undefined ? null : `SASL ${connection.sasl.mechanism.toUpperCase()}`,
+  ];
   const text = parts.filter((part) => part !== null).join(' + ');
   return text === '' ? 'plaintext' : text;
 }
@@ -34,8 +37,12 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
     test.mutate(
       { id },
       {
-        onSuccess: (result) => { setResults((all) => ({ ...all, [id]: { ok: true, result } })); },
-        onError: (error) => { setResults((all) => ({ ...all, [id]: { ok: false, error } })); },
+        onSuccess: (result) => {
+          setResults((all) => ({ ...all, [id]: { ok: true, result } }));
+        },
+        onError: (error) => {
+          setResults((all) => ({ ...all, [id]: { ok: false, error } }));
+        },
       },
     );
   };
@@ -69,23 +76,58 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
                   <td>{security(connection)}</td>
                   <td>
                     <div className="actions compact">
-                      <button type="button" disabled={testing(connection.id)} onClick={() => { testRow(connection.id); }}>
+                      <button
+                        type="button"
+                        disabled={testing(connection.id)}
+                        onClick={() => {
+                          testRow(connection.id);
+                        }}
+                      >
                         {testing(connection.id) ? 'Testing…' : 'Test'}
                       </button>
-                      <button type="button" onClick={() => { setEditor({ kind: 'edit', connection }); }}>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setEditor({ kind: 'edit', connection });
+                        }}
+                      >
                         Edit
                       </button>
                       {confirmRemove === connection.id ? (
                         <>
-                          <button type="button" className="danger" disabled={remove.isPending} onClick={() => { remove.mutate({ id: connection.id }, { onSettled: () => { setConfirmRemove(null); } }); }}>
+                          <button
+                            type="button"
+                            className="danger"
+                            disabled={remove.isPending}
+                            onClick={() => {
+                              remove.mutate(
+                                { id: connection.id },
+                                {
+                                  onSettled: () => {
+                                    setConfirmRemove(null);
+                                  },
+                                },
+                              );
+                            }}
+                          >
                             Confirm remove
                           </button>
-                          <button type="button" onClick={() => { setConfirmRemove(null); }}>
+                          <button
+                            type="button"
+                            onClick={() => {
+                              setConfirmRemove(null);
+                            }}
+                          >
                             Keep
                           </button>
                         </>
                       ) : (
-                        <button type="button" onClick={() => { setConfirmRemove(connection.id); }}>
+                        <button
+                          type="button"
+                          onClick={() => {
+                            setConfirmRemove(connection.id);
+                          }}
+                        >
                           Remove
                         </button>
                       )}
@@ -103,7 +145,13 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
       <ErrorMessage error={activate.error} prefix="Could not activate" />
       {editor.kind === 'closed' ? (
         <div className="actions">
-          <button type="button" className="primary" onClick={() => { setEditor({ kind: 'new' }); }}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setEditor({ kind: 'new' });
+            }}
+          >
             Add connection
           </button>
         </div>
@@ -114,7 +162,9 @@ export function ConnectionsSettings({ activeId }: { activeId: string | null }) {
             key={editor.kind === 'new' ? 'new' : editor.connection.id}
             {...(editor.kind === 'edit' ? { editing: editor.connection } : {})}
             onSaved={onSaved}
-            onCancel={() => { setEditor({ kind: 'closed' }); }}
+            onCancel={() => {
+              setEditor({ kind: 'closed' });
+            }}
           />
         </div>
       )}

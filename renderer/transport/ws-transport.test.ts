@@ -26,7 +26,11 @@ class FakeServer {
 
   static async start(): Promise<FakeServer> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      wss.once('listening', () => {
+        resolve();
+      }),
+    );
     return new FakeServer(wss);
   }
 
@@ -48,7 +52,11 @@ class FakeServer {
 
   async close(): Promise<void> {
     for (const socket of this.wss.clients) socket.terminate();
-    await new Promise<void>((resolve) => { this.wss.close(() => { resolve(); }); });
+    await new Promise<void>((resolve) => {
+      this.wss.close(() => {
+        resolve();
+      });
+    });
   }
 }
 
@@ -84,7 +92,11 @@ describe('WsTransport', () => {
   let transport: WsTransport | undefined;
 
   const connect = (): WsTransport => {
-    transport = new WsTransport({ url: server.url, backoff: { initialMs: 10, maxMs: 40, jitter: false }, onInvalidMessage: () => undefined });
+    transport = new WsTransport({
+      url: server.url,
+      backoff: { initialMs: 10, maxMs: 40, jitter: false },
+      onInvalidMessage: () => undefined,
+    });
     return transport;
   };
 
@@ -102,7 +114,9 @@ describe('WsTransport', () => {
     const answers: Record<string, unknown> = { 'app:info': appInfo, 'local:status': localStatus };
     server.onCall = (message, socket) => {
       // Answer the first call last, so matching by order would give the wrong result.
-      const reply = () => { server.push({ type: 'result', id: message.id, envelope: { ok: true, data: answers[message.method] } }, socket); };
+      const reply = () => {
+        server.push({ type: 'result', id: message.id, envelope: { ok: true, data: answers[message.method] } }, socket);
+      };
       if (message.method === 'app:info') setTimeout(reply, 30);
       else reply();
     };
@@ -117,11 +131,13 @@ describe('WsTransport', () => {
   });
 
   it('rethrows an error envelope as a WorkbenchError with its code and message', async () => {
-    server.onCall = (message) => { server.push({
+    server.onCall = (message) => {
+      server.push({
         type: 'result',
         id: message.id,
         envelope: { ok: false, error: { code: 'BROKER_UNREACHABLE', message: 'Broker 127.0.0.1:9092 refused the connection' } },
-      }); };
+      });
+    };
     const api = createWorkbenchApi(connect());
 
     const error: unknown = await api.cluster.overview({ connectionId: 'c1' }).catch((caught: unknown) => caught);
@@ -131,10 +147,15 @@ describe('WsTransport', () => {
   });
 
   it('turns a reply that does not match the output schema into an INTERNAL error', async () => {
-    server.onCall = (message) => { server.push({ type: 'result', id: message.id, envelope: { ok: true, data: { version: 3 } } }); };
+    server.onCall = (message) => {
+      server.push({ type: 'result', id: message.id, envelope: { ok: true, data: { version: 3 } } });
+    };
     const api = createWorkbenchApi(connect());
 
-    await expect(api.app.info()).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('Unexpected reply to app:info') as unknown });
+    await expect(api.app.info()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('Unexpected reply to app:info') as unknown,
+    });
   });
 
   it('dispatches events that match the contract and drops those that do not', async () => {

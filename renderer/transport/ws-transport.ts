@@ -49,7 +49,11 @@ export class WsTransport implements Transport, ServerLink {
   constructor(options: WsTransportOptions) {
     this.#url = options.url;
     this.#backoff = { ...defaultBackoff, ...options.backoff };
-    this.#report = options.onInvalidMessage ?? ((reason) => { console.warn(reason); });
+    this.#report =
+      options.onInvalidMessage ??
+      ((reason) => {
+        console.warn(reason);
+      });
     this.#connect();
   }
 
@@ -69,8 +73,7 @@ export class WsTransport implements Transport, ServerLink {
       return Promise.reject(new WorkbenchError('INTERNAL', LOST_CONNECTION_MESSAGE));
     }
     const id = this.#nextId++;
-    const message: PendingCall['message'] =
-      input === undefined ? { type: 'call', id, method } : { type: 'call', id, method, input };
+    const message: PendingCall['message'] = input === undefined ? { type: 'call', id, method } : { type: 'call', id, method, input };
     return new Promise<Envelope<unknown>>((resolve, reject) => {
       const call: PendingCall = { method, message, sent: false, resolve, reject };
       this.#pending.set(id, call);

@@ -13,7 +13,8 @@ export function wireSchemaId(bytes: Uint8Array): number | null {
 
 /** Header + body: the bytes a Confluent serializer would write. */
 export function withWireHeader(schemaId: number, body: Uint8Array): Uint8Array {
-  if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > 0xffffffff) throw new Error(`schema id ${schemaId} does not fit in 4 bytes`);
+  if (!Number.isInteger(schemaId) || schemaId < 0 || schemaId > 0xffffffff)
+    throw new Error(`schema id ${schemaId} does not fit in 4 bytes`);
   const out = new Uint8Array(WIRE_HEADER_BYTES + body.length);
   new DataView(out.buffer).setUint32(1, schemaId, false);
   out[0] = WIRE_MAGIC;

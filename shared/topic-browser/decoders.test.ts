@@ -13,7 +13,12 @@ const long = (value: bigint) => {
 
 describe('decoders', () => {
   it('pretty-prints JSON and detects it', () => {
-    expect(decodeBytes(utf8('{"a":[1,2],"b":"x"}'))).toMatchObject({ decoder: 'json', ok: true, text: '{\n  "a": [\n    1,\n    2\n  ],\n  "b": "x"\n}', value: { a: [1, 2], b: 'x' } });
+    expect(decodeBytes(utf8('{"a":[1,2],"b":"x"}'))).toMatchObject({
+      decoder: 'json',
+      ok: true,
+      text: '{\n  "a": [\n    1,\n    2\n  ],\n  "b": "x"\n}',
+      value: { a: [1, 2], b: 'x' },
+    });
   });
 
   it('detects a Kafka Streams 64-bit long (word count) and decodes it big-endian', () => {
@@ -50,12 +55,15 @@ describe('decoders', () => {
   it('shows truncated JSON, MessagePack and numbers as hex with an error', () => {
     expect(decodeAs(utf8('{"a": 1'), 'json')).toMatchObject({ ok: false, text: toHex(utf8('{"a": 1')) });
     expect(decodeAs(encode({ a: 'long string' }).slice(0, 5), 'msgpack').ok).toBe(false);
-    expect(decodeAs(new Uint8Array([1, 2, 3]), 'int64')).toMatchObject({ ok: false, error: 'Int64 / long (big-endian): int64 needs exactly 8 bytes, got 3' });
+    expect(decodeAs(new Uint8Array([1, 2, 3]), 'int64')).toMatchObject({
+      ok: false,
+      error: 'Int64 / long (big-endian): int64 needs exactly 8 bytes, got 3',
+    });
   });
 
   it('never throws on random bytes, whatever the decoder', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 300; round += 1) {
       const bytes = Uint8Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256));
       for (const decoder of decoderIds) {
@@ -69,7 +77,15 @@ describe('decoders', () => {
 
 describe('encoders', () => {
   it('round-trips every encoder through its decoder', () => {
-    const cases: [ConcreteDecoder, string][] = [['string', 'héllo'], ['int16', '-300'], ['int32', '70000'], ['int64', '9007199254740993'], ['double', '-1.5'], ['hex', '00 ff 10'], ['base64', 'AP8Q']];
+    const cases: [ConcreteDecoder, string][] = [
+      ['string', 'héllo'],
+      ['int16', '-300'],
+      ['int32', '70000'],
+      ['int64', '9007199254740993'],
+      ['double', '-1.5'],
+      ['hex', '00 ff 10'],
+      ['base64', 'AP8Q'],
+    ];
     for (const [id, text] of cases) expect(decodeAs(encodeText(text, id as never), id).text).toBe(text);
     expect(decodeAs(encodeText('{"a":1}', 'msgpack'), 'msgpack').value).toEqual({ a: 1 });
   });

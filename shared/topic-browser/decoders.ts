@@ -135,7 +135,12 @@ export function decodeBytes(bytes: Uint8Array, decoder: DecoderId = 'auto'): Dec
 }
 
 function fromAvro(bytes: Uint8Array, avro: AvroResult): Decoded {
-  const failed = (reason: string): Decoded => ({ decoder: 'avro', ok: false, text: toHex(bytes), error: `${decoderLabels.avro}: ${reason}` });
+  const failed = (reason: string): Decoded => ({
+    decoder: 'avro',
+    ok: false,
+    text: toHex(bytes),
+    error: `${decoderLabels.avro}: ${reason}`,
+  });
   if (avro.json === undefined) return failed(avro.error ?? `schema ${avro.schemaId} gave no result`);
   try {
     const value: unknown = JSON.parse(avro.json);

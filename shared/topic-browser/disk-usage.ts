@@ -14,8 +14,18 @@ export const brokerDiskSchema = z.object({ nodeId: z.number().int(), sizeBytes: 
 export type BrokerDisk = z.infer<typeof brokerDiskSchema>;
 
 /** Bytes of one partition: the largest replica (one copy), and all replicas together. */
-export const partitionSizeSchema = z.object({ partition: z.number().int(), sizeBytes: z.number(), allReplicasBytes: z.number(), replicas: z.number().int() });
-export const topicSizeSchema = z.object({ topic: z.string(), sizeBytes: z.number(), allReplicasBytes: z.number(), partitions: z.array(partitionSizeSchema) });
+export const partitionSizeSchema = z.object({
+  partition: z.number().int(),
+  sizeBytes: z.number(),
+  allReplicasBytes: z.number(),
+  replicas: z.number().int(),
+});
+export const topicSizeSchema = z.object({
+  topic: z.string(),
+  sizeBytes: z.number(),
+  allReplicasBytes: z.number(),
+  partitions: z.array(partitionSizeSchema),
+});
 export type TopicSize = z.infer<typeof topicSizeSchema>;
 
 export const diskUsageSchema = z.object({

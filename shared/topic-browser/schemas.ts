@@ -63,7 +63,9 @@ export const avroResultSchema = z.object({ schemaId: z.number().int(), json: z.s
 export type AvroResult = z.infer<typeof avroResultSchema>;
 
 /** Bytes cross as base64 (exact); the page decodes with the shared decoders (`avro` only with a registry). */
-export const payloadSchema = z.object({ base64: z.string(), size: z.number().int(), truncated: z.boolean(), avro: avroResultSchema.optional() }).nullable();
+export const payloadSchema = z
+  .object({ base64: z.string(), size: z.number().int(), truncated: z.boolean(), avro: avroResultSchema.optional() })
+  .nullable();
 export type Payload = z.infer<typeof payloadSchema>;
 
 export const messageSchema = z.object({
@@ -132,7 +134,10 @@ export const produceSchema = topicRef.extend({
   partition: z.number().int().min(0).nullable().default(null),
   key: encodedFieldSchema.nullable(),
   value: encodedFieldSchema.nullable(),
-  headers: z.array(z.object({ key: z.string().min(1).max(1000), value: z.string().max(100_000) })).max(100).default([]),
+  headers: z
+    .array(z.object({ key: z.string().min(1).max(1000), value: z.string().max(100_000) }))
+    .max(100)
+    .default([]),
 });
 
 export const FILTER_MAX_LENGTH = 2000;
@@ -188,7 +193,14 @@ export const groupDetailSchema = z.object({
   state: z.string(),
   protocol: z.string(),
   protocolType: z.string(),
-  members: z.array(z.object({ memberId: z.string(), clientId: z.string(), host: z.string(), assignments: z.array(z.object({ topic: z.string(), partitions: z.array(z.number().int()) })) })),
+  members: z.array(
+    z.object({
+      memberId: z.string(),
+      clientId: z.string(),
+      host: z.string(),
+      assignments: z.array(z.object({ topic: z.string(), partitions: z.array(z.number().int()) })),
+    }),
+  ),
   offsets: z.array(groupPartitionSchema),
   totalLag: z.number().int(),
   /**
@@ -242,7 +254,15 @@ export const topicStatsListSchema = z.object({
 export type TopicStatsList = z.infer<typeof topicStatsListSchema>;
 
 /** Where a broker config's value comes from (DescribeConfigs ConfigSource, KIP-226). */
-export const brokerConfigSources = ['unknown', 'dynamic topic', 'dynamic broker', 'dynamic cluster default', 'static (server.properties)', 'default', 'dynamic logger'] as const;
+export const brokerConfigSources = [
+  'unknown',
+  'dynamic topic',
+  'dynamic broker',
+  'dynamic cluster default',
+  'static (server.properties)',
+  'default',
+  'dynamic logger',
+] as const;
 export const brokerConfigSchema = topicConfigSchema;
 export const brokerConfigsSchema = z.object({ nodeId: z.number().int(), configs: z.array(brokerConfigSchema) });
 export type BrokerConfigs = z.infer<typeof brokerConfigsSchema>;

@@ -40,7 +40,12 @@ describe('client defect: read_committed fetch cut before an abort marker', () =>
         maxBytes: 1024 * 1024,
         maxWaitTime: 100,
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-        topics: [{ topicId: described?.id ?? '', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1024, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+        topics: [
+          {
+            topicId: described?.id ?? '',
+            partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1024, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }],
+          },
+        ],
       });
       const rawRecords = response.responses.flatMap((t) => t.partitions.flatMap((p) => (p.records ?? []).flatMap((b) => b.records)));
       expect(rawRecords.length).toBe(2000);

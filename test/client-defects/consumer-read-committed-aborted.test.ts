@@ -60,7 +60,11 @@ describe('@platformatic/kafka Consumer in read_committed', () => {
   it('shows the first of two aborted transactions of one producer read in one fetch', async () => {
     const topic = uniqueName('defect-two-aborts');
     await createTopic(bootstrap, topic, 1);
-    await transactions(topic, [[['aborted-1'], 'abort'], [['aborted-2'], 'abort'], [['committed'], 'commit']]);
+    await transactions(topic, [
+      [['aborted-1'], 'abort'],
+      [['aborted-2'], 'abort'],
+      [['committed'], 'commit'],
+    ]);
     const seen = await consumeCommitted(topic, 'committed');
     console.log(`[client-defect] two aborted transactions, one fetch: the client's consumer saw ${seen.join(', ')}`);
     expect(seen).toEqual(['aborted-1', 'committed']);
@@ -72,7 +76,10 @@ describe('@platformatic/kafka Consumer in read_committed', () => {
     const topic = uniqueName('defect-split-abort');
     await createTopic(bootstrap, topic, 1);
     const big = (name: string) => name.padEnd(2_000, '.');
-    await transactions(topic, [[[big('aborted-a'), big('aborted-b'), big('aborted-c')], 'abort'], [['committed'], 'commit']]);
+    await transactions(topic, [
+      [[big('aborted-a'), big('aborted-b'), big('aborted-c')], 'abort'],
+      [['committed'], 'commit'],
+    ]);
     const seen = (await consumeCommitted(topic, 'committed', 2_500)).map((v) => v.replace(/\.+$/, ''));
     console.log(`[client-defect] aborted transaction split over fetches: the client's consumer saw ${seen.join(', ')}`);
     expect(seen.filter((v) => v.startsWith('aborted')).length).toBeGreaterThan(0);

@@ -49,14 +49,18 @@ process.exit(0);
 describe('@platformatic/kafka Admin.describeGroups on a Kafka Connect group', () => {
   it('throws out of its callbacks and never settles; the engine lists and describes the group without it', async () => {
     const groupId = uniqueName('connect-defect');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, bootstrap, groupId], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, bootstrap, groupId], {
+      timeout: 60_000,
+    });
     console.log(stdout);
     expect(stdout).toContain('LISTED connect');
     expect(stdout).toMatch(/UNCAUGHT OutOfBoundsError/);
     expect(stdout).toContain('DESCRIBE never settled');
 
     // The member stays until its 30 s session times out: the group is Stable with one member now.
-    const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+    const connectionId = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
+    ).id;
     const listed = data<{ groupId: string; protocolType: string; state: string }[]>(await engine.dispatch('groups:list', { connectionId }));
     expect(listed.find((g) => g.groupId === groupId)).toEqual({ groupId, protocolType: 'connect', state: 'Stable' });
     const detail = data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId, groupId }));

@@ -27,8 +27,19 @@ const cluster = new LocalCluster({ dataDir, cacheDir: resolveCacheDir(), kafkaVe
 let code = 0;
 try {
   const status = await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 39_000, 49_000) });
-  const engineOptions = baseOptions({ name: 'repro', bootstrapServers: status.bootstrapServers, clientId: 'first-join', ssl: { enabled: false, rejectUnauthorized: true } }, null, 'operate');
-  const options = mode === 'flat' ? engineOptions : { ...engineOptions, retries: 8, retryDelay: (_c: unknown, _o: string, attempt: number) => Math.min(200 * 2 ** (attempt - 1), 2_000) };
+  const engineOptions = baseOptions(
+    { name: 'repro', bootstrapServers: status.bootstrapServers, clientId: 'first-join', ssl: { enabled: false, rejectUnauthorized: true } },
+    null,
+    'operate',
+  );
+  const options =
+    mode === 'flat'
+      ? engineOptions
+      : {
+          ...engineOptions,
+          retries: 8,
+          retryDelay: (_c: unknown, _o: string, attempt: number) => Math.min(200 * 2 ** (attempt - 1), 2_000),
+        };
   const topic = 'first-join';
   const admin = new KafkaAdmin(options);
   await admin.createTopicsAndWait([{ topic, numPartitions: 3 }]);
@@ -39,10 +50,14 @@ try {
   const started = performance.now();
   try {
     await rawGroupConsume(options, [topic], 'first-group', 30);
-    console.log(`${mode}: Kafka ${status.kafkaVersion}, the first group joined and read 30 records in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `${mode}: Kafka ${status.kafkaVersion}, the first group joined and read 30 records in ${Math.round(performance.now() - started)} ms`,
+    );
   } catch (error) {
     code = 1;
-    console.log(`${mode}: Kafka ${status.kafkaVersion}, the first group failed after ${Math.round(performance.now() - started)} ms: ${error instanceof Error ? error.message.slice(0, 120) : String(error)}`);
+    console.log(
+      `${mode}: Kafka ${status.kafkaVersion}, the first group failed after ${Math.round(performance.now() - started)} ms: ${error instanceof Error ? error.message.slice(0, 120) : String(error)}`,
+    );
     const inner = (error as { errors?: Array<{ errors?: Array<{ apiId?: string }> }> }).errors?.[0]?.errors?.[0]?.apiId;
     if (inner) console.log(`  broker error: ${inner}`);
   }

@@ -36,10 +36,12 @@ describe('client defect: InitProducerId with producer id 0 / epoch 0', () => {
       // The workaround: the new owner gets the id and the old one is fenced.
       await second.init();
       await second.run((send) => send([{ topic, partition: 0, value: 'two' }]));
-      const stale = await first.run((send) => send([{ topic, partition: 0, value: 'stale' }])).then(
-        () => null,
-        (error: unknown) => error,
-      );
+      const stale = await first
+        .run((send) => send([{ topic, partition: 0, value: 'stale' }]))
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
       expect(hasKafkaError(stale, 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH')).toBe(true);
     } finally {
       await first.close();

@@ -51,14 +51,19 @@ describe('@platformatic/kafka Admin.metadata with a broker down', () => {
     // The controller fences the dead broker after its session times out: then the partition has no leader.
     let after = before;
     await expect
-      .poll(async () => {
-        after = await withAdmin(own.bootstrap, (admin) => admin.topicMetadata([topic]));
-        return after.get(topic)?.find((p) => p.partition === victim?.partition)?.leader;
-      }, { timeout: 60_000, interval: 1_000 })
+      .poll(
+        async () => {
+          after = await withAdmin(own.bootstrap, (admin) => admin.topicMetadata([topic]));
+          return after.get(topic)?.find((p) => p.partition === victim?.partition)?.leader;
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
       .toBe(-1);
     expect(after.get(topic)?.filter((p) => p.leader >= 0)).toHaveLength(2);
 
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, own.bootstrap, topic], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, own.bootstrap, topic], {
+      timeout: 60_000,
+    });
     console.log(stdout);
     expect(stdout).toMatch(/METADATA rejected .*LEADER_NOT_AVAILABLE/);
   });

@@ -20,11 +20,13 @@ const MAX_MS = 600_000;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function leaders(bootstrap: string, topic: string): Promise<number[]> {
-  return withAdmin(bootstrap, async (admin) => ((await admin.topicMetadata([topic])).get(topic) ?? []).sort((a, b) => a.partition - b.partition).map((p) => p.leader));
+  return withAdmin(bootstrap, async (admin) =>
+    ((await admin.topicMetadata([topic])).get(topic) ?? []).sort((a, b) => a.partition - b.partition).map((p) => p.leader),
+  );
 }
 
 describe('@platformatic/kafka without idempotence, a leader that hangs and dies mid-send', () => {
-  it('lets a send resolve with one partition\'s records missing', async () => {
+  it("lets a send resolve with one partition's records missing", async () => {
     const cluster = await OwnCluster.start('defect-leader-move', 3);
     const lost: number[] = [];
     try {
@@ -34,24 +36,38 @@ describe('@platformatic/kafka without idempotence, a leader that hangs and dies 
       while (Date.now() < until && !lost.some((n) => n > 0)) {
         await cluster.restart();
         const topic = uniqueName('defect-leader-move');
-        await withAdmin(cluster.bootstrap, (admin) => admin.createTopicsAndWait([{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]));
+        await withAdmin(cluster.bootstrap, (admin) =>
+          admin.createTopicsAndWait([
+            { topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] },
+          ]),
+        );
         let before = await leaders(cluster.bootstrap, topic);
         while (new Set(before).size !== 3) {
           await sleep(500);
           before = await leaders(cluster.bootstrap, topic);
         }
         const doomed = before[1] ?? -1;
-        const connection = { name: 'defect', bootstrapServers: cluster.bootstrap.split(','), clientId: 'defect', ssl: { enabled: false, rejectUnauthorized: true } };
+        const connection = {
+          name: 'defect',
+          bootstrapServers: cluster.bootstrap.split(','),
+          clientId: 'defect',
+          ssl: { enabled: false, rejectUnauthorized: true },
+        };
         const sender = new KafkaSendEngine(connection, null, topic, config);
         await sender.connect();
         try {
           // Warm-up: connections to the three leaders; then 100 records per partition in one send.
           await sender.send([0, 1, 2].map((p) => ({ key: null, value: JSON.stringify({ id: 0, p }), headers: null })));
           cluster.freeze(doomed);
-          const sending = sender.send(Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i + 1 }), headers: null })));
+          const sending = sender.send(
+            Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ id: i + 1 }), headers: null })),
+          );
           sending.catch(() => undefined);
-          const live = cluster.status.nodes.filter((n) => n.nodeId !== doomed).map((n) => `127.0.0.1:${n.port}`).join(',');
-          for (let moved = false; !moved; ) {
+          const live = cluster.status.nodes
+            .filter((n) => n.nodeId !== doomed)
+            .map((n) => `127.0.0.1:${n.port}`)
+            .join(',');
+          for (let moved = false; !moved;) {
             await sleep(500);
             moved = ((await leaders(live, topic).catch(() => [])) as number[]).every((l) => l > 0 && l !== doomed);
           }
@@ -60,7 +76,11 @@ describe('@platformatic/kafka without idempotence, a leader that hangs and dies 
         } finally {
           await sender.disconnect();
         }
-        const ids = new Set((await readAll(cluster.bootstrap, topic)).map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id).filter((id) => id > 0));
+        const ids = new Set(
+          (await readAll(cluster.bootstrap, topic))
+            .map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id)
+            .filter((id) => id > 0),
+        );
         lost.push(300 - ids.size);
       }
     } finally {

@@ -46,7 +46,12 @@ describe('@platformatic/kafka repeats a whole produce request on a partial stale
     };
     const config = producerConfigSchema.parse({ acks: 'all', retries: 0 });
     const engine = async (topic: string) => {
-      const sender = new KafkaSendEngine({ name: 'defect', bootstrapServers: bootstrap.split(','), clientId: 'defect', ssl: { enabled: false, rejectUnauthorized: true } }, null, topic, config);
+      const sender = new KafkaSendEngine(
+        { name: 'defect', bootstrapServers: bootstrap.split(','), clientId: 'defect', ssl: { enabled: false, rejectUnauthorized: true } },
+        null,
+        topic,
+        config,
+      );
       try {
         await sender.connect();
         await sender.send(records);
@@ -61,7 +66,9 @@ describe('@platformatic/kafka repeats a whole produce request on a partial stale
       clientCounts.push(await round(client));
       engineCounts.push(await round(engine));
     }
-    console.log(`[client-defect] one call: ${JSON.stringify(clientCounts)}; split per partition: ${JSON.stringify(engineCounts)} (offsets for ${N} records sent)`);
+    console.log(
+      `[client-defect] one call: ${JSON.stringify(clientCounts)}; split per partition: ${JSON.stringify(engineCounts)} (offsets for ${N} records sent)`,
+    );
     // Nothing is lost either way; the defect is the extra copies.
     expect(Math.min(...clientCounts, ...engineCounts)).toBeGreaterThanOrEqual(N);
     expect(engineCounts.every((n) => n === N)).toBe(true);

@@ -13,7 +13,10 @@ let session: ServeSession;
 
 beforeAll(async () => {
   await createTopic(bootstrap, topic, 2, { replicationFactor: 1 });
-  await produce(bootstrap, Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: `<script>alert(${i})</script>` })));
+  await produce(
+    bootstrap,
+    Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 2, key: `k${i}`, value: `<script>alert(${i})</script>` })),
+  );
   session = await startServeSession();
   await session.connect('suite', bootstrap);
 });
@@ -40,7 +43,9 @@ describe('the exports page in Chromium through serve', () => {
     await page.screenshot({ path: join(screenshots, 'exports-page.png'), fullPage: true });
 
     expect(readdirSync(out.path)).toEqual(['from-the-ui.parquet']);
-    const [summary] = await duckdb(`SELECT count(*)::INT AS n, count(DISTINCT "partition")::INT AS p FROM read_parquet('${join(out.path, 'from-the-ui.parquet')}')`);
+    const [summary] = await duckdb(
+      `SELECT count(*)::INT AS n, count(DISTINCT "partition")::INT AS p FROM read_parquet('${join(out.path, 'from-the-ui.parquet')}')`,
+    );
     expect(summary).toEqual({ n: 300, p: 2 });
     expect(session.problems).toEqual([]);
   });
@@ -52,7 +57,9 @@ describe('the exports page in Chromium through serve', () => {
     await form.getByLabel('Topic').selectOption(topic);
     await form.getByLabel('Folder').fill(join(out.path, 'nope'));
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => form.getByRole('alert').innerText()).toBe(`The folder ${join(out.path, 'nope')} does not exist; create it (Create folder) or pick another one`);
+    await expect
+      .poll(() => form.getByRole('alert').innerText())
+      .toBe(`The folder ${join(out.path, 'nope')} does not exist; create it (Create folder) or pick another one`);
     await page.screenshot({ path: join(screenshots, 'exports-missing-folder.png'), fullPage: true });
     // Offered beside the error: create it (parents too), then the export goes into it.
     await form.getByRole('button', { name: `Create folder ${join(out.path, 'nope')}` }).click();
@@ -60,7 +67,9 @@ describe('the exports page in Chromium through serve', () => {
     expect(statSync(join(out.path, 'nope')).isDirectory()).toBe(true);
     await form.getByLabel('File name').fill('after-create');
     await form.getByRole('button', { name: 'Start export' }).click();
-    await expect.poll(() => readdirSync(join(out.path, 'nope')).filter((f) => !f.startsWith('.')), { timeout: 30_000 }).toEqual([expect.stringMatching(/^after-create\.parquet$/)]);
+    await expect
+      .poll(() => readdirSync(join(out.path, 'nope')).filter((f) => !f.startsWith('.')), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^after-create\.parquet$/)]);
     await page.screenshot({ path: join(screenshots, 'exports-folder-created.png'), fullPage: true });
     expect(session.problems).toEqual([]);
   });

@@ -27,7 +27,11 @@ function position(t: number): string {
   const phase = ((t / 1000) % 5520) / 5520;
   const lat = 51.6 * Math.sin(2 * Math.PI * phase);
   const lon = ((((((t / 1000) * 360) / 5520 - ((t / 1000) * 360) / 86_164) % 360) + 540) % 360) - 180;
-  return JSON.stringify({ message: 'success', timestamp: Math.floor(t / 1000), iss_position: { latitude: lat.toFixed(4), longitude: lon.toFixed(4) } });
+  return JSON.stringify({
+    message: 'success',
+    timestamp: Math.floor(t / 1000),
+    iss_position: { latitude: lat.toFixed(4), longitude: lon.toFixed(4) },
+  });
 }
 /** One reading of every sensor for the 1-second window starting at `t`. */
 function readings(t: number): { value: string }[] {
@@ -43,20 +47,28 @@ function readings(t: number): { value: string }[] {
 }
 
 beforeAll(async () => {
-  await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([
-    { topic: geoTopic, numPartitions: 1 },
-    { topic: sensorTopic, numPartitions: 1 },
-    { topic: `${sensorTopic}-out`, numPartitions: 1 },
-  ]));
+  await withAdmin(bootstrap, (admin) =>
+    admin.createTopicsAndWait([
+      { topic: geoTopic, numPartitions: 1 },
+      { topic: sensorTopic, numPartitions: 1 },
+      { topic: `${sensorTopic}-out`, numPartitions: 1 },
+    ]),
+  );
   const now = Date.now();
   // 10,000 positions over the last 80 minutes (inside the 90-minute track the map loads).
   for (let chunk = 0; chunk < 10; chunk++) {
-    await producer.send(Array.from({ length: 1000 }, (_, i) => ({ topic: geoTopic, value: position(now - 80 * 60_000 + (chunk * 1000 + i) * 480) })));
+    await producer.send(
+      Array.from({ length: 1000 }, (_, i) => ({ topic: geoTopic, value: position(now - 80 * 60_000 + (chunk * 1000 + i) * 480) })),
+    );
   }
   // 2,000 one-second windows × 10 sensors = 20,000 readings, event time ending now.
   const first = Math.floor(now / 1000) * 1000 - WINDOWS * 1000;
   for (let chunk = 0; chunk < WINDOWS; chunk += 100) {
-    await producer.send(Array.from({ length: 100 }, (_, i) => readings(first + (chunk + i) * 1000)).flat().map((r) => ({ topic: sensorTopic, ...r })));
+    await producer.send(
+      Array.from({ length: 100 }, (_, i) => readings(first + (chunk + i) * 1000))
+        .flat()
+        .map((r) => ({ topic: sensorTopic, ...r })),
+    );
   }
   session = await startServeSession();
   connectionId = await session.connect('Suite cluster', bootstrap);
@@ -80,7 +92,11 @@ const takeLongTasks = (page: Page) => page.evaluate(() => (globalThis as unknown
 const figure = (tasks: number[]) => `longest ${Math.max(0, ...tasks).toFixed(0)} ms, ${tasks.length} over 50 ms`;
 
 interface CpuProfile {
-  profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+  profile: {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
 }
 /** The 25 functions with the most self time of a CDP CPU profile. */
 function printProfile({ profile }: CpuProfile): void {
@@ -107,21 +123,38 @@ async function liveSeconds(perSecond: (second: number) => Promise<unknown>): Pro
 describe('live views performance', () => {
   it('charts 10 series × 2,000 windows updating once a second in short main-thread tasks', async () => {
     const form = formToInput(
-      { ...sensorsPreset(), name: 'perf-sensors', topics: sensorTopic, groupId: sensorTopic, kafkaTopic: `${sensorTopic}-out`, windowDuration: '1s', triggerInterval: '0s', maxRecordsPerBatch: '2000' },
+      {
+        ...sensorsPreset(),
+        name: 'perf-sensors',
+        topics: sensorTopic,
+        groupId: sensorTopic,
+        kafkaTopic: `${sensorTopic}-out`,
+        windowDuration: '1s',
+        triggerInterval: '0s',
+        maxRecordsPerBatch: '2000',
+      },
       connectionId,
     );
     if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
     const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
     await session.call('pipelines:start', { id: pipeline.id });
     const charts = () => session.call('metrics:window-charts', { id: pipeline.id, rangeMs: null, width: 900 }) as Promise<WindowCharts>;
-    const status = () => session.call('pipelines:status', { id: pipeline.id }) as Promise<{ state: string; error: string | null; recordsIn: number; lateRows: number }>;
+    const status = () =>
+      session.call('pipelines:status', { id: pipeline.id }) as Promise<{
+        state: string;
+        error: string | null;
+        recordsIn: number;
+        lateRows: number;
+      }>;
     await expect
       .poll(
         async () => {
           const windows = (await charts()).windows;
           const s = await status();
           // The pipeline's progress while it works through the backlog, for whoever reads a failure.
-          process.stdout.write(`[progress] windows ${windows}, ${s.state}, in ${s.recordsIn}, late ${s.lateRows}${s.error ? `, ${s.error}` : ''}\n`);
+          process.stdout.write(
+            `[progress] windows ${windows}, ${s.state}, in ${s.recordsIn}, late ${s.lateRows}${s.error ? `, ${s.error}` : ''}\n`,
+          );
           return windows;
         },
         { timeout: 240_000, interval: 5000 },
@@ -163,11 +196,15 @@ describe('live views performance', () => {
     const plot = (await first.locator('.recharts-cartesian-grid').boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 };
     await page.mouse.move(plot.x + plot.width / 2, plot.y + plot.height / 2);
     const tooltip = first.locator('.recharts-tooltip-wrapper');
-    await expect.poll(() => tooltip.innerText(), { timeout: 10_000 }).toMatch(/window \d\d:\d\d UTC[\s\S]*sensor_1 : \d+\.\d{3}[\s\S]*sensor_2 : [\s\S]*sensor_10 : \d+\.\d{3}/);
+    await expect
+      .poll(() => tooltip.innerText(), { timeout: 10_000 })
+      .toMatch(/window \d\d:\d\d UTC[\s\S]*sensor_1 : \d+\.\d{3}[\s\S]*sensor_2 : [\s\S]*sensor_10 : \d+\.\d{3}/);
     await page.screenshot({ path: join(screenshots, 'charts-10x2000-tooltip.png') });
     await first.locator('.recharts-legend-item', { hasText: 'sensor_3' }).click();
     await expect.poll(() => first.locator('.recharts-line').count(), { timeout: 10_000 }).toBe(SENSORS - 1);
-    process.stdout.write(`[figure] charts 10 series × ${WINDOWS} windows: loading ${figure(loading)}; updating once a second for ${LIVE_SECONDS} s ${figure(updating)}\n`);
+    process.stdout.write(
+      `[figure] charts 10 series × ${WINDOWS} windows: loading ${figure(loading)}; updating once a second for ${LIVE_SECONDS} s ${figure(updating)}\n`,
+    );
     await session.call('pipelines:stop', { id: pipeline.id });
     await page.close();
     // The 50 ms target is met only on a quiet machine: each chart now redraws in a task of its own
@@ -195,7 +232,9 @@ describe('live views performance', () => {
     await expect.poll(points, { timeout: 30_000 }).toBeGreaterThanOrEqual(10_000 + LIVE_SECONDS);
     const updating = await takeLongTasks(page);
     await page.screenshot({ path: join(screenshots, 'map-10k.png') });
-    process.stdout.write(`[figure] map with 10,000 points: loading ${figure(loading)}; updating once a second for ${LIVE_SECONDS} s ${figure(updating)}\n`);
+    process.stdout.write(
+      `[figure] map with 10,000 points: loading ${figure(loading)}; updating once a second for ${LIVE_SECONDS} s ${figure(updating)}\n`,
+    );
     await page.close();
     // Same rule as the charts above: on a quiet machine an update is 0 tasks over 50 ms (asserted with
     // KWB_PERF_STRICT=1); in the full suite, with the 2 cores shared by other test files, one update

@@ -22,7 +22,10 @@ afterAll(async () => {
   await session?.close();
 });
 
-async function startRecipe(recipe: 'iss' | 'sensors', change: (v: ProducerView['definition']) => ProducerView['definition']): Promise<string> {
+async function startRecipe(
+  recipe: 'iss' | 'sensors',
+  change: (v: ProducerView['definition']) => ProducerView['definition'],
+): Promise<string> {
   const created = (await session.call('producers:recipe', { connectionId, recipe, start: false })) as ProducerView;
   const saved = (await session.call('producers:save', change(created.definition))) as ProducerView;
   await session.call('producers:start', { id: saved.definition.id });
@@ -32,7 +35,11 @@ async function startRecipe(recipe: 'iss' | 'sensors', change: (v: ProducerView['
 describe('live views', () => {
   it('moves the ISS marker on a land-shaped offline map as the ISS recipe (offline SGP4) produces', async () => {
     // Offline source (no network here), one position a second so the test is short.
-    await startRecipe('iss', (d) => ({ ...d, source: { ...d.source, mode: 'offline' } as typeof d.source, schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 1000 } } }));
+    await startRecipe('iss', (d) => ({
+      ...d,
+      source: { ...d.source, mode: 'offline' } as typeof d.source,
+      schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 1000 } },
+    }));
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/map`);
     await page.getByTestId('map-page').waitFor();
@@ -50,18 +57,25 @@ describe('live views', () => {
     expect(Number(await page.getByTestId('world-map').getAttribute('data-max-lon-step'))).toBeLessThanOrEqual(180);
     // The offline producer's TLE is known: the next orbit (~92 min, crossing ±180° at least once) is
     // drawn dashed, split at the antimeridian like the ground track.
-    await expect.poll(() => page.getByTestId('map-predicted').innerText(), { timeout: 20_000 }).toMatch(/next 92 minutes predicted by SGP4/);
+    await expect
+      .poll(() => page.getByTestId('map-predicted').innerText(), { timeout: 20_000 })
+      .toMatch(/next 92 minutes predicted by SGP4/);
     // One orbit (~92.9 min) shifts the ground track ~23° west, so the next 92 minutes span ~337° of
     // longitude eastward: they cross ±180° unless the ISS is now west of about -157° (one run in ~15).
     const longitude = Number((await position.innerText()).split(', ')[1]);
-    expect(Number(await page.getByTestId('world-map').getAttribute('data-predicted-segments'))).toBeGreaterThanOrEqual(longitude > -150 ? 2 : 1);
+    expect(Number(await page.getByTestId('world-map').getAttribute('data-predicted-segments'))).toBeGreaterThanOrEqual(
+      longitude > -150 ? 2 : 1,
+    );
     expect(Number(await page.getByTestId('world-map').getAttribute('data-predicted-max-lon-step'))).toBeLessThanOrEqual(180);
     await page.screenshot({ path: join(screenshots, 'iss-map-predicted.png') });
     await page.close();
   });
 
   it('charts the sensors recipe’s windows with one series per sensor, and the chart grows', async () => {
-    await startRecipe('sensors', (d) => ({ ...d, schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 500 }, maxMessages: 0 } }));
+    await startRecipe('sensors', (d) => ({
+      ...d,
+      schedule: { ...d.schedule, trigger: { kind: 'interval', everyMs: 500 }, maxMessages: 0 },
+    }));
     const form = formToInput({ ...sensorsPreset(), name: 'sensors-chart' }, connectionId);
     if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
     const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
@@ -83,14 +97,29 @@ describe('live views', () => {
     await bars.scrollIntoViewIfNeeded();
     await bars.screenshot({ path: join(screenshots, 'sensor-charts-num-readings.png') });
     // No DOM lib in the Node tsconfig: the few DOM members used, typed by hand.
-    interface Box { left: number; right: number; width: number }
-    interface Node { getBoundingClientRect(): Box }
-    interface Root { querySelector(selector: string): Node | null; querySelectorAll(selector: string): Iterable<Node> }
+    interface Box {
+      left: number;
+      right: number;
+      width: number;
+    }
+    interface Node {
+      getBoundingClientRect(): Box;
+    }
+    interface Root {
+      querySelector(selector: string): Node | null;
+      querySelectorAll(selector: string): Iterable<Node>;
+    }
     const layout = await bars.evaluate((figure: Root) => {
       const axis = figure.querySelector('.recharts-yAxis .recharts-cartesian-axis-line')?.getBoundingClientRect();
       const grid = figure.querySelector('.recharts-cartesian-grid')?.getBoundingClientRect();
       const rects = [...figure.querySelectorAll('.recharts-bar rect')].map((r) => r.getBoundingClientRect()).filter((r) => r.width > 0);
-      return { axisX: axis?.right ?? null, gridRight: grid?.right ?? null, left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)), count: rects.length };
+      return {
+        axisX: axis?.right ?? null,
+        gridRight: grid?.right ?? null,
+        left: Math.min(...rects.map((r) => r.left)),
+        right: Math.max(...rects.map((r) => r.right)),
+        count: rects.length,
+      };
     });
     expect(layout.count).toBeGreaterThan(0);
     expect(layout.left, JSON.stringify(layout)).toBeGreaterThanOrEqual((layout.axisX ?? Number.NaN) - 0.5);
@@ -99,7 +128,9 @@ describe('live views', () => {
     // Small live charts on their own pages: the producer's messages/s, the pipeline's in/out and lag per partition.
     await page.goto(`${session.origin}/#/producers`);
     await expect.poll(() => page.getByTestId('producer-rate').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => page.getByTestId('producer-rate').first().locator('strong').innerText(), { timeout: 30_000 }).toMatch(/msg\/s$/);
+    await expect
+      .poll(() => page.getByTestId('producer-rate').first().locator('strong').innerText(), { timeout: 30_000 })
+      .toMatch(/msg\/s$/);
     await page.getByTestId('producer-rates').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'producers-rates.png') });
     await page.goto(`${session.origin}/#/pipelines`);
@@ -114,12 +145,23 @@ describe('live views', () => {
 
   it('shows the S4 word counts as a sorted table and a top-words chart', async () => {
     const topic = uniqueName('words-in');
-    await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([{ topic, numPartitions: 1 }, { topic: `${topic}-out`, numPartitions: 1 }]));
-    const form = formToInput({ ...wordCountPreset(), name: 'words', topics: topic, groupId: topic, kafkaTopic: `${topic}-out` }, connectionId);
+    await withAdmin(bootstrap, (admin) =>
+      admin.createTopicsAndWait([
+        { topic, numPartitions: 1 },
+        { topic: `${topic}-out`, numPartitions: 1 },
+      ]),
+    );
+    const form = formToInput(
+      { ...wordCountPreset(), name: 'words', topics: topic, groupId: topic, kafkaTopic: `${topic}-out` },
+      connectionId,
+    );
     if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
     const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
     await session.call('pipelines:start', { id: pipeline.id });
-    await produce(bootstrap, [{ topic, value: 'kafka:spark:kafka' }, { topic, value: 'avro:kafka' }]);
+    await produce(bootstrap, [
+      { topic, value: 'kafka:spark:kafka' },
+      { topic, value: 'avro:kafka' },
+    ]);
 
     const page = await session.newPage();
     await page.goto(`${session.origin}/#/charts`);

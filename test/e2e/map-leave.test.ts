@@ -21,7 +21,11 @@ describe('the map page', () => {
   it('can be left and opened again while points arrive, without a page error', async () => {
     const created = (await session.call('producers:recipe', { connectionId, recipe: 'iss', start: false })) as ProducerView;
     const definition = created.definition;
-    await session.call('producers:save', { ...definition, source: { ...definition.source, mode: 'offline' }, schedule: { ...definition.schedule, trigger: { kind: 'interval', everyMs: 100 } } });
+    await session.call('producers:save', {
+      ...definition,
+      source: { ...definition.source, mode: 'offline' },
+      schedule: { ...definition.schedule, trigger: { kind: 'interval', everyMs: 100 } },
+    });
     await session.call('producers:start', { id: definition.id });
     const page = await session.newPage();
     for (let i = 0; i < 40; i++) {

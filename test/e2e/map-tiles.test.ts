@@ -10,7 +10,10 @@ async function policies(): Promise<{ header: string; meta: string }> {
   const token = new URL(session.url).searchParams.get('token') ?? '';
   const response = await fetch(`${session.origin}/`, { headers: { Authorization: `Bearer ${token}` } });
   const html = await response.text();
-  return { header: response.headers.get('content-security-policy') ?? '', meta: /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '' };
+  return {
+    header: response.headers.get('content-security-policy') ?? '',
+    meta: /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '',
+  };
 }
 
 describe('map tile layer setting', () => {
@@ -32,13 +35,19 @@ describe('map tile layer setting', () => {
     await form.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'map-tiles-invalid.png') });
     expect(await session.call('geo:tiles')).toMatchObject({ enabled: false });
-    await expect(session.call('geo:tiles-save', { enabled: true, urlTemplate: 'https://{s}.{s}.example.org/{z}/{x}/{y}.png' })).rejects.toThrow(/only as the first part/);
+    await expect(
+      session.call('geo:tiles-save', { enabled: true, urlTemplate: 'https://{s}.{s}.example.org/{z}/{x}/{y}.png' }),
+    ).rejects.toThrow(/only as the first part/);
     await page.close();
   });
 
   it('allows exactly the tile origin once enabled, and only img-src changes', async () => {
     const before = await policies();
-    await session.call('geo:tiles-save', { enabled: true, urlTemplate: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '<b>Example</b> tiles' });
+    await session.call('geo:tiles-save', {
+      enabled: true,
+      urlTemplate: 'https://{s}.tile.example.org/{z}/{x}/{y}.png',
+      attribution: '<b>Example</b> tiles',
+    });
     const on = await policies();
     expect(on.header).toContain("img-src 'self' data: blob: https://*.tile.example.org;");
     expect(on.meta).toContain("img-src 'self' data: blob: https://*.tile.example.org;");

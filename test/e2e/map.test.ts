@@ -14,7 +14,11 @@ function issRecords(count: number): { value: string }[] {
   return Array.from({ length: count }, (_, i) => {
     const lon = ((150 + i * 4 + 180) % 360) - 180; // 150, 154, … wraps past 180 to −178 …
     return {
-      value: JSON.stringify({ message: 'success', timestamp: now - (count - i) * 5, iss_position: { latitude: (-20 + i * 1.5).toFixed(4), longitude: lon.toFixed(4) } }),
+      value: JSON.stringify({
+        message: 'success',
+        timestamp: now - (count - i) * 5,
+        iss_position: { latitude: (-20 + i * 1.5).toFixed(4), longitude: lon.toFixed(4) },
+      }),
     };
   });
 }

@@ -18,7 +18,10 @@ describe("a pipeline's consumer group on the Consumers tab", () => {
     const groupId = uniqueName('pipeline-group');
     const name = uniqueName('Count per sensor');
     await createTopic(bootstrap, topic, 3);
-    await produce(bootstrap, Array.from({ length: 30 }, (_, i) => ({ topic, key: `k${i % 3}`, value: JSON.stringify({ sensor: `s${i % 3}` }) })));
+    await produce(
+      bootstrap,
+      Array.from({ length: 30 }, (_, i) => ({ topic, key: `k${i % 3}`, value: JSON.stringify({ sensor: `s${i % 3}` }) })),
+    );
     const pipeline = (await session.call('pipelines:save', {
       name,
       connectionId,
@@ -31,7 +34,9 @@ describe("a pipeline's consumer group on the Consumers tab", () => {
       sinks: [],
     })) as Pipeline;
     await session.call('pipelines:start', { id: pipeline.id });
-    await expect.poll(async () => ((await session.call('pipelines:status', { id: pipeline.id })) as PipelineStatus).recordsIn, { timeout: 60_000 }).toBe(30);
+    await expect
+      .poll(async () => ((await session.call('pipelines:status', { id: pipeline.id })) as PipelineStatus).recordsIn, { timeout: 60_000 })
+      .toBe(30);
     await session.call('pipelines:stop', { id: pipeline.id });
 
     const page = await session.newPage();
@@ -46,13 +51,19 @@ describe("a pipeline's consumer group on the Consumers tab", () => {
     const reset = page.getByRole('form', { name: 'Reset offsets' });
     await reset.getByLabel('Reset offsets to').selectOption('earliest');
     await reset.getByRole('button', { name: 'Reset offsets' }).click();
-    await page.getByText(`Offsets reset on 3 partition(s). The checkpoint of the pipeline ${name} moved with them: it reads from there at its next start.`).waitFor();
+    await page
+      .getByText(
+        `Offsets reset on 3 partition(s). The checkpoint of the pipeline ${name} moved with them: it reads from there at its next start.`,
+      )
+      .waitFor();
     await page.getByTestId('group-detail').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'topics-group-pipeline-reset.png'), fullPage: true });
 
     // Reset to earliest: the next start reads the 30 records again (the counts go on from 10 each).
     await session.call('pipelines:start', { id: pipeline.id });
-    await expect.poll(async () => ((await session.call('pipelines:status', { id: pipeline.id })) as PipelineStatus).recordsIn, { timeout: 60_000 }).toBe(30);
+    await expect
+      .poll(async () => ((await session.call('pipelines:status', { id: pipeline.id })) as PipelineStatus).recordsIn, { timeout: 60_000 })
+      .toBe(30);
     await session.call('pipelines:stop', { id: pipeline.id });
     await page.close();
   }, 180_000);

@@ -24,13 +24,20 @@ const readings = Array.from({ length: 120 }, (_, i) => ({
 const measures = ['temperature', 'humidity', 'pressure'] as const;
 const columns = ['sensor_id', 'total_readings', ...measures.flatMap((m) => (['avg', 'min', 'max'] as const).map((fn) => `${fn}_${m}`))];
 const round = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'number' ? Number((r[c]).toFixed(9)) : typeof r[c] === 'bigint' ? Number(r[c]) : r[c]])));
+  rows.map((r) =>
+    Object.fromEntries(
+      columns.map((c) => [c, typeof r[c] === 'number' ? Number(r[c].toFixed(9)) : typeof r[c] === 'bigint' ? Number(r[c]) : r[c]]),
+    ),
+  );
 
 describe('the batch report on the pipelines page in Chromium through serve', () => {
   it('runs the per-sensor report of a pipeline from its panel and writes CSV and Parquet equal to a DuckDB GROUP BY', async () => {
     const input = uniqueName('batch_input');
     await createTopic(bootstrap, input, 3);
-    await produceInput(bootstrap, readings.map((r) => ({ topic: input, key: r.sensor_id, value: JSON.stringify(r) })));
+    await produceInput(
+      bootstrap,
+      readings.map((r) => ({ topic: input, key: r.sensor_id, value: JSON.stringify(r) })),
+    );
     // The same records for DuckDB's own GROUP BY.
     const source = join(out.path, 'readings.json');
     writeFileSync(source, JSON.stringify(readings));
@@ -64,9 +71,14 @@ describe('the batch report on the pipelines page in Chromium through serve', () 
     mkdirSync(folder);
     await panel.getByLabel('Report folder').fill(folder);
     await panel.getByRole('button', { name: 'Run batch report' }).click();
-    await expect.poll(() => panel.getByTestId('batch-report-summary').innerText(), { timeout: 60_000 }).toMatch(/^120 records, 3 rows in table report_/);
+    await expect
+      .poll(() => panel.getByTestId('batch-report-summary').innerText(), { timeout: 60_000 })
+      .toMatch(/^120 records, 3 rows in table report_/);
     const files = await panel.getByTestId('batch-report-file').allInnerTexts();
-    expect(files.map((f) => f.slice(folder.length + 1).replace(/^report_[a-z0-9_]+/, 'report')).sort()).toEqual(['report.csv', 'report.parquet']);
+    expect(files.map((f) => f.slice(folder.length + 1).replace(/^report_[a-z0-9_]+/, 'report')).sort()).toEqual([
+      'report.csv',
+      'report.parquet',
+    ]);
     expect(await panel.getByTestId('batch-report-row').count()).toBe(3);
     await panel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'pipelines-batch-report.png') });

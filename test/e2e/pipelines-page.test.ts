@@ -12,8 +12,14 @@ const session = useServeSession({ connect: bootstrap });
 const MIN = 60_000;
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
 
-async function produce(topic: string, readings: { timestamp: string; sensor_id: string; temperature: number; humidity: number; pressure: number }[]): Promise<void> {
-  await produceInput(bootstrap, readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })));
+async function produce(
+  topic: string,
+  readings: { timestamp: string; sensor_id: string; temperature: number; humidity: number; pressure: number }[],
+): Promise<void> {
+  await produceInput(
+    bootstrap,
+    readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })),
+  );
 }
 
 const reading = (minute: number, sensor: number, temperature: number) => ({
@@ -58,7 +64,10 @@ describe('the pipelines page in Chromium through serve', () => {
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
 
     // Two sensors, minutes 0..7: windows 12:00 and 12:05 for each.
-    await produce(input, [0, 1, 2, 3, 4, 5, 6, 7].flatMap((m) => [reading(m, 1, 20 + m), reading(m, 2, 30 + m)]));
+    await produce(
+      input,
+      [0, 1, 2, 3, 4, 5, 6, 7].flatMap((m) => [reading(m, 1, 20 + m), reading(m, 2, 30 + m)]),
+    );
     await expect
       .poll(() => resultCounts(page), { timeout: 30_000 })
       .toEqual({
@@ -95,7 +104,9 @@ describe('the pipelines page in Chromium through serve', () => {
     await expect.poll(() => row.locator('.badge').innerText(), { timeout: 15_000 }).toBe('stalled');
     expect(await page.getByTestId('status-state').innerText()).toBe('stalled');
     // The broker may first answer the fetch with another error while the deletion propagates.
-    await expect.poll(() => page.getByTestId('pipeline-status').getByRole('alert').innerText(), { timeout: 15_000 }).toMatch(new RegExp(`^Source topic ${input} was deleted or does not exist \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying$`));
+    await expect
+      .poll(() => page.getByTestId('pipeline-status').getByRole('alert').innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`^Source topic ${input} was deleted or does not exist \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying$`));
     await page.screenshot({ path: join(screenshots, 'pipelines-stalled.png'), fullPage: true });
 
     await page.getByRole('button', { name: `Stop ${name}` }).click();
@@ -123,7 +134,10 @@ describe('the pipelines page in Chromium through serve', () => {
     await row.waitFor();
     await page.getByRole('button', { name: `Start ${name}` }).click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('running');
-    await produceInput(bootstrap, [{ topic: input, value: 'kafka:streams:kafka' }, { topic: input, value: 'spark:kafka' }]);
+    await produceInput(bootstrap, [
+      { topic: input, value: 'kafka:streams:kafka' },
+      { topic: input, value: 'spark:kafka' },
+    ]);
     await page.getByRole('button', { name, exact: true }).click();
     await expect.poll(() => page.getByTestId('status-open').innerText(), { timeout: 30_000 }).toBe('3');
     expect(await page.getByTestId('status-open-label').innerText()).toBe('Groups');
@@ -152,7 +166,9 @@ describe('the pipelines page in Chromium through serve', () => {
     expect(await page.getByTestId('scale-out-help').innerText()).toContain(`${groupId}-state-changelog`);
     expect(await page.getByTestId('scale-out-help').innerText()).toMatch(/co-partitioned groups.*one source topic.*no file sinks/s);
     await page.getByRole('button', { name: 'Save pipeline' }).click();
-    await expect.poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/^Could not save: Scale-out reads one source topic/));
+    await expect
+      .poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 10_000 })
+      .toContainEqual(expect.stringMatching(/^Could not save: Scale-out reads one source topic/));
     await page.screenshot({ path: join(screenshots, 'pipelines-scale-out-form.png'), fullPage: true });
     await page.getByLabel('Source topics').fill(input);
     await page.getByRole('button', { name: 'Save pipeline' }).click();

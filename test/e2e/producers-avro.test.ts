@@ -21,7 +21,11 @@ beforeAll(async () => {
   registry = await startSchemaRegistry();
   session = await startServeSession();
   // A connection with the registry URL, saved and activated through the contract.
-  const saved = (await session.call('connections:save', { name: 'Suite cluster + registry', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url })) as { id: string };
+  const saved = (await session.call('connections:save', {
+    name: 'Suite cluster + registry',
+    bootstrapServers: bootstrap.split(','),
+    schemaRegistryUrl: registry.url,
+  })) as { id: string };
   await session.call('connections:activate', { id: saved.id });
 }, 600_000);
 

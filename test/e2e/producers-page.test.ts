@@ -77,7 +77,9 @@ describe('the producers page in Chromium through serve', () => {
     await page.getByLabel('Cron', { exact: true }).fill('61 * * * *');
     await page.getByRole('button', { name: 'Save producer' }).click();
     const error = page.getByTestId('producer-save-error');
-    await expect.poll(() => error.innerText(), { timeout: 10_000 }).toBe('Cron expression "61 * * * *" is not valid: a value in the minute (0–59) field is out of range');
+    await expect
+      .poll(() => error.innerText(), { timeout: 10_000 })
+      .toBe('Cron expression "61 * * * *" is not valid: a value in the minute (0–59) field is out of range');
     // Beside the Save button: the error ends at most a line above it, whatever the form's length.
     const [errorBox, saveBox] = await Promise.all([error.boundingBox(), page.getByRole('button', { name: 'Save producer' }).boundingBox()]);
     expect((saveBox?.y ?? 0) - ((errorBox?.y ?? 0) + (errorBox?.height ?? 0))).toBeLessThan(40);

@@ -43,7 +43,11 @@ const measures = ['temperature', 'humidity', 'pressure'] as const;
 const columns = ['sensor_id', 'total_readings', ...measures.flatMap((m) => (['avg', 'min', 'max'] as const).map((fn) => `${fn}_${m}`))];
 /** Rows with numbers to 9 decimals (CSV text and floating sums in another order differ below that). */
 const round = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'bigint' ? Number(r[c]) : typeof r[c] === 'number' ? Number(r[c].toFixed(9)) : r[c]])));
+  rows.map((r) =>
+    Object.fromEntries(
+      columns.map((c) => [c, typeof r[c] === 'bigint' ? Number(r[c]) : typeof r[c] === 'number' ? Number(r[c].toFixed(9)) : r[c]]),
+    ),
+  );
 
 interface Reading {
   timestamp: string;
@@ -99,7 +103,9 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
 
     // Charts: the windows' series while it runs.
     await openPage(page, 'charts', 'charts-page');
-    await expect.poll(async () => Number(await page.getByTestId('chart-windows').innerText()), { timeout: 60_000 }).toBeGreaterThanOrEqual(SENSORS);
+    await expect
+      .poll(async () => Number(await page.getByTestId('chart-windows').innerText()), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(SENSORS);
     // One series per sensor in the legend of the first chart.
     await expect.poll(() => page.getByTestId('chart').first().locator('.recharts-legend-item').count(), { timeout: 30_000 }).toBe(SENSORS);
     await shot(page, '4-charts');
@@ -143,7 +149,10 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
     const source = join(out.path, 'input_topic.jsonl');
     writeFileSync(source, readings.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const perSensor = Object.fromEntries(
-      (await duckdb(`SELECT sensor_id, count(*)::INTEGER AS n FROM read_json('${source}') GROUP BY sensor_id`)).map((r) => [String(r.sensor_id), Number(r.n)]),
+      (await duckdb(`SELECT sensor_id, count(*)::INTEGER AS n FROM read_json('${source}') GROUP BY sensor_id`)).map((r) => [
+        String(r.sensor_id),
+        Number(r.n),
+      ]),
     );
     // The simulator's rotation goes on across the restart: the same number of readings per sensor.
     expect(perSensor).toEqual(Object.fromEntries(Array.from({ length: SENSORS }, (_, i) => [`sensor_${i + 1}`, COUNT / SENSORS])));
@@ -167,7 +176,11 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
 
     // The same from output_topic: the latest update per (sensor, window) key.
     const outputs = new Map<string, { sensor_id: string; window_start: string; num_readings: number }>();
-    for (const r of await readAll(bootstrap, 'output_topic')) outputs.set(r.key?.toString() ?? '', JSON.parse(r.value?.toString() ?? '{}') as { sensor_id: string; window_start: string; num_readings: number });
+    for (const r of await readAll(bootstrap, 'output_topic'))
+      outputs.set(
+        r.key?.toString() ?? '',
+        JSON.parse(r.value?.toString() ?? '{}') as { sensor_id: string; window_start: string; num_readings: number },
+      );
     const fromTopic: Record<string, number> = {};
     for (const row of outputs.values()) fromTopic[row.sensor_id] = (fromTopic[row.sensor_id] ?? 0) + row.num_readings;
     expect(fromTopic).toEqual(perSensor);
@@ -175,8 +188,14 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
     const perWindow = (entries: [string, number][]) => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
     const windowOf = (timestamp: string) => new Date(Math.floor(Date.parse(timestamp) / 300_000) * 300_000).toISOString();
     const expectedWindows = new Map<string, number>();
-    for (const r of readings) expectedWindows.set(`${r.sensor_id} ${windowOf(r.timestamp)}`, (expectedWindows.get(`${r.sensor_id} ${windowOf(r.timestamp)}`) ?? 0) + 1);
-    expect(perWindow([...outputs.values()].map((row) => [`${row.sensor_id} ${row.window_start}`, row.num_readings]))).toEqual(perWindow([...expectedWindows]));
+    for (const r of readings)
+      expectedWindows.set(
+        `${r.sensor_id} ${windowOf(r.timestamp)}`,
+        (expectedWindows.get(`${r.sensor_id} ${windowOf(r.timestamp)}`) ?? 0) + 1,
+      );
+    expect(perWindow([...outputs.values()].map((row) => [`${row.sensor_id} ${row.window_start}`, row.num_readings]))).toEqual(
+      perWindow([...expectedWindows]),
+    );
 
     // Charts again once everything is in.
     await openPage(page, 'charts', 'charts-page');
@@ -194,7 +213,9 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
     mkdirSync(folder);
     await panel.getByLabel('Report folder').fill(folder);
     await panel.getByRole('button', { name: 'Run batch report' }).click();
-    await expect.poll(() => panel.getByTestId('batch-report-summary').innerText(), { timeout: 60_000 }).toMatch(new RegExp(`^${COUNT} records, ${SENSORS} rows in table report_`));
+    await expect
+      .poll(() => panel.getByTestId('batch-report-summary').innerText(), { timeout: 60_000 })
+      .toMatch(new RegExp(`^${COUNT} records, ${SENSORS} rows in table report_`));
     const files = await panel.getByTestId('batch-report-file').allInnerTexts();
     await panel.scrollIntoViewIfNeeded();
     await shot(page, '11-batch-report');
@@ -216,6 +237,8 @@ describe('scenario S3: sensors → windows → charts → batch report, through 
 
     await page.close();
     expect(session.problems).toEqual([]);
-    console.log(`scenario S3: ${COUNT} readings (${beforeRestart} before the restart), ${outputs.size} windows, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `scenario S3: ${COUNT} readings (${beforeRestart} before the restart), ${outputs.size} windows, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }, 420_000);
 });

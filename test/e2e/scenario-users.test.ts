@@ -75,7 +75,11 @@ function apiUser(n: number): ApiUser {
     phone: `(272) 790-${String(n % 10_000).padStart(4, '0')}`,
     cell: `(489) 330-${String(n % 10_000).padStart(4, '0')}`,
     id: { name: 'SSN', value: `405-88-${String(n % 10_000).padStart(4, '0')}` },
-    picture: { large: `https://randomuser.me/api/portraits/${portrait}`, medium: `https://randomuser.me/api/portraits/med/${portrait}`, thumbnail: `https://randomuser.me/api/portraits/thumb/${portrait}` },
+    picture: {
+      large: `https://randomuser.me/api/portraits/${portrait}`,
+      medium: `https://randomuser.me/api/portraits/med/${portrait}`,
+      thumbnail: `https://randomuser.me/api/portraits/thumb/${portrait}`,
+    },
     nat: 'US',
   };
 }
@@ -150,7 +154,9 @@ describe('scenario S2: random users into the users table with email_domain, acro
     await form.getByRole('button', { name: 'Save producer' }).click();
     await producerRow.waitFor();
     await page.getByRole('button', { name: `Start ${PRODUCER}` }).click();
-    await expect.poll(async () => Number(await producerRow.getByTestId('producer-sent').innerText()), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+    await expect
+      .poll(async () => Number(await producerRow.getByTestId('producer-sent').innerText()), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(10);
     await shot(page, '3-producer-running');
 
     // 3. The S2 preset: random-user → users with the derived email_domain.
@@ -173,7 +179,9 @@ describe('scenario S2: random users into the users table with email_domain, acro
     await expect.poll(rowsOut, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
     await shot(page, '4-pipeline-rows');
     // The users table's 19 columns scroll inside their box; the page does not scroll sideways.
-    expect(await page.getByRole('main').evaluate((main: { scrollWidth: number; clientWidth: number }) => main.scrollWidth - main.clientWidth)).toBe(0);
+    expect(
+      await page.getByRole('main').evaluate((main: { scrollWidth: number; clientWidth: number }) => main.scrollWidth - main.clientWidth),
+    ).toBe(0);
     const beforeRestart = await shownTotal();
 
     // 4. Restart serve while both run: they come back running on the local cluster, started again.
@@ -215,7 +223,9 @@ describe('scenario S2: random users into the users table with email_domain, acro
     // The topic browser shows the same: random-user with its 3 partitions and every record.
     await page.goto(`${s.url}#/topics`);
     await page.getByRole('link', { name: 'random-user', exact: true }).click();
-    await expect.poll(() => page.getByTestId('partitions-table').locator('caption').innerText(), { timeout: 30_000 }).toMatch(new RegExp(`^3 partitions · ${records.length} messages`));
+    await expect
+      .poll(() => page.getByTestId('partitions-table').locator('caption').innerText(), { timeout: 30_000 })
+      .toMatch(new RegExp(`^3 partitions · ${records.length} messages`));
     await shot(page, '7b-topic');
 
     await page.goto(`${s.url}#/pipelines`);

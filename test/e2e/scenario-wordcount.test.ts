@@ -107,7 +107,11 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     expect(await page.getByLabel('Output mode').inputValue()).toBe('complete');
     await shot('3-pipeline-form');
     // The output topic's name is shown whole, not cut off by a narrow field.
-    expect(await page.getByLabel('Output topic').evaluate((input: { scrollWidth: number; clientWidth: number }) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    expect(
+      await page
+        .getByLabel('Output topic')
+        .evaluate((input: { scrollWidth: number; clientWidth: number }) => input.scrollWidth <= input.clientWidth),
+    ).toBe(true);
     await page.getByRole('group', { name: 'Output' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'scenario-wordcount-3b-pipeline-form-output.png') });
     await page.getByRole('button', { name: 'Save pipeline' }).click();
@@ -154,7 +158,9 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     await page.getByTestId('charts-page').getByLabel('Pipeline').selectOption({ label: PIPELINE });
     const table = page.getByTestId('word-table');
     const shownCounts = async () =>
-      Object.fromEntries((await table.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t')).map(([word, count]) => [word, Number(count)]));
+      Object.fromEntries(
+        (await table.locator('tbody tr').allInnerTexts()).map((row) => row.split('\t')).map(([word, count]) => [word, Number(count)]),
+      );
     await expect.poll(shownCounts, { timeout: 30_000 }).toEqual(expected);
     // Top words first.
     const shownOrder = (await table.locator('tbody tr').allInnerTexts()).map((row) => Number(row.split('\t')[1]));
@@ -170,7 +176,9 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     const latest: Record<string, number> = {};
     for (const r of output) latest[r.key?.toString('utf8') ?? ''] = Number(r.value?.readBigInt64BE());
     expect(latest).toEqual(expected);
-    console.log(`[figure] S4: ${sentBeforeRestart} of ${LINES} lines sent before the restart, ${produced.length} records in ${INPUT}, ${Object.values(expected).reduce((a, b) => a + b, 0)} words (${Object.keys(expected).length} distinct) counted; ${output.length} records in ${OUTPUT} (complete mode: the whole table per batch)`);
+    console.log(
+      `[figure] S4: ${sentBeforeRestart} of ${LINES} lines sent before the restart, ${produced.length} records in ${INPUT}, ${Object.values(expected).reduce((a, b) => a + b, 0)} words (${Object.keys(expected).length} distinct) counted; ${output.length} records in ${OUTPUT} (complete mode: the whole table per batch)`,
+    );
 
     // The Topics browser shows it readably: key as text, value as a number with the Long deserializer.
     await open('Topics');
@@ -183,10 +191,12 @@ describe('S4 scenario: CSV replay → word count, with a restart of serve in the
     await messages.getByLabel('Value decoder').selectOption({ label: 'Int64 / long (big-endian)' });
     await messages.getByRole('button', { name: 'Load' }).click();
     await expect.poll(() => messages.getByTestId('message-row').count(), { timeout: 30_000 }).toBe(words);
-    const browsed = await Promise.all((await messages.getByTestId('message-row').all()).map(async (row) => {
-      const cells = await row.locator('td').allInnerTexts();
-      return [cells[3], cells[4]] as const;
-    }));
+    const browsed = await Promise.all(
+      (await messages.getByTestId('message-row').all()).map(async (row) => {
+        const cells = await row.locator('td').allInnerTexts();
+        return [cells[3], cells[4]] as const;
+      }),
+    );
     // The last batch of a complete-mode query writes the whole table: the newest rows are every word's final count.
     expect(Object.fromEntries(browsed.map(([key, value]) => [key, Number(value)]))).toEqual(expected);
     expect(browsed.every(([, value]) => /^\d+$/.test(value ?? ''))).toBe(true);

@@ -98,7 +98,14 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
   const previousOrigins: string[] = [];
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const problems: string[] = [];
 
@@ -108,7 +115,10 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
     ws.send(JSON.stringify({ type: 'call', id: 1, method, input }));
     const reply = await new Promise<{ envelope: { ok: boolean; data?: unknown; error?: { message: string } } }>((ok) =>
       ws.on('message', (raw: Buffer) => {
-        const message = JSON.parse(raw.toString()) as { type: string; envelope: { ok: boolean; data?: unknown; error?: { message: string } } };
+        const message = JSON.parse(raw.toString()) as {
+          type: string;
+          envelope: { ok: boolean; data?: unknown; error?: { message: string } };
+        };
         if (message.type === 'result') ok(message);
       }),
     );
@@ -132,7 +142,9 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
         // A tab still on a serve stopped by `restart` cannot reach it; that is the restart, not a fault.
-        const previousServe = previousOrigins.some((o) => message.text().includes(o.replace('http', 'ws')) || message.location().url.startsWith(o));
+        const previousServe = previousOrigins.some(
+          (o) => message.text().includes(o.replace('http', 'ws')) || message.location().url.startsWith(o),
+        );
         if (previousServe && message.text().includes('ERR_CONNECTION_REFUSED')) return;
         problems.push(`console: ${message.text()}`);
       });

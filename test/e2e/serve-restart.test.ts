@@ -23,7 +23,15 @@ afterAll(async () => {
 async function serve(port: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [resolve('node_modules/tsx/dist/cli.mjs'), 'electron/serve/cli.ts', '--port', String(port), '--data-dir', join(dir.path, 'data'), '--no-local-cluster'],
+    [
+      resolve('node_modules/tsx/dist/cli.mjs'),
+      'electron/serve/cli.ts',
+      '--port',
+      String(port),
+      '--data-dir',
+      join(dir.path, 'data'),
+      '--no-local-cluster',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
@@ -53,7 +61,14 @@ describe('an open tab across a restart of serve', () => {
     const first = await serve(port);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];

@@ -72,13 +72,18 @@ describe('the topic browser in Chromium through serve', () => {
     // A syntax error says where it is, and the last scan's matches do not stay under it.
     await page.getByLabel('Filter expression (CEL)').fill('value.temperature > > 30');
     await page.getByRole('button', { name: 'Scan topic' }).click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Filter expression' }).innerText(), { timeout: 10_000 }).toBe('Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 30');
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'Filter expression' }).innerText(), { timeout: 10_000 })
+      .toBe('Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 30');
     expect(await page.getByTestId('message-row').count()).toBe(0);
     expect(await page.getByTestId('scan-progress').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'topics-filter-syntax-error.png'), fullPage: true });
     await page.getByLabel('Filter expression (CEL)').fill('constructor.constructor("return process")()');
     await page.getByRole('button', { name: 'Scan topic' }).click();
-    await page.getByText(/Filter expression:/).first().waitFor();
+    await page
+      .getByText(/Filter expression:/)
+      .first()
+      .waitFor();
   });
 
   it('renders script and onerror payloads in key, value and headers as text', async () => {

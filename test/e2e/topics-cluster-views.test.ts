@@ -17,7 +17,10 @@ let page: Page;
 
 beforeAll(async () => {
   await createTopic(bootstrap, topic, 2);
-  await produce(bootstrap, Array.from({ length: 300 }, (_, i) => ({ topic, partition: 0, value: `${i}:${'x'.repeat(1000)}` })));
+  await produce(
+    bootstrap,
+    Array.from({ length: 300 }, (_, i) => ({ topic, partition: 0, value: `${i}:${'x'.repeat(1000)}` })),
+  );
   session = await startServeSession();
   await session.connect(connectionName, bootstrap);
   page = await session.newPage();
@@ -55,7 +58,16 @@ describe('cluster facts and which cluster each view shows', () => {
     for (const route of ['cluster', 'topics', `topics/${topic}`, 'dashboard', 'map', 'producers', 'pipelines', 'exports']) {
       await page.goto(`${session.origin}/#/${route}`);
       const name = page.getByTestId('page-cluster');
-      await expect.poll(() => name.first().innerText().catch(() => ''), { timeout: 20_000, message: route }).toContain(connectionName);
+      await expect
+        .poll(
+          () =>
+            name
+              .first()
+              .innerText()
+              .catch(() => ''),
+          { timeout: 20_000, message: route },
+        )
+        .toContain(connectionName);
     }
     expect(session.problems).toEqual([]);
   });

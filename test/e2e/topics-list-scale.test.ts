@@ -23,7 +23,10 @@ let page: Page;
 
 beforeAll(async () => {
   await withAdmin(bootstrap, (admin) => admin.createTopicsAndWait([{ topic: counted, numPartitions: 3, replicationFactor: 1 }]));
-  await produce(bootstrap, Array.from({ length: 30 }, (_, i) => ({ topic: counted, partition: i % 3, value: `m${i}` })));
+  await produce(
+    bootstrap,
+    Array.from({ length: 30 }, (_, i) => ({ topic: counted, partition: i % 3, value: `m${i}` })),
+  );
   await withAdmin(bootstrap, (admin) => admin.deleteRecords(counted, [{ partition: 0, offset: 5 }]));
   // Makes sure __consumer_offsets exists, so "internal hidden by default" has something to hide.
   await setGroupOffsets(bootstrap, `${prefix}-group`, counted, [{ partition: 0, offset: 5 }]);
@@ -31,7 +34,10 @@ beforeAll(async () => {
   const created = performance.now();
   // Until every new partition has a leader (creating 2,000 topics takes the broker a moment).
   await withAdmin(bootstrap, async (admin) => {
-    await admin.createTopicsAndWait(names.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), 120_000);
+    await admin.createTopicsAndWait(
+      names.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
+      120_000,
+    );
     // Metadata names the leader at once; the broker itself serves offsets of 2,000 new partitions
     // only some seconds later (NOT_LEADER_OR_FOLLOWER until then). The timings below are of a settled cluster.
     for (;;) {
@@ -81,7 +87,14 @@ describe(`the topics list with ${COUNT} topics`, () => {
     expect(mine).toHaveLength(COUNT + 1);
     expect(stats.offsetsError).toBeUndefined();
     expect(stats.topics.find((t) => t.name === counted)).toEqual({
-      name: counted, partitions: 3, replicationFactor: 1, underReplicated: 0, offline: 0, inSyncReplicas: 3, replicas: 3, totalMessages: 25,
+      name: counted,
+      partitions: 3,
+      replicationFactor: 1,
+      underReplicated: 0,
+      offline: 0,
+      inSyncReplicas: 3,
+      replicas: 3,
+      totalMessages: 25,
     });
     expect(mine.filter((t) => t.name !== counted).every((t) => t.totalMessages === 0 && t.inSyncReplicas === 1)).toBe(true);
     expect(stats.topics.some((t) => t.name.startsWith('__'))).toBe(false);
@@ -98,14 +111,18 @@ describe(`the topics list with ${COUNT} topics`, () => {
     const firstRowsMs = performance.now() - started;
     await page.locator('[data-testid="topic-table"][data-stats="ready"]').waitFor({ timeout: 30_000 });
     const countsMs = performance.now() - started;
-    expect(await page.getByTestId('topic-table').locator('caption').innerText()).toMatch(/(\d+) topics \(first 500 shown; narrow the filter\)/);
+    expect(await page.getByTestId('topic-table').locator('caption').innerText()).toMatch(
+      /(\d+) topics \(first 500 shown; narrow the filter\)/,
+    );
     expect(await page.locator('[data-topic^="__"]').count()).toBe(0);
 
     started = performance.now();
     await page.getByLabel('Filter by name').fill(`${prefix}-19`);
     await expect.poll(() => page.getByTestId('topic-row').count()).toBe(100);
     const filterMs = performance.now() - started;
-    console.log(`UI: first rows after ${Math.round(firstRowsMs)} ms, counts after ${Math.round(countsMs)} ms, filter to 100 rows in ${Math.round(filterMs)} ms`);
+    console.log(
+      `UI: first rows after ${Math.round(firstRowsMs)} ms, counts after ${Math.round(countsMs)} ms, filter to 100 rows in ${Math.round(filterMs)} ms`,
+    );
 
     await page.getByLabel('Filter by name').fill(prefix);
     await page.getByRole('button', { name: 'Messages' }).click();

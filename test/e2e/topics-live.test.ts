@@ -27,7 +27,10 @@ beforeAll(async () => {
   // retention.ms=-1: the 2024 timestamps are older than the default 7 days, and the broker's retention
   // check (every 5 min) would otherwise delete them mid-test (seen as a flaky lag of 1).
   await createTopic(bootstrap, timedTopic, 1, { configEntries: [{ name: 'retention.ms', value: '-1' }] });
-  await produce(bootstrap, [0, 1, 2].map((i) => ({ topic: timedTopic, key: `reading-${i}`, value: JSON.stringify({ i }), timestamp: t0 + i * hour })));
+  await produce(
+    bootstrap,
+    [0, 1, 2].map((i) => ({ topic: timedTopic, key: `reading-${i}`, value: JSON.stringify({ i }), timestamp: t0 + i * hour })),
+  );
   session = await startServeSession();
   await session.connect(connectionName, bootstrap);
   page = await session.newPage();
@@ -114,8 +117,14 @@ describe('the topic browser with data from outside the app', () => {
     await done.waitFor({ timeout: 20_000 });
     const location = await done.locator('.mono').innerText();
     expect(location.startsWith(join(dir.path, `${timedTopic}-matches-`))).toBe(true);
-    const rows = readFileSync(location, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; offset: number });
-    expect(rows.map((r) => [r.key, r.offset])).toEqual([['reading-1', 1], ['reading-2', 2]]);
+    const rows = readFileSync(location, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; offset: number });
+    expect(rows.map((r) => [r.key, r.offset])).toEqual([
+      ['reading-1', 1],
+      ['reading-2', 2],
+    ]);
     await page.screenshot({ path: join(screenshots, 'topics-scan-export.png'), fullPage: true });
   });
 
@@ -174,9 +183,18 @@ describe('the topic browser with data from outside the app', () => {
     await createTopic(bootstrap, txnTopic, 1);
     const producer = new TransactionalProducer({ clientId: 'e2e-txn', bootstrapBrokers: bootstrap.split(',') }, uniqueName('e2e-txn'));
     try {
-      await producer.transaction(['order-1', 'order-2'].map((value) => ({ topic: txnTopic, key: 'committed', value })), 'commit');
-      await producer.transaction(['order-3 (aborted)'].map((value) => ({ topic: txnTopic, key: 'aborted', value })), 'abort');
-      await producer.transaction(['order-4'].map((value) => ({ topic: txnTopic, key: 'committed', value })), 'commit');
+      await producer.transaction(
+        ['order-1', 'order-2'].map((value) => ({ topic: txnTopic, key: 'committed', value })),
+        'commit',
+      );
+      await producer.transaction(
+        ['order-3 (aborted)'].map((value) => ({ topic: txnTopic, key: 'aborted', value })),
+        'abort',
+      );
+      await producer.transaction(
+        ['order-4'].map((value) => ({ topic: txnTopic, key: 'committed', value })),
+        'commit',
+      );
     } finally {
       await producer.close();
     }

@@ -38,21 +38,29 @@ describe('message table with 100,000 rows', () => {
     await page.getByRole('tab', { name: 'Messages' }).click();
     await page.getByRole('button', { name: 'Live tail' }).click();
     // The first consumer group on a fresh cluster waits for __consumer_offsets to be created.
-    await page.getByRole('button', { name: 'Stop tail' }).waitFor({ timeout: 120_000 }).catch(async (error: unknown) => {
-      await page.screenshot({ path: join(screenshots, 'topics-table-100k-tail-failed.png'), fullPage: true });
-      throw error;
-    });
+    await page
+      .getByRole('button', { name: 'Stop tail' })
+      .waitFor({ timeout: 120_000 })
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: join(screenshots, 'topics-table-100k-tail-failed.png'), fullPage: true });
+        throw error;
+      });
     const caption = page.getByTestId('message-table').locator('caption');
     await expect.poll(() => caption.innerText(), { timeout: 30_000 }).toMatch(/^Live tail: 0 new messages/);
 
     const lines = Array.from({ length: PRODUCED }, (_, i) => `sensor_${i % 10}:{"i":${i},"temperature":${i % 50}}`).join('\n');
     const produceStarted = performance.now();
-    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', topic, '-K', ':', '-z', 'lz4'], { input: `${lines}\n`, maxBuffer: 64 * 1024 * 1024 });
+    execFileSync('kcat', ['-P', '-b', bootstrap, '-t', topic, '-K', ':', '-z', 'lz4'], {
+      input: `${lines}\n`,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     console.log(`[figure] kcat produced ${PRODUCED} records in ${(performance.now() - produceStarted).toFixed(0)} ms`);
 
     const table = page.getByTestId('message-table');
     const tailStarted = performance.now();
-    await expect.poll(() => caption.innerText(), { timeout: 240_000, interval: 1_000 }).toContain(`of ${PRODUCED.toLocaleString('en')}; older rows dropped`);
+    await expect
+      .poll(() => caption.innerText(), { timeout: 240_000, interval: 1_000 })
+      .toContain(`of ${PRODUCED.toLocaleString('en')}; older rows dropped`);
     console.log(`[figure] ${PRODUCED} tailed records reached the page in ${(performance.now() - tailStarted).toFixed(0)} ms`);
     await page.getByRole('button', { name: 'Stop tail' }).click();
     await page.getByRole('button', { name: 'Live tail' }).waitFor();
@@ -68,7 +76,11 @@ describe('message table with 100,000 rows', () => {
     // Scroll top → bottom in 120 frames, then jump around, while the Long Tasks API records.
     const figures = await page.evaluate(async () => {
       // Runs in the page (DOM types are not in this Node tsconfig, hence the plain casts).
-      interface Scroller { scrollTop: number; scrollHeight: number; clientHeight: number }
+      interface Scroller {
+        scrollTop: number;
+        scrollHeight: number;
+        clientHeight: number;
+      }
       const w = globalThis as unknown as {
         document: { querySelector(selector: string): Scroller | null; querySelectorAll(selector: string): { length: number } };
         requestAnimationFrame(callback: (time: number) => void): number;
@@ -79,7 +91,17 @@ describe('message table with 100,000 rows', () => {
       if (!scroller) throw new Error('no message-scroll');
       // Measure scrolling, not the tail of loading: wait until the page is idle (a GC of what loading
       // left behind may run here, outside the measurement).
-      const idle = () => new Promise<void>((resolve) => { (globalThis as unknown as { requestIdleCallback(callback: () => void, options: { timeout: number }): number }).requestIdleCallback(() => { resolve(); }, { timeout: 2_000 }); });
+      const idle = () =>
+        new Promise<void>((resolve) => {
+          (
+            globalThis as unknown as { requestIdleCallback(callback: () => void, options: { timeout: number }): number }
+          ).requestIdleCallback(
+            () => {
+              resolve();
+            },
+            { timeout: 2_000 },
+          );
+        });
       await idle();
       await idle();
       const longTasks: number[] = [];
@@ -109,7 +131,13 @@ describe('message table with 100,000 rows', () => {
       }
       await frame();
       observer.disconnect();
-      return { longTasks, frames, worstFrame, ms: performance.now() - started, rowsInDom: document.querySelectorAll('[data-testid="message-row"]').length };
+      return {
+        longTasks,
+        frames,
+        worstFrame,
+        ms: performance.now() - started,
+        rowsInDom: document.querySelectorAll('[data-testid="message-row"]').length,
+      };
     });
     const worstLongTask = figures.longTasks.length === 0 ? 0 : Math.max(...figures.longTasks);
     console.log(
@@ -126,14 +154,19 @@ describe('message table with 100,000 rows', () => {
     if (process.env.KWB_PERF_STRICT) expect(figures.longTasks.filter((duration) => duration > 50).length).toBeLessThanOrEqual(5);
     expect(figures.rowsInDom).toBeLessThan(120);
 
-    await page.getByTestId('message-scroll').evaluate((element: { scrollTop: number; scrollHeight: number }) => { element.scrollTop = element.scrollHeight / 2; });
-    await page.getByTestId('message-row').nth(3).click();
-    await page.getByTestId('message-detail').waitFor().catch(async (error: unknown) => {
-      // Once, under load, the detail did not open after this click: keep what the page showed.
-      const selected = await page.locator('[data-testid="message-row"][aria-selected="true"]').count();
-      await page.screenshot({ path: join(screenshots, 'topics-table-100k-detail-failed.png'), fullPage: true });
-      throw new Error(`no message detail after clicking a row (${selected} row(s) selected): ${String(error)}`);
+    await page.getByTestId('message-scroll').evaluate((element: { scrollTop: number; scrollHeight: number }) => {
+      element.scrollTop = element.scrollHeight / 2;
     });
+    await page.getByTestId('message-row').nth(3).click();
+    await page
+      .getByTestId('message-detail')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        // Once, under load, the detail did not open after this click: keep what the page showed.
+        const selected = await page.locator('[data-testid="message-row"][aria-selected="true"]').count();
+        await page.screenshot({ path: join(screenshots, 'topics-table-100k-detail-failed.png'), fullPage: true });
+        throw new Error(`no message detail after clicking a row (${selected} row(s) selected): ${String(error)}`);
+      });
     await page.screenshot({ path: join(screenshots, 'topics-table-100k.png'), fullPage: true });
     expect(session.problems).toEqual([]);
   }, 420_000);

@@ -33,7 +33,8 @@ const schema = JSON.stringify({
 const first = { sensor: 'sensor_3', temperature: 31.25, count: 12345678901, note: 'hot' };
 const second = { sensor: 'sensor_4', temperature: -2.5, count: 7, note: null };
 
-const read = async (id: string, t: string) => data<MessagePage>(await engine.dispatch('messages:read', { connectionId: id, topic: t, start: { kind: 'oldest' }, limit: 100 }));
+const read = async (id: string, t: string) =>
+  data<MessagePage>(await engine.dispatch('messages:read', { connectionId: id, topic: t, start: { kind: 'oldest' }, limit: 100 }));
 const decodedValue = (m: KafkaMessage | undefined) => {
   if (m?.value === null || m?.value === undefined) throw new Error('no value');
   return decodePayloadBytes(fromBase64(m.value.base64), 'auto', m.value.avro);
@@ -49,7 +50,9 @@ async function latest(subject: string): Promise<{ id: number; schema: string }> 
 beforeAll(async () => {
   registry = await startSchemaRegistry();
   engine = testEngine(dir.path);
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url })).id;
+  connectionId = data<Connection>(
+    await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
+  ).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
 }, 600_000);
 afterAll(async () => {
@@ -62,14 +65,24 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
   it('produces Avro through the engine (registering the schema), reads it back decoded, and an independent reader agrees', async () => {
     const produced = data<{ offset: number }>(
       await engine.dispatch('messages:produce', {
-        connectionId, topic, partition: 0,
+        connectionId,
+        topic,
+        partition: 0,
         key: { text: 'sensor_3', encoder: 'string' },
         value: { text: JSON.stringify(first), encoder: 'avro', avro: { schema } },
       }),
     );
     expect(produced.offset).toBe(0);
     // No schema given: the subject's latest version (the one just registered) is used.
-    data(await engine.dispatch('messages:produce', { connectionId, topic, partition: 0, key: null, value: { text: JSON.stringify(second), encoder: 'avro' } }));
+    data(
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic,
+        partition: 0,
+        key: null,
+        value: { text: JSON.stringify(second), encoder: 'avro' },
+      }),
+    );
 
     const registered = await latest(`${topic}-value`);
     const page = await read(connectionId, topic);
@@ -77,16 +90,23 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     const [one, two] = page.messages;
     // Confluent wire format: magic 0 + the registry's id, big-endian.
     const bytes = fromBase64(one?.value?.base64 ?? '');
-    expect(toHex(bytes.subarray(0, 5))).toBe(toHex(new Uint8Array([0, ...new Uint8Array(new Uint32Array([registered.id]).buffer).reverse()])));
+    expect(toHex(bytes.subarray(0, 5))).toBe(
+      toHex(new Uint8Array([0, ...new Uint8Array(new Uint32Array([registered.id]).buffer).reverse()])),
+    );
     expect(one?.value?.avro?.schemaId).toBe(registered.id);
     const decoded = decodedValue(one);
     expect(decoded).toMatchObject({ decoder: 'avro', ok: true, value: first });
     expect(decodedValue(two)).toMatchObject({ decoder: 'avro', ok: true, value: second });
-    expect(decodePayloadBytes(fromBase64(one?.key?.base64 ?? ''), 'auto', one?.key?.avro)).toMatchObject({ decoder: 'string', text: 'sensor_3' });
+    expect(decodePayloadBytes(fromBase64(one?.key?.base64 ?? ''), 'auto', one?.key?.avro)).toMatchObject({
+      decoder: 'string',
+      text: 'sensor_3',
+    });
 
     // Independent check: kcat reads the raw value bytes, Python's fastavro decodes them with the
     // schema fetched from the registry by the id in the header.
-    const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', '0', '-c', '1', '-e', '-q', '-f', '%s'], { timeout: 60_000 });
+    const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', '0', '-c', '1', '-e', '-q', '-f', '%s'], {
+      timeout: 60_000,
+    });
     const rawFile = join(dir.path, 'value.bin');
     writeFileSync(rawFile, raw);
     const script = [
@@ -98,7 +118,9 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
       'record = fastavro.schemaless_reader(io.BytesIO(data[5:]), fastavro.parse_schema(json.loads(body["schema"])))',
       'print(json.dumps({"id": schema_id, "record": record}))',
     ].join('\n');
-    const independent = JSON.parse(execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 })) as { id: number; record: unknown };
+    const independent = JSON.parse(
+      execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 }),
+    ) as { id: number; record: unknown };
     expect(independent).toEqual({ id: registered.id, record: first });
   });
 
@@ -106,11 +128,22 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     const target = uniqueName('avro-broken');
     data(await engine.dispatch('topics:create', { connectionId, topic: target, partitions: 1, replicationFactor: 1 }));
     // A valid record to cut short, framed with the real id.
-    data(await engine.dispatch('messages:produce', { connectionId, topic: target, partition: 0, key: null, value: { text: JSON.stringify(first), encoder: 'avro', avro: { subject: `${topic}-value` } } }));
+    data(
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic: target,
+        partition: 0,
+        key: null,
+        value: { text: JSON.stringify(first), encoder: 'avro', avro: { subject: `${topic}-value` } },
+      }),
+    );
     const good = fromBase64((await read(connectionId, target)).messages[0]?.value?.base64 ?? '');
     const truncated = Buffer.from(good.subarray(0, 12));
     const unknownId = Buffer.from([0, 0x3b, 0x9a, 0xc9, 0xff, 0x02, 0x61]);
-    await produce(bootstrap, [{ topic: target, partition: 0, value: truncated }, { topic: target, partition: 0, value: unknownId }]);
+    await produce(bootstrap, [
+      { topic: target, partition: 0, value: truncated },
+      { topic: target, partition: 0, value: unknownId },
+    ]);
 
     const page = await read(connectionId, target);
     expect(page.messages).toHaveLength(3);
@@ -124,7 +157,13 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     // The same topic through a connection whose registry is down: the page still reads, every
     // wire-format record says why it is hex.
     const closedPort = await findFreePortBlock(1, 24_000, 25_000);
-    const downId = data<Connection>(await engine.dispatch('connections:save', { name: 'registry down', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: `http://127.0.0.1:${closedPort}` })).id;
+    const downId = data<Connection>(
+      await engine.dispatch('connections:save', {
+        name: 'registry down',
+        bootstrapServers: bootstrap.split(','),
+        schemaRegistryUrl: `http://127.0.0.1:${closedPort}`,
+      }),
+    ).id;
     const down = (await read(downId, target)).messages.map(decodedValue);
     expect(down).toHaveLength(3);
     for (const d of down) {
@@ -132,7 +171,9 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
       expect(d.error).toMatch(/unreachable \(ECONNREFUSED\)/);
     }
     // Without a registry, nothing is attempted: auto-detect falls back to hex, Avro chosen says why.
-    const noneId = data<Connection>(await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') })).id;
+    const noneId = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+    ).id;
     const plain = (await read(noneId, target)).messages[0];
     expect(plain?.value?.avro).toBeUndefined();
     expect(decodePayloadBytes(fromBase64(plain?.value?.base64 ?? ''), 'avro', undefined).error).toMatch(/needs a schema registry URL/);
@@ -144,23 +185,50 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     const seen: unknown[] = [];
     const off = engine.events.on('messages:tail', (event) => seen.push(...event.messages.map((m) => decodedValue(m).value)));
     const { tailId } = data<{ tailId: string }>(await engine.dispatch('messages:tailStart', { connectionId, topic: target }));
-    data(await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: JSON.stringify(second), encoder: 'avro', avro: { subject: `${topic}-value` } } }));
+    data(
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic: target,
+        key: null,
+        value: { text: JSON.stringify(second), encoder: 'avro', avro: { subject: `${topic}-value` } },
+      }),
+    );
     await expect.poll(() => seen, { timeout: 30_000 }).toContainEqual(second);
     data(await engine.dispatch('messages:tailStop', { id: tailId }));
     off();
   });
 
   it('refuses to produce a value that does not fit the schema, or Avro without a registry, with a message naming the problem', async () => {
-    const bad = await engine.dispatch('messages:produce', { connectionId, topic, partition: 0, key: null, value: { text: '{"sensor": 3, "temperature": "warm", "count": 1}', encoder: 'avro' } });
+    const bad = await engine.dispatch('messages:produce', {
+      connectionId,
+      topic,
+      partition: 0,
+      key: null,
+      value: { text: '{"sensor": 3, "temperature": "warm", "count": 1}', encoder: 'avro' },
+    });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.code).toBe('VALIDATION');
       expect(bad.error.message).toMatch(/sensor: 3 is not string/);
     }
-    const missing = await engine.dispatch('messages:produce', { connectionId, topic, partition: 0, key: null, value: { text: '{}', encoder: 'avro', avro: { subject: uniqueName('no-such-subject') } } });
+    const missing = await engine.dispatch('messages:produce', {
+      connectionId,
+      topic,
+      partition: 0,
+      key: null,
+      value: { text: '{}', encoder: 'avro', avro: { subject: uniqueName('no-such-subject') } },
+    });
     expect(!missing.ok && missing.error.message).toMatch(/has no schema in the registry yet/);
-    const noneId = data<Connection>(await engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') })).id;
-    const none = await engine.dispatch('messages:produce', { connectionId: noneId, topic, partition: 0, key: null, value: { text: '{}', encoder: 'avro' } });
+    const noneId = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') }),
+    ).id;
+    const none = await engine.dispatch('messages:produce', {
+      connectionId: noneId,
+      topic,
+      partition: 0,
+      key: null,
+      value: { text: '{}', encoder: 'avro' },
+    });
     expect(!none.ok && none.error.message).toMatch(/Avro needs a schema registry URL/);
     // Nothing of the above reached the topic.
     expect((await read(connectionId, topic)).messages).toHaveLength(2);

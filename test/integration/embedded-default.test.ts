@@ -62,12 +62,16 @@ describe('the embedded default', () => {
     // The options are for a first start; the saved connection's port wins.
     const { connectionId, message } = await engine.startDefault({ brokers: 1, port: 1024 });
     expect(connectionId).toBe(saved?.id);
-    expect(message).toBe(`Started the local cluster again on ${saved?.bootstrapServers.join(',')} (the active connection is this app's own cluster).`);
+    expect(message).toBe(
+      `Started the local cluster again on ${saved?.bootstrapServers.join(',')} (the active connection is this app's own cluster).`,
+    );
     const status = data<{ state: string; bootstrapServers: string[] }>(await engine.dispatch('local:status', undefined));
     expect(status).toMatchObject({ state: 'running', bootstrapServers: saved?.bootstrapServers });
     const overview = data<ClusterOverview>(await engine.dispatch('cluster:overview', { connectionId: saved?.id ?? '' }));
     expect(overview.brokers).toHaveLength(1);
-    const pids = (status as unknown as { nodes: { pid: number | null }[] }).nodes.map((n) => n.pid).filter((pid): pid is number => pid !== null);
+    const pids = (status as unknown as { nodes: { pid: number | null }[] }).nodes
+      .map((n) => n.pid)
+      .filter((pid): pid is number => pid !== null);
     await engine.dispose();
     expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
   });

@@ -24,11 +24,21 @@ beforeAll(async () => {
   cluster = await OwnCluster.start('exports-outage', 1);
   await createTopic(cluster.bootstrap, topic, 2);
   for (let from = 0; from < TOTAL; from += 50_000) {
-    await produce(cluster.bootstrap, Array.from({ length: 50_000 }, (_, i) => ({ topic, partition: (from + i) % 2, key: `k${from + i}`, value: `{"i":${from + i},"pad":"${'x'.repeat(80)}"}` })));
+    await produce(
+      cluster.bootstrap,
+      Array.from({ length: 50_000 }, (_, i) => ({
+        topic,
+        partition: (from + i) % 2,
+        key: `k${from + i}`,
+        value: `{"i":${from + i},"pad":"${'x'.repeat(80)}"}`,
+      })),
+    );
   }
   engine = testEngine(join(dir.path, 'data'));
   engine.events.on('exports:progress', (p) => progress.push(p));
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'own', bootstrapServers: cluster.bootstrap.split(',') })).id;
+  connectionId = data<Connection>(
+    await engine.dispatch('connections:save', { name: 'own', bootstrapServers: cluster.bootstrap.split(',') }),
+  ).id;
 }, 240_000);
 afterAll(async () => {
   await engine?.dispose();
@@ -41,7 +51,12 @@ describe('an export while its broker is down', () => {
     const folder = join(dir.path, 'out');
     mkdirSync(folder);
     const { jobId, location } = data<{ jobId: string; location: string }>(
-      await engine.dispatch('exports:start', { source: { kind: 'topic', connectionId, topic }, format: { kind: 'jsonl' }, target: { kind: 'local', folder }, name: 'outage' }),
+      await engine.dispatch('exports:start', {
+        source: { kind: 'topic', connectionId, topic },
+        format: { kind: 'jsonl' },
+        target: { kind: 'local', folder },
+        name: 'outage',
+      }),
     );
     const mine = () => progress.filter((p) => p.jobId === jobId);
     await expect.poll(() => mine().some((p) => p.rows > 0), { timeout: 30_000, interval: 20 }).toBe(true);
@@ -49,7 +64,9 @@ describe('an export while its broker is down', () => {
     await cluster.kill(1);
     const killed = Date.now();
 
-    await expect.poll(() => mine().at(-1)?.stalled ?? '', { timeout: 20_000, interval: 100 }).toMatch(/\(since \d\d:\d\d:\d\d UTC\); retrying$/);
+    await expect
+      .poll(() => mine().at(-1)?.stalled ?? '', { timeout: 20_000, interval: 100 })
+      .toMatch(/\(since \d\d:\d\d:\d\d UTC\); retrying$/);
     const saidMs = Date.now() - killed;
     const stalled = mine().at(-1) as ExportProgress;
     expect(stalled.status).toBe('running');
@@ -60,8 +77,12 @@ describe('an export while its broker is down', () => {
     const final = mine().at(-1) as ExportProgress;
     expect(final).toMatchObject({ status: 'done', rows: TOTAL });
     expect(final.stalled).toBeUndefined();
-    const [counts] = await duckdb(`SELECT count(*)::INT AS n, count(DISTINCT (partition, "offset"))::INT AS distinct_offsets FROM read_json('${location}', format = 'newline_delimited')`);
+    const [counts] = await duckdb(
+      `SELECT count(*)::INT AS n, count(DISTINCT (partition, "offset"))::INT AS distinct_offsets FROM read_json('${location}', format = 'newline_delimited')`,
+    );
     expect(counts).toEqual({ n: TOTAL, distinct_offsets: TOTAL });
-    console.log(`[figure] export of ${TOTAL} records with its broker killed at ${stalled.rows} rows: "stalled" said ${saidMs} ms after the kill (${stalled.stalled}); broker back in ${restartMs} ms; done with ${final.rows} rows, ${String(counts?.distinct_offsets)} distinct offsets`);
+    console.log(
+      `[figure] export of ${TOTAL} records with its broker killed at ${stalled.rows} rows: "stalled" said ${saidMs} ms after the kill (${stalled.stalled}); broker back in ${restartMs} ms; done with ${final.rows} rows, ${String(counts?.distinct_offsets)} distinct offsets`,
+    );
   }, 300_000);
 });

@@ -30,7 +30,16 @@ function filesUnder(folder: string): string[] {
 }
 
 function s3Target(credentials: S3Target['credentials'], overrides: Partial<S3Target> = {}): S3Target {
-  return { kind: 's3', bucket, prefix: 'saved/', region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials, ...overrides };
+  return {
+    kind: 's3',
+    bucket,
+    prefix: 'saved/',
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials,
+    ...overrides,
+  };
 }
 
 async function finished(jobId: string): Promise<ExportProgress> {
@@ -50,7 +59,13 @@ async function history(): Promise<ExportHistoryEntry[]> {
 beforeAll(async () => {
   s3 = await startS3Server();
   // The engine as the app builds it, with its file log, so the log is scanned too.
-  engine = createEngine({ dataDir: dataDir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(dataDir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
+  engine = createEngine({
+    dataDir: dataDir.path,
+    cacheDir: resolveCacheDir(),
+    secrets: new KeyFileSecretBox(join(dataDir.path, 'secret.key')),
+    transport: 'serve',
+    healthIntervalMs: 0,
+  });
   engine.events.on('exports:progress', (p) => progress.push(p));
 });
 afterAll(async () => {
@@ -67,13 +82,22 @@ describe('saved S3 credentials and failures before an export starts', () => {
 
   it('saves credentials showing only a name and a masked key id, and exports with them', async () => {
     saved = data<S3CredentialSummary>(
-      await engine.dispatch('exports:credentials-save', { name: 'S3Proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }),
+      await engine.dispatch('exports:credentials-save', {
+        name: 'S3Proxy',
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      }),
     );
     expect(saved).toMatchObject({ name: 'S3Proxy', hasSessionToken: false });
     expect(saved.accessKeyHint).not.toContain(s3.accessKeyId);
     expect(saved.accessKeyHint.endsWith(s3.accessKeyId.slice(-2))).toBe(true);
     wrong = data<S3CredentialSummary>(
-      await engine.dispatch('exports:credentials-save', { name: 'Wrong', accessKeyId: s3.accessKeyId, secretAccessKey: 'not-the-secret-at-all', sessionToken }),
+      await engine.dispatch('exports:credentials-save', {
+        name: 'Wrong',
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: 'not-the-secret-at-all',
+        sessionToken,
+      }),
     );
     expect(wrong.hasSessionToken).toBe(true);
     const listed = data<S3CredentialSummary[]>(await engine.dispatch('exports:credentials-list', undefined));
@@ -82,7 +106,12 @@ describe('saved S3 credentials and failures before an export starts', () => {
 
     expect(data(await engine.dispatch('exports:create-bucket', s3Target({ mode: 'saved', id: saved.id })))).toEqual({ created: true });
     const started = data<{ jobId: string; location: string }>(
-      await engine.dispatch('exports:start', { source: table, format: { kind: 'csv', delimiter: ',', header: true }, target: s3Target({ mode: 'saved', id: saved.id }), name: 'with-saved' }),
+      await engine.dispatch('exports:start', {
+        source: table,
+        format: { kind: 'csv', delimiter: ',', header: true },
+        target: s3Target({ mode: 'saved', id: saved.id }),
+        name: 'with-saved',
+      }),
     );
     expect(await finished(started.jobId)).toMatchObject({ status: 'done' });
     expect(started.location).toBe(`s3://${bucket}/saved/with-saved.csv`);
@@ -95,22 +124,57 @@ describe('saved S3 credentials and failures before an export starts', () => {
   it('records refused keys, a missing bucket, an unreachable endpoint and a missing folder in the history with the reason', async () => {
     const deadPort = await findFreePortBlock(1, 23_000, 24_000);
     const cases: { request: ExportRequest; code: string; reason: RegExp }[] = [
-      { request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: wrong.id }), name: 'refused' }, code: 'AUTH_FAILED', reason: /refused the credentials/ },
-      { request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: saved.id }, { bucket: 'no-such-bucket-kwb' }), name: 'nobucket' }, code: 'NOT_FOUND', reason: /bucket "no-such-bucket-kwb" does not exist/ },
       {
-        request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: saved.id }, { endpoint: `http://127.0.0.1:${deadPort}` }), name: 'unreachable' },
+        request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: wrong.id }), name: 'refused' },
+        code: 'AUTH_FAILED',
+        reason: /refused the credentials/,
+      },
+      {
+        request: {
+          source: table,
+          format: { kind: 'jsonl' },
+          target: s3Target({ mode: 'saved', id: saved.id }, { bucket: 'no-such-bucket-kwb' }),
+          name: 'nobucket',
+        },
+        code: 'NOT_FOUND',
+        reason: /bucket "no-such-bucket-kwb" does not exist/,
+      },
+      {
+        request: {
+          source: table,
+          format: { kind: 'jsonl' },
+          target: s3Target({ mode: 'saved', id: saved.id }, { endpoint: `http://127.0.0.1:${deadPort}` }),
+          name: 'unreachable',
+        },
         code: 'STORAGE_UNREACHABLE',
         reason: new RegExp(`127\\.0\\.0\\.1:${deadPort}`),
       },
-      { request: { source: table, format: { kind: 'jsonl' }, target: { kind: 'local', folder: join(out.path, 'missing') }, name: 'nofolder' }, code: 'NOT_FOUND', reason: /does not exist; create it \(Create folder\) or pick another one/ },
-      { request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: 'gone' }), name: 'gone' }, code: 'NOT_FOUND', reason: /saved S3 credentials no longer exist/ },
+      {
+        request: {
+          source: table,
+          format: { kind: 'jsonl' },
+          target: { kind: 'local', folder: join(out.path, 'missing') },
+          name: 'nofolder',
+        },
+        code: 'NOT_FOUND',
+        reason: /does not exist; create it \(Create folder\) or pick another one/,
+      },
+      {
+        request: { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'saved', id: 'gone' }), name: 'gone' },
+        code: 'NOT_FOUND',
+        reason: /saved S3 credentials no longer exist/,
+      },
     ];
     for (const { request, code, reason } of cases) {
       const reply = await engine.dispatch('exports:start', request);
       expect(reply).toMatchObject({ ok: false, error: { code } });
       const message = reply.ok ? '' : reply.error.message;
       expect(message).toMatch(reason);
-      const row = (await history()).find((h) => h.location.includes(request.name ?? '?') || h.location === (request.target.kind === 'local' ? join(request.target.folder, `${request.name}.jsonl`) : ''));
+      const row = (await history()).find(
+        (h) =>
+          h.location.includes(request.name ?? '?') ||
+          h.location === (request.target.kind === 'local' ? join(request.target.folder, `${request.name}.jsonl`) : ''),
+      );
       expect(row, `history row for ${request.name}`).toMatchObject({ status: 'failed', rows: 0, bytes: 0, error: message });
       expect(row?.durationMs).toBeGreaterThanOrEqual(0);
       expect(progress.filter((p) => p.status === 'failed' && p.error === message)).toHaveLength(1);
@@ -124,7 +188,12 @@ describe('saved S3 credentials and failures before an export starts', () => {
     delete process.env.AWS_SECRET_ACCESS_KEY;
     delete process.env.AWS_PROFILE;
     try {
-      const reply = await engine.dispatch('exports:start', { source: table, format: { kind: 'jsonl' }, target: s3Target({ mode: 'default-chain' }), name: 'nochain' });
+      const reply = await engine.dispatch('exports:start', {
+        source: table,
+        format: { kind: 'jsonl' },
+        target: s3Target({ mode: 'default-chain' }),
+        name: 'nochain',
+      });
       expect(reply).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
       const message = reply.ok ? '' : reply.error.message;
       expect(message).toBe(

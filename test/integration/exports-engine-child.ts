@@ -7,7 +7,8 @@ import type { Connection } from '../../shared/connection.js';
 import { testEngine } from '../helpers.js';
 
 const [dataDir, bootstrap, topic, folder, name] = process.argv.slice(2);
-if (!dataDir || !bootstrap || !topic || !folder || !name) throw new Error('usage: exports-engine-child.ts <dataDir> <bootstrap> <topic> <folder> <name>');
+if (!dataDir || !bootstrap || !topic || !folder || !name)
+  throw new Error('usage: exports-engine-child.ts <dataDir> <bootstrap> <topic> <folder> <name>');
 const engine = testEngine(dataDir);
 engine.events.on('exports:progress', (p) => process.stdout.write(`${JSON.stringify(p)}\n`));
 const saved = await engine.dispatch('connections:save', { name: 'child', bootstrapServers: bootstrap.split(',') });

@@ -38,7 +38,10 @@ function filesUnder(folder: string): string[] {
 
 beforeAll(async () => {
   await createTopic(bootstrap, topic, 2, { replicationFactor: 1 });
-  await produce(bootstrap, Array.from({ length: total }, (_, i) => ({ topic, key: `k${i % 97}`, value: `{"seq":${i},"pad":"${pad}"}` })));
+  await produce(
+    bootstrap,
+    Array.from({ length: total }, (_, i) => ({ topic, key: `k${i % 97}`, value: `{"seq":${i},"pad":"${pad}"}` })),
+  );
 }, 180_000);
 
 describe('an engine killed mid local export', () => {
@@ -51,9 +54,13 @@ describe('an engine killed mid local export', () => {
 
   it('leaves a temp file that the next start removes, and the history says the job was interrupted', async () => {
     const name = 'interrupted';
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/integration/exports-engine-child.ts'), dataDir.path, bootstrap, topic, out.path, name], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve('test/integration/exports-engine-child.ts'), dataDir.path, bootstrap, topic, out.path, name],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const seen = await new Promise<{ jobId: string; rows: number; temp: string; tempBytes: number }>((done, fail) => {
       child.on('exit', (code) => fail(new Error(`child exited before it was killed (${String(code)})`)));
       let buffered = '';
@@ -94,7 +101,9 @@ describe('an engine killed mid local export', () => {
     } finally {
       await engine.dispose();
     }
-    console.log(`[exports] engine SIGKILL mid export: ${seen.rows} of ${total} rows written (${seen.tempBytes} bytes in the temp file); temp files left after restart: 0; foreign temp file kept: 1`);
+    console.log(
+      `[exports] engine SIGKILL mid export: ${seen.rows} of ${total} rows written (${seen.tempBytes} bytes in the temp file); temp files left after restart: 0; foreign temp file kept: 1`,
+    );
   });
 });
 
@@ -155,11 +164,32 @@ describe('the S3-compatible server killed mid multipart upload', () => {
   }
 
   it('fails the job with the reason, aborts the upload once the server is back, and a retry succeeds', async () => {
-    const connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-    const saved = data<{ id: string }>(await engine.dispatch('exports:credentials-save', { name: 's3proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }));
-    const target = { kind: 's3' as const, bucket, prefix: 'faults/', region: s3.region, endpoint: `http://127.0.0.1:${proxy.port}`, forcePathStyle: true, credentials: { mode: 'saved' as const, id: saved.id } };
+    const connectionId = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
+    ).id;
+    const saved = data<{ id: string }>(
+      await engine.dispatch('exports:credentials-save', {
+        name: 's3proxy',
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      }),
+    );
+    const target = {
+      kind: 's3' as const,
+      bucket,
+      prefix: 'faults/',
+      region: s3.region,
+      endpoint: `http://127.0.0.1:${proxy.port}`,
+      forcePathStyle: true,
+      credentials: { mode: 'saved' as const, id: saved.id },
+    };
     data(await engine.dispatch('exports:create-bucket', target));
-    const request: ExportRequest = { source: { kind: 'topic', connectionId, topic }, format: { kind: 'csv', delimiter: ',', header: true }, target, name: 'big' };
+    const request: ExportRequest = {
+      source: { kind: 'topic', connectionId, topic },
+      format: { kind: 'csv', delimiter: ',', header: true },
+      target,
+      name: 'big',
+    };
     const key = 'faults/big.csv';
     proxy.bytesPerSecond = 3 * 1024 * 1024;
 
@@ -182,12 +212,22 @@ describe('the S3-compatible server killed mid multipart upload', () => {
     await until('no part write under way', () => (partFiles().every((f) => /big\.csv-(\d+|stub)$/.test(f)) ? true : undefined));
     await s3.kill();
     proxy.held = false;
-    const final = await until('the job to fail', () => progress.filter((p) => p.jobId === started.jobId).find((p) => p.status !== 'running'));
+    const final = await until('the job to fail', () =>
+      progress.filter((p) => p.jobId === started.jobId).find((p) => p.status !== 'running'),
+    );
     expect(final.status).toBe('failed');
-    expect(final.error).toMatch(new RegExp(`The connection to http://127\\.0\\.0\\.1:${proxy.port} was lost during the upload; no object was written\\. Retry the export`));
+    expect(final.error).toMatch(
+      new RegExp(
+        `The connection to http://127\\.0\\.0\\.1:${proxy.port} was lost during the upload; no object was written\\. Retry the export`,
+      ),
+    );
     expect(final.error).toMatch(/did not answer the abort .* it is aborted as soon as the endpoint answers again/);
     const history = data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', undefined));
-    expect(history.find((h) => h.id === started.jobId)).toMatchObject({ status: 'failed', error: final.error, location: `s3://${bucket}/${key}` });
+    expect(history.find((h) => h.id === started.jobId)).toMatchObject({
+      status: 'failed',
+      error: final.error,
+      location: `s3://${bucket}/${key}`,
+    });
     expect(pendingAborts()).toBe(1);
     // The server is down with the upload's parts on its disk: something is really left to abort.
     expect(partBytes() - before).toBeGreaterThanOrEqual(8 * 1024 * 1024);
@@ -205,7 +245,9 @@ describe('the S3-compatible server killed mid multipart upload', () => {
       const rows = db.prepare('SELECT upload_id, state, attempts, last_error FROM s3_pending_aborts').all();
       db.close();
       const tree = filesUnder(join(s3.dataDir, bucket)).map((f) => `${f.slice(s3.dataDir.length)} ${statSync(f).size}`);
-      throw new Error(`${String(error)}; pending ${JSON.stringify(rows)}; listed ${JSON.stringify(await uploadsFor(key).catch(String))}; server files ${JSON.stringify(tree)}`);
+      throw new Error(
+        `${String(error)}; pending ${JSON.stringify(rows)}; listed ${JSON.stringify(await uploadsFor(key).catch(String))}; server files ${JSON.stringify(tree)}`,
+      );
     });
     const uploadsLeft = await uploadsFor(key);
     expect(uploadsLeft).toEqual([]);
@@ -213,13 +255,19 @@ describe('the S3-compatible server killed mid multipart upload', () => {
 
     proxy.bytesPerSecond = null;
     const retry = data<{ jobId: string; location: string }>(await engine.dispatch('exports:start', request));
-    const done = await until('the retry', () => progress.filter((p) => p.jobId === retry.jobId).find((p) => p.status !== 'running'), 240_000).catch((error: unknown) => {
+    const done = await until(
+      'the retry',
+      () => progress.filter((p) => p.jobId === retry.jobId).find((p) => p.status !== 'running'),
+      240_000,
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}; last progress ${JSON.stringify(progress.filter((p) => p.jobId === retry.jobId).at(-1))}`);
     });
     expect(done).toMatchObject({ status: 'done', rows: total });
     expect(await objectExists(key)).toBe(true);
     expect(await uploadsFor(key)).toEqual([]);
-    const [count] = await duckdb(`SELECT count(*)::INT AS n, count(DISTINCT "offset" || '-' || "partition")::INT AS d FROM read_csv('${join(s3.dataDir, bucket, key)}', header = true)`);
+    const [count] = await duckdb(
+      `SELECT count(*)::INT AS n, count(DISTINCT "offset" || '-' || "partition")::INT AS d FROM read_csv('${join(s3.dataDir, bucket, key)}', header = true)`,
+    );
     expect(count).toEqual({ n: total, d: total });
     console.log(
       `[reliability] S3 server SIGKILL mid multipart upload: parts uploaded before the kill ${parts}, job failed with reason, pending aborts after kill 1, after restart 0 (${passes} retry pass(es)), multipart uploads left ${uploadsLeft.length}, objects under the key after failure 0; retry rows ${done.rows}/${total}, DuckDB read ${Number(count?.n)} rows (${Number(count?.d)} distinct), duplicated ${total - Number(count?.d)}, lost ${total - Number(count?.n)}`,

@@ -13,7 +13,17 @@ export const allTypes: ColumnSpec[] = [
   { name: 'at_us', type: 'timestamp-us', nullable: true },
 ];
 
-const awkward = ['plain', 'comma, inside', 'quote " inside', 'line\nbreak', 'crlf\r\nbreak', 'ünïcødé ✓ 日本', '', '  spaces  ', 'semi;colon'];
+const awkward = [
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  'line\nbreak',
+  'crlf\r\nbreak',
+  'ünïcødé ✓ 日本',
+  '',
+  '  spaces  ',
+  'semi;colon',
+];
 
 /** Rows that stress every type: nulls, empty text, quotes, int64 past 2^53, pre-1970 and µs timestamps. */
 export function typedRows(count: number): Row[] {
@@ -51,7 +61,9 @@ export function expectedPlain(rows: Row[], columns: ColumnSpec[]): Plain[] {
 /** Doubles compared as numbers: readers print them differently (1e+20 vs 100000000000000000000). */
 export function normalised(rows: Plain[], columns: ColumnSpec[]): Plain[] {
   return rows.map((row) =>
-    Object.fromEntries(columns.map((c) => [c.name, c.type === 'double' && row[c.name] !== null ? String(Number(row[c.name])) : (row[c.name] ?? null)])),
+    Object.fromEntries(
+      columns.map((c) => [c.name, c.type === 'double' && row[c.name] !== null ? String(Number(row[c.name])) : (row[c.name] ?? null)]),
+    ),
   );
 }
 

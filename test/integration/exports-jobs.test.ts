@@ -91,7 +91,9 @@ describe('export jobs through the engine', () => {
     });
     expect(final).toMatchObject({ status: 'done', rows: 50, percent: 100 });
     expect(location).toMatch(new RegExp(`${topic}-\\d{8}-\\d{6}\\.csv$`));
-    const rows = await duckdb(`SELECT "partition", "offset", "value" FROM read_csv('${location}', header = true, delim = ';') ORDER BY "offset"`);
+    const rows = await duckdb(
+      `SELECT "partition", "offset", "value" FROM read_csv('${location}', header = true, delim = ';') ORDER BY "offset"`,
+    );
     expect(rows.map((r) => Number(r.offset))).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
     expect(new Set(rows.map((r) => Number(r.partition)))).toEqual(new Set([1]));
     expect(rows[1]?.value).toBe(JSON.stringify({ p: 1, i: 101, text: 'ünïcødé, "quoted"' }));
@@ -117,29 +119,54 @@ describe('export jobs through the engine', () => {
   it('keeps a history with target, rows, size, duration and status, and exports it as a table', async () => {
     const history = data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', undefined));
     const whole = history.find((h) => h.location.endsWith('whole-topic.parquet'));
-    expect(whole).toMatchObject({ status: 'done', rows: 3 * perPartition, format: 'parquet zstd us', target: `folder ${out.path}`, error: null });
+    expect(whole).toMatchObject({
+      status: 'done',
+      rows: 3 * perPartition,
+      format: 'parquet zstd us',
+      target: `folder ${out.path}`,
+      error: null,
+    });
     expect(whole?.bytes).toBeGreaterThan(1000);
     expect(whole?.durationMs).toBeGreaterThanOrEqual(0);
 
-    const { location, final } = await runExport({ source: { kind: 'table', table: 'export_history' }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: out.path } });
+    const { location, final } = await runExport({
+      source: { kind: 'table', table: 'export_history' },
+      format: { kind: 'jsonl' },
+      target: { kind: 'local', folder: out.path },
+    });
     expect(final.status).toBe('done');
     const rows = await duckdb(`SELECT id, status, "rows" FROM read_json('${location}', format = 'newline_delimited') ORDER BY started_at`);
     // Every job recorded before this one, oldest first, then this export's own (still running) row.
-    expect(rows.map((r) => String(r.id))).toEqual([...history].reverse().map((h) => h.id).concat([final.jobId]));
+    expect(rows.map((r) => String(r.id))).toEqual(
+      [...history]
+        .reverse()
+        .map((h) => h.id)
+        .concat([final.jobId]),
+    );
     expect(rows.at(-1)?.status).toBe('running');
     const exported = rows.find((r) => String(r.id) === whole?.id);
     expect([exported?.status, Number(exported?.rows)]).toEqual(['done', 3 * perPartition]);
   });
 
   it('refuses a table outside the allowlist and a missing folder with clear errors', async () => {
-    const table = await engine.dispatch('exports:start', { source: { kind: 'table', table: 'connections' }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: out.path } });
+    const table = await engine.dispatch('exports:start', {
+      source: { kind: 'table', table: 'connections' },
+      format: { kind: 'jsonl' },
+      target: { kind: 'local', folder: out.path },
+    });
     expect(table).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const folder = await engine.dispatch('exports:start', {
       source: { kind: 'topic', connectionId, topic },
       format: { kind: 'jsonl' },
       target: { kind: 'local', folder: join(out.path, 'missing') },
     });
-    expect(folder).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `The folder ${join(out.path, 'missing')} does not exist; create it (Create folder) or pick another one` } });
+    expect(folder).toMatchObject({
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: `The folder ${join(out.path, 'missing')} does not exist; create it (Create folder) or pick another one`,
+      },
+    });
   });
 
   it('creates a missing folder with its parents on request, then exports into it; says why when it cannot', async () => {
@@ -147,17 +174,33 @@ describe('export jobs through the engine', () => {
     expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: true });
     expect(statSync(nested).isDirectory()).toBe(true);
     expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: false });
-    const { location, final } = await runExport({ source: { kind: 'topic', connectionId, topic }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: nested } });
+    const { location, final } = await runExport({
+      source: { kind: 'topic', connectionId, topic },
+      format: { kind: 'jsonl' },
+      target: { kind: 'local', folder: nested },
+    });
     expect(final.status).toBe('done');
     expect(location.startsWith(nested)).toBe(true);
 
     const relative = await engine.dispatch('exports:create-folder', { kind: 'local', folder: 'exports/here' });
-    expect(relative).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'The folder exports/here is not an absolute path (e.g. /home/me/exports)' } });
+    expect(relative).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'The folder exports/here is not an absolute path (e.g. /home/me/exports)' },
+    });
     writeFileSync(join(out.path, 'a-file'), 'x');
     const underFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file', 'sub') });
-    expect(underFile).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: `Cannot create ${join(out.path, 'a-file', 'sub')}: a part of that path is a file, not a folder` } });
+    expect(underFile).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: `Cannot create ${join(out.path, 'a-file', 'sub')}: a part of that path is a file, not a folder`,
+      },
+    });
     const isFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file') });
-    expect(isFile).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: `${join(out.path, 'a-file')} is a file, not a folder; pick another path` } });
+    expect(isFile).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: `${join(out.path, 'a-file')} is a file, not a folder; pick another path` },
+    });
   });
 
   describe('to S3', () => {
@@ -179,7 +222,12 @@ describe('export jobs through the engine', () => {
         forcePathStyle: true,
         credentials: { mode: 'keys' as const, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
       };
-      const request: ExportRequest = { source: { kind: 'topic', connectionId, topic }, format: { kind: 'parquet', codec: 'snappy' }, target, name: 'to-s3' };
+      const request: ExportRequest = {
+        source: { kind: 'topic', connectionId, topic },
+        format: { kind: 'parquet', codec: 'snappy' },
+        target,
+        name: 'to-s3',
+      };
       expect(await engine.dispatch('exports:start', request)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(data(await engine.dispatch('exports:create-bucket', target))).toEqual({ created: true });
       const { location, final } = await runExport(request);

@@ -22,7 +22,10 @@ let s3: S3Server;
 let admin: S3Client;
 let connectionId = '';
 let credentialId = '';
-const bucket = uniqueName('reports').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+const bucket = uniqueName('reports')
+  .toLowerCase()
+  .replace(/[^a-z0-9-]/g, '-')
+  .slice(0, 40);
 const progress: ExportProgress[] = [];
 const statuses: PipelineStatus[] = [];
 
@@ -54,7 +57,15 @@ function sensorsPipeline(topic: string, name: string): PipelineInput {
 }
 
 function target(prefix: string): S3Target {
-  return { kind: 's3', bucket, prefix, region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: { mode: 'saved', id: credentialId } };
+  return {
+    kind: 's3',
+    bucket,
+    prefix,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { mode: 'saved', id: credentialId },
+  };
 }
 
 async function finished(jobId: string): Promise<ExportProgress> {
@@ -64,7 +75,9 @@ async function finished(jobId: string): Promise<ExportProgress> {
   return last;
 }
 
-async function runExport(request: ExportRequest): Promise<{ jobId: string; location: string; final: ExportProgress; events: ExportProgress[] }> {
+async function runExport(
+  request: ExportRequest,
+): Promise<{ jobId: string; location: string; final: ExportProgress; events: ExportProgress[] }> {
   const started = data<{ jobId: string; location: string }>(await engine.dispatch('exports:start', request));
   const final = await finished(started.jobId);
   return { ...started, final, events: progress.filter((p) => p.jobId === started.jobId) };
@@ -78,22 +91,36 @@ async function download(location: string, file: string): Promise<string> {
   return file;
 }
 
-const reportColumns = ['sensor_id', 'total_readings', ...MEASURES.flatMap((m) => (['avg', 'min', 'max'] as const).map((fn) => `${fn}_${m}`))];
+const reportColumns = [
+  'sensor_id',
+  'total_readings',
+  ...MEASURES.flatMap((m) => (['avg', 'min', 'max'] as const).map((fn) => `${fn}_${m}`)),
+];
 /** Numbers rounded to 9 digits (CSV text and Parquet doubles of the same value agree to that). */
 const rounded = (rows: Record<string, unknown>[], columns: string[]) =>
-  rows.map((r) => Object.fromEntries(columns.map((c) => [c, typeof r[c] === 'number' ? Number(r[c].toFixed(9)) : typeof r[c] === 'bigint' ? Number(r[c]) : r[c]])));
+  rows.map((r) =>
+    Object.fromEntries(
+      columns.map((c) => [c, typeof r[c] === 'number' ? Number(r[c].toFixed(9)) : typeof r[c] === 'bigint' ? Number(r[c]) : r[c]]),
+    ),
+  );
 
 /** DuckDB's own GROUP BY over the produced readings: the report's reference. */
 async function expectedReport(): Promise<Record<string, unknown>[]> {
   const select = MEASURES.flatMap((m) => ['avg', 'min', 'max'].map((fn) => `${fn}(${m})::DOUBLE AS ${fn}_${m}`)).join(', ');
-  return rounded(await duckdb(`SELECT sensor_id, count(*)::BIGINT AS total_readings, ${select} FROM read_json('${readingsFile}') GROUP BY sensor_id ORDER BY sensor_id`), reportColumns);
+  return rounded(
+    await duckdb(
+      `SELECT sensor_id, count(*)::BIGINT AS total_readings, ${select} FROM read_json('${readingsFile}') GROUP BY sensor_id ORDER BY sensor_id`,
+    ),
+    reportColumns,
+  );
 }
 
 function expectProgressToClimb(events: ExportProgress[], total: number): void {
   const percents = events.map((e) => e.percent ?? 0);
   expect(percents[0], 'the first event').toBeLessThan(100);
   expect(percents.at(-1)).toBe(100);
-  for (let i = 1; i < percents.length; i++) expect(percents[i], `event ${i} of ${percents.join(', ')}`).toBeGreaterThanOrEqual(percents[i - 1] ?? 0);
+  for (let i = 1; i < percents.length; i++)
+    expect(percents[i], `event ${i} of ${percents.join(', ')}`).toBeGreaterThanOrEqual(percents[i - 1] ?? 0);
   expect(events.at(-1)).toMatchObject({ status: 'done', recordsRead: total, recordsTotal: total });
 }
 
@@ -109,11 +136,20 @@ beforeAll(async () => {
   s3 = await startS3Server();
   admin = s3Admin(s3);
   // One set of saved credentials, as the Exports page saves them.
-  credentialId = data<{ id: string }>(await engine.dispatch('exports:credentials-save', { name: 'S3Proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey })).id;
+  credentialId = data<{ id: string }>(
+    await engine.dispatch('exports:credentials-save', {
+      name: 'S3Proxy',
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    }),
+  ).id;
   data(await engine.dispatch('exports:create-bucket', target('')));
   topic = uniqueName('input_topic');
   await createTopic(bootstrap, topic, 3);
-  await produceInput(bootstrap, [...readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })), { topic, key: 'x', value: 'garbage' }]);
+  await produceInput(bootstrap, [
+    ...readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })),
+    { topic, key: 'x', value: 'garbage' },
+  ]);
   reportPipeline = data<Pipeline>(await engine.dispatch('pipelines:save', sensorsPipeline(topic, uniqueName('Sensors report'))));
 });
 afterAll(async () => {
@@ -153,7 +189,9 @@ describe('a batch report as an export job', () => {
 
     // The SQLite report table is replaced by the same rows.
     const store = new Database(join(dataDir.path, 'workbench.sqlite'), { readonly: true });
-    expect(rounded(store.prepare(`SELECT * FROM "${table.table}" ORDER BY sensor_id`).all() as Record<string, unknown>[], reportColumns)).toEqual(expected);
+    expect(
+      rounded(store.prepare(`SELECT * FROM "${table.table}" ORDER BY sensor_id`).all() as Record<string, unknown>[], reportColumns),
+    ).toEqual(expected);
     store.close();
 
     const history = data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 })).find((h) => h.id === jobId);
@@ -181,8 +219,12 @@ describe('a batch report as an export job', () => {
     expectProgressToClimb(events, 401);
     expect(location).toBe(`${join(folder, 'sensor_report.parquet')}, ${join(folder, 'sensor_report.csv')}`);
     const select = `SELECT ${reportColumns.join(', ')} FROM`;
-    expect(rounded(await duckdb(`${select} read_parquet('${join(folder, 'sensor_report.parquet')}') ORDER BY sensor_id`), reportColumns)).toEqual(expected);
-    expect(rounded(await duckdb(`${select} read_csv('${join(folder, 'sensor_report.csv')}', header = true) ORDER BY sensor_id`), reportColumns)).toEqual(expected);
+    expect(
+      rounded(await duckdb(`${select} read_parquet('${join(folder, 'sensor_report.parquet')}') ORDER BY sensor_id`), reportColumns),
+    ).toEqual(expected);
+    expect(
+      rounded(await duckdb(`${select} read_csv('${join(folder, 'sensor_report.csv')}', header = true) ORDER BY sensor_id`), reportColumns),
+    ).toEqual(expected);
     expect(data<BatchReport>(await engine.dispatch('exports:batch-report', { jobId })).table).toBe('sensor_report');
   });
 
@@ -215,9 +257,17 @@ describe('a batch report as an export job', () => {
       await producer.begin(readings.slice(50, 55).map((r) => ({ topic: pending, partition: 0, value: JSON.stringify(r) })));
       const waiting = data<Pipeline>(await engine.dispatch('pipelines:save', sensorsPipeline(pending, uniqueName('Sensors waiting'))));
       const { jobId } = data<{ jobId: string }>(
-        await engine.dispatch('exports:start', { source: { kind: 'batch-report', pipelineId: waiting.id, report: 'sensors' }, format: { kind: 'csv' }, target: { kind: 'local', folder } }),
+        await engine.dispatch('exports:start', {
+          source: { kind: 'batch-report', pipelineId: waiting.id, report: 'sensors' },
+          format: { kind: 'csv' },
+          target: { kind: 'local', folder },
+        }),
       );
-      await waitFor(() => progress.some((p) => p.jobId === jobId && p.status === 'running' && p.recordsRead === 50), 30_000, '50 records read');
+      await waitFor(
+        () => progress.some((p) => p.jobId === jobId && p.status === 'running' && p.recordsRead === 50),
+        30_000,
+        '50 records read',
+      );
       const running = progress.filter((p) => p.jobId === jobId).at(-1);
       // 50 committed records + their commit marker, then the 5 open ones: 50 of 56 offsets.
       expect(running).toMatchObject({ status: 'running', recordsRead: 50, recordsTotal: 56 });
@@ -225,7 +275,9 @@ describe('a batch report as an export job', () => {
       expect(data<{ cancelled: boolean }>(await engine.dispatch('exports:cancel', { jobId }))).toEqual({ cancelled: true });
       expect(await finished(jobId)).toMatchObject({ status: 'cancelled' });
       expect(readdirSync(folder)).toEqual([]);
-      expect(data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 })).find((h) => h.id === jobId)).toMatchObject({ status: 'cancelled', rows: 0 });
+      expect(data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 })).find((h) => h.id === jobId)).toMatchObject(
+        { status: 'cancelled', rows: 0 },
+      );
       expect(data<BatchReport | null>(await engine.dispatch('exports:batch-report', { jobId }))).toBeNull();
     } finally {
       await producer.end('abort').catch(() => undefined);
@@ -240,15 +292,28 @@ describe('a batch report as an export job', () => {
       extraFormats: [{ kind: 'csv', delimiter: ';' }],
       target: { kind: 'local', folder: out.path },
     });
-    expect(twice).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/Each format may be chosen once/) as unknown } });
+    expect(twice).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringMatching(/Each format may be chosen once/) as unknown },
+    });
     const own = await engine.dispatch('exports:start', {
       source: { kind: 'batch-report', pipelineId: reportPipeline.id },
       format: { kind: 'csv' },
       target: { kind: 'local', folder: out.path },
     });
-    expect(own).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'A batch report needs an aggregation: give the pipeline one or choose a report' } });
-    const gone = await engine.dispatch('exports:start', { source: { kind: 'pipeline-results', pipelineId: 'no-such-pipeline' }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: out.path } });
-    expect(gone).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'No pipeline with id no-such-pipeline; it may have been removed' } });
+    expect(own).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: 'A batch report needs an aggregation: give the pipeline one or choose a report' },
+    });
+    const gone = await engine.dispatch('exports:start', {
+      source: { kind: 'pipeline-results', pipelineId: 'no-such-pipeline' },
+      format: { kind: 'jsonl' },
+      target: { kind: 'local', folder: out.path },
+    });
+    expect(gone).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No pipeline with id no-such-pipeline; it may have been removed' },
+    });
   });
 });
 
@@ -261,7 +326,10 @@ describe("a pipeline's results as an export source", () => {
           groupBy: ['sensor_id'],
           window: { column: 'timestamp', durationMs: 300_000 },
           watermarkDelayMs: 600_000,
-          aggregates: [{ fn: 'avg', column: 'temperature', as: 'avg_temperature' }, { fn: 'count', as: 'num_readings' }],
+          aggregates: [
+            { fn: 'avg', column: 'temperature', as: 'avg_temperature' },
+            { fn: 'count', as: 'num_readings' },
+          ],
         },
         outputMode: 'update',
       }),
@@ -272,11 +340,19 @@ describe("a pipeline's results as an export source", () => {
 
     const store = new Database(join(dataDir.path, 'workbench.sqlite'), { readonly: true });
     const stored = store
-      .prepare<[string], { group_json: string; window_start: number; window_end: number; values_json: string }>('SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?')
+      .prepare<[string], { group_json: string; window_start: number; window_end: number; values_json: string }>(
+        'SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?',
+      )
       .all(windowed.id)
       .map((r) => {
         const values = JSON.parse(r.values_json) as { avg_temperature: number; num_readings: number };
-        return { sensor_id: (JSON.parse(r.group_json) as string[])[0], window_start: r.window_start, window_end: r.window_end, avg_temperature: Number(values.avg_temperature.toFixed(9)), num_readings: values.num_readings };
+        return {
+          sensor_id: (JSON.parse(r.group_json) as string[])[0],
+          window_start: r.window_start,
+          window_end: r.window_end,
+          avg_temperature: Number(values.avg_temperature.toFixed(9)),
+          num_readings: values.num_readings,
+        };
       })
       .sort((a, b) => a.window_start - b.window_start || String(a.sensor_id).localeCompare(String(b.sensor_id)));
     store.close();
@@ -286,31 +362,70 @@ describe("a pipeline's results as an export source", () => {
       `SELECT sensor_id, epoch_ms(time_bucket(INTERVAL 5 MINUTE, timestamp::TIMESTAMP)) AS window_start, count(*)::INT AS num_readings, avg(temperature) AS avg_temperature
        FROM read_json('${readingsFile}') GROUP BY ALL ORDER BY window_start, sensor_id`,
     );
-    expect(grouped.map((g) => ({ sensor_id: g.sensor_id, window_start: Number(g.window_start), window_end: Number(g.window_start) + 300_000, avg_temperature: Number(Number(g.avg_temperature).toFixed(9)), num_readings: g.num_readings }))).toEqual(stored);
+    expect(
+      grouped.map((g) => ({
+        sensor_id: g.sensor_id,
+        window_start: Number(g.window_start),
+        window_end: Number(g.window_start) + 300_000,
+        avg_temperature: Number(Number(g.avg_temperature).toFixed(9)),
+        num_readings: g.num_readings,
+      })),
+    ).toEqual(stored);
 
     const columns = ['sensor_id', 'window_start', 'window_end', 'avg_temperature', 'num_readings'];
     const read = (from: string) =>
-      duckdb(`SELECT sensor_id, epoch_ms(window_start) AS window_start, epoch_ms(window_end) AS window_end, avg_temperature, num_readings::INT AS num_readings, typeof(window_start) AS t FROM ${from} ORDER BY window_start, sensor_id`);
+      duckdb(
+        `SELECT sensor_id, epoch_ms(window_start) AS window_start, epoch_ms(window_end) AS window_end, avg_temperature, num_readings::INT AS num_readings, typeof(window_start) AS t FROM ${from} ORDER BY window_start, sensor_id`,
+      );
     const compare = (rows: Record<string, unknown>[]) => {
-      expect(rows.every((r) => String(r.t).startsWith('TIMESTAMP')), `window_start types ${rows.map((r) => String(r.t)).join(',')}`).toBe(true);
-      expect(rounded(rows, columns).map((r) => ({ ...r, window_start: Number(r.window_start), window_end: Number(r.window_end) }))).toEqual(stored);
+      expect(
+        rows.every((r) => String(r.t).startsWith('TIMESTAMP')),
+        `window_start types ${rows.map((r) => String(r.t)).join(',')}`,
+      ).toBe(true);
+      expect(rounded(rows, columns).map((r) => ({ ...r, window_start: Number(r.window_start), window_end: Number(r.window_end) }))).toEqual(
+        stored,
+      );
     };
 
-    const local = await runExport({ source: { kind: 'pipeline-results', pipelineId: windowed.id }, format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'us' }, target: { kind: 'local', folder: out.path }, name: 'windows' });
+    const local = await runExport({
+      source: { kind: 'pipeline-results', pipelineId: windowed.id },
+      format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'us' },
+      target: { kind: 'local', folder: out.path },
+      name: 'windows',
+    });
     expect(local.final).toMatchObject({ status: 'done', rows: 30, percent: 100, location: join(out.path, 'windows.parquet') });
     compare(await read(`read_parquet('${join(out.path, 'windows.parquet')}')`));
 
-    const remote = await runExport({ source: { kind: 'pipeline-results', pipelineId: windowed.id }, format: { kind: 'csv', delimiter: ',', header: true }, target: target('results/') });
+    const remote = await runExport({
+      source: { kind: 'pipeline-results', pipelineId: windowed.id },
+      format: { kind: 'csv', delimiter: ',', header: true },
+      target: target('results/'),
+    });
     expect(remote.final).toMatchObject({ status: 'done', rows: 30, percent: 100 });
     const csv = await download(remote.location, join(out.path, 'windows.csv'));
     compare(await read(`read_csv('${csv}', header = true, timestampformat = '%Y-%m-%dT%H:%M:%S.%gZ')`));
 
     const history = data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 }));
-    expect(history.find((h) => h.id === remote.jobId)).toMatchObject({ source: `Results of pipeline ${windowed.name}`, status: 'done', rows: 30, location: remote.location });
+    expect(history.find((h) => h.id === remote.jobId)).toMatchObject({
+      source: `Results of pipeline ${windowed.name}`,
+      status: 'done',
+      rows: 30,
+      location: remote.location,
+    });
   });
 
   it('refuses a pipeline without an aggregation: it stores no result rows', async () => {
-    const refused = await engine.dispatch('exports:start', { source: { kind: 'pipeline-results', pipelineId: reportPipeline.id }, format: { kind: 'jsonl' }, target: { kind: 'local', folder: out.path } });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: `Pipeline ${reportPipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write` } });
+    const refused = await engine.dispatch('exports:start', {
+      source: { kind: 'pipeline-results', pipelineId: reportPipeline.id },
+      format: { kind: 'jsonl' },
+      target: { kind: 'local', folder: out.path },
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: `Pipeline ${reportPipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write`,
+      },
+    });
   });
 });

@@ -43,7 +43,9 @@ export async function readParquetWithDuckdb(file: string, columns: { name: strin
 }
 
 /** Column types and codecs as DuckDB sees them in the file's metadata. */
-export async function parquetMetadata(file: string): Promise<{ codecs: string[]; compressed: number; uncompressed: number; rowGroups: number }> {
+export async function parquetMetadata(
+  file: string,
+): Promise<{ codecs: string[]; compressed: number; uncompressed: number; rowGroups: number }> {
   const rows = await duckdb(
     `SELECT compression, total_compressed_size, total_uncompressed_size, row_group_id FROM parquet_metadata(${quote(file)})`,
   );
@@ -56,9 +58,7 @@ export async function parquetMetadata(file: string): Promise<{ codecs: string[];
 }
 
 export async function readCsvWithDuckdb(file: string, columns: { name: string; type: string }[], delimiter: string): Promise<Plain[]> {
-  const types = columns
-    .map((c) => `'${c.name}': '${duckType(c.type)}'`)
-    .join(', ');
+  const types = columns.map((c) => `'${c.name}': '${duckType(c.type)}'`).join(', ');
   const select = columns
     .map((c) => {
       const id = `"${c.name}"`;
@@ -76,8 +76,18 @@ export async function readCsvWithDuckdb(file: string, columns: { name: string; t
 
 function duckType(type: string): string {
   return (
-    { string: 'VARCHAR', int32: 'INTEGER', int64: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', 'timestamp-ms': 'TIMESTAMPTZ', 'timestamp-us': 'TIMESTAMPTZ' } as Record<string, string>
-  )[type] ?? 'VARCHAR';
+    (
+      {
+        string: 'VARCHAR',
+        int32: 'INTEGER',
+        int64: 'BIGINT',
+        double: 'DOUBLE',
+        boolean: 'BOOLEAN',
+        'timestamp-ms': 'TIMESTAMPTZ',
+        'timestamp-us': 'TIMESTAMPTZ',
+      } as Record<string, string>
+    )[type] ?? 'VARCHAR'
+  );
 }
 
 const pyarrowScript = `

@@ -92,7 +92,10 @@ describe('S3 target against S3Proxy on loopback', () => {
   it('says the bucket is missing, then creates it when asked', async () => {
     const error = await exportCsv(target(), 'x.csv', 10).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkbenchError);
-    expect(error).toMatchObject({ code: 'NOT_FOUND', message: `The bucket "${bucket}" does not exist at ${s3.endpoint}; create it (Create bucket) or pick another one` });
+    expect(error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `The bucket "${bucket}" does not exist at ${s3.endpoint}; create it (Create bucket) or pick another one`,
+    });
     expect(await createBucket(target())).toEqual({ created: true });
   });
 

@@ -7,7 +7,16 @@ import type { Row } from '../../electron/engine/exports/writers/types.js';
 import { openLocalOutput } from '../../electron/engine/exports/targets/local-folder.js';
 import { tempDir } from '../helpers.js';
 import { allTypes, expectedPlain, normalised, sensorColumns, sensorRows, typedRows } from './exports-fixtures.js';
-import { duckdb, parquetMetadata, plain, pyarrowAvailable, readCsvWithDuckdb, readParquetWithDuckdb, readParquetWithPyarrow, type Plain } from './exports-readers.js';
+import {
+  duckdb,
+  parquetMetadata,
+  plain,
+  pyarrowAvailable,
+  readCsvWithDuckdb,
+  readParquetWithDuckdb,
+  readParquetWithPyarrow,
+  type Plain,
+} from './exports-readers.js';
 
 const dir = tempDir('exports-writers');
 afterAll(() => dir.remove());
@@ -67,12 +76,19 @@ describe('Parquet read back by independent readers', () => {
     const rows = sensorRows(50_000);
     const sizes: Record<string, number> = {};
     for (const codec of codecs) {
-      const file = await exportTo(`sensors-${codec}.parquet`, { kind: 'parquet', codec, timestampUnit: 'ms', rowGroupRows: 25_000 }, rows, sensorColumns);
+      const file = await exportTo(
+        `sensors-${codec}.parquet`,
+        { kind: 'parquet', codec, timestampUnit: 'ms', rowGroupRows: 25_000 },
+        rows,
+        sensorColumns,
+      );
       const meta = await parquetMetadata(file);
       sizes[codec] = statSync(file).size;
       if (codec === 'none') expect(meta.compressed).toBe(meta.uncompressed);
       else expect(meta.compressed).toBeLessThan(meta.uncompressed * 0.9);
-      const [count] = await import('./exports-readers.js').then((m) => m.duckdb(`SELECT count(*)::INT AS n, sum(seq)::BIGINT AS s FROM read_parquet('${file}')`));
+      const [count] = await import('./exports-readers.js').then((m) =>
+        m.duckdb(`SELECT count(*)::INT AS n, sum(seq)::BIGINT AS s FROM read_parquet('${file}')`),
+      );
       expect(count).toEqual({ n: 50_000, s: BigInt((49_999 * 50_000) / 2) });
     }
     for (const codec of ['snappy', 'zstd', 'gzip']) expect(sizes[codec]).toBeLessThan(sizes.none ?? 0);
@@ -96,7 +112,26 @@ describe('CSV and JSONL', () => {
 
   // Every cell shape a source hands the writer (numbers as text, Dates in text columns, 1/0 booleans,
   // fractional epoch ms, bigint µs before 1970) with text that needs quoting under some delimiter.
-  const awkwardText = ['plain', '', ' ', ' edge spaces ', 'a,b', 'a;b', 'a\tb', 'a|b', 'say "hi"', '"', 'line\nbreak', 'cr\rhere', 'crlf\r\n', 'ünïcødé ✓', '#hash', '=1+1', "it's", 'mid\uFEFFbom'];
+  const awkwardText = [
+    'plain',
+    '',
+    ' ',
+    ' edge spaces ',
+    'a,b',
+    'a;b',
+    'a\tb',
+    'a|b',
+    'say "hi"',
+    '"',
+    'line\nbreak',
+    'cr\rhere',
+    'crlf\r\n',
+    'ünïcødé ✓',
+    '#hash',
+    '=1+1',
+    "it's",
+    'mid\uFEFFbom',
+  ];
   const oddColumns: ColumnSpec[] = [
     { name: 'odd, name', type: 'string', nullable: true },
     { name: 'n32', type: 'int32', nullable: true },
@@ -109,13 +144,22 @@ describe('CSV and JSONL', () => {
   const oddRows: Row[] = [];
   const oddExpected: Plain[] = [];
   for (let i = 0; i < 400; i++) {
-    const text = i % 9 === 0 ? null : i % 13 === 0 ? new Date(Date.UTC(2020, 1, (i % 28) + 1)) : i % 11 === 0 ? i * 1.5 : (awkwardText[i % awkwardText.length] ?? '');
+    const text =
+      i % 9 === 0
+        ? null
+        : i % 13 === 0
+          ? new Date(Date.UTC(2020, 1, (i % 28) + 1))
+          : i % 11 === 0
+            ? i * 1.5
+            : (awkwardText[i % awkwardText.length] ?? '');
     const n32 = i % 8 === 0 ? null : i % 3 === 0 ? String(i - 200) : i - 200;
-    const n64 = i % 7 === 0 ? null : i % 2 === 0 ? 9_007_199_254_740_993n * (i % 5 === 0 ? -1n : 1n) : i % 3 === 0 ? BigInt(i) : -i * 1_000_003;
+    const n64 =
+      i % 7 === 0 ? null : i % 2 === 0 ? 9_007_199_254_740_993n * (i % 5 === 0 ? -1n : 1n) : i % 3 === 0 ? BigInt(i) : -i * 1_000_003;
     const x = i % 6 === 0 ? null : ([0, -0, 0.1, 1e21, 1e-7, -123.456, Number.MAX_VALUE, 5e-324][i % 8] ?? 1);
     const flag = i % 5 === 0 ? null : ([true, false, 'true', 'false', 1, 0][i % 6] ?? true);
     const atMs = Date.UTC(2024, 0, 1) + i * 1.7;
-    const at = i % 4 === 0 ? null : i % 3 === 0 ? new Date(Date.UTC(1960, 0, 1) + i) : i % 3 === 1 ? atMs : BigInt(Date.UTC(2024, 0, 1) + i);
+    const at =
+      i % 4 === 0 ? null : i % 3 === 0 ? new Date(Date.UTC(1960, 0, 1) + i) : i % 3 === 1 ? atMs : BigInt(Date.UTC(2024, 0, 1) + i);
     const atUs = i % 10 === 0 ? null : 1_700_000_000_123_456n - BigInt(i) * 10_000_000_000_007n;
     oddRows.push({ 'odd, name': text, n32, n64, x, flag, at, at_us: atUs });
     // What the reader must see, written from the cell shapes, not from the writer's code.
@@ -132,15 +176,24 @@ describe('CSV and JSONL', () => {
 
   for (const delimiter of [',', ';', '\t', '|']) {
     it(`gives DuckDB's CSV reader back every awkward cell and the header names (delimiter ${JSON.stringify(delimiter)})`, async () => {
-      const file = await exportTo(`awkward-${delimiter === '\t' ? 'tab' : delimiter === '|' ? 'pipe' : delimiter}.csv`, { kind: 'csv', delimiter, header: true }, oddRows, oddColumns);
+      const file = await exportTo(
+        `awkward-${delimiter === '\t' ? 'tab' : delimiter === '|' ? 'pipe' : delimiter}.csv`,
+        { kind: 'csv', delimiter, header: true },
+        oddRows,
+        oddColumns,
+      );
       expect(normalised(await readCsvWithDuckdb(file, oddColumns, delimiter), oddColumns)).toEqual(normalised(oddExpected, oddColumns));
-      const described = await duckdb(`DESCRIBE SELECT * FROM read_csv('${file}', header = true, delim = '${delimiter}', quote = '"', escape = '"')`);
+      const described = await duckdb(
+        `DESCRIBE SELECT * FROM read_csv('${file}', header = true, delim = '${delimiter}', quote = '"', escape = '"')`,
+      );
       expect(described.map((c) => c.column_name)).toEqual(oddColumns.map((c) => c.name));
     });
   }
 
   it('refuses a delimiter that cannot separate fields instead of writing another one', () => {
-    expect(() => createWriter({ kind: 'csv', delimiter: '"', header: true }, oddColumns, { write: () => Promise.resolve() })).toThrow(/cannot separate CSV fields/);
+    expect(() => createWriter({ kind: 'csv', delimiter: '"', header: true }, oddColumns, { write: () => Promise.resolve() })).toThrow(
+      /cannot separate CSV fields/,
+    );
   });
 
   it('writes one JSON object per line that DuckDB reads with the same values', async () => {
@@ -160,7 +213,15 @@ describe('CSV and JSONL', () => {
 describe('bounded memory', () => {
   it('cuts Parquet row groups by size as well as by rows, so large values do not pile up', async () => {
     const big = 'x'.repeat(100_000);
-    const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({ id: i, name: `${i}${big}`, big: null, reading: null, ok: null, at: null, at_us: null }));
+    const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({
+      id: i,
+      name: `${i}${big}`,
+      big: null,
+      reading: null,
+      ok: null,
+      at: null,
+      at_us: null,
+    }));
     const { ParquetRowWriter } = await import('../../electron/engine/exports/writers/parquet-writer.js');
     const output = await openLocalOutput(dir.path, 'big-values.parquet');
     const writer = new ParquetRowWriter(allTypes, output.sink, { codec: 'snappy', rowGroupRows: 100_000, rowGroupBytes: 4 * 1024 * 1024 });
@@ -190,6 +251,8 @@ describe('bounded memory', () => {
     const meta = await parquetMetadata(output.location);
     expect(meta.rowGroups).toBeGreaterThanOrEqual(12);
     const back = await readParquetWithDuckdb(output.location, columns);
-    expect(back.map((r) => [r.tag, r.n, r.body?.length ?? null])).toEqual(rows.map((r) => [r.tag, String(r.n), r.body === null ? null : String(r.body).length]));
+    expect(back.map((r) => [r.tag, r.n, r.body?.length ?? null])).toEqual(
+      rows.map((r) => [r.tag, String(r.n), r.body === null ? null : String(r.body).length]),
+    );
   });
 });

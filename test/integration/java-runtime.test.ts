@@ -47,7 +47,10 @@ describe('a machine without Java', () => {
       expect(unwrap<AppInfo>(await engine.dispatch('app:info', undefined)).javaAvailable).toBe(false);
       const refused = await engine.dispatch('local:start', {});
       expect(refused.ok).toBe(false);
-      if (!refused.ok) expect(refused.error.message).toMatch(/^Java 17 or newer is needed .* none was found: download a Java runtime \(Settings → Local cluster\)/);
+      if (!refused.ok)
+        expect(refused.error.message).toMatch(
+          /^Java 17 or newer is needed .* none was found: download a Java runtime \(Settings → Local cluster\)/,
+        );
 
       const started = Date.now();
       const java = unwrap<{ path: string; major: number }>(await engine.dispatch('local:installJava', undefined));

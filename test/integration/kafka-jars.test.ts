@@ -19,7 +19,12 @@ const java = locateJava();
  */
 function envWithoutMaven(): NodeJS.ProcessEnv {
   if (java === null) throw new Error('the suite needs a Java 17+ to start the cluster');
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: dirname(process.execPath), JAVA_HOME: dirname(dirname(java)), KWB_CACHE_DIR: cacheDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: dirname(process.execPath),
+    JAVA_HOME: dirname(dirname(java)),
+    KWB_CACHE_DIR: cacheDir,
+  };
   delete env.KWB_MAVEN_MIRROR;
   return env;
 }
@@ -36,7 +41,9 @@ describe('the local cluster without Maven', () => {
     const started = Date.now();
     const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', String(port)], envWithoutMaven());
     const jars = readJarLock().versions[version]?.jars ?? [];
-    process.stdout.write(`[kafka-jars] ${jars.length} jars fetched, checked and started in ${((Date.now() - started) / 1000).toFixed(1)} s\n${result.stderr}`);
+    process.stdout.write(
+      `[kafka-jars] ${jars.length} jars fetched, checked and started in ${((Date.now() - started) / 1000).toFixed(1)} s\n${result.stderr}`,
+    );
     expect(result.stderr).toContain(`Fetching ${jars.length} Apache Kafka ${version} jar(s)`);
     expect(result.stderr).toContain('https://repo1.maven.org/maven2/');
     expect(result.stderr).toMatch(new RegExp(`\\[${jars.length}/${jars.length}\\] \\S+\\.jar \\([\\d.]+ MB\\) SHA-256 ok`));

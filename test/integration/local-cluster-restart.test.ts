@@ -47,7 +47,8 @@ describe('a second start on the local cluster', () => {
     if (connectionId === null) throw new Error('no connection after the first start');
     const topic = uniqueName('local-restart-in');
     await createTopic(bootstrap, topic, 2);
-    const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ topic, key: `k${(from + i) % 2}`, value: JSON.stringify({ sensor: `s${(from + i) % 2}` }) }));
+    const records = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ topic, key: `k${(from + i) % 2}`, value: JSON.stringify({ sensor: `s${(from + i) % 2}` }) }));
     await produce(bootstrap, records(0, 20));
     const pipeline = data<Pipeline>(
       await first.dispatch('pipelines:save', {
@@ -64,8 +65,17 @@ describe('a second start on the local cluster', () => {
     );
     data(await first.dispatch('pipelines:start', { id: pipeline.id }));
     const counts = async (engine: Engine) =>
-      Object.fromEntries(data<ResultsPage>(await engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 10 })).rows.map((r) => [String(r[0]), Number(r[1])]));
-    await until(() => counts(first), (c) => c.s0 === 10 && c.s1 === 10, '10 per sensor');
+      Object.fromEntries(
+        data<ResultsPage>(await engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 10 })).rows.map((r) => [
+          String(r[0]),
+          Number(r[1]),
+        ]),
+      );
+    await until(
+      () => counts(first),
+      (c) => c.s0 === 10 && c.s1 === 10,
+      '10 per sensor',
+    );
     // Quitting stops the cluster this engine started.
     await first.dispose();
 
@@ -75,9 +85,19 @@ describe('a second start on the local cluster', () => {
     const { message } = await second.startDefault();
     expect(message).toBe(`Started the local cluster again on ${bootstrap} (the active connection is this app's own cluster).`);
     await produce(bootstrap, records(20, 20));
-    await until(async () => data<PipelineStatus>(await second.dispatch('pipelines:status', { id: pipeline.id })).state, (s) => s === 'running', 'the pipeline running again');
-    const after = await until(() => counts(second), (c) => c.s0 + c.s1 >= 40, '40 records counted');
-    console.log(`[figure] cluster started again and pipeline running ${Date.now() - started} ms after the second start; counts ${JSON.stringify(after)}`);
+    await until(
+      async () => data<PipelineStatus>(await second.dispatch('pipelines:status', { id: pipeline.id })).state,
+      (s) => s === 'running',
+      'the pipeline running again',
+    );
+    const after = await until(
+      () => counts(second),
+      (c) => c.s0 + c.s1 >= 40,
+      '40 records counted',
+    );
+    console.log(
+      `[figure] cluster started again and pipeline running ${Date.now() - started} ms after the second start; counts ${JSON.stringify(after)}`,
+    );
     expect(after).toEqual({ s0: 20, s1: 20 });
   }, 300_000);
 });

@@ -75,10 +75,15 @@ describe('the kafka CLI', () => {
   it('fails with one line when no Java can be found', async () => {
     const dataDir = mkdtempSync(resolve(tmpdir(), 'kwb-nojava-'));
     // Its own empty cache too: a Java runtime the app downloaded into the shared cache would be found.
-    const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', '9092'], { ...envWithoutJava(), KWB_CACHE_DIR: resolve(dataDir, 'cache') });
+    const result = await runKafkaCli(['start', '--data-dir', dataDir, '--port', '9092'], {
+      ...envWithoutJava(),
+      KWB_CACHE_DIR: resolve(dataDir, 'cache'),
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^kafka: Java 17 or newer is needed to run the local Kafka cluster and none was found: download a Java runtime [^\n]*install-java[^\n]*JAVA_HOME\n$/);
+    expect(result.stderr).toMatch(
+      /^kafka: Java 17 or newer is needed to run the local Kafka cluster and none was found: download a Java runtime [^\n]*install-java[^\n]*JAVA_HOME\n$/,
+    );
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -24,7 +24,12 @@ describe('a batch report over a transactional topic', () => {
         }),
       ).rejects.toThrow('abort');
       // The last offsets of both partitions are transaction markers now.
-      await producer.run((send) => send([{ topic, partition: 0, value: value('s0') }, { topic, partition: 1, value: value('s1') }]));
+      await producer.run((send) =>
+        send([
+          { topic, partition: 0, value: value('s0') },
+          { topic, partition: 1, value: value('s1') },
+        ]),
+      );
     } finally {
       await producer.close();
     }

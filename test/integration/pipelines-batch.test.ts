@@ -47,7 +47,10 @@ describe('pipelines batch mode', () => {
       humidity: Math.round((30 + ((i * 104729) % 4000) / 100) * 100) / 100,
       pressure: Math.round((990 + ((i * 1299709) % 3000) / 100) * 100) / 100,
     }));
-    await produceInput(bootstrap, [...readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })), { topic, key: 'x', value: 'garbage' }]);
+    await produceInput(bootstrap, [
+      ...readings.map((r) => ({ topic, key: r.sensor_id, value: JSON.stringify(r) })),
+      { topic, key: 'x', value: 'garbage' },
+    ]);
 
     const pipeline = data<Pipeline>(
       await engine.dispatch('pipelines:save', {
@@ -66,12 +69,21 @@ describe('pipelines batch mode', () => {
     const folder = join(dir.path, 'sensor_report');
     mkdirSync(folder);
     const report = data<BatchReport>(
-      await engine.dispatch('pipelines:run-batch', { id: pipeline.id, aggregation: sensorsBatchReport, folder, formats: ['csv', 'parquet', 'jsonl'] }),
+      await engine.dispatch('pipelines:run-batch', {
+        id: pipeline.id,
+        aggregation: sensorsBatchReport,
+        folder,
+        formats: ['csv', 'parquet', 'jsonl'],
+      }),
     );
     expect(report.recordsRead).toBe(101);
     expect(report.badRecords).toEqual({ decode: 1 });
     expect(report.table).toBe('report_sensor_windows');
-    expect(report.columns).toEqual(['sensor_id', 'total_readings', ...MEASURES.flatMap((m) => ['avg', 'min', 'max'].map((f) => `${f}_${m}`))]);
+    expect(report.columns).toEqual([
+      'sensor_id',
+      'total_readings',
+      ...MEASURES.flatMap((m) => ['avg', 'min', 'max'].map((f) => `${f}_${m}`)),
+    ]);
 
     // Independent reference: the produced readings in DuckDB, grouped by plain SQL.
     const values = readings.map((r) => `('${r.sensor_id}', ${r.temperature}, ${r.humidity}, ${r.pressure})`).join(', ');
@@ -90,7 +102,10 @@ describe('pipelines batch mode', () => {
         for (const column of report.columns.slice(2)) expect(Number(row[column]), `${what} ${column}`).toBeCloseTo(Number(want[column]), 9);
       });
     };
-    same(report.rows.map((r) => Object.fromEntries(report.columns.map((c, i) => [c, r[i]]))), 'report');
+    same(
+      report.rows.map((r) => Object.fromEntries(report.columns.map((c, i) => [c, r[i]]))),
+      'report',
+    );
 
     // The SQLite store of the engine.
     const store = new Database(join(dir.path, 'data', 'workbench.sqlite'), { readonly: true });
@@ -98,14 +113,26 @@ describe('pipelines batch mode', () => {
     store.close();
 
     // The files, read back by DuckDB.
-    expect(report.files.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['report_sensor_windows.csv', 'report_sensor_windows.jsonl', 'report_sensor_windows.parquet']);
+    expect(report.files.map((f) => f.slice(folder.length + 1)).sort()).toEqual([
+      'report_sensor_windows.csv',
+      'report_sensor_windows.jsonl',
+      'report_sensor_windows.parquet',
+    ]);
     same(await duck(`SELECT * FROM read_parquet('${join(folder, 'report_sensor_windows.parquet')}') ORDER BY sensor_id`), 'parquet');
     same(await duck(`SELECT * FROM read_csv('${join(folder, 'report_sensor_windows.csv')}', header = true) ORDER BY sensor_id`), 'csv');
-    const jsonl = readFileSync(join(folder, 'report_sensor_windows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    same(jsonl.sort((a, b) => (String(a.sensor_id) < String(b.sensor_id) ? -1 : 1)), 'jsonl');
+    const jsonl = readFileSync(join(folder, 'report_sensor_windows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    same(
+      jsonl.sort((a, b) => (String(a.sensor_id) < String(b.sensor_id) ? -1 : 1)),
+      'jsonl',
+    );
 
     // Bounded: records produced after the run are not in it; a rerun includes them and replaces the table.
-    await produceInput(bootstrap, [{ topic, key: 'sensor_1', value: JSON.stringify({ ...readings[0], timestamp: new Date().toISOString() }) }]);
+    await produceInput(bootstrap, [
+      { topic, key: 'sensor_1', value: JSON.stringify({ ...readings[0], timestamp: new Date().toISOString() }) },
+    ]);
     const again = data<BatchReport>(await engine.dispatch('pipelines:run-batch', { id: pipeline.id, aggregation: sensorsBatchReport }));
     expect(again.recordsRead).toBe(102);
     expect(again.rows.find((r) => r[0] === 'sensor_1')?.[1]).toBe(11);

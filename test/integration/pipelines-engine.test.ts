@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 async function produce(topic: string, values: string[], keys: string[]): Promise<void> {
-  await produceInput(bootstrap, values.map((value, i) => ({ topic, key: keys[i] ?? null, value })));
+  await produceInput(
+    bootstrap,
+    values.map((value, i) => ({ topic, key: keys[i] ?? null, value })),
+  );
 }
 
 function s3(topic: string, output: string): PipelineInput {
@@ -174,7 +177,15 @@ describe('pipelines through engine.dispatch', () => {
 
   it('refuses append mode without a watermark and reports a missing source topic as a user-facing error', async () => {
     const base = s3('x', 'y');
-    const noWatermark = { ...base, outputMode: 'append' as const, aggregation: { groupBy: ['sensor_id'], window: { column: 'timestamp', durationMs: 5 * MIN }, aggregates: [{ fn: 'count' as const, as: 'n' }] } };
+    const noWatermark = {
+      ...base,
+      outputMode: 'append' as const,
+      aggregation: {
+        groupBy: ['sensor_id'],
+        window: { column: 'timestamp', durationMs: 5 * MIN },
+        aggregates: [{ fn: 'count' as const, as: 'n' }],
+      },
+    };
     expect(await engine.dispatch('pipelines:save', noWatermark)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const missing = data<Pipeline>(await engine.dispatch('pipelines:save', s3(uniqueName('missing-topic'), uniqueName('out'))));
     const started = await engine.dispatch('pipelines:start', { id: missing.id });

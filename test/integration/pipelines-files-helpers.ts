@@ -21,13 +21,17 @@ export function issRecords(from: number, count: number): IssRecord[] {
   return Array.from({ length: count }, (_, k) => {
     const i = from + k;
     const latitude = (51.6 * Math.sin(i / 37)).toFixed(4);
-    const longitude = ((((i * 1.37 + 180) % 360) + 360) % 360 - 180).toFixed(4);
+    const longitude = (((((i * 1.37 + 180) % 360) + 360) % 360) - 180).toFixed(4);
     return { message: 'success', timestamp: EPOCH + i * 5, iss_position: { latitude, longitude } };
   });
 }
 
 export async function produceIss(bootstrap: string, topic: string, records: IssRecord[]): Promise<void> {
-  await produceInput(bootstrap, records.map((r) => ({ topic, value: JSON.stringify(r) })), 500);
+  await produceInput(
+    bootstrap,
+    records.map((r) => ({ topic, value: JSON.stringify(r) })),
+    500,
+  );
 }
 
 export function s3Admin(s3: S3Server): S3Client {
@@ -79,7 +83,10 @@ export async function readIssParquet(folder: string): Promise<{ rows: IssRow[]; 
  * Exactly once: every source record appears once (keyed by its unique timestamp), with latitude and
  * longitude equal to the doubles of the source strings and the timestamp equal to the epoch seconds.
  */
-export function compareExactlyOnce(source: IssRecord[], rows: IssRow[]): { missing: number; duplicates: number; unexpected: number; wrong: string[] } {
+export function compareExactlyOnce(
+  source: IssRecord[],
+  rows: IssRow[],
+): { missing: number; duplicates: number; unexpected: number; wrong: string[] } {
   const seen = new Map<string, number>();
   for (const r of rows) seen.set(r.timestamp ?? 'null', (seen.get(r.timestamp ?? 'null') ?? 0) + 1);
   const byTs = new Map(rows.map((r) => [r.timestamp, r]));

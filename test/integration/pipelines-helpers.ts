@@ -28,7 +28,9 @@ export async function waitFor(check: () => boolean, timeoutMs = 60_000, what = '
 export async function readTopic(bootstrap: string, topic: string, expected: number): Promise<{ key: Buffer; value: Buffer }[]> {
   const until = Date.now() + 60_000;
   for (;;) {
-    const seen = (await readAll(bootstrap, topic, 'read_committed')).flatMap((r) => (r.key && r.value ? [{ key: r.key, value: r.value }] : []));
+    const seen = (await readAll(bootstrap, topic, 'read_committed')).flatMap((r) =>
+      r.key && r.value ? [{ key: r.key, value: r.value }] : [],
+    );
     if (seen.length >= expected) return seen;
     if (Date.now() > until) throw new Error(`timed out waiting for ${expected} records on ${topic} (${seen.length} so far)`);
     await new Promise((resolve) => setTimeout(resolve, 200));

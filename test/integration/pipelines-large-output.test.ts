@@ -23,7 +23,10 @@ describe('a batch that emits more results than one produce request may carry', (
     // more than the broker's 1 MiB message.max.bytes for one partition's batch.
     await produceInput(
       bootstrap,
-      Array.from({ length: GROUPS }, (_, i) => ({ topic: input, value: JSON.stringify({ device: `device-with-a-long-name-${String(i).padStart(6, '0')}`, reading: i }) })),
+      Array.from({ length: GROUPS }, (_, i) => ({
+        topic: input,
+        value: JSON.stringify({ device: `device-with-a-long-name-${String(i).padStart(6, '0')}`, reading: i }),
+      })),
     );
 
     const db = openDatabase(join(dir.path, 'large.sqlite'));
@@ -39,20 +42,34 @@ describe('a batch that emits more results than one produce request may carry', (
         { column: 'device', path: 'device', type: 'string' },
         { column: 'reading', path: 'reading', type: 'double' },
       ],
-      aggregation: { groupBy: ['device'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'reading', as: 'total' }] },
+      aggregation: {
+        groupBy: ['device'],
+        aggregates: [
+          { fn: 'count', as: 'n' },
+          { fn: 'sum', column: 'reading', as: 'total' },
+        ],
+      },
       outputMode: 'update',
       sinks: [{ kind: 'kafka', topic: output, format: 'json' }],
     });
     const runner = new PipelineRunner({ db, kafka, pipeline });
     await runner.start();
     try {
-      await waitFor(() => [...new CheckpointStore(db, pipeline.id).offsets().values()].reduce((a, b) => a + b, 0n) >= BigInt(GROUPS), 120_000, 'all records consumed and committed');
+      await waitFor(
+        () => [...new CheckpointStore(db, pipeline.id).offsets().values()].reduce((a, b) => a + b, 0n) >= BigInt(GROUPS),
+        120_000,
+        'all records consumed and committed',
+      );
     } finally {
       await runner.stop();
     }
     const records = await readTopic(bootstrap, output, GROUPS);
-    const latest = new Map(records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as { device: string; n: number; total: number }]));
-    console.log(`[pipelines] one batch emitted ${GROUPS} results: ${records.length} records on the output topic, ${latest.size} distinct keys`);
+    const latest = new Map(
+      records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as { device: string; n: number; total: number }]),
+    );
+    console.log(
+      `[pipelines] one batch emitted ${GROUPS} results: ${records.length} records on the output topic, ${latest.size} distinct keys`,
+    );
     expect(latest.size).toBe(GROUPS);
     for (const value of latest.values()) expect(value.n).toBe(1);
     expect([...latest.values()].reduce((sum, v) => sum + v.total, 0)).toBe((GROUPS * (GROUPS - 1)) / 2);

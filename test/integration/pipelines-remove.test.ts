@@ -49,7 +49,10 @@ describe('removing a scale-out pipeline', () => {
     // Running once creates the changelog and shows which partitions this worker holds.
     data(await engine.dispatch('pipelines:start', { id: saved.id }));
     await expect
-      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id })).scaleOut, { timeout: 60_000, interval: 200 })
+      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id })).scaleOut, {
+        timeout: 60_000,
+        interval: 200,
+      })
       .toEqual({ changelogTopic: `${groupId}-state-changelog`, partitions: [0, 1] });
     expect(await topics()).toContain(`${groupId}-state-changelog`);
 
@@ -67,10 +70,15 @@ describe('removing a scale-out pipeline', () => {
     await createTopic(bootstrap, source, 1);
     const saved = data<Pipeline>(await engine.dispatch('pipelines:save', counting(source, groupId)));
     // Another worker: a second saved pipeline with the same group, running (as a CLI worker would).
-    const other = data<Pipeline>(await engine.dispatch('pipelines:save', { ...counting(source, groupId), name: uniqueName('other worker') }));
+    const other = data<Pipeline>(
+      await engine.dispatch('pipelines:save', { ...counting(source, groupId), name: uniqueName('other worker') }),
+    );
     data(await engine.dispatch('pipelines:start', { id: other.id }));
     await expect
-      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: other.id })).scaleOut?.partitions, { timeout: 60_000, interval: 200 })
+      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: other.id })).scaleOut?.partitions, {
+        timeout: 60_000,
+        interval: 200,
+      })
       .toEqual([0]);
     // A saved pipeline sharing the group keeps the changelog (its state lives there).
     const kept = data<{ removed: boolean; changelog?: { deleted: boolean; reason: string | null } }>(
@@ -82,7 +90,9 @@ describe('removing a scale-out pipeline', () => {
     expect(await topics()).toContain(`${groupId}-state-changelog`);
 
     // Removing the running one stops it first (its member leaves), then deletes the changelog.
-    const last = data<{ removed: boolean; changelog?: { deleted: boolean } }>(await engine.dispatch('pipelines:remove', { id: other.id, deleteChangelog: true }));
+    const last = data<{ removed: boolean; changelog?: { deleted: boolean } }>(
+      await engine.dispatch('pipelines:remove', { id: other.id, deleteChangelog: true }),
+    );
     expect(last).toMatchObject({ removed: true, changelog: { deleted: true } });
   });
 
@@ -95,7 +105,13 @@ describe('removing a scale-out pipeline', () => {
     data(await engine.dispatch('pipelines:stop', { id: saved.id }));
     // A plain consumer in the group stands in for a headless worker on another machine.
     let joined = false;
-    const outsider = new GroupMember(clientOptions(bootstrap), groupId, { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, () => (joined = true), () => undefined);
+    const outsider = new GroupMember(
+      clientOptions(bootstrap),
+      groupId,
+      { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 },
+      () => (joined = true),
+      () => undefined,
+    );
     await outsider.join([source]);
     await waitFor(() => joined, 60_000, 'outsider joined');
     try {
@@ -107,6 +123,8 @@ describe('removing a scale-out pipeline', () => {
     } finally {
       await outsider.close();
     }
-    expect(data<{ removed: boolean }>(await engine.dispatch('pipelines:remove', { id: saved.id, deleteChangelog: true })).removed).toBe(true);
+    expect(data<{ removed: boolean }>(await engine.dispatch('pipelines:remove', { id: saved.id, deleteChangelog: true })).removed).toBe(
+      true,
+    );
   });
 });

@@ -76,7 +76,11 @@ function countBySensor(connectionId: string, topic: string): PipelineInput {
 async function produce(topic: string, from: number, n: number): Promise<void> {
   await produceInput(
     bootstrap,
-    Array.from({ length: n }, (_, i) => ({ topic, key: `k${(from + i) % 3}`, value: JSON.stringify({ sensor: `s${(from + i) % 3}`, n: from + i }) })),
+    Array.from({ length: n }, (_, i) => ({
+      topic,
+      key: `k${(from + i) % 3}`,
+      value: JSON.stringify({ sensor: `s${(from + i) % 3}`, n: from + i }),
+    })),
   );
 }
 
@@ -85,7 +89,9 @@ describe('pipelines across an engine restart', () => {
     const topic = uniqueName('restart-resume-in');
     await createTopic(bootstrap, topic, 3);
     const first = open();
-    const connection = data<Connection>(await first.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }));
+    const connection = data<Connection>(
+      await first.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
+    );
     data(await first.dispatch('connections:activate', { id: connection.id }));
     const pipeline = data<Pipeline>(await first.dispatch('pipelines:save', countBySensor(connection.id, topic)));
     await produce(topic, 0, 30);
@@ -117,7 +123,9 @@ describe('pipelines across an engine restart', () => {
     const topic = uniqueName('group-reset-in');
     await createTopic(bootstrap, topic, 3);
     const engine = open();
-    const connection = data<Connection>(await engine.dispatch('connections:save', { name: 'reset', bootstrapServers: bootstrap.split(',') }));
+    const connection = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'reset', bootstrapServers: bootstrap.split(',') }),
+    );
     const input = countBySensor(connection.id, topic);
     const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', input));
     await produce(topic, 0, 30);
@@ -127,8 +135,16 @@ describe('pipelines across an engine restart', () => {
     const detail = data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId: connection.id, groupId: input.groupId }));
     expect(detail.pipelines).toEqual([{ id: pipeline.id, name: input.name, followsReset: true }]);
     // While it runs the pipeline is a member of its group: the refusal names it.
-    const refused = await engine.dispatch('groups:resetOffsets', { connectionId: connection.id, groupId: input.groupId, topic, to: { kind: 'latest' } });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining(`pipeline "${input.name}"`) as unknown } });
+    const refused = await engine.dispatch('groups:resetOffsets', {
+      connectionId: connection.id,
+      groupId: input.groupId,
+      topic,
+      to: { kind: 'latest' },
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringContaining(`pipeline "${input.name}"`) as unknown },
+    });
 
     data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
     await produce(topic, 30, 30);
@@ -142,6 +158,8 @@ describe('pipelines across an engine restart', () => {
     // The 30 records skipped by the reset are not counted; the 3 after it are.
     expect(await counts(engine, pipeline.id, 33)).toEqual({ s0: 11, s1: 11, s2: 11 });
     const after = await status(engine, pipeline.id);
-    console.log(`[figure] after the reset to latest: ${after.recordsIn} records in, results ${JSON.stringify(await counts(engine, pipeline.id, 33))}`);
+    console.log(
+      `[figure] after the reset to latest: ${after.recordsIn} records in, results ${JSON.stringify(await counts(engine, pipeline.id, 33))}`,
+    );
   }, 120_000);
 });

@@ -66,7 +66,10 @@ const sensorsPipeline = (topic: string, output: string): PipelineInput => ({
 
 async function produce(topic: string, values: (string | Buffer)[], keys?: string[]): Promise<void> {
   // Idempotent: a retried send to a just-created topic must not write the records twice.
-  await produceInput(bootstrap, values.map((value, i) => ({ topic, key: keys?.[i] ?? null, value })));
+  await produceInput(
+    bootstrap,
+    values.map((value, i) => ({ topic, key: keys?.[i] ?? null, value })),
+  );
 }
 
 function consumedAll(store: CheckpointStore, total: number): boolean {
@@ -82,11 +85,11 @@ describe('pipelines against the local Kafka', () => {
     await createTopic(bootstrap, input, 3);
     const data = readings(100);
     // Two bad records: truncated JSON and a missing field. They are counted, never fatal.
-    await produce(input, [...data.map((r) => JSON.stringify(r)), '{"timestamp":', JSON.stringify({ sensor_id: 'sensor_1' })], [
-      ...data.map((r) => r.sensor_id),
-      'bad',
-      'bad',
-    ]);
+    await produce(
+      input,
+      [...data.map((r) => JSON.stringify(r)), '{"timestamp":', JSON.stringify({ sensor_id: 'sensor_1' })],
+      [...data.map((r) => r.sensor_id), 'bad', 'bad'],
+    );
     const db = openDatabase(join(dir.path, 's3.sqlite'));
     const pipeline = pipelineOf({ ...sensorsPipeline(input, output), id: 'p-s3' });
     const runner = new PipelineRunner({ db, kafka, pipeline });
@@ -131,7 +134,10 @@ describe('pipelines against the local Kafka', () => {
     const latest = new Map(records.map((r) => [r.key.toString(), JSON.parse(r.value.toString()) as Record<string, unknown>]));
     expect(latest.size).toBe(expected.length);
     for (const e of expected) {
-      const key = JSON.stringify({ group: { sensor_id: e.sensor_id }, window: { start: new Date(e.window_start).toISOString(), end: new Date(e.window_start + 5 * MIN).toISOString() } });
+      const key = JSON.stringify({
+        group: { sensor_id: e.sensor_id },
+        window: { start: new Date(e.window_start).toISOString(), end: new Date(e.window_start + 5 * MIN).toISOString() },
+      });
       expect(latest.get(key)?.num_readings).toBe(e.n);
     }
     db.close();
@@ -148,7 +154,11 @@ describe('pipelines against the local Kafka', () => {
       humidity: 1,
       pressure: 1,
     }));
-    await produce(input, data.map((r) => JSON.stringify(r)), data.map((r) => r.sensor_id));
+    await produce(
+      input,
+      data.map((r) => JSON.stringify(r)),
+      data.map((r) => r.sensor_id),
+    );
     const db = openDatabase(join(dir.path, 'restart.sqlite'));
     const spec = sensorsPipeline(input, 'unused');
     const pipeline = pipelineOf({ ...spec, id: 'p-restart', maxRecordsPerBatch: 37, sinks: [] });
@@ -176,7 +186,9 @@ describe('pipelines against the local Kafka', () => {
     await second.stop();
 
     const counted = db
-      .prepare<[string], { n: number }>(`SELECT SUM(json_extract(values_json, '$.num_readings')) AS n FROM pipeline_results WHERE pipeline_id = ?`)
+      .prepare<[string], { n: number }>(
+        `SELECT SUM(json_extract(values_json, '$.num_readings')) AS n FROM pipeline_results WHERE pipeline_id = ?`,
+      )
       .get(pipeline.id);
     expect(counted?.n).toBe(total);
     const perWindow = db

@@ -18,7 +18,10 @@ describe('a pipeline whose source topic is deleted', () => {
   it('says the source topic was deleted, and since when', async () => {
     const input = uniqueName('deleted-source');
     await createTopic(bootstrap, input, 1);
-    await produce(bootstrap, Array.from({ length: 10 }, (_, i) => ({ topic: input, value: JSON.stringify({ n: i }) })));
+    await produce(
+      bootstrap,
+      Array.from({ length: 10 }, (_, i) => ({ topic: input, value: JSON.stringify({ n: i }) })),
+    );
     const saved = data<Pipeline>(
       await engine.dispatch('pipelines:save', {
         name: uniqueName('deleted'),
@@ -30,7 +33,9 @@ describe('a pipeline whose source topic is deleted', () => {
       }),
     );
     data(await engine.dispatch('pipelines:start', { id: saved.id }));
-    await expect.poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id })).recordsIn, { timeout: 30_000 }).toBe(10);
+    await expect
+      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id })).recordsIn, { timeout: 30_000 })
+      .toBe(10);
     await deleteTopics(bootstrap, [input]);
     const deleted = performance.now();
     let status: PipelineStatus | null = null;
@@ -52,12 +57,18 @@ describe('a pipeline whose source topic is deleted', () => {
 
     // Back: the topic is created again, the pipeline reads on and is no longer stalled.
     await createTopic(bootstrap, input, 1);
-    await produce(bootstrap, Array.from({ length: 5 }, (_, i) => ({ topic: input, value: JSON.stringify({ n: 100 + i }) })));
+    await produce(
+      bootstrap,
+      Array.from({ length: 5 }, (_, i) => ({ topic: input, value: JSON.stringify({ n: 100 + i }) })),
+    );
     await expect
-      .poll(async () => {
-        const s = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id }));
-        return { recordsIn: s.recordsIn, stalledSince: s.stalledSince, error: s.error };
-      }, { timeout: 30_000, interval: 200 })
+      .poll(
+        async () => {
+          const s = data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id }));
+          return { recordsIn: s.recordsIn, stalledSince: s.stalledSince, error: s.error };
+        },
+        { timeout: 30_000, interval: 200 },
+      )
       .toEqual({ recordsIn: 15, stalledSince: null, error: null });
     data(await engine.dispatch('pipelines:stop', { id: saved.id }));
   }, 90_000);

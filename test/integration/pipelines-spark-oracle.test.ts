@@ -29,13 +29,28 @@ describe('pipelines against real Spark Structured Streaming (PySpark oracle)', (
     for (const partitions of [1, 3] as const) {
       for (const outputMode of ['update', 'append', 'complete'] as const) {
         for (const [shape, window] of Object.entries(WINDOWS)) {
-          cases.push({ name: `${partitions}p-${outputMode}-${shape}`, topic: topics[partitions], maxOffsetsPerTrigger: 60, outputMode, window, watermarkDelayMs: 10 * MIN });
+          cases.push({
+            name: `${partitions}p-${outputMode}-${shape}`,
+            topic: topics[partitions],
+            maxOffsetsPerTrigger: 60,
+            outputMode,
+            window,
+            watermarkDelayMs: 10 * MIN,
+          });
         }
       }
     }
     // The single-watermark rule, as Spark runs it with statefulOperator.allowMultiple=false.
     for (const outputMode of ['update', 'append'] as const) {
-      cases.push({ name: `3p-${outputMode}-tumbling-before-3.4`, topic: topics[3], maxOffsetsPerTrigger: 60, outputMode, window: WINDOWS.tumbling, watermarkDelayMs: 10 * MIN, sparkCompatibility: 'before-3.4' });
+      cases.push({
+        name: `3p-${outputMode}-tumbling-before-3.4`,
+        topic: topics[3],
+        maxOffsetsPerTrigger: 60,
+        outputMode,
+        window: WINDOWS.tumbling,
+        watermarkDelayMs: 10 * MIN,
+        sparkCompatibility: 'before-3.4',
+      });
     }
 
     const spark = await runSparkOracle(bootstrap, cases.map(sparkCaseOf));

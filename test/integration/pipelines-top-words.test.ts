@@ -21,10 +21,14 @@ describe('the most frequent words of a word count with 100,000 distinct words', 
     await createTopic(bootstrap, topic, 1);
     // 100,000 words seen once, 100 per line; then 25 words that sort last, seen 2..26 times.
     const lines: string[] = [];
-    for (let line = 0; line < 1_000; line++) lines.push(Array.from({ length: 100 }, (_, i) => `w${String(line * 100 + i).padStart(6, '0')}`).join(' '));
+    for (let line = 0; line < 1_000; line++)
+      lines.push(Array.from({ length: 100 }, (_, i) => `w${String(line * 100 + i).padStart(6, '0')}`).join(' '));
     const frequent = Array.from({ length: 25 }, (_, i) => ({ word: `zz${String(i).padStart(2, '0')}`, count: i + 2 }));
     for (const { word, count } of frequent) for (let n = 0; n < count; n++) lines.push(word);
-    await produceInput(bootstrap, lines.map((value) => ({ topic, value: Buffer.from(value) })));
+    await produceInput(
+      bootstrap,
+      lines.map((value) => ({ topic, value: Buffer.from(value) })),
+    );
 
     const pipeline = data<Pipeline>(
       await engine.dispatch('pipelines:save', {
@@ -40,7 +44,10 @@ describe('the most frequent words of a word count with 100,000 distinct words', 
     );
     data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
     await expect
-      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id })).recordsIn, { timeout: 150_000, interval: 500 })
+      .poll(async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id })).recordsIn, {
+        timeout: 150_000,
+        interval: 500,
+      })
       .toBe(lines.length);
     data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
 

@@ -68,7 +68,9 @@ function sensors(topic: string, overrides: Partial<ProducerInput> = {}): Produce
 beforeAll(async () => {
   registry = await startSchemaRegistry();
   engine = testEngine(dir.path);
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url })).id;
+  connectionId = data<Connection>(
+    await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
+  ).id;
 }, 600_000);
 
 afterAll(async () => {
@@ -109,7 +111,9 @@ describe('embedded producers with the Avro serializer', () => {
 
     // Independent reader: kcat writes each raw value length-prefixed (%R, 32-bit big-endian), Python's
     // fastavro decodes it with the schema the registry returns for the id in the header.
-    const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%R%s'], { timeout: 60_000 });
+    const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%R%s'], {
+      timeout: 60_000,
+    });
     const rawFile = join(dir.path, `${topic}.bin`);
     writeFileSync(rawFile, raw);
     const script = [
@@ -126,23 +130,34 @@ describe('embedded producers with the Avro serializer', () => {
       '    out.append({"id": schema_id, "record": fastavro.schemaless_reader(io.BytesIO(value[5:]), schemas[schema_id])})',
       'print(json.dumps(out))',
     ].join('\n');
-    const independent = JSON.parse(execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 })) as { id: number; record: unknown }[];
+    const independent = JSON.parse(
+      execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 }),
+    ) as { id: number; record: unknown }[];
     expect(independent).toHaveLength(40);
     expect(new Set(independent.map((r) => r.id))).toEqual(new Set([registered.id]));
     const key = (v: unknown) => JSON.stringify(v);
     expect(independent.map((r) => key(r.record)).sort()).toEqual(values.map(key).sort());
   });
 
-  it('uses the subject\'s latest schema when none is given (Buffer values)', async () => {
+  it("uses the subject's latest schema when none is given (Buffer values)", async () => {
     const topic = uniqueName('avro-latest');
     await createTopic(bootstrap, topic, 1);
     const subject = uniqueName('readings-subject');
-    const schema = JSON.stringify({ type: 'record', name: 'Small', fields: [{ name: 'sensor_id', type: 'string' }, { name: 'n', type: 'long' }] });
-    const registered = (await (await fetch(`${registry.url}/subjects/${subject}/versions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema }),
-    })).json()) as { id: number };
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'Small',
+      fields: [
+        { name: 'sensor_id', type: 'string' },
+        { name: 'n', type: 'long' },
+      ],
+    });
+    const registered = (await (
+      await fetch(`${registry.url}/subjects/${subject}/versions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ schema }),
+      })
+    ).json()) as { id: number };
     const { definition } = await saveProducer(engine, {
       ...sensors(topic),
       source: { kind: 'manual', value: '{"sensor_id":"manual","n":12345678901}' },
@@ -170,7 +185,9 @@ describe('embedded producers with the Avro serializer', () => {
     data(await engine.dispatch('producers:start', { id: definition.id }));
     const failing = await waitForStatus(engine, definition.id, (s) => s.errors >= 3, 60_000);
     expect(failing.state).toBe('running');
-    expect(failing.lastError).toMatch(/record not sent: schema \d+ of ".*-value": does not fit the Avro schema — sensor_id: 5 is not string; temperature: "hot" is not double/);
+    expect(failing.lastError).toMatch(
+      /record not sent: schema \d+ of ".*-value": does not fit the Avro schema — sensor_id: 5 is not string; temperature: "hot" is not double/,
+    );
     data(await engine.dispatch('producers:stop', { id: definition.id }));
     const stopped = await waitForStatus(engine, definition.id, (s) => s.state === 'stopped');
     expect(stopped.sent).toBe(0);
@@ -180,15 +197,25 @@ describe('embedded producers with the Avro serializer', () => {
   it('refuses Avro without a registry URL at save and at start, and fails the start on an unknown subject or invalid schema', async () => {
     const topic = uniqueName('avro-refused');
     await createTopic(bootstrap, topic, 1);
-    const plainId = data<Connection>(await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') })).id;
+    const plainId = data<Connection>(
+      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+    ).id;
     const refused = await engine.dispatch('producers:save', { ...sensors(topic), connectionId: plainId });
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.error.message).toMatch(/the Avro serializer needs a schema registry URL on its connection/);
 
     // Saved while the connection had a registry; the registry URL removed afterwards: start refuses.
-    const laterId = data<Connection>(await engine.dispatch('connections:save', { name: 'registry later removed', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url })).id;
+    const laterId = data<Connection>(
+      await engine.dispatch('connections:save', {
+        name: 'registry later removed',
+        bootstrapServers: bootstrap.split(','),
+        schemaRegistryUrl: registry.url,
+      }),
+    ).id;
     const { definition } = await saveProducer(engine, { ...sensors(topic), connectionId: laterId });
-    data(await engine.dispatch('connections:save', { id: laterId, name: 'registry later removed', bootstrapServers: bootstrap.split(',') }));
+    data(
+      await engine.dispatch('connections:save', { id: laterId, name: 'registry later removed', bootstrapServers: bootstrap.split(',') }),
+    );
     const start = await engine.dispatch('producers:start', { id: definition.id });
     expect(!start.ok && start.error.message).toMatch(/needs a schema registry URL/);
 
@@ -206,7 +233,13 @@ describe('embedded producers with the Avro serializer', () => {
     const topic = uniqueName('avro-registry-down');
     await createTopic(bootstrap, topic, 1);
     const closedPort = await findFreePortBlock(1, 24_000, 25_000);
-    const downId = data<Connection>(await engine.dispatch('connections:save', { name: 'registry down', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: `http://127.0.0.1:${closedPort}` })).id;
+    const downId = data<Connection>(
+      await engine.dispatch('connections:save', {
+        name: 'registry down',
+        bootstrapServers: bootstrap.split(','),
+        schemaRegistryUrl: `http://127.0.0.1:${closedPort}`,
+      }),
+    ).id;
     const { definition } = await saveProducer(engine, { ...sensors(topic), connectionId: downId });
     data(await engine.dispatch('producers:start', { id: definition.id }));
     const waiting = await waitForStatus(engine, definition.id, (s) => s.state === 'waiting', 30_000);

@@ -13,7 +13,9 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 /** `npm run cli -- producer …` as its own process, through the same entry point. */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'producer', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'producer', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -44,7 +46,15 @@ describe('npm run cli -- producer start|stop|pause|resume against a running app'
       const name = uniqueName('cli ctl sensors');
       const saver = testEngine(dir.path);
       const connectionId = await saveConnection(saver, bootstrap);
-      const id = (await saveProducer(saver, { name, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 50 } } })).definition.id;
+      const id = (
+        await saveProducer(saver, {
+          name,
+          connectionId,
+          topic,
+          source: { kind: 'sensors' },
+          schedule: { trigger: { kind: 'interval', everyMs: 50 } },
+        })
+      ).definition.id;
       await saver.dispose();
       const args = (verb: string) => [verb, name, '--data-dir', dir.path];
 

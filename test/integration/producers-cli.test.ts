@@ -10,7 +10,9 @@ const TSX = createRequire(import.meta.url).resolve('tsx/cli');
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [TSX, resolve('electron/engine/producers/cli.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [TSX, resolve('electron/engine/producers/cli.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -28,7 +30,13 @@ describe('npm run cli -- producer', () => {
       await createTopic(bootstrap, topic);
       const engine = testEngine(dir.path);
       const connectionId = await saveConnection(engine, bootstrap);
-      await saveProducer(engine, { name: 'cli sensors', connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 7 } });
+      await saveProducer(engine, {
+        name: 'cli sensors',
+        connectionId,
+        topic,
+        source: { kind: 'sensors' },
+        schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 7 },
+      });
       await engine.dispose();
 
       const listed = await cli(['producer', 'list', '--data-dir', dir.path]);

@@ -25,7 +25,9 @@ beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = await saveConnection(engine, bootstrap);
   // Repetitive JSON with a key field, so keyed partitioning is compared too.
-  lines = Array.from({ length: N }, (_, i) => JSON.stringify({ id: `user-${i % 37}`, seq: i, note: 'the quick brown fox jumps over the lazy dog '.repeat(4), ok: i % 2 === 0 }));
+  lines = Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ id: `user-${i % 37}`, seq: i, note: 'the quick brown fox jumps over the lazy dog '.repeat(4), ok: i % 2 === 0 }),
+  );
   file = join(dir.path, 'records.jsonl');
   writeFileSync(file, lines.join('\n') + '\n');
 });
@@ -65,9 +67,17 @@ interface Read {
 }
 
 async function readWithKcat(topic: string): Promise<Read> {
-  const { stdout, stderr } = await run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p\\t%o\\t%k\\t%s\\t%h\\n'], { timeout: 60_000, maxBuffer: 64 * 2 ** 20 });
+  const { stdout, stderr } = await run(
+    'kcat',
+    ['-C', '-b', bootstrap, '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p\\t%o\\t%k\\t%s\\t%h\\n'],
+    { timeout: 60_000, maxBuffer: 64 * 2 ** 20 },
+  );
   expect(stderr).not.toMatch(/error|fail/i);
-  const rows = stdout.trim().split('\n').filter(Boolean).map((line) => line.split('\t'));
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t'));
   rows.sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
   const records = rows.map(([partition, , key, value, headers]) => [partition, key, value, headers].join('\t'));
   const distinct = new Set(records);
@@ -95,10 +105,31 @@ function descents(read: Read): number {
 const settings: [string, Config, { exact: boolean }][] = [
   ['acks=1, no compression', { acks: '1', compression: 'none' }, { exact: false }],
   ['acks=0', { acks: '0', compression: 'none', lingerMs: 0 }, { exact: false }],
-  ['acks=all, idempotent, gzip', { acks: 'all', idempotent: true, retries: 5, compression: 'gzip', lingerMs: 100, batchSize: 1_000_000 }, { exact: true }],
-  ['snappy, max in flight 1, batch size 1 byte', { acks: '1', compression: 'snappy', maxInFlight: 1, batchSize: 1, lingerMs: 0 }, { exact: false }],
+  [
+    'acks=all, idempotent, gzip',
+    { acks: 'all', idempotent: true, retries: 5, compression: 'gzip', lingerMs: 100, batchSize: 1_000_000 },
+    { exact: true },
+  ],
+  [
+    'snappy, max in flight 1, batch size 1 byte',
+    { acks: '1', compression: 'snappy', maxInFlight: 1, batchSize: 1, lingerMs: 0 },
+    { exact: false },
+  ],
   ['lz4, linger 50 ms, batch 64 kB', { acks: 'all', compression: 'lz4', lingerMs: 50, batchSize: 65_536 }, { exact: false }],
-  ['zstd, retries 0, request timeout 5 s, buffer 64 kB', { acks: 'all', compression: 'zstd', retries: 0, requestTimeoutMs: 5_000, bufferMemory: 65_536, maxBlockMs: 10_000, lingerMs: 100, batchSize: 1_000_000 }, { exact: true }],
+  [
+    'zstd, retries 0, request timeout 5 s, buffer 64 kB',
+    {
+      acks: 'all',
+      compression: 'zstd',
+      retries: 0,
+      requestTimeoutMs: 5_000,
+      bufferMemory: 65_536,
+      maxBlockMs: 10_000,
+      lingerMs: 100,
+      batchSize: 1_000_000,
+    },
+    { exact: true },
+  ],
 ];
 
 describe('the producer client settings', () => {
@@ -111,33 +142,57 @@ describe('the producer client settings', () => {
       await createTopic(bootstrap, topic, 3);
       const input = join(dir.path, 'keyed.txt');
       writeFileSync(input, lines.map((l) => `${(JSON.parse(l) as { id: string }).id}\t${l}`).join('\n') + '\n');
-      await run('kcat', ['-P', '-b', bootstrap, '-t', topic, '-K', '\t', '-H', 'origin=workbench', '-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true', '-l', input], { timeout: 60_000 });
+      await run(
+        'kcat',
+        [
+          '-P',
+          '-b',
+          bootstrap,
+          '-t',
+          topic,
+          '-K',
+          '\t',
+          '-H',
+          'origin=workbench',
+          '-X',
+          'partitioner=murmur2_random',
+          '-X',
+          'enable.idempotence=true',
+          '-l',
+          input,
+        ],
+        { timeout: 60_000 },
+      );
       const read = await readWithKcat(topic);
       expect(read.lines).toHaveLength(N);
       expect(read.duplicates).toBe(0);
       return read;
     })());
 
-  it.each(settings)('with %s sends the records kcat -P would, on the same partitions', async (label, config, { exact }) => {
-    const reference = await referenceOnce();
-    const sent = await produce(config);
-    expect(sent.sent).toBe(N);
-    const read = await readWithKcat(sent.topic);
-    // Nothing missing, nothing foreign: same partition (murmur2 on the key), key, value and header.
-    expect([...read.distinct].sort()).toEqual([...reference.distinct].sort());
-    expect(read.bytes).toBe(reference.bytes);
-    expect(sent.bytes).toBe(reference.bytes);
-    // Exactly once and in order where nothing is sent twice: idempotence (the broker drops repeats)
-    // and retries 0. The latter only since the send engine sends one client call per partition: the
-    // client repeats a whole produce request when one of its partitions answers a stale-metadata
-    // error, which wrote 498 records for 300 here (client-defects/produce-repeat-duplicates.test.ts).
-    // Otherwise a request sent again may write its records twice (at-least-once): printed.
-    if (exact) {
-      expect(read.lines).toHaveLength(N);
-      expect(descents(read)).toBe(0);
-    }
-    if (read.duplicates > 0) console.log(`[producers] ${label}: ${read.duplicates} duplicates (not idempotent)`);
-  }, 120_000);
+  it.each(settings)(
+    'with %s sends the records kcat -P would, on the same partitions',
+    async (label, config, { exact }) => {
+      const reference = await referenceOnce();
+      const sent = await produce(config);
+      expect(sent.sent).toBe(N);
+      const read = await readWithKcat(sent.topic);
+      // Nothing missing, nothing foreign: same partition (murmur2 on the key), key, value and header.
+      expect([...read.distinct].sort()).toEqual([...reference.distinct].sort());
+      expect(read.bytes).toBe(reference.bytes);
+      expect(sent.bytes).toBe(reference.bytes);
+      // Exactly once and in order where nothing is sent twice: idempotence (the broker drops repeats)
+      // and retries 0. The latter only since the send engine sends one client call per partition: the
+      // client repeats a whole produce request when one of its partitions answers a stale-metadata
+      // error, which wrote 498 records for 300 here (client-defects/produce-repeat-duplicates.test.ts).
+      // Otherwise a request sent again may write its records twice (at-least-once): printed.
+      if (exact) {
+        expect(read.lines).toHaveLength(N);
+        expect(descents(read)).toBe(0);
+      }
+      if (read.duplicates > 0) console.log(`[producers] ${label}: ${read.duplicates} duplicates (not idempotent)`);
+    },
+    120_000,
+  );
 
   it('refuses an idempotent producer with 1 retry, which the client would retry without limit', async () => {
     const envelope = await engine.dispatch('producers:save', {

@@ -25,7 +25,9 @@ beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = await saveConnection(engine, bootstrap);
   // Repetitive JSON compresses well, so a codec that was not applied shows on disk.
-  lines = Array.from({ length: N }, (_, i) => JSON.stringify({ id: `user-${i % 37}`, seq: i, note: 'the quick brown fox jumps over the lazy dog '.repeat(4) }));
+  lines = Array.from({ length: N }, (_, i) =>
+    JSON.stringify({ id: `user-${i % 37}`, seq: i, note: 'the quick brown fox jumps over the lazy dog '.repeat(4) }),
+  );
   file = join(dir.path, 'records.jsonl');
   writeFileSync(file, lines.join('\n') + '\n');
 });
@@ -50,7 +52,11 @@ async function produce(compression: Compression): Promise<string> {
     config: { compression, acks: 'all', idempotent: true, retries: 5, lingerMs: 100, batchSize: 1_000_000 },
   });
   data(await engine.dispatch('producers:start', { id: view.definition.id }));
-  expect(await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed', 60_000)).toMatchObject({ state: 'finished', sent: N, errors: 0 });
+  expect(await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed', 60_000)).toMatchObject({
+    state: 'finished',
+    sent: N,
+    errors: 0,
+  });
   return topic;
 }
 
@@ -62,33 +68,46 @@ async function sizeOnDisk(topic: string): Promise<number> {
 describe('producer compression through the client', () => {
   let uncompressedBytes = 0;
 
-  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const)('writes %s batches that kcat -C and the PartitionReader both read', async (compression) => {
-    const topic = await produce(compression);
+  it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const)(
+    'writes %s batches that kcat -C and the PartitionReader both read',
+    async (compression) => {
+      const topic = await produce(compression);
 
-    const { stdout, stderr } = await run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p\\t%k\\t%h\\t%s\\n'], { timeout: 30_000 });
-    expect(stderr).not.toMatch(/error|fail/i);
-    const viaKcat = stdout.trim().split('\n');
-    expect(viaKcat).toHaveLength(N);
-    expect(viaKcat.map((l) => l.split('\t')[3]).sort()).toEqual([...lines].sort());
-    for (const line of viaKcat) {
-      const [, key, headers, value] = line.split('\t');
-      expect(headers).toBe('origin=workbench');
-      expect(key).toBe((JSON.parse(value ?? '{}') as { id: string }).id);
-    }
+      const { stdout, stderr } = await run(
+        'kcat',
+        ['-C', '-b', bootstrap, '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p\\t%k\\t%h\\t%s\\n'],
+        { timeout: 30_000 },
+      );
+      expect(stderr).not.toMatch(/error|fail/i);
+      const viaKcat = stdout.trim().split('\n');
+      expect(viaKcat).toHaveLength(N);
+      expect(viaKcat.map((l) => l.split('\t')[3]).sort()).toEqual([...lines].sort());
+      for (const line of viaKcat) {
+        const [, key, headers, value] = line.split('\t');
+        expect(headers).toBe('origin=workbench');
+        expect(key).toBe((JSON.parse(value ?? '{}') as { id: string }).id);
+      }
 
-    const viaReader = await consume(bootstrap, topic, N);
-    const asKcat = viaReader.map((r) => `${r.partition}\t${r.key ?? ''}\t${Object.entries(r.headers).map(([k, v]) => `${k}=${v}`).join(',')}\t${r.value}`);
-    expect(asKcat.sort()).toEqual([...viaKcat].sort());
+      const viaReader = await consume(bootstrap, topic, N);
+      const asKcat = viaReader.map(
+        (r) =>
+          `${r.partition}\t${r.key ?? ''}\t${Object.entries(r.headers)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')}\t${r.value}`,
+      );
+      expect(asKcat.sort()).toEqual([...viaKcat].sort());
 
-    const onDisk = await sizeOnDisk(topic);
-    if (compression === 'none') {
-      uncompressedBytes = onDisk;
-      expect(onDisk).toBeGreaterThan(N * 200);
-    } else {
-      // The uncompressed row runs first (it.each is sequential in a file).
-      expect(uncompressedBytes).toBeGreaterThan(0);
-      expect(onDisk).toBeLessThan(uncompressedBytes * 0.5);
-    }
-    console.log(`[producers] ${compression}: ${N} records read by kcat and the PartitionReader, ${onDisk} bytes on disk`);
-  }, 90_000);
+      const onDisk = await sizeOnDisk(topic);
+      if (compression === 'none') {
+        uncompressedBytes = onDisk;
+        expect(onDisk).toBeGreaterThan(N * 200);
+      } else {
+        // The uncompressed row runs first (it.each is sequential in a file).
+        expect(uncompressedBytes).toBeGreaterThan(0);
+        expect(onDisk).toBeLessThan(uncompressedBytes * 0.5);
+      }
+      console.log(`[producers] ${compression}: ${N} records read by kcat and the PartitionReader, ${onDisk} bytes on disk`);
+    },
+    90_000,
+  );
 });

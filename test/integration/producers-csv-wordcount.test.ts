@@ -42,7 +42,11 @@ describe('CSV replay into the word-count preset', () => {
       schedule: { trigger: { kind: 'continuous' } },
     });
     data(await engine.dispatch('producers:start', { id: producer.definition.id }));
-    expect(await waitForStatus(engine, producer.definition.id, (s) => s.state === 'finished' || s.state === 'failed')).toMatchObject({ state: 'finished', sent: LINES.length, errors: 0 });
+    expect(await waitForStatus(engine, producer.definition.id, (s) => s.state === 'finished' || s.state === 'failed')).toMatchObject({
+      state: 'finished',
+      sent: LINES.length,
+      errors: 0,
+    });
     // What the topic holds is the text of each row, not `{"line":...}`.
     expect((await consume(bootstrap, input, LINES.length)).map((r) => r.value).sort()).toEqual([...LINES].sort());
 
@@ -52,7 +56,7 @@ describe('CSV replay into the word-count preset', () => {
     const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', made.input));
     data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
     const status = async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id }));
-    for (let until = Date.now() + 60_000; (await status()).recordsIn < LINES.length; ) {
+    for (let until = Date.now() + 60_000; (await status()).recordsIn < LINES.length;) {
       if (Date.now() > until) throw new Error('the pipeline did not read every line');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -63,7 +67,9 @@ describe('CSV replay into the word-count preset', () => {
     expect(Object.keys(expected).some((w) => /[{}"]/.test(w))).toBe(false);
 
     const page = data<ResultsPage>(await engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 100 }));
-    const counted = Object.fromEntries(page.rows.map((row) => [String(row[page.columns.indexOf('word')]), Number(row[page.columns.indexOf('count')])]));
+    const counted = Object.fromEntries(
+      page.rows.map((row) => [String(row[page.columns.indexOf('word')]), Number(row[page.columns.indexOf('count')])]),
+    );
     expect(counted).toEqual(expected);
 
     // The output topic read back: string key = word, value = 64-bit big-endian count; the latest per word wins.

@@ -55,7 +55,9 @@ describe('a file replay across an engine restart', () => {
     const done = await waitForStatus(second, id, (s) => s.state === 'finished' || s.state === 'failed', 60_000);
     expect(done).toMatchObject({ state: 'finished', sent: rows.length, errors: 0 });
     const values = (await readAll(bootstrap, topic)).map((r) => r.value?.toString('utf8'));
-    console.log(`[figure] file replay: ${sentBefore} of ${rows.length} rows sent before the restart, ${values.length} records in the topic after it`);
+    console.log(
+      `[figure] file replay: ${sentBefore} of ${rows.length} rows sent before the restart, ${values.length} records in the topic after it`,
+    );
     expect(values).toEqual(rows);
   }, 120_000);
 });

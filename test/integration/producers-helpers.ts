@@ -26,7 +26,12 @@ export async function statusOf(engine: Engine, id: string): Promise<ProducerStat
   return found.status;
 }
 
-export async function waitForStatus(engine: Engine, id: string, check: (status: ProducerStatus) => boolean, timeout = 30_000): Promise<ProducerStatus> {
+export async function waitForStatus(
+  engine: Engine,
+  id: string,
+  check: (status: ProducerStatus) => boolean,
+  timeout = 30_000,
+): Promise<ProducerStatus> {
   let last: ProducerStatus | undefined;
   await expect
     .poll(

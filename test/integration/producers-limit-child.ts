@@ -9,7 +9,8 @@ import { testEngine } from '../helpers.js';
 import { data, saveConnection, saveProducer } from './producers-helpers.js';
 
 const [dataDir, bootstrap, topic, mode, limit] = process.argv.slice(2);
-if (!dataDir || !bootstrap || !topic || !mode || !limit) throw new Error('usage: producers-limit-child.ts <dataDir> <bootstrap> <topic> start|resume <limit>');
+if (!dataDir || !bootstrap || !topic || !mode || !limit)
+  throw new Error('usage: producers-limit-child.ts <dataDir> <bootstrap> <topic> start|resume <limit>');
 const engine = testEngine(dataDir);
 if (mode === 'start') {
   const connectionId = await saveConnection(engine, bootstrap);

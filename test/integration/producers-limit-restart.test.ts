@@ -16,15 +16,27 @@ const dir = tempDir('producers-limit-restart');
 afterAll(() => dir.remove());
 
 /** Runs the child engine until `stop(status)` says so (then SIGKILL) or it exits; returns the last status. */
-async function runChild(topic: string, mode: 'start' | 'resume', limit: number, stop: (status: ProducerStatus) => boolean): Promise<ProducerStatus> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('test/integration/producers-limit-child.ts'), dir.path, bootstrap, topic, mode, String(limit)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function runChild(
+  topic: string,
+  mode: 'start' | 'resume',
+  limit: number,
+  stop: (status: ProducerStatus) => boolean,
+): Promise<ProducerStatus> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve('test/integration/producers-limit-child.ts'), dir.path, bootstrap, topic, mode, String(limit)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let last: ProducerStatus | null = null;
   let buffered = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`child (${mode}) did not reach its condition; last status ${JSON.stringify(last)}`)), 90_000);
+    const timer = setTimeout(
+      () => fail(new Error(`child (${mode}) did not reach its condition; last status ${JSON.stringify(last)}`)),
+      90_000,
+    );
     child.once('exit', () => {
       clearTimeout(timer);
       done();
@@ -59,7 +71,9 @@ describe('a producer message limit across an engine crash', () => {
     const before = await topicCount(bootstrap, topic);
     const resumed = await runChild(topic, 'resume', limit, (s) => s.state === 'finished');
     const found = await topicCount(bootstrap, topic);
-    console.log(`[figure] limit ${limit}: killed at ${killed.sent} acknowledged (${before} in the topic), resumed and finished with ${resumed.sent} in the status; ${found} records in the topic`);
+    console.log(
+      `[figure] limit ${limit}: killed at ${killed.sent} acknowledged (${before} in the topic), resumed and finished with ${resumed.sent} in the status; ${found} records in the topic`,
+    );
     expect(resumed.state).toBe('finished');
     expect(found).toBeGreaterThanOrEqual(limit);
     expect(found - limit).toBeLessThan(IN_FLIGHT_BOUND);

@@ -24,11 +24,23 @@ describe('producer recipes and settings', () => {
       name: 'Random users',
       topic: 'random-user',
       schedule: { trigger: { kind: 'interval', everyMs: 25_000 }, perRun: 10 },
-      config: { clientId: 'random-user-producer', acks: 'all', retries: 3, lingerMs: 5, batchSize: 16_384, compression: 'gzip', maxInFlight: 1, requestTimeoutMs: 20_000 },
+      config: {
+        clientId: 'random-user-producer',
+        acks: 'all',
+        retries: 3,
+        lingerMs: 5,
+        batchSize: 16_384,
+        compression: 'gzip',
+        maxInFlight: 1,
+        requestTimeoutMs: 20_000,
+      },
     });
     expect(await partitions('random-user')).toBe(3);
     const sensors = data<ProducerView>(await engine.dispatch('producers:recipe', { connectionId, recipe: 'sensors' }));
-    expect(sensors.definition).toMatchObject({ topic: 'input_topic', schedule: { trigger: { kind: 'interval', everyMs: 2000 }, maxMessages: 100 } });
+    expect(sensors.definition).toMatchObject({
+      topic: 'input_topic',
+      schedule: { trigger: { kind: 'interval', everyMs: 2000 }, maxMessages: 100 },
+    });
     expect(await partitions('input_topic')).toBe(3);
     const iss = data<ProducerView>(await engine.dispatch('producers:recipe', { connectionId, recipe: 'iss' }));
     expect(iss.definition).toMatchObject({ topic: 'project_topic', schedule: { trigger: { kind: 'interval', everyMs: 5000 } } });
@@ -70,35 +82,71 @@ describe('producer recipes and settings', () => {
       config: { idempotent: true, acks: 'all', maxInFlight: 1, lingerMs: 2, batchSize: 2000 },
     });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
-    expect(await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed')).toMatchObject({ state: 'finished', sent: 200, errors: 0 });
+    expect(await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed')).toMatchObject({
+      state: 'finished',
+      sent: 200,
+      errors: 0,
+    });
     const records = await consume(bootstrap, topic, 200);
     const stamps = records.map((r) => Date.parse((JSON.parse(r.value) as { timestamp: string }).timestamp));
     expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
   });
 
   it('refuses an idempotent producer without acks=all', async () => {
-    const result = await engine.dispatch('producers:save', { name: 'idem-bad', connectionId, topic: 't', source: { kind: 'sensors' }, schedule: { trigger: { kind: 'continuous' } }, config: { idempotent: true, acks: '1' } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('config.acks: an idempotent producer needs acks=all') as unknown } });
+    const result = await engine.dispatch('producers:save', {
+      name: 'idem-bad',
+      connectionId,
+      topic: 't',
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'continuous' } },
+      config: { idempotent: true, acks: '1' },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('config.acks: an idempotent producer needs acks=all') as unknown },
+    });
   });
 
   it('fails with the reason when the topic does not exist, and refuses a broken pasted TLE', async () => {
     const topic = uniqueName('prod-missing');
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 } } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'interval', everyMs: 100 } },
+    });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
     const failed = await waitForStatus(engine, view.definition.id, (s) => s.state === 'failed');
     expect(failed.lastError).toBe(`Topic ${topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
-    const tle = await engine.dispatch('producers:save', { name: uniqueName('tle'), connectionId, topic, source: { kind: 'iss', mode: 'offline', tle: 'ISS\n1 nonsense' }, schedule: { trigger: { kind: 'interval', everyMs: 5000 } } });
+    const tle = await engine.dispatch('producers:save', {
+      name: uniqueName('tle'),
+      connectionId,
+      topic,
+      source: { kind: 'iss', mode: 'offline', tle: 'ISS\n1 nonsense' },
+      schedule: { trigger: { kind: 'interval', everyMs: 5000 } },
+    });
     expect(tle).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('line 2') as unknown } });
   });
 
   it('shows the broker’s words when a record is too large', async () => {
     const topic = uniqueName('prod-large');
     await createKafkaTopic(bootstrap, topic, 1, { configEntries: [{ name: 'max.message.bytes', value: '1000' }] });
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'manual', value: 'x'.repeat(5000) }, serializer: 'string', schedule: { trigger: { kind: 'interval', everyMs: 200 } }, config: { retries: 0 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'manual', value: 'x'.repeat(5000) },
+      serializer: 'string',
+      schedule: { trigger: { kind: 'interval', everyMs: 200 } },
+      config: { retries: 0 },
+    });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
     const failed = await waitForStatus(engine, view.definition.id, (s) => s.errors >= 1);
     data(await engine.dispatch('producers:stop', { id: view.definition.id }));
     expect(failed.sent).toBe(0);
-    expect(failed.deliveryErrors[0]?.message).toMatch(/not delivered \(deliveries failing since \d\d:\d\d:\d\d UTC\): .*(too large|larger than)/i);
+    expect(failed.deliveryErrors[0]?.message).toMatch(
+      /not delivered \(deliveries failing since \d\d:\d\d:\d\d UTC\): .*(too large|larger than)/i,
+    );
   });
 });

@@ -24,7 +24,13 @@ describe('producer run control', () => {
   it('fires a cron schedule once per matching second', async () => {
     const topic = uniqueName('prod-cron');
     await createTopic(bootstrap, topic);
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'cron', expression: '* * * * * *' }, maxMessages: 3 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'cron', expression: '* * * * * *' }, maxMessages: 3 },
+    });
     const started = Date.now();
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
     await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished');
@@ -38,15 +44,31 @@ describe('producer run control', () => {
   });
 
   it('refuses an invalid cron expression with a clear message', async () => {
-    const result = await engine.dispatch('producers:save', { name: uniqueName('bad-cron'), connectionId, topic: 't', source: { kind: 'sensors' }, schedule: { trigger: { kind: 'cron', expression: 'sometimes' } } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('Cron expression "sometimes" is not valid') as unknown } });
+    const result = await engine.dispatch('producers:save', {
+      name: uniqueName('bad-cron'),
+      connectionId,
+      topic: 't',
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'cron', expression: 'sometimes' } },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', message: expect.stringContaining('Cron expression "sometimes" is not valid') as unknown },
+    });
   });
 
   it('pauses and resumes, and stop flushes so the topic holds exactly what was counted as sent', async () => {
     const topic = uniqueName('prod-flush');
     await createTopic(bootstrap, topic, 3);
     // A long linger: at stop, records are still batched in the engine and must be flushed, not dropped.
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 20 } }, config: { lingerMs: 1500, batchSize: 1_000_000 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'interval', everyMs: 20 } },
+      config: { lingerMs: 1500, batchSize: 1_000_000 },
+    });
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     await waitForStatus(engine, id, (s) => s.sent > 0);
@@ -72,7 +94,13 @@ describe('producer run control', () => {
   it('keeps counts across stop/start and resumes a running producer after an engine restart', async () => {
     const topic = uniqueName('prod-restart');
     await createTopic(bootstrap, topic);
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 5 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 5 },
+    });
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     await waitForStatus(engine, id, (s) => s.state === 'finished');
@@ -111,11 +139,19 @@ describe('producer run control', () => {
     const unreachable = await saveConnection(engine, `127.0.0.1:${proxyPort}`, 'proxy');
     const topic = uniqueName('prod-recover');
     await createTopic(bootstrap, topic);
-    const view = await saveProducer(engine, { name: topic, connectionId: unreachable, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 }, maxMessages: 5 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId: unreachable,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'interval', everyMs: 100 }, maxMessages: 5 },
+    });
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     const waiting = await waitForStatus(engine, id, (s) => s.state === 'waiting');
-    expect(waiting.lastError).toMatch(new RegExp(`Broker 127\\.0\\.0\\.1:${proxyPort} refused the connection \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying in \\d+ s`));
+    expect(waiting.lastError).toMatch(
+      new RegExp(`Broker 127\\.0\\.0\\.1:${proxyPort} refused the connection \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); retrying in \\d+ s`),
+    );
     expect(waiting.sent).toBe(0);
 
     const sockets = new Set<Socket>();

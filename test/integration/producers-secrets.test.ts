@@ -43,7 +43,15 @@ describe('an HTTP producer’s credentials', () => {
       name: topic,
       connectionId,
       topic,
-      source: { kind: 'http', url: `http://svc:UrlPw-8d1f@${base}/data`, headers: [{ name: 'Authorization', value: 'Bearer Tok-5e7a' }, { name: 'X-Api-Key', value: 'Key-93c2' }, { name: 'Accept', value: 'application/json' }] },
+      source: {
+        kind: 'http',
+        url: `http://svc:UrlPw-8d1f@${base}/data`,
+        headers: [
+          { name: 'Authorization', value: 'Bearer Tok-5e7a' },
+          { name: 'X-Api-Key', value: 'Key-93c2' },
+          { name: 'Accept', value: 'application/json' },
+        ],
+      },
       schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 2 },
     });
     const secrets = ['UrlPw-8d1f', 'Tok-5e7a', 'Key-93c2'];

@@ -15,7 +15,8 @@ afterAll(() => dir.remove());
 
 const LIMIT = 30;
 const settings = { kind: 'sensors' as const, seed: 11, sensorCount: 10 };
-const values = (r: { sensor_id: string; temperature: number; humidity: number; pressure: number }) => `${r.sensor_id} ${r.temperature} ${r.humidity} ${r.pressure}`;
+const values = (r: { sensor_id: string; temperature: number; humidity: number; pressure: number }) =>
+  `${r.sensor_id} ${r.temperature} ${r.humidity} ${r.pressure}`;
 
 describe('the sensors simulator across an engine restart', () => {
   it('goes on with the rotation and the seeded sequence where the stopped engine left them', async () => {
@@ -23,7 +24,13 @@ describe('the sensors simulator across an engine restart', () => {
     await createTopic(bootstrap, topic, 1);
     const first = testEngine(dir.path);
     const connectionId = await saveConnection(first, bootstrap);
-    const view = await saveProducer(first, { name: topic, connectionId, topic, source: settings, schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: LIMIT } });
+    const view = await saveProducer(first, {
+      name: topic,
+      connectionId,
+      topic,
+      source: settings,
+      schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: LIMIT },
+    });
     const id = view.definition.id;
     data(await first.dispatch('producers:start', { id }));
     await waitForStatus(first, id, (s) => s.sent >= 7);
@@ -39,7 +46,9 @@ describe('the sensors simulator across an engine restart', () => {
     } finally {
       await second.dispose();
     }
-    const sent = (await readAll(bootstrap, topic)).map((r) => values(JSON.parse(r.value?.toString() ?? '{}') as Parameters<typeof values>[0]));
+    const sent = (await readAll(bootstrap, topic)).map((r) =>
+      values(JSON.parse(r.value?.toString() ?? '{}') as Parameters<typeof values>[0]),
+    );
     const uninterrupted = new SensorsSource(sensorsSourceSchema.parse(settings));
     const expected = Array.from({ length: LIMIT }, () => values(uninterrupted.reading()));
     console.log(`[figure] ${before} readings before the restart, ${sent.length} in all`);

@@ -23,7 +23,13 @@ const recordedUsers = {
     {
       gender: 'female',
       name: { title: 'Ms', first: 'Ada', last: 'Lovelace' },
-      location: { street: { number: 12, name: 'Main St' }, city: 'London', state: 'Greater London', country: 'United Kingdom', postcode: 'N1 9GU' },
+      location: {
+        street: { number: 12, name: 'Main St' },
+        city: 'London',
+        state: 'Greater London',
+        country: 'United Kingdom',
+        postcode: 'N1 9GU',
+      },
       email: 'ada.lovelace@example.com',
       login: { uuid: '1d6b6b8c-2b0f-4a0e-9b3e-0c6a1e7e9d11' },
       dob: { date: '1990-12-10T08:00:00.000Z', age: 35 },
@@ -84,7 +90,15 @@ describe('producer sources against the local Kafka', () => {
     const topic = uniqueName('prod-sensors');
     await createTopic(bootstrap, topic, 3);
     const records = await runToEnd(
-      { name: topic, connectionId, topic, source: { kind: 'sensors', seed: 5 }, schedule: { ...fast, maxMessages: 20 }, key: { kind: 'field', path: 'sensor_id' }, headers: [{ name: 'origin', value: 'kwb' }] },
+      {
+        name: topic,
+        connectionId,
+        topic,
+        source: { kind: 'sensors', seed: 5 },
+        schedule: { ...fast, maxMessages: 20 },
+        key: { kind: 'field', path: 'sensor_id' },
+        headers: [{ name: 'origin', value: 'kwb' }],
+      },
       20,
     );
     const readings = records.map((r) => ({ key: r.key, headers: r.headers, value: JSON.parse(r.value) as Record<string, unknown> }));
@@ -107,7 +121,16 @@ describe('producer sources against the local Kafka', () => {
   it('sends offline ISS positions that agree with SGP4 at each record’s timestamp', async () => {
     const topic = uniqueName('prod-iss');
     await createTopic(bootstrap, topic);
-    const records = await runToEnd({ name: topic, connectionId, topic, source: { kind: 'iss', mode: 'offline' }, schedule: { trigger: { kind: 'interval', everyMs: 1100 }, maxMessages: 3 } }, 3);
+    const records = await runToEnd(
+      {
+        name: topic,
+        connectionId,
+        topic,
+        source: { kind: 'iss', mode: 'offline' },
+        schedule: { trigger: { kind: 'interval', everyMs: 1100 }, maxMessages: 3 },
+      },
+      3,
+    );
     const [, l1, l2] = BUNDLED_ISS_TLE.split('\n') as [string, string, string];
     const satrec = twoline2satrec(l1, l2);
     const stamps = new Set<number>();
@@ -130,16 +153,36 @@ describe('producer sources against the local Kafka', () => {
     const topic = uniqueName('prod-users');
     await createTopic(bootstrap, topic, 3);
     const records = await runToEnd(
-      { name: topic, connectionId, topic, source: { kind: 'randomUsers', mode: 'offline', seed: 11 }, schedule: { ...fast, perRun: 5, maxMessages: 10 }, key: { kind: 'field', path: 'results[0].login.uuid' } },
+      {
+        name: topic,
+        connectionId,
+        topic,
+        source: { kind: 'randomUsers', mode: 'offline', seed: 11 },
+        schedule: { ...fast, perRun: 5, maxMessages: 10 },
+        key: { kind: 'field', path: 'results[0].login.uuid' },
+      },
       10,
     );
     for (const { key, value } of records) {
       const [u] = (JSON.parse(value) as { results: [Record<string, Record<string, unknown>>] }).results;
       const flat = {
-        gender: u['gender'], name_title: u['name']?.['title'], name_first: u['name']?.['first'], name_last: u['name']?.['last'],
-        street_number: (u['location']?.['street'] as Record<string, unknown>)['number'], street_name: (u['location']?.['street'] as Record<string, unknown>)['name'],
-        city: u['location']?.['city'], state: u['location']?.['state'], country: u['location']?.['country'], postcode: u['location']?.['postcode'],
-        email: u['email'], uuid: u['login']?.['uuid'], dob_date: u['dob']?.['date'], age: u['dob']?.['age'], phone: u['phone'], cell: u['cell'], picture_large: u['picture']?.['large'],
+        gender: u['gender'],
+        name_title: u['name']?.['title'],
+        name_first: u['name']?.['first'],
+        name_last: u['name']?.['last'],
+        street_number: (u['location']?.['street'] as Record<string, unknown>)['number'],
+        street_name: (u['location']?.['street'] as Record<string, unknown>)['name'],
+        city: u['location']?.['city'],
+        state: u['location']?.['state'],
+        country: u['location']?.['country'],
+        postcode: u['location']?.['postcode'],
+        email: u['email'],
+        uuid: u['login']?.['uuid'],
+        dob_date: u['dob']?.['date'],
+        age: u['dob']?.['age'],
+        phone: u['phone'],
+        cell: u['cell'],
+        picture_large: u['picture']?.['large'],
       };
       for (const [field, v] of Object.entries(flat)) expect(v, field).not.toBeUndefined();
       expect(key).toBe(flat.uuid);
@@ -149,17 +192,44 @@ describe('producer sources against the local Kafka', () => {
   it('polls a local HTTP server serving the recorded Open Notify and randomuser shapes', async () => {
     const topic = uniqueName('prod-http');
     await createTopic(bootstrap, topic);
-    const records = await runToEnd({ name: `${topic}-iss`, connectionId, topic, source: { kind: 'http', url: `${base}/iss-now.json` }, schedule: { ...fast, maxMessages: 2 } }, 2);
+    const records = await runToEnd(
+      {
+        name: `${topic}-iss`,
+        connectionId,
+        topic,
+        source: { kind: 'http', url: `${base}/iss-now.json` },
+        schedule: { ...fast, maxMessages: 2 },
+      },
+      2,
+    );
     expect(records.map((r) => JSON.parse(r.value) as unknown)).toEqual([recordedIss, recordedIss]);
 
     const usersTopic = uniqueName('prod-http-users');
     await createTopic(bootstrap, usersTopic);
-    const users = await runToEnd({ name: usersTopic, connectionId, topic: usersTopic, source: { kind: 'http', url: `${base}/api/`, recordsPath: '$.results[*]' }, schedule: { ...fast, maxMessages: 1 } }, 1);
+    const users = await runToEnd(
+      {
+        name: usersTopic,
+        connectionId,
+        topic: usersTopic,
+        source: { kind: 'http', url: `${base}/api/`, recordsPath: '$.results[*]' },
+        schedule: { ...fast, maxMessages: 1 },
+      },
+      1,
+    );
     expect(JSON.parse(users[0]?.value ?? '')).toEqual(recordedUsers.results[0]);
 
     const listTopic = uniqueName('prod-http-list');
     await createTopic(bootstrap, listTopic);
-    const items = await runToEnd({ name: listTopic, connectionId, topic: listTopic, source: { kind: 'http', url: `${base}/list`, recordsPath: '$.data.items[*]' }, schedule: { ...fast, maxMessages: 3 } }, 3);
+    const items = await runToEnd(
+      {
+        name: listTopic,
+        connectionId,
+        topic: listTopic,
+        source: { kind: 'http', url: `${base}/list`, recordsPath: '$.data.items[*]' },
+        schedule: { ...fast, maxMessages: 3 },
+      },
+      3,
+    );
     expect(items.map((r) => r.value)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
 
@@ -189,7 +259,13 @@ describe('producer sources against the local Kafka', () => {
   it('clears the last error once an HTTP source answers again after failing', async () => {
     const topic = uniqueName('prod-flaky');
     await createTopic(bootstrap, topic);
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'http', url: `${base}/flaky`, retries: 0 }, schedule: { ...fast, maxMessages: 3 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'http', url: `${base}/flaky`, retries: 0 },
+      schedule: { ...fast, maxMessages: 3 },
+    });
     data(await engine.dispatch('producers:start', { id: view.definition.id }));
     const status = await waitForStatus(engine, view.definition.id, (s) => s.state === 'finished' || s.state === 'failed');
     expect(status).toMatchObject({ state: 'finished', sent: 3, errors: 2, lastError: null });
@@ -200,19 +276,40 @@ describe('producer sources against the local Kafka', () => {
     const topic = uniqueName('prod-csv');
     await createTopic(bootstrap, topic);
     const path = join(dir.path, 'iot.csv');
-    writeFileSync(path, 'ts,device,value\n' + Array.from({ length: 50 }, (_, i) => `2026-01-01T00:00:${String(i).padStart(2, '0')}Z,dev${i % 3},${i}.5`).join('\n') + '\n');
+    writeFileSync(
+      path,
+      'ts,device,value\n' +
+        Array.from({ length: 50 }, (_, i) => `2026-01-01T00:00:${String(i).padStart(2, '0')}Z,dev${i % 3},${i}.5`).join('\n') +
+        '\n',
+    );
     const records = await runToEnd(
-      { name: topic, connectionId, topic, source: { kind: 'file', path, pacing: 'fast', columnTypes: { value: 'float' } }, schedule: { trigger: { kind: 'continuous' } } },
+      {
+        name: topic,
+        connectionId,
+        topic,
+        source: { kind: 'file', path, pacing: 'fast', columnTypes: { value: 'float' } },
+        schedule: { trigger: { kind: 'continuous' } },
+      },
       50,
     );
-    expect(records.map((r) => JSON.parse(r.value) as { value: number }).map((r) => r.value)).toEqual(Array.from({ length: 50 }, (_, i) => i + 0.5));
+    expect(records.map((r) => JSON.parse(r.value) as { value: number }).map((r) => r.value)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 0.5),
+    );
   });
 
   it('sends the saved manual record with a fixed key', async () => {
     const topic = uniqueName('prod-manual');
     await createTopic(bootstrap, topic);
     const records = await runToEnd(
-      { name: topic, connectionId, topic, source: { kind: 'manual', value: 'hello world' }, serializer: 'string', key: { kind: 'fixed', value: 'k1' }, schedule: { ...fast, maxMessages: 2 } },
+      {
+        name: topic,
+        connectionId,
+        topic,
+        source: { kind: 'manual', value: 'hello world' },
+        serializer: 'string',
+        key: { kind: 'fixed', value: 'k1' },
+        schedule: { ...fast, maxMessages: 2 },
+      },
       2,
     );
     expect(records.map((r) => [r.key, r.value])).toEqual([

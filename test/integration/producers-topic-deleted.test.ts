@@ -19,7 +19,13 @@ describe('a producer whose topic is deleted while it runs', () => {
   it('names the missing topic with since when, and recovers when the topic is back', async () => {
     const topic = uniqueName('prod-deleted');
     await createTopic(bootstrap, topic);
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 } } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors' },
+      schedule: { trigger: { kind: 'interval', everyMs: 100 } },
+    });
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     await waitForStatus(engine, id, (s) => s.sent > 0);
@@ -27,7 +33,9 @@ describe('a producer whose topic is deleted while it runs', () => {
     const deleted = Date.now();
     const failing = await waitForStatus(engine, id, (s) => s.lastError !== null, 60_000);
     const saidMs = Date.now() - deleted;
-    expect(failing.lastError).toMatch(new RegExp(`not delivered \\(deliveries failing since \\d\\d:\\d\\d:\\d\\d UTC\\): Topic ${topic} is not on the cluster`));
+    expect(failing.lastError).toMatch(
+      new RegExp(`not delivered \\(deliveries failing since \\d\\d:\\d\\d:\\d\\d UTC\\): Topic ${topic} is not on the cluster`),
+    );
     expect(failing.state).toBe('running');
 
     await createTopic(bootstrap, topic);

@@ -70,10 +70,24 @@ describe('a broker killed with -9 mid-produce', () => {
     // later records; each such descent involves a failed record, so descents ≤ records reported failed.
     let descents = 0;
     for (const partition of [0, 1]) {
-      const order = records.filter((r) => r.partition === partition).sort((a, b) => a.offset - b.offset).map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
+      const order = records
+        .filter((r) => r.partition === partition)
+        .sort((a, b) => a.offset - b.offset)
+        .map((r) => (JSON.parse(r.value?.toString() ?? 'null') as { id: number }).id);
       for (let i = 1; i < order.length; i++) if ((order[i] ?? 0) < (order[i - 1] ?? 0)) descents++;
     }
-    const figures = { total, sent: final.sent, errors: final.errors, found: ids.length, distinct: distinct.size, duplicates, descents, sentBeforeKill: beforeKill.sent, restartMs, recoveredMs };
+    const figures = {
+      total,
+      sent: final.sent,
+      errors: final.errors,
+      found: ids.length,
+      distinct: distinct.size,
+      duplicates,
+      descents,
+      sentBeforeKill: beforeKill.sent,
+      restartMs,
+      recoveredMs,
+    };
     console.log(`[reliability] broker kill -9: ${JSON.stringify(figures)}`);
     console.log(`[reliability] outage shown as: state=${outage.state} lastError=${outage.lastError ?? ''}`);
 

@@ -39,12 +39,16 @@ describe('a full disk', () => {
     const topic = uniqueName('full-export');
     await createTopic(bootstrap, topic, 1);
     const value = 'x'.repeat(1000);
-    const records = Array.from({ length: 4 }, (_, batch) => Array.from({ length: 500 }, (_, i) => ({ topic, key: `k${batch}-${i}`, value }))).flat();
+    const records = Array.from({ length: 4 }, (_, batch) =>
+      Array.from({ length: 500 }, (_, i) => ({ topic, key: `k${batch}-${i}`, value })),
+    ).flat();
     await produceInput(bootstrap, records, 500);
 
     const engine: Engine = testEngine(join(dir.path, 'engine'));
     try {
-      const connection = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }));
+      const connection = data<Connection>(
+        await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
+      );
       const folder = join(mountPoint, 'exports');
       mkdirSync(folder);
       const done = new Promise<ExportProgress>((resolve) => {
@@ -52,12 +56,14 @@ describe('a full disk', () => {
           if (p.status !== 'running') resolve(p);
         });
       });
-      data(await engine.dispatch('exports:start', {
-        source: { kind: 'topic', connectionId: connection.id, topic },
-        format: { kind: 'jsonl' },
-        target: { kind: 'local', folder },
-        name: 'too-big',
-      }));
+      data(
+        await engine.dispatch('exports:start', {
+          source: { kind: 'topic', connectionId: connection.id, topic },
+          format: { kind: 'jsonl' },
+          target: { kind: 'local', folder },
+          name: 'too-big',
+        }),
+      );
       const final = await done;
       expect(final.status).toBe('failed');
       expect(final.error).toMatch(/^The disk is full: free some space and try again/);
@@ -79,11 +85,18 @@ describe('a full disk', () => {
       const free = statfsSync(mountPoint);
       writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Math.max(0, free.bavail * free.bsize - 64 * 1024)));
       for (let i = 0; i < 5_000 && !refusal; i++) {
-        const reply = await engine.dispatch('connections:save', { name: `c${i} ${'n'.repeat(90)}`, bootstrapServers: ['127.0.0.1:9092'], clientId: 'x'.repeat(190) });
+        const reply = await engine.dispatch('connections:save', {
+          name: `c${i} ${'n'.repeat(90)}`,
+          bootstrapServers: ['127.0.0.1:9092'],
+          clientId: 'x'.repeat(190),
+        });
         if (reply.ok) saved.push((reply.data as Connection).id);
         else refusal = reply;
       }
-      expect(refusal).toMatchObject({ ok: false, error: { code: 'DISK_FULL', message: 'The disk is full: free some space and try again (nothing saved before was lost)' } });
+      expect(refusal).toMatchObject({
+        ok: false,
+        error: { code: 'DISK_FULL', message: 'The disk is full: free some space and try again (nothing saved before was lost)' },
+      });
       expect(saved.length).toBeGreaterThan(0);
       // The engine keeps serving reads while the disk is full.
       expect(data<Connection[]>(await engine.dispatch('connections:list', undefined))).toHaveLength(saved.length);
@@ -97,7 +110,11 @@ describe('a full disk', () => {
     check.close();
     engine = testEngine(dataDir);
     try {
-      expect(data<Connection[]>(await engine.dispatch('connections:list', undefined)).map((c) => c.id).sort()).toEqual([...saved].sort());
+      expect(
+        data<Connection[]>(await engine.dispatch('connections:list', undefined))
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual([...saved].sort());
       expect((await engine.dispatch('connections:save', { name: 'after', bootstrapServers: ['127.0.0.1:9092'] })).ok).toBe(true);
     } finally {
       await engine.dispose();

@@ -131,7 +131,7 @@ describe('an HTTP source that misbehaves', () => {
     expect(messages.some((m) => m.includes('response larger than 16 MB'))).toBe(true);
 
     // Schedule kept: one poll per interval, whatever the answer was.
-    const gaps = served.slice(1).map((s, i) => s.at - (served[i]).at);
+    const gaps = served.slice(1).map((s, i) => s.at - served[i].at);
     const sorted = [...gaps].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     expect(median).toBeGreaterThanOrEqual(everyMs - 20);

@@ -30,7 +30,11 @@ interface Reading {
   temp: number;
 }
 
-async function pollStatus(read: () => Promise<PipelineStatus>, check: (s: PipelineStatus) => boolean, timeoutMs: number): Promise<PipelineStatus> {
+async function pollStatus(
+  read: () => Promise<PipelineStatus>,
+  check: (s: PipelineStatus) => boolean,
+  timeoutMs: number,
+): Promise<PipelineStatus> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const status = await read();
@@ -52,7 +56,10 @@ async function produce(topic: string, values: (string | Buffer)[]): Promise<void
 
 /** Every record of the topic, headers as an object (the last value of a repeated key). */
 async function readAll(bootstrap: string, topic: string) {
-  return (await readRecords(bootstrap, topic)).map((r) => ({ ...r, headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])) }));
+  return (await readRecords(bootstrap, topic)).map((r) => ({
+    ...r,
+    headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])),
+  }));
 }
 
 describe('malformed records in a pipeline topic', () => {
@@ -119,7 +126,13 @@ describe('malformed records in a pipeline topic', () => {
           { column: 'sensor', path: 'sensor', type: 'string' },
           { column: 'temp', path: 'temp', type: 'double' },
         ],
-        aggregation: { groupBy: ['sensor'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'temp', as: 'total' }] },
+        aggregation: {
+          groupBy: ['sensor'],
+          aggregates: [
+            { fn: 'count', as: 'n' },
+            { fn: 'sum', column: 'temp', as: 'total' },
+          ],
+        },
         outputMode: 'update',
         deadLetterTopic: dlq,
       }),
@@ -168,12 +181,17 @@ describe('malformed records in a pipeline topic', () => {
 
     // It keeps running: a second wave of good records after all that is aggregated too.
     const more = Array.from({ length: 30 }, (_, i) => good(100 + i));
-    await produce(input, more.map((r) => JSON.stringify(r)));
+    await produce(
+      input,
+      more.map((r) => JSON.stringify(r)),
+    );
     const after = await pollStatus(status, (s) => s.recordsIn === values.length + more.length, 30_000);
     expect(after.state).toBe('running');
     expect(after.badRecords).toEqual(counts);
     expect(await results()).toEqual(expected([...goods, ...more]));
-    console.log(`[reliability] malformed: ${JSON.stringify({ records: values.length + more.length, good: goods.length + more.length, bad: bad.length, perReason: counts, deadLetters: letters.length, firstPassMs })}`);
+    console.log(
+      `[reliability] malformed: ${JSON.stringify({ records: values.length + more.length, good: goods.length + more.length, bad: bad.length, perReason: counts, deadLetters: letters.length, firstPassMs })}`,
+    );
     data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
   });
 
@@ -201,7 +219,13 @@ describe('malformed records in a pipeline topic', () => {
           { column: 'sensor', path: 'sensor', type: 'string' },
           { column: 'temp', path: 'temp', type: 'double' },
         ],
-        aggregation: { groupBy: ['sensor'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'temp', as: 'total' }] },
+        aggregation: {
+          groupBy: ['sensor'],
+          aggregates: [
+            { fn: 'count', as: 'n' },
+            { fn: 'sum', column: 'temp', as: 'total' },
+          ],
+        },
         deadLetterTopic: dlq,
       }),
     );

@@ -28,7 +28,14 @@ describe('stopping a producer whose broker is gone', () => {
     const topic = uniqueName('stop-dead');
     await createTopic(cluster.bootstrap, topic, 1);
     const connectionId = await saveConnection(engine, cluster.bootstrap, 'own');
-    const view = await saveProducer(engine, { name: topic, connectionId, topic, source: { kind: 'sensors', seed: 1 }, schedule: { trigger: { kind: 'continuous' } }, config: { rateLimit: 500 } });
+    const view = await saveProducer(engine, {
+      name: topic,
+      connectionId,
+      topic,
+      source: { kind: 'sensors', seed: 1 },
+      schedule: { trigger: { kind: 'continuous' } },
+      config: { rateLimit: 500 },
+    });
     const id = view.definition.id;
     data(await engine.dispatch('producers:start', { id }));
     await waitForStatus(engine, id, (s) => s.state === 'running' && s.sent > 50);
@@ -38,7 +45,9 @@ describe('stopping a producer whose broker is gone', () => {
     const started = performance.now();
     const stopped = data<ProducerStatus>(await engine.dispatch('producers:stop', { id }));
     const ms = performance.now() - started;
-    console.log(`[figure] producers:stop with the broker killed: ${ms.toFixed(0)} ms (state ${stopped.state}, ${stopped.sent} sent, ${stopped.errors} errors)`);
+    console.log(
+      `[figure] producers:stop with the broker killed: ${ms.toFixed(0)} ms (state ${stopped.state}, ${stopped.sent} sent, ${stopped.errors} errors)`,
+    );
     expect(stopped.state).toBe('stopped');
     expect(ms).toBeLessThan(5_000);
   }, 240_000);

@@ -28,11 +28,22 @@ describe('a saved SASL password', () => {
   it('appears in no file of the data folder after it was saved and used', async () => {
     const password = `pw-${uniqueName('secret')}`;
     // The engine as the app builds it: with its file log (testEngine discards the log).
-    const engine: Engine = createEngine({ dataDir: dir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(dir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
+    const engine: Engine = createEngine({
+      dataDir: dir.path,
+      cacheDir: resolveCacheDir(),
+      secrets: new KeyFileSecretBox(join(dir.path, 'secret.key')),
+      transport: 'serve',
+      healthIntervalMs: 0,
+    });
     const dispatch = (method: string, payload: unknown): Promise<Envelope<unknown>> => engine.dispatch(method, payload);
     const replies: Envelope<unknown>[] = [];
     try {
-      const fields = { name: 'with sasl', bootstrapServers: bootstrap.split(','), sasl: { mechanism: 'plain' as const, username: 'alice' }, password };
+      const fields = {
+        name: 'with sasl',
+        bootstrapServers: bootstrap.split(','),
+        sasl: { mechanism: 'plain' as const, username: 'alice' },
+        password,
+      };
       const saved = await dispatch('connections:save', fields);
       if (!saved.ok) throw new Error(saved.error.message);
       const id = (saved.data as Connection).id;
@@ -45,7 +56,13 @@ describe('a saved SASL password', () => {
       replies.push(await dispatch('connections:list', undefined));
       const topic = uniqueName('secrets');
       await createTopic(bootstrap, topic);
-      const producer = await saveProducer(engine, { name: topic, connectionId: id, topic, source: { kind: 'sensors' }, schedule: { trigger: { kind: 'interval', everyMs: 100 }, maxMessages: 3 } });
+      const producer = await saveProducer(engine, {
+        name: topic,
+        connectionId: id,
+        topic,
+        source: { kind: 'sensors' },
+        schedule: { trigger: { kind: 'interval', everyMs: 100 }, maxMessages: 3 },
+      });
       replies.push(await dispatch('producers:start', { id: producer.definition.id }));
       const waiting = await waitForStatus(engine, producer.definition.id, (s) => s.lastError !== null, 30_000);
       replies.push(await dispatch('producers:stop', { id: producer.definition.id }));
@@ -70,23 +87,45 @@ describe('a saved SASL password', () => {
     const needle = Buffer.from(password);
     const leaks = files.filter((f) => readFileSync(f).includes(needle));
     expect(leaks, `files holding the password in clear: ${leaks.join(', ')}`).toEqual([]);
-    console.log(`[reliability] secrets: scanned ${files.length} files (${files.map((f) => f.slice(dir.path.length + 1)).join(', ')}); password found in ${leaks.length}`);
+    console.log(
+      `[reliability] secrets: scanned ${files.length} files (${files.map((f) => f.slice(dir.path.length + 1)).join(', ')}); password found in ${leaks.length}`,
+    );
   });
 });
 
 describe('saved S3 keys', () => {
   it('appear in no file of the data folder after they were saved and used', async () => {
     const s3dir = tempDir('secrets-s3');
-    const keys = { accessKeyId: `AKIA${uniqueName('id').replace(/[^a-z0-9]/g, '').toUpperCase()}`, secretAccessKey: `sk-${uniqueName('s3')}`, sessionToken: `st-${uniqueName('s3')}` };
-    const engine: Engine = createEngine({ dataDir: s3dir.path, cacheDir: resolveCacheDir(), secrets: new KeyFileSecretBox(join(s3dir.path, 'secret.key')), transport: 'serve', healthIntervalMs: 0 });
+    const keys = {
+      accessKeyId: `AKIA${uniqueName('id')
+        .replace(/[^a-z0-9]/g, '')
+        .toUpperCase()}`,
+      secretAccessKey: `sk-${uniqueName('s3')}`,
+      sessionToken: `st-${uniqueName('s3')}`,
+    };
+    const engine: Engine = createEngine({
+      dataDir: s3dir.path,
+      cacheDir: resolveCacheDir(),
+      secrets: new KeyFileSecretBox(join(s3dir.path, 'secret.key')),
+      transport: 'serve',
+      healthIntervalMs: 0,
+    });
     const replies: Envelope<unknown>[] = [];
     try {
       const saved = await engine.dispatch('exports:credentials-save', { name: 'aws', ...keys });
       replies.push(saved, await engine.dispatch('exports:credentials-list', undefined));
       const id = saved.ok ? (saved.data as { id: string }).id : '';
       // Used against an endpoint that is down: the failure is logged and kept in the history.
-      const target = { kind: 's3', bucket: 'kwb-secrets', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { mode: 'saved', id } };
-      replies.push(await engine.dispatch('exports:start', { source: { kind: 'table', table: 'export_history' }, format: { kind: 'jsonl' }, target }));
+      const target = {
+        kind: 's3',
+        bucket: 'kwb-secrets',
+        endpoint: 'http://127.0.0.1:9',
+        forcePathStyle: true,
+        credentials: { mode: 'saved', id },
+      };
+      replies.push(
+        await engine.dispatch('exports:start', { source: { kind: 'table', table: 'export_history' }, format: { kind: 'jsonl' }, target }),
+      );
       replies.push(await engine.dispatch('exports:create-bucket', target), await engine.dispatch('exports:history', undefined));
       expect(replies[2]).toMatchObject({ ok: false, error: { code: 'STORAGE_UNREACHABLE' } });
       // A pipeline's file sink (its spec is stored unencrypted): keys are refused, the reference is kept.

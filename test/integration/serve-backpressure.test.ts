@@ -59,7 +59,10 @@ beforeAll(async () => {
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
   // 100 records of 10 KB: a page of them is ~1.4 MB of JSON.
-  await produce(bootstrap, Array.from({ length: 100 }, (_, i) => ({ topic, key: `k${i}`, value: 'v'.repeat(10_000) })));
+  await produce(
+    bootstrap,
+    Array.from({ length: 100 }, (_, i) => ({ topic, key: `k${i}`, value: 'v'.repeat(10_000) })),
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -74,7 +77,14 @@ describe('a WebSocket client that stops reading', () => {
     mostAtOnce = 0;
     const before = held();
     for (let i = 0; i < PAGES; i++) {
-      slow.send(JSON.stringify({ type: 'call', id: i + 1, method: 'messages:read', input: { connectionId, topic, start: { kind: 'oldest' }, limit: 100 } }));
+      slow.send(
+        JSON.stringify({
+          type: 'call',
+          id: i + 1,
+          method: 'messages:read',
+          input: { connectionId, topic, start: { kind: 'oldest' }, limit: 100 },
+        }),
+      );
     }
     let peak = 0;
     for (let t = 0; t < 120; t++) {
@@ -88,7 +98,9 @@ describe('a WebSocket client that stops reading', () => {
     other.send(JSON.stringify({ type: 'call', id: 1, method: 'app:info' }));
     expect(await answered).toContain('"ok":true');
     const answerMs = performance.now() - started;
-    console.log(`[figure] ${PAGES} pages of ~1.4 MB asked by a client that reads nothing: the server holds +${(peak / 1e6).toFixed(0)} MB at most over 12 s (heap + buffers, after collection); another client answered in ${answerMs.toFixed(0)} ms`);
+    console.log(
+      `[figure] ${PAGES} pages of ~1.4 MB asked by a client that reads nothing: the server holds +${(peak / 1e6).toFixed(0)} MB at most over 12 s (heap + buffers, after collection); another client answered in ${answerMs.toFixed(0)} ms`,
+    );
     expect(peak).toBeLessThan(100e6);
     // Bounded by waiting, not by dropping the client at 64 MB unsent: at most 16 of its calls ran at once.
     expect(mostAtOnce).toBeGreaterThan(0);
@@ -100,7 +112,14 @@ describe('a WebSocket client that stops reading', () => {
   it('drops a client that does not drain within the timeout', async () => {
     const warnings: string[] = [];
     const staticDir = join(dir.path, 'static');
-    const strict = await startServer({ dispatch: engine.dispatch, events: engine.events, staticDir, port: 0, wsDrainTimeoutMs: 2_000, log: (level, message) => level === 'warn' && warnings.push(message) });
+    const strict = await startServer({
+      dispatch: engine.dispatch,
+      events: engine.events,
+      staticDir,
+      port: 0,
+      wsDrainTimeoutMs: 2_000,
+      log: (level, message) => level === 'warn' && warnings.push(message),
+    });
     const connect = async () => {
       const ws = new WebSocket(`ws://127.0.0.1:${strict.port}/ws`, { headers: { Authorization: `Bearer ${strict.token}` } });
       await new Promise<void>((done, fail) => {
@@ -112,8 +131,18 @@ describe('a WebSocket client that stops reading', () => {
     try {
       const stuck = await connect();
       stuck.pause();
-      for (let i = 0; i < 40; i++) stuck.send(JSON.stringify({ type: 'call', id: i + 1, method: 'messages:read', input: { connectionId, topic, start: { kind: 'oldest' }, limit: 100 } }));
-      await expect.poll(() => warnings.join('\n'), { timeout: 30_000, interval: 200 }).toMatch(/dropping a client that does not read \(\d+ MB unsent\)/);
+      for (let i = 0; i < 40; i++)
+        stuck.send(
+          JSON.stringify({
+            type: 'call',
+            id: i + 1,
+            method: 'messages:read',
+            input: { connectionId, topic, start: { kind: 'oldest' }, limit: 100 },
+          }),
+        );
+      await expect
+        .poll(() => warnings.join('\n'), { timeout: 30_000, interval: 200 })
+        .toMatch(/dropping a client that does not read \(\d+ MB unsent\)/);
       stuck.terminate();
     } finally {
       await strict.close();

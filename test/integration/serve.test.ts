@@ -100,14 +100,18 @@ describe('serve mode', () => {
   it('calls the engine over the socket and pushes connection events to subscribers', async () => {
     const { ws, next } = await openSocket({ Authorization: `Bearer ${server.token}` });
     ws.send(JSON.stringify({ type: 'subscribe', event: 'connection:state' }));
-    ws.send(JSON.stringify({ type: 'call', id: 1, method: 'connections:save', input: { name: 'ws', bootstrapServers: bootstrap.split(',') } }));
+    ws.send(
+      JSON.stringify({ type: 'call', id: 1, method: 'connections:save', input: { name: 'ws', bootstrapServers: bootstrap.split(',') } }),
+    );
     const saved = await next();
     if (saved.type !== 'result' || !saved.envelope.ok) throw new Error(`save failed: ${JSON.stringify(saved)}`);
     const id = (saved.envelope.data as { id: string }).id;
     ws.send(JSON.stringify({ type: 'call', id: 2, method: 'connections:activate', input: { id } }));
     const seen: ServerMessage[] = [];
     while (!seen.some((m) => m.type === 'result')) seen.push(await next());
-    const event = seen.find((m) => m.type === 'event' && m.event === 'connection:state' && (m.payload as { state?: string }).state === 'connected');
+    const event = seen.find(
+      (m) => m.type === 'event' && m.event === 'connection:state' && (m.payload as { state?: string }).state === 'connected',
+    );
     expect(event).toMatchObject({ payload: { connectionId: id, state: 'connected' } });
     expect(seen.find((m) => m.type === 'result')).toMatchObject({ id: 2, envelope: { ok: true } });
     ws.close();
@@ -127,7 +131,10 @@ describe('serve mode', () => {
       error: { code: 'VALIDATION', message: 'messages:tail is delivered per tailId: subscribe with the tailId you started' },
     });
     // A round trip on each socket, so both subscriptions are in place before the events.
-    for (const [socket, id] of [[a, 1], [b, 2]] as const) {
+    for (const [socket, id] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
       socket.ws.send(JSON.stringify({ type: 'call', id, method: 'app:info' }));
       expect(await socket.next()).toMatchObject({ type: 'result', id });
     }
@@ -139,7 +146,10 @@ describe('serve mode', () => {
     // Status events still go to a subscriber without a key.
     all.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed' }));
     a.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed', key: 'p1' }));
-    for (const [socket, id] of [[all, 3], [a, 4]] as const) {
+    for (const [socket, id] of [
+      [all, 3],
+      [a, 4],
+    ] as const) {
       socket.ws.send(JSON.stringify({ type: 'call', id, method: 'app:info' }));
       expect(await socket.next()).toMatchObject({ type: 'result', id });
     }
@@ -147,7 +157,12 @@ describe('serve mode', () => {
     engine.events.emit('pipelines:results-changed', { pipelineId: 'p1', batch: 2, changedRows: 1 });
     expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p2' } });
     expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p1' } });
-    expect(await a.next()).toEqual({ type: 'event', event: 'pipelines:results-changed', key: 'p1', payload: { pipelineId: 'p1', batch: 2, changedRows: 1 } });
+    expect(await a.next()).toEqual({
+      type: 'event',
+      event: 'pipelines:results-changed',
+      key: 'p1',
+      payload: { pipelineId: 'p1', batch: 2, changedRows: 1 },
+    });
     for (const socket of [a, b, all]) socket.ws.close();
   });
 });

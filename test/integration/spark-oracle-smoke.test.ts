@@ -28,18 +28,65 @@ const epochColumns: SparkCase['columns'] = [
 const tumbling = { column: 'ts', durationMs: 10_000 };
 const sliding = { column: 'ts', durationMs: 20_000, slideMs: 10_000 };
 const cases: SparkCase[] = [
-  { name: 'p1-update', topic: one, maxOffsetsPerTrigger: MAX_OFFSETS, columns: epochColumns, window: tumbling, watermarkDelayMs: DELAY_MS, groupBy: ['sensor'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'avg', column: 'value', as: 'mean' }], outputMode: 'update' },
-  { name: 'p1-append', topic: one, maxOffsetsPerTrigger: MAX_OFFSETS, columns: epochColumns, window: sliding, watermarkDelayMs: DELAY_MS, aggregates: [{ fn: 'count', as: 'n' }], outputMode: 'append' },
-  { name: 'p3-append', topic: three, maxOffsetsPerTrigger: MAX_OFFSETS, columns: epochColumns, window: tumbling, watermarkDelayMs: DELAY_MS, groupBy: ['sensor'], aggregates: [{ fn: 'count', as: 'n' }], outputMode: 'append' },
   {
-    name: 'p3-complete', topic: three, maxOffsetsPerTrigger: MAX_OFFSETS,
-    columns: [{ column: 'ts', path: 'time', type: 'timestamp', timestampFormat: 'iso' }, { column: 'sensor', path: 'sensor', type: 'string' }, { column: 'value', path: 'reading.value', type: 'double' }],
-    window: tumbling, groupBy: ['sensor'], aggregates: [{ fn: 'count', as: 'n' }, { fn: 'sum', column: 'value', as: 'total' }], outputMode: 'complete',
+    name: 'p1-update',
+    topic: one,
+    maxOffsetsPerTrigger: MAX_OFFSETS,
+    columns: epochColumns,
+    window: tumbling,
+    watermarkDelayMs: DELAY_MS,
+    groupBy: ['sensor'],
+    aggregates: [
+      { fn: 'count', as: 'n' },
+      { fn: 'avg', column: 'value', as: 'mean' },
+    ],
+    outputMode: 'update',
+  },
+  {
+    name: 'p1-append',
+    topic: one,
+    maxOffsetsPerTrigger: MAX_OFFSETS,
+    columns: epochColumns,
+    window: sliding,
+    watermarkDelayMs: DELAY_MS,
+    aggregates: [{ fn: 'count', as: 'n' }],
+    outputMode: 'append',
+  },
+  {
+    name: 'p3-append',
+    topic: three,
+    maxOffsetsPerTrigger: MAX_OFFSETS,
+    columns: epochColumns,
+    window: tumbling,
+    watermarkDelayMs: DELAY_MS,
+    groupBy: ['sensor'],
+    aggregates: [{ fn: 'count', as: 'n' }],
+    outputMode: 'append',
+  },
+  {
+    name: 'p3-complete',
+    topic: three,
+    maxOffsetsPerTrigger: MAX_OFFSETS,
+    columns: [
+      { column: 'ts', path: 'time', type: 'timestamp', timestampFormat: 'iso' },
+      { column: 'sensor', path: 'sensor', type: 'string' },
+      { column: 'value', path: 'reading.value', type: 'double' },
+    ],
+    window: tumbling,
+    groupBy: ['sensor'],
+    aggregates: [
+      { fn: 'count', as: 'n' },
+      { fn: 'sum', column: 'value', as: 'total' },
+    ],
+    outputMode: 'complete',
   },
 ];
 
 /** Windows of an event time, as Spark's window() assigns them ([start, end), aligned to the epoch). */
-function windowsOf(ts: number, { durationMs, slideMs = durationMs }: { durationMs: number; slideMs?: number }): Array<{ start: number; end: number }> {
+function windowsOf(
+  ts: number,
+  { durationMs, slideMs = durationMs }: { durationMs: number; slideMs?: number },
+): Array<{ start: number; end: number }> {
   const out = [];
   for (let start = ts - (ts % slideMs); start > ts - durationMs; start -= slideMs) out.push({ start, end: start + durationMs });
   return out;
@@ -73,11 +120,19 @@ beforeAll(async () => {
   await createTopic(bootstrap, one, 1);
   await createTopic(bootstrap, three, 3);
   const value = (r: (typeof readings)[number]) => JSON.stringify({ ...r, time: new Date(r.ts).toISOString() });
-  await produce(bootstrap, readings.map((r) => ({ topic: one, value: value(r) })));
-  await produce(bootstrap, readings.map((r, i) => ({ topic: three, partition: i % 3, value: value(r) })));
+  await produce(
+    bootstrap,
+    readings.map((r) => ({ topic: one, value: value(r) })),
+  );
+  await produce(
+    bootstrap,
+    readings.map((r, i) => ({ topic: three, partition: i % 3, value: value(r) })),
+  );
   started = Date.now();
   results = await runSparkOracle(bootstrap, cases);
-  process.stdout.write(`[spark-oracle-smoke] ${cases.length} Spark queries in ${Date.now() - started} ms; batches: ${results.map((r) => `${r.name} [${r.batches.map((b) => b.numInputRows).join(',')}]`).join(', ')}\n`);
+  process.stdout.write(
+    `[spark-oracle-smoke] ${cases.length} Spark queries in ${Date.now() - started} ms; batches: ${results.map((r) => `${r.name} [${r.batches.map((b) => b.numInputRows).join(',')}]`).join(', ')}\n`,
+  );
 }, 300_000);
 
 describe('the PySpark oracle', () => {
@@ -156,6 +211,9 @@ describe('the PySpark oracle', () => {
     const final = result.batches.at(-1)?.rows ?? [];
     expect(rowCounts(final)).toEqual(counts(c));
     const total = final.reduce((s, row) => s + Number(row.total), 0);
-    expect(total).toBeCloseTo(readings.reduce((s, r) => s + r.reading.value, 0), 9);
+    expect(total).toBeCloseTo(
+      readings.reduce((s, r) => s + r.reading.value, 0),
+      9,
+    );
   });
 });

@@ -15,7 +15,13 @@ useSuiteEngine('topics-admin', bootstrap, (e, id) => {
 describe('topic administration against the local Kafka', () => {
   it('creates a topic with partitions and a config override, and describes partitions and configs', async () => {
     const topic = uniqueName('topics-create');
-    const created = await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '3600000' }] });
+    const created = await engine.dispatch('topics:create', {
+      connectionId,
+      topic,
+      partitions: 3,
+      replicationFactor: 1,
+      configs: [{ name: 'retention.ms', value: '3600000' }],
+    });
     expect(created).toEqual({ ok: true, data: { topic } });
     const detail = data<TopicDetail>(await engine.dispatch('topics:describe', { connectionId, topic }));
     expect(detail.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
@@ -36,13 +42,23 @@ describe('topic administration against the local Kafka', () => {
   it('refuses a second topic of the same name and a name Kafka does not allow', async () => {
     const topic = uniqueName('topics-dupe');
     data(await engine.dispatch('topics:create', { connectionId, topic }));
-    expect(await engine.dispatch('topics:create', { connectionId, topic })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: `Topic ${topic} already exists` } });
-    expect(await engine.dispatch('topics:create', { connectionId, topic: 'bad name!' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await engine.dispatch('topics:create', { connectionId, topic })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: `Topic ${topic} already exists` },
+    });
+    expect(await engine.dispatch('topics:create', { connectionId, topic: 'bad name!' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
   });
 
   it('shows the broker’s words for an invalid config value', async () => {
     const topic = uniqueName('topics-badcfg');
-    const result = await engine.dispatch('topics:create', { connectionId, topic, configs: [{ name: 'cleanup.policy', value: 'sometimes' }] });
+    const result = await engine.dispatch('topics:create', {
+      connectionId,
+      topic,
+      configs: [{ name: 'cleanup.policy', value: 'sometimes' }],
+    });
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.error.message).toMatch(/sometimes/);
   });
@@ -51,8 +67,13 @@ describe('topic administration against the local Kafka', () => {
     const topic = uniqueName('topics-grow');
     data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1 }));
     expect(data(await engine.dispatch('topics:addPartitions', { connectionId, topic, count: 4 }))).toEqual({ partitions: 4 });
-    await expect.poll(async () => data<TopicDetail>(await engine.dispatch('topics:describe', { connectionId, topic })).partitions.length).toBe(4);
-    expect(await engine.dispatch('topics:addPartitions', { connectionId, topic, count: 2 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await expect
+      .poll(async () => data<TopicDetail>(await engine.dispatch('topics:describe', { connectionId, topic })).partitions.length)
+      .toBe(4);
+    expect(await engine.dispatch('topics:addPartitions', { connectionId, topic, count: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION' },
+    });
   });
 
   it('edits one config and keeps the other overrides, and shows the broker’s refusal of a bad value', async () => {
@@ -76,7 +97,10 @@ describe('topic administration against the local Kafka', () => {
     data(await engine.dispatch('topics:create', { connectionId, topic }));
     expect(data(await engine.dispatch('topics:delete', { connectionId, topic }))).toEqual({ deleted: true });
     await expect.poll(async () => (await engine.dispatch('topics:describe', { connectionId, topic })).ok).toBe(false);
-    expect(await engine.dispatch('topics:describe', { connectionId, topic })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `Topic ${topic} does not exist` } });
+    expect(await engine.dispatch('topics:describe', { connectionId, topic })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `Topic ${topic} does not exist` },
+    });
     expect(await engine.dispatch('topics:delete', { connectionId, topic })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -15,14 +15,22 @@ const VALUE_BYTES = 1_000;
 let engine: Engine;
 let connectionId: string;
 
-const usage = async (topics?: string[]) => data<DiskUsage>(await engine.dispatch('cluster:diskUsage', { connectionId, ...(topics ? { topics } : {}) }));
+const usage = async (topics?: string[]) =>
+  data<DiskUsage>(await engine.dispatch('cluster:diskUsage', { connectionId, ...(topics ? { topics } : {}) }));
 
 beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 2, replicationFactor: 1, configs: [] }));
   // Partition 0 gets all records (uncompressed, so the log holds at least their bytes); partition 1 stays empty.
-  await produce(bootstrap, Array.from({ length: RECORDS }, (_, i) => ({ topic, partition: 0, value: `${String(i).padStart(8, '0')}${'v'.repeat(VALUE_BYTES - 8)}` })));
+  await produce(
+    bootstrap,
+    Array.from({ length: RECORDS }, (_, i) => ({
+      topic,
+      partition: 0,
+      value: `${String(i).padStart(8, '0')}${'v'.repeat(VALUE_BYTES - 8)}`,
+    })),
+  );
 });
 afterAll(async () => {
   await engine.dispose();
@@ -33,9 +41,13 @@ describe('size on disk (DescribeLogDirs)', () => {
   it('reports the bytes of each partition, the topic, and every broker log dir', async () => {
     const payload = RECORDS * VALUE_BYTES;
     let all = await usage();
-    await expect.poll(async () => (all = await usage()).topics.find((t) => t.topic === topic)?.sizeBytes ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(payload);
+    await expect
+      .poll(async () => (all = await usage()).topics.find((t) => t.topic === topic)?.sizeBytes ?? 0, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(payload);
     const mine = all.topics.find((t) => t.topic === topic);
-    console.log(`[figure] DescribeLogDirs for ${all.topics.length} topics on ${all.brokers.length} broker(s): ${all.tookMs} ms; ${topic}: ${mine?.sizeBytes} bytes for ${payload} payload bytes`);
+    console.log(
+      `[figure] DescribeLogDirs for ${all.topics.length} topics on ${all.brokers.length} broker(s): ${all.tookMs} ms; ${topic}: ${mine?.sizeBytes} bytes for ${payload} payload bytes`,
+    );
     expect(mine?.partitions.map((p) => p.partition)).toEqual([0, 1]);
     const [p0, p1] = mine?.partitions ?? [];
     // Record batches add headers, not much more: within 10% of the payload.

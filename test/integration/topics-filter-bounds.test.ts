@@ -18,7 +18,8 @@ const RECORDS = 300;
 let engine: Engine;
 let connectionId: string;
 
-const progressOf = async (id: string) => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id, limit: 1 })).progress;
+const progressOf = async (id: string) =>
+  data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id, limit: 1 })).progress;
 
 beforeAll(async () => {
   engine = testEngine(dir.path);
@@ -27,7 +28,11 @@ beforeAll(async () => {
   // JSON lists of 900 numbers: a doubly nested loop over one is ~1e7 steps, over the budget.
   const list = JSON.stringify(Array.from({ length: 900 }, (_, i) => i));
   // In chunks: one request must stay under the broker's 1 MB message.max.bytes.
-  await produce(bootstrap, Array.from({ length: RECORDS }, () => ({ topic, value: list })), 50);
+  await produce(
+    bootstrap,
+    Array.from({ length: RECORDS }, () => ({ topic, value: list })),
+    50,
+  );
 });
 afterAll(async () => {
   await engine.dispose();
@@ -39,7 +44,16 @@ describe('filter cost during a scan', () => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const expression = 'value.exists(x, value.exists(y, x + y == -1.0))';
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression, contains: '', maxMatches: 100 }));
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', {
+        connectionId,
+        topic,
+        from: { kind: 'oldest' },
+        expression,
+        contains: '',
+        maxMatches: 100,
+      }),
+    );
     await expect.poll(async () => (await progressOf(scanId)).scanned, { timeout: 60_000 }).toBeGreaterThan(0);
     // Other calls are answered while the scan evaluates.
     const started = performance.now();
@@ -51,7 +65,9 @@ describe('filter cost during a scan', () => {
     delay.disable();
     const after = await progressOf(scanId);
     const worstMs = delay.max / 1e6;
-    console.log(`[figure] costly filter: ${midway.scanned} records evaluated in ${midway.elapsedMs} ms before cancel; another call answered in ${answerMs.toFixed(0)} ms; worst event-loop delay ${worstMs.toFixed(0)} ms`);
+    console.log(
+      `[figure] costly filter: ${midway.scanned} records evaluated in ${midway.elapsedMs} ms before cancel; another call answered in ${answerMs.toFixed(0)} ms; worst event-loop delay ${worstMs.toFixed(0)} ms`,
+    );
     expect(after.scanned).toBeLessThan(RECORDS);
     expect(after.matched).toBe(0);
     // Generous for a shared 2-core machine; an unyielding scan of ~300 evaluations would block for many seconds.
@@ -61,15 +77,34 @@ describe('filter cost during a scan', () => {
 
   it('counts records whose evaluation is too costly apart, not as matches, and finishes', async () => {
     const expression = 'value.all(x, value.all(y, value.exists(z, x == y)))';
-    const refused = await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression, contains: '', maxMatches: 100 });
+    const refused = await engine.dispatch('messages:scanStart', {
+      connectionId,
+      topic,
+      from: { kind: 'oldest' },
+      expression,
+      contains: '',
+      maxMatches: 100,
+    });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toMatch(/at most 2 nested/);
 
-    const heavy = 'value.all(x, value.all(y, string(x) + string(y) + string(x) + string(y) != "" && x * y >= 0.0 && x + y >= 0.0 && x - y <= 1000.0))';
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: heavy, contains: '', maxMatches: 100 }));
+    const heavy =
+      'value.all(x, value.all(y, string(x) + string(y) + string(x) + string(y) != "" && x * y >= 0.0 && x + y >= 0.0 && x - y <= 1000.0))';
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', {
+        connectionId,
+        topic,
+        from: { kind: 'oldest' },
+        expression: heavy,
+        contains: '',
+        maxMatches: 100,
+      }),
+    );
     await expect.poll(async () => (await progressOf(scanId)).state, { timeout: 60_000 }).toBe('done');
     const progress = await progressOf(scanId);
-    console.log(`[figure] over-budget filter: ${progress.scanned} records, ${String(progress.tooCostly)} stopped as too costly, in ${progress.elapsedMs} ms`);
+    console.log(
+      `[figure] over-budget filter: ${progress.scanned} records, ${String(progress.tooCostly)} stopped as too costly, in ${progress.elapsedMs} ms`,
+    );
     expect(progress.scanned).toBe(RECORDS);
     expect(progress.tooCostly).toBe(RECORDS);
     expect(progress.errors).toBe(0);

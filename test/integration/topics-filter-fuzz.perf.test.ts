@@ -63,9 +63,13 @@ function pinger() {
 }
 
 async function finishedScan(expression: string): Promise<ScanProgress> {
-  const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression }));
+  const { scanId } = data<{ scanId: string }>(
+    await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression }),
+  );
   for (;;) {
-    const { progress } = data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }));
+    const { progress } = data<{ progress: ScanProgress }>(
+      await engine.dispatch('messages:scanResults', { id: scanId, offset: 0, limit: 1 }),
+    );
     if (progress.state !== 'running') return progress;
     await new Promise((done) => setTimeout(done, 20));
   }
@@ -84,7 +88,14 @@ const expressionArbitrary = fc.letrec<{ str: string; list: string; bool: string 
   ),
   list: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('value', 'headers.map(k, k)', '["a", "b"]', 'string(value).split("")', 'string(value).split("a")', 'string(key).split("")'),
+    fc.constantFrom(
+      'value',
+      'headers.map(k, k)',
+      '["a", "b"]',
+      'string(value).split("")',
+      'string(value).split("a")',
+      'string(key).split("")',
+    ),
     tie('str').map((s) => `${s}.split("")`),
     fc.tuple(tie('list'), tie('list')).map(([a, b]) => `${a}.map(x, ${b})`),
     fc.tuple(tie('list'), tie('bool')).map(([l, b]) => `${l}.filter(x, ${b})`),
@@ -108,8 +119,18 @@ beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
-  await produce(bootstrap, hostileRecords.map((r) => ({ topic, partition: 0, key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) })));
-  records = (await readAll(bootstrap, topic)).map((r) => ({ partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }));
+  await produce(
+    bootstrap,
+    hostileRecords.map((r) => ({ topic, partition: 0, key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) })),
+  );
+  records = (await readAll(bootstrap, topic)).map((r) => ({
+    partition: r.partition,
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: r.key,
+    value: r.value,
+    headers: r.headers,
+  }));
 });
 afterAll(async () => {
   await engine.dispose();
@@ -127,7 +148,9 @@ describe('hostile filters against hostile records', () => {
     const split = await finishedScan(`value.split("").map(x, value.split("")).size() > 0`);
     const ms = performance.now() - started;
     const { worst, count } = await ping.stop();
-    console.log(`[figure] the three scans of the report: ${ms.toFixed(0)} ms in all; worst ping ${worst.toFixed(0)} ms over ${count} pings`);
+    console.log(
+      `[figure] the three scans of the report: ${ms.toFixed(0)} ms in all; worst ping ${worst.toFixed(0)} ms over ${count} pings`,
+    );
     for (const scan of [keys, headers, split]) expect(scan).toMatchObject({ state: 'done', scanned: hostileRecords.length });
     expect(keys.matched).toBe(0);
     expect(headers.matched).toBe(0);

@@ -17,10 +17,21 @@ beforeAll(async () => {
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 2 }));
   for (let i = 0; i < 10; i += 1) {
-    data(await engine.dispatch('messages:produce', { connectionId, topic, partition: i % 2, key: null, value: { text: `m${i}`, encoder: 'string' } }));
+    data(
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic,
+        partition: i % 2,
+        key: null,
+        value: { text: `m${i}`, encoder: 'string' },
+      }),
+    );
   }
   // A group that committed 3 records on partition 0 and 2 on partition 1: lag 2 + 3 = 5.
-  await setGroupOffsets(bootstrap, groupId, topic, [{ partition: 0, offset: 3 }, { partition: 1, offset: 2 }]);
+  await setGroupOffsets(bootstrap, groupId, topic, [
+    { partition: 0, offset: 3 },
+    { partition: 1, offset: 2 },
+  ]);
 });
 afterAll(async () => {
   await engine.dispose();
@@ -49,12 +60,16 @@ describe('consumer groups against the local Kafka', () => {
     const reset = await engine.dispatch('groups:resetOffsets', { connectionId, groupId: active, topic, to: { kind: 'earliest' } });
     expect(reset).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(reset.ok ? '' : reset.error.message).toMatch(/1 active member.*stop its consumers/);
-    expect(await engine.dispatch('groups:delete', { connectionId, groupId: active })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await engine.dispatch('groups:delete', { connectionId, groupId: active })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
     await member.close();
   });
 
   it('resets an idle group to earliest, latest, an offset and a timestamp', async () => {
-    const lagOf = async () => data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId, groupId })).offsets.map((o) => o.committed);
+    const lagOf = async () =>
+      data<GroupDetail>(await engine.dispatch('groups:describe', { connectionId, groupId })).offsets.map((o) => o.committed);
     data(await engine.dispatch('groups:resetOffsets', { connectionId, groupId, topic, to: { kind: 'earliest' } }));
     expect(await lagOf()).toEqual([0, 0]);
     data(await engine.dispatch('groups:resetOffsets', { connectionId, groupId, topic, to: { kind: 'latest' } }));

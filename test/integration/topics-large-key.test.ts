@@ -17,9 +17,26 @@ const topic = uniqueName('topics-large-key');
 beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
-  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'max.message.bytes', value: String(4 * 1024 * 1024) }] }));
+  data(
+    await engine.dispatch('topics:create', {
+      connectionId,
+      topic,
+      partitions: 3,
+      replicationFactor: 1,
+      configs: [{ name: 'max.message.bytes', value: String(4 * 1024 * 1024) }],
+    }),
+  );
   // Connect the producer first, so the timing below is the large record's alone.
-  data(await engine.dispatch('messages:produce', { connectionId, topic, partition: null, key: { text: 'warm-up', encoder: 'string' }, value: { text: '1', encoder: 'json' }, headers: [] }));
+  data(
+    await engine.dispatch('messages:produce', {
+      connectionId,
+      topic,
+      partition: null,
+      key: { text: 'warm-up', encoder: 'string' },
+      value: { text: '1', encoder: 'json' },
+      headers: [],
+    }),
+  );
 });
 afterAll(async () => {
   await engine.dispose();
@@ -33,12 +50,21 @@ describe('a record with a large key on an automatic partition', () => {
     delay.enable();
     const started = performance.now();
     const written = data<{ partition: number; offset: number }>(
-      await engine.dispatch('messages:produce', { connectionId, topic, partition: null, key: { text: key, encoder: 'string' }, value: { text: '2', encoder: 'json' }, headers: [] }),
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic,
+        partition: null,
+        key: { text: key, encoder: 'string' },
+        value: { text: '2', encoder: 'json' },
+        headers: [],
+      }),
     );
     const ms = performance.now() - started;
     delay.disable();
     const worstBlockMs = delay.max / 1e6;
-    console.log(`[figure] 700 KB key produced to an automatic partition in ${ms.toFixed(0)} ms; longest event-loop block ${worstBlockMs.toFixed(0)} ms`);
+    console.log(
+      `[figure] 700 KB key produced to an automatic partition in ${ms.toFixed(0)} ms; longest event-loop block ${worstBlockMs.toFixed(0)} ms`,
+    );
     expect(written.partition).toBe(keyPartition(Buffer.from(key), 3));
     expect(worstBlockMs).toBeLessThan(500);
     expect(ms).toBeLessThan(5_000);

@@ -17,13 +17,22 @@ const BASE = Date.UTC(2024, 0, 1);
 const PER_PARTITION = 300;
 
 const text = (payload: KafkaMessage['value']) => (payload === null ? null : decodeBytes(fromBase64(payload.base64)).text);
-const read = async (input: Record<string, unknown>) => data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, ...input }));
+const read = async (input: Record<string, unknown>) =>
+  data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, ...input }));
 
 beforeAll(async () => {
   engine = testEngine(dir.path);
   connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
   // retention.ms=-1: the 2024 timestamps would otherwise be deleted by the broker's 5-minute retention check.
-  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 3, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '-1' }] }));
+  data(
+    await engine.dispatch('topics:create', {
+      connectionId,
+      topic,
+      partitions: 3,
+      replicationFactor: 1,
+      configs: [{ name: 'retention.ms', value: '-1' }],
+    }),
+  );
   // 900 records: record i goes to partition i % 3 with timestamp BASE + i seconds, so time order = i.
   const messages = Array.from({ length: PER_PARTITION * 3 }, (_, i) => ({
     topic,
@@ -47,7 +56,9 @@ describe('message browser against the local Kafka', () => {
     const started = performance.now();
     const page = await read({ start: { kind: 'newest' }, limit: 100 });
     const ms = performance.now() - started;
-    console.log(`[figure] newest 100 of ${PER_PARTITION * 3} over 3 partitions: ${ms.toFixed(0)} ms (first read of the run: ${first.tookMs} ms)`);
+    console.log(
+      `[figure] newest 100 of ${PER_PARTITION * 3} over 3 partitions: ${ms.toFixed(0)} ms (first read of the run: ${first.tookMs} ms)`,
+    );
     expect(first.messages).toEqual(page.messages);
     const order = page.messages.map((m) => (JSON.parse(text(m.value) ?? '{}') as { i: number }).i);
     expect(order).toEqual(Array.from({ length: 100 }, (_, k) => 800 + k));
@@ -67,7 +78,13 @@ describe('message browser against the local Kafka', () => {
 
   it('reads the oldest records of one partition, then from an offset', async () => {
     const page = await read({ partition: 1, start: { kind: 'oldest' }, limit: 5 });
-    expect(page.messages.map((m) => [m.partition, m.offset])).toEqual([[1, 0], [1, 1], [1, 2], [1, 3], [1, 4]]);
+    expect(page.messages.map((m) => [m.partition, m.offset])).toEqual([
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ]);
     expect(page.messages[0]).toMatchObject({ timestampType: 'CreateTime', timestamp: BASE + 1000 });
     expect(text(page.messages[0]?.key ?? null)).toBe('sensor_1');
     expect(page.messages[0]?.headers).toHaveLength(1);
@@ -84,18 +101,36 @@ describe('message browser against the local Kafka', () => {
   });
 
   it('says which partition does not exist', async () => {
-    expect(await engine.dispatch('messages:read', { connectionId, topic, partition: 7, start: { kind: 'oldest' } })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await engine.dispatch('messages:read', { connectionId, topic, partition: 7, start: { kind: 'oldest' } })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('produces JSON, a 64-bit long and headers, and reads them back decoded', async () => {
     const target = uniqueName('topics-produce');
     data(await engine.dispatch('topics:create', { connectionId, topic: target }));
     const sent = data<{ partition: number; offset: number }>(
-      await engine.dispatch('messages:produce', { connectionId, topic: target, key: { text: 'k1', encoder: 'string' }, value: { text: '{"a":1}', encoder: 'json' }, headers: [{ key: 'h', value: 'v' }] }),
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic: target,
+        key: { text: 'k1', encoder: 'string' },
+        value: { text: '{"a":1}', encoder: 'json' },
+        headers: [{ key: 'h', value: 'v' }],
+      }),
     );
     expect(sent).toEqual({ partition: 0, offset: 0 });
-    data(await engine.dispatch('messages:produce', { connectionId, topic: target, key: { text: 'hello', encoder: 'string' }, value: { text: '42', encoder: 'int64' } }));
-    expect(await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: '{nope', encoder: 'json' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    data(
+      await engine.dispatch('messages:produce', {
+        connectionId,
+        topic: target,
+        key: { text: 'hello', encoder: 'string' },
+        value: { text: '42', encoder: 'int64' },
+      }),
+    );
+    expect(
+      await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: '{nope', encoder: 'json' } }),
+    ).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const page = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic: target, start: { kind: 'oldest' } }));
     expect(page.messages).toHaveLength(2);
     const [json, long] = page.messages;
@@ -118,8 +153,14 @@ describe('message browser against the local Kafka', () => {
 
 describe('filtered scans', () => {
   async function scan(input: Record<string, unknown>): Promise<{ progress: ScanProgress; messages: KafkaMessage[] }> {
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, ...input }));
-    await expect.poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, { timeout: 30_000 }).not.toBe('running');
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, ...input }),
+    );
+    await expect
+      .poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, {
+        timeout: 30_000,
+      })
+      .not.toBe('running');
     return data(await engine.dispatch('messages:scanResults', { id: scanId, limit: 1000 }));
   }
 
@@ -144,14 +185,19 @@ describe('filtered scans', () => {
       const result = await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression });
       expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     }
-    expect(await engine.dispatch('messages:checkFilter', { expression: 'x'.repeat(2001) })).toMatchObject({ ok: true, data: { ok: false } });
+    expect(await engine.dispatch('messages:checkFilter', { expression: 'x'.repeat(2001) })).toMatchObject({
+      ok: true,
+      data: { ok: false },
+    });
     expect(await engine.dispatch('messages:checkFilter', { expression: 'value.a == 1' })).toEqual({ ok: true, data: { ok: true } });
   });
 
   it('can be cancelled and reports progress events', async () => {
     const events: ScanProgress[] = [];
     const off = engine.events.on('messages:scan-progress', (p) => events.push(p));
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' } }));
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' } }),
+    );
     data(await engine.dispatch('messages:scanCancel', { id: scanId }));
     await expect.poll(() => events.some((e) => e.scanId === scanId && e.state !== 'running'), { timeout: 20_000 }).toBe(true);
     off();
@@ -163,11 +209,15 @@ describe('live tail', () => {
   it('delivers a message produced after the tail started', async () => {
     const target = uniqueName('topics-tail');
     data(await engine.dispatch('topics:create', { connectionId, topic: target, partitions: 2 }));
-    data(await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: 'before', encoder: 'string' } }));
+    data(
+      await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: 'before', encoder: 'string' } }),
+    );
     const seen: string[] = [];
     const off = engine.events.on('messages:tail', (event) => seen.push(...event.messages.map((m) => text(m.value) ?? '')));
     const { tailId } = data<{ tailId: string }>(await engine.dispatch('messages:tailStart', { connectionId, topic: target }));
-    data(await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: 'after', encoder: 'string' } }));
+    data(
+      await engine.dispatch('messages:produce', { connectionId, topic: target, key: null, value: { text: 'after', encoder: 'string' } }),
+    );
     await expect.poll(() => seen, { timeout: 20_000 }).toContain('after');
     expect(seen).not.toContain('before');
     expect(data(await engine.dispatch('messages:tailStop', { id: tailId }))).toEqual({ stopped: true });

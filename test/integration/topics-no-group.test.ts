@@ -20,9 +20,14 @@ beforeAll(async () => {
   cluster = await OwnCluster.start('topics-no-group', 1);
   bootstrap = cluster.bootstrap;
   engine = testEngine(dir.path);
-  connectionId = data<Connection>(await engine.dispatch('connections:save', { name: 'no-group', bootstrapServers: bootstrap.split(',') })).id;
+  connectionId = data<Connection>(
+    await engine.dispatch('connections:save', { name: 'no-group', bootstrapServers: bootstrap.split(',') }),
+  ).id;
   await createTopic(bootstrap, topic, 3);
-  await produce(bootstrap, Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 3, key: `k${i % 7}`, value: JSON.stringify({ i }) })));
+  await produce(
+    bootstrap,
+    Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 3, key: `k${i % 7}`, value: JSON.stringify({ i }) })),
+  );
   // One group of a real consumer (kcat commits as it leaves), so the list compared is not empty.
   execFileSync('kcat', ['-C', '-b', bootstrap, '-G', 'an-existing-group', '-o', 'beginning', '-c', '1', '-e', topic], { stdio: 'pipe' });
 });
@@ -54,8 +59,14 @@ describe('browsing joins no consumer group', () => {
     await produce(bootstrap, [{ topic, partition: 1, value: 'live' }]);
     await expect.poll(() => tailed.length, { timeout: 15_000 }).toBe(1);
 
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: 'value.i < 30' }));
-    await expect.poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, { timeout: 20_000 }).toBe('done');
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, expression: 'value.i < 30' }),
+    );
+    await expect
+      .poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, {
+        timeout: 20_000,
+      })
+      .toBe('done');
     // Every record up to the log end (300 produced + the live one; a retried produce on the fresh cluster may add duplicates).
     const scanned = data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress;
     expect(scanned.scanned).toBe(scanned.total);
@@ -73,6 +84,8 @@ describe('browsing joins no consumer group', () => {
     expect(before).toEqual(['an-existing-group']);
     expect([...seen].sort()).toEqual(before);
     expect(after).toEqual(before);
-    console.log(`[no-group] groups before: [${before.join(', ')}]; seen while reading, tailing and scanning: [${[...seen].sort().join(', ')}]; after: [${after.join(', ')}]`);
+    console.log(
+      `[no-group] groups before: [${before.join(', ')}]; seen while reading, tailing and scanning: [${[...seen].sort().join(', ')}]; after: [${after.join(', ')}]`,
+    );
   });
 });

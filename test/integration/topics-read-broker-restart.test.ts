@@ -23,10 +23,23 @@ describe('a range read while the broker is killed and restarted', () => {
     const topic = uniqueName('read-restart');
     const perPartition = 30_000;
     await createTopic(cluster.bootstrap, topic, 2);
-    await produce(cluster.bootstrap, Array.from({ length: perPartition * 2 }, (_, i) => ({ topic, partition: i % 2, value: `{"i":${i}}` })));
+    await produce(
+      cluster.bootstrap,
+      Array.from({ length: perPartition * 2 }, (_, i) => ({ topic, partition: i % 2, value: `{"i":${i}}` })),
+    );
     const marks = await watermarks(cluster.bootstrap, topic);
-    const reader = new PartitionReader({ clientId: 'read-restart', bootstrapBrokers: cluster.bootstrap.split(','), retries: 1, retryDelay: 200, connectTimeout: 2_000, requestTimeout: 10_000 });
-    const seen = new Map<number, number[]>([[0, []], [1, []]]);
+    const reader = new PartitionReader({
+      clientId: 'read-restart',
+      bootstrapBrokers: cluster.bootstrap.split(','),
+      retries: 1,
+      retryDelay: 200,
+      connectTimeout: 2_000,
+      requestTimeout: 10_000,
+    });
+    const seen = new Map<number, number[]>([
+      [0, []],
+      [1, []],
+    ]);
     let delivered = 0;
     let killed = false;
     let restartMs = 0;
@@ -63,9 +76,14 @@ describe('a range read while the broker is killed and restarted', () => {
       duplicated += offsets.length - new Set(offsets).size;
       lost += perPartition - new Set(offsets).size;
       // In offset order, without a step back (a seek to the range start would show as one).
-      expect(offsets.every((offset, i) => i === 0 || offset === (offsets[i - 1] ?? -1) + 1), `partition ${partition} in order`).toBe(true);
+      expect(
+        offsets.every((offset, i) => i === 0 || offset === (offsets[i - 1] ?? -1) + 1),
+        `partition ${partition} in order`,
+      ).toBe(true);
     }
-    console.log(`[reliability] range read across a broker kill -9 + restart (${restartMs} ms): ${perPartition * 2} offsets, delivered ${delivered}, duplicated ${duplicated}, lost ${lost}`);
+    console.log(
+      `[reliability] range read across a broker kill -9 + restart (${restartMs} ms): ${perPartition * 2} offsets, delivered ${delivered}, duplicated ${duplicated}, lost ${lost}`,
+    );
     expect({ duplicated, lost, delivered }).toEqual({ duplicated: 0, lost: 0, delivered: perPartition * 2 });
   });
 });

@@ -13,7 +13,11 @@ const topic = uniqueName('read-retention');
 
 beforeAll(async () => {
   await createTopic(bootstrap, topic, 1);
-  await produce(bootstrap, Array.from({ length: 400 }, (_, i) => ({ topic, partition: 0, value: `record-${i}`.padEnd(200, '.') })), 50);
+  await produce(
+    bootstrap,
+    Array.from({ length: 400 }, (_, i) => ({ topic, partition: 0, value: `record-${i}`.padEnd(200, '.') })),
+    50,
+  );
 });
 afterAll(async () => {
   await deleteTopics(bootstrap, [topic]).catch(() => undefined);

@@ -18,7 +18,9 @@ let connectionId: string;
 
 const text = (m: KafkaMessage) => (m.value === null ? '' : decodeBytes(fromBase64(m.value.base64), 'string').text);
 const read = async (isolation: string, partition: number | null = null) =>
-  data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, partition, start: { kind: 'oldest' }, limit: 1000, isolation }));
+  data<MessagePage>(
+    await engine.dispatch('messages:read', { connectionId, topic, partition, start: { kind: 'oldest' }, limit: 1000, isolation }),
+  );
 const options = { clientId: 'kwb-test-txn', bootstrapBrokers: bootstrap.split(','), retries: 5, retryDelay: 200 };
 
 // Partition 0: plain p0-0, committed c-0..c-2, aborted a-0..a-1, plain p0-1, committed c-3.
@@ -33,8 +35,14 @@ beforeAll(async () => {
   const producer = new TransactionalProducer(options, uniqueName('kwb-test-txn'));
   try {
     await produce(bootstrap, [{ topic, partition: 0, value: 'p0-0' }]);
-    await producer.transaction([...['c-0', 'c-1', 'c-2'].map((value) => ({ topic, partition: 0, value })), { topic, partition: 1, value: 'c1-0' }], 'commit');
-    await producer.transaction([...['a-0', 'a-1'].map((value) => ({ topic, partition: 0, value })), { topic, partition: 1, value: 'a1-0' }], 'abort');
+    await producer.transaction(
+      [...['c-0', 'c-1', 'c-2'].map((value) => ({ topic, partition: 0, value })), { topic, partition: 1, value: 'c1-0' }],
+      'commit',
+    );
+    await producer.transaction(
+      [...['a-0', 'a-1'].map((value) => ({ topic, partition: 0, value })), { topic, partition: 1, value: 'a1-0' }],
+      'abort',
+    );
     await produce(bootstrap, [{ topic, partition: 0, value: 'p0-1' }]);
     await producer.transaction([{ topic, partition: 0, value: 'c-3' }], 'commit');
   } finally {
@@ -75,9 +83,17 @@ describe('a topic with an aborted transaction', () => {
   });
 
   it('scans only committed records in read_committed', async () => {
-    const { scanId } = data<{ scanId: string }>(await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, isolation: 'read_committed' }));
-    await expect.poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, { timeout: 20_000 }).toBe('done');
-    const result = data<{ progress: ScanProgress; messages: KafkaMessage[] }>(await engine.dispatch('messages:scanResults', { id: scanId, limit: 100 }));
+    const { scanId } = data<{ scanId: string }>(
+      await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' }, isolation: 'read_committed' }),
+    );
+    await expect
+      .poll(async () => data<{ progress: ScanProgress }>(await engine.dispatch('messages:scanResults', { id: scanId })).progress.state, {
+        timeout: 20_000,
+      })
+      .toBe('done');
+    const result = data<{ progress: ScanProgress; messages: KafkaMessage[] }>(
+      await engine.dispatch('messages:scanResults', { id: scanId, limit: 100 }),
+    );
     expect(result.progress.scanned).toBe(committed.length);
     expect(result.messages.map(text).sort()).toEqual([...committed].sort());
   });
@@ -85,7 +101,9 @@ describe('a topic with an aborted transaction', () => {
   it('tails in read_committed: an aborted transaction never arrives, a committed one does', async () => {
     const seen: string[] = [];
     const off = engine.events.on('messages:tail', (event) => seen.push(...event.messages.map(text)));
-    const { tailId } = data<{ tailId: string }>(await engine.dispatch('messages:tailStart', { connectionId, topic, partition: 0, isolation: 'read_committed' }));
+    const { tailId } = data<{ tailId: string }>(
+      await engine.dispatch('messages:tailStart', { connectionId, topic, partition: 0, isolation: 'read_committed' }),
+    );
     const producer = new TransactionalProducer(options, uniqueName('kwb-test-txn-tail'));
     try {
       await producer.transaction([{ topic, partition: 0, value: 'tail-aborted' }], 'abort');
@@ -135,7 +153,9 @@ describe('a topic with an aborted transaction', () => {
       }
       expect(values, `fetch size ${maxBytesPerPartition}`).toEqual(['committed']);
     }
-    const page = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic: tricky, start: { kind: 'oldest' }, isolation: 'read_committed' }));
+    const page = data<MessagePage>(
+      await engine.dispatch('messages:read', { connectionId, topic: tricky, start: { kind: 'oldest' }, isolation: 'read_committed' }),
+    );
     expect(page.messages.map(text)).toEqual(['committed']);
     await deleteTopics(bootstrap, [tricky]).catch(() => undefined);
   });
@@ -148,11 +168,15 @@ describe('a topic with an aborted transaction', () => {
       await produce(bootstrap, [{ topic: open, value: 'before' }]);
       await producer.begin([{ topic: open, value: 'pending' }]);
       const started = performance.now();
-      const committedPage = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic: open, start: { kind: 'oldest' }, isolation: 'read_committed' }));
+      const committedPage = data<MessagePage>(
+        await engine.dispatch('messages:read', { connectionId, topic: open, start: { kind: 'oldest' }, isolation: 'read_committed' }),
+      );
       const ms = performance.now() - started;
       expect(committedPage.messages.map(text)).toEqual(['before']);
       expect(ms).toBeLessThan(5_000);
-      const uncommittedPage = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic: open, start: { kind: 'oldest' }, isolation: 'read_uncommitted' }));
+      const uncommittedPage = data<MessagePage>(
+        await engine.dispatch('messages:read', { connectionId, topic: open, start: { kind: 'oldest' }, isolation: 'read_uncommitted' }),
+      );
       expect(uncommittedPage.messages.map(text)).toEqual(['before', 'pending']);
       await producer.end('abort');
     } finally {

@@ -11,7 +11,9 @@ const eslint = new ESLint({
 
 async function messagesFor(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'import-x/no-restricted-paths').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'import-x/no-restricted-paths')
+    .map((m) => m.message);
 }
 
 describe('layering rules', () => {
@@ -28,14 +30,25 @@ describe('layering rules', () => {
     ['electron/main/probe.ts', "import '../serve/server.js';", /main imports the engine and shared/],
     ['electron/main/probe.ts', "import { createRoot } from 'react-dom/client';", /UI libraries belong to the renderer/],
     ['electron/preload/probe.ts', "import { createEngine } from '../engine/create-engine.js';", /never the engine/],
-    ['shared/probe.ts', "import { createEngine } from '../electron/engine/create-engine.js';", /shared\/ (is the contract|imports only shared)/],
+    [
+      'shared/probe.ts',
+      "import { createEngine } from '../electron/engine/create-engine.js';",
+      /shared\/ (is the contract|imports only shared)/,
+    ],
     ['shared/probe.ts', "import { readFileSync } from 'node:fs';", /no Node modules/],
     ['renderer/probe.ts', "import { createEngine } from '../electron/engine/create-engine.js';", /only through the contract/],
     ['renderer/probe.ts', "import { readFileSync } from 'node:fs';", /no Node modules/],
-    ['electron/engine/topics/probe.ts', "import { Admin } from '@platformatic/kafka';", /Only electron\/engine\/kafka\/ imports the Kafka client/],
+    [
+      'electron/engine/topics/probe.ts',
+      "import { Admin } from '@platformatic/kafka';",
+      /Only electron\/engine\/kafka\/ imports the Kafka client/,
+    ],
   ])('%s: %s is refused', async (path, code, message) => {
     const messages = await messagesFor(path, code);
-    expect(messages.some((m) => message.test(m)), messages.join('\n') || 'no layering error').toBe(true);
+    expect(
+      messages.some((m) => message.test(m)),
+      messages.join('\n') || 'no layering error',
+    ).toBe(true);
   });
 
   it.each([

@@ -19,7 +19,14 @@ describe('pipelines against PySpark on random seeds', () => {
     const cases: OracleCase[] = [];
     const counts = new Map<string, number>();
     for (const [i, seed] of seeds.entries()) {
-      const shape: ReadingsShape = { count: 500 + i * 150, stepMs: 3_000 + i * 2_000, outOfOrder: 0.1 + i * 0.1, outOfOrderMs: (4 + i * 3) * MIN, veryLate: 0.02 + i * 0.02, veryLateMs: 11 * MIN };
+      const shape: ReadingsShape = {
+        count: 500 + i * 150,
+        stepMs: 3_000 + i * 2_000,
+        outOfOrder: 0.1 + i * 0.1,
+        outOfOrderMs: (4 + i * 3) * MIN,
+        veryLate: 0.02 + i * 0.02,
+        veryLateMs: 11 * MIN,
+      };
       const partitions = i % 2 === 0 ? 3 : 2;
       const topic = uniqueName(`oracle-seed-${seed}`);
       await createTopic(bootstrap, topic, partitions);
@@ -28,9 +35,24 @@ describe('pipelines against PySpark on random seeds', () => {
       await produceInput(bootstrap, toRecords(topic, partitions, rows));
       const batch = [37, 64, 100, 151][i] ?? 50;
       for (const outputMode of ['update', 'append', 'complete'] as const) {
-        cases.push({ name: `seed-${seed}-${outputMode}-sliding`, topic, maxOffsetsPerTrigger: batch, outputMode, window: { durationMs: 10 * MIN, slideMs: 5 * MIN }, watermarkDelayMs: 10 * MIN });
+        cases.push({
+          name: `seed-${seed}-${outputMode}-sliding`,
+          topic,
+          maxOffsetsPerTrigger: batch,
+          outputMode,
+          window: { durationMs: 10 * MIN, slideMs: 5 * MIN },
+          watermarkDelayMs: 10 * MIN,
+        });
       }
-      cases.push({ name: `seed-${seed}-update-tumbling-before-3.4`, topic, maxOffsetsPerTrigger: batch, outputMode: 'update', window: { durationMs: 5 * MIN }, watermarkDelayMs: 10 * MIN, sparkCompatibility: 'before-3.4' });
+      cases.push({
+        name: `seed-${seed}-update-tumbling-before-3.4`,
+        topic,
+        maxOffsetsPerTrigger: batch,
+        outputMode: 'update',
+        window: { durationMs: 5 * MIN },
+        watermarkDelayMs: 10 * MIN,
+        sparkCompatibility: 'before-3.4',
+      });
     }
     const spark = await runSparkOracle(bootstrap, cases.map(sparkCaseOf));
     const ours = await Promise.all(cases.map((c) => runWorkbench(bootstrap, c, counts.get(c.topic) ?? 0)));

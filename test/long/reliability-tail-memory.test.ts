@@ -42,7 +42,7 @@ async function fill(count: number): Promise<void> {
   const child = spawn('kcat', ['-P', '-b', bootstrap, '-t', topic, '-X', 'acks=1', '-z', 'lz4'], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const lines: string[] = [];
     for (let j = 0; j < 5_000 && i < count; j++, i++) lines.push(record(i));
     if (!child.stdin.write(lines.join('\n') + '\n')) await once(child.stdin, 'drain');
@@ -109,62 +109,74 @@ afterAll(async () => {
 });
 
 describe(`a ${RECORDS.toLocaleString('en')}-record topic tailed for ${SECONDS} s at ${RATE} msg/s`, () => {
-  it('keeps engine RSS and renderer JS heap flat while the tail keeps up', async () => {
-    const servePid = findServePid();
-    await page.goto(`${session.origin}/#/topics/${topic}`);
-    await page.getByTestId('topic-detail').waitFor();
-    await page.getByRole('tab', { name: 'Messages' }).click();
-    await page.getByRole('button', { name: 'Live tail' }).click();
-    await page.getByRole('button', { name: 'Stop tail' }).waitFor();
-    await expect.poll(tailCount, { timeout: 30_000 }).toBe(0);
+  it(
+    'keeps engine RSS and renderer JS heap flat while the tail keeps up',
+    async () => {
+      const servePid = findServePid();
+      await page.goto(`${session.origin}/#/topics/${topic}`);
+      await page.getByTestId('topic-detail').waitFor();
+      await page.getByRole('tab', { name: 'Messages' }).click();
+      await page.getByRole('button', { name: 'Live tail' }).click();
+      await page.getByRole('button', { name: 'Stop tail' }).waitFor();
+      await expect.poll(tailCount, { timeout: 30_000 }).toBe(0);
 
-    const producer = testProducer(bootstrap);
-    let fed = 0;
-    let feeding = true;
-    const perTick = Math.max(1, Math.round(RATE / 10));
-    const feeder = (async () => {
-      const started = Date.now();
-      while (feeding) {
-        // Paced on the clock, not on sleeps: a slow tick is caught up by the next one.
-        const due = Math.floor(((Date.now() - started) / 1000) * RATE);
-        if (due > fed) {
-          const n = Math.min(due - fed, perTick * 10);
-          await producer.send(Array.from({ length: n }, (_, i) => ({ topic, value: record(RECORDS + fed + i) })));
-          fed += n;
+      const producer = testProducer(bootstrap);
+      let fed = 0;
+      let feeding = true;
+      const perTick = Math.max(1, Math.round(RATE / 10));
+      const feeder = (async () => {
+        const started = Date.now();
+        while (feeding) {
+          // Paced on the clock, not on sleeps: a slow tick is caught up by the next one.
+          const due = Math.floor(((Date.now() - started) / 1000) * RATE);
+          if (due > fed) {
+            const n = Math.min(due - fed, perTick * 10);
+            await producer.send(Array.from({ length: n }, (_, i) => ({ topic, value: record(RECORDS + fed + i) })));
+            fed += n;
+          }
+          await new Promise((r) => setTimeout(r, 100));
         }
-        await new Promise((r) => setTimeout(r, 100));
+      })();
+
+      const samples: { t: number; engine: number; heap: number; shown: number; fed: number }[] = [];
+      const started = Date.now();
+      while (Date.now() - started < SECONDS * 1000) {
+        await new Promise((r) => setTimeout(r, Math.min(SAMPLE_MS, SECONDS * 1000 - (Date.now() - started))));
+        const sample = {
+          t: Math.round((Date.now() - started) / 1000),
+          engine: treeRss(servePid),
+          heap: await rendererHeap(),
+          shown: await tailCount(),
+          fed,
+        };
+        samples.push(sample);
+        console.error(
+          `[long] t=${sample.t}s engine rss=${(sample.engine / MIB).toFixed(1)} MiB renderer heap=${(sample.heap / MIB).toFixed(1)} MiB tail=${sample.shown} fed=${sample.fed}`,
+        );
       }
-    })();
+      feeding = false;
+      await feeder;
+      await producer.close();
+      // The tail saw everything fed (it is not silently falling behind or dropping).
+      await expect.poll(tailCount, { timeout: 60_000 }).toBe(fed);
 
-    const samples: { t: number; engine: number; heap: number; shown: number; fed: number }[] = [];
-    const started = Date.now();
-    while (Date.now() - started < SECONDS * 1000) {
-      await new Promise((r) => setTimeout(r, Math.min(SAMPLE_MS, SECONDS * 1000 - (Date.now() - started))));
-      const sample = { t: Math.round((Date.now() - started) / 1000), engine: treeRss(servePid), heap: await rendererHeap(), shown: await tailCount(), fed };
-      samples.push(sample);
-      console.error(`[long] t=${sample.t}s engine rss=${(sample.engine / MIB).toFixed(1)} MiB renderer heap=${(sample.heap / MIB).toFixed(1)} MiB tail=${sample.shown} fed=${sample.fed}`);
-    }
-    feeding = false;
-    await feeder;
-    await producer.close();
-    // The tail saw everything fed (it is not silently falling behind or dropping).
-    await expect.poll(tailCount, { timeout: 60_000 }).toBe(fed);
-
-    const first = samples[0];
-    const last = samples.at(-1);
-    if (!first || !last) throw new Error('no samples');
-    const engineGrowth = Math.max(...samples.map((s) => s.engine)) - first.engine;
-    const rowsAdded = Math.min(last.shown, MESSAGE_BUFFER_CAP) - Math.min(first.shown, MESSAGE_BUFFER_CAP);
-    const heapGrowth = last.heap - first.heap;
-    console.error(
-      `[long] engine RSS ${(first.engine / MIB).toFixed(1)} → ${(last.engine / MIB).toFixed(1)} MiB (max growth ${(engineGrowth / MIB).toFixed(1)}, bound ${ENGINE_GROWTH_MIB}); ` +
-        `renderer heap ${(first.heap / MIB).toFixed(1)} → ${(last.heap / MIB).toFixed(1)} MiB (growth ${(heapGrowth / MIB).toFixed(1)}, bound ${((RENDERER_NOISE_MIB * MIB + rowsAdded * ROW_BYTES) / MIB).toFixed(1)} for ${rowsAdded} rows added below the cap); fed ${fed}`,
-    );
-    expect(samples.length).toBeGreaterThanOrEqual(2);
-    expect(engineGrowth).toBeLessThan(ENGINE_GROWTH_MIB * MIB);
-    expect(heapGrowth).toBeLessThan(RENDERER_NOISE_MIB * MIB + rowsAdded * ROW_BYTES);
-    expect(fed).toBeGreaterThanOrEqual(RATE * SECONDS * 0.9);
-  }, (SECONDS + 300) * 1000);
+      const first = samples[0];
+      const last = samples.at(-1);
+      if (!first || !last) throw new Error('no samples');
+      const engineGrowth = Math.max(...samples.map((s) => s.engine)) - first.engine;
+      const rowsAdded = Math.min(last.shown, MESSAGE_BUFFER_CAP) - Math.min(first.shown, MESSAGE_BUFFER_CAP);
+      const heapGrowth = last.heap - first.heap;
+      console.error(
+        `[long] engine RSS ${(first.engine / MIB).toFixed(1)} → ${(last.engine / MIB).toFixed(1)} MiB (max growth ${(engineGrowth / MIB).toFixed(1)}, bound ${ENGINE_GROWTH_MIB}); ` +
+          `renderer heap ${(first.heap / MIB).toFixed(1)} → ${(last.heap / MIB).toFixed(1)} MiB (growth ${(heapGrowth / MIB).toFixed(1)}, bound ${((RENDERER_NOISE_MIB * MIB + rowsAdded * ROW_BYTES) / MIB).toFixed(1)} for ${rowsAdded} rows added below the cap); fed ${fed}`,
+      );
+      expect(samples.length).toBeGreaterThanOrEqual(2);
+      expect(engineGrowth).toBeLessThan(ENGINE_GROWTH_MIB * MIB);
+      expect(heapGrowth).toBeLessThan(RENDERER_NOISE_MIB * MIB + rowsAdded * ROW_BYTES);
+      expect(fed).toBeGreaterThanOrEqual(RATE * SECONDS * 0.9);
+    },
+    (SECONDS + 300) * 1000,
+  );
 });
 
 /** The serve child's pid: the fixture does not expose it, so find the tsx process serving our data dir. */

@@ -30,10 +30,14 @@ function folderBytes(path: string): number {
 function unpackedFiles(): string[] {
   const root = join(app.resourcesDir, 'app.asar.unpacked');
   if (!existsSync(root)) return [];
-  return (readdirSync(root, { recursive: true }) as string[]).filter((path) => statSync(join(root, path)).isFile()).map((path) => path.split('\\').join('/'));
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter((path) => statSync(join(root, path)).isFile())
+    .map((path) => path.split('\\').join('/'));
 }
 
-const runtimeDependencies = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+const runtimeDependencies = Object.keys(
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+);
 
 beforeAll(async () => {
   // `npm test` builds dist/ before vitest runs; a lone run of this file builds it itself.
@@ -42,8 +46,12 @@ beforeAll(async () => {
   }
   const started = Date.now();
   app = await buildUnpacked(projectDir, work);
-  asarFiles = new Set(listPackage(join(app.resourcesDir, 'app.asar'), { isPack: false }).map((path) => path.split('\\').join('/').replace(/^\//, '')));
-  process.stdout.write(`[packaging] electron-builder --dir in ${((Date.now() - started) / 1000).toFixed(1)} s${app.placeholder ? ' (placeholder Electron binary)' : ''}\n`);
+  asarFiles = new Set(
+    listPackage(join(app.resourcesDir, 'app.asar'), { isPack: false }).map((path) => path.split('\\').join('/').replace(/^\//, '')),
+  );
+  process.stdout.write(
+    `[packaging] electron-builder --dir in ${((Date.now() - started) / 1000).toFixed(1)} s${app.placeholder ? ' (placeholder Electron binary)' : ''}\n`,
+  );
 }, 600_000);
 
 afterAll(() => {
@@ -73,7 +81,8 @@ describe('the packaged app', () => {
   it('carries every runtime dependency, and each one loads from the package', () => {
     const root = join(work, 'extracted');
     extractAll(join(app.resourcesDir, 'app.asar'), root);
-    if (existsSync(join(app.resourcesDir, 'app.asar.unpacked'))) cpSync(join(app.resourcesDir, 'app.asar.unpacked'), root, { recursive: true });
+    if (existsSync(join(app.resourcesDir, 'app.asar.unpacked')))
+      cpSync(join(app.resourcesDir, 'app.asar.unpacked'), root, { recursive: true });
     for (const name of runtimeDependencies) expect(asarFiles.has(`node_modules/${name}/package.json`), name).toBe(true);
     // A child Node resolves each dependency from the extracted app alone (no repository node_modules
     // above it): what the main bundle imports must be inside, whatever the exclusions dropped.
@@ -90,11 +99,30 @@ describe('the packaged app', () => {
 
   it('leaves out build tools, renderer sources and other platforms', () => {
     const all = [...new Set([...asarFiles, ...unpackedFiles()])]; // an unpacked file is also listed in the asar
-    for (const tool of ['tsx', 'esbuild', '@esbuild', 'vite', 'typescript', 'vitest', 'react', 'react-dom', 'recharts', 'leaflet', 'world-atlas', 'electron', 'electron-builder']) {
-      expect(all.filter((path) => path.startsWith(`node_modules/${tool}/`)), tool).toEqual([]);
+    for (const tool of [
+      'tsx',
+      'esbuild',
+      '@esbuild',
+      'vite',
+      'typescript',
+      'vitest',
+      'react',
+      'react-dom',
+      'recharts',
+      'leaflet',
+      'world-atlas',
+      'electron',
+      'electron-builder',
+    ]) {
+      expect(
+        all.filter((path) => path.startsWith(`node_modules/${tool}/`)),
+        tool,
+      ).toEqual([]);
     }
     const sqlite = all.filter((path) => path.startsWith('node_modules/better-sqlite3/'));
-    expect(sqlite.filter((path) => path.endsWith('.node'))).toEqual([`node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`]);
+    expect(sqlite.filter((path) => path.endsWith('.node'))).toEqual([
+      `node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`,
+    ]);
     expect(sqlite.filter((path) => /\/(src|deps)\//.test(path) || path.endsWith('binding.gyp'))).toEqual([]);
     expect(all.filter((path) => path.endsWith('.map') || path.endsWith('.d.ts'))).toEqual([]);
   });
@@ -105,7 +133,9 @@ describe('the packaged app', () => {
     const total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
     process.stdout.write(
       `[packaging] app payload ${mb(total)} (budget ${mb(PAYLOAD_BUDGET_BYTES)}; 109.1 MB before the package was trimmed): ` +
-        `${Object.entries(sizes).map(([name, size]) => `${name} ${mb(size)}`).join(', ')}\n`,
+        `${Object.entries(sizes)
+          .map(([name, size]) => `${name} ${mb(size)}`)
+          .join(', ')}\n`,
     );
     expect(total).toBeLessThanOrEqual(PAYLOAD_BUDGET_BYTES);
   });

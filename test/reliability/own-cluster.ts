@@ -44,7 +44,9 @@ export class OwnCluster {
         await cluster.dispose();
         rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
         if (attempt >= 2) throw error;
-        process.stdout.write(`[own-cluster] ${name}: start on port ${port} failed, trying another block: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stdout.write(
+          `[own-cluster] ${name}: start on port ${port} failed, trying another block: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       }
     }
   }

@@ -66,7 +66,13 @@ export function rowDifferences(ours: readonly OracleRow[], spark: readonly Oracl
   for (const [key, row] of mine) {
     const other = theirs.get(key);
     if (!other) differences.push(`only ours: ${JSON.stringify(row)}`);
-    else if (row.n !== other.n || !close(row.sum_t, other.sum_t) || !close(row.avg_t, other.avg_t) || row.min_t !== other.min_t || row.max_t !== other.max_t)
+    else if (
+      row.n !== other.n ||
+      !close(row.sum_t, other.sum_t) ||
+      !close(row.avg_t, other.avg_t) ||
+      row.min_t !== other.min_t ||
+      row.max_t !== other.max_t
+    )
       differences.push(`values differ at ${key}: ours ${JSON.stringify(row)}, Spark ${JSON.stringify(other)}`);
   }
   for (const [key, row] of theirs) if (!mine.has(key)) differences.push(`only Spark's: ${JSON.stringify(row)}`);
@@ -84,7 +90,10 @@ export function finalTable(batches: readonly OracleBatch[], mode: OracleCase['ou
 /** Every difference between the app's run and Spark's, per batch (input rows, watermark, late keys, rows) and in the final table. */
 export function compareRuns(c: OracleCase, ours: readonly OracleBatch[], spark: readonly OracleBatch[]): string[] {
   const out: string[] = [];
-  if (ours.length !== spark.length) out.push(`${ours.length} batches, Spark ran ${spark.length}: ours ${JSON.stringify(ours.map((b) => b.numInputRows))}, Spark ${JSON.stringify(spark.map((b) => b.numInputRows))}`);
+  if (ours.length !== spark.length)
+    out.push(
+      `${ours.length} batches, Spark ran ${spark.length}: ours ${JSON.stringify(ours.map((b) => b.numInputRows))}, Spark ${JSON.stringify(spark.map((b) => b.numInputRows))}`,
+    );
   for (let i = 0; i < Math.min(ours.length, spark.length); i++) {
     const a = ours[i];
     const b = spark[i];
@@ -93,7 +102,8 @@ export function compareRuns(c: OracleCase, ours: readonly OracleBatch[], spark: 
     if (a.batchId !== b.batchId) out.push(`${at}: our batch id ${a.batchId}`);
     if (a.numInputRows !== b.numInputRows) out.push(`${at}: ${a.numInputRows} input rows, Spark ${b.numInputRows}`);
     if (a.watermarkMs !== b.watermarkMs) out.push(`${at}: watermark ${a.watermarkMs}, Spark ${b.watermarkMs}`);
-    if (a.numRowsDroppedByWatermark !== b.numRowsDroppedByWatermark) out.push(`${at}: numRowsDroppedByWatermark ${a.numRowsDroppedByWatermark}, Spark ${b.numRowsDroppedByWatermark}`);
+    if (a.numRowsDroppedByWatermark !== b.numRowsDroppedByWatermark)
+      out.push(`${at}: numRowsDroppedByWatermark ${a.numRowsDroppedByWatermark}, Spark ${b.numRowsDroppedByWatermark}`);
     out.push(...rowDifferences(a.rows, b.rows).map((d) => `${at}: ${d}`));
   }
   out.push(...rowDifferences(finalTable(ours, c.outputMode), finalTable(spark, c.outputMode)).map((d) => `final table: ${d}`));

@@ -20,7 +20,14 @@ export interface ReadingsShape {
   veryLateMs: number;
 }
 
-export const REALISTIC: ReadingsShape = { count: 600, stepMs: 5_000, outOfOrder: 0.2, outOfOrderMs: 8 * 60_000, veryLate: 0.04, veryLateMs: 12 * 60_000 };
+export const REALISTIC: ReadingsShape = {
+  count: 600,
+  stepMs: 5_000,
+  outOfOrder: 0.2,
+  outOfOrderMs: 8 * 60_000,
+  veryLate: 0.04,
+  veryLateMs: 12 * 60_000,
+};
 
 const T0 = Date.UTC(2024, 0, 1, 10, 0);
 
@@ -42,7 +49,8 @@ export function readings(seed: number, shape: ReadingsShape = REALISTIC): Readin
   for (let i = 0; i < shape.count; i++) {
     const now = T0 + i * shape.stepMs;
     const roll = next();
-    const behind = roll < shape.veryLate ? shape.veryLateMs * (1 + next()) : roll < shape.veryLate + shape.outOfOrder ? shape.outOfOrderMs * next() : 0;
+    const behind =
+      roll < shape.veryLate ? shape.veryLateMs * (1 + next()) : roll < shape.veryLate + shape.outOfOrder ? shape.outOfOrderMs * next() : 0;
     out.push({ sensor: `s${Math.floor(next() * 4)}`, ts: Math.round(now - behind), temperature: Math.round((15 + next() * 20) * 10) / 10 });
   }
   return out;
@@ -50,5 +58,10 @@ export function readings(seed: number, shape: ReadingsShape = REALISTIC): Readin
 
 /** Round-robin over the partitions, so every partition moves through event time at the same pace. */
 export function toRecords(topic: string, partitions: number, rows: readonly Reading[]): OutgoingRecord[] {
-  return rows.map((row, i) => ({ topic, partition: i % partitions, key: Buffer.from(row.sensor), value: Buffer.from(JSON.stringify(row)) }));
+  return rows.map((row, i) => ({
+    topic,
+    partition: i % partitions,
+    key: Buffer.from(row.sensor),
+    value: Buffer.from(JSON.stringify(row)),
+  }));
 }

@@ -34,10 +34,14 @@ const caseSchema = z.object({
   topic: z.string().min(1),
   maxOffsetsPerTrigger: z.number().int().positive().optional(),
   columns: z.array(columnSchema).min(1),
-  window: z.object({ column: z.string(), durationMs: z.number().int().positive(), slideMs: z.number().int().positive().optional() }).optional(),
+  window: z
+    .object({ column: z.string(), durationMs: z.number().int().positive(), slideMs: z.number().int().positive().optional() })
+    .optional(),
   watermarkDelayMs: z.number().int().nonnegative().optional(),
   groupBy: z.array(z.string()).optional(),
-  aggregates: z.array(z.object({ fn: z.enum(['count', 'sum', 'avg', 'min', 'max']), column: z.string().optional(), as: z.string().min(1) })).min(1),
+  aggregates: z
+    .array(z.object({ fn: z.enum(['count', 'sum', 'avg', 'min', 'max']), column: z.string().optional(), as: z.string().min(1) }))
+    .min(1),
   outputMode: z.enum(['update', 'append', 'complete']),
   /** spark.sql.streaming.statefulOperator.allowMultiple (Spark's default: true). */
   allowMultiple: z.boolean().optional(),
@@ -107,7 +111,10 @@ export async function ensureSparkKafkaJars(cacheDir = resolveCacheDir()): Promis
       version: SPARK_VERSION,
     });
   } catch (error) {
-    throw new Error(`Could not resolve Spark ${SPARK_VERSION}'s Kafka source jars with mvn (test/spark/pom.xml): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `Could not resolve Spark ${SPARK_VERSION}'s Kafka source jars with mvn (test/spark/pom.xml): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return readdirSync(libs)
     .filter((name) => name.endsWith('.jar'))
@@ -120,7 +127,11 @@ export async function ensureSparkKafkaJars(cacheDir = resolveCacheDir()): Promis
  * once) over topics already written, and returns what Spark did per micro-batch, in case order.
  * Rejects with what to install when pyspark or the jars are missing.
  */
-export async function runSparkOracle(bootstrap: string, cases: readonly SparkCase[], options: SparkOracleOptions = {}): Promise<SparkCaseResult[]> {
+export async function runSparkOracle(
+  bootstrap: string,
+  cases: readonly SparkCase[],
+  options: SparkOracleOptions = {},
+): Promise<SparkCaseResult[]> {
   const parsedCases = z.array(caseSchema).min(1).parse(cases);
   const jars = await ensureSparkKafkaJars();
   const timeoutMs = options.timeoutMs ?? 600_000;
@@ -128,12 +139,16 @@ export async function runSparkOracle(bootstrap: string, cases: readonly SparkCas
   const { code, stdout, stderr } = await runPython(JSON.stringify(job), timeoutMs + 30_000, options.log);
   if (code !== 0) {
     // The script's own diagnosis, when it gave one, says what to run.
-    const said = stderr.split('\n').filter((line) => line.startsWith('[spark-oracle]')).at(-1);
+    const said = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('[spark-oracle]'))
+      .at(-1);
     const hint = !said && /No module named/.test(stderr) ? ` (install: ${INSTALL_HINT})` : '';
     throw new Error(`PySpark oracle exited with ${code}${hint}: ${said ?? stderr.slice(-3000)}`);
   }
   const output = outputSchema.parse(JSON.parse(stdout));
-  if (output.sparkVersion !== SPARK_VERSION) throw new Error(`PySpark oracle ran Spark ${output.sparkVersion}, expected ${SPARK_VERSION}: ${INSTALL_HINT}`);
+  if (output.sparkVersion !== SPARK_VERSION)
+    throw new Error(`PySpark oracle ran Spark ${output.sparkVersion}, expected ${SPARK_VERSION}: ${INSTALL_HINT}`);
   const byName = new Map(output.cases.map((c) => [c.name, c]));
   return parsedCases.map((c) => {
     const result = byName.get(c.name);

@@ -46,7 +46,12 @@ export interface OracleBatch {
 export function aggregationOf(c: OracleCase): AggregationSpec {
   return {
     groupBy: ['sensor'],
-    window: { column: 'ts', durationMs: c.window.durationMs, ...(c.window.slideMs === undefined ? {} : { slideMs: c.window.slideMs }), offsetMs: 0 },
+    window: {
+      column: 'ts',
+      durationMs: c.window.durationMs,
+      ...(c.window.slideMs === undefined ? {} : { slideMs: c.window.slideMs }),
+      offsetMs: 0,
+    },
     watermarkDelayMs: c.watermarkDelayMs,
     aggregates: [
       { fn: 'count', as: 'n' },

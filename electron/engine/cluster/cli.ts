@@ -7,7 +7,8 @@ import { resolveCacheDir, resolveDataDir } from '../paths.js';
 import { ensureKafkaJars, MAVEN_MIRROR_ENV, selectKafkaVersion } from './kafka-jars.js';
 import { LocalCluster } from './local-cluster.js';
 
-const USAGE = 'usage: npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
+const USAGE =
+  'usage: npm run kafka -- start|stop|status|logs|fetch|install-java [--brokers 1|3] [--port N] [--data-dir D] [--json] [--lines N]';
 
 class UsageError extends Error {}
 
@@ -22,7 +23,9 @@ function describe(status: LocalClusterStatus): string {
   if (status.bootstrapServers.length > 0) lines.push(`bootstrap servers: ${status.bootstrapServers.join(',')}`);
   for (const node of status.nodes) {
     const pid = node.pid === null ? 'not running' : `pid ${node.pid}`;
-    lines.push(`node ${node.nodeId}: ${pid}, port ${node.port}, controller ${node.controllerPort}, ${node.alive ? 'answering' : 'not answering'}`);
+    lines.push(
+      `node ${node.nodeId}: ${pid}, port ${node.port}, controller ${node.controllerPort}, ${node.alive ? 'answering' : 'not answering'}`,
+    );
   }
   if (status.logFile) lines.push(`log: ${status.logFile}`);
   if (status.error) lines.push(`error: ${status.error}`);

@@ -33,7 +33,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolvePromise) => set
  * when size and SHA-256 are the pinned ones: a killed download or a tampered mirror never leaves a
  * file behind that would be used. Network errors are retried; a 404 or a wrong checksum is not.
  */
-export async function downloadChecked(url: string, file: string, pinned: Pinned, onBytes: (n: number) => void = () => undefined): Promise<void> {
+export async function downloadChecked(
+  url: string,
+  file: string,
+  pinned: Pinned,
+  onBytes: (n: number) => void = () => undefined,
+): Promise<void> {
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
   let lastError: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -41,7 +46,10 @@ export async function downloadChecked(url: string, file: string, pinned: Pinned,
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(600_000) });
       if (response.status === 404) {
-        throw new WorkbenchError('LOCAL_CLUSTER', `${url} does not exist (HTTP 404)${pinned.notFoundHint ? `; ${pinned.notFoundHint}` : ''}`);
+        throw new WorkbenchError(
+          'LOCAL_CLUSTER',
+          `${url} does not exist (HTTP 404)${pinned.notFoundHint ? `; ${pinned.notFoundHint}` : ''}`,
+        );
       }
       if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status} from ${url}`);
       const hash = createHash('sha256');
@@ -72,7 +80,8 @@ export async function downloadChecked(url: string, file: string, pinned: Pinned,
       if (attempt < ATTEMPTS) await sleep(1_000 * attempt);
     }
   }
-  const reason = lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
+  const reason =
+    lastError instanceof Error ? (lastError.cause instanceof Error ? lastError.cause.message : lastError.message) : String(lastError);
   throw new WorkbenchError('LOCAL_CLUSTER', `Could not download ${url}: ${reason}`);
 }
 

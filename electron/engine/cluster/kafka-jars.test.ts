@@ -5,7 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPAT_KAFKA_VERSIONS, ensureKafkaJars, KAFKA_VERSION, kafkaLibsDir, readJarLock, selectKafkaVersion, type JarLock } from './kafka-jars.js';
+import {
+  COMPAT_KAFKA_VERSIONS,
+  ensureKafkaJars,
+  KAFKA_VERSION,
+  kafkaLibsDir,
+  readJarLock,
+  selectKafkaVersion,
+  type JarLock,
+} from './kafka-jars.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kwb-jars-'));
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -67,7 +75,12 @@ describe('ensureKafkaJars', () => {
     serveGood();
     const cache = mkdtempSync(join(root, 'cache-'));
     const progress: number[] = [];
-    const libs = await ensureKafkaJars(cache, { version: '9.9.9', lockFile, repositoryUrl: mirror, onProgress: (p) => progress.push(p.filesDone) });
+    const libs = await ensureKafkaJars(cache, {
+      version: '9.9.9',
+      lockFile,
+      repositoryUrl: mirror,
+      onProgress: (p) => progress.push(p.filesDone),
+    });
     expect(libs).toBe(kafkaLibsDir(cache, '9.9.9'));
     expect(readdirSync(libs).sort()).toEqual(['a-9.9.9.jar', 'b-1.0.jar']);
     expect(progress.at(-1)).toBe(2);
@@ -85,7 +98,9 @@ describe('ensureKafkaJars', () => {
     writeFileSync(join(libs, 'a-9.9.9.jar'), bad);
     const lines: string[] = [];
     await ensureKafkaJars(cache, { version: '9.9.9', lockFile, repositoryUrl: mirror, log: (line) => lines.push(line) });
-    expect(lines[0]).toBe(`a-9.9.9.jar in the cache does not match the pinned SHA-256 (expected ${sha(A)}, got ${sha(bad)}); refusing it and fetching it again`);
+    expect(lines[0]).toBe(
+      `a-9.9.9.jar in the cache does not match the pinned SHA-256 (expected ${sha(A)}, got ${sha(bad)}); refusing it and fetching it again`,
+    );
     expect(sha(readFileSync(join(libs, 'a-9.9.9.jar')))).toBe(sha(A));
   });
 
@@ -122,7 +137,9 @@ describe('ensureKafkaJars', () => {
   });
 
   it('names the pinned releases when asked for one the lock lacks', async () => {
-    await expect(ensureKafkaJars(root, { version: '1.0.0', lockFile })).rejects.toThrow('The jar lock has no Apache Kafka 1.0.0; pinned: 9.9.9');
+    await expect(ensureKafkaJars(root, { version: '1.0.0', lockFile })).rejects.toThrow(
+      'The jar lock has no Apache Kafka 1.0.0; pinned: 9.9.9',
+    );
   });
 });
 
@@ -136,6 +153,8 @@ describe('selectKafkaVersion', () => {
   });
 
   it('refuses a release that is not pinned, naming the ones that are', () => {
-    expect(() => selectKafkaVersion({ KWB_KAFKA_VERSION: '3.9.x' })).toThrow(`KWB_KAFKA_VERSION=3.9.x is not a pinned Kafka release; use one of ${KAFKA_VERSION}, 3.9.2`);
+    expect(() => selectKafkaVersion({ KWB_KAFKA_VERSION: '3.9.x' })).toThrow(
+      `KWB_KAFKA_VERSION=3.9.x is not a pinned Kafka release; use one of ${KAFKA_VERSION}, 3.9.2`,
+    );
   });
 });

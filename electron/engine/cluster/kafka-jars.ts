@@ -36,7 +36,10 @@ export function selectKafkaVersion(env: NodeJS.ProcessEnv = process.env): string
   if (!wanted) return KAFKA_VERSION;
   const pinned: readonly string[] = [KAFKA_VERSION, ...COMPAT_KAFKA_VERSIONS];
   if (!pinned.includes(wanted)) {
-    throw new WorkbenchError('LOCAL_CLUSTER', `${KAFKA_VERSION_ENV}=${wanted} is not a pinned Kafka release; use one of ${pinned.join(', ')}`);
+    throw new WorkbenchError(
+      'LOCAL_CLUSTER',
+      `${KAFKA_VERSION_ENV}=${wanted} is not a pinned Kafka release; use one of ${pinned.join(', ')}`,
+    );
   }
   return wanted;
 }
@@ -118,7 +121,11 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
   const version = options.version ?? KAFKA_VERSION;
   const lock = readJarLock(options.lockFile);
   const pinned = lock.versions[version];
-  if (!pinned) throw new WorkbenchError('LOCAL_CLUSTER', `The jar lock has no Apache Kafka ${version}; pinned: ${Object.keys(lock.versions).join(', ')}`);
+  if (!pinned)
+    throw new WorkbenchError(
+      'LOCAL_CLUSTER',
+      `The jar lock has no Apache Kafka ${version}; pinned: ${Object.keys(lock.versions).join(', ')}`,
+    );
   const libs = kafkaLibsDir(cacheDir, version);
   await mkdir(libs, { recursive: true });
 
@@ -150,13 +157,18 @@ export async function ensureKafkaJars(cacheDir: string, options: EnsureJarsOptio
   let lastReport = 0;
   await eachLimited(missing, 4, async (jar) => {
     const name = basename(jar.path);
-    await downloadChecked(new URL(jar.path, base).toString(), join(libs, name), { ...jar, name, notFoundHint: 'check the Maven mirror URL in Settings' }, (n) => {
-      progress.bytesDone += n;
-      if (Date.now() - lastReport > 250) {
-        lastReport = Date.now();
-        options.onProgress?.({ ...progress });
-      }
-    });
+    await downloadChecked(
+      new URL(jar.path, base).toString(),
+      join(libs, name),
+      { ...jar, name, notFoundHint: 'check the Maven mirror URL in Settings' },
+      (n) => {
+        progress.bytesDone += n;
+        if (Date.now() - lastReport > 250) {
+          lastReport = Date.now();
+          options.onProgress?.({ ...progress });
+        }
+      },
+    );
     progress.filesDone++;
     options.onProgress?.({ ...progress });
     options.log?.(`[${progress.filesDone}/${progress.filesTotal}] ${name} (${mb(jar.size)}) SHA-256 ok`);

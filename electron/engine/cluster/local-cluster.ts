@@ -137,7 +137,14 @@ export class LocalCluster {
         const saved = state.nodes.find((n) => n.nodeId === node.nodeId);
         const pid = saved?.pid != null && isOurProcess(saved.pid, node.propertiesFile) ? saved.pid : null;
         const alive = pid !== null && (await isPortOpen(node.port));
-        return { nodeId: node.nodeId, port: node.port, controllerPort: node.controllerPort, pid, alive, startedAt: saved?.startedAt ?? null };
+        return {
+          nodeId: node.nodeId,
+          port: node.port,
+          controllerPort: node.controllerPort,
+          pid,
+          alive,
+          startedAt: saved?.startedAt ?? null,
+        };
       }),
     );
     let derived: LocalClusterStatus['state'];
@@ -147,9 +154,15 @@ export class LocalCluster {
     else if (nodes.every((n) => n.pid === null)) derived = this.lastError ? 'error' : 'stopped';
     else {
       // Some JVM is up but not answering: another process may be starting it right now.
-      const recent = nodes.some((n) => n.pid !== null && !n.alive && n.startedAt !== null && Date.now() - n.startedAt < this.readyTimeoutMs);
+      const recent = nodes.some(
+        (n) => n.pid !== null && !n.alive && n.startedAt !== null && Date.now() - n.startedAt < this.readyTimeoutMs,
+      );
       derived = recent ? 'starting' : 'error';
-      if (!recent) error = `Kafka node ${nodes.filter((n) => !n.alive).map((n) => n.nodeId).join(', ')} is not running`;
+      if (!recent)
+        error = `Kafka node ${nodes
+          .filter((n) => !n.alive)
+          .map((n) => n.nodeId)
+          .join(', ')} is not running`;
     }
     const status: LocalClusterStatus = {
       state: derived,
@@ -368,7 +381,10 @@ export class LocalCluster {
         const open = await Promise.all(layout.nodes.map((node) => isPortOpen(node.port)));
         const slow = layout.nodes.find((_, i) => !open[i]) ?? layout.nodes[0];
         if (!slow) throw new WorkbenchError('LOCAL_CLUSTER', 'The local Kafka cluster has no nodes');
-        throw await this.startFailure(slow, `The local Kafka cluster did not become ready within ${Math.round(this.readyTimeoutMs / 1000)} s`);
+        throw await this.startFailure(
+          slow,
+          `The local Kafka cluster did not become ready within ${Math.round(this.readyTimeoutMs / 1000)} s`,
+        );
       }
       await sleep(500);
     }

@@ -62,11 +62,12 @@ export function spawnNode(context: JvmContext, node: NodeLayout): number {
   mkdirSync(join(node.dir, 'logs'), { recursive: true });
   const fd = openSync(node.stdoutFile, 'w');
   try {
-    const child = spawn(
-      context.java,
-      [...jvmArgs(context, node, ['-Xms128m', '-Xmx512m']), 'kafka.Kafka', node.propertiesFile],
-      { cwd: node.dir, detached: true, windowsHide: true, stdio: ['ignore', fd, fd] },
-    );
+    const child = spawn(context.java, [...jvmArgs(context, node, ['-Xms128m', '-Xmx512m']), 'kafka.Kafka', node.propertiesFile], {
+      cwd: node.dir,
+      detached: true,
+      windowsHide: true,
+      stdio: ['ignore', fd, fd],
+    });
     // An exec failure is reported by the readiness wait (the pid is gone); do not crash on 'error'.
     child.on('error', () => undefined);
     child.unref();

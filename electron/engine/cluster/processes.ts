@@ -30,12 +30,26 @@ function isZombie(pid: number): boolean {
  */
 export function commandLine(pid: number, platform: NodeJS.Platform = process.platform): string | null {
   try {
-    if (platform === 'linux') return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '').join(' ') || null;
+    if (platform === 'linux')
+      return (
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .split('\0')
+          .filter((arg) => arg !== '')
+          .join(' ') || null
+      );
     if (platform === 'win32') {
       const script = `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`;
-      return execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', windowsHide: true, timeout: 15_000 }).trim() || null;
+      return (
+        execFileSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], {
+          encoding: 'utf8',
+          windowsHide: true,
+          timeout: 15_000,
+        }).trim() || null
+      );
     }
-    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000, windowsHide: true }).trim() || null;
+    return (
+      execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000, windowsHide: true }).trim() || null
+    );
   } catch {
     return null;
   }

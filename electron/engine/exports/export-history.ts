@@ -37,7 +37,11 @@ export class ExportHistory {
 
   /** Jobs still "running" from an earlier process: it stopped (kill -9, crash, power loss) during them. */
   interrupted(): { id: string; target: string; location: string }[] {
-    return this.db.prepare<[], { id: string; target: string; location: string }>(`SELECT id, target, location FROM export_history WHERE status = 'running'`).all();
+    return this.db
+      .prepare<[], { id: string; target: string; location: string }>(
+        `SELECT id, target, location FROM export_history WHERE status = 'running'`,
+      )
+      .all();
   }
 
   markInterrupted(id: string, error: string): void {
@@ -45,7 +49,10 @@ export class ExportHistory {
   }
 
   /** An export that failed before it wrote anything (bad target, missing bucket…): one finished row. */
-  failedBeforeStart(entry: { id: string; source: string; format: string; target: string; location: string; startedAt: number }, error: string): void {
+  failedBeforeStart(
+    entry: { id: string; source: string; format: string; target: string; location: string; startedAt: number },
+    error: string,
+  ): void {
     this.start(entry);
     this.finish(entry.id, { status: 'failed', rows: 0, bytes: 0, error });
   }

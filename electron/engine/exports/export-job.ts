@@ -92,7 +92,11 @@ export class ExportJob {
     if (this.source.input) this.emit(true);
     /** Files already complete when a later one fails: they stay, and the error says so. */
     const committed: string[] = [];
-    const poll = this.source.input ? setInterval(() => { this.emit(false); }, this.intervalMs) : undefined;
+    const poll = this.source.input
+      ? setInterval(() => {
+          this.emit(false);
+        }, this.intervalMs)
+      : undefined;
     try {
       const onStall = (problem: string | null) => {
         this.stalled = problem;

@@ -162,7 +162,8 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
       const names = formats.map((format) => `${base}.${fileExtension(format)}`);
       if (target.kind === 'local') {
         entry.location = names.map((name) => join(target.folder, name)).join(', ');
-        for (const [i, format] of formats.entries()) files.push({ format, output: await openLocalOutput(target.folder, names[i] ?? '', { tempTag: id }) });
+        for (const [i, format] of formats.entries())
+          files.push({ format, output: await openLocalOutput(target.folder, names[i] ?? '', { tempTag: id }) });
       } else {
         const keys = names.map((name) => objectKey(target.prefix, name, startedAt));
         entry.location = keys.map((key) => `s3://${target.bucket}/${key}`).join(', ');
@@ -175,7 +176,15 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
       const system = describeSystemError(error);
       const reason = system ? system.message : error instanceof Error ? error.message : String(error);
       this.history.failedBeforeStart(entry, reason);
-      this.context.events.emit('exports:progress', { jobId: id, status: 'failed', rows: 0, bytes: 0, percent: null, location: entry.location, error: reason });
+      this.context.events.emit('exports:progress', {
+        jobId: id,
+        status: 'failed',
+        rows: 0,
+        bytes: 0,
+        percent: null,
+        location: entry.location,
+        error: reason,
+      });
       this.context.log('warn', `export ${id} failed before it started: ${reason}`);
       throw error;
     }
@@ -184,7 +193,12 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
     });
     this.history.start({ ...entry, location: job.location });
     const done = job.run().then(() => {
-      this.history.finish(id, { status: job.status === 'running' ? 'failed' : job.status, rows: job.rows, bytes: job.bytes, error: job.error ?? null });
+      this.history.finish(id, {
+        status: job.status === 'running' ? 'failed' : job.status,
+        rows: job.rows,
+        bytes: job.bytes,
+        error: job.error ?? null,
+      });
       const report = isBatchReport(source) ? source.report() : null;
       if (report !== null && job.status === 'done') this.keepReport(id, { ...report, files: files.map((f) => f.output.location) });
       this.jobs.delete(id);

@@ -53,13 +53,20 @@ describe('export helpers', () => {
     const where = { bucket: 'b', endpoint: 'http://x' };
     expect(describeS3Error({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, where).code).toBe('NOT_FOUND');
     expect(describeS3Error({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } }, where).code).toBe('AUTH_FAILED');
-    expect(describeS3Error({ name: 'Error', code: 'ECONNRESET', message: 'socket hang up' }, where).message).toMatch(/connection to http:\/\/x was lost/);
+    expect(describeS3Error({ name: 'Error', code: 'ECONNRESET', message: 'socket hang up' }, where).message).toMatch(
+      /connection to http:\/\/x was lost/,
+    );
   });
 
   it('says the default chain found no credentials (no request was sent), not that the server refused them', () => {
     // What @aws-sdk/credential-provider-node throws when no provider has credentials (measured: 47 ms, no request sent).
-    const none = describeS3Error({ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, { bucket: 'b', endpoint: 'http://x' });
-    expect(none.message).toMatch(/^Found no AWS credentials in the default chain .* nothing was sent to http:\/\/x: choose saved credentials \(Exports → S3 credentials\)/);
+    const none = describeS3Error(
+      { name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' },
+      { bucket: 'b', endpoint: 'http://x' },
+    );
+    expect(none.message).toMatch(
+      /^Found no AWS credentials in the default chain .* nothing was sent to http:\/\/x: choose saved credentials \(Exports → S3 credentials\)/,
+    );
     expect(none.message).not.toMatch(/refused/);
   });
 

@@ -39,7 +39,10 @@ export class GeoFeature implements EngineFeature<GeoMethod> {
         return { status: watch.status(), points: watch.track(minutes) };
       },
       'geo:predicted': (input: { connectionId: string; topic: string; from?: number | undefined; minutes: number; stepSeconds: number }) =>
-        predictedTrack(new ProducersRepo(this.context.db).list().map((p) => p.definition), input),
+        predictedTrack(
+          new ProducersRepo(this.context.db).list().map((p) => p.definition),
+          input,
+        ),
       'geo:tiles': () => this.tiles(),
       'geo:tiles-save': (layer: TileLayer) => {
         // Checked when turned on (a template kept while off may be unfinished); the CSP is built from it.

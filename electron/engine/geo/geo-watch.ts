@@ -88,7 +88,14 @@ export class GeoWatch {
   }
 
   status(): GeoWatchStatus {
-    return { watchId: this.id, topic: this.stream.topic, state: this.state, points: this.points.length + this.pending.length, skipped: this.skipped, lastError: this.lastError };
+    return {
+      watchId: this.id,
+      topic: this.stream.topic,
+      state: this.state,
+      points: this.points.length + this.pending.length,
+      skipped: this.skipped,
+      lastError: this.lastError,
+    };
   }
 
   track(minutes: number): GeoPoint[] {

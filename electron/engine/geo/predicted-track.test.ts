@@ -44,6 +44,10 @@ describe('predictedTrack', () => {
     expect(predictionSource([offline], 'c1', 'other')).toBeNull();
     expect(predictionSource([offline], 'c2', 'iss')).toBeNull();
     expect(predictionSource([online, pasted], 'c1', 'iss')?.name).toBe('ISS pasted');
-    expect(predictedTrack([online], { connectionId: 'c1', topic: 'iss', minutes: 92, stepSeconds: 30 })).toEqual({ producer: null, tleEpoch: null, points: [] });
+    expect(predictedTrack([online], { connectionId: 'c1', topic: 'iss', minutes: 92, stepSeconds: 30 })).toEqual({
+      producer: null,
+      tleEpoch: null,
+      points: [],
+    });
   });
 });

@@ -23,7 +23,11 @@ export function predictPositions(satrec: SatRec, from: number, minutes: number, 
  * mode, or any mode with a pasted TLE. (An online-only producer sends the API's positions; the bundled
  * TLE's prediction would drift away from them as it ages.)
  */
-export function predictionSource(producers: readonly ProducerDefinition[], connectionId: string, topic: string): { name: string; tle: string } | null {
+export function predictionSource(
+  producers: readonly ProducerDefinition[],
+  connectionId: string,
+  topic: string,
+): { name: string; tle: string } | null {
   for (const p of producers) {
     if (p.connectionId !== connectionId || p.topic !== topic || p.source.kind !== 'iss') continue;
     const tle = p.source.tle.trim();

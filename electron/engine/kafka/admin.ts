@@ -1,4 +1,10 @@
-import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type BaseOptions, type BrokerLogDirDescription } from '@platformatic/kafka';
+import {
+  Admin,
+  ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
+  type BaseOptions,
+  type BrokerLogDirDescription,
+} from '@platformatic/kafka';
 import { hasKafkaError } from './errors.js';
 import { rawMetadata } from './raw-metadata.js';
 import { rawListOffsets } from './raw-offsets.js';
@@ -84,7 +90,11 @@ export class KafkaAdmin {
     this.client = new Admin(options);
   }
 
-  async describeCluster(): Promise<{ clusterId: string; controller: number; brokers: Array<{ nodeId: number; host: string; port: number; rack: string | null }> }> {
+  async describeCluster(): Promise<{
+    clusterId: string;
+    controller: number;
+    brokers: Array<{ nodeId: number; host: string; port: number; rack: string | null }>;
+  }> {
     const metadata = await this.client.metadata({ topics: [], forceUpdate: true });
     return {
       clusterId: metadata.id,
@@ -110,7 +120,13 @@ export class KafkaAdmin {
       const partitions = [...t.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
       out.set(
         t.name,
-        partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
+        partitions.map((p) => ({
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          replicas: p.replicaNodes,
+          isr: p.isrNodes,
+          offlineReplicas: p.offlineReplicas,
+        })),
       );
     }
     return out;
@@ -160,7 +176,11 @@ export class KafkaAdmin {
       const configs = specs[0]?.configEntries ?? [];
       try {
         await this.client.createTopics({
-          topics: specs.map((spec) => ({ topic: spec.topic, partitions: spec.numPartitions ?? -1, replicas: spec.replicationFactor ?? -1 })),
+          topics: specs.map((spec) => ({
+            topic: spec.topic,
+            partitions: spec.numPartitions ?? -1,
+            replicas: spec.replicationFactor ?? -1,
+          })),
           ...(configs.length > 0 ? { configs } : {}),
         });
         created = true;
@@ -206,7 +226,9 @@ export class KafkaAdmin {
   /** Groups as ListGroups reports them (every broker asked). */
   async listGroups(): Promise<GroupListing[]> {
     const groups = await this.client.listGroups();
-    return [...groups.values()].map((g) => ({ groupId: g.id, protocolType: g.protocolType, state: g.state })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+    return [...groups.values()]
+      .map((g) => ({ groupId: g.id, protocolType: g.protocolType, state: g.state }))
+      .sort((a, b) => a.groupId.localeCompare(b.groupId));
   }
 
   /**
@@ -225,7 +247,10 @@ export class KafkaAdmin {
         memberId: m.id,
         clientId: m.clientId,
         clientHost: m.clientHost,
-        assignments: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) })),
+        assignments: [...(m.assignments?.values() ?? [])].map((a) => ({
+          topic: a.topic,
+          partitions: [...a.partitions].sort((x, y) => x - y),
+        })),
       })),
     }));
   }
@@ -236,7 +261,13 @@ export class KafkaAdmin {
     if (topics !== undefined && topics.length > 0) {
       // OffsetFetch names partitions explicitly; ask for every partition the topics have.
       const metadata = await this.client.metadata({ topics: [...topics] });
-      request = { groupId, topics: topics.map((name) => ({ name, partitionIndexes: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i) })) };
+      request = {
+        groupId,
+        topics: topics.map((name) => ({
+          name,
+          partitionIndexes: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_, i) => i),
+        })),
+      };
     }
     const [group] = await this.client.listConsumerGroupOffsets({ groups: [request] });
     const out = new Map<string, Map<number, number>>();
@@ -261,7 +292,10 @@ export class KafkaAdmin {
    * kafka-consumer-groups --reset-offsets does); the broker refuses it while members are active.
    */
   async alterGroupOffsets(groupId: string, topic: string, offsets: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
-    await this.client.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }] });
+    await this.client.alterConsumerGroupOffsets({
+      groupId,
+      topics: [{ name: topic, partitionOffsets: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }],
+    });
   }
 
   async deleteGroups(groupIds: readonly string[]): Promise<void> {
@@ -269,7 +303,11 @@ export class KafkaAdmin {
   }
 
   /** DescribeConfigs of topics or brokers (by node id); `names` narrows to some config keys. */
-  async describeConfigs(type: 'topic' | 'broker', resources: readonly string[], names?: readonly string[]): Promise<Map<string, ConfigEntry[]>> {
+  async describeConfigs(
+    type: 'topic' | 'broker',
+    resources: readonly string[],
+    names?: readonly string[],
+  ): Promise<Map<string, ConfigEntry[]>> {
     const resourceType = type === 'topic' ? ConfigResourceTypes.TOPIC : ConfigResourceTypes.BROKER;
     const described = await this.client.describeConfigs({
       resources: resources.map((resourceName) => ({ resourceType, resourceName, ...(names ? { configurationKeys: [...names] } : {}) })),
@@ -278,7 +316,13 @@ export class KafkaAdmin {
     return new Map(
       described.map((r) => [
         r.resourceName,
-        r.configs.map((c): ConfigEntry => ({ name: c.name, value: c.value ?? null, readOnly: c.readOnly, sensitive: c.isSensitive, source: c.configSource })),
+        r.configs.map((c): ConfigEntry => ({
+          name: c.name,
+          value: c.value ?? null,
+          readOnly: c.readOnly,
+          sensitive: c.isSensitive,
+          source: c.configSource,
+        })),
       ]),
     );
   }
@@ -324,12 +368,17 @@ export class KafkaAdmin {
    * Low and high watermarks of many topics' partitions: one Metadata request and two ListOffsets
    * rounds, each one request per leader broker. Partitions without a leader must be left out.
    */
-  async watermarksOf(topics: ReadonlyArray<{ topic: string; partitions: number[] }>): Promise<Map<string, Map<number, { low: number; high: number }>>> {
+  async watermarksOf(
+    topics: ReadonlyArray<{ topic: string; partitions: number[] }>,
+  ): Promise<Map<string, Map<number, { low: number; high: number }>>> {
     const wanted = topics.filter((t) => t.partitions.length > 0);
     const out = new Map<string, Map<number, { low: number; high: number }>>();
     if (wanted.length === 0) return out;
     const [low, high] = await Promise.all([rawListOffsets(this.client, wanted, -2n), rawListOffsets(this.client, wanted, -1n)]);
-    for (const [listed, side] of [[low, 'low'], [high, 'high']] as const) {
+    for (const [listed, side] of [
+      [low, 'low'],
+      [high, 'high'],
+    ] as const) {
       for (const [topic, offsets] of listed) {
         let row = out.get(topic);
         if (!row) out.set(topic, (row = new Map<number, { low: number; high: number }>()));
@@ -345,7 +394,9 @@ export class KafkaAdmin {
 
   /** DeleteRecords: moves each partition's log start to the offset given. */
   async deleteRecords(topic: string, offsets: ReadonlyArray<{ partition: number; offset: number }>): Promise<void> {
-    await this.client.deleteRecords({ topics: [{ name: topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }] });
+    await this.client.deleteRecords({
+      topics: [{ name: topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }],
+    });
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,13 @@ export interface ProduceLoopOptions {
  * awaiting one send of `batch` records at a time. Returns records per second, timed from the first
  * send (metadata already loaded) to the last acknowledgement.
  */
-export async function rawProduceLoop(options: BaseOptions, topic: string, n: number, value: (i: number) => string, loop: ProduceLoopOptions): Promise<number> {
+export async function rawProduceLoop(
+  options: BaseOptions,
+  topic: string,
+  n: number,
+  value: (i: number) => string,
+  loop: ProduceLoopOptions,
+): Promise<number> {
   const producer = new Producer({ ...options, acks: loop.acks, maxInflights: Math.max(5, loop.inFlight + 1), autocreateTopics: false });
   try {
     await producer.metadata({ topics: [topic] });
@@ -83,7 +89,12 @@ export async function rawGroupConsume(options: BaseOptions, topics: string[], gr
  * A group consumer that calls `onValue` for every record from earliest on, until the returned
  * stop function is called (the latency benchmark's peer).
  */
-export async function rawGroupTail(options: BaseOptions, topics: string[], groupId: string, onValue: (value: Buffer | undefined, at: number) => void): Promise<() => Promise<void>> {
+export async function rawGroupTail(
+  options: BaseOptions,
+  topics: string[],
+  groupId: string,
+  onValue: (value: Buffer | undefined, at: number) => void,
+): Promise<() => Promise<void>> {
   const consumer = new Consumer({ ...options, groupId });
   const stream = await consumer.consume({ topics, mode: MessagesStreamModes.EARLIEST, autocommit: false });
   stream.on('data', (message) => onValue(message.value, performance.now()));
@@ -99,7 +110,13 @@ export async function rawGroupTail(options: BaseOptions, topics: string[], group
  * per leader per round, counting the records of each batch without building record objects: what
  * PartitionReader does, minus its own work. Returns records per second.
  */
-export async function rawFetchLoop(options: BaseOptions, topic: string, from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>, maxBytesPerPartition = 1024 * 1024): Promise<number> {
+export async function rawFetchLoop(
+  options: BaseOptions,
+  topic: string,
+  from: ReadonlyMap<number, number>,
+  to: ReadonlyMap<number, number>,
+  maxBytesPerPartition = 1024 * 1024,
+): Promise<number> {
   const consumer = new Consumer({ ...options, groupId: 'kafka-workbench-bench-never-joins' });
   try {
     const metadata = await consumer.metadata({ topics: [topic] });
@@ -125,7 +142,13 @@ export async function rawFetchLoop(options: BaseOptions, topic: string, from: Re
             topics: [
               {
                 topicId: described.id,
-                partitions: partitions.map((partition) => ({ partition, fetchOffset: BigInt(positions.get(partition) ?? 0), partitionMaxBytes: maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })),
+                partitions: partitions.map((partition) => ({
+                  partition,
+                  fetchOffset: BigInt(positions.get(partition) ?? 0),
+                  partitionMaxBytes: maxBytesPerPartition,
+                  currentLeaderEpoch: -1,
+                  lastFetchedEpoch: -1,
+                })),
               },
             ],
           }),

@@ -20,7 +20,14 @@ const connection: Connection = {
 
 describe('producer client options', () => {
   it('carries every producer setting and the connection TLS/SASL fields to the client', () => {
-    const config = producerConfigSchema.parse({ clientId: 'p1', acks: '0', retries: 7, compression: 'zstd', maxInFlight: 3, requestTimeoutMs: 9_000 });
+    const config = producerConfigSchema.parse({
+      clientId: 'p1',
+      acks: '0',
+      retries: 7,
+      compression: 'zstd',
+      maxInFlight: 3,
+      requestTimeoutMs: 9_000,
+    });
     const options = producerOptions(connection, 'secret', config);
     expect(options).toMatchObject({
       clientId: 'p1',
@@ -36,7 +43,11 @@ describe('producer client options', () => {
       sasl: { mechanism: 'SCRAM-SHA-512', username: 'alice', password: 'secret' },
     });
     expect(options.requestTimeout).toBeGreaterThan(9_000);
-    expect(producerOptions(connection, 'secret', producerConfigSchema.parse({ acks: 'all', idempotent: true, retries: 3 }))).toMatchObject({ acks: -1, idempotent: true, retries: 3 });
+    expect(producerOptions(connection, 'secret', producerConfigSchema.parse({ acks: 'all', idempotent: true, retries: 3 }))).toMatchObject({
+      acks: -1,
+      idempotent: true,
+      retries: 3,
+    });
   });
 
   it('leaves TLS and SASL off for a plain connection and refuses SASL without a password', () => {
@@ -48,8 +59,10 @@ describe('producer client options', () => {
     expect(() => producerOptions(connection, null, producerConfigSchema.parse({}))).toThrow(WorkbenchError);
   });
 
-  it('puts the broker\'s own words first when flattening nested client errors', () => {
-    const leaf = Object.assign(new Error('The request included a message larger than the max message size the server will accept.'), { code: 'PLT_KFK_PROTOCOL' });
+  it("puts the broker's own words first when flattening nested client errors", () => {
+    const leaf = Object.assign(new Error('The request included a message larger than the max message size the server will accept.'), {
+      code: 'PLT_KFK_PROTOCOL',
+    });
     const wrapped = Object.assign(new AggregateError([leaf], 'Producing messages failed.'), { code: 'PLT_KFK_MULTIPLE' });
     const { messages, codes } = flatten(wrapped);
     expect(messages[0]).toMatch(/larger than the max message size/);

@@ -16,7 +16,12 @@ const SASL = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512'
  * reach the client (see connectionFieldsSchema), never free-form properties. A connection test
  * fails fast; normal operations retry a few times.
  */
-export function baseOptions(connection: ConnectionFields, password: string | null, purpose: Purpose, clientId = connection.clientId): BaseOptions {
+export function baseOptions(
+  connection: ConnectionFields,
+  password: string | null,
+  purpose: Purpose,
+  clientId = connection.clientId,
+): BaseOptions {
   const options: BaseOptions = {
     clientId,
     bootstrapBrokers: connection.bootstrapServers,
@@ -55,7 +60,11 @@ export const ACKS = { all: -1, '1': 1, '0': 0 } as const;
  * request timeout. Linger, batch size and buffer memory are BatchSender's (the client sends what it
  * is given as one request).
  */
-export function producerOptions(connection: ConnectionFields, password: string | null, config: ProducerConfig): ProducerOptions<Buffer, Buffer, Buffer, Buffer> {
+export function producerOptions(
+  connection: ConnectionFields,
+  password: string | null,
+  config: ProducerConfig,
+): ProducerOptions<Buffer, Buffer, Buffer, Buffer> {
   return {
     ...baseOptions(connection, password, 'operate', config.clientId),
     // `timeout` is the produce request's broker-side timeout; the socket waits a little longer so

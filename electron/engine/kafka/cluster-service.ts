@@ -15,7 +15,10 @@ export class ClusterService {
   async overview(connectionId: string): Promise<ClusterOverview> {
     return this.clients.admin(connectionId, async (admin) => {
       const cluster = await admin.describeCluster();
-      const racks = await this.brokerRacks(admin, cluster.brokers.map((b) => b.nodeId));
+      const racks = await this.brokerRacks(
+        admin,
+        cluster.brokers.map((b) => b.nodeId),
+      );
       const topics = await admin.listTopics();
       return {
         connectionId,

@@ -9,7 +9,12 @@ import { describeKafkaError, describeStall, hasKafkaError, isConnectionFailure }
 // hangs up, a name that does not resolve); broker answers are built with the client's own error
 // classes in the shapes recorded from Kafka 4.4 (see the comments).
 
-const connection = (servers: string[]) => ({ name: 'x', bootstrapServers: servers, clientId: 'errors-test', ssl: { enabled: false, rejectUnauthorized: true } });
+const connection = (servers: string[]) => ({
+  name: 'x',
+  bootstrapServers: servers,
+  clientId: 'errors-test',
+  ssl: { enabled: false, rejectUnauthorized: true },
+});
 const servers: Server[] = [];
 const sockets: Socket[] = [];
 afterEach(async () => {
@@ -30,7 +35,10 @@ async function listen(onConnection: (socket: Socket) => void): Promise<number> {
 
 /** The error a connection test (fail-fast options) gets from `servers`. */
 async function failureOf(servers: string[], requestTimeout?: number): Promise<unknown> {
-  const admin = new KafkaAdmin({ ...baseOptions(connection(servers), null, 'test'), ...(requestTimeout ? { requestTimeout, timeout: requestTimeout } : {}) });
+  const admin = new KafkaAdmin({
+    ...baseOptions(connection(servers), null, 'test'),
+    ...(requestTimeout ? { requestTimeout, timeout: requestTimeout } : {}),
+  });
   try {
     await admin.describeCluster();
     throw new Error('expected a failure');
@@ -54,7 +62,10 @@ describe('describeKafkaError on @platformatic/kafka failures', () => {
   it('says the broker did not answer in time when a request gets no answer', async () => {
     const port = await listen(() => undefined);
     const error = await failureOf([`127.0.0.1:${port}`], 300);
-    expect(describeKafkaError(error, [`127.0.0.1:${port}`])).toMatchObject({ code: 'BROKER_UNREACHABLE', message: `Broker 127.0.0.1:${port} did not answer in time` });
+    expect(describeKafkaError(error, [`127.0.0.1:${port}`])).toMatchObject({
+      code: 'BROKER_UNREACHABLE',
+      message: `Broker 127.0.0.1:${port} did not answer in time`,
+    });
     expect(isConnectionFailure(error)).toBe(true);
   });
 
@@ -78,18 +89,35 @@ describe('describeKafkaError on @platformatic/kafka failures', () => {
     // Recorded: SCRAM-SHA-256 against the PLAINTEXT listener of Kafka 4.4 (SaslHandshake answers ILLEGAL_SASL_STATE).
     const handshake = new ResponseError(17, 1, { '/': [34, null] }, { errorCode: 34, mechanisms: [] });
     const error = new MultipleErrors('Cannot connect to any broker.', [
-      new NetworkError('Connection to 127.0.0.1:19092 failed.', { cause: new AuthenticationError('Cannot find a suitable SASL mechanism.', { cause: handshake }) }),
+      new NetworkError('Connection to 127.0.0.1:19092 failed.', {
+        cause: new AuthenticationError('Cannot find a suitable SASL mechanism.', { cause: handshake }),
+      }),
     ]);
     const described = describeKafkaError(error, ['127.0.0.1:19092']);
-    expect(described).toMatchObject({ code: 'AUTH_FAILED', message: 'Authentication to 127.0.0.1:19092 failed: check the user name, password and mechanism' });
+    expect(described).toMatchObject({
+      code: 'AUTH_FAILED',
+      message: 'Authentication to 127.0.0.1:19092 failed: check the user name, password and mechanism',
+    });
     expect(isConnectionFailure(error)).toBe(true);
   });
 
   it('says authentication failed for wrong SCRAM credentials', () => {
     // The broker's SaslAuthenticate answer: SASL_AUTHENTICATION_FAILED (58) with its message.
-    const answer = new ResponseError(36, 2, { '/': [58, 'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256'] }, {});
-    const error = new MultipleErrors('Cannot connect to any broker.', [new NetworkError('Connection to k:9093 failed.', { cause: new AuthenticationError('SASL authentication failed.', { cause: answer }) })]);
-    expect(describeKafkaError(error, ['k:9093'])).toMatchObject({ code: 'AUTH_FAILED', message: 'Authentication to k:9093 failed: check the user name, password and mechanism' });
+    const answer = new ResponseError(
+      36,
+      2,
+      { '/': [58, 'Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256'] },
+      {},
+    );
+    const error = new MultipleErrors('Cannot connect to any broker.', [
+      new NetworkError('Connection to k:9093 failed.', {
+        cause: new AuthenticationError('SASL authentication failed.', { cause: answer }),
+      }),
+    ]);
+    expect(describeKafkaError(error, ['k:9093'])).toMatchObject({
+      code: 'AUTH_FAILED',
+      message: 'Authentication to k:9093 failed: check the user name, password and mechanism',
+    });
   });
 
   it('keeps the broker’s own words for a refusal, and leaves the client connected', () => {
@@ -99,14 +127,18 @@ describe('describeKafkaError on @platformatic/kafka failures', () => {
     ]);
     const described = describeKafkaError(error, ['a:1']);
     expect(described.code).toBe('KAFKA_ERROR');
-    expect(described.message).toBe('Configuration is invalid. (Invalid value -5x for configuration retention.ms: Not a number of type LONG)');
+    expect(described.message).toBe(
+      'Configuration is invalid. (Invalid value -5x for configuration retention.ms: Not a number of type LONG)',
+    );
     expect(hasKafkaError(error, 'INVALID_CONFIG')).toBe(true);
     expect(isConnectionFailure(error)).toBe(false);
   });
 
   it('names the topic for UNKNOWN_TOPIC_OR_PARTITION when it is given, instead of "does not host this topic-partition"', () => {
     // A Produce answer for a deleted topic: partition error 3 (UNKNOWN_TOPIC_OR_PARTITION).
-    const error = new MultipleErrors('Producing messages failed.', [new ResponseError(0, 11, { '/responses/0/partitionResponses/0': [3, null] }, {})]);
+    const error = new MultipleErrors('Producing messages failed.', [
+      new ResponseError(0, 11, { '/responses/0/partitionResponses/0': [3, null] }, {}),
+    ]);
     expect(describeKafkaError(error, ['a:1']).message).toMatch(/does not host this topic-partition/);
     expect(describeKafkaError(error, ['a:1'], 'orders')).toMatchObject({
       code: 'NOT_FOUND',
@@ -117,7 +149,14 @@ describe('describeKafkaError on @platformatic/kafka failures', () => {
 
 describe('describeStall', () => {
   it('says what stops progress and since when, in UTC', () => {
-    const described = describeKafkaError(new MultipleErrors('Cannot connect to any broker.', [new NetworkError('Connection to 127.0.0.1:9 failed.', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') })]), ['127.0.0.1:9']);
-    expect(describeStall(described, Date.UTC(2026, 11, 4, 12, 3, 10, 500))).toBe('Broker 127.0.0.1:9 refused the connection (since 12:03:10 UTC); retrying');
+    const described = describeKafkaError(
+      new MultipleErrors('Cannot connect to any broker.', [
+        new NetworkError('Connection to 127.0.0.1:9 failed.', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }),
+      ]),
+      ['127.0.0.1:9'],
+    );
+    expect(describeStall(described, Date.UTC(2026, 11, 4, 12, 3, 10, 500))).toBe(
+      'Broker 127.0.0.1:9 refused the connection (since 12:03:10 UTC); retrying',
+    );
   });
 });

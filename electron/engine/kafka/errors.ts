@@ -63,17 +63,23 @@ export function describeKafkaError(error: unknown, brokers: readonly string[], t
   }
   const refused = /ECONNREFUSED\s*([^\s|)]*)/.exec(text);
   if (refused) return new WorkbenchError('BROKER_UNREACHABLE', `Broker ${refused[1] || broker || target} refused the connection`, detail);
-  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return new WorkbenchError('BROKER_UNREACHABLE', `The broker host name in ${target} could not be resolved`, detail);
+  if (/ENOTFOUND|EAI_AGAIN/.test(text))
+    return new WorkbenchError('BROKER_UNREACHABLE', `The broker host name in ${target} could not be resolved`, detail);
   if (codes.has('PLT_KFK_TIMEOUT') || /timed out|timeout|ETIMEDOUT/i.test(text)) {
     return new WorkbenchError('BROKER_UNREACHABLE', `Broker ${broker ?? target} did not answer in time`, detail);
   }
-  if (/certificate|SSL|TLS|EPROTO/i.test(text)) return new WorkbenchError('BROKER_UNREACHABLE', `TLS handshake with ${target} failed: ${first}`, detail);
+  if (/certificate|SSL|TLS|EPROTO/i.test(text))
+    return new WorkbenchError('BROKER_UNREACHABLE', `TLS handshake with ${target} failed: ${first}`, detail);
   if (codes.has('PLT_KFK_NETWORK') || /ECONNRESET|EPIPE|socket|Connection closed/i.test(text)) {
     return new WorkbenchError('BROKER_UNREACHABLE', `Cannot reach ${broker ?? target}: ${first}`, detail);
   }
   if (topic !== undefined && isUnknownTopic(error)) {
     // Also what a broker answers for a while after its restart, before it has loaded its logs.
-    return new WorkbenchError('NOT_FOUND', `Topic ${topic} is not on the cluster: it was deleted, or a restarting broker has not loaded it yet`, detail);
+    return new WorkbenchError(
+      'NOT_FOUND',
+      `Topic ${topic} is not on the cluster: it was deleted, or a restarting broker has not loaded it yet`,
+      detail,
+    );
   }
   return new WorkbenchError('KAFKA_ERROR', first || 'Kafka request failed', detail);
 }

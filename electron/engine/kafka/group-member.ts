@@ -35,7 +35,13 @@ export class GroupMember {
   private rejoin: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(options: ClientOptions, groupId: string, liveness: Liveness, onAssignment: (assignment: Assignment) => void, onError: (error: unknown) => void) {
+  constructor(
+    options: ClientOptions,
+    groupId: string,
+    liveness: Liveness,
+    onAssignment: (assignment: Assignment) => void,
+    onError: (error: unknown) => void,
+  ) {
     const rebalanceTimeout = liveness.rebalanceTimeoutMs ?? Math.max(liveness.sessionTimeoutMs, 30_000);
     this.consumer = new Consumer({
       ...options,
@@ -91,7 +97,9 @@ export class GroupMember {
   /** Commits next offsets (for lag tools); fails during a rebalance, the caller drops it. */
   async commit(offsets: ReadonlyArray<{ topic: string; partition: number; offset: string }>): Promise<void> {
     if (offsets.length === 0) return;
-    await this.consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
+    await this.consumer.commit({
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })),
+    });
   }
 
   /** Leaves the group (its partitions move at once instead of after the session timeout) and closes. */

@@ -12,7 +12,13 @@ function batch(firstOffset: number, count: number, attributes: number, producerI
     firstTimestamp: 1_000n,
     maxTimestamp: 1_000n,
     producerId: BigInt(producerId),
-    records: Array.from({ length: count }, (_, i) => ({ offsetDelta: i, timestampDelta: BigInt(i), key: null, value: Buffer.from(`v${firstOffset + i}`), headers: [] })),
+    records: Array.from({ length: count }, (_, i) => ({
+      offsetDelta: i,
+      timestampDelta: BigInt(i),
+      key: null,
+      value: Buffer.from(`v${firstOffset + i}`),
+      headers: [],
+    })),
   };
 }
 

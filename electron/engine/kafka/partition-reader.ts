@@ -36,7 +36,13 @@ interface RawBatch {
   firstTimestamp: bigint;
   maxTimestamp: bigint;
   producerId?: bigint;
-  records: Array<{ offsetDelta: number; timestampDelta: bigint; key: Buffer | null; value: Buffer | null; headers: [Buffer | null, Buffer | null][] }>;
+  records: Array<{
+    offsetDelta: number;
+    timestampDelta: bigint;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers: [Buffer | null, Buffer | null][];
+  }>;
 }
 
 /**
@@ -75,7 +81,8 @@ export class PartitionReader {
       if (leader < 0) throw new WorkbenchError('KAFKA_ERROR', `Partition ${partition} of ${topic} has no leader right now`);
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), partition]);
     }
-    const isolationLevel = options.isolation === 'read_committed' ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED;
+    const isolationLevel =
+      options.isolation === 'read_committed' ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED;
     const answers = await Promise.all(
       [...byLeader].map(([node, partitions]) =>
         this.consumer
@@ -141,7 +148,9 @@ export function toPartitionFetch(topic: string, requested: number, p: RawPartiti
   // misses aborted data whose marker is beyond the fetch and a producer's second aborted transaction
   // in one response (test/client-defects/consumer-read-committed-aborted.test.ts); this is Kafka's
   // rule as the Java client applies it (CompletedFetch: abortedProducerIds), which needs no marker.
-  const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) =>
+    a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0,
+  );
   const abortedProducers = new Set<bigint>();
   for (const batch of p.records ?? []) {
     const first = Number(batch.firstOffset);

@@ -15,7 +15,9 @@ interface ResponseErrorLike {
 function partialAnswer(error: unknown): MetadataResponse | null {
   const e = error as ResponseErrorLike | null;
   if (!e || e.code !== 'PLT_KFK_RESPONSE' || !Array.isArray(e.errors) || e.response === undefined) return null;
-  const tolerable = e.errors.every((inner) => typeof inner.path === 'string' && /^\/topics\/\d+\/partitions\/\d+$/.test(inner.path) && TOLERATED.has(String(inner.apiId)));
+  const tolerable = e.errors.every(
+    (inner) => typeof inner.path === 'string' && /^\/topics\/\d+\/partitions\/\d+$/.test(inner.path) && TOLERATED.has(String(inner.apiId)),
+  );
   return tolerable ? (e.response as MetadataResponse) : null;
 }
 
@@ -28,7 +30,8 @@ function partialAnswer(error: unknown): MetadataResponse | null {
  */
 export function rawMetadata(admin: Admin, topics: string[] | null): Promise<MetadataResponse> {
   return new Promise((resolve, reject) => {
-    const done: Callback<MetadataResponse> = (error, response) => (error || !response ? reject(error ?? new Error('Empty Metadata answer')) : resolve(response));
+    const done: Callback<MetadataResponse> = (error, response) =>
+      error || !response ? reject(error ?? new Error('Empty Metadata answer')) : resolve(response);
     void admin[kPerformWithRetry]<MetadataResponse>(
       'metadata',
       (retryCallback) => {

@@ -1,4 +1,12 @@
-import { kGetApi, kGetConnection, kPerformWithRetry, type Admin, type Callback, type Connection, type listOffsetsV9 } from '@platformatic/kafka';
+import {
+  kGetApi,
+  kGetConnection,
+  kPerformWithRetry,
+  type Admin,
+  type Callback,
+  type Connection,
+  type listOffsetsV9,
+} from '@platformatic/kafka';
 import { rawMetadata } from './raw-metadata.js';
 
 type ListOffsetsResponse = listOffsetsV9.ListOffsetsResponse;
@@ -44,7 +52,11 @@ function call<T>(run: (callback: Callback<T>) => void): Promise<T> {
  * __consumer_offsets it throws a TypeError inside a socket callback — an uncaught exception, and a
  * promise that never settles (test/client-defects/list-offsets-internal-topic.test.ts).
  */
-export async function rawListOffsets(admin: Admin, topics: ReadonlyArray<{ topic: string; partitions: readonly number[] }>, timestamp: bigint): Promise<Map<string, Map<number, number>>> {
+export async function rawListOffsets(
+  admin: Admin,
+  topics: ReadonlyArray<{ topic: string; partitions: readonly number[] }>,
+  timestamp: bigint,
+): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   const wanted = topics.filter((t) => t.partitions.length > 0);
   if (wanted.length === 0) return out;
@@ -59,7 +71,9 @@ export async function rawListOffsets(admin: Admin, topics: ReadonlyArray<{ topic
           (retryCallback) => {
             attempt()
               .then(() => retryCallback(null, true))
-              .catch((error: unknown) => retryCallback(error instanceof Error ? error : new Error(String(error)), undefined as unknown as true));
+              .catch((error: unknown) =>
+                retryCallback(error instanceof Error ? error : new Error(String(error)), undefined as unknown as true),
+              );
           },
           done,
           0,
@@ -76,7 +90,10 @@ export async function rawListOffsets(admin: Admin, topics: ReadonlyArray<{ topic
   return out;
 
   async function attempt(): Promise<void> {
-    const metadata = await rawMetadata(admin, wanted.map((t) => t.topic));
+    const metadata = await rawMetadata(
+      admin,
+      wanted.map((t) => t.topic),
+    );
     const brokers = new Map(metadata.brokers.map((b) => [b.nodeId, { host: b.host, port: b.port }]));
     const byName = new Map(metadata.topics.map((t) => [t.name, t]));
     const byLeader = new Map<number, ListOffsetsRequestTopic[]>();
@@ -98,9 +115,9 @@ export async function rawListOffsets(admin: Admin, topics: ReadonlyArray<{ topic
         const broker = brokers.get(leader);
         if (!broker) throw new Error(`Broker ${leader} is not in the metadata`);
         const connection = await call<Connection>((cb) => admin[kGetConnection](broker, cb));
-        const api = await call<(c: Connection, replica: number, isolation: number, topics: ListOffsetsRequestTopic[], cb: Callback<ListOffsetsResponse>) => void>((cb) =>
-          admin[kGetApi]('ListOffsets', cb),
-        );
+        const api = await call<
+          (c: Connection, replica: number, isolation: number, topics: ListOffsetsRequestTopic[], cb: Callback<ListOffsetsResponse>) => void
+        >((cb) => admin[kGetApi]('ListOffsets', cb));
         return call<ListOffsetsResponse>((cb) => api(connection, -1, READ_UNCOMMITTED, requestTopics, cb));
       }),
     );

@@ -25,7 +25,10 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metri
   private readonly topics = new Map<string, Map<string, TopicState>>();
   private readonly totals = new Map<string, number>();
   private readonly producers = new Map<string, Series>();
-  private readonly pipelines = new Map<string, { in: Series; out: Series; lag: Series; partitions: Map<string, { topic: string; partition: number; lag: Series }> }>();
+  private readonly pipelines = new Map<
+    string,
+    { in: Series; out: Series; lag: Series; partitions: Map<string, { topic: string; partition: number; lag: Series }> }
+  >();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
   private sampling = false;
@@ -36,10 +39,17 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metri
       context.events.on('pipelines:status', (s) => {
         const now = Date.now();
         let p = this.pipelines.get(s.pipelineId);
-        if (!p) this.pipelines.set(s.pipelineId, (p = { in: new Series(CAPACITY), out: new Series(CAPACITY), lag: new Series(CAPACITY), partitions: new Map() }));
+        if (!p)
+          this.pipelines.set(
+            s.pipelineId,
+            (p = { in: new Series(CAPACITY), out: new Series(CAPACITY), lag: new Series(CAPACITY), partitions: new Map() }),
+          );
         p.in.add(now, s.recordsPerSecondIn);
         p.out.add(now, s.rowsPerSecondOut);
-        p.lag.add(now, s.lag.reduce((sum, l) => sum + l.lag, 0));
+        p.lag.add(
+          now,
+          s.lag.reduce((sum, l) => sum + l.lag, 0),
+        );
         for (const l of s.lag) {
           const key = `${l.topic}:${l.partition}`;
           let partition = p.partitions.get(key);

@@ -5,7 +5,11 @@ describe('Series', () => {
   it('keeps only the newest samples', () => {
     const s = new Series(3);
     for (let i = 0; i < 5; i++) s.add(i, i * 10);
-    expect(s.toArray()).toEqual([{ t: 2, v: 20 }, { t: 3, v: 30 }, { t: 4, v: 40 }]);
+    expect(s.toArray()).toEqual([
+      { t: 2, v: 20 },
+      { t: 3, v: 30 },
+      { t: 4, v: 40 },
+    ]);
     expect(s.last()).toEqual({ t: 4, v: 40 });
   });
 });

@@ -25,13 +25,24 @@ const aggregation = {
 };
 
 function savePipeline(id: string, agg: unknown = aggregation): void {
-  db.prepare('INSERT INTO pipelines (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, 0, 0)').run(id, id, JSON.stringify({ id, name: id, aggregation: agg }));
+  db.prepare('INSERT INTO pipelines (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, 0, 0)').run(
+    id,
+    id,
+    JSON.stringify({ id, name: id, aggregation: agg }),
+  );
 }
 function saveWindow(id: string, sensor: string, start: number, temperature: number, count: number): void {
   db.prepare(
     `INSERT INTO pipeline_results (pipeline_id, result_key, group_json, window_start, window_end, values_json, batch) VALUES (?, ?, ?, ?, ?, ?, 1)
      ON CONFLICT (pipeline_id, result_key) DO UPDATE SET values_json = excluded.values_json`,
-  ).run(id, `${sensor}@${start}`, JSON.stringify([sensor]), start, start + 1000, JSON.stringify({ avg_temperature: temperature, num_readings: count }));
+  ).run(
+    id,
+    `${sensor}@${start}`,
+    JSON.stringify([sensor]),
+    start,
+    start + 1000,
+    JSON.stringify({ avg_temperature: temperature, num_readings: count }),
+  );
 }
 
 describe('windowCharts', () => {
@@ -43,8 +54,13 @@ describe('windowCharts', () => {
     expect(charts.windows).toBe(10);
     expect(charts.newest).toBe(4000);
     expect(charts.measures.map((m) => [m.measure, m.fn])).toEqual([['avg_temperature', 'avg']]);
-    expect(charts.measures[0].series).toEqual([{ key: 'sensor_2', windows: 5 }, { key: 'sensor_10', windows: 5 }]);
-    expect(charts.measures[0].rows).toEqual([20, 21, 22, 23, 24].map((y, i) => ({ x: i * 1000, sensor_2: i === 4 ? 99 : y, sensor_10: y })));
+    expect(charts.measures[0].series).toEqual([
+      { key: 'sensor_2', windows: 5 },
+      { key: 'sensor_10', windows: 5 },
+    ]);
+    expect(charts.measures[0].rows).toEqual(
+      [20, 21, 22, 23, 24].map((y, i) => ({ x: i * 1000, sensor_2: i === 4 ? 99 : y, sensor_10: y })),
+    );
     expect(charts.counts[0].rows.at(-1)).toEqual({ x: 4000, sensor_2: 4, sensor_10: 3 });
     expect([charts.lineBucketWindows, charts.bucketWindows]).toEqual([1, 1]);
   });
@@ -59,7 +75,9 @@ describe('windowCharts', () => {
   it('downsamples 10 groups × 2,000 windows to the chart width with their extremes, and bars to a few hundred', () => {
     savePipeline('p');
     db.transaction(() => {
-      for (let s = 0; s < 10; s++) for (let i = 0; i < 2000; i++) saveWindow('p', `sensor_${s}`, i * 1000, i === 1234 ? 100 : Math.sin(i / 50) + s, i % 2 === 0 ? 2 : 4);
+      for (let s = 0; s < 10; s++)
+        for (let i = 0; i < 2000; i++)
+          saveWindow('p', `sensor_${s}`, i * 1000, i === 1234 ? 100 : Math.sin(i / 50) + s, i % 2 === 0 ? 2 : 4);
     })();
     const charts = windowCharts(db, { id: 'p', rangeMs: null, width: 1000 });
     expect(charts.windows).toBe(20_000);
@@ -87,17 +105,52 @@ describe('windowCharts', () => {
 describe('envelopeRows', () => {
   it('puts each group’s min and max of a bucket in the order they occur', () => {
     const measure = new Map([
-      ['a', new Map([[0, 5], [1, 9], [2, 1], [3, 4]])],
-      ['b', new Map([[0, 1], [1, 2], [2, 3], [3, 4]])],
+      [
+        'a',
+        new Map([
+          [0, 5],
+          [1, 9],
+          [2, 1],
+          [3, 4],
+        ]),
+      ],
+      [
+        'b',
+        new Map([
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+        ]),
+      ],
     ]);
-    expect(envelopeRows([0, 1, 2, 3], measure, ['a', 'b'], 4)).toEqual([{ x: 0, a: 9, b: 1 }, { x: 3, a: 1, b: 4 }]);
-    expect(envelopeRows([0, 1], measure, ['a'], 1)).toEqual([{ x: 0, a: 5 }, { x: 1, a: 9 }]);
+    expect(envelopeRows([0, 1, 2, 3], measure, ['a', 'b'], 4)).toEqual([
+      { x: 0, a: 9, b: 1 },
+      { x: 3, a: 1, b: 4 },
+    ]);
+    expect(envelopeRows([0, 1], measure, ['a'], 1)).toEqual([
+      { x: 0, a: 5 },
+      { x: 1, a: 9 },
+    ]);
   });
 });
 
 describe('meanRows', () => {
   it('aligns buckets on absolute time so groups stack', () => {
-    const measure = new Map([['a', new Map([[1000, 1], [2000, 3], [3000, 5]])], ['b', new Map([[2000, 2]])]]);
-    expect(meanRows(measure, ['a', 'b'], 2000)).toEqual([{ x: 0, a: 1 }, { x: 2000, a: 4, b: 2 }]);
+    const measure = new Map([
+      [
+        'a',
+        new Map([
+          [1000, 1],
+          [2000, 3],
+          [3000, 5],
+        ]),
+      ],
+      ['b', new Map([[2000, 2]])],
+    ]);
+    expect(meanRows(measure, ['a', 'b'], 2000)).toEqual([
+      { x: 0, a: 1 },
+      { x: 2000, a: 4, b: 2 },
+    ]);
   });
 });

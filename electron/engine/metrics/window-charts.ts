@@ -35,11 +35,15 @@ export function windowCharts(db: Db, input: { id: string; rangeMs: number | null
   const aggregation = (JSON.parse(spec.spec_json) as Pipeline).aggregation;
   const empty: WindowCharts = { windows: 0, newest: null, measures: [], lineBucketWindows: 1, counts: [], bucketWindows: 1 };
   if (!aggregation?.window) return empty;
-  const newest = db.prepare<[string], { t: number | null }>('SELECT MAX(window_start) AS t FROM pipeline_results WHERE pipeline_id = ?').get(input.id)?.t;
+  const newest = db
+    .prepare<[string], { t: number | null }>('SELECT MAX(window_start) AS t FROM pipeline_results WHERE pipeline_id = ?')
+    .get(input.id)?.t;
   if (newest === null || newest === undefined) return empty;
   const since = input.rangeMs === null ? Number.MIN_SAFE_INTEGER : newest - input.rangeMs;
   const rows = db
-    .prepare<[string, number], Row>('SELECT group_json, window_start, values_json FROM pipeline_results WHERE pipeline_id = ? AND window_start >= ? ORDER BY window_start')
+    .prepare<[string, number], Row>(
+      'SELECT group_json, window_start, values_json FROM pipeline_results WHERE pipeline_id = ? AND window_start >= ? ORDER BY window_start',
+    )
     .all(input.id, since);
 
   const names = aggregation.aggregates.map((a) => a.as);
@@ -74,9 +78,13 @@ export function windowCharts(db: Db, input: { id: string; rangeMs: number | null
   return {
     windows: rows.length,
     newest,
-    measures: aggregation.aggregates.filter((a) => a.fn !== 'count').map((a) => chart(a.fn, a.as, (m, keys) => envelopeRows(xs, m, keys, lineBucketWindows))),
+    measures: aggregation.aggregates
+      .filter((a) => a.fn !== 'count')
+      .map((a) => chart(a.fn, a.as, (m, keys) => envelopeRows(xs, m, keys, lineBucketWindows))),
     lineBucketWindows,
-    counts: aggregation.aggregates.filter((a) => a.fn === 'count').map((a) => chart(a.fn, a.as, (m, keys) => meanRows(m, keys, bucketWindows * windowMs))),
+    counts: aggregation.aggregates
+      .filter((a) => a.fn === 'count')
+      .map((a) => chart(a.fn, a.as, (m, keys) => meanRows(m, keys, bucketWindows * windowMs))),
     bucketWindows,
   };
 }

@@ -24,9 +24,7 @@ const sensors: AggregationSpec = {
 
 const r = (sensor: string, minute: number, v = 1): Row => ({ sensor, ts: at(minute), v });
 const brief = (rows: ResultRow[]) =>
-  rows
-    .map((row) => `${String(row.group[0])}@${((row.window?.start ?? 0) - T0) / MIN}=${String(row.values.n)}`)
-    .sort();
+  rows.map((row) => `${String(row.group[0])}@${((row.window?.start ?? 0) - T0) / MIN}=${String(row.values.n)}`).sort();
 
 describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
   it('computes count, sum, avg, min and max per group and window', () => {
@@ -51,7 +49,7 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     expect(out.emitted).toEqual([]);
   });
 
-  it('keeps a row the batch before\'s watermark had not passed, then evicts its window in the same batch', () => {
+  it("keeps a row the batch before's watermark had not passed, then evicts its window in the same batch", () => {
     const op = new AggregationOperator(sensors, 'update');
     op.processBatch([r('a', 22)]); // the next batch evicts with minute 12, filters with none
     const out = op.processBatch([r('a', 11), r('a', 3)]);
@@ -127,7 +125,7 @@ describe('AggregationOperator: Spark Structured Streaming golden cases', () => {
     expect(brief(out.emitted)).toEqual(['b@0=2']);
   });
 
-  it('evicts state whose window end is at or before the batch\'s eviction watermark', () => {
+  it("evicts state whose window end is at or before the batch's eviction watermark", () => {
     const op = new AggregationOperator(sensors, 'update');
     op.processBatch([r('a', 1), r('a', 6)]);
     expect(op.openWindows).toBe(2);

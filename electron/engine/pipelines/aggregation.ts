@@ -82,7 +82,16 @@ export class AggregationOperator {
     this.mode = mode;
     this.tracker =
       spec.window && spec.watermarkDelayMs !== undefined
-        ? new WatermarkTracker(spec.watermarkDelayMs, rule, restored ? { watermark: restored.watermark, ...(restored.previousWatermark !== undefined ? { previousWatermark: restored.previousWatermark } : {}) } : undefined)
+        ? new WatermarkTracker(
+            spec.watermarkDelayMs,
+            rule,
+            restored
+              ? {
+                  watermark: restored.watermark,
+                  ...(restored.previousWatermark !== undefined ? { previousWatermark: restored.previousWatermark } : {}),
+                }
+              : undefined,
+          )
         : null;
     this.index = new StateIndex(spec.groupBy.length);
     this.accumulator = compileAccumulators(spec.aggregates);
@@ -140,7 +149,12 @@ export class AggregationOperator {
         const end = start + window.durationMs;
         if (isClosed(end, lateBy)) {
           lateRows += 1;
-          (lateKeys ??= new Set()).add(stateKey(groupBy.map((column) => row[column] ?? null), { start, end }));
+          (lateKeys ??= new Set()).add(
+            stateKey(
+              groupBy.map((column) => row[column] ?? null),
+              { start, end },
+            ),
+          );
           continue;
         }
         const entry = this.index.get(start, row, groupBy) ?? this.create(row, { start, end });
@@ -170,7 +184,16 @@ export class AggregationOperator {
     const watermark = tracker ? tracker.endBatch() : null;
     const upserted: StateEntry[] = [];
     for (const entry of changed) if (this.state.get(entry.key) === entry) upserted.push(entry);
-    return { emitted, upserted, evicted, lateRows, droppedByWatermark: lateKeys?.size ?? 0, ran, watermark, previousWatermark: this.previousWatermark };
+    return {
+      emitted,
+      upserted,
+      evicted,
+      lateRows,
+      droppedByWatermark: lateKeys?.size ?? 0,
+      ran,
+      watermark,
+      previousWatermark: this.previousWatermark,
+    };
   }
 
   private create(row: Row, window: TimeWindow | null): StateEntry {

@@ -12,23 +12,57 @@ describe('planBatch (Spark maxOffsetsPerTrigger proration)', () => {
       2000,
     );
     expect(plan.capped).toBe(true);
-    expect(plan.ends).toEqual(new Map([['a', 1500n], ['b', 1000n], ['c', 1000n]]));
+    expect(plan.ends).toEqual(
+      new Map([
+        ['a', 1500n],
+        ['b', 1000n],
+        ['c', 1000n],
+      ]),
+    );
   });
 
   it('takes everything available when the total lag fits in the limit', () => {
-    const plan = planBatch([{ id: 'a', start: 5n, available: 8n }, { id: 'b', start: 7n, available: 7n }], 2000);
+    const plan = planBatch(
+      [
+        { id: 'a', start: 5n, available: 8n },
+        { id: 'b', start: 7n, available: 7n },
+      ],
+      2000,
+    );
     expect(plan.capped).toBe(false);
-    expect(plan.ends).toEqual(new Map([['a', 8n], ['b', 7n]]));
+    expect(plan.ends).toEqual(
+      new Map([
+        ['a', 8n],
+        ['b', 7n],
+      ]),
+    );
   });
 
   it('never starves a small partition: a share below one record rounds up to one', () => {
-    const plan = planBatch([{ id: 'big', start: 0n, available: 1_000_000n }, { id: 'small', start: 0n, available: 2n }], 100);
+    const plan = planBatch(
+      [
+        { id: 'big', start: 0n, available: 1_000_000n },
+        { id: 'small', start: 0n, available: 2n },
+      ],
+      100,
+    );
     expect(plan.ends.get('small')).toBe(1n);
     expect(plan.ends.get('big')).toBe(99n);
   });
 
   it('ignores a partition whose checkpoint is past its known high watermark', () => {
-    const plan = planBatch([{ id: 'a', start: 50n, available: 40n }, { id: 'b', start: 0n, available: 10n }], 5);
-    expect(plan.ends).toEqual(new Map([['a', 50n], ['b', 5n]]));
+    const plan = planBatch(
+      [
+        { id: 'a', start: 50n, available: 40n },
+        { id: 'b', start: 0n, available: 10n },
+      ],
+      5,
+    );
+    expect(plan.ends).toEqual(
+      new Map([
+        ['a', 50n],
+        ['b', 5n],
+      ]),
+    );
   });
 });

@@ -35,7 +35,10 @@ export async function openBatchReportSource(deps: BatchReportSourceDeps): Promis
   const aggregation = reportAggregation(p, deps.aggregation);
   const table = reportTable(p, deps.table);
   const progress = await planBatch(deps.kafka, p);
-  const columns = inTimestampUnit(reportColumns(p, aggregation).map(({ name, type }) => ({ name, type, nullable: true })), deps.timestampUnit);
+  const columns = inTimestampUnit(
+    reportColumns(p, aggregation).map(({ name, type }) => ({ name, type, nullable: true })),
+    deps.timestampUnit,
+  );
   let report: Omit<BatchReport, 'files'> | null = null;
   return {
     label: table,
@@ -47,7 +50,10 @@ export async function openBatchReportSource(deps: BatchReportSourceDeps): Promis
     report: () => report,
     async *batches(signal) {
       const started = performance.now();
-      const read = await readReport({ db: deps.db, kafka: deps.kafka, pipeline: p, aggregation, signal, ...(deps.log ? { log: deps.log } : {}) }, progress);
+      const read = await readReport(
+        { db: deps.db, kafka: deps.kafka, pipeline: p, aggregation, signal, ...(deps.log ? { log: deps.log } : {}) },
+        progress,
+      );
       saveReportTable(deps.db, table, read.columns, read.rows);
       const { recordsRead, badRecords, columns: names, rows } = reportOf(read, table, []);
       report = { recordsRead, badRecords, columns: names, rows, table, durationMs: performance.now() - started };

@@ -50,7 +50,15 @@ export function reportAggregation(p: Pipeline, aggregation: AggregationSpec | un
 
 /** `report_<pipeline name>` unless a table is given; refused when it names one of the app's own tables. */
 export function reportTable(p: Pipeline, table?: string): string {
-  const name = table ?? `report_${p.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'pipeline'}`;
+  const name =
+    table ??
+    `report_${
+      p.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_+|_+$/g, '')
+        .slice(0, 50) || 'pipeline'
+    }`;
   assertUserTableName(name, 'report table');
   return name;
 }
@@ -108,7 +116,8 @@ export async function readReport(deps: BatchReadDeps, progress: BoundedProgress)
         deps.signal?.throwIfAborted();
         const status = runner.status();
         if (status.state === 'failed') throw new WorkbenchError('KAFKA_ERROR', status.error ?? 'The batch read failed');
-        if (Date.now() > deadline) throw new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${timeoutMs / 1000} s`);
+        if (Date.now() > deadline)
+          throw new WorkbenchError('KAFKA_ERROR', `The batch read did not reach the end offsets within ${timeoutMs / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     } finally {
@@ -154,7 +163,8 @@ async function readRange(options: ClientOptions, p: Pipeline): Promise<Range> {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = p.topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it or fix the pipeline's source topics`);
+    if (missing.length > 0)
+      throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it or fix the pipeline's source topics`);
     const range: Range = new Map();
     for (const topic of p.topics) {
       const ends = await admin.watermarks(topic);
@@ -171,7 +181,6 @@ async function readRange(options: ClientOptions, p: Pipeline): Promise<Range> {
     await admin.close();
   }
 }
-
 
 function compareRows(a: Row, b: Row): number {
   const ka = JSON.stringify(Object.values(a));
@@ -194,12 +203,22 @@ export function saveReportTable(db: Db, table: string, columns: ReportColumn[], 
 const toSql = (v: Value) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /** One file per format, `<table>.<ext>`, written to a temp name and renamed: a rerun replaces it whole. */
-async function writeFiles(folder: string, base: string, columns: ReportColumn[], rows: Row[], formats: BatchDeps['formats']): Promise<string[]> {
+async function writeFiles(
+  folder: string,
+  base: string,
+  columns: ReportColumn[],
+  rows: Row[],
+  formats: BatchDeps['formats'],
+): Promise<string[]> {
   const specs: ColumnSpec[] = columns.map(({ name, type, nullable }) => ({ name, type, nullable }));
   const files: string[] = [];
   for (const kind of formats) {
     const format: ExportFormat =
-      kind === 'csv' ? { kind, delimiter: ',', header: true } : kind === 'jsonl' ? { kind } : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
+      kind === 'csv'
+        ? { kind, delimiter: ',', header: true }
+        : kind === 'jsonl'
+          ? { kind }
+          : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
     const output = await openLocalOutput(folder, `${base}.${fileExtension(format)}`);
     try {
       const writer = createWriter(format, specs, output.sink);

@@ -33,7 +33,13 @@ export function changelogTopic(groupId: string): string {
 }
 
 /** Records of one partition's changelog: upserts and tombstones by state key, then the progress record. */
-export function changelogRecords(topic: string, partition: number, upserted: readonly StateEntry[], evicted: readonly string[], progress: PartitionProgress): OutgoingRecord[] {
+export function changelogRecords(
+  topic: string,
+  partition: number,
+  upserted: readonly StateEntry[],
+  evicted: readonly string[],
+  progress: PartitionProgress,
+): OutgoingRecord[] {
   return [
     ...upserted.map((entry) => ({ topic, partition, key: stateKeyOf(entry.key), value: JSON.stringify(entry) })),
     ...evicted.map((key) => ({ topic, partition, key: stateKeyOf(key), value: null })),
@@ -44,7 +50,9 @@ export function changelogRecords(topic: string, partition: number, upserted: rea
 /** Creates the changelog (compacted, as many partitions as the source) or checks the existing one. */
 export async function ensureChangelog(admin: KafkaAdmin, topic: string, partitions: number): Promise<void> {
   if (!(await admin.listTopics()).includes(topic)) {
-    await admin.createTopicsAndWait([{ topic, numPartitions: partitions, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
+    await admin.createTopicsAndWait([
+      { topic, numPartitions: partitions, replicationFactor: -1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    ]);
     return;
   }
   const existing = (await admin.watermarks(topic)).length;
@@ -63,7 +71,13 @@ export async function ensureChangelog(admin: KafkaAdmin, topic: string, partitio
  * producers of those partitions were initialised: that fenced any previous owner and completed or
  * aborted its open transaction, so the end offset read here is final.
  */
-export async function readChangelog(admin: KafkaAdmin, reader: PartitionReader, topic: string, partitions: readonly number[], timeoutMs = 60_000): Promise<Map<number, RestoredPartition>> {
+export async function readChangelog(
+  admin: KafkaAdmin,
+  reader: PartitionReader,
+  topic: string,
+  partitions: readonly number[],
+  timeoutMs = 60_000,
+): Promise<Map<number, RestoredPartition>> {
   const restored = new Map<number, RestoredPartition>(partitions.map((p) => [p, { entries: new Map(), progress: null }]));
   const positions = new Map<number, number>();
   const ends = new Map<number, number>();
@@ -75,7 +89,8 @@ export async function readChangelog(admin: KafkaAdmin, reader: PartitionReader, 
   }
   const deadline = Date.now() + timeoutMs;
   while (positions.size > 0) {
-    if (Date.now() > deadline) throw new WorkbenchError('KAFKA_ERROR', `Restoring state from ${topic} did not finish within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new WorkbenchError('KAFKA_ERROR', `Restoring state from ${topic} did not finish within ${timeoutMs / 1000} s`);
     for (const fetched of await reader.fetch(topic, positions, { isolation: 'read_committed', maxBytesPerPartition: 8 * 1024 * 1024 })) {
       const target = restored.get(fetched.partition);
       const end = ends.get(fetched.partition) ?? 0;
@@ -108,7 +123,10 @@ function apply(target: RestoredPartition, record: ConsumedRecord): void {
  * Deletes a removed pipeline's changelog topic. Refused while the group has members: workers still
  * running elsewhere (`npm run cli -- pipeline run`) hold state only in this topic and would lose it.
  */
-export async function deleteChangelog(admin: KafkaAdmin, groupId: string): Promise<{ topic: string; deleted: boolean; reason: string | null }> {
+export async function deleteChangelog(
+  admin: KafkaAdmin,
+  groupId: string,
+): Promise<{ topic: string; deleted: boolean; reason: string | null }> {
   const topic = changelogTopic(groupId);
   const members = await admin.groupMemberCount(groupId);
   if (members > 0) {
@@ -118,7 +136,8 @@ export async function deleteChangelog(admin: KafkaAdmin, groupId: string): Promi
         'stop them first, or delete the pipeline without its changelog topic',
     );
   }
-  if (!(await admin.listTopics()).includes(topic)) return { topic, deleted: false, reason: 'it does not exist (the pipeline never ran scaled out)' };
+  if (!(await admin.listTopics()).includes(topic))
+    return { topic, deleted: false, reason: 'it does not exist (the pipeline never ran scaled out)' };
   await admin.deleteTopics([topic]);
   return { topic, deleted: true, reason: null };
 }

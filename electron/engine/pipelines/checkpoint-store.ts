@@ -37,13 +37,24 @@ export interface BatchCounts {
   previousWatermark: number | null;
 }
 
-export const EMPTY_PROGRESS: Progress = { batch: 0, watermark: null, previousWatermark: null, lateRows: 0, droppedByWatermark: 0, badCounts: {}, lastBad: [] };
+export const EMPTY_PROGRESS: Progress = {
+  batch: 0,
+  watermark: null,
+  previousWatermark: null,
+  lateRows: 0,
+  droppedByWatermark: 0,
+  badCounts: {},
+  lastBad: [],
+};
 
 /** The counters after a batch: one more batch, its late rows and bad records added, the last few bad ones kept. */
 export function nextProgress(previous: Progress, bad: readonly BadRecord[], batch: BatchCounts): Progress {
   const counts = { ...previous.badCounts };
   for (const record of bad) counts[record.reason] = (counts[record.reason] ?? 0) + 1;
-  const lastBad = [...previous.lastBad, ...bad.map(({ topic, partition, offset, reason, error }) => ({ topic, partition, offset, reason, error }))].slice(-LAST_BAD);
+  const lastBad = [
+    ...previous.lastBad,
+    ...bad.map(({ topic, partition, offset, reason, error }) => ({ topic, partition, offset, reason, error })),
+  ].slice(-LAST_BAD);
   return {
     batch: previous.batch + 1,
     watermark: batch.watermark,
@@ -86,8 +97,17 @@ export class CheckpointStore {
       deleteState: db.prepare('DELETE FROM pipeline_state WHERE pipeline_id = ? AND state_key = ?'),
       progress: db.prepare<
         [string],
-        { batch: number; watermark: number | null; previous_watermark: number | null; late_rows: number; dropped_by_watermark: number; bad_json: string }
-      >('SELECT batch, watermark, previous_watermark, late_rows, dropped_by_watermark, bad_json FROM pipeline_progress WHERE pipeline_id = ?'),
+        {
+          batch: number;
+          watermark: number | null;
+          previous_watermark: number | null;
+          late_rows: number;
+          dropped_by_watermark: number;
+          bad_json: string;
+        }
+      >(
+        'SELECT batch, watermark, previous_watermark, late_rows, dropped_by_watermark, bad_json FROM pipeline_progress WHERE pipeline_id = ?',
+      ),
       upsertProgress: db.prepare(
         `INSERT INTO pipeline_progress (pipeline_id, batch, watermark, previous_watermark, late_rows, dropped_by_watermark, bad_json)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -159,7 +179,15 @@ export class CheckpointStore {
       if (table) for (const { id, row } of batch.tableRows) table.upsert(id, row);
       for (const o of batch.offsets) s.upsertOffset.run(this.id, o.topic, o.partition, o.nextOffset);
       const p = batch.progress;
-      s.upsertProgress.run(this.id, p.batch, p.watermark, p.previousWatermark, p.lateRows, p.droppedByWatermark, JSON.stringify({ counts: p.badCounts, last: p.lastBad }));
+      s.upsertProgress.run(
+        this.id,
+        p.batch,
+        p.watermark,
+        p.previousWatermark,
+        p.lateRows,
+        p.droppedByWatermark,
+        JSON.stringify({ counts: p.badCounts, last: p.lastBad }),
+      );
     })();
   }
 

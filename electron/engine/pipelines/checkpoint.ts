@@ -70,7 +70,11 @@ export interface Checkpoint {
    * After `commit` threw: the parts that are durable anyway and where the others resume, or an
    * error when retrying cannot help (the pipeline fails).
    */
-  recover(error: unknown, parts: readonly Queued[], current: Watermarks): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }>;
+  recover(
+    error: unknown,
+    parts: readonly Queued[],
+    current: Watermarks,
+  ): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }>;
   /** After a durable batch (not awaited by the batch path): lag offsets for lag tools, file kicks. */
   afterCommit(parts: readonly Queued[]): void;
   /** Status fields of this kind of checkpoint. */

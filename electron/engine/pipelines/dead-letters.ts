@@ -11,7 +11,11 @@ export type RecordSender = (records: readonly OutgoingRecord[]) => Promise<unkno
 const isTooLarge = (error: unknown) => hasKafkaError(error, 'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE');
 
 function letter(topic: string, bad: DeadLetter, withValue: boolean): OutgoingRecord {
-  const headers: Record<string, string> = { 'x-error-reason': bad.reason, 'x-error': bad.error, 'x-source': `${bad.topic}/${bad.partition}/${bad.offset}` };
+  const headers: Record<string, string> = {
+    'x-error-reason': bad.reason,
+    'x-error': bad.error,
+    'x-source': `${bad.topic}/${bad.partition}/${bad.offset}`,
+  };
   if (withValue) return { topic, key: bad.message.key, value: bad.message.value, headers };
   const size = bad.message.value?.length ?? 0;
   headers['x-value-dropped'] = `${size} bytes: larger than the dead-letter topic accepts (raise its max.message.bytes to keep such values)`;

@@ -5,7 +5,17 @@ import { flattenResult } from './result-columns.js';
 import { mergeOffsets } from './file-sink-store.js';
 
 const pipeline = (extra: Partial<PipelineInput> = {}) =>
-  pipelineSchema.parse({ id: 'p1', name: 'n', connectionId: 'c', topics: ['t'], groupId: 'g', projection: issS1Projection, createdAt: 0, updatedAt: 0, ...extra });
+  pipelineSchema.parse({
+    id: 'p1',
+    name: 'n',
+    connectionId: 'c',
+    topics: ['t'],
+    groupId: 'g',
+    projection: issS1Projection,
+    createdAt: 0,
+    updatedAt: 0,
+    ...extra,
+  });
 
 describe('file sink columns and names', () => {
   it('types the S1 projection: timestamp in the Parquet unit, doubles, required columns not null', () => {
@@ -18,9 +28,26 @@ describe('file sink columns and names', () => {
   });
 
   it('uses the result columns of an aggregation and flattens results in that order', () => {
-    const p = pipeline({ aggregation: { groupBy: ['latitude'], window: { column: 'timestamp', durationMs: 60_000 }, aggregates: [{ fn: 'count', as: 'n' }, { fn: 'avg', column: 'longitude', as: 'avg_lon' }] } });
-    expect(fileColumns(p, { kind: 'jsonl' }).map((c) => `${c.name}:${c.type}`)).toEqual(['latitude:double', 'window_start:timestamp-ms', 'window_end:timestamp-ms', 'n:int64', 'avg_lon:double']);
-    expect(flattenResult({ key: 'k', group: [1.5], window: { start: 0, end: 60_000 }, values: { n: 2, avg_lon: 3 } }, p.aggregation)).toEqual({ latitude: 1.5, window_start: 0, window_end: 60_000, n: 2, avg_lon: 3 });
+    const p = pipeline({
+      aggregation: {
+        groupBy: ['latitude'],
+        window: { column: 'timestamp', durationMs: 60_000 },
+        aggregates: [
+          { fn: 'count', as: 'n' },
+          { fn: 'avg', column: 'longitude', as: 'avg_lon' },
+        ],
+      },
+    });
+    expect(fileColumns(p, { kind: 'jsonl' }).map((c) => `${c.name}:${c.type}`)).toEqual([
+      'latitude:double',
+      'window_start:timestamp-ms',
+      'window_end:timestamp-ms',
+      'n:int64',
+      'avg_lon:double',
+    ]);
+    expect(
+      flattenResult({ key: 'k', group: [1.5], window: { start: 0, end: 60_000 }, values: { n: 2, avg_lon: 3 } }, p.aggregation),
+    ).toEqual({ latitude: 1.5, window_start: 0, window_end: 60_000, n: 2, avg_lon: 3 });
   });
 
   it('names a file by pipeline, zero-padded batch range and offset range; the same inputs give the same name', () => {
@@ -32,6 +59,9 @@ describe('file sink columns and names', () => {
   });
 
   it('widens offset ranges per partition as batches join a file', () => {
-    expect(mergeOffsets({ 't:0': ['10', '20'] }, { 't:0': ['20', '35'], 't:1': ['0', '3'] })).toEqual({ 't:0': ['10', '35'], 't:1': ['0', '3'] });
+    expect(mergeOffsets({ 't:0': ['10', '20'] }, { 't:0': ['20', '35'], 't:1': ['0', '3'] })).toEqual({
+      't:0': ['10', '35'],
+      't:1': ['0', '3'],
+    });
   });
 });

@@ -6,7 +6,13 @@ import { inTimestampUnit, reportColumns } from './result-columns.js';
 import type { OffsetRange } from './file-sink-store.js';
 import type { Row } from './row.js';
 
-const writerType: Record<ColumnType, ColumnSpec['type']> = { string: 'string', int: 'int64', double: 'double', boolean: 'boolean', timestamp: 'timestamp-ms' };
+const writerType: Record<ColumnType, ColumnSpec['type']> = {
+  string: 'string',
+  int: 'int64',
+  double: 'double',
+  boolean: 'boolean',
+  timestamp: 'timestamp-ms',
+};
 
 /**
  * The columns of a pipeline's files: the projection's (or `word` for a word split), or for an

@@ -77,10 +77,16 @@ export class FileSinkStore {
       insertFile: db.prepare(
         `INSERT INTO pipeline_files (pipeline_id, sink, first_batch, last_batch, state, rows, offsets_json, opened_at) VALUES (?, ?, ?, ?, 'open', 0, '{}', ?)`,
       ),
-      grow: db.prepare(`UPDATE pipeline_files SET last_batch = ?, rows = rows + ?, offsets_json = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`),
+      grow: db.prepare(
+        `UPDATE pipeline_files SET last_batch = ?, rows = rows + ?, offsets_json = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`,
+      ),
       insertRow: db.prepare('INSERT INTO pipeline_file_rows (pipeline_id, sink, first_batch, seq, row_json) VALUES (?, ?, ?, ?, ?)'),
-      roll: db.prepare(`UPDATE pipeline_files SET state = 'pending', name = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ? AND state = 'open'`),
-      pending: db.prepare<[string], FileRow>(`SELECT * FROM pipeline_files WHERE pipeline_id = ? AND state = 'pending' ORDER BY first_batch, sink`),
+      roll: db.prepare(
+        `UPDATE pipeline_files SET state = 'pending', name = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ? AND state = 'open'`,
+      ),
+      pending: db.prepare<[string], FileRow>(
+        `SELECT * FROM pipeline_files WHERE pipeline_id = ? AND state = 'pending' ORDER BY first_batch, sink`,
+      ),
       openAll: db.prepare<[string], FileRow>(`SELECT * FROM pipeline_files WHERE pipeline_id = ? AND state = 'open'`),
       rows: db.prepare<[string, number, number, number, number], { seq: number; row_json: string }>(
         'SELECT seq, row_json FROM pipeline_file_rows WHERE pipeline_id = ? AND sink = ? AND first_batch = ? AND seq >= ? ORDER BY seq LIMIT ?',
@@ -89,7 +95,9 @@ export class FileSinkStore {
         `UPDATE pipeline_files SET state = 'done', etag = ?, bytes = ?, write_ms = ?, done_at = ?, error = NULL WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`,
       ),
       dropRows: db.prepare('DELETE FROM pipeline_file_rows WHERE pipeline_id = ? AND sink = ? AND first_batch = ?'),
-      failed: db.prepare(`UPDATE pipeline_files SET attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`),
+      failed: db.prepare(
+        `UPDATE pipeline_files SET attempts = attempts + 1, next_attempt_at = ?, error = ? WHERE pipeline_id = ? AND sink = ? AND first_batch = ?`,
+      ),
       counts: db.prepare<[string], { done: number; pending: number; rows_written: number; rows_waiting: number }>(
         `SELECT COALESCE(SUM(state = 'done'), 0) AS done, COALESCE(SUM(state = 'pending'), 0) AS pending,
                 COALESCE(SUM(CASE WHEN state = 'done' THEN rows ELSE 0 END), 0) AS rows_written,
@@ -116,7 +124,19 @@ export class FileSinkStore {
     }
     if (!file) {
       this.s.insertFile.run(this.id, sink, batch, batch, now);
-      file = { sink, firstBatch: batch, lastBatch: batch, state: 'open', name: null, rows: 0, offsets: {}, openedAt: now, attempts: 0, nextAttemptAt: 0, error: null };
+      file = {
+        sink,
+        firstBatch: batch,
+        lastBatch: batch,
+        state: 'open',
+        name: null,
+        rows: 0,
+        offsets: {},
+        openedAt: now,
+        attempts: 0,
+        nextAttemptAt: 0,
+        error: null,
+      };
     }
     for (let i = 0; i < rows.length; i++) this.s.insertRow.run(this.id, sink, file.firstBatch, file.rows + i, JSON.stringify(rows[i]));
     const merged = mergeOffsets(file.offsets, offsets);
@@ -139,7 +159,9 @@ export class FileSinkStore {
 
   /** A page of a file's rows in their order (paged: an open iterator would block the connection across awaits). */
   rows(file: FileEntry, fromSeq: number, limit: number): { seq: number; row: Row }[] {
-    return this.s.rows.all(this.id, file.sink, file.firstBatch, fromSeq, limit).map((r) => ({ seq: r.seq, row: JSON.parse(r.row_json) as Row }));
+    return this.s.rows
+      .all(this.id, file.sink, file.firstBatch, fromSeq, limit)
+      .map((r) => ({ seq: r.seq, row: JSON.parse(r.row_json) as Row }));
   }
 
   /**
@@ -164,7 +186,13 @@ export class FileSinkStore {
 
   counts(): { done: number; pending: number; rowsWritten: number; rowsWaiting: number; lastError: string | null } {
     const c = this.s.counts.get(this.id);
-    return { done: c?.done ?? 0, pending: c?.pending ?? 0, rowsWritten: c?.rows_written ?? 0, rowsWaiting: c?.rows_waiting ?? 0, lastError: this.lastError() };
+    return {
+      done: c?.done ?? 0,
+      pending: c?.pending ?? 0,
+      rowsWritten: c?.rows_written ?? 0,
+      rowsWaiting: c?.rows_waiting ?? 0,
+      lastError: this.lastError(),
+    };
   }
 
   /** The error of the oldest pending file whose last write failed, or null when none failed. */

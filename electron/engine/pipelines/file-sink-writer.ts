@@ -3,7 +3,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ColumnSpec, ExportFormat, S3Target } from '../../../shared/exports.js';
 import type { FileSinkSpec } from '../../../shared/pipelines.js';
@@ -34,7 +40,13 @@ async function encode(format: ExportFormat, columns: readonly ColumnSpec[], sink
 }
 
 /** Local folder: temp name + fsync + rename + folder fsync (openLocalOutput). Re-writing the same name replaces it whole. */
-export async function writeLocal(sink: FileSinkSpec, folder: string, name: string, columns: readonly ColumnSpec[], pages: RowPages): Promise<Written> {
+export async function writeLocal(
+  sink: FileSinkSpec,
+  folder: string,
+  name: string,
+  columns: readonly ColumnSpec[],
+  pages: RowPages,
+): Promise<Written> {
   // The app creates the folder for the user (the original stacks created it by hand).
   await mkdir(folder, { recursive: true });
   const output = await openLocalOutput(folder, name);
@@ -64,7 +76,8 @@ async function head(client: S3Client, bucket: string, key: string): Promise<{ et
 async function abortLeftovers(client: S3Client, bucket: string, key: string): Promise<void> {
   const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key })).catch(() => null);
   for (const u of listed?.Uploads ?? []) {
-    if (u.Key === key && u.UploadId) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: u.UploadId })).catch(() => undefined);
+    if (u.Key === key && u.UploadId)
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: u.UploadId })).catch(() => undefined);
   }
 }
 
@@ -74,7 +87,14 @@ async function abortLeftovers(client: S3Client, bucket: string, key: string): Pr
  * encoded to a local spool file and sent with `If-None-Match: *` (AWS S3 and MinIO answer 412 if the
  * name exists: "already written") in one PUT, or as a multipart upload that is aborted on failure.
  */
-export async function writeS3(sink: FileSinkSpec, target: S3Target, key: string, columns: readonly ColumnSpec[], pages: RowPages, client?: S3Client): Promise<Written> {
+export async function writeS3(
+  sink: FileSinkSpec,
+  target: S3Target,
+  key: string,
+  columns: readonly ColumnSpec[],
+  pages: RowPages,
+  client?: S3Client,
+): Promise<Written> {
   const s3 = client ?? createS3Client(target);
   const where = { bucket: target.bucket, endpoint: endpointLabel(target), retry: 'The pipeline retries it' };
   const spool = join(tmpdir(), `kwb-file-sink-${randomBytes(6).toString('hex')}.spool`);
@@ -93,7 +113,9 @@ export async function writeS3(sink: FileSinkSpec, target: S3Target, key: string,
     const size = (await stat(spool)).size;
     if (size <= SINGLE_PUT_MAX) {
       try {
-        const put = await s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: await readFile(spool), ContentLength: size, IfNoneMatch: '*' }));
+        const put = await s3.send(
+          new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: await readFile(spool), ContentLength: size, IfNoneMatch: '*' }),
+        );
         return { etag: put.ETag ?? null, bytes: size, existed: false };
       } catch (error) {
         if (statusOf(error) !== 412) throw error;
@@ -101,7 +123,13 @@ export async function writeS3(sink: FileSinkSpec, target: S3Target, key: string,
         return { etag: now?.etag ?? null, bytes: now?.bytes ?? size, existed: true };
       }
     }
-    const upload = new Upload({ client: s3, params: { Bucket: target.bucket, Key: key, Body: createReadStream(spool) }, partSize: 8 * 1024 * 1024, queueSize: 2, leavePartsOnError: false });
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: target.bucket, Key: key, Body: createReadStream(spool) },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
     try {
       const done = await upload.done();
       return { etag: done.ETag ?? null, bytes: size, existed: false };

@@ -75,7 +75,8 @@ export class FileSinks {
     for (const sink of this.sinks.values()) {
       if (sink.spec.target.kind !== 'local') continue;
       const names = await readdir(sink.spec.target.folder).catch(() => [] as string[]);
-      for (const name of names) if (name.startsWith(prefix) && name.endsWith('.partial')) await rm(join(sink.spec.target.folder, name), { force: true });
+      for (const name of names)
+        if (name.startsWith(prefix) && name.endsWith('.partial')) await rm(join(sink.spec.target.folder, name), { force: true });
     }
     // Files that failed before a restart still hold up the pipeline until they are written.
     this.failingSince = this.store.lastError() !== null ? Date.now() : null;
@@ -206,7 +207,11 @@ export class FileSinks {
         this.failingSince = null;
         this.deps.log?.('info', `pipeline ${this.deps.pipeline.name}: files are written again`);
       }
-      if (written.existed) this.deps.log?.('info', `pipeline ${this.deps.pipeline.name}: ${file.name} was already written (a re-write after a restart); marked done`);
+      if (written.existed)
+        this.deps.log?.(
+          'info',
+          `pipeline ${this.deps.pipeline.name}: ${file.name} was already written (a re-write after a restart); marked done`,
+        );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // Capped at 15 s: the pipeline waits for this write, so a target that is back is noticed soon.
@@ -214,7 +219,10 @@ export class FileSinks {
       this.lastError = message;
       this.failingSince ??= Date.now();
       this.store.markFailed(file, message, Date.now() + delay);
-      this.deps.log?.('warn', `pipeline ${this.deps.pipeline.name}: writing ${file.name} failed (attempt ${file.attempts + 1}, retry in ${Math.round(delay / 1000)} s): ${message}`);
+      this.deps.log?.(
+        'warn',
+        `pipeline ${this.deps.pipeline.name}: writing ${file.name} failed (attempt ${file.attempts + 1}, retry in ${Math.round(delay / 1000)} s): ${message}`,
+      );
     }
   }
 }

@@ -31,7 +31,13 @@ export function groupPipelines(db: Db, connectionId: string, groupId: string): G
  * running totals) and the rows already written stay as they are. Returns the names of the
  * pipelines whose checkpoint moved.
  */
-export function followGroupReset(db: Db, connectionId: string, groupId: string, topic: string, offsets: readonly { partition: number; offset: number }[]): string[] {
+export function followGroupReset(
+  db: Db,
+  connectionId: string,
+  groupId: string,
+  topic: string,
+  offsets: readonly { partition: number; offset: number }[],
+): string[] {
   const moved: string[] = [];
   for (const p of pipelinesOf(db, connectionId, groupId)) {
     if (p.scaleOut || !p.topics.includes(topic)) continue;

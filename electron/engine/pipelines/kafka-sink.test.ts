@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chunkRecords, type OutputRecord } from './kafka-sink.js';
 
-const record = (i: number, size: number): OutputRecord => ({ key: Buffer.from(String(i)), value: Buffer.alloc(size - String(i).length, 'x') });
+const record = (i: number, size: number): OutputRecord => ({
+  key: Buffer.from(String(i)),
+  value: Buffer.alloc(size - String(i).length, 'x'),
+});
 
 describe('chunkRecords', () => {
   it('keeps every record, in order, in runs of at most the limit', () => {

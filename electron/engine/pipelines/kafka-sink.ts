@@ -27,7 +27,9 @@ export function toOutputRecords(rows: readonly ResultRow[], groupBy: readonly st
     const window = row.window ? { start: new Date(row.window.start).toISOString(), end: new Date(row.window.end).toISOString() } : null;
     return {
       key: Buffer.from(JSON.stringify({ group, window })),
-      value: Buffer.from(JSON.stringify({ ...group, ...(window ? { window_start: window.start, window_end: window.end } : {}), ...row.values })),
+      value: Buffer.from(
+        JSON.stringify({ ...group, ...(window ? { window_start: window.start, window_end: window.end } : {}), ...row.values }),
+      ),
     };
   });
 }
@@ -59,7 +61,12 @@ export function chunkRecords<T extends OutputRecord>(records: readonly T[], limi
 }
 
 /** A batch's records outside SQLite: results to every Kafka sink, bad records to the dead-letter topic (a producer or a transaction). */
-export async function sendBatchRecords(send: RecordSender, p: Pipeline, emitted: readonly ResultRow[], bad: readonly DeadLetter[]): Promise<void> {
+export async function sendBatchRecords(
+  send: RecordSender,
+  p: Pipeline,
+  emitted: readonly ResultRow[],
+  bad: readonly DeadLetter[],
+): Promise<void> {
   for (const sink of p.sinks) {
     if (sink.kind !== 'kafka' || emitted.length === 0) continue;
     for (const records of chunkRecords(toOutputRecords(emitted, p.aggregation?.groupBy ?? [], sink.format))) {

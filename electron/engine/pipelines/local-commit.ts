@@ -24,7 +24,9 @@ export interface LocalStore {
 export function commitLocal(local: LocalStore, batch: BatchOutput, withOffsetsAndState: boolean): void {
   const { result, parts, progress } = batch;
   const commit = {
-    offsets: withOffsetsAndState ? parts.map((part) => ({ topic: part.topic, partition: part.partition, nextOffset: part.next.toString() })) : [],
+    offsets: withOffsetsAndState
+      ? parts.map((part) => ({ topic: part.topic, partition: part.partition, nextOffset: part.next.toString() }))
+      : [],
     upserted: withOffsetsAndState ? (result?.upserted ?? []) : [],
     evicted: withOffsetsAndState ? (result?.evicted ?? []) : [],
     emitted: result?.emitted ?? [],

@@ -18,7 +18,11 @@ export interface MicroBatchParts {
  * Throws when anything failed; the checkpoint's `recover` then says what is durable. The runner
  * moves the queues on.
  */
-export async function runMicroBatch(m: MicroBatchParts, parts: readonly Queued[], previous: Progress): Promise<{ progress: Progress; changedRows: number }> {
+export async function runMicroBatch(
+  m: MicroBatchParts,
+  parts: readonly Queued[],
+  previous: Progress,
+): Promise<{ progress: Progress; changedRows: number }> {
   const processed = parts.map((part) => m.processor.process(part.topic, part.partition, part.messages));
   // Checked before any state changes (scale-out: every group must come from one partition).
   processed.forEach((batch, i) => m.checkpoint.claim(parts[i]?.partition ?? -1, batch.rows));

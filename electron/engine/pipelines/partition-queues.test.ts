@@ -15,7 +15,12 @@ const fetched = (partition: number, from: number, to: number, high: number, aske
 describe('partition queues', () => {
   it('queues only records at or past the checkpoint and waits for every lagging partition before a batch is complete', () => {
     const q = new PartitionQueues(100);
-    q.resetCommitted(new Map([['t:0', 5n], ['t:1', 0n]]));
+    q.resetCommitted(
+      new Map([
+        ['t:0', 5n],
+        ['t:1', 0n],
+      ]),
+    );
     q.assign({ t: [0, 1] });
     // A fetch asked at the checkpoint that starts inside an earlier record batch: offsets 3, 4 are skipped.
     expect(q.accept(fetched(0, 3, 10, 10, 5))).toBe(9);

@@ -54,7 +54,9 @@ export class PartitionQueues {
   assign(assignment: Record<string, number[]>): { id: string; topic: string; partition: number }[] {
     this.buffered.clear();
     this.settled.clear();
-    this.assigned = Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ id: partitionId(topic, partition), topic, partition })));
+    this.assigned = Object.entries(assignment).flatMap(([topic, partitions]) =>
+      partitions.map((partition) => ({ id: partitionId(topic, partition), topic, partition })),
+    );
     for (const { id } of this.assigned) this.arrivals.set(id, Date.now());
     return this.assigned;
   }
@@ -187,7 +189,9 @@ export class PartitionQueues {
   /** Planned partitions that are short of their end and delivered nothing for `stallMs`: settled from now on. */
   settleStalled(plan: BatchPlan, stallMs: number): string[] {
     const now = Date.now();
-    const stalled = [...plan.ends].filter(([id, end]) => (this.position(id) ?? end) < end && now - (this.arrivals.get(id) ?? 0) >= stallMs).map(([id]) => id);
+    const stalled = [...plan.ends]
+      .filter(([id, end]) => (this.position(id) ?? end) < end && now - (this.arrivals.get(id) ?? 0) >= stallMs)
+      .map(([id]) => id);
     for (const id of stalled) this.settled.add(id);
     return stalled;
   }

@@ -35,7 +35,16 @@ class MemorySource implements PipelineSource {
   append(partition: number, values: string[]): void {
     const log = this.logs.get(partition) ?? [];
     for (const value of values) {
-      log.push({ topic: TOPIC, partition, offset: log.length, timestamp: 0, timestampType: 'CreateTime', key: null, value: Buffer.from(value), headers: [] });
+      log.push({
+        topic: TOPIC,
+        partition,
+        offset: log.length,
+        timestamp: 0,
+        timestampType: 'CreateTime',
+        key: null,
+        value: Buffer.from(value),
+        headers: [],
+      });
     }
     this.logs.set(partition, log);
   }
@@ -47,7 +56,11 @@ class MemorySource implements PipelineSource {
 
   startingOffsets(): Promise<StartingOffsets> {
     const marks = [...this.logs].map(([partition, log]) => ({ topic: TOPIC, partition, high: String(log.length) }));
-    return Promise.resolve({ seeds: marks.map((m) => ({ topic: TOPIC, partition: m.partition, offset: '0' })), highs: marks, partitions: this.logs.size });
+    return Promise.resolve({
+      seeds: marks.map((m) => ({ topic: TOPIC, partition: m.partition, offset: '0' })),
+      highs: marks,
+      partitions: this.logs.size,
+    });
   }
 
   join(_liveness: unknown, onAssignment: (assignment: Assignment) => void): Promise<void> {
@@ -114,8 +127,15 @@ function wordCount(maxRecordsPerBatch: number): Pipeline {
 }
 
 function counts(db: Db, pipelineId: string): Record<string, number> {
-  const rows = db.prepare<[string], { group_json: string; values_json: string }>('SELECT group_json, values_json FROM pipeline_results WHERE pipeline_id = ?').all(pipelineId);
-  const entries: [string, number][] = rows.map((r) => [(JSON.parse(r.group_json) as string[])[0] ?? '', (JSON.parse(r.values_json) as { n: number }).n]);
+  const rows = db
+    .prepare<[string], { group_json: string; values_json: string }>(
+      'SELECT group_json, values_json FROM pipeline_results WHERE pipeline_id = ?',
+    )
+    .all(pipelineId);
+  const entries: [string, number][] = rows.map((r) => [
+    (JSON.parse(r.group_json) as string[])[0] ?? '',
+    (JSON.parse(r.values_json) as { n: number }).n,
+  ]);
   return Object.fromEntries(entries.sort());
 }
 
@@ -166,7 +186,11 @@ class PerPartitionCheckpoint implements Checkpoint {
     const dropped = this.held.filter((p) => !now.includes(p)).map((p) => partitionId(TOPIC, p));
     const added = now.filter((p) => !this.held.includes(p));
     this.held = [...now];
-    return Promise.resolve({ offsets: new Map(added.map((p) => [partitionId(TOPIC, p), this.committed.get(p) ?? 0n])), dropped, state: null });
+    return Promise.resolve({
+      offsets: new Map(added.map((p) => [partitionId(TOPIC, p), this.committed.get(p) ?? 0n])),
+      dropped,
+      state: null,
+    });
   }
   claim(): void {}
   commit(batch: BatchOutput): Promise<void> {
@@ -178,14 +202,18 @@ class PerPartitionCheckpoint implements Checkpoint {
         continue;
       }
       this.committed.set(part.partition, part.next);
-      for (const record of part.messages) for (const word of (record.value?.toString() ?? '').split(' ')) this.words.set(word, (this.words.get(word) ?? 0) + 1);
+      for (const record of part.messages)
+        for (const word of (record.value?.toString() ?? '').split(' ')) this.words.set(word, (this.words.get(word) ?? 0) + 1);
     }
     return failed ? Promise.reject(Object.assign(new Error('partition 1 failed'), { failed: true })) : Promise.resolve();
   }
   recover(_error: unknown, parts: readonly Queued[]): Promise<{ committed: Queued[]; resume: Resume }> {
     // Partition 1 goes back to what it committed; the others' parts are durable.
     const committed = parts.filter((part) => part.partition !== 1);
-    return Promise.resolve({ committed, resume: { offsets: new Map([[partitionId(TOPIC, 1), this.committed.get(1) ?? 0n]]), dropped: [], state: null } });
+    return Promise.resolve({
+      committed,
+      resume: { offsets: new Map([[partitionId(TOPIC, 1), this.committed.get(1) ?? 0n]]), dropped: [], state: null },
+    });
   }
   afterCommit(): void {}
   status() {
@@ -213,7 +241,14 @@ afterEach(async () => {
 });
 
 function runner(db: Db, pipeline: Pipeline, source: PipelineSource, checkpoint: (parts: CheckpointParts) => Checkpoint): PipelineRunner {
-  const r = new PipelineRunner({ db, kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] }, pipeline, source, checkpoint, statusIntervalMs: 60_000 });
+  const r = new PipelineRunner({
+    db,
+    kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
+    pipeline,
+    source,
+    checkpoint,
+    statusIntervalMs: 60_000,
+  });
   runners.push(r);
   return r;
 }
@@ -272,7 +307,13 @@ describe('the pipeline runner against the Checkpoint interface', () => {
 
   it('with a per-partition checkpoint: a partly durable batch re-reads only the failed partition, and a rebalance drops what it no longer holds', async () => {
     const db = openDatabase(':memory:');
-    const pipeline = pipelineSchema.parse({ ...wordCount(12), aggregation: undefined, wordSplit: undefined, decoder: 'string', projection: [] });
+    const pipeline = pipelineSchema.parse({
+      ...wordCount(12),
+      aggregation: undefined,
+      wordSplit: undefined,
+      decoder: 'string',
+      projection: [],
+    });
     const source = new MemorySource(3, 5);
     const lines = [words(15), words(15, 1), words(15, 2)];
     lines.forEach((l, p) => source.append(p, l));
@@ -321,7 +362,15 @@ describe('limits on what a pipeline may hold', () => {
       aggregation: { groupBy: [], window: { column: 't', durationMs: 60_000, slideMs: 60_000 }, aggregates: [{ fn: 'count', as: 'n' }] },
     });
     // As stored by an earlier version: 60,000 windows per record.
-    const stored: Pipeline = { ...valid, aggregation: { ...valid.aggregation, groupBy: [], aggregates: valid.aggregation?.aggregates ?? [], window: { column: 't', durationMs: 60_000, slideMs: 1, offsetMs: 0 } } };
+    const stored: Pipeline = {
+      ...valid,
+      aggregation: {
+        ...valid.aggregation,
+        groupBy: [],
+        aggregates: valid.aggregation?.aggregates ?? [],
+        window: { column: 't', durationMs: 60_000, slideMs: 1, offsetMs: 0 },
+      },
+    };
     const source = new MemorySource(1);
     source.append(0, ['{"t": 1}', '{"t": 2}', '{"t": 3}']);
     const r = runner(db, stored, source, sqlite);

@@ -335,7 +335,10 @@ export class PipelineRunner {
       : describeKafkaError(error, brokers);
     // Any other broker answer is named by its Kafka error (e.g. NOT_LEADER_OR_FOLLOWER while a deletion propagates).
     const names = [...flatten(error).apiIds].join(', ');
-    const reading = new WorkbenchError('KAFKA_ERROR', `Reading ${topics} failed: ${described.message}${names && !described.message.includes(names) ? ` (${names})` : ''}`);
+    const reading = new WorkbenchError(
+      'KAFKA_ERROR',
+      `Reading ${topics} failed: ${described.message}${names && !described.message.includes(names) ? ` (${names})` : ''}`,
+    );
     this.fetchError = describeStall(described.code === 'KAFKA_ERROR' ? reading : described, this.failingSince);
     if (failures === 1 || failures % 20 === 0) this.deps.log?.('warn', `pipeline ${this.pipeline.name}: ${this.fetchError}`);
     await this.idle(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
@@ -353,7 +356,10 @@ export class PipelineRunner {
         // and created again, or truncated): the log start, as Kafka's consumer with
         // auto.offset.reset=earliest does for OFFSET_OUT_OF_RANGE either way.
         const to = BigInt(m.low);
-        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: offset ${position} of ${id} is no longer in the log (${m.low}..${m.high}); resuming at ${to}`);
+        this.deps.log?.(
+          'warn',
+          `pipeline ${this.pipeline.name}: offset ${position} of ${id} is no longer in the log (${m.low}..${m.high}); resuming at ${to}`,
+        );
         this.queues.setCommitted(id, to);
         this.queues.rewind(id);
       }
@@ -434,7 +440,10 @@ export class PipelineRunner {
       // Run without stalled partitions (with what they delivered) until a fetch returns records of theirs again.
       const stalled = this.queues.settleStalled(this.queues.plan(), STALL_MS);
       if (stalled.length > 0) {
-        this.deps.log?.('warn', `pipeline ${this.pipeline.name}: no records from ${stalled.join(', ')} for ${STALL_MS} ms; micro-batches run without them`);
+        this.deps.log?.(
+          'warn',
+          `pipeline ${this.pipeline.name}: no records from ${stalled.join(', ')} for ${STALL_MS} ms; micro-batches run without them`,
+        );
       }
       await this.flushReady(false);
       // Queues that were full take records again.
@@ -449,7 +458,11 @@ export class PipelineRunner {
     const started = performance.now();
     const recordsIn = parts.reduce((n, part) => n + part.messages.length, 0);
     try {
-      const { progress, changedRows } = await runMicroBatch({ processor: this.processor, operator: this.operator, checkpoint }, parts, this.progress);
+      const { progress, changedRows } = await runMicroBatch(
+        { processor: this.processor, operator: this.operator, checkpoint },
+        parts,
+        this.progress,
+      );
       this.progress = progress;
       if (this.state === 'running') this.error = null;
       for (const part of parts) this.queues.consumed(part);

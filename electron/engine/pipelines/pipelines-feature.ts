@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { WorkbenchError } from '../../../shared/errors.js';
-import { pipelineInputSchema, pipelineLimitsProblem, type Pipeline, type PipelineStatus, type ResultsPage } from '../../../shared/pipelines.js';
+import {
+  pipelineInputSchema,
+  pipelineLimitsProblem,
+  type Pipeline,
+  type PipelineStatus,
+  type ResultsPage,
+} from '../../../shared/pipelines.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
 import { s3CredentialsOf } from '../exports/store/s3-credentials.js';
@@ -81,7 +87,16 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       'pipelines:run-batch': async ({ id, aggregation, table, folder, formats }) => {
         const pipeline = this.get(id);
         try {
-          return await runBatch({ db: this.context.db, kafka: this.context.kafka.options(pipeline.connectionId), pipeline, aggregation, table, folder, formats, log: this.context.log });
+          return await runBatch({
+            db: this.context.db,
+            kafka: this.context.kafka.options(pipeline.connectionId),
+            pipeline,
+            aggregation,
+            table,
+            folder,
+            formats,
+            log: this.context.log,
+          });
         } catch (error) {
           throw this.describe(pipeline.connectionId, error);
         }
@@ -131,7 +146,10 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
           this.context.log('info', `pipeline ${name}: resumed (it was running when the engine last stopped)`);
         } catch (error) {
           failed += 1;
-          this.context.log('error', `resuming pipeline ${name} (trying again in ${delay / 1000} s): ${error instanceof Error ? error.message : String(error)}`);
+          this.context.log(
+            'error',
+            `resuming pipeline ${name} (trying again in ${delay / 1000} s): ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       if (failed === 0 || this.disposed) return;
@@ -176,7 +194,10 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     for (const sink of sinks) {
       if (sink.kind !== 'files' || sink.target.kind !== 's3') continue;
       if (sink.target.credentials.mode === 'keys') {
-        throw new WorkbenchError('VALIDATION', 'A pipeline does not store S3 keys: save them under Exports → S3 credentials and choose them by name, or use the default AWS chain');
+        throw new WorkbenchError(
+          'VALIDATION',
+          'A pipeline does not store S3 keys: save them under Exports → S3 credentials and choose them by name, or use the default AWS chain',
+        );
       }
       if (sink.target.credentials.mode === 'saved') credentials.name(sink.target.credentials.id);
     }
@@ -199,10 +220,16 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       throw new WorkbenchError('VALIDATION', 'Complete mode needs an aggregation (as in Spark)');
     }
     if (spec.scaleOut && spec.topics.length !== 1) {
-      throw new WorkbenchError('VALIDATION', 'Scale-out reads one source topic (its state is kept per partition of that topic); split the pipeline per topic');
+      throw new WorkbenchError(
+        'VALIDATION',
+        'Scale-out reads one source topic (its state is kept per partition of that topic); split the pipeline per topic',
+      );
     }
     if (spec.scaleOut && spec.sinks.some((s) => s.kind === 'files')) {
-      throw new WorkbenchError('VALIDATION', 'File sinks are not available with scale-out yet: use a Kafka output topic (written in the same transaction as the state)');
+      throw new WorkbenchError(
+        'VALIDATION',
+        'File sinks are not available with scale-out yet: use a Kafka output topic (written in the same transaction as the state)',
+      );
     }
     const now = Date.now();
     const id = spec.id ?? randomUUID();
@@ -221,8 +248,11 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
 
   /** A changelog is shared by every scale-out pipeline of the same group: kept while another saved one uses it. */
   private async removeChangelog(pipeline: Pipeline): Promise<{ topic: string; deleted: boolean; reason: string | null }> {
-    const sharing = this.list().find((p) => p.id !== pipeline.id && p.scaleOut && p.connectionId === pipeline.connectionId && p.groupId === pipeline.groupId);
-    if (sharing) return { topic: changelogTopic(pipeline.groupId), deleted: false, reason: `pipeline ${sharing.name} uses the same group id` };
+    const sharing = this.list().find(
+      (p) => p.id !== pipeline.id && p.scaleOut && p.connectionId === pipeline.connectionId && p.groupId === pipeline.groupId,
+    );
+    if (sharing)
+      return { topic: changelogTopic(pipeline.groupId), deleted: false, reason: `pipeline ${sharing.name} uses the same group id` };
     try {
       return await this.context.kafka.admin(pipeline.connectionId, (admin) => deleteChangelog(admin, pipeline.groupId));
     } catch (error) {
@@ -274,16 +304,25 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         rows: rows.map((row) => {
           const values = JSON.parse(row.values_json) as Record<string, string | number | boolean | null>;
           const window = windowed
-            ? [row.window_start === null ? null : new Date(row.window_start).toISOString(), row.window_end === null ? null : new Date(row.window_end).toISOString()]
+            ? [
+                row.window_start === null ? null : new Date(row.window_start).toISOString(),
+                row.window_end === null ? null : new Date(row.window_end).toISOString(),
+              ]
             : [];
-          return [...(JSON.parse(row.group_json) as (string | number | boolean | null)[]), ...window, ...names.map((n) => values[n] ?? null)];
+          return [
+            ...(JSON.parse(row.group_json) as (string | number | boolean | null)[]),
+            ...window,
+            ...names.map((n) => values[n] ?? null),
+          ];
         }),
         total,
       };
     }
     const sink = pipeline.sinks.find((s) => s.kind === 'sqlite-table');
     if (!sink || sink.kind !== 'sqlite-table') return { columns: [], rows: [], total: 0 };
-    const exists = db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`).get(sink.table)?.n;
+    const exists = db
+      .prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`)
+      .get(sink.table)?.n;
     if (!exists) return { columns: [], rows: [], total: 0 };
     const total = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM "${sink.table}"`).get()?.n ?? 0;
     const statement = db.prepare(`SELECT * FROM "${sink.table}" ORDER BY rowid DESC LIMIT ? OFFSET ?`);

@@ -62,7 +62,10 @@ describe('projection', () => {
     expect(project({}, [col('t', 'temperature', 'double')])).toMatchObject({ ok: false, reason: 'missing-field' });
     expect(project({ temperature: 'hot' }, [col('t', 'temperature', 'double')])).toMatchObject({ ok: false, reason: 'wrong-type' });
     expect(project({}, [col('t', 'temperature', 'double', { required: false })])).toEqual({ ok: true, row: { t: null } });
-    expect(project({ ts: 'yesterday' }, [col('ts', 'ts', 'timestamp', { timestampFormat: 'iso' })])).toMatchObject({ ok: false, reason: 'wrong-type' });
+    expect(project({ ts: 'yesterday' }, [col('ts', 'ts', 'timestamp', { timestampFormat: 'iso' })])).toMatchObject({
+      ok: false,
+      reason: 'wrong-type',
+    });
   });
 
   it('decodes JSON and refuses truncated JSON, invalid UTF-8 and tombstones without throwing', () => {
@@ -93,14 +96,26 @@ describe('projection', () => {
       expect(converted, text).toEqual(Number.isNaN(parsed) ? { error: `not a valid date: ${JSON.stringify(text)}` } : { value: parsed });
     }
     expect(canonicalIsoToMs('2024-05-01T12:00:00.000Z')).toBe(Date.UTC(2024, 4, 1, 12));
-    for (const other of ['2024-05-01T12:00:00+02:00', ' 2024-05-01T12:00:00Z', '2024-05-01 12:00:00Z', '0050-01-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-05-01T12:00:00.1234Z']) {
+    for (const other of [
+      '2024-05-01T12:00:00+02:00',
+      ' 2024-05-01T12:00:00Z',
+      '2024-05-01 12:00:00Z',
+      '0050-01-01T00:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-05-01T12:00:00.1234Z',
+    ]) {
       expect(canonicalIsoToMs(other), other).toBeNaN();
     }
     expect(convert('0050-01-01T00:00:00Z', 'timestamp', 'iso')).toEqual({ value: Date.parse('0050-01-01T00:00:00Z') });
   });
 
   it('compiles a projection once and gives the same rows and errors as projecting each value', () => {
-    const columns = [col('t', 'ts', 'timestamp'), col('id', 'a.0.id', 'int'), col('name', 'name', 'string', { required: false }), col('ok', 'ok', 'boolean')];
+    const columns = [
+      col('t', 'ts', 'timestamp'),
+      col('id', 'a.0.id', 'int'),
+      col('name', 'name', 'string', { required: false }),
+      col('ok', 'ok', 'boolean'),
+    ];
     const compiled = compileProjection(columns);
     const values = [
       { ts: '2024-05-01T12:00:00Z', a: [{ id: '7' }], name: 'x', ok: 'true' },

@@ -36,7 +36,8 @@ function digits(text: string, at: number, count: number): number {
 export function canonicalIsoToMs(text: string): number {
   const length = text.length;
   if (length !== 24 && length !== 20) return NaN;
-  if (text.charCodeAt(length - 1) !== 90 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) return NaN;
+  if (text.charCodeAt(length - 1) !== 90 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84)
+    return NaN;
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (length === 24 && text.charCodeAt(19) !== 46)) return NaN;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -45,7 +46,21 @@ export function canonicalIsoToMs(text: string): number {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   const ms = length === 24 ? digits(text, 20, 3) : 0;
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
+  if (
+    year < 100 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59 ||
+    ms < 0
+  )
+    return NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
@@ -111,7 +126,9 @@ function conversionError(raw: unknown, type: ColumnType, format?: Format): strin
     case 'timestamp': {
       const kind = timestampKind(raw, format);
       if (kind !== 'iso') return `expected epoch ${kind === 'epoch-s' ? 'seconds' : 'milliseconds'}, got ${shown}`;
-      return typeof raw === 'string' && ISO.test(raw.trim()) ? `not a valid date: ${shown}` : `expected an ISO-8601 timestamp, got ${shown}`;
+      return typeof raw === 'string' && ISO.test(raw.trim())
+        ? `not a valid date: ${shown}`
+        : `expected an ISO-8601 timestamp, got ${shown}`;
     }
   }
 }
@@ -161,7 +178,8 @@ export function compileProjection(columns: readonly ProjectionColumn[]): Project
         continue;
       }
       const converted = column.convert(raw);
-      if (converted === INVALID) return { ok: false, reason: 'wrong-type', error: `${spec.path}: ${conversionError(raw, spec.type, spec.timestampFormat)}` };
+      if (converted === INVALID)
+        return { ok: false, reason: 'wrong-type', error: `${spec.path}: ${conversionError(raw, spec.type, spec.timestampFormat)}` };
       row[spec.column] = converted;
     }
     for (const column of derived) {

@@ -50,7 +50,11 @@ export class RecordProcessor {
       }
       if (this.spec.wordSplit) {
         // One by one: spreading a record of a million words into push() overflows the stack.
-        for (const word of splitWords(typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value), this.spec.wordSplit.separator)) out.rows.push(word);
+        for (const word of splitWords(
+          typeof decoded.value === 'string' ? decoded.value : JSON.stringify(decoded.value),
+          this.spec.wordSplit.separator,
+        ))
+          out.rows.push(word);
         continue;
       }
       const projected = this.project(decoded.value);

@@ -16,7 +16,16 @@ export function reportColumns(p: Pipeline, a: AggregationSpec): ReportColumn[] {
     const t = p.projection.find((c) => c.column === column)?.type;
     return t === 'int' ? 'int64' : t === 'double' ? 'double' : t === 'boolean' ? 'boolean' : t === 'timestamp' ? 'timestamp-ms' : 'string';
   };
-  const sql = (t: ReportColumn['type']) => (t === 'int64' || t === 'int32' ? 'INTEGER' : t === 'double' ? 'REAL' : t === 'boolean' ? 'INTEGER' : t.startsWith('timestamp') ? 'INTEGER' : 'TEXT');
+  const sql = (t: ReportColumn['type']) =>
+    t === 'int64' || t === 'int32'
+      ? 'INTEGER'
+      : t === 'double'
+        ? 'REAL'
+        : t === 'boolean'
+          ? 'INTEGER'
+          : t.startsWith('timestamp')
+            ? 'INTEGER'
+            : 'TEXT';
   const col = (name: string, type: ReportColumn['type']): ReportColumn => ({ name, type, nullable: true, sql: sql(type) });
   return [
     ...a.groupBy.map((g) => col(g, typeOf(g))),

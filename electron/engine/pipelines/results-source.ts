@@ -24,9 +24,13 @@ interface StoredResult {
 export function openPipelineResultsSource(db: Db, pipeline: Pipeline, timestampUnit: 'ms' | 'us', batchSize = 5000): ExportSourceHandle {
   const aggregation = pipeline.aggregation;
   if (!aggregation) {
-    throw new WorkbenchError('VALIDATION', `Pipeline ${pipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write`);
+    throw new WorkbenchError(
+      'VALIDATION',
+      `Pipeline ${pipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write`,
+    );
   }
-  const total = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(pipeline.id)?.n ?? 0;
+  const total =
+    db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(pipeline.id)?.n ?? 0;
   const columns = pipelineColumns(pipeline, timestampUnit);
   return {
     label: `${pipeline.name} results`,

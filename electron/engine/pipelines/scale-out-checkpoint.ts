@@ -59,7 +59,9 @@ export class ScaleOutCheckpoint implements Checkpoint {
     const added = [...restored.added.keys()];
     const note =
       `holds partitions [${this.scale.partitions().join(',')}]` +
-      (added.length ? `; restored partitions [${added.join(',')}] from ${this.scale.changelog}: ${restored.windows} open windows, next offsets [${[...restored.added.values()].join(',')}]` : '');
+      (added.length
+        ? `; restored partitions [${added.join(',')}] from ${this.scale.changelog}: ${restored.windows} open windows, next offsets [${[...restored.added.values()].join(',')}]`
+        : '');
     return { ...this.resume(before, restored, current), note };
   }
 
@@ -71,7 +73,13 @@ export class ScaleOutCheckpoint implements Checkpoint {
     // Kafka is the truth (outputs, dead letters, changelog, offsets: one transaction per partition); SQLite keeps results and counters as a local view.
     const watermark = batch.result?.watermark ?? null;
     const previousWatermark = batch.result?.previousWatermark ?? null;
-    await this.scale.commit({ offsets: new Map(batch.parts.map((part) => [part.partition, part.next])), result: batch.result, bad: [...batch.bad], watermark, previousWatermark });
+    await this.scale.commit({
+      offsets: new Map(batch.parts.map((part) => [part.partition, part.next])),
+      result: batch.result,
+      bad: [...batch.bad],
+      watermark,
+      previousWatermark,
+    });
     commitLocal(this.deps, batch, false);
   }
 
@@ -81,7 +89,11 @@ export class ScaleOutCheckpoint implements Checkpoint {
    * committing) are re-read from their changelog; a fenced partition belongs to another worker now
    * and is dropped until the coming rebalance.
    */
-  async recover(error: unknown, parts: readonly Queued[], current: Watermarks): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }> {
+  async recover(
+    error: unknown,
+    parts: readonly Queued[],
+    current: Watermarks,
+  ): Promise<{ committed: Queued[]; resume: Resume } | { fatal: unknown }> {
     if (error instanceof CoPartitionError) return { fatal: error };
     const before = this.scale.partitions();
     const failed = error instanceof PartitionCommitError ? error.failed : new Map<number, unknown>(before.map((p) => [p, error]));
@@ -99,7 +111,10 @@ export class ScaleOutCheckpoint implements Checkpoint {
     const a = this.deps.pipeline.aggregation;
     // Never backwards: the restored partitions' watermarks join this worker's (Spark's max rule).
     const watermark = laterWatermark(restored.watermark, current.watermark);
-    const previousWatermark = laterWatermark(restored.previousWatermark, current.previousWatermark === undefined ? current.watermark : current.previousWatermark);
+    const previousWatermark = laterWatermark(
+      restored.previousWatermark,
+      current.previousWatermark === undefined ? current.watermark : current.previousWatermark,
+    );
     return {
       offsets: new Map([...restored.added].map(([partition, next]) => [partitionId(this.topic, partition), next])),
       dropped: before.filter((p) => !held.has(p)).map((p) => partitionId(this.topic, p)),
@@ -124,4 +139,3 @@ export class ScaleOutCheckpoint implements Checkpoint {
     await this.admin.close();
   }
 }
-

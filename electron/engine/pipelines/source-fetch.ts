@@ -18,7 +18,11 @@ export interface SourceFetchOptions {
  * read_committed Fetch per topic and leader for the given partitions at their positions, in
  * parallel. Rejects with the client's error (the caller decides whether to retry).
  */
-export async function fetchSources(reader: PartitionReader, positions: readonly FetchPosition[], options: SourceFetchOptions): Promise<FetchedBatch[]> {
+export async function fetchSources(
+  reader: PartitionReader,
+  positions: readonly FetchPosition[],
+  options: SourceFetchOptions,
+): Promise<FetchedBatch[]> {
   const byTopic = new Map<string, Map<number, number>>();
   for (const w of positions) {
     const map = byTopic.get(w.topic) ?? new Map<number, number>();
@@ -27,7 +31,11 @@ export async function fetchSources(reader: PartitionReader, positions: readonly 
   }
   const answers = await Promise.all(
     [...byTopic].map(async ([topic, map]) => {
-      const fetched = await reader.fetch(topic, map, { isolation: 'read_committed', maxWaitMs: options.maxWaitMs, maxBytesPerPartition: options.maxBytesPerPartition });
+      const fetched = await reader.fetch(topic, map, {
+        isolation: 'read_committed',
+        maxWaitMs: options.maxWaitMs,
+        maxBytesPerPartition: options.maxBytesPerPartition,
+      });
       return fetched.map((f) => toFetched(topic, map.get(f.partition) ?? f.nextOffset, f));
     }),
   );

@@ -16,7 +16,10 @@ export async function readStartingOffsets(admin: KafkaAdmin, p: Pipeline): Promi
   const existing = new Set(await admin.listTopics());
   const missing = p.topics.filter((topic) => !existing.has(topic));
   if (missing.length > 0) {
-    throw new WorkbenchError('NOT_FOUND', `Topic ${missing.join(', ')} does not exist; create it (Topics page) or fix the pipeline's source topics`);
+    throw new WorkbenchError(
+      'NOT_FOUND',
+      `Topic ${missing.join(', ')} does not exist; create it (Topics page) or fix the pipeline's source topics`,
+    );
   }
   const result: StartingOffsets = { seeds: [], highs: [], partitions: 0 };
   for (const topic of p.topics) {
@@ -39,14 +42,24 @@ export async function readStartingOffsets(admin: KafkaAdmin, p: Pipeline): Promi
  * Lag per partition of the source topics: end offset − this worker's next offset (`position`).
  * Scale-out: partitions of the other workers show the group's offsets (committed in their transactions).
  */
-export async function readLag(admin: KafkaAdmin, p: Pipeline, position: (id: string) => bigint | undefined): Promise<PipelineStatus['lag']> {
+export async function readLag(
+  admin: KafkaAdmin,
+  p: Pipeline,
+  position: (id: string) => bigint | undefined,
+): Promise<PipelineStatus['lag']> {
   const lag: PipelineStatus['lag'] = [];
   for (const topic of p.topics) {
     const group = p.scaleOut ? await admin.committedOffsets(p.groupId, topic) : new Map<number, number>();
     for (const o of await admin.watermarks(topic)) {
       const theirs = group.get(o.partition);
       const next = position(`${topic}:${o.partition}`) ?? (theirs !== undefined ? BigInt(theirs) : undefined);
-      lag.push({ topic, partition: o.partition, nextOffset: next?.toString() ?? null, highWatermark: String(o.high), lag: Number(BigInt(o.high) - (next ?? BigInt(o.low))) });
+      lag.push({
+        topic,
+        partition: o.partition,
+        nextOffset: next?.toString() ?? null,
+        highWatermark: String(o.high),
+        lag: Number(BigInt(o.high) - (next ?? BigInt(o.low))),
+      });
     }
   }
   return lag;

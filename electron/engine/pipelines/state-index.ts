@@ -44,7 +44,7 @@ export class StateIndex<T extends object> {
     const path = [windowStart, ...group];
     const nodes: Node<T>[] = [this.root];
     for (let i = 0; i < this.depth - 1; i++) {
-      const next = (nodes[i]).get(path[i] ?? null) as Node<T> | undefined;
+      const next = nodes[i].get(path[i] ?? null) as Node<T> | undefined;
       if (!next) return;
       nodes.push(next);
     }

@@ -21,7 +21,10 @@ export class TableSink {
     this.table = table;
     this.columns = [...columns];
     const quoted = (name: string) => `"${name}"`;
-    const existing = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
+    const existing = db
+      .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+      .all()
+      .map((c) => c.name);
     const wanted = ['id', ...this.columns.map((c) => c.column)];
     if (existing.length > 0 && existing.join(',') !== wanted.join(',')) {
       throw new WorkbenchError(
@@ -31,7 +34,9 @@ export class TableSink {
     }
     const definitions = this.columns.map((c) => `${quoted(c.column)} ${SQL_TYPE[c.type]}`);
     db.exec(`CREATE TABLE IF NOT EXISTS ${quoted(table)} (id TEXT PRIMARY KEY, ${definitions.join(', ')})`);
-    this.insert = db.prepare(`INSERT OR REPLACE INTO ${quoted(table)} (${wanted.map(quoted).join(', ')}) VALUES (${wanted.map(() => '?').join(', ')})`);
+    this.insert = db.prepare(
+      `INSERT OR REPLACE INTO ${quoted(table)} (${wanted.map(quoted).join(', ')}) VALUES (${wanted.map(() => '?').join(', ')})`,
+    );
   }
 
   upsert(id: string, row: Row): void {

@@ -38,7 +38,11 @@ export class WatermarkTracker {
   private readonly delayMs: number;
   private readonly rule: WatermarkRule;
 
-  constructor(delayMs: number, rule: WatermarkRule = '3.4', restored: { watermark: number | null; previousWatermark?: number | null } = { watermark: null }) {
+  constructor(
+    delayMs: number,
+    rule: WatermarkRule = '3.4',
+    restored: { watermark: number | null; previousWatermark?: number | null } = { watermark: null },
+  ) {
     this.delayMs = delayMs;
     this.rule = rule;
     this.current = restored.watermark;

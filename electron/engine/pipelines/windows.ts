@@ -28,7 +28,11 @@ export function assignWindows(eventTimeMs: number, spec: Pick<WindowSpec, 'durat
  * The starts of `assignWindows`' windows (oldest first) written into `out`, returning how many:
  * the aggregation's per-record path, which allocates no window objects.
  */
-export function windowStartsInto(eventTimeMs: number, spec: Pick<WindowSpec, 'durationMs' | 'slideMs' | 'offsetMs'>, out: number[]): number {
+export function windowStartsInto(
+  eventTimeMs: number,
+  spec: Pick<WindowSpec, 'durationMs' | 'slideMs' | 'offsetMs'>,
+  out: number[],
+): number {
   const duration = spec.durationMs;
   const slide = spec.slideMs ?? duration;
   const lastStart = eventTimeMs - ((eventTimeMs - spec.offsetMs + slide) % slide);

@@ -32,7 +32,10 @@ function givenSchema(producer: AvroProducer): string | null {
 export function checkAvroProducer(producer: AvroProducer, resolver: AvroResolver): void {
   if (producer.serializer !== 'avro') return;
   if (resolver.client(producer.connectionId) === null) {
-    throw new WorkbenchError('VALIDATION', `Producer "${producer.name}": the Avro serializer needs a schema registry URL on its connection (edit the connection in Settings), or choose the JSON serializer`);
+    throw new WorkbenchError(
+      'VALIDATION',
+      `Producer "${producer.name}": the Avro serializer needs a schema registry URL on its connection (edit the connection in Settings), or choose the JSON serializer`,
+    );
   }
   const schema = givenSchema(producer);
   if (schema === null) return;
@@ -60,14 +63,20 @@ export async function resolveProducerAvro(producer: AvroProducer, resolver: Avro
     latest = await client.latest(subject);
   } catch (error) {
     if (error instanceof WorkbenchError && error.code === 'NOT_FOUND') {
-      throw new WorkbenchError('VALIDATION', `Producer "${producer.name}": subject "${subject}" has no schema in the registry yet; give the producer a schema to register`);
+      throw new WorkbenchError(
+        'VALIDATION',
+        `Producer "${producer.name}": subject "${subject}" has no schema in the registry yet; give the producer a schema to register`,
+      );
     }
     throw error;
   }
   try {
     avroType(latest.schema);
   } catch (error) {
-    throw new WorkbenchError('VALIDATION', `Producer "${producer.name}": the latest schema of "${subject}" (id ${latest.id}) is not usable Avro: ${reason(error)}`);
+    throw new WorkbenchError(
+      'VALIDATION',
+      `Producer "${producer.name}": the latest schema of "${subject}" (id ${latest.id}) is not usable Avro: ${reason(error)}`,
+    );
   }
   return { ...latest, subject };
 }

@@ -74,7 +74,11 @@ export class BatchSender {
       const deadline = setTimeout(() => {
         const index = this.roomWaiters.indexOf(wake);
         if (index >= 0) this.roomWaiters.splice(index, 1);
-        reject(new Error(`The producer buffer (${this.config.bufferMemory} bytes) stayed full for max block ${this.config.maxBlockMs} ms; the broker is not keeping up`));
+        reject(
+          new Error(
+            `The producer buffer (${this.config.bufferMemory} bytes) stayed full for max block ${this.config.maxBlockMs} ms; the broker is not keeping up`,
+          ),
+        );
       }, this.config.maxBlockMs);
       this.roomWaiters.push(wake);
     });

@@ -18,10 +18,16 @@ export function printList(producers: StoredProducer[], instance: EngineInstance 
   for (const p of producers) {
     const live = instance?.producers[p.definition.id];
     const sent = live ? live.sent : p.counts.sent;
-    const state = live ? `${live.state}${live.state === 'running' ? ` rate=${live.rate}/s` : ''}${live.lastError ? ` last error: ${live.lastError}` : ''}` : 'stopped';
+    const state = live
+      ? `${live.state}${live.state === 'running' ? ` rate=${live.rate}/s` : ''}${live.lastError ? ` last error: ${live.lastError}` : ''}`
+      : 'stopped';
     io.out(`${p.definition.name}\t${p.definition.topic}\t${p.definition.source.kind}\tsent=${sent}\t${state}\n`);
   }
-  io.err(instance ? `(live state from the app running on this data folder, pid ${instance.pid})\n` : `(no app is running on ${dataDir}: states and counts are as last saved)\n`);
+  io.err(
+    instance
+      ? `(live state from the app running on this data folder, pid ${instance.pid})\n`
+      : `(no app is running on ${dataDir}: states and counts are as last saved)\n`,
+  );
 }
 
 function sleep(ms: number): Promise<void> {
@@ -68,7 +74,9 @@ export async function sendCommand(
       return 1;
     case 'pending':
       if (queue.cancel(id, `the CLI gave up after ${seconds} s`)) {
-        io.err(`producer: the app (pid ${instance.pid}) did not pick up ${verb} "${name}" within ${seconds} s; the command was withdrawn and will not be applied\n`);
+        io.err(
+          `producer: the app (pid ${instance.pid}) did not pick up ${verb} "${name}" within ${seconds} s; the command was withdrawn and will not be applied\n`,
+        );
         return 1;
       }
       return sendOutcomeLate(io, verb, name, seconds, instance);
@@ -79,6 +87,8 @@ export async function sendCommand(
 
 function sendOutcomeLate(io: CliOutput, verb: ProducerVerb, name: string, seconds: number, instance: EngineInstance): number {
   const hint = verb === 'stop' ? ' (a stop flushes every accepted record first)' : '';
-  io.err(`producer: the app (pid ${instance.pid}) is still applying ${verb} "${name}" after ${seconds} s${hint}; check \`producer list\` (or pass --timeout)\n`);
+  io.err(
+    `producer: the app (pid ${instance.pid}) is still applying ${verb} "${name}" after ${seconds} s${hint}; check \`producer list\` (or pass --timeout)\n`,
+  );
   return 1;
 }

@@ -22,7 +22,10 @@ const USAGE = `usage: npm run cli -- producer list [--data-dir D]
 const io: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'data-dir': { type: 'string' }, timeout: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'data-dir': { type: 'string' }, timeout: { type: 'string' } },
+  });
   const [domain, verb, name] = positionals;
   const timeoutMs = Number(values.timeout ?? '30') * 1000;
   if (domain !== 'producer' || (verb !== 'list' && !isProducerVerb(verb)) || (verb !== 'list' && !name) || !(timeoutMs > 0)) {
@@ -47,7 +50,9 @@ async function main(): Promise<number> {
     }
     if (instance) return await sendCommand(queue, instance, producer, verb, timeoutMs, io);
     if (verb !== 'start') {
-      io.err(`producer: no app is running on the data folder ${dataDir}, so there is nothing to ${verb}; start the desktop app or \`npm run serve\` on it (\`producer start\` without an app runs the producer here)\n`);
+      io.err(
+        `producer: no app is running on the data folder ${dataDir}, so there is nothing to ${verb}; start the desktop app or \`npm run serve\` on it (\`producer start\` without an app runs the producer here)\n`,
+      );
       return 1;
     }
     headless = true;

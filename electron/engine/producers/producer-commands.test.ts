@@ -55,7 +55,11 @@ describe('ProducerCommandQueue', () => {
     app.finish(a, 'done', null, status('running', 3), now + 20);
     app.finish(b, 'failed', 'Producer "p2" is stopped; only a running producer can be paused', null, now + 21);
     expect(cli.get(a)).toMatchObject({ outcome: 'done', message: null, status: { state: 'running', sent: 3 }, finishedAt: now + 20 });
-    expect(cli.get(b)).toMatchObject({ outcome: 'failed', message: 'Producer "p2" is stopped; only a running producer can be paused', status: null });
+    expect(cli.get(b)).toMatchObject({
+      outcome: 'failed',
+      message: 'Producer "p2" is stopped; only a running producer can be paused',
+      status: null,
+    });
   });
 
   it('expires commands nobody picked up within the TTL instead of applying them late', () => {
@@ -83,7 +87,13 @@ describe('ProducerCommandQueue', () => {
     expect(cli.liveInstance(now)).toBeNull();
     app.beat({ id: 'engine-1', pid: 111, startedAt: now - 5000, producers: { p1: status('running', 42) } }, now - 1000);
     const alive = (pid: number) => pid === 111;
-    expect(cli.liveInstance(now, alive)).toEqual({ id: 'engine-1', pid: 111, startedAt: now - 5000, heartbeatAt: now - 1000, producers: { p1: status('running', 42) } });
+    expect(cli.liveInstance(now, alive)).toEqual({
+      id: 'engine-1',
+      pid: 111,
+      startedAt: now - 5000,
+      heartbeatAt: now - 1000,
+      producers: { p1: status('running', 42) },
+    });
 
     // A stale heartbeat: the engine crashed while applying a command.
     const stuck = cli.enqueue('p1', 'stop', now);

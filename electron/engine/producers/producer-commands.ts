@@ -99,7 +99,9 @@ export class ProducerCommandQueue {
   }
 
   enqueue(producerId: string, verb: ProducerVerb, now = Date.now()): number {
-    const result = this.db.prepare('INSERT INTO producer_commands (producer_id, verb, requested_at) VALUES (?, ?, ?)').run(producerId, verb, now);
+    const result = this.db
+      .prepare('INSERT INTO producer_commands (producer_id, verb, requested_at) VALUES (?, ?, ?)')
+      .run(producerId, verb, now);
     return Number(result.lastInsertRowid);
   }
 
@@ -115,11 +117,19 @@ export class ProducerCommandQueue {
   claim(instanceId: string, now = Date.now()): ProducerCommand[] {
     return this.db.transaction(() => {
       this.db
-        .prepare("UPDATE producer_commands SET outcome = 'expired', message = ?, finished_at = ? WHERE outcome = 'pending' AND requested_at < ?")
+        .prepare(
+          "UPDATE producer_commands SET outcome = 'expired', message = ?, finished_at = ? WHERE outcome = 'pending' AND requested_at < ?",
+        )
         .run(`not picked up within ${COMMAND_TTL_MS / 1000} s`, now, now - COMMAND_TTL_MS);
-      const pending = this.db.prepare<[], CommandRow>("SELECT * FROM producer_commands WHERE outcome = 'pending' ORDER BY id LIMIT 50").all();
-      const take = this.db.prepare("UPDATE producer_commands SET outcome = 'applying', instance_id = ? WHERE id = ? AND outcome = 'pending'");
-      return pending.filter((row) => take.run(instanceId, row.id).changes === 1).map((row) => fromRow({ ...row, outcome: 'applying', instance_id: instanceId }));
+      const pending = this.db
+        .prepare<[], CommandRow>("SELECT * FROM producer_commands WHERE outcome = 'pending' ORDER BY id LIMIT 50")
+        .all();
+      const take = this.db.prepare(
+        "UPDATE producer_commands SET outcome = 'applying', instance_id = ? WHERE id = ? AND outcome = 'pending'",
+      );
+      return pending
+        .filter((row) => take.run(instanceId, row.id).changes === 1)
+        .map((row) => fromRow({ ...row, outcome: 'applying', instance_id: instanceId }));
     })();
   }
 
@@ -132,18 +142,26 @@ export class ProducerCommandQueue {
 
   /** Withdraws a command that is still pending (the CLI gave up waiting); false when an engine already took it. */
   cancel(id: number, message: string, now = Date.now()): boolean {
-    return this.db.prepare("UPDATE producer_commands SET outcome = 'expired', message = ?, finished_at = ? WHERE id = ? AND outcome = 'pending'").run(message, now, id).changes === 1;
+    return (
+      this.db
+        .prepare("UPDATE producer_commands SET outcome = 'expired', message = ?, finished_at = ? WHERE id = ? AND outcome = 'pending'")
+        .run(message, now, id).changes === 1
+    );
   }
 
   /** A command left 'applying' by an engine that died is failed, so nobody waits on it for ever. */
   abandonClaimsOf(instanceId: string, now = Date.now()): void {
     this.db
-      .prepare("UPDATE producer_commands SET outcome = 'failed', message = 'the app stopped before finishing the command', finished_at = ? WHERE instance_id = ? AND outcome = 'applying'")
+      .prepare(
+        "UPDATE producer_commands SET outcome = 'failed', message = 'the app stopped before finishing the command', finished_at = ? WHERE instance_id = ? AND outcome = 'applying'",
+      )
       .run(now, instanceId);
   }
 
   prune(now = Date.now()): void {
-    this.db.prepare("DELETE FROM producer_commands WHERE outcome NOT IN ('pending', 'applying') AND requested_at < ?").run(now - KEEP_FINISHED_MS);
+    this.db
+      .prepare("DELETE FROM producer_commands WHERE outcome NOT IN ('pending', 'applying') AND requested_at < ?")
+      .run(now - KEEP_FINISHED_MS);
   }
 
   beat(instance: Omit<EngineInstance, 'heartbeatAt'>, now = Date.now()): void {
@@ -168,7 +186,13 @@ export class ProducerCommandQueue {
     let live: EngineInstance | null = null;
     for (const row of rows) {
       if (now - row.heartbeat_at < HEARTBEAT_STALE_MS && alive(row.pid)) {
-        live ??= { id: row.id, pid: row.pid, startedAt: row.started_at, heartbeatAt: row.heartbeat_at, producers: JSON.parse(row.producers_json) as Record<string, ProducerStatus> };
+        live ??= {
+          id: row.id,
+          pid: row.pid,
+          startedAt: row.started_at,
+          heartbeatAt: row.heartbeat_at,
+          producers: JSON.parse(row.producers_json) as Record<string, ProducerStatus>,
+        };
       } else {
         this.removeInstance(row.id);
         this.abandonClaimsOf(row.id, now);

@@ -91,7 +91,16 @@ export class ProducerRunner {
     this.sessionAcked = sessionSent;
     this.definition = definition;
     this.deps = deps;
-    this.status = { id: definition.id, state: 'stopped', ...counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
+    this.status = {
+      id: definition.id,
+      state: 'stopped',
+      ...counts,
+      rate: 0,
+      lastError: null,
+      lastRecord: null,
+      deliveryErrors: [],
+      updatedAt: Date.now(),
+    };
   }
 
   snapshot(): ProducerStatus {
@@ -151,7 +160,10 @@ export class ProducerRunner {
     this.wake?.();
     const loop = this.loop;
     if (loop && !(await settlesWithin(loop, STOP_GRACE_MS))) {
-      this.deps.log('warn', `producer ${this.definition.name}: stopping without waiting any longer for the broker; records not yet acknowledged are counted as errors`);
+      this.deps.log(
+        'warn',
+        `producer ${this.definition.name}: stopping without waiting any longer for the broker; records not yet acknowledged are counted as errors`,
+      );
       await Promise.allSettled([this.producer?.disconnect(), this.connecting?.disconnect()]);
       await settlesWithin(loop, 1_000);
     }
@@ -244,7 +256,8 @@ export class ProducerRunner {
         waitingSince ??= Date.now();
         this.status.lastError = `${describeStall(described, waitingSince)} in ${Math.round(backoff / 1000)} s`;
         // Said once per distinct reason, so the log shows why a producer waits without one line per retry.
-        if (described.message !== lastLogged) this.deps.log('warn', `producer ${this.definition.name}: cannot connect: ${described.message} (${described.detail ?? ''})`);
+        if (described.message !== lastLogged)
+          this.deps.log('warn', `producer ${this.definition.name}: cannot connect: ${described.message} (${described.detail ?? ''})`);
         lastLogged = described.message;
         this.setState('waiting');
         await this.sleep(backoff, signal, () => false);

@@ -21,7 +21,10 @@ const none = (): ProducerSecrets => ({ headers: Object.create(null) as Record<st
  * The definition as stored and listed: secret header values replaced by SEALED and user info taken
  * out of the URL, plus the secrets themselves. A value given as SEALED keeps `previous`' value.
  */
-export function splitSecrets(definition: ProducerDefinition, previous: ProducerSecrets | null = null): { stored: ProducerDefinition; secrets: ProducerSecrets } {
+export function splitSecrets(
+  definition: ProducerDefinition,
+  previous: ProducerSecrets | null = null,
+): { stored: ProducerDefinition; secrets: ProducerSecrets } {
   const source = definition.source;
   const secrets = none();
   if (source.kind !== 'http') return { stored: definition, secrets };
@@ -47,7 +50,9 @@ export function splitSecrets(definition: ProducerDefinition, previous: ProducerS
 export function fillSecrets(definition: ProducerDefinition, secrets: ProducerSecrets): ProducerDefinition {
   const source = definition.source;
   if (source.kind !== 'http') return definition;
-  const headers = source.headers.map((h) => (h.value === SEALED && Object.hasOwn(secrets.headers, h.name) ? { name: h.name, value: secrets.headers[h.name] ?? '' } : h));
+  const headers = source.headers.map((h) =>
+    h.value === SEALED && Object.hasOwn(secrets.headers, h.name) ? { name: h.name, value: secrets.headers[h.name] ?? '' } : h,
+  );
   if (secrets.userinfo !== null && !headers.some((h) => h.name.toLowerCase() === 'authorization')) {
     // What a browser does with user info in a URL: HTTP basic authentication (RFC 7617).
     const [user = '', password = ''] = secrets.userinfo.split(/:(.*)/s).map((part) => decodeURIComponent(part));

@@ -173,7 +173,8 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         }
         return { message: null, status: await this.settled(handlers['producers:start'](id)) };
       case 'pause':
-        if (!active) throw new WorkbenchError('CONFLICT', `Producer "${definition.name}" is ${before}; only a running producer can be paused`);
+        if (!active)
+          throw new WorkbenchError('CONFLICT', `Producer "${definition.name}" is ${before}; only a running producer can be paused`);
         return { message: before === 'paused' ? 'already paused' : null, status: handlers['producers:pause'](id) };
       case 'stop':
         return { message: active ? null : `already ${before}`, status: await handlers['producers:stop'](id) };
@@ -210,25 +211,38 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     if (runner) return runner;
     const stored = this.repo.get(id);
     const { definition } = stored;
-    runner = new ProducerRunner(definition, stored.counts, {
-      engine: () =>
-        new KafkaSendEngine(this.context.connections.get(definition.connectionId), this.context.connections.password(definition.connectionId), definition.topic, definition.config),
-      describe: (error) => describeKafkaError(error, this.context.connections.get(definition.connectionId).bootstrapServers),
-      checkTopic: async () => {
-        const topics = await this.context.kafka.admin(definition.connectionId, (admin) => admin.listTopics());
-        if (!topics.includes(definition.topic)) {
-          throw new WorkbenchError('NOT_FOUND', `Topic ${definition.topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`);
-        }
+    runner = new ProducerRunner(
+      definition,
+      stored.counts,
+      {
+        engine: () =>
+          new KafkaSendEngine(
+            this.context.connections.get(definition.connectionId),
+            this.context.connections.password(definition.connectionId),
+            definition.topic,
+            definition.config,
+          ),
+        describe: (error) => describeKafkaError(error, this.context.connections.get(definition.connectionId).bootstrapServers),
+        checkTopic: async () => {
+          const topics = await this.context.kafka.admin(definition.connectionId, (admin) => admin.listTopics());
+          if (!topics.includes(definition.topic)) {
+            throw new WorkbenchError(
+              'NOT_FOUND',
+              `Topic ${definition.topic} does not exist; create it (Producers → Edit, or the Topics page) and start again`,
+            );
+          }
+        },
+        resolveAvro: () => resolveProducerAvro(definition, this.avro),
+        onStatus: (status, urgent) => this.throttle.push(status, urgent),
+        onCounts: (counts) => this.saveCounts(id, counts),
+        onSessionSent: (sent, counts) => {
+          if (!this.disposed) this.repo.setProgress(id, sent, counts);
+        },
+        onFinished: () => this.repo.setDesired(id, 'stopped'),
+        log: (level, message) => this.context.log(level, message),
       },
-      resolveAvro: () => resolveProducerAvro(definition, this.avro),
-      onStatus: (status, urgent) => this.throttle.push(status, urgent),
-      onCounts: (counts) => this.saveCounts(id, counts),
-      onSessionSent: (sent, counts) => {
-        if (!this.disposed) this.repo.setProgress(id, sent, counts);
-      },
-      onFinished: () => this.repo.setDesired(id, 'stopped'),
-      log: (level, message) => this.context.log(level, message),
-    }, stored.sessionSent);
+      stored.sessionSent,
+    );
     this.runners.set(id, runner);
     return runner;
   }
@@ -251,7 +265,16 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     const runner = this.runners.get(stored.definition.id);
     const status: ProducerStatus = runner
       ? runner.snapshot()
-      : { id: stored.definition.id, state: 'stopped', ...stored.counts, rate: 0, lastError: null, lastRecord: null, deliveryErrors: [], updatedAt: Date.now() };
+      : {
+          id: stored.definition.id,
+          state: 'stopped',
+          ...stored.counts,
+          rate: 0,
+          lastError: null,
+          lastRecord: null,
+          deliveryErrors: [],
+          updatedAt: Date.now(),
+        };
     // Listed without credentials: secret header values and URL user info are shown sealed.
     return { definition: splitSecrets(stored.definition).stored, status };
   }

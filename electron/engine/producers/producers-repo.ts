@@ -42,11 +42,16 @@ export class ProducersRepo {
   }
 
   list(): StoredProducer[] {
-    return this.db.prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers ORDER BY name').all().map((row) => this.fromRow(row));
+    return this.db
+      .prepare<[], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers ORDER BY name')
+      .all()
+      .map((row) => this.fromRow(row));
   }
 
   find(id: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE id = ?').get(id);
+    const row = this.db
+      .prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE id = ?')
+      .get(id);
     return row ? this.fromRow(row) : null;
   }
 
@@ -57,7 +62,11 @@ export class ProducersRepo {
   }
 
   findByName(name: string): StoredProducer | null {
-    const row = this.db.prepare<[string], Row>('SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE name = ?').get(name);
+    const row = this.db
+      .prepare<[string], Row>(
+        'SELECT id, spec_json, desired_state, sent, bytes, errors, session_sent, secret FROM producers WHERE name = ?',
+      )
+      .get(name);
     return row ? this.fromRow(row) : null;
   }
 
@@ -68,14 +77,19 @@ export class ProducersRepo {
     if (other && other.definition.id !== id) throw new WorkbenchError('CONFLICT', `A producer named "${definition.name}" already exists`);
     const now = Date.now();
     const { stored, secrets } = splitSecrets(definition, input.id === undefined ? null : this.storedSecrets(id));
-    if (hasSecrets(secrets) && !this.secrets) throw new WorkbenchError('SECRET_STORAGE', 'No secret storage here to keep the credentials of an HTTP producer');
+    if (hasSecrets(secrets) && !this.secrets)
+      throw new WorkbenchError('SECRET_STORAGE', 'No secret storage here to keep the credentials of an HTTP producer');
     const sealed = hasSecrets(secrets) && this.secrets ? this.secrets.encrypt(JSON.stringify(secrets)) : null;
     const spec = JSON.stringify(stored);
     if (input.id !== undefined) {
-      const changed = this.db.prepare('UPDATE producers SET name = ?, spec_json = ?, secret = ?, updated_at = ? WHERE id = ?').run(definition.name, spec, sealed, now, id);
+      const changed = this.db
+        .prepare('UPDATE producers SET name = ?, spec_json = ?, secret = ?, updated_at = ? WHERE id = ?')
+        .run(definition.name, spec, sealed, now, id);
       if (changed.changes === 0) throw new WorkbenchError('NOT_FOUND', `No producer with id ${id}`);
     } else {
-      this.db.prepare('INSERT INTO producers (id, name, spec_json, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, definition.name, spec, sealed, now, now);
+      this.db
+        .prepare('INSERT INTO producers (id, name, spec_json, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, definition.name, spec, sealed, now, now);
     }
     return definition;
   }
@@ -96,7 +110,9 @@ export class ProducersRepo {
 
   /** The session's acknowledged records and the counters, in one statement (after every acknowledged batch). */
   setProgress(id: string, sessionSent: number, counts: Counts): void {
-    this.db.prepare('UPDATE producers SET session_sent = ?, sent = ?, bytes = ?, errors = ? WHERE id = ?').run(sessionSent, counts.sent, counts.bytes, counts.errors, id);
+    this.db
+      .prepare('UPDATE producers SET session_sent = ?, sent = ?, bytes = ?, errors = ? WHERE id = ?')
+      .run(sessionSent, counts.sent, counts.bytes, counts.errors, id);
   }
 
   setCounts(id: string, counts: Counts): void {
@@ -105,8 +121,16 @@ export class ProducersRepo {
 
   private fromRow(row: Row): StoredProducer {
     const plain = producerInputSchema.parse(upgradeSavedProducer(JSON.parse(row.spec_json)));
-    const parsed = row.secret && this.secrets ? fillSecrets({ ...plain, id: row.id }, JSON.parse(this.secrets.decrypt(row.secret)) as ProducerSecrets) : plain;
+    const parsed =
+      row.secret && this.secrets
+        ? fillSecrets({ ...plain, id: row.id }, JSON.parse(this.secrets.decrypt(row.secret)) as ProducerSecrets)
+        : plain;
     const desired: DesiredState = row.desired_state === 'running' || row.desired_state === 'paused' ? row.desired_state : 'stopped';
-    return { definition: { ...parsed, id: row.id }, desired, counts: { sent: row.sent, bytes: row.bytes, errors: row.errors }, sessionSent: row.session_sent };
+    return {
+      definition: { ...parsed, id: row.id },
+      desired,
+      counts: { sent: row.sent, bytes: row.bytes, errors: row.errors },
+      sessionSent: row.session_sent,
+    };
   }
 }

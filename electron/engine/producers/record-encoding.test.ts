@@ -20,15 +20,31 @@ describe('record encoding', () => {
     expect(keyOf(record, { kind: 'none' })).toBeNull();
   });
   it('counts key, value and header bytes', () => {
-    const encoded = encodeRecord({ s: 'é' }, { key: { kind: 'fixed', value: 'ab' }, serializer: 'json', headers: [{ name: 'h', value: 'v' }] });
+    const encoded = encodeRecord(
+      { s: 'é' },
+      { key: { kind: 'fixed', value: 'ab' }, serializer: 'json', headers: [{ name: 'h', value: 'v' }] },
+    );
     expect(encoded).toEqual({ key: 'ab', value: '{"s":"é"}', preview: '{"s":"é"}', headers: [['h', 'v']], size: 10 + 2 + 2 });
-    expect(encodeRecord('x', { key: { kind: 'none' }, serializer: 'string', headers: [] })).toEqual({ key: null, value: 'x', preview: 'x', headers: null, size: 1 });
+    expect(encodeRecord('x', { key: { kind: 'none' }, serializer: 'string', headers: [] })).toEqual({
+      key: null,
+      value: 'x',
+      preview: 'x',
+      headers: null,
+      size: 1,
+    });
   });
 
   const reading: ResolvedAvro = {
     id: 258,
     subject: 't-value',
-    schema: JSON.stringify({ type: 'record', name: 'Reading', fields: [{ name: 'sensor_id', type: 'string' }, { name: 'temperature', type: 'double' }] }),
+    schema: JSON.stringify({
+      type: 'record',
+      name: 'Reading',
+      fields: [
+        { name: 'sensor_id', type: 'string' },
+        { name: 'temperature', type: 'double' },
+      ],
+    }),
   };
 
   it('writes Avro behind the Confluent wire header, keyed and previewed from the record', () => {
@@ -44,7 +60,9 @@ describe('record encoding', () => {
 
   it('refuses a record that does not fit the schema, naming the field, and Avro without a resolved schema', () => {
     const options = { key: { kind: 'none' as const }, serializer: 'avro' as const, headers: [] };
-    expect(() => encodeRecord({ sensor_id: 'sensor_1', temperature: 'hot' }, options, reading)).toThrow(/schema 258 of "t-value".*temperature: "hot" is not double/);
+    expect(() => encodeRecord({ sensor_id: 'sensor_1', temperature: 'hot' }, options, reading)).toThrow(
+      /schema 258 of "t-value".*temperature: "hot" is not double/,
+    );
     expect(() => encodeRecord({ sensor_id: 'sensor_1' }, options, reading)).toThrow(/temperature: undefined is not double/);
     expect(() => encodeRecord({}, options, null)).toThrow(/no schema resolved/);
   });

@@ -61,7 +61,9 @@ export function serializeAvro(record: unknown, avro: ResolvedAvro): { value: Buf
   try {
     return { value: Buffer.from(withWireHeader(avro.id, encodeAvroBody(avro.schema, preview))), preview };
   } catch (error) {
-    throw new Error(`record not sent: schema ${avro.id} of "${avro.subject}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`record not sent: schema ${avro.id} of "${avro.subject}": ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 

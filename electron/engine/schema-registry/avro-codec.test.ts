@@ -47,14 +47,19 @@ describe('Avro body', () => {
     // Replace the long (zig-zag 02) by 2^60 written as a varint.
     const varint: number[] = [];
     let n = (1n << 60n) * 2n;
-    while (n >= 0x80n) { varint.push(Number((n & 0x7fn) | 0x80n)); n >>= 7n; }
+    while (n >= 0x80n) {
+      varint.push(Number((n & 0x7fn) | 0x80n));
+      n >>= 7n;
+    }
     varint.push(Number(n));
     const patched = new Uint8Array([...big.subarray(0, 10), ...varint, ...big.subarray(11)]);
     expect((JSON.parse(decodeAvroBody(schema, patched)) as { count: unknown }).count).toBe((1n << 60n).toString());
   });
 
   it('says which fields do not fit the schema', () => {
-    expect(() => encodeAvroBody(schema, '{"sensor": 5, "temperature": "hot", "count": 1}')).toThrow(/sensor: 5 is not string.*temperature: "hot" is not double/);
+    expect(() => encodeAvroBody(schema, '{"sensor": 5, "temperature": "hot", "count": 1}')).toThrow(
+      /sensor: 5 is not string.*temperature: "hot" is not double/,
+    );
     expect(() => encodeAvroBody(schema, '{nope')).toThrow(/invalid JSON/);
     expect(() => encodeAvroBody('{"type":"record"}', '{}')).toThrow(/invalid Avro schema/);
   });

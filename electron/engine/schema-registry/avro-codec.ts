@@ -43,7 +43,8 @@ export function avroType(schemaText: string): Type {
 
 /** Plain JSON-able data: bigints as numbers when exact (else strings), bytes as base64. */
 function plain(value: unknown): unknown {
-  if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
@@ -60,8 +61,10 @@ export function decodeAvroBody(schemaText: string, body: Uint8Array): string {
     value = type.fromBuffer(buffer);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (/truncated/i.test(reason)) throw new Error(`truncated record: the ${body.length} body bytes end before the schema's fields do`, { cause: error });
-    if (/trailing/i.test(reason)) throw new Error(`${body.length} body bytes but the schema reads fewer (trailing bytes: wrong schema?)`, { cause: error });
+    if (/truncated/i.test(reason))
+      throw new Error(`truncated record: the ${body.length} body bytes end before the schema's fields do`, { cause: error });
+    if (/trailing/i.test(reason))
+      throw new Error(`${body.length} body bytes but the schema reads fewer (trailing bytes: wrong schema?)`, { cause: error });
     throw new Error(`does not match the schema: ${reason}`, { cause: error });
   }
   return JSON.stringify(plain(value));
@@ -79,7 +82,10 @@ export function encodeAvroBody(schemaText: string, jsonText: string): Uint8Array
   const problems: string[] = [];
   const valid = type.isValid(value, {
     errorHook: (path: string[], got: unknown, expected: Type) => {
-      if (problems.length < 5) problems.push(`${path.length === 0 ? '(record)' : path.join('.')}: ${JSON.stringify(got) ?? 'undefined'} is not ${expected.typeName}`);
+      if (problems.length < 5)
+        problems.push(
+          `${path.length === 0 ? '(record)' : path.join('.')}: ${JSON.stringify(got) ?? 'undefined'} is not ${expected.typeName}`,
+        );
     },
   });
   if (!valid) throw new Error(`does not fit the Avro schema — ${problems.join('; ')}`);

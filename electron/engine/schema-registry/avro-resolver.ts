@@ -60,7 +60,11 @@ export class AvroResolver {
   async encode(connectionId: string, topic: string, which: 'key' | 'value', field: AvroField): Promise<Buffer> {
     const name = which === 'key' ? 'Key' : 'Value';
     const client = this.client(connectionId);
-    if (client === null) throw new WorkbenchError('VALIDATION', `${name}: Avro needs a schema registry URL on this connection (edit the connection in Settings)`);
+    if (client === null)
+      throw new WorkbenchError(
+        'VALIDATION',
+        `${name}: Avro needs a schema registry URL on this connection (edit the connection in Settings)`,
+      );
     const subject = field.avro?.subject ?? `${topic}-${which}`;
     const schemaText = field.avro?.schema?.trim();
     let registered: { id: number; schema: string };
@@ -76,7 +80,10 @@ export class AvroResolver {
         registered = await client.latest(subject);
       } catch (error) {
         if (error instanceof WorkbenchError && error.code === 'NOT_FOUND') {
-          throw new WorkbenchError('VALIDATION', `${name}: subject "${subject}" has no schema in the registry yet; give a schema to register it`);
+          throw new WorkbenchError(
+            'VALIDATION',
+            `${name}: subject "${subject}" has no schema in the registry yet; give a schema to register it`,
+          );
         }
         throw error;
       }
@@ -104,7 +111,13 @@ async function decodeWire(client: RegistryClient, schemaId: number, bytes: Buffe
   try {
     schema = await client.schemaById(schemaId);
   } catch (error) {
-    return { schemaId, error: error instanceof WorkbenchError && error.code === 'NOT_FOUND' ? `schema id ${schemaId} is not in the registry (${reason(error)})` : reason(error) };
+    return {
+      schemaId,
+      error:
+        error instanceof WorkbenchError && error.code === 'NOT_FOUND'
+          ? `schema id ${schemaId} is not in the registry (${reason(error)})`
+          : reason(error),
+    };
   }
   try {
     return { schemaId, json: decodeAvroBody(schema, bytes.subarray(WIRE_HEADER_BYTES)) };

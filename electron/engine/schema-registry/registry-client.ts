@@ -21,7 +21,8 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 function registryMessage(body: string): string {
   try {
     const parsed = JSON.parse(body) as { message?: unknown; error_code?: unknown };
-    if (typeof parsed.message === 'string') return typeof parsed.error_code === 'number' ? `${parsed.message} (error ${parsed.error_code})` : parsed.message;
+    if (typeof parsed.message === 'string')
+      return typeof parsed.error_code === 'number' ? `${parsed.message} (error ${parsed.error_code})` : parsed.message;
   } catch {
     // not JSON: fall through to the raw text
   }
@@ -42,7 +43,9 @@ export class RegistryClient {
   constructor(settings: RegistrySettings) {
     this.url = settings.url.replace(/\/+$/, '');
     this.authorization =
-      settings.username === undefined ? undefined : `Basic ${Buffer.from(`${settings.username}:${settings.password ?? ''}`).toString('base64')}`;
+      settings.username === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${settings.username}:${settings.password ?? ''}`).toString('base64')}`;
   }
 
   /** The schema text of a global id (GET /schemas/ids/{id}); only Avro schemas are accepted. */
@@ -68,7 +71,10 @@ export class RegistryClient {
 
   /** Registers `schema` under `subject` (POST /subjects/{subject}/versions); an identical schema keeps its id. */
   async register(subject: string, schema: string): Promise<RegisteredSchema> {
-    const body = await this.request<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: 'AVRO' });
+    const body = await this.request<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
+      schema,
+      schemaType: 'AVRO',
+    });
     this.byId.set(body.id, Promise.resolve(schema));
     return { id: body.id, schema };
   }
@@ -94,12 +100,21 @@ export class RegistryClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
-      throw new WorkbenchError('BROKER_UNREACHABLE', `Schema registry ${this.url} is unreachable (${reason}); check the registry URL of the connection`);
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `no answer within ${TIMEOUT_MS / 1000} s`
+          : (cause?.code ?? cause?.message ?? String(error));
+      throw new WorkbenchError(
+        'BROKER_UNREACHABLE',
+        `Schema registry ${this.url} is unreachable (${reason}); check the registry URL of the connection`,
+      );
     }
     const text = await response.text();
     if (response.status === 401 || response.status === 403) {
-      throw new WorkbenchError('AUTH_FAILED', `Schema registry ${this.url} refused the login (HTTP ${response.status}): ${registryMessage(text)}`);
+      throw new WorkbenchError(
+        'AUTH_FAILED',
+        `Schema registry ${this.url} refused the login (HTTP ${response.status}): ${registryMessage(text)}`,
+      );
     }
     if (response.status === 404) throw new WorkbenchError('NOT_FOUND', `Schema registry: ${registryMessage(text)} (${method} ${path})`);
     if (!response.ok) throw new WorkbenchError('VALIDATION', `Schema registry answered HTTP ${response.status}: ${registryMessage(text)}`);

@@ -30,7 +30,14 @@ describe('schema registry settings of a connection', () => {
   });
 
   it('keeps the basic-auth password encrypted, apart from the SASL one, and never in the listing', () => {
-    const saved = repo.save({ ...base, sasl: { mechanism: 'plain', username: 'svc' }, password: 'sasl-pw', schemaRegistryUrl: 'http://registry:8081', schemaRegistryUsername: 'reg', schemaRegistryPassword: 'reg-secret-42' });
+    const saved = repo.save({
+      ...base,
+      sasl: { mechanism: 'plain', username: 'svc' },
+      password: 'sasl-pw',
+      schemaRegistryUrl: 'http://registry:8081',
+      schemaRegistryUsername: 'reg',
+      schemaRegistryPassword: 'reg-secret-42',
+    });
     expect(saved.hasSchemaRegistryPassword).toBe(true);
     expect(JSON.stringify(repo.list())).not.toContain('reg-secret-42');
     expect(registrySettings(repo, saved.id)).toEqual({ url: 'http://registry:8081', username: 'reg', password: 'reg-secret-42' });

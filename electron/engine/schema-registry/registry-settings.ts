@@ -6,5 +6,9 @@ export function registrySettings(connections: ConnectionsRepo, connectionId: str
   const connection = connections.find(connectionId);
   if (connection?.schemaRegistryUrl === undefined) return null;
   if (connection.schemaRegistryUsername === undefined) return { url: connection.schemaRegistryUrl };
-  return { url: connection.schemaRegistryUrl, username: connection.schemaRegistryUsername, password: connections.registryPassword(connectionId) };
+  return {
+    url: connection.schemaRegistryUrl,
+    username: connection.schemaRegistryUsername,
+    password: connections.registryPassword(connectionId),
+  };
 }

@@ -61,6 +61,8 @@ describe('ConnectionsRepo', () => {
     expect(JSON.stringify(repo.list())).not.toContain('S3cret');
     const raw = db.prepare<[], { config_json: string }>('SELECT config_json FROM connections').all();
     expect(JSON.stringify(raw)).not.toContain('S3cret');
-    expect(repo.save({ ...base, schemaRegistryUrl: 'https://registry.example/api/' }).schemaRegistryUrl).toBe('https://registry.example/api/');
+    expect(repo.save({ ...base, schemaRegistryUrl: 'https://registry.example/api/' }).schemaRegistryUrl).toBe(
+      'https://registry.example/api/',
+    );
   });
 });

@@ -61,7 +61,11 @@ export class ConnectionsRepo {
     const parsed = splitRegistryCredentials(connectionInputSchema.parse(input));
     const { id: givenId, password, schemaRegistryPassword, ...fields } = parsed;
     const registrySecret = (existing: Buffer | null): Buffer | null =>
-      schemaRegistryPassword === undefined ? existing : schemaRegistryPassword === null || schemaRegistryPassword === '' ? null : this.secrets.encrypt(schemaRegistryPassword);
+      schemaRegistryPassword === undefined
+        ? existing
+        : schemaRegistryPassword === null || schemaRegistryPassword === ''
+          ? null
+          : this.secrets.encrypt(schemaRegistryPassword);
     const now = Date.now();
     const config = JSON.stringify(connectionFieldsSchema.parse(fields));
     if (givenId === undefined) {
@@ -70,12 +74,20 @@ export class ConnectionsRepo {
         .prepare(
           'INSERT INTO connections (id, name, config_json, secret, registry_secret, local, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(id, fields.name, config, password ? this.secrets.encrypt(password) : null, registrySecret(null), options.local ? 1 : 0, now, now);
+        .run(
+          id,
+          fields.name,
+          config,
+          password ? this.secrets.encrypt(password) : null,
+          registrySecret(null),
+          options.local ? 1 : 0,
+          now,
+          now,
+        );
       return this.get(id);
     }
     const existing = this.row(givenId);
-    const secret =
-      password === undefined ? existing.secret : password === null || password === '' ? null : this.secrets.encrypt(password);
+    const secret = password === undefined ? existing.secret : password === null || password === '' ? null : this.secrets.encrypt(password);
     this.db
       .prepare('UPDATE connections SET name = ?, config_json = ?, secret = ?, registry_secret = ?, updated_at = ? WHERE id = ?')
       .run(fields.name, config, secret, registrySecret(existing.registry_secret), now, givenId);
@@ -98,7 +110,13 @@ export class ConnectionsRepo {
  * auth fields: the password is sealed like any other, the URL is stored (and listed) without them.
  * A password given in its own field wins over one in the URL.
  */
-export function splitRegistryCredentials<T extends { schemaRegistryUrl?: string | undefined; schemaRegistryUsername?: string | undefined; schemaRegistryPassword?: string | null | undefined }>(input: T): T {
+export function splitRegistryCredentials<
+  T extends {
+    schemaRegistryUrl?: string | undefined;
+    schemaRegistryUsername?: string | undefined;
+    schemaRegistryPassword?: string | null | undefined;
+  },
+>(input: T): T {
   if (input.schemaRegistryUrl === undefined) return input;
   const url = new URL(input.schemaRegistryUrl);
   if (url.username === '' && url.password === '') return input;
@@ -107,12 +125,15 @@ export function splitRegistryCredentials<T extends { schemaRegistryUrl?: string 
   url.username = '';
   url.password = '';
   // URL adds a "/" to an empty path; keep the address as it was written otherwise.
-  const cleaned = url.pathname === '/' && !/^[a-z]+:\/\/[^/]*\/$/i.test(input.schemaRegistryUrl) ? url.toString().replace(/\/$/, '') : url.toString();
+  const cleaned =
+    url.pathname === '/' && !/^[a-z]+:\/\/[^/]*\/$/i.test(input.schemaRegistryUrl) ? url.toString().replace(/\/$/, '') : url.toString();
   return {
     ...input,
     schemaRegistryUrl: cleaned,
     ...(username !== '' && input.schemaRegistryUsername === undefined ? { schemaRegistryUsername: username } : {}),
-    ...(password !== '' && (input.schemaRegistryPassword === undefined || input.schemaRegistryPassword === '') ? { schemaRegistryPassword: password } : {}),
+    ...(password !== '' && (input.schemaRegistryPassword === undefined || input.schemaRegistryPassword === '')
+      ? { schemaRegistryPassword: password }
+      : {}),
   };
 }
 

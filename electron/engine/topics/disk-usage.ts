@@ -41,7 +41,12 @@ export function summariseDiskUsage(answers: BrokerLogDirDescription[]): Omit<Dis
       const list = [...byPartition.entries()]
         .map(([partition, e]) => ({ partition, sizeBytes: e.largest, allReplicasBytes: e.all, replicas: e.replicas }))
         .sort((a, b) => a.partition - b.partition);
-      return { topic, sizeBytes: list.reduce((s, p) => s + p.sizeBytes, 0), allReplicasBytes: list.reduce((s, p) => s + p.allReplicasBytes, 0), partitions: list };
+      return {
+        topic,
+        sizeBytes: list.reduce((s, p) => s + p.sizeBytes, 0),
+        allReplicasBytes: list.reduce((s, p) => s + p.allReplicasBytes, 0),
+        partitions: list,
+      };
     })
     .sort((a, b) => a.topic.localeCompare(b.topic));
   return { brokers: brokers.sort((a, b) => a.nodeId - b.nodeId), topics };
@@ -55,7 +60,9 @@ export async function diskUsage(clients: KafkaClients, connectionId: string, onl
   const started = performance.now();
   const answers = await clients.admin(connectionId, async (admin) => {
     const metadata = await admin.topicMetadata(only);
-    const topics = [...metadata].filter(([, partitions]) => partitions.length > 0).map(([name, partitions]) => ({ name, partitions: partitions.map((p) => p.partition) }));
+    const topics = [...metadata]
+      .filter(([, partitions]) => partitions.length > 0)
+      .map(([name, partitions]) => ({ name, partitions: partitions.map((p) => p.partition) }));
     return admin.describeLogDirs(topics);
   });
   return { ...summariseDiskUsage(answers), tookMs: Math.round(performance.now() - started) };

@@ -90,7 +90,11 @@ interface CelNode {
 type Evaluate = (this: CelNode, ev: unknown, ast: CelNode, ctx: unknown) => unknown;
 
 const isNode = (value: unknown): value is CelNode =>
-  typeof value === 'object' && value !== null && 'op' in value && 'args' in value && typeof (value as { evaluate?: unknown }).evaluate === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  'op' in value &&
+  'args' in value &&
+  typeof (value as { evaluate?: unknown }).evaluate === 'function';
 
 /** `x.matches("p")` (rcall) or `matches(x, "p")` (call) with a literal pattern: [subject node, pattern]. */
 function matchesCall(node: CelNode): [CelNode, string] | null {

@@ -20,7 +20,10 @@ const record = (value: Uint8Array | null, key: Uint8Array | null = bytes('sensor
   timestamp: 1_700_000_000_000,
   key,
   value,
-  headers: [{ key: 'source', value: bytes('iss') }, { key: '__proto__', value: bytes('{"polluted":true}') }],
+  headers: [
+    { key: 'source', value: bytes('iss') },
+    { key: '__proto__', value: bytes('{"polluted":true}') },
+  ],
 });
 
 const bigArray = `[${Array.from({ length: 200_000 }, (_, i) => i % 10).join(',')}]`;
@@ -81,10 +84,65 @@ const hostile = [
 ];
 
 const tokens = [
-  'value', 'key', 'headers', 'partition', 'offset', 'timestamp', '__proto__', 'constructor', 'prototype', 'this', 'process',
-  'globalThis', 'exit', 'require', 'eval', 'Function', '.', '(', ')', '[', ']', '{', '}', ',', ':', '"x"', '"return process"',
-  '1', '1.5', '-1', '+', '*', '/', '%', '==', '!=', '<', '>', '&&', '||', '!', '?', 'in', 'size', 'matches', 'all', 'exists',
-  'map', 'filter', 'x', 'has', 'dyn', 'string', 'int', 'b"\\x00"', 'null', 'true', '"(a+)+$"', '"\\u0000"',
+  'value',
+  'key',
+  'headers',
+  'partition',
+  'offset',
+  'timestamp',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'this',
+  'process',
+  'globalThis',
+  'exit',
+  'require',
+  'eval',
+  'Function',
+  '.',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '"x"',
+  '"return process"',
+  '1',
+  '1.5',
+  '-1',
+  '+',
+  '*',
+  '/',
+  '%',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '&&',
+  '||',
+  '!',
+  '?',
+  'in',
+  'size',
+  'matches',
+  'all',
+  'exists',
+  'map',
+  'filter',
+  'x',
+  'has',
+  'dyn',
+  'string',
+  'int',
+  'b"\\x00"',
+  'null',
+  'true',
+  '"(a+)+$"',
+  '"\\u0000"',
 ];
 const grammarish = fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 40 }).map((parts) => parts.join(' '));
 
@@ -137,10 +195,10 @@ describe('filter gate under hostile input', () => {
   beforeAll(() => {
     Object.assign(globalThis, { __kwbCanary: 0 });
     // Not a stand-in for a library: it records whether anything reached the host's process.exit.
-    process.exit = ((code?: number) => {
+    process.exit = (code?: number) => {
       exitCalls++;
       throw new Error(`process.exit(${String(code)}) was reached`);
-    });
+    };
   });
 
   afterAll(() => {
@@ -155,17 +213,31 @@ describe('filter gate under hostile input', () => {
   });
 
   it('refuses or harmlessly evaluates token soup built from host names and operators', () => {
-    fc.assert(fc.property(grammarish, (expression) => exercise(expression, records)), { numRuns: 150 });
+    fc.assert(
+      fc.property(grammarish, (expression) => exercise(expression, records)),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses or harmlessly evaluates random strings of any characters', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (expression) => exercise(expression, records.slice(0, 2))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (expression) => exercise(expression, records.slice(0, 2))),
+      { numRuns: 300 },
+    );
   });
 
   it('bounds evaluations of well-formed expressions over random JSON values', () => {
-    const expressions = ['value.exists(x, x == 1)', 'value.all(x, value.exists(y, y == x))', 'string(value).matches("^[a-z]+[0-9]*$")', 'size(value) > 3', 'value.a.b == 1'];
+    const expressions = [
+      'value.exists(x, x == 1)',
+      'value.all(x, value.exists(y, y == x))',
+      'string(value).matches("^[a-z]+[0-9]*$")',
+      'size(value) > 3',
+      'value.a.b == 1',
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...expressions), fc.json({ maxDepth: 6 }), (expression, json) => exercise(expression, [record(bytes(json))])),
+      fc.property(fc.constantFrom(...expressions), fc.json({ maxDepth: 6 }), (expression, json) =>
+        exercise(expression, [record(bytes(json))]),
+      ),
       { numRuns: 200 },
     );
   });
@@ -239,13 +311,16 @@ describe('filters that build their own data at run time', () => {
   });
 
   it('lists built by split() inside a loop are stopped by the budget, not by running out of memory', () => {
-    const { ms, outcome } = within(() => compileFilter('value.split("").map(x, value.split("")).size() > 0')(record(bytes('ab'.repeat(15_000)))));
+    const { ms, outcome } = within(() =>
+      compileFilter('value.split("").map(x, value.split("")).size() > 0')(record(bytes('ab'.repeat(15_000)))),
+    );
     expect(outcome).toBeInstanceOf(FilterTooCostly);
     expect(ms).toBeLessThan(BOUND_MS);
   });
 
   it('strings doubled by cel.bind are stopped by the budget', () => {
-    const doubling = 'cel.bind(a, value + value, cel.bind(b, a + a, cel.bind(c, b + b, cel.bind(d, c + c, cel.bind(e, d + d, cel.bind(f, e + e, f + f)))))).size() > 0';
+    const doubling =
+      'cel.bind(a, value + value, cel.bind(b, a + a, cel.bind(c, b + b, cel.bind(d, c + c, cel.bind(e, d + d, cel.bind(f, e + e, f + f)))))).size() > 0';
     const { ms, outcome } = within(() => compileFilter(doubling)(record(bytes('"' + 'x'.repeat(500_000) + '"'))));
     expect(outcome).toBeInstanceOf(FilterTooCostly);
     expect(ms).toBeLessThan(BOUND_MS);

@@ -77,7 +77,9 @@ export function analyse(ast: unknown): FilterShape {
       if (COMPREHENSIONS.has(name) && op === 'rcall') {
         const inner = depth + 1;
         if (inner > FILTER_MAX_COMPREHENSION_NESTING) {
-          throw new Error(`${name}(): at most ${FILTER_MAX_COMPREHENSION_NESTING} nested all/exists/map/filter (the cost multiplies with each level)`);
+          throw new Error(
+            `${name}(): at most ${FILTER_MAX_COMPREHENSION_NESTING} nested all/exists/map/filter (the cost multiplies with each level)`,
+          );
         }
         shape.comprehensionDepth = Math.max(shape.comprehensionDepth, inner);
         visit(receiver, depth);

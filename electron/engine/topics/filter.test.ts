@@ -21,7 +21,13 @@ describe('filter expressions (CEL)', () => {
   });
 
   it('rejects expressions that try to reach the host, and they cannot run', () => {
-    for (const expression of ['process.exit()', 'constructor.constructor("return process")()', 'globalThis.process', 'require("child_process")', 'this']) {
+    for (const expression of [
+      'process.exit()',
+      'constructor.constructor("return process")()',
+      'globalThis.process',
+      'require("child_process")',
+      'this',
+    ]) {
       expect(() => compileFilter(expression)).toThrow(/Filter expression/);
       expect(checkFilter(expression)).not.toBeNull();
     }
@@ -43,9 +49,17 @@ describe('filter expressions (CEL)', () => {
   });
 
   it('says where a syntax or type error is: line, column and the spot marked in the expression', () => {
-    expect(() => compileFilter('value.temperature > > 3')).toThrow('Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 3');
-    expect(checkFilter('key == "a" &&\n  value.x > > 3')).toBe('Filter expression: Unexpected token: GT at line 2, column 13: …y == "a" && value.x > ‸> 3');
-    expect(checkFilter(`value.${'a'.repeat(40)} == 1 &&`)).toBe(`Filter expression: Unexpected token: EOF at column 55: …${'a'.repeat(16)} == 1 &&‸`);
-    expect(checkFilter('key == "a" && size(1)')).toMatch(/^Filter expression: found no matching overload for 'size\(int\)' at column 15: key == "a" && ‸size\(1\)$/);
+    expect(() => compileFilter('value.temperature > > 3')).toThrow(
+      'Filter expression: Unexpected token: GT at column 21: value.temperature > ‸> 3',
+    );
+    expect(checkFilter('key == "a" &&\n  value.x > > 3')).toBe(
+      'Filter expression: Unexpected token: GT at line 2, column 13: …y == "a" && value.x > ‸> 3',
+    );
+    expect(checkFilter(`value.${'a'.repeat(40)} == 1 &&`)).toBe(
+      `Filter expression: Unexpected token: EOF at column 55: …${'a'.repeat(16)} == 1 &&‸`,
+    );
+    expect(checkFilter('key == "a" && size(1)')).toMatch(
+      /^Filter expression: found no matching overload for 'size\(int\)' at column 15: key == "a" && ‸size\(1\)$/,
+    );
   });
 });

@@ -16,7 +16,10 @@ import { analyse, checkNesting, FILTER_MAX_DEPTH, FILTER_MAX_INPUT_BYTES } from 
  * size budget and a deadline, regexes on linear-time RE2) — so a hostile filter costs a "too
  * costly" record, never a freeze or an out-of-memory crash.
  */
-const environment = new Environment({ unlistedVariablesAreDyn: false, limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 8 } })
+const environment = new Environment({
+  unlistedVariablesAreDyn: false,
+  limits: { maxAstNodes: 2_000, maxDepth: 50, maxListElements: 1_000, maxMapEntries: 1_000, maxCallArguments: 8 },
+})
   .registerVariable('key', 'dyn')
   .registerVariable('value', 'dyn')
   .registerVariable('headers', 'map')
@@ -72,7 +75,10 @@ export function filterContext(message: RawRecord): Record<string, unknown> {
   // A Map, not an object: header names are data (`__proto__`, `constructor`); the last of a repeated name wins.
   const headers = new Map<string, string>();
   for (const header of message.headers) {
-    headers.set(header.key, header.value === null || header.value.length > FILTER_MAX_INPUT_BYTES ? '' : decodeBytes(header.value, 'string').text);
+    headers.set(
+      header.key,
+      header.value === null || header.value.length > FILTER_MAX_INPUT_BYTES ? '' : decodeBytes(header.value, 'string').text,
+    );
   }
   return {
     key: field(message.key),
@@ -105,7 +111,11 @@ function located(error: unknown, expression: string): string {
   const column = pos - (before.lastIndexOf('\n') + 1) + 1;
   const start = Math.max(0, pos - AROUND);
   const end = Math.min(expression.length, pos + AROUND);
-  const fragment = `${start > 0 ? '…' : ''}${expression.slice(start, pos)}‸${expression.slice(pos, end)}${end < expression.length ? '…' : ''}`.replace(/\s+/g, ' ');
+  const fragment =
+    `${start > 0 ? '…' : ''}${expression.slice(start, pos)}‸${expression.slice(pos, end)}${end < expression.length ? '…' : ''}`.replace(
+      /\s+/g,
+      ' ',
+    );
   return `${text} at ${line > 1 ? `line ${line}, ` : ''}column ${column}: ${fragment}`;
 }
 
@@ -121,7 +131,8 @@ export function compileFilter(expression: string): Predicate {
     analyse(parsed.ast);
     const checked = parsed.check();
     if (!checked.valid) throw checked.error ?? new Error('type check failed');
-    if (checked.type !== 'bool' && checked.type !== 'dyn') throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
+    if (checked.type !== 'bool' && checked.type !== 'dyn')
+      throw new Error(`a filter must be true or false, this one is ${checked.type ?? 'unknown'}`);
     metered = meter(parsed.ast, (context: Record<string, unknown>) => parsed(context) as unknown);
   } catch (error) {
     throw new WorkbenchError('VALIDATION', `Filter expression: ${located(error, expression)}`);

@@ -32,13 +32,19 @@ export class ConsumerGroups {
       const consumers = visible.filter((g) => CONSUMER_PROTOCOL.has(g.protocolType));
       const described = await admin.describeGroups(consumers.map((g) => g.groupId));
       const states = new Map(described.map((d) => [d.groupId, d.state]));
-      let result = visible.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: g.state !== 'Unknown' ? g.state : (states.get(g.groupId) ?? 'Unknown') }));
+      let result = visible.map((g) => ({
+        groupId: g.groupId,
+        protocolType: g.protocolType,
+        state: g.state !== 'Unknown' ? g.state : (states.get(g.groupId) ?? 'Unknown'),
+      }));
       if (topic !== undefined) {
         const reads = await Promise.all(
           result.map(async (g) => {
             const offsets = await admin.groupOffsets(g.groupId, [topic]);
             const committed = [...(offsets.get(topic)?.values() ?? [])].some((offset) => offset >= 0);
-            const assigned = described.find((d) => d.groupId === g.groupId)?.members.some((m) => m.assignments.some((a) => a.topic === topic));
+            const assigned = described
+              .find((d) => d.groupId === g.groupId)
+              ?.members.some((m) => m.assignments.some((a) => a.topic === topic));
             return committed || assigned === true;
           }),
         );
@@ -52,7 +58,12 @@ export class ConsumerGroups {
     return this.clients.admin(connectionId, async (admin) => {
       const group = await this.describeOne(admin, groupId);
       if (!group || group.state === 'Dead') throw new WorkbenchError('NOT_FOUND', `Consumer group ${groupId} does not exist`);
-      const members = group.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignments: m.assignments }));
+      const members = group.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignments: m.assignments,
+      }));
       const committed = await admin.groupOffsets(groupId);
       const topics = new Set([...committed.keys(), ...members.flatMap((m) => m.assignments.map((a) => a.topic))]);
       const offsets: GroupDetail['offsets'] = [];
@@ -63,7 +74,13 @@ export class ConsumerGroups {
         for (const end of ends) {
           const raw = mine?.get(end.partition);
           const offset = raw === undefined || raw < 0 ? null : raw;
-          offsets.push({ topic, partition: end.partition, committed: offset, logEnd: end.high, lag: offset === null ? null : Math.max(0, end.high - offset) });
+          offsets.push({
+            topic,
+            partition: end.partition,
+            committed: offset,
+            logEnd: end.high,
+            lag: offset === null ? null : Math.max(0, end.high - offset),
+          });
         }
       }
       return {
@@ -83,11 +100,19 @@ export class ConsumerGroups {
    * commit is an admin OffsetCommit (generation -1, no member id), as kafka-consumer-groups
    * --reset-offsets does: nothing joins the group, so its members and rebalances are untouched.
    */
-  async resetOffsets(connectionId: string, groupId: string, topic: string, to: ResetTarget): Promise<{ partition: number; offset: number }[]> {
+  async resetOffsets(
+    connectionId: string,
+    groupId: string,
+    topic: string,
+    to: ResetTarget,
+  ): Promise<{ partition: number; offset: number }[]> {
     return this.clients.admin(connectionId, async (admin) => {
       const group = await this.describeOne(admin, groupId);
       if (group && group.members.length > 0) {
-        throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} has ${group.members.length} active member(s) (state ${group.state}); stop its consumers before resetting offsets`);
+        throw new WorkbenchError(
+          'CONFLICT',
+          `Consumer group ${groupId} has ${group.members.length} active member(s) (state ${group.state}); stop its consumers before resetting offsets`,
+        );
       }
       const ends = await admin.watermarks(topic);
       const partitions = await this.targets(admin, topic, ends, to);
@@ -108,12 +133,18 @@ export class ConsumerGroups {
    */
   private async describeOne(admin: KafkaAdmin, groupId: string) {
     const listed = (await admin.listGroups()).find((g) => g.groupId === groupId);
-    if (listed && !CONSUMER_PROTOCOL.has(listed.protocolType)) return { groupId, state: listed.state, protocol: '', protocolType: listed.protocolType, members: [] };
+    if (listed && !CONSUMER_PROTOCOL.has(listed.protocolType))
+      return { groupId, state: listed.state, protocol: '', protocolType: listed.protocolType, members: [] };
     const [group] = await admin.describeGroups([groupId]);
     return group;
   }
 
-  private async targets(admin: KafkaAdmin, topic: string, ends: PartitionWatermarks[], to: ResetTarget): Promise<{ partition: number; offset: number }[]> {
+  private async targets(
+    admin: KafkaAdmin,
+    topic: string,
+    ends: PartitionWatermarks[],
+    to: ResetTarget,
+  ): Promise<{ partition: number; offset: number }[]> {
     const clamp = (offset: number, end: PartitionWatermarks) => Math.min(Math.max(offset, end.low), end.high);
     switch (to.kind) {
       case 'earliest':
@@ -141,7 +172,8 @@ export class ConsumerGroups {
         await admin.deleteGroups([groupId]);
       } catch (error) {
         const types = errorTypes(error);
-        if (types.has('NON_EMPTY_GROUP')) throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} still has active members; stop them before deleting it`);
+        if (types.has('NON_EMPTY_GROUP'))
+          throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} still has active members; stop them before deleting it`);
         if (types.has('GROUP_ID_NOT_FOUND')) throw new WorkbenchError('NOT_FOUND', `Consumer group ${groupId} does not exist`);
         throw new WorkbenchError('KAFKA_ERROR', brokerWords(error) ?? (error instanceof Error ? error.message : String(error)));
       }

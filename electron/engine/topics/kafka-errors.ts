@@ -37,7 +37,13 @@ function refusals(error: unknown): { apiId: string; words: string }[] {
  */
 export function brokerWords(error: unknown): string | null {
   const all = refusals(error);
-  const passing = new Set(['NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_CONTROLLER', 'REQUEST_TIMED_OUT']);
+  const passing = new Set([
+    'NOT_COORDINATOR',
+    'COORDINATOR_LOAD_IN_PROGRESS',
+    'COORDINATOR_NOT_AVAILABLE',
+    'NOT_CONTROLLER',
+    'REQUEST_TIMED_OUT',
+  ]);
   const final = all.filter((r) => !passing.has(r.apiId));
   const chosen = final.length > 0 ? final : all;
   return chosen.length === 0 ? null : chosen.map((r) => r.words).join('; ');
@@ -55,7 +61,8 @@ export function errorTypes(error: unknown): Set<string> {
 export function describeTopicError(clients: KafkaClients, connectionId: string, topic: string, error: unknown): WorkbenchError {
   const notFound = (detail?: string) => new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`, detail);
   if (error instanceof WorkbenchError) {
-    if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(`${error.message} ${error.detail ?? ''}`)) return notFound(error.detail);
+    if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(`${error.message} ${error.detail ?? ''}`))
+      return notFound(error.detail);
     return error;
   }
   if (isUnknownTopic(error)) return notFound();

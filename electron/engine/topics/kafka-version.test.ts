@@ -7,7 +7,9 @@ describe('Kafka version inferred from ApiVersions', () => {
   it('takes the newest API it can date as a lower bound and says it is an inference', () => {
     const inferred = inferKafkaVersion(keys(0, 1, 36, 42, 60, 65, 68));
     expect(inferred.version).toBe('3.7 or newer');
-    expect(inferred.basis).toMatch(/^Inferred from ApiVersions: the broker offers ConsumerGroupHeartbeat .* added in Kafka 3\.7\..*does not report its exact version/);
+    expect(inferred.basis).toMatch(
+      /^Inferred from ApiVersions: the broker offers ConsumerGroupHeartbeat .* added in Kafka 3\.7\..*does not report its exact version/,
+    );
   });
 
   it('reads a protocol change (Fetch without old versions) as Kafka 4.0', () => {

@@ -40,11 +40,21 @@ const NEWEST_KNOWN_KEY = 92;
 export function inferKafkaVersion(list: ApiRange[]): KafkaVersion {
   const apis = new Map(list.map((api) => [api.apiKey, api]));
   const marker = MARKERS.find((m) => m.test(apis));
-  const unknown = list.map((a) => a.apiKey).filter((key) => key > NEWEST_KNOWN_KEY).sort((a, b) => a - b);
-  const newer = unknown.length > 0 ? `; it also offers API keys ${unknown.join(', ')}, newer than this table knows, so it is probably a later release` : '';
+  const unknown = list
+    .map((a) => a.apiKey)
+    .filter((key) => key > NEWEST_KNOWN_KEY)
+    .sort((a, b) => a - b);
+  const newer =
+    unknown.length > 0
+      ? `; it also offers API keys ${unknown.join(', ')}, newer than this table knows, so it is probably a later release`
+      : '';
   const caveat = 'Kafka does not report its exact version over the protocol.';
-  if (marker === undefined) return { version: null, basis: `Inferred from ApiVersions: no API this app can date was offered${newer}. ${caveat}` };
-  return { version: `${marker.since} or newer`, basis: `Inferred from ApiVersions: the broker offers ${marker.what}, added in Kafka ${marker.since}${newer}. ${caveat}` };
+  if (marker === undefined)
+    return { version: null, basis: `Inferred from ApiVersions: no API this app can date was offered${newer}. ${caveat}` };
+  return {
+    version: `${marker.since} or newer`,
+    basis: `Inferred from ApiVersions: the broker offers ${marker.what}, added in Kafka ${marker.since}${newer}. ${caveat}`,
+  };
 }
 
 /** ApiVersions of a bootstrap broker. */

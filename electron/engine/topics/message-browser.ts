@@ -29,7 +29,8 @@ export async function watermarks(clients: KafkaClients, connectionId: string, to
     try {
       return await admin.watermarks(topic);
     } catch (error) {
-      if (hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID')) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
+      if (hasKafkaError(error, 'UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID'))
+        throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
       throw error;
     }
   });
@@ -43,12 +44,22 @@ export async function logStarts(clients: KafkaClients, connectionId: string, top
 }
 
 /** ListOffsets by time: the first offset whose timestamp is >= the given one, per partition; -1 when none is. */
-export async function offsetsForTimestamp(clients: KafkaClients, connectionId: string, topic: string, timestamp: number): Promise<Map<number, number>> {
+export async function offsetsForTimestamp(
+  clients: KafkaClients,
+  connectionId: string,
+  topic: string,
+  timestamp: number,
+): Promise<Map<number, number>> {
   return clients.admin(connectionId, (admin) => admin.offsetsForTimestamp(topic, timestamp));
 }
 
 /** Per partition in scope, where a page starts (forward) or ends (backward). */
-async function anchors(clients: KafkaClients, connectionId: string, request: PageRequest, scope: Watermark[]): Promise<{ direction: 'forward' | 'backward'; at: Map<number, number> }> {
+async function anchors(
+  clients: KafkaClients,
+  connectionId: string,
+  request: PageRequest,
+  scope: Watermark[],
+): Promise<{ direction: 'forward' | 'backward'; at: Map<number, number> }> {
   const { start } = request;
   const at = new Map<number, number>();
   switch (start.kind) {
@@ -87,7 +98,12 @@ const PAGE_FETCH_BYTES = 64 * 1024;
  * timestamp. `reader` is the connection's page reader (PageReaders); without one a reader is opened
  * for this page and closed after it.
  */
-export async function readPage(clients: KafkaClients, connectionId: string, request: PageRequest, shared?: PartitionReader): Promise<MessagePage> {
+export async function readPage(
+  clients: KafkaClients,
+  connectionId: string,
+  request: PageRequest,
+  shared?: PartitionReader,
+): Promise<MessagePage> {
   const started = performance.now();
   const marks = await watermarks(clients, connectionId, request.topic);
   const scope = request.partition === null ? marks : marks.filter((w) => w.partition === request.partition);
@@ -98,7 +114,12 @@ export async function readPage(clients: KafkaClients, connectionId: string, requ
   const ranges = new Map<number, OffsetRange>();
   for (const w of scope) {
     const anchor = at.get(w.partition) ?? w.low;
-    ranges.set(w.partition, direction === 'forward' ? { from: anchor, to: Math.min(w.high, anchor + request.limit) } : { from: Math.max(w.low, anchor - request.limit), to: anchor });
+    ranges.set(
+      w.partition,
+      direction === 'forward'
+        ? { from: anchor, to: Math.min(w.high, anchor + request.limit) }
+        : { from: Math.max(w.low, anchor - request.limit), to: anchor },
+    );
   }
   const runs = new Map<number, KafkaMessage[]>(scope.map((w) => [w.partition, []]));
   const reader = shared ?? clients.reader(connectionId);
@@ -120,7 +141,10 @@ export async function readPage(clients: KafkaClients, connectionId: string, requ
     if (!shared) void reader.close();
   }
   if (!complete && [...runs.values()].every((run) => run.length === 0)) {
-    throw new WorkbenchError('KAFKA_ERROR', `Reading ${request.topic} timed out before any message arrived; the broker may be busy or a partition has no leader`);
+    throw new WorkbenchError(
+      'KAFKA_ERROR',
+      `Reading ${request.topic} timed out before any message arrived; the broker may be busy or a partition has no leader`,
+    );
   }
   const messages = mergePage(runs, request.limit, direction === 'forward' ? 'first' : 'last');
   const first: Record<string, number> = {};

@@ -22,7 +22,10 @@ describe('mergePage', () => {
   });
 
   it('keeps each partition contiguous even when timestamps go backwards inside a partition', () => {
-    const runs = new Map([[0, run(0, [5, 1, 2])], [1, run(1, [3])]]);
+    const runs = new Map([
+      [0, run(0, [5, 1, 2])],
+      [1, run(1, [3])],
+    ]);
     const page = mergePage(runs, 2, 'first');
     expect(page.map((m) => `${m.partition}:${m.offset}`)).toEqual(['1:0', '0:0']);
   });

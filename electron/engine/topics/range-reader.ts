@@ -51,7 +51,12 @@ const MAX_FETCH_BYTES = 64 * 1024 * 1024;
  * partitions behind the log start to it and counts the offsets lost in `skipped`, as
  * `auto.offset.reset=earliest` would. Any other error rejects.
  */
-export async function readRanges(reader: PartitionReader, topic: string, ranges: ReadonlyMap<number, OffsetRange>, options: ReadOptions): Promise<ReadResult> {
+export async function readRanges(
+  reader: PartitionReader,
+  topic: string,
+  ranges: ReadonlyMap<number, OffsetRange>,
+  options: ReadOptions,
+): Promise<ReadResult> {
   const ends = new Map([...ranges].filter(([, range]) => range.to > range.from).map(([partition, range]) => [partition, range.to]));
   const positions = new Map([...ranges].filter(([partition]) => ends.has(partition)).map(([partition, range]) => [partition, range.from]));
   const counts = new Map<number, number>();
@@ -66,7 +71,14 @@ export async function readRanges(reader: PartitionReader, topic: string, ranges:
     if (aborted() || Date.now() >= deadline) return { complete: false, skipped };
     let fetched;
     try {
-      fetched = await beforeDeadline(reader.fetch(topic, positions, { maxWaitMs: 50, maxBytesPerPartition: maxBytes, isolation: options.isolation ?? 'read_uncommitted' }), deadline);
+      fetched = await beforeDeadline(
+        reader.fetch(topic, positions, {
+          maxWaitMs: 50,
+          maxBytesPerPartition: maxBytes,
+          isolation: options.isolation ?? 'read_uncommitted',
+        }),
+        deadline,
+      );
       if (fetched === null) return { complete: false, skipped };
       backoff = FIRST_BACKOFF_MS;
       if (retrying) options.onRetry?.(null);

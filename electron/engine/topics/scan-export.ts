@@ -35,7 +35,9 @@ function text(payload: Payload): { text: string | null; decoder: string | null }
 export function messageRow(message: KafkaMessage): Row {
   const key = text(message.key);
   const value = text(message.value);
-  const headers = headersJson(message.headers.map((h) => ({ key: h.key, value: h.value === null ? null : decodeBytes(fromBase64(h.value.base64), 'string').text })));
+  const headers = headersJson(
+    message.headers.map((h) => ({ key: h.key, value: h.value === null ? null : decodeBytes(fromBase64(h.value.base64), 'string').text })),
+  );
   return {
     partition: message.partition,
     offset: message.offset,
@@ -72,7 +74,11 @@ const BATCH = 500;
  */
 export async function exportScan(request: ScanExportRequest): Promise<{ location: string; rows: number; bytes: number }> {
   const output = await openLocalOutput(request.folder, request.fileName);
-  const writer = createWriter(request.format === 'csv' ? { kind: 'csv', delimiter: ',', header: true } : { kind: 'jsonl' }, scanExportColumns, output.sink);
+  const writer = createWriter(
+    request.format === 'csv' ? { kind: 'csv', delimiter: ',', header: true } : { kind: 'jsonl' },
+    scanExportColumns,
+    output.sink,
+  );
   try {
     for (let offset = 0; offset < request.total; offset += BATCH) {
       if (request.signal?.aborted === true) throw new Error('export cancelled');

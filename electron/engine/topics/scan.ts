@@ -41,7 +41,14 @@ function containsText(record: RawRecord, needle: string): boolean {
 }
 
 function raw(record: ConsumedRecord): RawRecord {
-  return { partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: record.key, value: record.value, headers: record.headers };
+  return {
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    headers: record.headers,
+  };
 }
 
 /**
@@ -69,10 +76,12 @@ export class ScanRegistry {
     if (request.from.kind === 'timestamp') {
       const ts = request.from.timestamp;
       const found = await offsetsForTimestamp(this.clients, request.connectionId, request.topic, ts);
-      starts = new Map(scope.map((w) => {
-        const offset = found.get(w.partition) ?? -1;
-        return [w.partition, offset < 0 ? w.high : Math.max(offset, w.low)];
-      }));
+      starts = new Map(
+        scope.map((w) => {
+          const offset = found.get(w.partition) ?? -1;
+          return [w.partition, offset < 0 ? w.high : Math.max(offset, w.low)];
+        }),
+      );
     }
     const ranges = new Map<number, OffsetRange>(scope.map((w) => [w.partition, { from: starts.get(w.partition) ?? w.low, to: w.high }]));
     const total = [...ranges.values()].reduce((sum, r) => sum + Math.max(0, r.to - r.from), 0);
@@ -141,7 +150,8 @@ export class ScanRegistry {
     })
       .then(({ complete, skipped }) => {
         if (skipped > 0) scan.progress.skipped = skipped;
-        if (scan.progress.state === 'running') scan.progress.state = complete || scan.matches.length >= request.maxMatches ? 'done' : 'cancelled';
+        if (scan.progress.state === 'running')
+          scan.progress.state = complete || scan.matches.length >= request.maxMatches ? 'done' : 'cancelled';
       })
       .catch((error: unknown) => {
         scan.progress.state = 'failed';

@@ -45,15 +45,28 @@ export class TailRegistry {
   }
 
   /** `tailId`: the UI's own (it subscribes to the tail's events before starting it), else a new one. */
-  async start(connectionId: string, topic: string, partition: number | null, isolation: Isolation = 'read_uncommitted', tailId: string = randomUUID()): Promise<string> {
+  async start(
+    connectionId: string,
+    topic: string,
+    partition: number | null,
+    isolation: Isolation = 'read_uncommitted',
+    tailId: string = randomUUID(),
+  ): Promise<string> {
     if (this.tails.size >= MAX_TAILS) throw new WorkbenchError('CONFLICT', `At most ${MAX_TAILS} live tails run at once; stop one first`);
     if (this.tails.has(tailId)) throw new WorkbenchError('CONFLICT', `A live tail with id ${tailId} is already running`);
     const marks = await watermarks(this.clients, connectionId, topic);
-    if (partition !== null && !marks.some((w) => w.partition === partition)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} has no partition ${partition}`);
+    if (partition !== null && !marks.some((w) => w.partition === partition))
+      throw new WorkbenchError('NOT_FOUND', `Topic ${topic} has no partition ${partition}`);
     const positions = new Map(marks.filter((w) => partition === null || w.partition === partition).map((w) => [w.partition, w.high]));
     const timer = setTimeout(() => void this.stop(tailId), MAX_TAIL_MS);
     timer.unref();
-    const tail: Tail = { reader: this.clients.reader(connectionId), stopped: false, wake: new AbortController(), loop: Promise.resolve(), timer };
+    const tail: Tail = {
+      reader: this.clients.reader(connectionId),
+      stopped: false,
+      wake: new AbortController(),
+      loop: Promise.resolve(),
+      timer,
+    };
     this.tails.set(tailId, tail);
     tail.loop = this.follow(tailId, tail, connectionId, topic, positions, isolation);
     return tailId;
@@ -76,7 +89,14 @@ export class TailRegistry {
     await Promise.all([...this.tails.keys()].map((id) => this.stop(id)));
   }
 
-  private async follow(tailId: string, tail: Tail, connectionId: string, topic: string, positions: Map<number, number>, isolation: Isolation): Promise<void> {
+  private async follow(
+    tailId: string,
+    tail: Tail,
+    connectionId: string,
+    topic: string,
+    positions: Map<number, number>,
+    isolation: Isolation,
+  ): Promise<void> {
     let backoff = 100;
     while (!tail.stopped) {
       try {

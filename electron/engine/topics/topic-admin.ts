@@ -30,7 +30,11 @@ export class TopicAdmin {
     return this.admin(connectionId, topic, async (admin) => {
       const existing = await admin.listTopics(true);
       if (!existing.includes(topic)) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
-      const [metadata, offsets, configs] = await Promise.all([admin.topicMetadata([topic]), admin.watermarks(topic), admin.describeConfigs('topic', [topic])]);
+      const [metadata, offsets, configs] = await Promise.all([
+        admin.topicMetadata([topic]),
+        admin.watermarks(topic),
+        admin.describeConfigs('topic', [topic]),
+      ]);
       const described = metadata.get(topic);
       if (!described) throw new WorkbenchError('NOT_FOUND', `Topic ${topic} does not exist`);
       const marks = new Map(offsets.map((o) => [o.partition, o]));
@@ -67,7 +71,10 @@ export class TopicAdmin {
     });
   }
 
-  async create(connectionId: string, input: { topic: string; partitions: number; replicationFactor: number; configs: { name: string; value: string }[] }): Promise<{ topic: string }> {
+  async create(
+    connectionId: string,
+    input: { topic: string; partitions: number; replicationFactor: number; configs: { name: string; value: string }[] },
+  ): Promise<{ topic: string }> {
     const created = await this.admin(connectionId, input.topic, async (admin) => {
       try {
         return await admin.createTopicsAndWait([
@@ -77,7 +84,11 @@ export class TopicAdmin {
         // The broker's words name the problem but not always the value: add what was sent.
         const words = brokerWords(error);
         if (words === null) throw error;
-        const sent = [`partitions=${input.partitions}`, `replication factor=${input.replicationFactor}`, ...input.configs.map((c) => `${c.name}=${c.value}`)].join(', ');
+        const sent = [
+          `partitions=${input.partitions}`,
+          `replication factor=${input.replicationFactor}`,
+          ...input.configs.map((c) => `${c.name}=${c.value}`),
+        ].join(', ');
         throw new WorkbenchError('VALIDATION', `Kafka refused topic ${input.topic}: ${words} (${sent})`);
       }
     });
@@ -97,7 +108,10 @@ export class TopicAdmin {
   async addPartitions(connectionId: string, topic: string, count: number): Promise<{ partitions: number }> {
     const detail = await this.describe(connectionId, topic);
     if (count <= detail.partitions.length) {
-      throw new WorkbenchError('VALIDATION', `Topic ${topic} already has ${detail.partitions.length} partitions; the new count must be larger (Kafka cannot remove partitions)`);
+      throw new WorkbenchError(
+        'VALIDATION',
+        `Topic ${topic} already has ${detail.partitions.length} partitions; the new count must be larger (Kafka cannot remove partitions)`,
+      );
     }
     await this.admin(connectionId, topic, (admin) => admin.createPartitions(topic, count));
     return { partitions: count };
@@ -116,7 +130,9 @@ export class TopicAdmin {
         await admin.alterTopicConfigs(topic, [{ name, value }]);
       } catch (error) {
         const words = error instanceof WorkbenchError ? null : brokerWords(error);
-        throw words === null ? describeTopicError(this.clients, connectionId, topic, error) : new WorkbenchError('VALIDATION', `Kafka refused ${name}=${value ?? '(default)'}: ${words}`);
+        throw words === null
+          ? describeTopicError(this.clients, connectionId, topic, error)
+          : new WorkbenchError('VALIDATION', `Kafka refused ${name}=${value ?? '(default)'}: ${words}`);
       }
     });
     return { updated: true };

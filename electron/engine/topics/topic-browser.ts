@@ -80,15 +80,23 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
       },
       'messages:scanExport': async ({ id, format, folder, fileName }) => {
         const { progress } = this.scans.results(id, 0, 0);
-        if (progress.state === 'running') throw new WorkbenchError('CONFLICT', 'The scan is still running; wait for it to finish or cancel it, then export');
+        if (progress.state === 'running')
+          throw new WorkbenchError('CONFLICT', 'The scan is still running; wait for it to finish or cancel it, then export');
         const total = progress.matched;
         return exportScan({
-          format, folder, fileName, total,
+          format,
+          folder,
+          fileName,
+          total,
           page: (offset, limit) => this.scans.results(id, offset, limit).messages,
-          onProgress: (written) => { this.context.events.emit('messages:export-progress', { scanId: id, written, total }); },
+          onProgress: (written) => {
+            this.context.events.emit('messages:export-progress', { scanId: id, written, total });
+          },
         });
       },
-      'messages:tailStart': async ({ connectionId, topic, partition, isolation, tailId }) => ({ tailId: await this.tails.start(connectionId, topic, partition, isolation, tailId) }),
+      'messages:tailStart': async ({ connectionId, topic, partition, isolation, tailId }) => ({
+        tailId: await this.tails.start(connectionId, topic, partition, isolation, tailId),
+      }),
       'messages:tailStop': async ({ id }) => ({ stopped: await this.tails.stop(id) }),
 
       'groups:list': ({ connectionId, topic }) => this.groups.list(connectionId, topic),
@@ -104,7 +112,10 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
         } catch (error) {
           // A running pipeline is a member of its group: name it rather than "its consumers".
           if (error instanceof WorkbenchError && error.code === 'CONFLICT' && pipelines.length > 0) {
-            throw new WorkbenchError('CONFLICT', `Consumer group ${groupId} is read by the pipeline ${pipelines.map((p) => `"${p.name}"`).join(', ')}: stop it on the Pipelines page before resetting offsets`);
+            throw new WorkbenchError(
+              'CONFLICT',
+              `Consumer group ${groupId} is read by the pipeline ${pipelines.map((p) => `"${p.name}"`).join(', ')}: stop it on the Pipelines page before resetting offsets`,
+            );
           }
           throw error;
         }

@@ -6,7 +6,11 @@ import { describeClientError } from './kafka-errors.js';
 /** Kafka's own internal topics all start with "__" (the same rule as `topics:list`). */
 const isInternal = (name: string) => name.startsWith('__');
 
-export function summarise(name: string, partitions: { partitionId: number; leader: number; replicas: number[]; isr: number[] }[], marks: WatermarkTable | null): TopicStats {
+export function summarise(
+  name: string,
+  partitions: { partitionId: number; leader: number; replicas: number[]; isr: number[] }[],
+  marks: WatermarkTable | null,
+): TopicStats {
   let underReplicated = 0;
   let offline = 0;
   let inSync = 0;
@@ -25,7 +29,16 @@ export function summarise(name: string, partitions: { partitionId: number; leade
     totalMessages = 0;
     for (const { low, high } of row.values()) totalMessages += Math.max(0, high - low);
   }
-  return { name, partitions: partitions.length, replicationFactor, underReplicated, offline, inSyncReplicas: inSync, replicas, totalMessages };
+  return {
+    name,
+    partitions: partitions.length,
+    replicationFactor,
+    underReplicated,
+    offline,
+    inSyncReplicas: inSync,
+    replicas,
+    totalMessages,
+  };
 }
 
 /** Every topic's health and message count: one Metadata request plus two ListOffsets rounds. */
@@ -35,11 +48,17 @@ export async function topicStats(clients: KafkaClients, connectionId: string, in
     const metadata = await admin.topicMetadata();
     const shown = [...metadata]
       .filter(([name]) => includeInternal || !isInternal(name))
-      .map(([name, partitions]) => ({ name, partitions: partitions.map((p) => ({ partitionId: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })) }));
+      .map(([name, partitions]) => ({
+        name,
+        partitions: partitions.map((p) => ({ partitionId: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })),
+      }));
     let marks: WatermarkTable | null = null;
     let offsetsError: string | undefined;
     try {
-      marks = await bulkWatermarks(admin, shown.map((t) => ({ topic: t.name, partitions: t.partitions.filter((p) => p.leader >= 0).map((p) => p.partitionId) })));
+      marks = await bulkWatermarks(
+        admin,
+        shown.map((t) => ({ topic: t.name, partitions: t.partitions.filter((p) => p.leader >= 0).map((p) => p.partitionId) })),
+      );
     } catch (error) {
       // The list is still useful without counts (e.g. a partition lost its leader mid-request).
       offsetsError = `Message counts unavailable: ${describeClientError(clients, connectionId, error).message}`;

@@ -41,20 +41,28 @@ export function ChartsPage() {
     { id: pipeline?.id ?? '', offset: 0, limit: TOP_WORDS, ...(countAs ? { orderBy: countAs } : {}) },
     { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg },
   );
-  const series = useMethodQuery('metrics:window-charts', { id: pipeline?.id ?? '', rangeMs: range, width }, { enabled: pipeline !== undefined && windowedAgg });
+  const series = useMethodQuery(
+    'metrics:window-charts',
+    { id: pipeline?.id ?? '', rangeMs: range, width },
+    { enabled: pipeline !== undefined && windowedAgg },
+  );
 
   // Batches can finish several times a second: the charts refetch at most once a second (trailing).
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
-  useEvent('pipelines:results-changed', () => {
-    if (pending.current !== null) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      // A hidden window only marks the data stale; React Query refetches when it is focused again.
-      const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
-      void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
-    }, REFRESH_MS);
-  }, pipeline?.id ?? null);
+  useEvent(
+    'pipelines:results-changed',
+    () => {
+      if (pending.current !== null) return;
+      pending.current = setTimeout(() => {
+        pending.current = null;
+        // A hidden window only marks the data stale; React Query refetches when it is focused again.
+        const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
+        void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
+      }, REFRESH_MS);
+    },
+    pipeline?.id ?? null,
+  );
   useEvent('pipelines:status', setStatus, pipeline?.id ?? null);
 
   const charts = windowedAgg ? series.data : undefined;
@@ -76,7 +84,10 @@ export function ChartsPage() {
       </div>
       <ErrorMessage error={pipelines.error ?? results.error ?? series.error} />
       {pipelines.data !== undefined && windowed.length === 0 && (
-        <p className="note">No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensor windows” and “Word count” presets); its results are charted here.</p>
+        <p className="note">
+          No windowed or word-count pipeline yet. Create one on the Pipelines page (the “Sensor windows” and “Word count” presets); its
+          results are charted here.
+        </p>
       )}
       {windowed.length > 0 && (
         <label className="inline">
@@ -101,7 +112,9 @@ export function ChartsPage() {
             <dd className="mono">{status?.watermarkMs ? new Date(status.watermarkMs).toISOString().slice(0, 19) + 'Z' : '—'}</dd>
           </div>
           <div>
-            <dt title="Each record counted once per window it fell in whose end the watermark had passed; Spark's numRowsDroppedByWatermark is on the Pipelines page">Late rows dropped (record × window)</dt>
+            <dt title="Each record counted once per window it fell in whose end the watermark had passed; Spark's numRowsDroppedByWatermark is on the Pipelines page">
+              Late rows dropped (record × window)
+            </dt>
             <dd data-testid="late-rows">{status?.lateRows ?? '—'}</dd>
           </div>
           <div>

@@ -15,7 +15,9 @@ const yTick = (v: number) => v.toFixed(1);
 const X_DOMAIN = ['dataMin', 'dataMax'] as const;
 const Y_DOMAIN = ['auto', 'auto'] as const;
 /** A bare `<rect>` per bar: Recharts' default shape (radius maths, animation hooks) costs more per bar. */
-const plainBar = ({ x, y, width, height, fill }: BarShapeProps) => <rect x={x} y={y} width={width} height={Math.max(0, height ?? 0)} fill={fill} />;
+const plainBar = ({ x, y, width, height, fill }: BarShapeProps) => (
+  <rect x={x} y={y} width={width} height={Math.max(0, height ?? 0)} fill={fill} />
+);
 /** Fixed chart heights (the placeholder before the first draw keeps the page from jumping). */
 const HEIGHT = { line: 260, bar: 220 } as const;
 
@@ -95,7 +97,16 @@ const ChartBody = memo(function ChartBody({ title, chart, kind }: { title: strin
             {tooltip}
             {legend}
             {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} stackId="n" fill={PALETTE[i % PALETTE.length]} hide={hidden.has(s.key)} isAnimationActive={false} shape={plainBar} activeBar={false} />
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                stackId="n"
+                fill={PALETTE[i % PALETTE.length]}
+                hide={hidden.has(s.key)}
+                isAnimationActive={false}
+                shape={plainBar}
+                activeBar={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>

@@ -5,7 +5,15 @@ const pipeline = { aggregation: { groupBy: ['word'], aggregates: [{ fn: 'count' 
 
 describe('wordCounts', () => {
   it('sorts by count, then by word', () => {
-    const page = { columns: ['word', 'count'], rows: [['kafka', 2], ['spark', 5], ['avro', 2]], total: 3 };
+    const page = {
+      columns: ['word', 'count'],
+      rows: [
+        ['kafka', 2],
+        ['spark', 5],
+        ['avro', 2],
+      ],
+      total: 3,
+    };
     expect(wordCounts(pipeline, page)).toEqual([
       { word: 'spark', count: 5 },
       { word: 'avro', count: 2 },

@@ -29,7 +29,13 @@ export function PipelineRateCharts({ connectionId, pipelineId }: { connectionId:
         <SparkChart title="In" points={p.in} unit="rec/s" testId="pipeline-rate" />
         <SparkChart title="Out" points={p.out} unit="rows/s" testId="pipeline-rate" />
         {p.partitions.slice(0, 12).map((l) => (
-          <SparkChart key={`${l.topic}:${l.partition}`} title={`Lag ${l.topic} [${l.partition}]`} points={l.lag} unit="records" testId="partition-lag" />
+          <SparkChart
+            key={`${l.topic}:${l.partition}`}
+            title={`Lag ${l.topic} [${l.partition}]`}
+            points={l.lag}
+            unit="records"
+            testId="partition-lag"
+          />
         ))}
       </div>
     </section>

@@ -11,7 +11,10 @@ export function useMetricsSnapshot(connectionId: string | null): UseQueryResult<
   const queryClient = useQueryClient();
   const snapshot = useMethodQuery('metrics:snapshot', { connectionId: connectionId ?? '' }, { enabled: connectionId !== null });
   useEvent('metrics:tick', () => {
-    void queryClient.invalidateQueries({ queryKey: ['metrics:snapshot'], refetchType: document.visibilityState === 'hidden' ? 'none' : 'active' });
+    void queryClient.invalidateQueries({
+      queryKey: ['metrics:snapshot'],
+      refetchType: document.visibilityState === 'hidden' ? 'none' : 'active',
+    });
   });
   return snapshot;
 }

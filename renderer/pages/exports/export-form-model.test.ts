@@ -32,14 +32,22 @@ describe('export form model', () => {
       request: {
         source: { kind: 'table', table: 'export_history' },
         format: { kind: 'csv', delimiter: '\t', header: true },
-        target: { kind: 's3', bucket: 'reports', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, credentials: { mode: 'keys', accessKeyId: 'AK', secretAccessKey: 'SK' } },
+        target: {
+          kind: 's3',
+          bucket: 'reports',
+          endpoint: 'http://127.0.0.1:9000',
+          forcePathStyle: true,
+          credentials: { mode: 'keys', accessKeyId: 'AK', secretAccessKey: 'SK' },
+        },
       },
     });
   });
 
   it('says what to fix: no topic, bad partitions, a short bucket name', () => {
     expect(toExportRequest(initialExportForm('/d'), 'c1')).toEqual({ error: 'Choose a topic' });
-    expect(toExportRequest({ ...initialExportForm('/d'), topic: 't', partitions: 'a,1' }, 'c1')).toEqual({ error: 'partitions: comma-separated partition numbers, e.g. 0,2' });
+    expect(toExportRequest({ ...initialExportForm('/d'), topic: 't', partitions: 'a,1' }, 'c1')).toEqual({
+      error: 'partitions: comma-separated partition numbers, e.g. 0,2',
+    });
     const s3 = toExportRequest({ ...initialExportForm('/d'), topic: 't', targetKind: 's3', bucket: 'ab' }, 'c1');
     expect('error' in s3 && s3.error).toMatch(/^target\.bucket: /);
   });

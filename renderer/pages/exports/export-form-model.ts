@@ -53,7 +53,8 @@ export function initialTarget(folder: string, prefix = 'exports/{yyyy}/{MM}/{dd}
 
 /** The target the picker describes (checked by the contract's schema with the rest of the request). */
 export function toExportTarget(form: ExportTargetState): { target: ExportTarget } | { error: string } {
-  if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '') return { error: 'Choose saved S3 credentials, or save some under Exports' };
+  if (form.targetKind === 's3' && form.credentials === 'saved' && form.credentialId === '')
+    return { error: 'Choose saved S3 credentials, or save some under Exports' };
   return {
     target:
       form.targetKind === 'local'
@@ -95,7 +96,10 @@ export function initialExportForm(folder: string): ExportFormState {
 }
 
 function parsePartitions(text: string): number[] | string {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.some((p) => !/^\d+$/.test(p))) return 'partitions: comma-separated partition numbers, e.g. 0,2';
   return parts.map(Number);
 }

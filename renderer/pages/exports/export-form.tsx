@@ -11,27 +11,75 @@ type Set = <K extends keyof ExportFormState>(key: K, value: ExportFormState[K]) 
 
 function SourceFields({ form, set, connectionId }: { form: ExportFormState; set: Set; connectionId: string | null }) {
   const topics = useMethodQuery('topics:list', { connectionId: connectionId ?? '' }, { enabled: connectionId !== null });
-  const topicOptions = [{ value: '', label: '— choose a topic —' }, ...(topics.data ?? []).map((t) => ({ value: t.name, label: `${t.name} (${t.partitions} partitions)` }))];
+  const topicOptions = [
+    { value: '', label: '— choose a topic —' },
+    ...(topics.data ?? []).map((t) => ({ value: t.name, label: `${t.name} (${t.partitions} partitions)` })),
+  ];
   return (
     <fieldset>
       <legend>Source</legend>
       <SelectField
         label="Export"
         value={form.sourceKind}
-        options={[{ value: 'topic', label: 'A topic range' }, { value: 'table', label: 'A SQLite table' }, { value: 'pipeline-results', label: "A pipeline's results" }]}
-        onChange={(v) => { set('sourceKind', v); }}
+        options={[
+          { value: 'topic', label: 'A topic range' },
+          { value: 'table', label: 'A SQLite table' },
+          { value: 'pipeline-results', label: "A pipeline's results" },
+        ]}
+        onChange={(v) => {
+          set('sourceKind', v);
+        }}
       />
       {form.sourceKind === 'pipeline-results' ? (
         <PipelineResultsField form={form} set={set} />
       ) : form.sourceKind === 'topic' ? (
         <>
-          <SelectField label="Topic" value={form.topic} options={topicOptions} onChange={(v) => { set('topic', v); }} />
-          <TextField label="Partitions" value={form.partitions} onChange={(v) => { set('partitions', v); }} placeholder="all" hint="Comma-separated; empty exports every partition." />
-          <TextField label="From offset" value={form.fromOffset} onChange={(v) => { set('fromOffset', v); }} placeholder="earliest" />
-          <TextField label="To offset (exclusive)" value={form.toOffset} onChange={(v) => { set('toOffset', v); }} placeholder="end at start of export" />
+          <SelectField
+            label="Topic"
+            value={form.topic}
+            options={topicOptions}
+            onChange={(v) => {
+              set('topic', v);
+            }}
+          />
+          <TextField
+            label="Partitions"
+            value={form.partitions}
+            onChange={(v) => {
+              set('partitions', v);
+            }}
+            placeholder="all"
+            hint="Comma-separated; empty exports every partition."
+          />
+          <TextField
+            label="From offset"
+            value={form.fromOffset}
+            onChange={(v) => {
+              set('fromOffset', v);
+            }}
+            placeholder="earliest"
+          />
+          <TextField
+            label="To offset (exclusive)"
+            value={form.toOffset}
+            onChange={(v) => {
+              set('toOffset', v);
+            }}
+            placeholder="end at start of export"
+          />
         </>
       ) : (
-        <SelectField label="Table" value={form.table} options={[{ value: 'export_history', label: 'export_history' }, { value: 'users', label: 'users' }]} onChange={(v) => { set('table', v); }} />
+        <SelectField
+          label="Table"
+          value={form.table}
+          options={[
+            { value: 'export_history', label: 'export_history' },
+            { value: 'users', label: 'users' },
+          ]}
+          onChange={(v) => {
+            set('table', v);
+          }}
+        />
       )}
     </fieldset>
   );
@@ -45,8 +93,13 @@ function PipelineResultsField({ form, set }: { form: ExportFormState; set: Set }
     <SelectField
       label="Pipeline"
       value={form.pipelineId}
-      options={[{ value: '', label: withResults.length === 0 ? '— no pipeline with an aggregation —' : '— choose a pipeline —' }, ...withResults.map((p) => ({ value: p.id, label: p.name }))]}
-      onChange={(v) => { set('pipelineId', v); }}
+      options={[
+        { value: '', label: withResults.length === 0 ? '— no pipeline with an aggregation —' : '— choose a pipeline —' },
+        ...withResults.map((p) => ({ value: p.id, label: p.name })),
+      ]}
+      onChange={(v) => {
+        set('pipelineId', v);
+      }}
       hint="Its current result rows, as the Results tab shows them, one column per group, window bound and aggregate."
     />
   );
@@ -56,22 +109,68 @@ function FormatFields({ form, set }: { form: ExportFormState; set: Set }) {
   return (
     <fieldset>
       <legend>Format</legend>
-      <SelectField label="Format" value={form.format} options={[{ value: 'parquet', label: 'Parquet' }, { value: 'csv', label: 'CSV' }, { value: 'jsonl', label: 'JSON lines' }]} onChange={(v) => { set('format', v); }} />
+      <SelectField
+        label="Format"
+        value={form.format}
+        options={[
+          { value: 'parquet', label: 'Parquet' },
+          { value: 'csv', label: 'CSV' },
+          { value: 'jsonl', label: 'JSON lines' },
+        ]}
+        onChange={(v) => {
+          set('format', v);
+        }}
+      />
       {form.format === 'parquet' && (
         <>
           <SelectField
             label="Compression"
             value={form.codec}
-            options={[{ value: 'snappy', label: 'Snappy' }, { value: 'zstd', label: 'Zstandard' }, { value: 'gzip', label: 'Gzip' }, { value: 'none', label: 'None' }]}
-            onChange={(v) => { set('codec', v); }}
+            options={[
+              { value: 'snappy', label: 'Snappy' },
+              { value: 'zstd', label: 'Zstandard' },
+              { value: 'gzip', label: 'Gzip' },
+              { value: 'none', label: 'None' },
+            ]}
+            onChange={(v) => {
+              set('codec', v);
+            }}
           />
-          <SelectField label="Timestamps" value={form.timestampUnit} options={[{ value: 'ms', label: 'Milliseconds' }, { value: 'us', label: 'Microseconds' }]} onChange={(v) => { set('timestampUnit', v); }} />
+          <SelectField
+            label="Timestamps"
+            value={form.timestampUnit}
+            options={[
+              { value: 'ms', label: 'Milliseconds' },
+              { value: 'us', label: 'Microseconds' },
+            ]}
+            onChange={(v) => {
+              set('timestampUnit', v);
+            }}
+          />
         </>
       )}
       {form.format === 'csv' && (
         <>
-          <SelectField label="Delimiter" value={form.delimiter} options={[{ value: ',', label: 'Comma' }, { value: ';', label: 'Semicolon' }, { value: 'tab', label: 'Tab' }, { value: '|', label: 'Pipe' }]} onChange={(v) => { set('delimiter', v); }} />
-          <CheckboxField label="Header row" checked={form.header} onChange={(v) => { set('header', v); }} />
+          <SelectField
+            label="Delimiter"
+            value={form.delimiter}
+            options={[
+              { value: ',', label: 'Comma' },
+              { value: ';', label: 'Semicolon' },
+              { value: 'tab', label: 'Tab' },
+              { value: '|', label: 'Pipe' },
+            ]}
+            onChange={(v) => {
+              set('delimiter', v);
+            }}
+          />
+          <CheckboxField
+            label="Header row"
+            checked={form.header}
+            onChange={(v) => {
+              set('header', v);
+            }}
+          />
         </>
       )}
     </fieldset>
@@ -85,10 +184,20 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
   const start = useMethodMutation('exports:start', { invalidates: ['exports:jobs', 'exports:history'] });
   const createBucket = useMethodMutation('exports:create-bucket');
   const createFolder = useMethodMutation('exports:create-folder');
-  const set: Set = (key, value) => { setForm((f) => ({ ...f, [key]: value })); };
+  const set: Set = (key, value) => {
+    setForm((f) => ({ ...f, [key]: value }));
+  };
   const built = toExportRequest(form, connectionId);
-  const missingBucket = form.targetKind === 's3' && start.error instanceof WorkbenchError && start.error.code === 'NOT_FOUND' && /bucket/i.test(start.error.message);
-  const missingFolder = form.targetKind === 'local' && start.error instanceof WorkbenchError && start.error.code === 'NOT_FOUND' && /^The folder /.test(start.error.message);
+  const missingBucket =
+    form.targetKind === 's3' &&
+    start.error instanceof WorkbenchError &&
+    start.error.code === 'NOT_FOUND' &&
+    /bucket/i.test(start.error.message);
+  const missingFolder =
+    form.targetKind === 'local' &&
+    start.error instanceof WorkbenchError &&
+    start.error.code === 'NOT_FOUND' &&
+    /^The folder /.test(start.error.message);
 
   return (
     <form
@@ -106,13 +215,35 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
     >
       <SourceFields form={form} set={set} connectionId={connectionId} />
       <FormatFields form={form} set={set} />
-      <TargetFields target={form} change={(patch) => { setForm((f) => ({ ...f, ...patch })); }}>
-        <TextField label="File name" value={form.name} onChange={(v) => { set('name', v); }} placeholder="<source>-<time>" />
+      <TargetFields
+        target={form}
+        change={(patch) => {
+          setForm((f) => ({ ...f, ...patch }));
+        }}
+      >
+        <TextField
+          label="File name"
+          value={form.name}
+          onChange={(v) => {
+            set('name', v);
+          }}
+          placeholder="<source>-<time>"
+        />
       </TargetFields>
-      {problem !== null && <p className="error" role="alert">{problem}</p>}
+      {problem !== null && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
       <ErrorMessage error={start.error} />
       {missingBucket && 'request' in built && built.request.target.kind === 's3' && (
-        <button type="button" disabled={createBucket.isPending} onClick={() => { if (built.request.target.kind === 's3') createBucket.mutate(built.request.target); }}>
+        <button
+          type="button"
+          disabled={createBucket.isPending}
+          onClick={() => {
+            if (built.request.target.kind === 's3') createBucket.mutate(built.request.target);
+          }}
+        >
           Create bucket {form.bucket}
         </button>
       )}
@@ -120,15 +251,32 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
       <ErrorMessage error={createBucket.error} />
       {missingFolder && 'request' in built && built.request.target.kind === 'local' && (
         <div className="actions">
-          <button type="button" disabled={createFolder.isPending} onClick={() => { if (built.request.target.kind === 'local') createFolder.mutate(built.request.target, { onSuccess: () => { start.reset(); } }); }}>
+          <button
+            type="button"
+            disabled={createFolder.isPending}
+            onClick={() => {
+              if (built.request.target.kind === 'local')
+                createFolder.mutate(built.request.target, {
+                  onSuccess: () => {
+                    start.reset();
+                  },
+                });
+            }}
+          >
             Create folder {built.request.target.folder}
           </button>
         </div>
       )}
-      {createFolder.isSuccess && <p className="note" role="status">Folder ready; start the export again.</p>}
+      {createFolder.isSuccess && (
+        <p className="note" role="status">
+          Folder ready; start the export again.
+        </p>
+      )}
       <ErrorMessage error={createFolder.error} />
       <div className="actions">
-        <button type="submit" disabled={start.isPending}>{start.isPending ? 'Starting…' : 'Start export'}</button>
+        <button type="submit" disabled={start.isPending}>
+          {start.isPending ? 'Starting…' : 'Start export'}
+        </button>
       </div>
     </form>
   );

@@ -20,15 +20,23 @@ export function ExportHistoryTable() {
             <th scope="col">Format</th>
             <th scope="col">Written to</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Rows</th>
-            <th scope="col" className="num">Size</th>
-            <th scope="col" className="num">Duration</th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+            <th scope="col" className="num">
+              Size
+            </th>
+            <th scope="col" className="num">
+              Duration
+            </th>
           </tr>
         </thead>
         <tbody>
           {list.length === 0 && (
             <tr>
-              <td colSpan={8} className="empty">No exports yet.</td>
+              <td colSpan={8} className="empty">
+                No exports yet.
+              </td>
             </tr>
           )}
           {list.map((h) => (
@@ -43,7 +51,9 @@ export function ExportHistoryTable() {
                 {h.error !== null && <div className="error">{h.error}</div>}
               </td>
               <td>
-                <span className={`badge ${h.status === 'failed' ? 'badge-error' : h.status === 'running' ? 'badge-running' : ''}`}>{h.status}</span>
+                <span className={`badge ${h.status === 'failed' ? 'badge-error' : h.status === 'running' ? 'badge-running' : ''}`}>
+                  {h.status}
+                </span>
               </td>
               <td className="num">{h.rows.toLocaleString()}</td>
               <td className="num">{formatBytes(h.bytes)}</td>

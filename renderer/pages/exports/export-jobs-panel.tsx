@@ -30,25 +30,43 @@ export function ExportJobsPanel() {
           <li key={job.jobId} data-testid="export-job" data-status={job.status}>
             <div className="export-job-line">
               <span className="mono">{job.location}</span>
-              <span className={`badge ${job.status === 'failed' ? 'badge-error' : job.stalled !== undefined ? 'badge-stalled' : job.status === 'running' ? 'badge-running' : ''}`}>{job.stalled !== undefined ? 'stalled' : job.status}</span>
+              <span
+                className={`badge ${job.status === 'failed' ? 'badge-error' : job.stalled !== undefined ? 'badge-stalled' : job.status === 'running' ? 'badge-running' : ''}`}
+              >
+                {job.stalled !== undefined ? 'stalled' : job.status}
+              </span>
             </div>
             {/* A finished or stalled job's bar does not animate: no value means "in progress" to the browser. */}
-            <progress max={100} value={job.percent ?? (job.status === 'running' && job.stalled === undefined ? undefined : 0)} aria-label={`Progress of ${job.location}`} />
+            <progress
+              max={100}
+              value={job.percent ?? (job.status === 'running' && job.stalled === undefined ? undefined : 0)}
+              aria-label={`Progress of ${job.location}`}
+            />
             <div className="export-job-line">
               <span data-testid="export-job-rows">
-                {job.recordsRead !== undefined && job.recordsTotal !== undefined && `${job.recordsRead.toLocaleString()} of ${job.recordsTotal.toLocaleString()} records read · `}
+                {job.recordsRead !== undefined &&
+                  job.recordsTotal !== undefined &&
+                  `${job.recordsRead.toLocaleString()} of ${job.recordsTotal.toLocaleString()} records read · `}
                 {job.rows.toLocaleString()} rows · {formatBytes(job.bytes)}
                 {job.percent !== null ? ` · ${job.percent.toFixed(0)}%` : ''}
               </span>
               {job.status === 'running' ? (
-                <button type="button" disabled={cancel.isPending} onClick={() => { cancel.mutate({ jobId: job.jobId }); }}>
+                <button
+                  type="button"
+                  disabled={cancel.isPending}
+                  onClick={() => {
+                    cancel.mutate({ jobId: job.jobId });
+                  }}
+                >
                   Cancel
                 </button>
               ) : (
                 <button
                   type="button"
                   onClick={() => {
-                    queryClient.setQueryData<ExportProgress[]>(methodKey('exports:jobs', undefined), (all = []) => all.filter((j) => j.jobId !== job.jobId));
+                    queryClient.setQueryData<ExportProgress[]>(methodKey('exports:jobs', undefined), (all = []) =>
+                      all.filter((j) => j.jobId !== job.jobId),
+                    );
                   }}
                 >
                   Dismiss
@@ -56,7 +74,11 @@ export function ExportJobsPanel() {
               )}
             </div>
             {job.error !== undefined && <p className="error">{job.error}</p>}
-            {job.stalled !== undefined && <p className="note warning" role="status" data-testid="export-job-stalled">{job.stalled}</p>}
+            {job.stalled !== undefined && (
+              <p className="note warning" role="status" data-testid="export-job-stalled">
+                {job.stalled}
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -13,7 +13,12 @@ const blank = { name: '', accessKeyId: '', secretAccessKey: '', sessionToken: ''
  */
 export function S3CredentialsPanel({ info }: { info: AppInfo }) {
   const list = useMethodQuery('exports:credentials-list', undefined);
-  const save = useMethodMutation('exports:credentials-save', { invalidates: ['exports:credentials-list'], onSuccess: () => { setForm(blank); } });
+  const save = useMethodMutation('exports:credentials-save', {
+    invalidates: ['exports:credentials-list'],
+    onSuccess: () => {
+      setForm(blank);
+    },
+  });
   const remove = useMethodMutation('exports:credentials-remove', { invalidates: ['exports:credentials-list'] });
   const [form, setForm] = useState(blank);
   const saved = list.data ?? [];
@@ -35,7 +40,9 @@ export function S3CredentialsPanel({ info }: { info: AppInfo }) {
         <tbody>
           {saved.length === 0 && (
             <tr>
-              <td colSpan={4} className="empty">None saved; exports and pipelines use the default AWS chain.</td>
+              <td colSpan={4} className="empty">
+                None saved; exports and pipelines use the default AWS chain.
+              </td>
             </tr>
           )}
           {saved.map((c) => (
@@ -44,7 +51,15 @@ export function S3CredentialsPanel({ info }: { info: AppInfo }) {
               <td>{c.accessKeyHint}</td>
               <td>{c.hasSessionToken ? 'yes' : 'no'}</td>
               <td>
-                <button type="button" disabled={remove.isPending} onClick={() => { remove.mutate({ id: c.id }); }}>Forget</button>
+                <button
+                  type="button"
+                  disabled={remove.isPending}
+                  onClick={() => {
+                    remove.mutate({ id: c.id });
+                  }}
+                >
+                  Forget
+                </button>
               </td>
             </tr>
           ))}
@@ -64,10 +79,41 @@ export function S3CredentialsPanel({ info }: { info: AppInfo }) {
           });
         }}
       >
-        <TextField label="Name" value={form.name} onChange={(v) => { setForm((f) => ({ ...f, name: v })); }} placeholder="e.g. MinIO on the lab server" />
-        <TextField label="Access key id" value={form.accessKeyId} onChange={(v) => { setForm((f) => ({ ...f, accessKeyId: v })); }} autoComplete="off" />
-        <TextField label="Secret access key" type="password" value={form.secretAccessKey} onChange={(v) => { setForm((f) => ({ ...f, secretAccessKey: v })); }} autoComplete="off" />
-        <TextField label="Session token" type="password" value={form.sessionToken} onChange={(v) => { setForm((f) => ({ ...f, sessionToken: v })); }} hint="Only for temporary (STS) credentials." autoComplete="off" />
+        <TextField
+          label="Name"
+          value={form.name}
+          onChange={(v) => {
+            setForm((f) => ({ ...f, name: v }));
+          }}
+          placeholder="e.g. MinIO on the lab server"
+        />
+        <TextField
+          label="Access key id"
+          value={form.accessKeyId}
+          onChange={(v) => {
+            setForm((f) => ({ ...f, accessKeyId: v }));
+          }}
+          autoComplete="off"
+        />
+        <TextField
+          label="Secret access key"
+          type="password"
+          value={form.secretAccessKey}
+          onChange={(v) => {
+            setForm((f) => ({ ...f, secretAccessKey: v }));
+          }}
+          autoComplete="off"
+        />
+        <TextField
+          label="Session token"
+          type="password"
+          value={form.sessionToken}
+          onChange={(v) => {
+            setForm((f) => ({ ...f, sessionToken: v }));
+          }}
+          hint="Only for temporary (STS) credentials."
+          autoComplete="off"
+        />
         <ErrorMessage error={save.error} />
         <div className="actions">
           <button type="submit" disabled={save.isPending || form.name === '' || form.accessKeyId === '' || form.secretAccessKey === ''}>

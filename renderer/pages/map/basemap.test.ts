@@ -4,11 +4,28 @@ import { basemapCountries, thin, unwrapRing } from './basemap.js';
 
 describe('unwrapRing', () => {
   it('leaves a ring that does not cross the antimeridian alone', () => {
-    const ring = [[10, 0], [20, 0], [20, 10], [10, 0]];
+    const ring = [
+      [10, 0],
+      [20, 0],
+      [20, 10],
+      [10, 0],
+    ];
     expect(unwrapRing(ring)).toBe(ring);
   });
   it('makes a crossing ring continuous past 180°', () => {
-    expect(unwrapRing([[178, -17], [-179, -17], [-179, -16], [178, -17]])).toEqual([[178, -17], [181, -17], [181, -16], [178, -17]]);
+    expect(
+      unwrapRing([
+        [178, -17],
+        [-179, -17],
+        [-179, -16],
+        [178, -17],
+      ]),
+    ).toEqual([
+      [178, -17],
+      [181, -17],
+      [181, -16],
+      [178, -17],
+    ]);
   });
 });
 
@@ -17,13 +34,54 @@ describe('basemapCountries', () => {
     const fc: FeatureCollection = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', id: '010', properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, -80], [10, -80], [0, -80]]] } },
-        { type: 'Feature', id: '242', properties: {}, geometry: { type: 'MultiPolygon', coordinates: [[[[178, -17], [-179, -17], [178, -17]]]] } },
+        {
+          type: 'Feature',
+          id: '010',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, -80],
+                [10, -80],
+                [0, -80],
+              ],
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          id: '242',
+          properties: {},
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: [
+              [
+                [
+                  [178, -17],
+                  [-179, -17],
+                  [178, -17],
+                ],
+              ],
+            ],
+          },
+        },
       ],
     };
     const out = basemapCountries(fc);
     expect(out.features.map((f) => f.id)).toEqual(['242']);
-    expect(out.features[0]?.geometry).toEqual({ type: 'MultiPolygon', coordinates: [[[[178, -17], [181, -17], [178, -17]]]] });
+    expect(out.features[0]?.geometry).toEqual({
+      type: 'MultiPolygon',
+      coordinates: [
+        [
+          [
+            [178, -17],
+            [181, -17],
+            [178, -17],
+          ],
+        ],
+      ],
+    });
   });
 });
 

@@ -24,9 +24,7 @@ function unwrapGeometry(geometry: Geometry): Geometry {
 
 /** The basemap: countries without Antarctica (its pole-wrapping ring draws a seam in Web Mercator). */
 export function basemapCountries(all: FeatureCollection): FeatureCollection {
-  const features: Feature[] = all.features
-    .filter((f) => f.id !== '010')
-    .map((f) => ({ ...f, geometry: unwrapGeometry(f.geometry) }));
+  const features: Feature[] = all.features.filter((f) => f.id !== '010').map((f) => ({ ...f, geometry: unwrapGeometry(f.geometry) }));
   return { ...all, features };
 }
 

@@ -14,7 +14,7 @@ const MAX_POINTS = 20_000;
 function mergePoints(a: readonly GeoPoint[], b: readonly GeoPoint[]): GeoPoint[] {
   // The common case, a live notice of newer records: append without re-sorting 10,000 points.
   const last = a.at(-1);
-  if (last && b.length > 0 && b.every((p, i) => p.t > last.t && (i === 0 || p.t >= (b[i - 1]).t))) {
+  if (last && b.length > 0 && b.every((p, i) => p.t > last.t && (i === 0 || p.t >= b[i - 1].t))) {
     return [...a, ...b].slice(-MAX_POINTS);
   }
   const byRecord = new Map<string, GeoPoint>();
@@ -28,7 +28,12 @@ interface Source {
   longitudePath: string;
   timePath: string;
 }
-const defaults: Source = { topic: 'project_topic', latitudePath: 'iss_position.latitude', longitudePath: 'iss_position.longitude', timePath: 'timestamp' };
+const defaults: Source = {
+  topic: 'project_topic',
+  latitudePath: 'iss_position.latitude',
+  longitudePath: 'iss_position.longitude',
+  timePath: 'timestamp',
+};
 
 /** Live map of any topic whose records carry latitude/longitude (the ISS tracker of scenario S1). */
 export function MapPage({ activeConnectionId }: { activeConnectionId: string | null }) {
@@ -103,7 +108,6 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
     };
   }, [api, activeConnectionId, source, followPoints]);
 
-
   useEffect(() => {
     map.current?.show(points, follow);
   }, [points, follow]);
@@ -165,7 +169,11 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
         <button type="submit">Follow topic</button>
       </form>
       <ErrorMessage error={error} />
-      {status?.state === 'error' && <p className="error" role="alert">{status.lastError}</p>}
+      {status?.state === 'error' && (
+        <p className="error" role="alert">
+          {status.lastError}
+        </p>
+      )}
       <dl className="facts cards map-readouts" data-testid="map-readouts">
         <div>
           <dt>Position</dt>
@@ -187,13 +195,17 @@ export function MapPage({ activeConnectionId }: { activeConnectionId: string | n
         </div>
         <div>
           <dt>Points</dt>
-          <dd data-testid="map-points">{points.length}{status && status.skipped > 0 ? ` (${status.skipped} skipped)` : ''}</dd>
+          <dd data-testid="map-points">
+            {points.length}
+            {status && status.skipped > 0 ? ` (${status.skipped} skipped)` : ''}
+          </dd>
         </div>
       </dl>
       {predicted.data?.producer && (
         <p className="note" data-testid="map-predicted">
-          Dashed: the next {Math.round(((predicted.data.points.at(-1)?.t ?? 0) - (predicted.data.points[0]?.t ?? 0)) / 60_000)} minutes predicted
-          by SGP4 from the TLE of “{predicted.data.producer}”{predicted.data.tleEpoch ? ` (elements of ${predicted.data.tleEpoch.slice(0, 10)})` : ''}.
+          Dashed: the next {Math.round(((predicted.data.points.at(-1)?.t ?? 0) - (predicted.data.points[0]?.t ?? 0)) / 60_000)} minutes
+          predicted by SGP4 from the TLE of “{predicted.data.producer}”
+          {predicted.data.tleEpoch ? ` (elements of ${predicted.data.tleEpoch.slice(0, 10)})` : ''}.
         </p>
       )}
       <div className="world-map" ref={element} data-testid="world-map" />

@@ -25,8 +25,8 @@ export function TileSettings() {
       }}
     >
       <p className="note">
-        The map draws a bundled Natural Earth basemap with no network. An online tile layer can be drawn under the track instead; the
-        app's Content-Security-Policy then allows images from that one origin (after a reload).
+        The map draws a bundled Natural Earth basemap with no network. An online tile layer can be drawn under the track instead; the app's
+        Content-Security-Policy then allows images from that one origin (after a reload).
       </p>
       <label className="inline">
         <input type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Online tile layer

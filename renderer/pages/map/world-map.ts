@@ -49,7 +49,10 @@ export class WorldMap {
       minZoom: 1,
       maxZoom: 8,
       worldCopyJump: false,
-      maxBounds: [[-90, -200], [90, 200]],
+      maxBounds: [
+        [-90, -200],
+        [90, 200],
+      ],
       // The basemap's renderer (the track has its own, above it).
       renderer: new SafeCanvas(),
       attributionControl: true,
@@ -65,15 +68,31 @@ export class WorldMap {
     this.basemap = L.geoJSON(countries, { interactive: false, style: () => ({ ...land, weight: 0.6, fillOpacity: 1 }) }).addTo(this.map);
     this.track = L.polyline([], { renderer: this.renderer, color: trackColor, weight: 2, interactive: false }).addTo(this.map);
     // The next orbit (SGP4 from the producer's TLE): dashed, under the flown track.
-    this.predicted = L.polyline([], { renderer: this.renderer, color: trackColor, weight: 1.5, opacity: 0.8, dashArray: '6 6', interactive: false }).addTo(this.map);
-    this.marker = L.circleMarker([0, 0], { renderer: this.renderer, radius: 7, color: '#ffffff', fillColor: trackColor, weight: 2, fillOpacity: 1 });
+    this.predicted = L.polyline([], {
+      renderer: this.renderer,
+      color: trackColor,
+      weight: 1.5,
+      opacity: 0.8,
+      dashArray: '6 6',
+      interactive: false,
+    }).addTo(this.map);
+    this.marker = L.circleMarker([0, 0], {
+      renderer: this.renderer,
+      radius: 7,
+      color: '#ffffff',
+      fillColor: trackColor,
+      weight: 2,
+      fillOpacity: 1,
+    });
     // The zoom buttons zoom about the centre, where the marker may not be (the slack, or the world's
     // edge at low zoom): following, the zoomed map goes to the marker at once, not at the next record.
     this.map.on('zoomend', () => {
       if (this.following && this.map.hasLayer(this.marker)) this.follow(this.marker.getLatLng());
       this.markMarkerInView();
     });
-    this.map.on('moveend', () => { this.markMarkerInView(); });
+    this.map.on('moveend', () => {
+      this.markMarkerInView();
+    });
   }
 
   /** Whether the marker is inside the visible map, for tests and the curious. */
@@ -109,7 +128,8 @@ export class WorldMap {
     this.track.setLatLngs(segments.map((segment) => segment.map((p) => L.latLng(p.lat, p.lon))));
     // What was drawn, for tests and the curious: no segment may jump more than 180° of longitude.
     let maxStep = 0;
-    for (const segment of segments) for (let i = 1; i < segment.length; i++) maxStep = Math.max(maxStep, Math.abs((segment[i]?.lon ?? 0) - (segment[i - 1]?.lon ?? 0)));
+    for (const segment of segments)
+      for (let i = 1; i < segment.length; i++) maxStep = Math.max(maxStep, Math.abs((segment[i]?.lon ?? 0) - (segment[i - 1]?.lon ?? 0)));
     this.element.dataset.segments = String(segments.length);
     this.element.dataset.maxLonStep = maxStep.toFixed(3);
   }
@@ -129,7 +149,8 @@ export class WorldMap {
     const segments = points.length < 2 ? [] : splitAtAntimeridian(points);
     this.predicted.setLatLngs(segments.map((segment) => segment.map((p) => L.latLng(p.lat, p.lon))));
     let maxStep = 0;
-    for (const segment of segments) for (let i = 1; i < segment.length; i++) maxStep = Math.max(maxStep, Math.abs((segment[i]?.lon ?? 0) - (segment[i - 1]?.lon ?? 0)));
+    for (const segment of segments)
+      for (let i = 1; i < segment.length; i++) maxStep = Math.max(maxStep, Math.abs((segment[i]?.lon ?? 0) - (segment[i - 1]?.lon ?? 0)));
     this.element.dataset.predictedSegments = String(segments.length);
     this.element.dataset.predictedMaxLonStep = maxStep.toFixed(3);
   }

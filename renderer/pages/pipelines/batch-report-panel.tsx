@@ -18,7 +18,11 @@ const FORMATS: { value: Format; label: string }[] = [
   { value: 'jsonl', label: 'JSON lines' },
 ];
 const formatOf = (kind: Format): ExportFormat =>
-  kind === 'csv' ? { kind, delimiter: ',', header: true } : kind === 'jsonl' ? { kind } : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
+  kind === 'csv'
+    ? { kind, delimiter: ',', header: true }
+    : kind === 'jsonl'
+      ? { kind }
+      : { kind, codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 };
 
 /**
  * Batch mode of the selected pipeline: the pipeline once over its topics up to the end offsets read
@@ -44,7 +48,7 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
   const job = jobId === null ? undefined : jobs[jobId];
   const jobReport = useMethodQuery('exports:batch-report', { jobId: jobId ?? '' }, { enabled: job?.status === 'done' });
   const running = run.isPending || start.isPending || job?.status === 'running' || (jobId !== null && job === undefined);
-  const report = jobId !== null ? (job?.status === 'done' ? jobReport.data ?? undefined : undefined) : run.data;
+  const report = jobId !== null ? (job?.status === 'done' ? (jobReport.data ?? undefined) : undefined) : run.data;
   const toggle = (f: Format) => (on: boolean) => {
     setFormats((list) => (on ? [...list.filter((x) => x !== f), f] : list.filter((x) => x !== f)));
   };
@@ -64,14 +68,26 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
     if (built.target.kind === 'local' && built.target.folder === '') return setProblem('Choose a folder for the report files');
     run.reset();
     start.mutate(
-      { source: { kind: 'batch-report', pipelineId: pipeline.id, report: kind }, format: formatOf(first), extraFormats: rest.map(formatOf), target: built.target },
-      { onSuccess: ({ jobId: id }) => { setJobId(id); } },
+      {
+        source: { kind: 'batch-report', pipelineId: pipeline.id, report: kind },
+        format: formatOf(first),
+        extraFormats: rest.map(formatOf),
+        target: built.target,
+      },
+      {
+        onSuccess: ({ jobId: id }) => {
+          setJobId(id);
+        },
+      },
     );
   };
   return (
     <fieldset aria-label="Batch report" className="batch-report">
       <legend>Batch report</legend>
-      <p className="hint">Reads every record of the source topics up to their end offsets now (records produced meanwhile are left out), groups them and writes the report.</p>
+      <p className="hint">
+        Reads every record of the source topics up to their end offsets now (records produced meanwhile are left out), groups them and
+        writes the report.
+      </p>
       <div className="inline-fields">
         <SelectField
           label="Report"
@@ -88,7 +104,9 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
       </div>
       <TargetFields
         target={target}
-        change={(patch) => { setTarget((t) => ({ ...t, ...patch })); }}
+        change={(patch) => {
+          setTarget((t) => ({ ...t, ...patch }));
+        }}
         folderLabel="Report folder"
         folderHint="An existing folder on the engine's machine. No format chosen = SQLite table only"
       />
@@ -97,12 +115,22 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
           Run batch report
         </button>
         {job?.status === 'running' && (
-          <button type="button" disabled={cancel.isPending} onClick={() => { cancel.mutate({ jobId: job.jobId }); }}>
+          <button
+            type="button"
+            disabled={cancel.isPending}
+            onClick={() => {
+              cancel.mutate({ jobId: job.jobId });
+            }}
+          >
             Cancel report
           </button>
         )}
       </div>
-      {problem !== null && <p className="error" role="alert">{problem}</p>}
+      {problem !== null && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
       {running && (
         <div role="status" data-testid="batch-report-running">
           <p>Reading the source topics up to their end offsets…</p>
@@ -117,24 +145,32 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
         </div>
       )}
       <ErrorMessage error={run.error ?? start.error ?? cancel.error} />
-      {job !== undefined && job.status !== 'running' && job.status !== 'done' && (
-        job.status === 'cancelled' ? (
-          <p className="note" role="status" data-testid="batch-report-job-error">The report was cancelled; no file was written.</p>
+      {job !== undefined &&
+        job.status !== 'running' &&
+        job.status !== 'done' &&
+        (job.status === 'cancelled' ? (
+          <p className="note" role="status" data-testid="batch-report-job-error">
+            The report was cancelled; no file was written.
+          </p>
         ) : (
           <p className="error" role="alert" data-testid="batch-report-job-error">{`The report failed: ${job.error ?? 'unknown error'}`}</p>
-        )
-      )}
+        ))}
       {report && !running && (
         <div data-testid="batch-report">
           <p role="status" data-testid="batch-report-summary">
             {`${report.recordsRead.toLocaleString('en-US')} records, ${report.rows.length.toLocaleString('en-US')} rows in table ${report.table} (${(report.durationMs / 1000).toFixed(1)} s)`}
-            {Object.keys(report.badRecords).length > 0 && `; bad records: ${Object.entries(report.badRecords).map(([k, n]) => `${k} ${n}`).join(', ')}`}
+            {Object.keys(report.badRecords).length > 0 &&
+              `; bad records: ${Object.entries(report.badRecords)
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', ')}`}
           </p>
           {report.files.length > 0 && (
             <>
               <ul aria-label="Report files">
                 {report.files.map((f) => (
-                  <li key={f} className="mono" data-testid="batch-report-file">{f}</li>
+                  <li key={f} className="mono" data-testid="batch-report-file">
+                    {f}
+                  </li>
                 ))}
               </ul>
               <p className="hint">

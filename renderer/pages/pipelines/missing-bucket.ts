@@ -11,7 +11,8 @@ export function missingBucketTarget(pipeline: Pick<Pipeline, 'sinks'>, files: Pi
   const error = files?.lastError;
   if (!error) return null;
   for (const sink of pipeline.sinks) {
-    if (sink.kind === 'files' && sink.target.kind === 's3' && error.includes(`The bucket "${sink.target.bucket}" does not exist`)) return sink.target;
+    if (sink.kind === 'files' && sink.target.kind === 's3' && error.includes(`The bucket "${sink.target.bucket}" does not exist`))
+      return sink.target;
   }
   return null;
 }

@@ -18,19 +18,41 @@ describe('pipeline form: rolling file sink and the ISS → Parquet preset', () =
       ['longitude', 'iss_position.longitude', 'double', undefined],
     ]);
     expect(spec.sinks).toEqual([
-      { kind: 'files', format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 }, target: { kind: 'local', folder: '/home/me/.kafka-workbench/parquet_files' }, rolling: { seconds: 60 } },
+      {
+        kind: 'files',
+        format: { kind: 'parquet', codec: 'snappy', timestampUnit: 'ms', rowGroupRows: 100_000 },
+        target: { kind: 'local', folder: '/home/me/.kafka-workbench/parquet_files' },
+        rolling: { seconds: 60 },
+      },
     ]);
   });
 
   it('offers S3 with the S1 bucket and prefix, keyless, and round-trips through a saved pipeline', () => {
     const preset = issS1Preset(DATA);
-    const form = { ...preset, files: { ...preset.files, target: 's3' as const, endpoint: 'http://127.0.0.1:9000', pathStyle: true, rollBatches: '10', rollSeconds: '60' } };
+    const form = {
+      ...preset,
+      files: {
+        ...preset.files,
+        target: 's3' as const,
+        endpoint: 'http://127.0.0.1:9000',
+        pathStyle: true,
+        rollBatches: '10',
+        rollSeconds: '60',
+      },
+    };
     const result = formToInput(form, 'c1');
     if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
     const spec = pipelineInputSchema.parse(result.input);
     expect(spec.sinks[0]).toMatchObject({
       kind: 'files',
-      target: { kind: 's3', bucket: 'streaming-bucket-1', prefix: 'parquet_files/', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, credentials: { mode: 'default-chain' } },
+      target: {
+        kind: 's3',
+        bucket: 'streaming-bucket-1',
+        prefix: 'parquet_files/',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        credentials: { mode: 'default-chain' },
+      },
       rolling: { batches: 10, seconds: 60 },
     });
     const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });
@@ -39,12 +61,17 @@ describe('pipeline form: rolling file sink and the ISS → Parquet preset', () =
 
   it('puts the S1 folder under the data folder with its own separator', () => {
     expect(childFolder('/data/wb/', 'parquet_files')).toBe('/data/wb/parquet_files');
-    expect(childFolder('C:\\Users\\me\\AppData\\kafka-workbench', 'parquet_files')).toBe('C:\\Users\\me\\AppData\\kafka-workbench\\parquet_files');
+    expect(childFolder('C:\\Users\\me\\AppData\\kafka-workbench', 'parquet_files')).toBe(
+      'C:\\Users\\me\\AppData\\kafka-workbench\\parquet_files',
+    );
   });
 
   it('keeps the saved S3 credentials of a pipeline through editing and saving it again', () => {
     const preset = issS1Preset(DATA);
-    const form = { ...preset, files: { ...preset.files, target: 's3' as const, endpoint: 'http://127.0.0.1:9000', pathStyle: true, credentialId: 'cred-1' } };
+    const form = {
+      ...preset,
+      files: { ...preset.files, target: 's3' as const, endpoint: 'http://127.0.0.1:9000', pathStyle: true, credentialId: 'cred-1' },
+    };
     const result = formToInput(form, 'c1');
     if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
     const spec = pipelineInputSchema.parse(result.input);
@@ -58,14 +85,27 @@ describe('pipeline form: rolling file sink and the ISS → Parquet preset', () =
 
   it('shows a message instead of saving a file sink without a folder or with a bad roll count', () => {
     const preset = issS1Preset(DATA);
-    expect(formToInput({ ...preset, files: { ...preset.files, folder: ' ' } }, 'c1')).toEqual({ errors: { files: 'Choose a folder for the files' } });
-    expect(formToInput({ ...preset, files: { ...preset.files, rollBatches: '0' } }, 'c1')).toEqual({ errors: { files: 'Rolling: whole numbers ≥ 1, or empty' } });
+    expect(formToInput({ ...preset, files: { ...preset.files, folder: ' ' } }, 'c1')).toEqual({
+      errors: { files: 'Choose a folder for the files' },
+    });
+    expect(formToInput({ ...preset, files: { ...preset.files, rollBatches: '0' } }, 'c1')).toEqual({
+      errors: { files: 'Rolling: whole numbers ≥ 1, or empty' },
+    });
   });
 
   it('refuses S3 keys in a pipeline spec (it is stored in clear)', () => {
     const input = formToInput(issS1Preset(DATA), 'c1');
     if (!('input' in input)) throw new Error('preset invalid');
-    const withKeys = { ...input.input, sinks: [{ kind: 'files', format: { kind: 'jsonl' }, target: { kind: 's3', bucket: 'b-1', credentials: { mode: 'keys', accessKeyId: 'a', secretAccessKey: 's' } } }] };
+    const withKeys = {
+      ...input.input,
+      sinks: [
+        {
+          kind: 'files',
+          format: { kind: 'jsonl' },
+          target: { kind: 's3', bucket: 'b-1', credentials: { mode: 'keys', accessKeyId: 'a', secretAccessKey: 's' } },
+        },
+      ],
+    };
     expect(pipelineInputSchema.safeParse(withKeys).success).toBe(false);
   });
 });

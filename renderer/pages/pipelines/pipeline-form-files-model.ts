@@ -53,7 +53,14 @@ export function childFolder(folder: string, name: string): string {
  * Settings) and exports default to it too. One file per minute rather than one per 5-second batch.
  */
 export function issS1FileSink(dataDir: string): FileSinkForm {
-  return { ...emptyFileSinkForm(), enabled: true, folder: childFolder(dataDir, 'parquet_files'), bucket: 'streaming-bucket-1', prefix: 'parquet_files/', rollSeconds: '60' };
+  return {
+    ...emptyFileSinkForm(),
+    enabled: true,
+    folder: childFolder(dataDir, 'parquet_files'),
+    bucket: 'streaming-bucket-1',
+    prefix: 'parquet_files/',
+    rollSeconds: '60',
+  };
 }
 
 export function fileSinkToForm(sinks: Pipeline['sinks'] | undefined): FileSinkForm {
@@ -87,10 +94,12 @@ export function fileSinkFromForm(form: FileSinkForm): { sink: FileSinkSpec | nul
   if (!form.enabled) return { sink: null };
   const batches = wholeOrEmpty(form.rollBatches);
   const seconds = wholeOrEmpty(form.rollSeconds);
-  for (const n of [batches, seconds]) if (n !== undefined && (!Number.isInteger(n) || n < 1)) return { error: 'Rolling: whole numbers ≥ 1, or empty' };
+  for (const n of [batches, seconds])
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) return { error: 'Rolling: whole numbers ≥ 1, or empty' };
   if (form.target === 'local' && form.folder.trim() === '') return { error: 'Choose a folder for the files' };
   if (form.target === 's3' && form.bucket.trim().length < 3) return { error: 'Name the S3 bucket' };
-  if (form.target === 's3' && form.endpoint.trim() !== '' && !/^https?:\/\/\S+$/.test(form.endpoint.trim())) return { error: 'The endpoint is a URL such as http://127.0.0.1:9000' };
+  if (form.target === 's3' && form.endpoint.trim() !== '' && !/^https?:\/\/\S+$/.test(form.endpoint.trim()))
+    return { error: 'The endpoint is a URL such as http://127.0.0.1:9000' };
   const format: FileSinkSpec['format'] =
     form.format === 'parquet'
       ? { kind: 'parquet', codec: form.codec, timestampUnit: form.timestampUnit, rowGroupRows: 100_000 }
@@ -114,5 +123,12 @@ export function fileSinkFromForm(form: FileSinkForm): { sink: FileSinkSpec | nul
   });
   if ('error' in built) return built;
   const target: FileSinkSpec['target'] = built.target;
-  return { sink: { kind: 'files', format, target, rolling: { ...(batches === undefined ? {} : { batches }), ...(seconds === undefined ? {} : { seconds }) } } };
+  return {
+    sink: {
+      kind: 'files',
+      format,
+      target,
+      rolling: { ...(batches === undefined ? {} : { batches }), ...(seconds === undefined ? {} : { seconds }) },
+    },
+  };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineInputSchema, pipelineSchema } from '../../../shared/pipelines.js';
-import { emptyForm, formToInput, parseDuration, pipelineToForm, randomUsersS2Preset, sensorsPreset, wordCountPreset } from './pipeline-form-model.js';
+import {
+  emptyForm,
+  formToInput,
+  parseDuration,
+  pipelineToForm,
+  randomUsersS2Preset,
+  sensorsPreset,
+  wordCountPreset,
+} from './pipeline-form-model.js';
 import { resultsCaption } from './results-table.js';
 
 describe('pipeline form model', () => {
@@ -41,7 +49,10 @@ describe('pipeline form model', () => {
   });
 
   it('shows errors beside the fields instead of saving an incomplete form', () => {
-    const result = formToInput({ ...emptyForm(), aggregate: true, windowColumn: 'ts', windowDuration: 'later', startKind: 'timestamp' }, 'c1');
+    const result = formToInput(
+      { ...emptyForm(), aggregate: true, windowColumn: 'ts', windowDuration: 'later', startKind: 'timestamp' },
+      'c1',
+    );
     expect('errors' in result ? Object.keys(result.errors).sort() : []).toEqual(['groupId', 'name', 'startTimestamp', 'topics', 'window']);
   });
 });
@@ -55,13 +66,39 @@ describe('pipeline form: derived columns and the random users S2 preset', () => 
     expect(spec.sinks).toEqual([{ kind: 'sqlite-table', table: 'users' }]);
     // The users table of docs/STACKS.md S2, in its order (the sink adds `id`).
     expect(spec.projection.map((c) => c.column)).toEqual([
-      'gender', 'name_title', 'name_first', 'name_last', 'street_number', 'street_name', 'city', 'state', 'country',
-      'postcode', 'email', 'uuid', 'dob_date', 'age', 'phone', 'cell', 'picture_large', 'email_domain',
+      'gender',
+      'name_title',
+      'name_first',
+      'name_last',
+      'street_number',
+      'street_name',
+      'city',
+      'state',
+      'country',
+      'postcode',
+      'email',
+      'uuid',
+      'dob_date',
+      'age',
+      'phone',
+      'cell',
+      'picture_large',
+      'email_domain',
     ]);
     expect(spec.projection.find((c) => c.column === 'uuid')).toMatchObject({ path: 'results.0.login.uuid', type: 'string' });
-    expect(spec.projection.find((c) => c.column === 'dob_date')).toMatchObject({ path: 'results.0.dob.date', type: 'timestamp', timestampFormat: 'iso' });
+    expect(spec.projection.find((c) => c.column === 'dob_date')).toMatchObject({
+      path: 'results.0.dob.date',
+      type: 'timestamp',
+      timestampFormat: 'iso',
+    });
     expect(spec.projection.find((c) => c.column === 'email')).toMatchObject({ path: 'results.0.email', type: 'string' });
-    expect(spec.projection.find((c) => c.column === 'email_domain')).toEqual({ column: 'email_domain', path: '$', type: 'string', required: true, derive: { kind: 'email-domain', from: 'email' } });
+    expect(spec.projection.find((c) => c.column === 'email_domain')).toEqual({
+      column: 'email_domain',
+      path: '$',
+      type: 'string',
+      required: true,
+      derive: { kind: 'email-domain', from: 'email' },
+    });
     const saved = pipelineSchema.parse({ ...spec, id: 'x', createdAt: 0, updatedAt: 0 });
     const again = formToInput(pipelineToForm(saved), 'c1');
     if (!('input' in again)) throw new Error(JSON.stringify(again.errors));
@@ -71,12 +108,19 @@ describe('pipeline form: derived columns and the random users S2 preset', () => 
   it('captions the rows of the users table as such, not as windows (the page said "newest windows first")', () => {
     expect(resultsCaption(undefined, 'users')).toBe('Rows of users (newest first)');
     expect(resultsCaption({ groupBy: ['word'], aggregates: [] }, undefined)).toBe('Results (by group)');
-    expect(resultsCaption({ groupBy: ['sensor_id'], window: { column: 'timestamp', durationMs: 300_000, offsetMs: 0 }, aggregates: [] }, undefined)).toBe('Results (newest windows first)');
+    expect(
+      resultsCaption(
+        { groupBy: ['sensor_id'], window: { column: 'timestamp', durationMs: 300_000, offsetMs: 0 }, aggregates: [] },
+        undefined,
+      ),
+    ).toBe('Results (newest windows first)');
   });
 
   it('asks for the column to derive from instead of saving a derived row without one', () => {
     const preset = randomUsersS2Preset();
     const projection = preset.projection.map((p) => (p.column === 'email_domain' ? { ...p, deriveFrom: '' } : p));
-    expect(formToInput({ ...preset, projection }, 'c1')).toMatchObject({ errors: { projection: 'Every projection row needs a path (or a column to derive from) and a column' } });
+    expect(formToInput({ ...preset, projection }, 'c1')).toMatchObject({
+      errors: { projection: 'Every projection row needs a path (or a column to derive from) and a column' },
+    });
   });
 });

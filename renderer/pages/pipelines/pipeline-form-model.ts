@@ -1,4 +1,12 @@
-import { issS1Projection, type AggregateFn, type ColumnType, type OutputMode, type Pipeline, type PipelineInput, type PipelineSpec } from '../../../shared/pipelines.js';
+import {
+  issS1Projection,
+  type AggregateFn,
+  type ColumnType,
+  type OutputMode,
+  type Pipeline,
+  type PipelineInput,
+  type PipelineSpec,
+} from '../../../shared/pipelines.js';
 import { emptyFileSinkForm, fileSinkFromForm, fileSinkToForm, issS1FileSink, type FileSinkForm } from './pipeline-form-files-model.js';
 
 export type TimestampFormat = '' | 'iso' | 'epoch-s' | 'epoch-ms';
@@ -51,7 +59,23 @@ export interface PipelineForm {
   scaleOut: boolean;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, second: 1000, seconds: 1000, m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000, h: 3_600_000, hour: 3_600_000, hours: 3_600_000, d: 86_400_000, day: 86_400_000, days: 86_400_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
 
 /** `5 minutes`, `10m`, `30s`, `500ms`, `1h` → milliseconds (Spark's interval strings, the common units). */
 export function parseDuration(text: string): number | null {
@@ -65,13 +89,21 @@ export function parseDuration(text: string): number | null {
 
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
-  for (const [unit, factor] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, factor] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms % factor === 0) return `${ms / factor}${unit}`;
   }
   return `${ms}ms`;
 }
 
-const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 export function emptyForm(): PipelineForm {
   return {
@@ -115,7 +147,13 @@ export function issS1Preset(dataDir: string): PipelineForm {
     groupId: 'iss-s1',
     maxRecordsPerBatch: '5000',
     triggerInterval: '5s',
-    projection: issS1Projection.map((c) => ({ path: c.path, column: c.column, type: c.type, timestampFormat: c.timestampFormat ?? '', required: c.required ?? true })),
+    projection: issS1Projection.map((c) => ({
+      path: c.path,
+      column: c.column,
+      type: c.type,
+      timestampFormat: c.timestampFormat ?? '',
+      required: c.required ?? true,
+    })),
     outputMode: 'append',
     files: issS1FileSink(dataDir),
   };
@@ -126,7 +164,13 @@ export function issS1Preset(dataDir: string): PipelineForm {
  * adds `id`), with `email_domain` derived from `email`.
  */
 export function randomUsersS2Preset(): PipelineForm {
-  const at = (column: string, path: string, type: ColumnType = 'string', timestampFormat: TimestampFormat = ''): ProjectionRow => ({ path: `results.0.${path}`, column, type, timestampFormat, required: true });
+  const at = (column: string, path: string, type: ColumnType = 'string', timestampFormat: TimestampFormat = ''): ProjectionRow => ({
+    path: `results.0.${path}`,
+    column,
+    type,
+    timestampFormat,
+    required: true,
+  });
   return {
     ...emptyForm(),
     name: 'Random users → table',
@@ -249,7 +293,12 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
   };
 }
 
-export type FormErrors = Partial<Record<'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection' | 'files', string>>;
+export type FormErrors = Partial<
+  Record<
+    'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection' | 'files',
+    string
+  >
+>;
 
 /** The form → the contract's input, or the errors to show beside the fields (the engine validates again). */
 export function formToInput(form: PipelineForm, connectionId: string): { input: PipelineInput } | { errors: FormErrors } {
@@ -272,7 +321,11 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
   const windowed = form.aggregate && form.windowColumn.trim() !== '';
   if (windowed && (duration === undefined || duration === null || duration <= 0)) errors.window = 'A window needs a duration such as 5m';
   if ([slide, offset, delay].includes(null)) errors.window = 'Durations are like 30s, 5m, 1h';
-  if (form.wordSeparator === '' && form.projection.some((p) => p.column.trim() === '' || (p.deriveFrom === undefined ? p.path.trim() === '' : p.deriveFrom === ''))) errors.projection = 'Every projection row needs a path (or a column to derive from) and a column';
+  if (
+    form.wordSeparator === '' &&
+    form.projection.some((p) => p.column.trim() === '' || (p.deriveFrom === undefined ? p.path.trim() === '' : p.deriveFrom === ''))
+  )
+    errors.projection = 'Every projection row needs a path (or a column to derive from) and a column';
   const files = fileSinkFromForm(form.files);
   if ('error' in files) errors.files = files.error;
   if (Object.keys(errors).length > 0 || 'error' in files) return { errors };
@@ -315,9 +368,17 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
   if (form.aggregate) {
     input.aggregation = {
       groupBy: list(form.groupBy),
-      ...(windowed && duration ? { window: { column: form.windowColumn.trim(), durationMs: duration, ...(slide ? { slideMs: slide } : {}), offsetMs: offset ?? 0 } } : {}),
+      ...(windowed && duration
+        ? {
+            window: { column: form.windowColumn.trim(), durationMs: duration, ...(slide ? { slideMs: slide } : {}), offsetMs: offset ?? 0 },
+          }
+        : {}),
       ...(windowed && delay !== undefined && delay !== null ? { watermarkDelayMs: delay } : {}),
-      aggregates: form.aggregates.map((g) => ({ fn: g.fn, as: g.as.trim(), ...(g.column.trim() === '' ? {} : { column: g.column.trim() }) })),
+      aggregates: form.aggregates.map((g) => ({
+        fn: g.fn,
+        as: g.as.trim(),
+        ...(g.column.trim() === '' ? {} : { column: g.column.trim() }),
+      })),
     };
   }
   return { input };

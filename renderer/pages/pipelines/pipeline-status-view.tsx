@@ -65,13 +65,16 @@ export function PipelineStatusView({
           <div className="fact">
             <dt title="Rows out are the rows a batch produced; a file sink has written them once their file is written">Files</dt>
             <dd data-testid="status-files">
-              {status.files.done} written ({status.files.rowsWritten} rows), {status.files.pending} waiting ({status.files.rowsWaiting} rows)
+              {status.files.done} written ({status.files.rowsWritten} rows), {status.files.pending} waiting ({status.files.rowsWaiting}{' '}
+              rows)
             </dd>
           </div>
         )}
         <div className="fact">
           <dt>Watermark</dt>
-          <dd data-testid="status-watermark" className="mono">{time(status.watermarkMs)}</dd>
+          <dd data-testid="status-watermark" className="mono">
+            {time(status.watermarkMs)}
+          </dd>
         </div>
         {stateCount !== null && (
           <div className="fact">
@@ -80,11 +83,15 @@ export function PipelineStatusView({
           </div>
         )}
         <div className="fact">
-          <dt title="Each record counted once per window it fell in whose end the watermark had passed">Late rows dropped (record × window)</dt>
+          <dt title="Each record counted once per window it fell in whose end the watermark had passed">
+            Late rows dropped (record × window)
+          </dt>
           <dd data-testid="status-late">{status.lateRows}</dd>
         </div>
         <div className="fact">
-          <dt title="Spark's numRowsDroppedByWatermark: late rows counted after each batch's partial aggregation, i.e. distinct group + window keys per batch">numRowsDroppedByWatermark (Spark)</dt>
+          <dt title="Spark's numRowsDroppedByWatermark: late rows counted after each batch's partial aggregation, i.e. distinct group + window keys per batch">
+            numRowsDroppedByWatermark (Spark)
+          </dt>
           <dd data-testid="status-dropped-by-watermark">{status.droppedByWatermark}</dd>
         </div>
         <div className="fact">
@@ -100,7 +107,11 @@ export function PipelineStatusView({
           <dd data-testid="status-scale-out">{scaleOut}</dd>
         </div>
       </dl>
-      {status.error !== null && <p className="error" role="alert">{status.error}</p>}
+      {status.error !== null && (
+        <p className="error" role="alert">
+          {status.error}
+        </p>
+      )}
       {children}
       {status.lag.length > 0 && (
         <table className="table" aria-label="Lag per partition">
@@ -108,22 +119,32 @@ export function PipelineStatusView({
           <thead>
             <tr>
               <th scope="col">Topic</th>
-              <th scope="col" className="num">Partition</th>
-              <th scope="col" className="num">Next offset</th>
-              <th scope="col" className="num">End offset</th>
-              <th scope="col" className="num">Lag</th>
+              <th scope="col" className="num">
+                Partition
+              </th>
+              <th scope="col" className="num">
+                Next offset
+              </th>
+              <th scope="col" className="num">
+                End offset
+              </th>
+              <th scope="col" className="num">
+                Lag
+              </th>
             </tr>
           </thead>
           <tbody>
-            {[...status.lag].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1)).map((l) => (
-              <tr key={`${l.topic}:${l.partition}`}>
-                <td className="mono">{l.topic}</td>
-                <td className="num">{l.partition}</td>
-                <td className="num">{l.nextOffset ?? '—'}</td>
-                <td className="num">{l.highWatermark}</td>
-                <td className="num">{l.lag}</td>
-              </tr>
-            ))}
+            {[...status.lag]
+              .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+              .map((l) => (
+                <tr key={`${l.topic}:${l.partition}`}>
+                  <td className="mono">{l.topic}</td>
+                  <td className="num">{l.partition}</td>
+                  <td className="num">{l.nextOffset ?? '—'}</td>
+                  <td className="num">{l.highWatermark}</td>
+                  <td className="num">{l.lag}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
       )}

@@ -38,7 +38,17 @@ const rate = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)}/s`;
  * offered for deletion, on by default: left behind it would hold stale state that a new pipeline
  * with the same group id would resume from. The engine refuses while workers of the group still run.
  */
-function DeleteConfirmation({ pipeline, pending, onConfirm, onCancel }: { pipeline: Pipeline; pending: boolean; onConfirm: (deleteChangelog: boolean) => void; onCancel: () => void }) {
+function DeleteConfirmation({
+  pipeline,
+  pending,
+  onConfirm,
+  onCancel,
+}: {
+  pipeline: Pipeline;
+  pending: boolean;
+  onConfirm: (deleteChangelog: boolean) => void;
+  onCancel: () => void;
+}) {
   const [withChangelog, setWithChangelog] = useState(true);
   return (
     <div className="panel" role="group" aria-label={`Delete ${pipeline.name}?`} data-testid="pipeline-delete-confirm">
@@ -46,17 +56,42 @@ function DeleteConfirmation({ pipeline, pending, onConfirm, onCancel }: { pipeli
         Delete pipeline <strong>{pipeline.name}</strong> with its checkpoint and results in this app?
       </p>
       {pipeline.scaleOut && (
-        <CheckboxField label={`also delete the state changelog topic (${pipeline.groupId}-state-changelog)`} checked={withChangelog} onChange={setWithChangelog} />
+        <CheckboxField
+          label={`also delete the state changelog topic (${pipeline.groupId}-state-changelog)`}
+          checked={withChangelog}
+          onChange={setWithChangelog}
+        />
       )}
       <div className="actions compact">
-        <button type="button" className="danger" disabled={pending} onClick={() => { onConfirm(pipeline.scaleOut && withChangelog); }}>Confirm delete</button>
-        <button type="button" onClick={onCancel}>Keep</button>
+        <button
+          type="button"
+          className="danger"
+          disabled={pending}
+          onClick={() => {
+            onConfirm(pipeline.scaleOut && withChangelog);
+          }}
+        >
+          Confirm delete
+        </button>
+        <button type="button" onClick={onCancel}>
+          Keep
+        </button>
       </div>
     </div>
   );
 }
 
-function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipeline; selected: boolean; onSelect: () => void; onEdit: () => void }) {
+function PipelineRow({
+  pipeline,
+  selected,
+  onSelect,
+  onEdit,
+}: {
+  pipeline: Pipeline;
+  selected: boolean;
+  onSelect: () => void;
+  onEdit: () => void;
+}) {
   const id = pipeline.id;
   const status = useMethodQuery('pipelines:status', { id });
   const opts = { invalidates: ['pipelines:status'] as const };
@@ -75,27 +110,65 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
     <>
       <tr data-testid="pipeline-row" data-name={pipeline.name} data-state={state} className={selected ? 'selected' : undefined}>
         <td>
-          <button type="button" className="link" onClick={onSelect} aria-pressed={selected}>{pipeline.name}</button>
+          <button type="button" className="link" onClick={onSelect} aria-pressed={selected}>
+            {pipeline.name}
+          </button>
         </td>
         <td className="mono">{pipeline.topics.join(', ')}</td>
         <td>
-          <span className={`badge ${state === 'failed' ? 'badge-error' : shown === 'stalled' ? 'badge-stalled' : active ? 'badge-running' : ''}`} title={s?.error ?? undefined}>{shown}</span>
+          <span
+            className={`badge ${state === 'failed' ? 'badge-error' : shown === 'stalled' ? 'badge-stalled' : active ? 'badge-running' : ''}`}
+            title={s?.error ?? undefined}
+          >
+            {shown}
+          </span>
         </td>
-        <td className="num" data-testid="pipeline-in">{s ? rate(s.recordsPerSecondIn) : '—'}</td>
+        <td className="num" data-testid="pipeline-in">
+          {s ? rate(s.recordsPerSecondIn) : '—'}
+        </td>
         <td className="num">{s ? rate(s.rowsPerSecondOut) : '—'}</td>
-        <td className="num" data-testid="pipeline-state-count" title={stateCount ?? 'No aggregation'}>{stateCount === null ? '—' : `${s?.openWindows ?? 0} ${stateCount === 'Groups' ? 'groups' : 'windows'}`}</td>
+        <td className="num" data-testid="pipeline-state-count" title={stateCount ?? 'No aggregation'}>
+          {stateCount === null ? '—' : `${s?.openWindows ?? 0} ${stateCount === 'Groups' ? 'groups' : 'windows'}`}
+        </td>
         <td className="num">{s?.lateRows ?? 0}</td>
         <td className="num">{badTotal}</td>
         <td className="num">{lag}</td>
         <td className="actions compact">
           {!active && (
-            <button type="button" disabled={start.isPending} onClick={() => { start.mutate({ id }); }} aria-label={`Start ${pipeline.name}`}>Start</button>
+            <button
+              type="button"
+              disabled={start.isPending}
+              onClick={() => {
+                start.mutate({ id });
+              }}
+              aria-label={`Start ${pipeline.name}`}
+            >
+              Start
+            </button>
           )}
           {active && (
-            <button type="button" disabled={stop.isPending} onClick={() => { stop.mutate({ id }); }} aria-label={`Stop ${pipeline.name}`}>Stop</button>
+            <button
+              type="button"
+              disabled={stop.isPending}
+              onClick={() => {
+                stop.mutate({ id });
+              }}
+              aria-label={`Stop ${pipeline.name}`}
+            >
+              Stop
+            </button>
           )}
-          <button type="button" disabled={active} onClick={onEdit} aria-label={`Edit ${pipeline.name}`}>Edit</button>
-          <button type="button" disabled={active || confirming} aria-label={`Delete ${pipeline.name}`} onClick={() => { setConfirming(true); }}>
+          <button type="button" disabled={active} onClick={onEdit} aria-label={`Edit ${pipeline.name}`}>
+            Edit
+          </button>
+          <button
+            type="button"
+            disabled={active || confirming}
+            aria-label={`Delete ${pipeline.name}`}
+            onClick={() => {
+              setConfirming(true);
+            }}
+          >
             Delete
           </button>
         </td>
@@ -106,8 +179,20 @@ function PipelineRow({ pipeline, selected, onSelect, onEdit }: { pipeline: Pipel
             <DeleteConfirmation
               pipeline={pipeline}
               pending={remove.isPending}
-              onConfirm={(deleteChangelog) => { remove.mutate({ id, deleteChangelog }, { onSuccess: () => { setConfirming(false); } }); }}
-              onCancel={() => { setConfirming(false); remove.reset(); }}
+              onConfirm={(deleteChangelog) => {
+                remove.mutate(
+                  { id, deleteChangelog },
+                  {
+                    onSuccess: () => {
+                      setConfirming(false);
+                    },
+                  },
+                );
+              }}
+              onCancel={() => {
+                setConfirming(false);
+                remove.reset();
+              }}
             />
           </td>
         </tr>
@@ -131,7 +216,13 @@ function CreateMissingBucket({ target }: { target: S3Target }) {
   const create = useMethodMutation('exports:create-bucket');
   return (
     <div className="actions" data-testid="missing-bucket">
-      <button type="button" disabled={create.isPending || create.isSuccess} onClick={() => { create.mutate(target); }}>
+      <button
+        type="button"
+        disabled={create.isPending || create.isSuccess}
+        onClick={() => {
+          create.mutate(target);
+        }}
+      >
         Create bucket {target.bucket}
       </button>
       {create.isSuccess && (
@@ -156,7 +247,11 @@ function PipelineDetail({ pipeline }: { pipeline: Pipeline }) {
         </PipelineStatusView>
       )}
       <PipelineRateCharts connectionId={pipeline.connectionId} pipelineId={pipeline.id} />
-      <ResultsTable pipelineId={pipeline.id} files={status.data?.files} caption={resultsCaption(pipeline.aggregation, pipeline.sinks.find((s) => s.kind === 'sqlite-table')?.table)} />
+      <ResultsTable
+        pipelineId={pipeline.id}
+        files={status.data?.files}
+        caption={resultsCaption(pipeline.aggregation, pipeline.sinks.find((s) => s.kind === 'sqlite-table')?.table)}
+      />
       <BatchReportPanel key={pipeline.id} pipeline={pipeline} />
     </section>
   );
@@ -185,9 +280,30 @@ function PipelineList({ connectionId, dataDir }: { connectionId: string; dataDir
   return (
     <>
       <div className="toolbar">
-        <button type="button" onClick={() => { setEditing(emptyForm()); }}>New pipeline</button>
-        <button type="button" onClick={() => { setEditing(sensorsPreset()); }}>New from Sensor windows</button>
-        <button type="button" onClick={() => { setEditing(wordCountPreset()); }}>New from Word count</button>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(emptyForm());
+          }}
+        >
+          New pipeline
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(sensorsPreset());
+          }}
+        >
+          New from Sensor windows
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(wordCountPreset());
+          }}
+        >
+          New from Word count
+        </button>
       </div>
       <ErrorMessage error={pipelines.error} />
       {pipelines.isPending && <p className="note">Loading pipelines…</p>}
@@ -198,23 +314,47 @@ function PipelineList({ connectionId, dataDir }: { connectionId: string; dataDir
             <th scope="col">Name</th>
             <th scope="col">Topics</th>
             <th scope="col">State</th>
-            <th scope="col" className="num">In</th>
-            <th scope="col" className="num">Out</th>
-            <th scope="col" className="num">Windows / groups</th>
-            <th scope="col" className="num">Late</th>
-            <th scope="col" className="num">Bad</th>
-            <th scope="col" className="num">Lag</th>
+            <th scope="col" className="num">
+              In
+            </th>
+            <th scope="col" className="num">
+              Out
+            </th>
+            <th scope="col" className="num">
+              Windows / groups
+            </th>
+            <th scope="col" className="num">
+              Late
+            </th>
+            <th scope="col" className="num">
+              Bad
+            </th>
+            <th scope="col" className="num">
+              Lag
+            </th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
           {list.length === 0 && (
             <tr>
-              <td colSpan={10} className="empty">No pipelines yet: start from a preset or create one.</td>
+              <td colSpan={10} className="empty">
+                No pipelines yet: start from a preset or create one.
+              </td>
             </tr>
           )}
           {list.map((p) => (
-            <PipelineRow key={p.id} pipeline={p} selected={p.id === selected} onSelect={() => { setSelected(p.id); }} onEdit={() => { setEditing(pipelineToForm(p)); }} />
+            <PipelineRow
+              key={p.id}
+              pipeline={p}
+              selected={p.id === selected}
+              onSelect={() => {
+                setSelected(p.id);
+              }}
+              onEdit={() => {
+                setEditing(pipelineToForm(p));
+              }}
+            />
           ))}
         </tbody>
       </table>
@@ -230,7 +370,9 @@ export function PipelinesPage({ activeConnectionId, dataDir }: { activeConnectio
         <h1>Pipelines</h1>
         {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
       </div>
-      <ConnectionRequired connectionId={activeConnectionId}>{(id) => <PipelineList key={id} connectionId={id} dataDir={dataDir} />}</ConnectionRequired>
+      <ConnectionRequired connectionId={activeConnectionId}>
+        {(id) => <PipelineList key={id} connectionId={id} dataDir={dataDir} />}
+      </ConnectionRequired>
     </section>
   );
 }

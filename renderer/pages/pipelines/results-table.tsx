@@ -15,7 +15,10 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
 export function resultsRangeText(total: number, offset: number, pageSize: number, files: PipelineStatus['files']): string {
   if (total > 0) return `${offset + 1}–${Math.min(total, offset + pageSize)} of ${total}`;
   if (files === undefined) return 'no rows';
-  const waiting = files.pending > 0 || files.rowsWaiting > 0 ? `; ${plural(files.rowsWaiting, 'row')} in ${plural(files.pending, 'file')} waiting to be written` : '';
+  const waiting =
+    files.pending > 0 || files.rowsWaiting > 0
+      ? `; ${plural(files.rowsWaiting, 'row')} in ${plural(files.pending, 'file')} waiting to be written`
+      : '';
   return `Rows go to files: ${plural(files.rowsWritten, 'row')} in ${plural(files.done, 'file')} written${waiting}`;
 }
 
@@ -38,11 +41,25 @@ export function ResultsTable({ pipelineId, files, caption }: { pipelineId: strin
     <div>
       <ErrorMessage error={page.error} />
       <div className="toolbar" aria-label="Result pages">
-        <button type="button" disabled={offset === 0} onClick={() => { setOffset(Math.max(0, offset - PAGE)); }}>Previous</button>
-        <span data-testid="results-range">
-          {resultsRangeText(total, offset, PAGE, files)}
-        </span>
-        <button type="button" disabled={offset + PAGE >= total} onClick={() => { setOffset(offset + PAGE); }}>Next</button>
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => {
+            setOffset(Math.max(0, offset - PAGE));
+          }}
+        >
+          Previous
+        </button>
+        <span data-testid="results-range">{resultsRangeText(total, offset, PAGE, files)}</span>
+        <button
+          type="button"
+          disabled={offset + PAGE >= total}
+          onClick={() => {
+            setOffset(offset + PAGE);
+          }}
+        >
+          Next
+        </button>
       </div>
       <RowsTable columns={data?.columns ?? []} rows={data?.rows ?? []} rowTestId="result-row" caption={caption} testId="results-table" />
     </div>

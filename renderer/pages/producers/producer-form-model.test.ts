@@ -34,9 +34,27 @@ describe('producer form model', () => {
     const cases = [
       { sourceKind: 'iss' as const, issMode: 'offline' as const },
       { sourceKind: 'randomUsers' as const, seed: '4' },
-      { sourceKind: 'http' as const, httpUrl: 'http://127.0.0.1:1/x', httpHeaders: 'Accept: application/json', recordsPath: '$.results[*]' },
-      { sourceKind: 'file' as const, filePath: '/tmp/a.csv', columnTypes: 'temp: float', pacing: 'timestamp' as const, trigger: 'continuous' as const },
-      { sourceKind: 'manual' as const, manualValue: 'hi', keyKind: 'fixed' as const, keyFixed: 'k', trigger: 'cron' as const, cron: '*/5 * * * * *' },
+      {
+        sourceKind: 'http' as const,
+        httpUrl: 'http://127.0.0.1:1/x',
+        httpHeaders: 'Accept: application/json',
+        recordsPath: '$.results[*]',
+      },
+      {
+        sourceKind: 'file' as const,
+        filePath: '/tmp/a.csv',
+        columnTypes: 'temp: float',
+        pacing: 'timestamp' as const,
+        trigger: 'continuous' as const,
+      },
+      {
+        sourceKind: 'manual' as const,
+        manualValue: 'hi',
+        keyKind: 'fixed' as const,
+        keyFixed: 'k',
+        trigger: 'cron' as const,
+        cron: '*/5 * * * * *',
+      },
     ];
     for (const overrides of cases) {
       const form = { ...emptyForm(), name: 'n', topic: 't', ...overrides };

@@ -114,7 +114,9 @@ export function emptyForm(): ProducerForm {
     avroSubject: '',
     avroSchema: '',
     headers: '',
-    config: Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])) as ProducerForm['config'],
+    config: Object.fromEntries(
+      Object.entries(defaults).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]),
+    ) as ProducerForm['config'],
   };
 }
 
@@ -138,18 +140,45 @@ const headerLines = (headers: readonly { name: string; value: string }[]) => hea
 function source(form: ProducerForm): unknown {
   switch (form.sourceKind) {
     case 'sensors':
-      return { kind: 'sensors', sensorCount: num(form.sensorCount), temperature: pair(form.temperature), humidity: pair(form.humidity), pressure: pair(form.pressure), lateShare: num(form.lateShare), latenessSeconds: num(form.latenessSeconds), seed: num(form.seed) };
+      return {
+        kind: 'sensors',
+        sensorCount: num(form.sensorCount),
+        temperature: pair(form.temperature),
+        humidity: pair(form.humidity),
+        pressure: pair(form.pressure),
+        lateShare: num(form.lateShare),
+        latenessSeconds: num(form.latenessSeconds),
+        seed: num(form.seed),
+      };
     case 'iss':
       return { kind: 'iss', mode: form.issMode, url: form.issUrl, tle: form.tle };
     case 'randomUsers':
       return { kind: 'randomUsers', mode: form.usersMode, url: form.usersUrl, seed: num(form.seed) };
     case 'http':
-      return { kind: 'http', url: form.httpUrl, method: form.httpMethod, headers: parseHeaderLines(form.httpHeaders), body: form.httpBody, recordsPath: form.recordsPath, timeoutMs: num(form.timeoutMs), retries: num(form.httpRetries), backoffMs: num(form.backoffMs) };
+      return {
+        kind: 'http',
+        url: form.httpUrl,
+        method: form.httpMethod,
+        headers: parseHeaderLines(form.httpHeaders),
+        body: form.httpBody,
+        recordsPath: form.recordsPath,
+        timeoutMs: num(form.timeoutMs),
+        retries: num(form.httpRetries),
+        backoffMs: num(form.backoffMs),
+      };
     case 'file':
       return {
-        kind: 'file', path: form.filePath, format: form.fileFormat, header: form.csvHeader, delimiter: form.delimiter, quote: form.quote,
+        kind: 'file',
+        path: form.filePath,
+        format: form.fileFormat,
+        header: form.csvHeader,
+        delimiter: form.delimiter,
+        quote: form.quote,
         columnTypes: Object.fromEntries(parseHeaderLines(form.columnTypes).map((h) => [h.name, h.value])),
-        pacing: form.pacing, timestampColumn: form.timestampColumn, speed: num(form.speed), loop: form.loop,
+        pacing: form.pacing,
+        timestampColumn: form.timestampColumn,
+        speed: num(form.speed),
+        loop: form.loop,
       };
     case 'manual':
       return { kind: 'manual', value: form.manualValue };
@@ -165,9 +194,24 @@ function avroSettings(form: ProducerForm): { subject?: string; schema?: string }
 
 /** The form as a contract input, or the reasons it is not one yet. */
 export function formToInput(form: ProducerForm, connectionId: string): { ok: true; input: ProducerInput } | { ok: false; error: string } {
-  const trigger = form.trigger === 'interval' ? { kind: 'interval', everyMs: Math.round(Number(form.everySeconds) * 1000) } : form.trigger === 'cron' ? { kind: 'cron', expression: form.cron } : { kind: 'continuous' };
-  const key = form.keyKind === 'field' ? { kind: 'field', path: form.keyPath } : form.keyKind === 'fixed' ? { kind: 'fixed', value: form.keyFixed } : { kind: form.keyKind };
-  const config = Object.fromEntries(Object.entries(form.config).map(([k, v]) => [k, typeof v === 'boolean' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v)]));
+  const trigger =
+    form.trigger === 'interval'
+      ? { kind: 'interval', everyMs: Math.round(Number(form.everySeconds) * 1000) }
+      : form.trigger === 'cron'
+        ? { kind: 'cron', expression: form.cron }
+        : { kind: 'continuous' };
+  const key =
+    form.keyKind === 'field'
+      ? { kind: 'field', path: form.keyPath }
+      : form.keyKind === 'fixed'
+        ? { kind: 'fixed', value: form.keyFixed }
+        : { kind: form.keyKind };
+  const config = Object.fromEntries(
+    Object.entries(form.config).map(([k, v]) => [
+      k,
+      typeof v === 'boolean' || k === 'clientId' || k === 'acks' || k === 'compression' ? v : num(v),
+    ]),
+  );
   const stopAt = form.stopAt.trim() === '' ? null : new Date(form.stopAt).getTime();
   const candidate = {
     ...(form.id === undefined ? {} : { id: form.id }),
@@ -198,11 +242,44 @@ export function definitionToForm(def: ProducerDefinition): ProducerForm {
   form.topic = def.topic;
   form.sourceKind = def.source.kind;
   const s = def.source;
-  if (s.kind === 'sensors') Object.assign(form, { sensorCount: String(s.sensorCount), temperature: texts(s.temperature), humidity: texts(s.humidity), pressure: texts(s.pressure), lateShare: String(s.lateShare), latenessSeconds: String(s.latenessSeconds), seed: text(s.seed) });
+  if (s.kind === 'sensors')
+    Object.assign(form, {
+      sensorCount: String(s.sensorCount),
+      temperature: texts(s.temperature),
+      humidity: texts(s.humidity),
+      pressure: texts(s.pressure),
+      lateShare: String(s.lateShare),
+      latenessSeconds: String(s.latenessSeconds),
+      seed: text(s.seed),
+    });
   if (s.kind === 'iss') Object.assign(form, { issMode: s.mode, issUrl: s.url, tle: s.tle });
   if (s.kind === 'randomUsers') Object.assign(form, { usersMode: s.mode, usersUrl: s.url, seed: text(s.seed) });
-  if (s.kind === 'http') Object.assign(form, { httpUrl: s.url, httpMethod: s.method, httpHeaders: headerLines(s.headers), httpBody: s.body, recordsPath: s.recordsPath, timeoutMs: String(s.timeoutMs), httpRetries: String(s.retries), backoffMs: String(s.backoffMs) });
-  if (s.kind === 'file') Object.assign(form, { filePath: s.path, fileFormat: s.format, csvHeader: s.header, delimiter: s.delimiter, quote: s.quote, columnTypes: Object.entries(s.columnTypes).map(([k, v]) => `${k}: ${v}`).join('\n'), pacing: s.pacing, timestampColumn: s.timestampColumn, speed: String(s.speed), loop: s.loop });
+  if (s.kind === 'http')
+    Object.assign(form, {
+      httpUrl: s.url,
+      httpMethod: s.method,
+      httpHeaders: headerLines(s.headers),
+      httpBody: s.body,
+      recordsPath: s.recordsPath,
+      timeoutMs: String(s.timeoutMs),
+      httpRetries: String(s.retries),
+      backoffMs: String(s.backoffMs),
+    });
+  if (s.kind === 'file')
+    Object.assign(form, {
+      filePath: s.path,
+      fileFormat: s.format,
+      csvHeader: s.header,
+      delimiter: s.delimiter,
+      quote: s.quote,
+      columnTypes: Object.entries(s.columnTypes)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n'),
+      pacing: s.pacing,
+      timestampColumn: s.timestampColumn,
+      speed: String(s.speed),
+      loop: s.loop,
+    });
   if (s.kind === 'manual') form.manualValue = s.value;
   const t = def.schedule.trigger;
   form.trigger = t.kind;
@@ -218,7 +295,9 @@ export function definitionToForm(def: ProducerDefinition): ProducerForm {
   form.avroSubject = def.avro?.subject ?? '';
   form.avroSchema = def.avro?.schema ?? '';
   form.headers = headerLines(def.headers);
-  form.config = Object.fromEntries(Object.entries(def.config).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])) as ProducerForm['config'];
+  form.config = Object.fromEntries(
+    Object.entries(def.config).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]),
+  ) as ProducerForm['config'];
   return form;
 }
 

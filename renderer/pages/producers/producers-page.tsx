@@ -28,7 +28,6 @@ function useLiveProducerStatus(): void {
   });
 }
 
-
 function ProducerRow({ view, onEdit }: { view: ProducerView; onEdit: () => void }) {
   const [showErrors, setShowErrors] = useState(false);
   const { definition, status } = view;
@@ -47,14 +46,25 @@ function ProducerRow({ view, onEdit }: { view: ProducerView; onEdit: () => void 
         <td className="mono">{definition.topic}</td>
         <td>{definition.source.kind}</td>
         <td>
-          <span className={`badge ${badge}`} data-testid="producer-state">{status.state}</span>
+          <span className={`badge ${badge}`} data-testid="producer-state">
+            {status.state}
+          </span>
         </td>
-        <td className="num" data-testid="producer-sent">{status.sent}</td>
+        <td className="num" data-testid="producer-sent">
+          {status.sent}
+        </td>
         <td className="num">{formatBytes(status.bytes)}</td>
         <td className="num">{status.rate}/s</td>
         <td className="num">
           {status.errors > 0 ? (
-            <button type="button" className="link" onClick={() => { setShowErrors(!showErrors); }} aria-expanded={showErrors}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setShowErrors(!showErrors);
+              }}
+              aria-expanded={showErrors}
+            >
               {status.errors}
             </button>
           ) : (
@@ -63,20 +73,50 @@ function ProducerRow({ view, onEdit }: { view: ProducerView; onEdit: () => void 
         </td>
         <td className="actions">
           {status.state !== 'running' && status.state !== 'starting' && status.state !== 'waiting' && (
-            <button type="button" onClick={() => { start.mutate({ id }); }} aria-label={`Start ${definition.name}`}>
+            <button
+              type="button"
+              onClick={() => {
+                start.mutate({ id });
+              }}
+              aria-label={`Start ${definition.name}`}
+            >
               {status.state === 'paused' ? 'Resume' : 'Start'}
             </button>
           )}
           {(status.state === 'running' || status.state === 'waiting') && (
-            <button type="button" onClick={() => { pause.mutate({ id }); }} aria-label={`Pause ${definition.name}`}>Pause</button>
+            <button
+              type="button"
+              onClick={() => {
+                pause.mutate({ id });
+              }}
+              aria-label={`Pause ${definition.name}`}
+            >
+              Pause
+            </button>
           )}
           {active && (
-            <button type="button" disabled={stop.isPending} onClick={() => { stop.mutate({ id }); }} aria-label={`Stop ${definition.name}`}>
+            <button
+              type="button"
+              disabled={stop.isPending}
+              onClick={() => {
+                stop.mutate({ id });
+              }}
+              aria-label={`Stop ${definition.name}`}
+            >
               {stop.isPending ? 'Stopping…' : 'Stop'}
             </button>
           )}
-          <button type="button" onClick={onEdit} aria-label={`Edit ${definition.name}`}>Edit</button>
-          <button type="button" disabled={active} onClick={() => { if (window.confirm(`Delete producer ${definition.name}?`)) remove.mutate({ id }); }} aria-label={`Delete ${definition.name}`}>
+          <button type="button" onClick={onEdit} aria-label={`Edit ${definition.name}`}>
+            Edit
+          </button>
+          <button
+            type="button"
+            disabled={active}
+            onClick={() => {
+              if (window.confirm(`Delete producer ${definition.name}?`)) remove.mutate({ id });
+            }}
+            aria-label={`Delete ${definition.name}`}
+          >
             Delete
           </button>
         </td>
@@ -85,7 +125,11 @@ function ProducerRow({ view, onEdit }: { view: ProducerView; onEdit: () => void 
         <tr className="producer-detail">
           <td colSpan={9}>
             <ErrorMessage error={start.error ?? pause.error ?? stop.error ?? remove.error} />
-            {status.lastError !== null && <p className="error" data-testid="producer-last-error">Last error: {status.lastError}</p>}
+            {status.lastError !== null && (
+              <p className="error" data-testid="producer-last-error">
+                Last error: {status.lastError}
+              </p>
+            )}
             {status.lastRecord !== null && (
               <p className="note">
                 Last record: <code className="mono">{status.lastRecord}</code>
@@ -114,15 +158,37 @@ function ProducerList({ connectionId }: { connectionId: string }) {
   const recipe = useMethodMutation('producers:recipe', { invalidates: ['producers:list', 'topics:list'] });
 
   if (editing !== null) {
-    return <ProducerFormView connectionId={connectionId} editing={editing === 'new' ? undefined : editing} onDone={() => { setEditing(null); }} />;
+    return (
+      <ProducerFormView
+        connectionId={connectionId}
+        editing={editing === 'new' ? undefined : editing}
+        onDone={() => {
+          setEditing(null);
+        }}
+      />
+    );
   }
   const list = producers.data ?? [];
   return (
     <>
       <div className="toolbar" aria-label="Recipes">
-        <button type="button" onClick={() => { setEditing('new'); }}>New producer</button>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing('new');
+          }}
+        >
+          New producer
+        </button>
         {recipes.map((r) => (
-          <button key={r.recipe} type="button" disabled={recipe.isPending} onClick={() => { recipe.mutate({ connectionId, recipe: r.recipe }); }}>
+          <button
+            key={r.recipe}
+            type="button"
+            disabled={recipe.isPending}
+            onClick={() => {
+              recipe.mutate({ connectionId, recipe: r.recipe });
+            }}
+          >
             {r.label}
           </button>
         ))}
@@ -139,21 +205,37 @@ function ProducerList({ connectionId }: { connectionId: string }) {
               <th scope="col">Topic</th>
               <th scope="col">Source</th>
               <th scope="col">State</th>
-              <th scope="col" className="num">Sent</th>
-              <th scope="col" className="num">Bytes</th>
-              <th scope="col" className="num">Rate</th>
-              <th scope="col" className="num">Errors</th>
+              <th scope="col" className="num">
+                Sent
+              </th>
+              <th scope="col" className="num">
+                Bytes
+              </th>
+              <th scope="col" className="num">
+                Rate
+              </th>
+              <th scope="col" className="num">
+                Errors
+              </th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
             {list.length === 0 && (
               <tr>
-                <td colSpan={9} className="empty">No producers yet: start from a recipe or create one.</td>
+                <td colSpan={9} className="empty">
+                  No producers yet: start from a recipe or create one.
+                </td>
               </tr>
             )}
             {list.map((view) => (
-              <ProducerRow key={view.definition.id} view={view} onEdit={() => { setEditing(view); }} />
+              <ProducerRow
+                key={view.definition.id}
+                view={view}
+                onEdit={() => {
+                  setEditing(view);
+                }}
+              />
             ))}
           </tbody>
         </table>

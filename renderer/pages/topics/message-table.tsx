@@ -11,14 +11,29 @@ export function decodePayload(payload: Payload, decoder: DecoderId): Decoded | n
 
 function preview(decoded: Decoded | null): string {
   if (decoded === null) return 'null';
-  const flat = decoded.ok && (decoded.decoder === 'json' || decoded.decoder === 'msgpack' || decoded.decoder === 'avro') ? JSON.stringify(decoded.value) : decoded.text;
+  const flat =
+    decoded.ok && (decoded.decoder === 'json' || decoded.decoder === 'msgpack' || decoded.decoder === 'avro')
+      ? JSON.stringify(decoded.value)
+      : decoded.text;
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState(false);
   return (
-    <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(() => { setDone(true); }, () => { setDone(false); })}>
+    <button
+      type="button"
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(
+          () => {
+            setDone(true);
+          },
+          () => {
+            setDone(false);
+          },
+        )
+      }
+    >
       {done ? 'Copied' : label}
     </button>
   );
@@ -30,11 +45,14 @@ function PayloadView({ title, payload, decoder }: { title: string; payload: Payl
   return (
     <section>
       <h4>
-        {title} {decoded && <span className="badge">{decoded.decoder}</span>} {payload?.truncated === true && <span className="badge badge-error">first 1 MiB of {payload.size} bytes</span>}{' '}
+        {title} {decoded && <span className="badge">{decoded.decoder}</span>}{' '}
+        {payload?.truncated === true && <span className="badge badge-error">first 1 MiB of {payload.size} bytes</span>}{' '}
         {decoded && <CopyButton text={decoded.text} label={`Copy ${title.toLowerCase()}`} />}
       </h4>
       {decoded?.error !== undefined && <p className="decode-error">{decoded.error} — shown as hex</p>}
-      <pre className="payload" data-testid={`detail-${title.toLowerCase()}`}>{decoded === null ? 'null' : decoded.text}</pre>
+      <pre className="payload" data-testid={`detail-${title.toLowerCase()}`}>
+        {decoded === null ? 'null' : decoded.text}
+      </pre>
     </section>
   );
 }
@@ -53,15 +71,37 @@ const ROW_HEIGHT = 29;
 const rowHeight = () => ROW_HEIGHT;
 
 /** One row, decoded only when it is rendered: with 100,000 rows loaded only the visible ones decode. */
-const MessageRow = memo(function MessageRow({ m, start, keyDecoder, valueDecoder, selected, onToggle }: {
-  m: KafkaMessage; start: number; keyDecoder: DecoderId; valueDecoder: DecoderId; selected: boolean; onToggle: (id: string) => void;
+const MessageRow = memo(function MessageRow({
+  m,
+  start,
+  keyDecoder,
+  valueDecoder,
+  selected,
+  onToggle,
+}: {
+  m: KafkaMessage;
+  start: number;
+  keyDecoder: DecoderId;
+  valueDecoder: DecoderId;
+  selected: boolean;
+  onToggle: (id: string) => void;
 }) {
   const id = `${m.partition}:${m.offset}`;
   const value = decodePayload(m.value, valueDecoder);
   return (
-    <tr className="msg-row" data-testid="message-row" aria-selected={selected} tabIndex={0} style={{ transform: `translateY(${start}px)` }}
-      onClick={() => { onToggle(id); }}
-      onKeyDown={(event) => { if (event.key === 'Enter') onToggle(id); }}>
+    <tr
+      className="msg-row"
+      data-testid="message-row"
+      aria-selected={selected}
+      tabIndex={0}
+      style={{ transform: `translateY(${start}px)` }}
+      onClick={() => {
+        onToggle(id);
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') onToggle(id);
+      }}
+    >
       <td className="num">{m.partition}</td>
       <td className="num">{m.offset}</td>
       <td title={m.timestampType}>{new Date(m.timestamp).toISOString()}</td>
@@ -77,9 +117,16 @@ export function MessageTable({ messages, keyDecoder, valueDecoder, caption, onPr
   const [selected, setSelected] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Virtualised: only the rows in view (plus a few) are in the DOM, so 100,000 loaded rows scroll smoothly.
-  const virtualizer = useVirtualizer({ count: messages.length, getScrollElement: () => scrollRef.current, estimateSize: rowHeight, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: rowHeight,
+    overscan: 12,
+  });
   const items = virtualizer.getVirtualItems();
-  const toggle = useCallback((id: string) => { setSelected((current) => (current === id ? null : id)); }, []);
+  const toggle = useCallback((id: string) => {
+    setSelected((current) => (current === id ? null : id));
+  }, []);
   const current = selected === null ? undefined : messages.find((m) => `${m.partition}:${m.offset}` === selected);
   return (
     <>
@@ -88,40 +135,83 @@ export function MessageTable({ messages, keyDecoder, valueDecoder, caption, onPr
           <caption>{caption}</caption>
           <thead>
             <tr>
-              <th scope="col" className="num">Partition</th><th scope="col" className="num">Offset</th><th scope="col">Timestamp</th>
-              <th scope="col">Key</th><th scope="col">Value</th><th scope="col" className="num">Headers</th><th scope="col" className="num">Size</th>
+              <th scope="col" className="num">
+                Partition
+              </th>
+              <th scope="col" className="num">
+                Offset
+              </th>
+              <th scope="col">Timestamp</th>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col" className="num">
+                Headers
+              </th>
+              <th scope="col" className="num">
+                Size
+              </th>
             </tr>
           </thead>
           {/* Grid layout with absolutely placed rows (TanStack's virtual-table pattern): a scroll step
               moves a few rows instead of re-laying out a table millions of pixels tall. */}
           <tbody style={{ height: messages.length === 0 ? undefined : virtualizer.getTotalSize() }}>
-            {messages.length === 0 && <tr className="msg-empty"><td className="empty">No messages.</td></tr>}
+            {messages.length === 0 && (
+              <tr className="msg-empty">
+                <td className="empty">No messages.</td>
+              </tr>
+            )}
             {items.map((item) => {
               const m = messages[item.index];
               if (m === undefined) return null;
               // Keyed by slot, not by record: a scroll step reuses the same ~30 DOM rows (new text and
               // offset) instead of removing and creating them.
-              return <MessageRow key={item.index - (items[0]?.index ?? 0)} m={m} start={item.start} keyDecoder={keyDecoder} valueDecoder={valueDecoder} selected={selected === `${m.partition}:${m.offset}`} onToggle={toggle} />;
+              return (
+                <MessageRow
+                  key={item.index - (items[0]?.index ?? 0)}
+                  m={m}
+                  start={item.start}
+                  keyDecoder={keyDecoder}
+                  valueDecoder={valueDecoder}
+                  selected={selected === `${m.partition}:${m.offset}`}
+                  onToggle={toggle}
+                />
+              );
             })}
           </tbody>
         </table>
       </div>
       {current !== undefined && (
         <div className="subpanel row-detail" data-testid="message-detail">
-          <h3>Partition {current.partition}, offset {current.offset} · {new Date(current.timestamp).toISOString()} ({current.timestampType})</h3>
+          <h3>
+            Partition {current.partition}, offset {current.offset} · {new Date(current.timestamp).toISOString()} ({current.timestampType})
+          </h3>
           <PayloadView title="Key" payload={current.key} decoder={keyDecoder} />
           <PayloadView title="Value" payload={current.value} decoder={valueDecoder} />
           <h4>Headers</h4>
-          {current.headers.length === 0 ? <p className="note">None.</p> : (
+          {current.headers.length === 0 ? (
+            <p className="note">None.</p>
+          ) : (
             <table className="table" data-testid="detail-headers">
               <tbody>
                 {current.headers.map((h, i) => (
-                  <tr key={`${h.key}-${String(i)}`}><td className="mono">{h.key}</td><td className="mono">{decodePayload(h.value, 'auto')?.text ?? 'null'}</td></tr>
+                  <tr key={`${h.key}-${String(i)}`}>
+                    <td className="mono">{h.key}</td>
+                    <td className="mono">{decodePayload(h.value, 'auto')?.text ?? 'null'}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
           )}
-          {onProduceAgain && <button type="button" onClick={() => { onProduceAgain(current); }}>Produce again</button>}
+          {onProduceAgain && (
+            <button
+              type="button"
+              onClick={() => {
+                onProduceAgain(current);
+              }}
+            >
+              Produce again
+            </button>
+          )}
         </div>
       )}
     </>

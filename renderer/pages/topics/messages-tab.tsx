@@ -30,7 +30,8 @@ export { MESSAGE_BUFFER_CAP };
 function draftFrom(message: KafkaMessage): ProduceDraft {
   const key = decodePayload(message.key, 'auto');
   const value = decodePayload(message.value, 'auto');
-  const encoderOf = (d: typeof key) => (d === null ? 'string' : d.ok && d.decoder !== 'hex' ? d.decoder === 'msgpack' ? 'msgpack' : d.decoder : 'hex');
+  const encoderOf = (d: typeof key) =>
+    d === null ? 'string' : d.ok && d.decoder !== 'hex' ? (d.decoder === 'msgpack' ? 'msgpack' : d.decoder) : 'hex';
   return {
     key: key === null ? null : key.text,
     value: value === null ? null : value.text,
@@ -58,7 +59,10 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const [view, setView] = useState<'browse' | 'scan' | 'tail'>('browse');
-  const [scanMessages, setScanMessages] = useState<{ progress: ScanProgress | null; messages: KafkaMessage[] }>({ progress: null, messages: [] });
+  const [scanMessages, setScanMessages] = useState<{ progress: ScanProgress | null; messages: KafkaMessage[] }>({
+    progress: null,
+    messages: [],
+  });
   const [tailId, setTailId] = useState<string | null>(null);
   const [tailed, setTailed] = useState<KafkaMessage[]>([]);
   const [received, setReceived] = useState(0);
@@ -71,7 +75,16 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
     setError(null);
     setView('browse');
     try {
-      setPage(await api.messages.read({ connectionId, topic, partition: partitionValue, start, limit: Math.min(1000, Math.max(1, Number(limit) || 100)), isolation }));
+      setPage(
+        await api.messages.read({
+          connectionId,
+          topic,
+          partition: partitionValue,
+          start,
+          limit: Math.min(1000, Math.max(1, Number(limit) || 100)),
+          isolation,
+        }),
+      );
     } catch (caught) {
       setError(caught instanceof Error ? caught : new Error(String(caught)));
     } finally {
@@ -101,9 +114,12 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
       });
     });
   });
-  useEffect(() => () => {
-    if (frame.current !== null) cancelAnimationFrame(frame.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
   async function toggleTail() {
     setError(null);
     if (tailId !== null) {
@@ -132,46 +148,120 @@ export function MessagesTab({ connectionId, detail }: { connectionId: string; de
     }
   }
   // Stop the engine's tail when the tab goes away.
-  useEffect(() => () => {
-    const id = tailRef.current;
-    if (id !== null) void api.messages.tailStop({ id }).catch(() => undefined);
-  }, [api]);
+  useEffect(
+    () => () => {
+      const id = tailRef.current;
+      if (id !== null) void api.messages.tailStop({ id }).catch(() => undefined);
+    },
+    [api],
+  );
 
-  const partitionOptions = [{ value: 'all', label: 'All partitions' }, ...detail.partitions.map((p) => ({ value: String(p.partition), label: `Partition ${p.partition}` }))];
+  const partitionOptions = [
+    { value: 'all', label: 'All partitions' },
+    ...detail.partitions.map((p) => ({ value: String(p.partition), label: `Partition ${p.partition}` })),
+  ];
   const shown = view === 'browse' ? (page?.messages ?? []) : view === 'scan' ? scanMessages.messages : tailed;
   const caption =
-    view === 'browse' ? (page ? `${page.messages.length} messages (read in ${page.tookMs} ms, ${isolationText[page.isolation]})` : 'Choose where to start and press Load')
-      : view === 'scan' ? `${scanMessages.messages.length} matches shown${scanMessages.progress ? ` of ${scanMessages.progress.matched}` : ''}`
-        : `Live tail: ${received} new messages${received > tailed.length
-          ? ` — showing the newest ${tailed.length.toLocaleString('en')} of ${received.toLocaleString('en')}; older rows dropped`
-          : ` (the newest ${MESSAGE_BUFFER_CAP.toLocaleString('en')} are kept)`}, ${isolationText[tailIsolation]}`;
+    view === 'browse'
+      ? page
+        ? `${page.messages.length} messages (read in ${page.tookMs} ms, ${isolationText[page.isolation]})`
+        : 'Choose where to start and press Load'
+      : view === 'scan'
+        ? `${scanMessages.messages.length} matches shown${scanMessages.progress ? ` of ${scanMessages.progress.matched}` : ''}`
+        : `Live tail: ${received} new messages${
+            received > tailed.length
+              ? ` — showing the newest ${tailed.length.toLocaleString('en')} of ${received.toLocaleString('en')}; older rows dropped`
+              : ` (the newest ${MESSAGE_BUFFER_CAP.toLocaleString('en')} are kept)`
+          }, ${isolationText[tailIsolation]}`;
 
   return (
     <div data-testid="messages-tab">
-      <form className="toolbar" aria-label="Read messages" onSubmit={(event) => { event.preventDefault(); void load(startFromForm()); }}>
+      <form
+        className="toolbar"
+        aria-label="Read messages"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load(startFromForm());
+        }}
+      >
         <SelectField label="Partition" value={partition} options={partitionOptions} onChange={setPartition} />
         <SelectField label="Start from" value={startKind} options={startOptions} onChange={setStartKind} />
         {startKind === 'offset' && <TextField label="Offset" type="number" value={offset} onChange={setOffset} />}
         {startKind === 'timestamp' && <TextField label="Time (ISO, e.g. 2024-01-01T10:00:00Z)" value={time} onChange={setTime} />}
         <TextField label="Count" type="number" value={limit} onChange={setLimit} />
         <SelectField label="Isolation" value={isolation} options={isolationOptions} onChange={setIsolation} />
-        <button type="submit" disabled={loading}>{loading ? 'Loading…' : 'Load'}</button>
-        <button type="button" disabled={loading || !page?.hasMoreBefore} onClick={() => { if (page) void load({ kind: 'before', positions: page.first }); }}>← Older</button>
-        <button type="button" disabled={loading || !page?.hasMoreAfter} onClick={() => { if (page) void load({ kind: 'after', positions: page.next }); }}>Newer →</button>
-        <button type="button" onClick={() => void toggleTail()}>{tailId === null ? 'Live tail' : 'Stop tail'}</button>
-        <button type="button" onClick={() => { setDraft(draft === null ? emptyDraft : null); }}>{draft === null ? 'Produce…' : 'Close produce form'}</button>
+        <button type="submit" disabled={loading}>
+          {loading ? 'Loading…' : 'Load'}
+        </button>
+        <button
+          type="button"
+          disabled={loading || !page?.hasMoreBefore}
+          onClick={() => {
+            if (page) void load({ kind: 'before', positions: page.first });
+          }}
+        >
+          ← Older
+        </button>
+        <button
+          type="button"
+          disabled={loading || !page?.hasMoreAfter}
+          onClick={() => {
+            if (page) void load({ kind: 'after', positions: page.next });
+          }}
+        >
+          Newer →
+        </button>
+        <button type="button" onClick={() => void toggleTail()}>
+          {tailId === null ? 'Live tail' : 'Stop tail'}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(draft === null ? emptyDraft : null);
+          }}
+        >
+          {draft === null ? 'Produce…' : 'Close produce form'}
+        </button>
       </form>
       <div className="toolbar">
         <SelectField label="Key decoder" value={keyDecoder} options={decoderOptions} onChange={setKeyDecoder} />
         <SelectField label="Value decoder" value={valueDecoder} options={decoderOptions} onChange={setValueDecoder} />
       </div>
       {draft !== null && (
-        <ProduceForm key={JSON.stringify(draft)} connectionId={connectionId} topic={topic} partitions={detail.partitions.length} initial={draft} onProduced={() => undefined} />
+        <ProduceForm
+          key={JSON.stringify(draft)}
+          connectionId={connectionId}
+          topic={topic}
+          partitions={detail.partitions.length}
+          initial={draft}
+          onProduced={() => undefined}
+        />
       )}
-      <ScanPanel connectionId={connectionId} topic={topic} partition={partitionValue} isolation={isolation} onResults={(r) => { setScanMessages(r); setView('scan'); }} />
+      <ScanPanel
+        connectionId={connectionId}
+        topic={topic}
+        partition={partitionValue}
+        isolation={isolation}
+        onResults={(r) => {
+          setScanMessages(r);
+          setView('scan');
+        }}
+      />
       <ErrorMessage error={error} />
-      <p className="note">Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time; the live tail keeps the newest {MESSAGE_BUFFER_CAP.toLocaleString('en')} rows and drops older ones. Read committed leaves out records of aborted and still-open transactions; transaction markers are never rows.</p>
-      <MessageTable messages={shown} keyDecoder={keyDecoder} valueDecoder={valueDecoder} caption={caption} onProduceAgain={(m) => { setDraft(draftFrom(m)); }} />
+      <p className="note">
+        Pages hold at most 1,000 rows; scans keep at most 10,000 matches in the engine and show them 200 at a time; the live tail keeps the
+        newest {MESSAGE_BUFFER_CAP.toLocaleString('en')} rows and drops older ones. Read committed leaves out records of aborted and
+        still-open transactions; transaction markers are never rows.
+      </p>
+      <MessageTable
+        messages={shown}
+        keyDecoder={keyDecoder}
+        valueDecoder={valueDecoder}
+        caption={caption}
+        onProduceAgain={(m) => {
+          setDraft(draftFrom(m));
+        }}
+      />
     </div>
   );
 }

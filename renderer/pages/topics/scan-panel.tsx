@@ -8,8 +8,17 @@ import { ScanExport } from './scan-export.js';
 
 const PAGE = 200;
 
-export function ScanPanel({ connectionId, topic, partition, isolation, onResults }: {
-  connectionId: string; topic: string; partition: number | null; isolation: Isolation;
+export function ScanPanel({
+  connectionId,
+  topic,
+  partition,
+  isolation,
+  onResults,
+}: {
+  connectionId: string;
+  topic: string;
+  partition: number | null;
+  isolation: Isolation;
   onResults: (results: { progress: ScanProgress | null; messages: KafkaMessage[] }) => void;
 }) {
   const api = useWorkbench();
@@ -28,7 +37,10 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
   const followScan = useFollowEvent('messages:scan-progress', (event) => {
     setProgress(event);
     // Matches stay in the engine; the first page is fetched as they arrive and when the scan ends.
-    if (event.state !== 'running' || offset === 0) void fetchPage(event.scanId, offset).catch((caught: unknown) => { setError(caught instanceof Error ? caught : new Error(String(caught))); });
+    if (event.state !== 'running' || offset === 0)
+      void fetchPage(event.scanId, offset).catch((caught: unknown) => {
+        setError(caught instanceof Error ? caught : new Error(String(caught)));
+      });
   });
   async function start() {
     setError(null);
@@ -53,35 +65,81 @@ export function ScanPanel({ connectionId, topic, partition, isolation, onResults
   const running = progress?.state === 'running';
   return (
     <>
-    <form className="subpanel" aria-label="Filter messages" onSubmit={(event) => { event.preventDefault(); void start(); }}>
-      <div className="inline-fields">
-        <TextField label="Filter expression (CEL)" value={expression} onChange={setExpression} placeholder='value.temperature > 30 && key == "sensor_3"' hint="Variables: key, value (parsed JSON or text), headers, partition, offset, timestamp" />
-        <TextField label="Text contains" value={contains} onChange={setContains} />
-      </div>
-      <div className="actions">
-        <button type="submit" disabled={running}>Scan topic</button>
-        {running && progress && <button type="button" onClick={() => void api.messages.scanCancel({ id: progress.scanId })}>Cancel scan</button>}
-        {progress && !running && progress.matched > PAGE && (
-          <>
-            <button type="button" disabled={offset === 0} onClick={() => { const o = Math.max(0, offset - PAGE); setOffset(o); void fetchPage(progress.scanId, o); }}>Previous matches</button>
-            <button type="button" disabled={offset + PAGE >= progress.matched} onClick={() => { const o = offset + PAGE; setOffset(o); void fetchPage(progress.scanId, o); }}>Next matches</button>
-          </>
+      <form
+        className="subpanel"
+        aria-label="Filter messages"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void start();
+        }}
+      >
+        <div className="inline-fields">
+          <TextField
+            label="Filter expression (CEL)"
+            value={expression}
+            onChange={setExpression}
+            placeholder='value.temperature > 30 && key == "sensor_3"'
+            hint="Variables: key, value (parsed JSON or text), headers, partition, offset, timestamp"
+          />
+          <TextField label="Text contains" value={contains} onChange={setContains} />
+        </div>
+        <div className="actions">
+          <button type="submit" disabled={running}>
+            Scan topic
+          </button>
+          {running && progress && (
+            <button type="button" onClick={() => void api.messages.scanCancel({ id: progress.scanId })}>
+              Cancel scan
+            </button>
+          )}
+          {progress && !running && progress.matched > PAGE && (
+            <>
+              <button
+                type="button"
+                disabled={offset === 0}
+                onClick={() => {
+                  const o = Math.max(0, offset - PAGE);
+                  setOffset(o);
+                  void fetchPage(progress.scanId, o);
+                }}
+              >
+                Previous matches
+              </button>
+              <button
+                type="button"
+                disabled={offset + PAGE >= progress.matched}
+                onClick={() => {
+                  const o = offset + PAGE;
+                  setOffset(o);
+                  void fetchPage(progress.scanId, o);
+                }}
+              >
+                Next matches
+              </button>
+            </>
+          )}
+        </div>
+        {progress && (
+          <p className="note" role="status" data-testid="scan-progress">
+            {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
+            {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''}
+            {progress.tooCostly !== undefined && progress.tooCostly > 0
+              ? `, ${progress.tooCostly} records skipped: filter too costly for them`
+              : ''}
+            {progress.skipped !== undefined && progress.skipped > 0
+              ? `, ${progress.skipped} records deleted by retention before the scan reached them`
+              : ''}{' '}
+            in {(progress.elapsedMs / 1000).toFixed(1)} s{progress.error ? ` — ${progress.error}` : ''} (
+            {scanIsolation === 'read_committed' ? 'read committed' : 'read uncommitted'})
+          </p>
         )}
-      </div>
-      {progress && (
-        <p className="note" role="status" data-testid="scan-progress">
-          {progress.state}: scanned {progress.scanned} of {progress.total}, matched {progress.matched}
-          {progress.errors > 0 ? `, ${progress.errors} records without the fields used` : ''}
-          {progress.tooCostly !== undefined && progress.tooCostly > 0 ? `, ${progress.tooCostly} records skipped: filter too costly for them` : ''}
-          {progress.skipped !== undefined && progress.skipped > 0 ? `, ${progress.skipped} records deleted by retention before the scan reached them` : ''} in {(progress.elapsedMs / 1000).toFixed(1)} s
-          {progress.error ? ` — ${progress.error}` : ''} ({scanIsolation === 'read_committed' ? 'read committed' : 'read uncommitted'})
-        </p>
+        <ErrorMessage error={error} />
+      </form>
+      {progress !== null && progress.state !== 'running' && progress.matched > 0 && (
+        <div className="subpanel">
+          <ScanExport key={progress.scanId} scanId={progress.scanId} topic={topic} matched={progress.matched} />
+        </div>
       )}
-      <ErrorMessage error={error} />
-    </form>
-    {progress !== null && progress.state !== 'running' && progress.matched > 0 && (
-      <div className="subpanel"><ScanExport key={progress.scanId} scanId={progress.scanId} topic={topic} matched={progress.matched} /></div>
-    )}
     </>
   );
 }

@@ -49,12 +49,21 @@ export function TopicList({ connectionId }: { connectionId: string }) {
   }, [topics.data, stats.data, sizes.data]);
   const shown = useMemo(() => {
     const sorter = sorters[sort.key];
-    return all.filter((t) => t.name.toLowerCase().includes(needle)).sort((a, b) => sorter(a, b) * (sort.desc ? -1 : 1) || a.name.localeCompare(b.name));
+    return all
+      .filter((t) => t.name.toLowerCase().includes(needle))
+      .sort((a, b) => sorter(a, b) * (sort.desc ? -1 : 1) || a.name.localeCompare(b.name));
   }, [all, needle, sort]);
   const refreshing = topics.isFetching || stats.isFetching || sizes.isFetching;
   const sortButton = (key: SortKey, label: string) => (
-    <button type="button" className="link" onClick={() => { setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' })); }}>
-      {label}{sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+    <button
+      type="button"
+      className="link"
+      onClick={() => {
+        setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }));
+      }}
+    >
+      {label}
+      {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
     </button>
   );
 
@@ -63,15 +72,44 @@ export function TopicList({ connectionId }: { connectionId: string }) {
       <div className="toolbar">
         <div className="field">
           <label htmlFor={filterId}>Filter by name</label>
-          <input id={filterId} type="search" value={filter} onChange={(event) => { setFilter(event.target.value); }} />
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(event) => {
+              setFilter(event.target.value);
+            }}
+          />
         </div>
         <CheckboxField label="Show internal topics" checked={showInternal} onChange={setShowInternal} />
-        <button type="button" disabled={refreshing} onClick={() => { void topics.refetch(); void stats.refetch(); void sizes.refetch(); }}>
+        <button
+          type="button"
+          disabled={refreshing}
+          onClick={() => {
+            void topics.refetch();
+            void stats.refetch();
+            void sizes.refetch();
+          }}
+        >
           {refreshing ? 'Refreshing…' : 'Refresh'}
         </button>
-        <button type="button" onClick={() => { setCreating(true); }}>Create topic</button>
+        <button
+          type="button"
+          onClick={() => {
+            setCreating(true);
+          }}
+        >
+          Create topic
+        </button>
       </div>
-      {creating && <CreateTopicForm connectionId={connectionId} onClose={() => { setCreating(false); }} />}
+      {creating && (
+        <CreateTopicForm
+          connectionId={connectionId}
+          onClose={() => {
+            setCreating(false);
+          }}
+        />
+      )}
       <ErrorMessage error={topics.error ?? stats.error} />
       {stats.data?.offsetsError !== undefined && <p className="note warning">{stats.data.offsetsError}</p>}
       {topics.isPending && <p className="note">Loading topics…</p>}
@@ -81,35 +119,65 @@ export function TopicList({ connectionId }: { connectionId: string }) {
             {shown.length === all.length ? `${all.length} topics` : `${shown.length} of ${all.length} topics`}
             {shown.length > MAX_ROWS ? ` (first ${MAX_ROWS} shown; narrow the filter)` : ''}
             {stats.data !== undefined ? ` · counts read in ${stats.data.tookMs} ms` : ' · reading counts…'}
-            {sizes.isError ? ` · sizes unavailable: ${sizes.error.message}` : sizes.data === undefined ? ' · reading sizes…' : ' · size = one copy of each partition on disk'}
+            {sizes.isError
+              ? ` · sizes unavailable: ${sizes.error.message}`
+              : sizes.data === undefined
+                ? ' · reading sizes…'
+                : ' · size = one copy of each partition on disk'}
           </caption>
           <thead>
             <tr>
               <th scope="col">{sortButton('name', 'Name')}</th>
-              <th scope="col" className="num">{sortButton('partitions', 'Partitions')}</th>
-              <th scope="col" className="num">Replication factor</th>
-              <th scope="col" className="num">{sortButton('underReplicated', 'Under-replicated')}</th>
-              <th scope="col" className="num">In-sync replicas</th>
-              <th scope="col" className="num">{sortButton('messages', 'Messages')}</th>
-              <th scope="col" className="num">{sortButton('size', 'Size')}</th>
+              <th scope="col" className="num">
+                {sortButton('partitions', 'Partitions')}
+              </th>
+              <th scope="col" className="num">
+                Replication factor
+              </th>
+              <th scope="col" className="num">
+                {sortButton('underReplicated', 'Under-replicated')}
+              </th>
+              <th scope="col" className="num">
+                In-sync replicas
+              </th>
+              <th scope="col" className="num">
+                {sortButton('messages', 'Messages')}
+              </th>
+              <th scope="col" className="num">
+                {sortButton('size', 'Size')}
+              </th>
               <th scope="col">Internal</th>
             </tr>
           </thead>
           <tbody>
             {shown.length === 0 && (
               <tr>
-                <td colSpan={8} className="empty">{all.length === 0 ? 'This cluster has no topics yet.' : 'No topic matches the filter.'}</td>
+                <td colSpan={8} className="empty">
+                  {all.length === 0 ? 'This cluster has no topics yet.' : 'No topic matches the filter.'}
+                </td>
               </tr>
             )}
             {shown.slice(0, MAX_ROWS).map((topic) => (
               <tr key={topic.name} data-testid="topic-row" data-topic={topic.name}>
-                <td className="mono"><a href={topicHref(topic.name)}>{topic.name}</a></td>
+                <td className="mono">
+                  <a href={topicHref(topic.name)}>{topic.name}</a>
+                </td>
                 <td className="num">{topic.partitions}</td>
                 <td className="num">{topic.replicationFactor}</td>
-                <td className={`num${(topic.stats?.underReplicated ?? 0) > 0 ? ' topic-urp' : ''}`} data-col="urp">{topic.stats?.underReplicated ?? '…'}</td>
-                <td className="num" data-col="isr">{topic.stats ? `${topic.stats.inSyncReplicas} / ${topic.stats.replicas}` : '…'}</td>
-                <td className="num" data-col="messages">{topic.stats ? (topic.stats.totalMessages?.toLocaleString('en-US') ?? '—') : '…'}</td>
-                <td className="num" data-col="size" title={topic.size ? `${topic.size.allReplicasBytes.toLocaleString('en-US')} bytes with all replicas` : undefined}>
+                <td className={`num${(topic.stats?.underReplicated ?? 0) > 0 ? ' topic-urp' : ''}`} data-col="urp">
+                  {topic.stats?.underReplicated ?? '…'}
+                </td>
+                <td className="num" data-col="isr">
+                  {topic.stats ? `${topic.stats.inSyncReplicas} / ${topic.stats.replicas}` : '…'}
+                </td>
+                <td className="num" data-col="messages">
+                  {topic.stats ? (topic.stats.totalMessages?.toLocaleString('en-US') ?? '—') : '…'}
+                </td>
+                <td
+                  className="num"
+                  data-col="size"
+                  title={topic.size ? `${topic.size.allReplicasBytes.toLocaleString('en-US')} bytes with all replicas` : undefined}
+                >
                   {topic.size ? formatBytes(topic.size.sizeBytes) : sizes.data === undefined && !sizes.isError ? '…' : '—'}
                 </td>
                 <td>{topic.internal ? 'yes' : ''}</td>

@@ -13,7 +13,9 @@ export function topicHref(name: string | null): string {
 
 function subscribe(notify: () => void): () => void {
   window.addEventListener('hashchange', notify);
-  return () => { window.removeEventListener('hashchange', notify); };
+  return () => {
+    window.removeEventListener('hashchange', notify);
+  };
 }
 
 export function useTopicRoute(): string | null {

@@ -14,7 +14,9 @@ export function TopicsBrowserPage({ activeConnectionId }: { activeConnectionId: 
         {activeConnectionId !== null && <ClusterName connectionId={activeConnectionId} />}
       </div>
       <ConnectionRequired connectionId={activeConnectionId}>
-        {(id) => (topic === null ? <TopicList key={id} connectionId={id} /> : <TopicDetail key={`${id}/${topic}`} connectionId={id} topic={topic} />)}
+        {(id) =>
+          topic === null ? <TopicList key={id} connectionId={id} /> : <TopicDetail key={`${id}/${topic}`} connectionId={id} topic={topic} />
+        }
       </ConnectionRequired>
     </section>
   );

@@ -21,7 +21,9 @@ export function openTableSource(db: Db, table: string, batchSize = 5000): Export
   if (!(exportableTables as readonly string[]).includes(table)) {
     throw new WorkbenchError('VALIDATION', `The table ${table} cannot be exported`);
   }
-  const info = db.prepare<[string], { name: string; type: string; notnull: number }>('SELECT name, type, "notnull" FROM pragma_table_info(?)').all(table);
+  const info = db
+    .prepare<[string], { name: string; type: string; notnull: number }>('SELECT name, type, "notnull" FROM pragma_table_info(?)')
+    .all(table);
   if (info.length === 0) throw new WorkbenchError('NOT_FOUND', `The table ${table} does not exist yet`);
   const columns: ColumnSpec[] = info.map((c) => ({ name: c.name, type: columnType(c.type), nullable: c.notnull === 0 }));
   // The name is from the allowlist above, so quoting it here is safe.
@@ -33,9 +35,11 @@ export function openTableSource(db: Db, table: string, batchSize = 5000): Export
     async *batches(signal) {
       // Keyset pages by rowid rather than one open iterator: an iterator would keep the connection
       // busy between batches, and the engine writes to the same database meanwhile.
-      const page = db.prepare<[bigint, number], Row & { __kwb_rowid: bigint }>(
-        `SELECT rowid AS __kwb_rowid, * FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-      ).safeIntegers(true);
+      const page = db
+        .prepare<[bigint, number], Row & { __kwb_rowid: bigint }>(
+          `SELECT rowid AS __kwb_rowid, * FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+        )
+        .safeIntegers(true);
       let after = -1n;
       for (;;) {
         signal.throwIfAborted();

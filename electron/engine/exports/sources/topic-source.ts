@@ -89,7 +89,13 @@ export async function openTopicSource(kafka: KafkaClients, spec: TopicRangeSpec,
 /** An export may run for hours; it ends when every range is read, on cancel, or on a consumer crash. */
 const NO_TIMEOUT_MS = 2 ** 31 - 1;
 
-async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: PartitionRange[], signal: AbortSignal, onStall?: (problem: string | null) => void): AsyncGenerator<Row[]> {
+async function* readRows(
+  clients: KafkaClients,
+  spec: TopicRangeSpec,
+  ranges: PartitionRange[],
+  signal: AbortSignal,
+  onStall?: (problem: string | null) => void,
+): AsyncGenerator<Row[]> {
   if (ranges.length === 0) return;
   const queue = new BoundedQueue<Row[]>(4);
   const onAbort = () => queue.end(signal.reason);
@@ -108,7 +114,9 @@ async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: Pa
     onRetry: (error) => {
       if (error === null) stalledSince = null;
       else stalledSince ??= Date.now();
-      onStall?.(error === null || stalledSince === null ? null : describeStall(describeKafkaError(error, brokers, spec.topic), stalledSince));
+      onStall?.(
+        error === null || stalledSince === null ? null : describeStall(describeKafkaError(error, brokers, spec.topic), stalledSince),
+      );
     },
     onBatch: async (partition, records) => {
       const rows: Row[] = records.map((record) => ({
@@ -123,7 +131,12 @@ async function* readRows(clients: KafkaClients, spec: TopicRangeSpec, ranges: Pa
     },
   })
     .then(
-      ({ complete }) => queue.end(complete || signal.aborted || stop.signal.aborted ? undefined : new WorkbenchError('INTERNAL', `Reading ${spec.topic} stopped before the end of its range`)),
+      ({ complete }) =>
+        queue.end(
+          complete || signal.aborted || stop.signal.aborted
+            ? undefined
+            : new WorkbenchError('INTERNAL', `Reading ${spec.topic} stopped before the end of its range`),
+        ),
       (error: unknown) => queue.end(describeKafkaError(error, clients.connection(spec.connectionId).bootstrapServers)),
     )
     .finally(() => reader.close());

@@ -67,7 +67,10 @@ export class PendingAborts {
   /** The upload failed and the endpoint did not answer its abort: retried with backoff until it does. */
   record(abort: AbortNeeded): void {
     this.insert(abort, 'pending', abort.error);
-    this.log('warn', `export: the multipart upload of s3://${abort.target.bucket}/${abort.key} could not be aborted (${abort.error.slice(0, 200)}); retrying until ${endpointLabel(abort.target)} answers`);
+    this.log(
+      'warn',
+      `export: the multipart upload of s3://${abort.target.bucket}/${abort.key} could not be aborted (${abort.error.slice(0, 200)}); retrying until ${endpointLabel(abort.target)} answers`,
+    );
     this.schedule(0);
   }
 
@@ -83,7 +86,17 @@ export class PendingAborts {
       .prepare(
         'INSERT OR REPLACE INTO s3_pending_aborts (upload_id, bucket, object_key, endpoint, target, job_id, state, attempts, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
       )
-      .run(upload.uploadId, upload.target.bucket, upload.key, endpointLabel(upload.target), this.secrets.encrypt(JSON.stringify(upload.target)), upload.jobId, state, error?.slice(0, 1000) ?? null, Date.now());
+      .run(
+        upload.uploadId,
+        upload.target.bucket,
+        upload.key,
+        endpointLabel(upload.target),
+        this.secrets.encrypt(JSON.stringify(upload.target)),
+        upload.jobId,
+        state,
+        error?.slice(0, 1000) ?? null,
+        Date.now(),
+      );
   }
 
   /** Uploads waiting for an abort the endpoint has not answered yet. */
@@ -114,7 +127,9 @@ export class PendingAborts {
   }
 
   private async retryAll(): Promise<void> {
-    const rows = this.db.prepare<[], Row>(`SELECT upload_id, bucket, object_key, target, attempts FROM s3_pending_aborts WHERE state = 'pending'`).all();
+    const rows = this.db
+      .prepare<[], Row>(`SELECT upload_id, bucket, object_key, target, attempts FROM s3_pending_aborts WHERE state = 'pending'`)
+      .all();
     let fewestAttempts = Infinity;
     for (const row of rows) {
       if (this.disposed) return;
@@ -123,7 +138,9 @@ export class PendingAborts {
         this.settled(row.upload_id);
         this.log('info', `export: aborted the leftover multipart upload of s3://${row.bucket}/${row.object_key}`);
       } else {
-        this.db.prepare('UPDATE s3_pending_aborts SET attempts = attempts + 1, last_error = ? WHERE upload_id = ?').run(outcome.slice(0, 1000), row.upload_id);
+        this.db
+          .prepare('UPDATE s3_pending_aborts SET attempts = attempts + 1, last_error = ? WHERE upload_id = ?')
+          .run(outcome.slice(0, 1000), row.upload_id);
         fewestAttempts = Math.min(fewestAttempts, row.attempts + 1);
       }
     }

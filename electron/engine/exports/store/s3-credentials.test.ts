@@ -21,20 +21,42 @@ afterEach(() => {
   dir.remove();
 });
 
-const target = (id: string): S3Target => ({ kind: 's3', bucket: 'b-1', prefix: '', region: 'us-east-1', forcePathStyle: false, credentials: { mode: 'saved', id } });
+const target = (id: string): S3Target => ({
+  kind: 's3',
+  bucket: 'b-1',
+  prefix: '',
+  region: 'us-east-1',
+  forcePathStyle: false,
+  credentials: { mode: 'saved', id },
+});
 
 describe('saved S3 credentials', () => {
   it('seals the keys, shows a masked hint, and resolves a target to its keys', () => {
     const repo = new S3Credentials(db, box);
-    const saved = repo.save({ name: 'aws', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG', sessionToken: 'tok-123' });
+    const saved = repo.save({
+      name: 'aws',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG',
+      sessionToken: 'tok-123',
+    });
     expect(saved).toMatchObject({ name: 'aws', accessKeyHint: 'AKIA…MPLE', hasSessionToken: true });
-    expect(repo.resolve(target(saved.id)).credentials).toEqual({ mode: 'keys', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG', sessionToken: 'tok-123' });
+    expect(repo.resolve(target(saved.id)).credentials).toEqual({
+      mode: 'keys',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG',
+      sessionToken: 'tok-123',
+    });
     const updated = repo.save({ id: saved.id, name: 'aws 2', accessKeyId: 'AKIAOTHERKEY0000WXYZ', secretAccessKey: 's2' });
     expect(updated).toMatchObject({ id: saved.id, name: 'aws 2', accessKeyHint: 'AKIA…WXYZ', hasSessionToken: false });
-    expect(repo.resolve(target(saved.id)).credentials).toEqual({ mode: 'keys', accessKeyId: 'AKIAOTHERKEY0000WXYZ', secretAccessKey: 's2' });
+    expect(repo.resolve(target(saved.id)).credentials).toEqual({
+      mode: 'keys',
+      accessKeyId: 'AKIAOTHERKEY0000WXYZ',
+      secretAccessKey: 's2',
+    });
     db.pragma('wal_checkpoint(TRUNCATE)');
     const file = readFileSync(join(dir.path, 'workbench.sqlite'));
-    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI', 'tok-123', 'AKIAOTHERKEY0000WXYZ']) expect(file.includes(Buffer.from(secret))).toBe(false);
+    for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI', 'tok-123', 'AKIAOTHERKEY0000WXYZ'])
+      expect(file.includes(Buffer.from(secret))).toBe(false);
     expect(repo.remove(saved.id)).toBe(true);
     expect(() => repo.resolve(target(saved.id))).toThrow(/no longer exist/);
     expect(() => repo.save({ id: 'nope', name: 'x', accessKeyId: 'a', secretAccessKey: 'b' })).toThrow(/no longer exist/);
@@ -47,7 +69,11 @@ describe('saved S3 credentials', () => {
   it('keeps pending aborts sealed and turns uploads of a stopped run into pending ones at start', async () => {
     const logs: string[] = [];
     const aborts = new PendingAborts(db, box, (_level, message) => logs.push(message), 60_000);
-    const keys: S3Target = { ...target('x'), endpoint: 'http://127.0.0.1:9', credentials: { mode: 'keys', accessKeyId: 'AKIDSECRET1', secretAccessKey: 'SKSECRET2' } };
+    const keys: S3Target = {
+      ...target('x'),
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { mode: 'keys', accessKeyId: 'AKIDSECRET1', secretAccessKey: 'SKSECRET2' },
+    };
     aborts.uploading({ uploadId: 'u-1', key: 'k/1.csv', target: keys, jobId: 'j' });
     aborts.uploading({ uploadId: 'u-2', key: 'k/2.csv', target: keys, jobId: 'j' });
     aborts.settled('u-2');

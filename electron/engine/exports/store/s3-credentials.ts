@@ -43,7 +43,11 @@ export class S3Credentials {
   save(input: S3CredentialInput): S3CredentialSummary {
     const parsed = s3CredentialInputSchema.parse(input);
     const sealed = this.secrets.encrypt(
-      JSON.stringify({ accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey, ...(parsed.sessionToken ? { sessionToken: parsed.sessionToken } : {}) }),
+      JSON.stringify({
+        accessKeyId: parsed.accessKeyId,
+        secretAccessKey: parsed.secretAccessKey,
+        ...(parsed.sessionToken ? { sessionToken: parsed.sessionToken } : {}),
+      }),
     );
     const now = Date.now();
     const id = parsed.id ?? randomUUID();

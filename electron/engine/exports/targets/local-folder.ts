@@ -42,9 +42,14 @@ export async function createFolder(folder: string): Promise<{ created: boolean }
     await mkdir(folder, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'EEXIST') throw new WorkbenchError('VALIDATION', `Cannot create ${folder}: a part of that path is a file, not a folder`, String(error));
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+      throw new WorkbenchError('VALIDATION', `Cannot create ${folder}: a part of that path is a file, not a folder`, String(error));
     const system = describeSystemError(error);
-    throw new WorkbenchError(system?.code ?? 'STORAGE_UNREACHABLE', `Cannot create the folder ${folder}: ${system?.message ?? code ?? String(error)}`, String(error));
+    throw new WorkbenchError(
+      system?.code ?? 'STORAGE_UNREACHABLE',
+      `Cannot create the folder ${folder}: ${system?.message ?? code ?? String(error)}`,
+      String(error),
+    );
   }
   return { created: true };
 }
@@ -59,14 +64,18 @@ export async function openLocalOutput(folder: string, fileName: string, options:
     throw new WorkbenchError('VALIDATION', `"${fileName}" is not a plain file name`);
   }
   const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it (Create folder) or pick another one`);
+  if (!info?.isDirectory())
+    throw new WorkbenchError('NOT_FOUND', `The folder ${folder} does not exist; create it (Create folder) or pick another one`);
   const finalPath = join(folder, fileName);
   const tempPath = join(folder, tempNameFor(fileName, options.tempTag));
   let handle: FileHandle | null;
   try {
     handle = await open(tempPath, 'wx', 0o644);
   } catch (error) {
-    throw describeSystemError(error) ?? new WorkbenchError('STORAGE_UNREACHABLE', `Cannot write in ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw (
+      describeSystemError(error) ??
+      new WorkbenchError('STORAGE_UNREACHABLE', `Cannot write in ${folder}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    );
   }
   let done = false;
 

@@ -29,7 +29,9 @@ export function createS3Client(target: S3Target, options: S3ClientOptions = {}):
     // Checksums on every request are new in SDK 3.7xx; some S3-compatible servers reject them.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(options.requestTimeoutMs ? { requestHandler: { connectionTimeout: options.requestTimeoutMs, requestTimeout: options.requestTimeoutMs } } : {}),
+    ...(options.requestTimeoutMs
+      ? { requestHandler: { connectionTimeout: options.requestTimeoutMs, requestTimeout: options.requestTimeoutMs } }
+      : {}),
   });
 }
 

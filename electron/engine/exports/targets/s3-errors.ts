@@ -8,7 +8,17 @@ interface AwsLikeError {
 }
 
 const authNames = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'ExpiredToken', 'InvalidToken']);
-const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'TimeoutError', 'RequestTimeout']);
+const networkCodes = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 /**
  * Turns an S3 SDK error into a message a user can act on: which bucket, which endpoint, what to do.
@@ -23,7 +33,11 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
   const code = e.code ?? '';
   const detail = `${name}${code ? ` ${code}` : ''}: ${e.message ?? String(error)}`.slice(0, 1000);
   if (name === 'NoSuchBucket' || (status === 404 && (name === 'NotFound' || name === 'NoSuchBucket'))) {
-    return new WorkbenchError('NOT_FOUND', `The bucket "${where.bucket}" does not exist at ${where.endpoint}; create it (Create bucket) or pick another one`, detail);
+    return new WorkbenchError(
+      'NOT_FOUND',
+      `The bucket "${where.bucket}" does not exist at ${where.endpoint}; create it (Create bucket) or pick another one`,
+      detail,
+    );
   }
   // Before the refusals: the SDK's credential chain fails before any request is sent, so no server refused anything.
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
@@ -34,7 +48,11 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
     );
   }
   if (authNames.has(name) || status === 403 || status === 401) {
-    return new WorkbenchError('AUTH_FAILED', `${where.endpoint} refused the credentials for bucket "${where.bucket}": check the access key and secret`, detail);
+    return new WorkbenchError(
+      'AUTH_FAILED',
+      `${where.endpoint} refused the credentials for bucket "${where.bucket}": check the access key and secret`,
+      detail,
+    );
   }
   const message = e.message ?? '';
   // Nothing listens at the endpoint: no upload had begun, so "lost during the upload" would mislead.
@@ -52,5 +70,9 @@ export function describeS3Error(error: unknown, where: { bucket: string; endpoin
       detail,
     );
   }
-  return new WorkbenchError('STORAGE_UNREACHABLE', `S3 upload to bucket "${where.bucket}" at ${where.endpoint} failed: ${message || name}`, detail);
+  return new WorkbenchError(
+    'STORAGE_UNREACHABLE',
+    `S3 upload to bucket "${where.bucket}" at ${where.endpoint} failed: ${message || name}`,
+    detail,
+  );
 }

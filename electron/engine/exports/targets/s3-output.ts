@@ -86,7 +86,9 @@ export async function openS3Output(target: S3Target, key: string, options: S3Out
       const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: target.bucket, Prefix: key })).catch(() => null);
       for (const u of listed?.Uploads ?? []) {
         if (u.Key === key && u.UploadId) {
-          await client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: key, UploadId: u.UploadId })).catch(() => undefined);
+          await client
+            .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: key, UploadId: u.UploadId }))
+            .catch(() => undefined);
         }
       }
       return;

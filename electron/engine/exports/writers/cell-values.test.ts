@@ -13,7 +13,19 @@ describe('isoMillis', () => {
   });
 
   it('stays right across minute, day and year edges in time order and out of order', () => {
-    const edges = [Date.UTC(2024, 11, 31, 23, 59, 59, 999), Date.UTC(2025, 0, 1), -1, 0, 1, -60_000, -59_999, 253402300799999, 253402300800000, -62167219200000, -62167219200001];
+    const edges = [
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2025, 0, 1),
+      -1,
+      0,
+      1,
+      -60_000,
+      -59_999,
+      253402300799999,
+      253402300800000,
+      -62167219200000,
+      -62167219200001,
+    ];
     const seq = [...edges, ...edges.map((e) => e + 1), ...Array.from({ length: 5000 }, (_, i) => Date.UTC(2024, 0, 1) + i * 7_919)];
     for (const ms of [...seq, ...seq.reverse()]) expect(isoMillis(ms)).toBe(new Date(ms).toISOString());
   });

@@ -29,7 +29,12 @@ function textFor(column: ColumnSpec): TextFn {
       return (v) => (v === true || v === 'true' || v === 1 ? 'true' : 'false');
     case 'timestamp-ms':
       // Fast path for the common cells (epoch ms numbers, Dates); bigints and text take the exact route.
-      return (v) => (typeof v === 'number' && Number.isInteger(v) ? isoMillis(v) : v instanceof Date ? v.toISOString() : timestampText(v, 'timestamp-ms'));
+      return (v) =>
+        typeof v === 'number' && Number.isInteger(v)
+          ? isoMillis(v)
+          : v instanceof Date
+            ? v.toISOString()
+            : timestampText(v, 'timestamp-ms');
     case 'timestamp-us':
       return (v) => timestampText(v, 'timestamp-us');
   }
@@ -64,7 +69,10 @@ export class CsvWriter implements RowWriter {
     private readonly options: CsvOptions,
   ) {
     if (options.delimiter.length !== 1 || BAD_DELIMITERS.includes(options.delimiter)) {
-      throw new WorkbenchError('VALIDATION', `${JSON.stringify(options.delimiter)} cannot separate CSV fields: choose one character other than a quote or a line break (for example , ; | or tab)`);
+      throw new WorkbenchError(
+        'VALIDATION',
+        `${JSON.stringify(options.delimiter)} cannot separate CSV fields: choose one character other than a quote or a line break (for example , ; | or tab)`,
+      );
     }
     this.names = columns.map((c) => c.name);
     this.texts = columns.map(textFor);

@@ -69,9 +69,21 @@ export function parquetSchema(columns: readonly ColumnSpec[]): SchemaElement[] {
         case 'boolean':
           return { name: c.name, type: 'BOOLEAN', repetition_type };
         case 'timestamp-ms':
-          return { name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' }, repetition_type };
+          return {
+            name: c.name,
+            type: 'INT64',
+            converted_type: 'TIMESTAMP_MILLIS',
+            logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+            repetition_type,
+          };
         case 'timestamp-us':
-          return { name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MICROS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' }, repetition_type };
+          return {
+            name: c.name,
+            type: 'INT64',
+            converted_type: 'TIMESTAMP_MICROS',
+            logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
+            repetition_type,
+          };
       }
     }),
   ];
@@ -107,7 +119,16 @@ function missing(column: ColumnSpec): Error {
  * String cells of rows[from, to), each row also counting `perRow` bytes; stops after the row that
  * brings `bytes` to `limit`. Returns [end, bytes].
  */
-function fillStrings(rows: readonly Row[], from: number, to: number, column: ColumnSpec, out: unknown[], bytes: number, limit: number, perRow: number): [number, number] {
+function fillStrings(
+  rows: readonly Row[],
+  from: number,
+  to: number,
+  column: ColumnSpec,
+  out: unknown[],
+  bytes: number,
+  limit: number,
+  perRow: number,
+): [number, number] {
   const name = column.name;
   for (let r = from; r < to; r++) {
     bytes += perRow;
@@ -261,9 +282,11 @@ export class ParquetRowWriter implements RowWriter {
     this.values = this.columns.map(() => []);
     this.bufferedRows = 0;
     this.bufferedBytes = 0;
-    const columnData = this.columns.map(
-      (column, c): ColumnSource => ({ name: column.name, data: values[c] as ColumnSource['data'], nullable: column.nullable }),
-    );
+    const columnData = this.columns.map((column, c): ColumnSource => ({
+      name: column.name,
+      data: values[c] as ColumnSource['data'],
+      nullable: column.nullable,
+    }));
     await this.writer.write({ columnData, rowGroupSize: count });
     this.rowsWritten += count;
   }

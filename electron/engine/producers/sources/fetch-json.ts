@@ -58,7 +58,8 @@ async function attempt(options: FetchJsonOptions): Promise<FetchJsonResult & { r
     });
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { ok: false, error: `${options.url} did not answer within ${options.timeoutMs} ms`, retriable: true };
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return { ok: false, error: `${options.url} did not answer within ${options.timeoutMs} ms`, retriable: true };
     const cause = (error as { cause?: unknown }).cause;
     return { ok: false, error: `${options.url}: ${cause ? errorText(cause) : errorText(error)}`, retriable: true };
   }
@@ -69,13 +70,21 @@ async function attempt(options: FetchJsonOptions): Promise<FetchJsonResult & { r
     const body = await readCapped(response, limit);
     if (body === null && !response.ok) text = '';
     else if (body === null) {
-      return { ok: false, error: `${options.url}: response larger than ${formatLimit(limit ?? 0)}; the rest was not read`, retriable: false };
+      return {
+        ok: false,
+        error: `${options.url}: response larger than ${formatLimit(limit ?? 0)}; the rest was not read`,
+        retriable: false,
+      };
     } else text = body;
   } catch (error) {
     return { ok: false, error: `${options.url}: reading the body failed: ${errorText(error)}`, retriable: true };
   }
   if (!response.ok) {
-    return { ok: false, error: `${options.url} answered HTTP ${response.status}${text ? `: ${text.slice(0, 120)}` : ''}`, retriable: response.status >= 500 || response.status === 429 };
+    return {
+      ok: false,
+      error: `${options.url} answered HTTP ${response.status}${text ? `: ${text.slice(0, 120)}` : ''}`,
+      retriable: response.status >= 500 || response.status === 429,
+    };
   }
   try {
     return { ok: true, json: JSON.parse(text) as unknown, retriable: false };
@@ -85,7 +94,10 @@ async function attempt(options: FetchJsonOptions): Promise<FetchJsonResult & { r
 }
 
 /** Retries transport errors, timeouts and 5xx with exponential back-off; an invalid body is not retried. */
-export async function fetchJson(options: FetchJsonOptions, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<FetchJsonResult> {
+export async function fetchJson(
+  options: FetchJsonOptions,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<FetchJsonResult> {
   let last: FetchJsonResult = { ok: false, error: 'no attempt' };
   for (let tries = 0; tries <= options.retries; tries++) {
     if (tries > 0) await sleep(options.backoffMs * 2 ** (tries - 1));

@@ -19,7 +19,8 @@ function cast(value: string, type: ColumnType): unknown {
     case 'float': {
       if (value.trim() === '') return null;
       const number = Number(value);
-      if (!Number.isFinite(number) || (type === 'int' && !Number.isInteger(number))) throw new Error(`"${value}" is not ${type === 'int' ? 'an integer' : 'a number'}`);
+      if (!Number.isFinite(number) || (type === 'int' && !Number.isInteger(number)))
+        throw new Error(`"${value}" is not ${type === 'int' ? 'an integer' : 'a number'}`);
       return number;
     }
     case 'boolean':
@@ -61,7 +62,9 @@ export function parseCsv(text: string, settings: FileSettings): { rows: Record<s
     const named: Record<string, string> = Array.isArray(record) ? Object.fromEntries(record.map((v, i) => [`column_${i + 1}`, v])) : record;
     const cells = Object.values(named);
     try {
-      const row = Object.fromEntries(Object.entries(named).map(([k, v]) => [k, settings.columnTypes[k] ? cast(v, settings.columnTypes[k]) : v]));
+      const row = Object.fromEntries(
+        Object.entries(named).map(([k, v]) => [k, settings.columnTypes[k] ? cast(v, settings.columnTypes[k]) : v]),
+      );
       rows.push(withText(row, cells.length === 1 ? cells[0] : lineOf(line)));
     } catch (error) {
       errors.push(`row ${index + 1}: ${errorText(error)}`);
@@ -128,7 +131,8 @@ export class FileReplaySource implements Source {
     } catch (error) {
       throw new WorkbenchError('NOT_FOUND', `Cannot read ${this.settings.path}: ${errorText(error)}`);
     }
-    if (text.length > MAX_FILE_BYTES) throw new WorkbenchError('VALIDATION', `${this.settings.path} is larger than ${MAX_FILE_BYTES} bytes`);
+    if (text.length > MAX_FILE_BYTES)
+      throw new WorkbenchError('VALIDATION', `${this.settings.path} is larger than ${MAX_FILE_BYTES} bytes`);
     const parsed = this.settings.format === 'csv' ? parseCsv(text, this.settings) : parseJsonl(text);
     this.pendingErrors = parsed.errors;
     this.rows = parsed.rows;

@@ -9,7 +9,9 @@ describe('ISS source, offline', () => {
   it('emits the Open Notify shape with string coordinates', async () => {
     const now = Date.UTC(2026, 10, 23, 6, 0, 0, 500);
     const source = new IssSource(issSourceSchema.parse({ kind: 'iss', mode: 'offline' }), () => now);
-    const [record] = (await source.next()).records as [{ message: string; timestamp: number; iss_position: { latitude: string; longitude: string } }];
+    const [record] = (await source.next()).records as [
+      { message: string; timestamp: number; iss_position: { latitude: string; longitude: string } },
+    ];
     expect(record.message).toBe('success');
     expect(record.timestamp).toBe(Math.floor(now / 1000));
     expect(record.iss_position.latitude).toMatch(/^-?\d+\.\d{4}$/);

@@ -19,7 +19,10 @@ export interface IssNow {
 
 /** Parses a two- or three-line TLE (name line optional). */
 export function parseTle(text: string): SatRec {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line1 = lines.find((l) => l.startsWith('1 '));
   const line2 = lines.find((l) => l.startsWith('2 '));
   if (!line1 || !line2) throw new WorkbenchError('VALIDATION', 'A TLE needs its line 1 (starting "1 ") and line 2 (starting "2 ")');
@@ -31,7 +34,8 @@ export function parseTle(text: string): SatRec {
 /** SGP4 position at `at`, in the Open Notify shape (4 decimals, like the API). */
 export function issPositionAt(satrec: SatRec, at: Date): IssNow {
   const state = propagate(satrec, at);
-  if (!state || typeof state.position !== 'object') throw new WorkbenchError('INTERNAL', `SGP4 could not propagate the TLE to ${at.toISOString()}; paste a newer TLE`);
+  if (!state || typeof state.position !== 'object')
+    throw new WorkbenchError('INTERNAL', `SGP4 could not propagate the TLE to ${at.toISOString()}; paste a newer TLE`);
   const geo = eciToGeodetic(state.position, gstime(at));
   return {
     message: 'success',

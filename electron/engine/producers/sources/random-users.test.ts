@@ -9,7 +9,18 @@ describe('random user generator', () => {
     expect(user).toBeDefined();
     const u = user;
     expect(['male', 'female']).toContain(u.gender);
-    for (const value of [u.name.title, u.name.first, u.name.last, u.location.street.name, u.location.city, u.location.state, u.location.country, u.location.postcode, u.phone, u.cell]) {
+    for (const value of [
+      u.name.title,
+      u.name.first,
+      u.name.last,
+      u.location.street.name,
+      u.location.city,
+      u.location.state,
+      u.location.country,
+      u.location.postcode,
+      u.phone,
+      u.cell,
+    ]) {
       expect(typeof value).toBe('string');
       expect(value.length).toBeGreaterThan(0);
     }

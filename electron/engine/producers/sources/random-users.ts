@@ -76,7 +76,11 @@ export class RandomUserGenerator {
       phone: f.phone.number(),
       cell: f.phone.number(),
       id: { name: 'SSN', value: f.string.numeric(9) },
-      picture: { large: `${picture}.jpg`, medium: `${picture.replace('/portraits/', '/portraits/med/')}.jpg`, thumbnail: `${picture.replace('/portraits/', '/portraits/thumb/')}.jpg` },
+      picture: {
+        large: `${picture}.jpg`,
+        medium: `${picture.replace('/portraits/', '/portraits/med/')}.jpg`,
+        thumbnail: `${picture.replace('/portraits/', '/portraits/thumb/')}.jpg`,
+      },
       nat: 'US',
     };
   }

@@ -8,7 +8,10 @@ describe('sensors source', () => {
     const source = new SensorsSource(sensorsSourceSchema.parse({ kind: 'sensors', seed: 7 }), () => now);
     const readings = [];
     for (let i = 0; i < 20; i++) readings.push(...(await source.next()).records);
-    expect(readings.map((r) => (r as { sensor_id: string }).sensor_id).slice(0, 11)).toEqual([...Array.from({ length: 10 }, (_, i) => `sensor_${i + 1}`), 'sensor_1']);
+    expect(readings.map((r) => (r as { sensor_id: string }).sensor_id).slice(0, 11)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `sensor_${i + 1}`),
+      'sensor_1',
+    ]);
     for (const r of readings as { timestamp: string; temperature: number; humidity: number; pressure: number }[]) {
       expect(Object.keys(r)).toEqual(['timestamp', 'sensor_id', 'temperature', 'humidity', 'pressure']);
       expect(r.timestamp).toBe(new Date(now).toISOString());
@@ -39,7 +42,10 @@ describe('sensors source', () => {
 
   it('stamps about the configured share late, within the lateness', () => {
     const now = 1_800_000_000_000;
-    const source = new SensorsSource(sensorsSourceSchema.parse({ kind: 'sensors', seed: 1, lateShare: 0.3, latenessSeconds: 600, sensorCount: 3 }), () => now);
+    const source = new SensorsSource(
+      sensorsSourceSchema.parse({ kind: 'sensors', seed: 1, lateShare: 0.3, latenessSeconds: 600, sensorCount: 3 }),
+      () => now,
+    );
     const ages = Array.from({ length: 2000 }, () => now - Date.parse(source.reading().timestamp));
     const late = ages.filter((age) => age > 0);
     expect(late.length / ages.length).toBeGreaterThan(0.25);

@@ -128,7 +128,7 @@ async function latencyRuns(
 }
 
 /**
- * End-to-end latency at 1,000 records/s: send time → the `pipelines:results-changed` notice after
+ * End-to-end latency at 1,000 records/s: send time → the `pipelines:resultsChanged` notice after
  * which `pipelines:results` shows a row whose `max_seq` covers the record (a running pipeline with
  * the throughput benchmark's decode, windows, groups and watermark). The peer: the same producer
  * into a bare @platformatic/kafka group consumer (send → 'data' event), so the ratio is the pipeline's own overhead.
@@ -153,7 +153,7 @@ export const pipelineLatencyBench: Benchmark = {
       );
       let current: Pending | null = null;
       const sensorAt = (columns: string[]) => columns.indexOf('sensor_id');
-      const off = engine.events.on('pipelines:results-changed', (notice) => {
+      const off = engine.events.on('pipelines:resultsChanged', (notice) => {
         if (notice.pipelineId !== saved.id) return;
         const at = performance.now();
         const pending = current;
@@ -205,7 +205,7 @@ export const pipelineLatencyBench: Benchmark = {
     const rows: BenchRow[] = [
       {
         benchmark: `${label}: p50`,
-        ours: { label: 'send → pipelines:results-changed', m: ours.p50 },
+        ours: { label: 'send → pipelines:resultsChanged', m: ours.p50 },
         peer: { label: "send → bare client consumer 'data'", m: peer.p50 },
         ratio: ratio(ours.p50, peer.p50),
         target: 'report (ratio = ours / peer, lower is better)',
@@ -213,7 +213,7 @@ export const pipelineLatencyBench: Benchmark = {
       },
       {
         benchmark: `${label}: p99`,
-        ours: { label: 'send → pipelines:results-changed', m: ours.p99 },
+        ours: { label: 'send → pipelines:resultsChanged', m: ours.p99 },
         peer: { label: "send → bare client consumer 'data'", m: peer.p99 },
         ratio: ratio(ours.p99, peer.p99),
         target: 'p99 < 100 ms',

@@ -117,11 +117,11 @@ export const eventNames = Object.keys(events) as EventName[];
  */
 export const keyedEvents = {
   'messages:tail': { field: 'tailId', required: true },
-  'messages:scan-progress': { field: 'scanId', required: true },
-  'messages:export-progress': { field: 'scanId', required: true },
+  'messages:scanProgress': { field: 'scanId', required: true },
+  'messages:exportProgress': { field: 'scanId', required: true },
   'geo:points': { field: 'watchId', required: true },
   'pipelines:status': { field: 'pipelineId', required: false },
-  'pipelines:results-changed': { field: 'pipelineId', required: false },
+  'pipelines:resultsChanged': { field: 'pipelineId', required: false },
   'exports:progress': { field: 'jobId', required: false },
 } as const satisfies Partial<{ [E in EventName]: { field: keyof EventPayload<E> & string; required: boolean } }>;
 

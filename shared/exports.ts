@@ -40,7 +40,7 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export const s3CredentialsSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('default-chain') }),
-  /** Saved S3 credentials (exports:credentials-save), stored encrypted; resolved by the engine. */
+  /** Saved S3 credentials (exports:saveCredentials), stored encrypted; resolved by the engine. */
   z.object({ mode: z.literal('saved'), id: z.string().min(1).max(64) }),
   /** Keys for one request only (tests, scripts); never stored by the exports feature. */
   z.object({
@@ -51,7 +51,7 @@ export const s3CredentialsSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
-/** Input of exports:credentials-save: the keys go into the secret box, never back to the UI. */
+/** Input of exports:saveCredentials: the keys go into the secret box, never back to the UI. */
 export const s3CredentialInputSchema = z.object({
   id: z.string().min(1).max(64).optional(),
   name: z.string().trim().min(1).max(100),
@@ -199,7 +199,7 @@ export const exportMethods = {
   ),
   'exports:cancel': method(jobRef, z.object({ cancelled: z.boolean() }), 'Cancel a running export; a partial file or upload is removed'),
   'exports:jobs': method(none, z.array(exportProgressSchema), 'Export jobs running now'),
-  'exports:batch-report': method(
+  'exports:batchReport': method(
     jobRef,
     batchReportSchema.nullable(),
     'The report of a finished batch-report export (the latest 20 are kept); null if unknown or not done',
@@ -209,24 +209,24 @@ export const exportMethods = {
     z.array(exportHistoryEntrySchema),
     'Past and running export jobs, newest first',
   ),
-  'exports:create-bucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
-  'exports:create-folder': method(
+  'exports:createBucket': method(s3TargetSchema, z.object({ created: z.boolean() }), 'Create the S3 bucket of a target'),
+  'exports:createFolder': method(
     localTargetSchema,
     z.object({ created: z.boolean() }),
     'Create the local folder of a target and its missing parents',
   ),
-  'exports:credentials-list': method(none, z.array(s3CredentialSummarySchema), 'Saved S3 credentials (names and masked key ids only)'),
-  'exports:credentials-save': method(
+  'exports:listCredentials': method(none, z.array(s3CredentialSummarySchema), 'Saved S3 credentials (names and masked key ids only)'),
+  'exports:saveCredentials': method(
     s3CredentialInputSchema,
     s3CredentialSummarySchema,
     'Save S3 credentials, encrypted with safeStorage or the key file',
   ),
-  'exports:credentials-remove': method(
+  'exports:removeCredentials': method(
     z.object({ id: z.string().min(1).max(64) }),
     z.object({ removed: z.boolean() }),
     'Forget saved S3 credentials',
   ),
-  'exports:retry-aborts': method(
+  'exports:retryAborts': method(
     none,
     z.object({ pending: z.number().int() }),
     'Try now to abort the unfinished multipart uploads an S3 endpoint did not answer for; resolves after one pass with how many are still waiting',

@@ -64,7 +64,7 @@ export const geoPredictMethods = {
     'The next orbit of an offline ISS producer’s satellite (SGP4 from its TLE), for the map to draw dashed',
   ),
   'geo:tiles': method(none, tileLayerSchema, 'The map’s optional online tile layer (off by default)'),
-  'geo:tiles-save': method(tileLayerSchema, tileLayerSchema, 'Turn the online tile layer on or off; an invalid URL template is refused'),
+  'geo:saveTiles': method(tileLayerSchema, tileLayerSchema, 'Turn the online tile layer on or off; an invalid URL template is refused'),
 } as const;
 
 export const geoMethods = {

@@ -74,7 +74,7 @@ export const windowChartsInputSchema = z.object({
 });
 
 export const windowChartMethods = {
-  'metrics:window-charts': method(
+  'metrics:windowCharts': method(
     windowChartsInputSchema,
     windowChartsSchema,
     'A windowed pipeline’s results as chart series per measure and group, downsampled to the chart width',

@@ -301,14 +301,14 @@ export const pipelineMethods = {
     resultsPageSchema,
     'A page of the result table of a pipeline',
   ),
-  'pipelines:run-batch': method(batchRunInputSchema, batchReportSchema, 'Run a pipeline once over a bounded range and write its report'),
+  'pipelines:runBatch': method(batchRunInputSchema, batchReportSchema, 'Run a pipeline once over a bounded range and write its report'),
 } as const;
 
 export const pipelineEvents = {
   /** Throttled status of one pipeline. */
   'pipelines:status': pipelineStatusSchema,
   /** A small notice: the results of a pipeline changed; the UI pages them through `pipelines:results`. */
-  'pipelines:results-changed': z.object({ pipelineId: z.string(), batch: z.number(), changedRows: z.number() }),
+  'pipelines:resultsChanged': z.object({ pipelineId: z.string(), batch: z.number(), changedRows: z.number() }),
 } as const;
 
 /**

@@ -78,7 +78,7 @@ export const topicBrowserMethods = {
   'messages:scanStart': method(
     scanStartSchema,
     z.object({ scanId: z.string() }),
-    'Scan a range with a filter; progress arrives as messages:scan-progress',
+    'Scan a range with a filter; progress arrives as messages:scanProgress',
   ),
   'messages:scanCancel': method(idRef, z.object({ cancelled: z.boolean() }), 'Stop a running scan'),
   'messages:scanResults': method(
@@ -97,7 +97,7 @@ export const topicBrowserMethods = {
         .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only'),
     }),
     z.object({ location: z.string(), rows: z.number().int(), bytes: z.number().int() }),
-    'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:export-progress)',
+    'Write the matches of a finished scan to a JSONL or CSV file (progress as messages:exportProgress)',
   ),
   'messages:tailStart': method(
     topicRef.extend({
@@ -126,7 +126,7 @@ export const topicBrowserMethods = {
 } as const;
 
 export const topicBrowserEvents = {
-  'messages:scan-progress': scanProgressSchema,
+  'messages:scanProgress': scanProgressSchema,
   'messages:tail': tailEventSchema,
-  'messages:export-progress': z.object({ scanId: z.string(), written: z.number().int(), total: z.number().int() }),
+  'messages:exportProgress': z.object({ scanId: z.string(), written: z.number().int(), total: z.number().int() }),
 } as const;

@@ -92,7 +92,7 @@ async function main(): Promise<number> {
       const formats = (values.format ?? '')
         .split(',')
         .filter((f): f is 'csv' | 'parquet' | 'jsonl' => f === 'csv' || f === 'parquet' || f === 'jsonl');
-      const report = await h['pipelines:run-batch']({
+      const report = await h['pipelines:runBatch']({
         id,
         ...(values.report === 'sensors' ? { aggregation: sensorsBatchReport } : {}),
         ...(values.folder ? { folder: resolve(values.folder) } : {}),

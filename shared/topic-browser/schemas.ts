@@ -155,7 +155,7 @@ export const scanStartSchema = topicRef.extend({
   contains: z.string().max(1000).default(''),
   maxMatches: z.number().int().min(1).max(100_000).default(10_000),
   isolation: isolationSchema.default('read_uncommitted'),
-  /** The caller's id for the scan, so it can subscribe to `messages:scan-progress` for it first (else the engine picks one). */
+  /** The caller's id for the scan, so it can subscribe to `messages:scanProgress` for it first (else the engine picks one). */
   scanId: z.uuid().optional(),
 });
 

@@ -63,7 +63,7 @@ beforeAll(async () => {
   session = await startServeSession();
   connectionId = await session.connect('suite', bootstrap);
   // The credentials are saved once, as under Exports → S3 credentials (that form has its own test).
-  await session.call('exports:credentials-save', { name: 'S3Proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
+  await session.call('exports:saveCredentials', { name: 'S3Proxy', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey });
 });
 afterAll(async () => {
   await session?.close();

@@ -138,7 +138,7 @@ describe('live views performance', () => {
     if (!('input' in form)) throw new Error(`preset invalid: ${JSON.stringify(form.errors)}`);
     const pipeline = (await session.call('pipelines:save', form.input)) as { id: string };
     await session.call('pipelines:start', { id: pipeline.id });
-    const charts = () => session.call('metrics:window-charts', { id: pipeline.id, rangeMs: null, width: 900 }) as Promise<WindowCharts>;
+    const charts = () => session.call('metrics:windowCharts', { id: pipeline.id, rangeMs: null, width: 900 }) as Promise<WindowCharts>;
     const status = () =>
       session.call('pipelines:status', { id: pipeline.id }) as Promise<{
         state: string;

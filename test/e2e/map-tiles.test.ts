@@ -36,14 +36,14 @@ describe('map tile layer setting', () => {
     await page.screenshot({ path: join(screenshots, 'map-tiles-invalid.png') });
     expect(await session.call('geo:tiles')).toMatchObject({ enabled: false });
     await expect(
-      session.call('geo:tiles-save', { enabled: true, urlTemplate: 'https://{s}.{s}.example.org/{z}/{x}/{y}.png' }),
+      session.call('geo:saveTiles', { enabled: true, urlTemplate: 'https://{s}.{s}.example.org/{z}/{x}/{y}.png' }),
     ).rejects.toThrow(/only as the first part/);
     await page.close();
   });
 
   it('allows exactly the tile origin once enabled, and only img-src changes', async () => {
     const before = await policies();
-    await session.call('geo:tiles-save', {
+    await session.call('geo:saveTiles', {
       enabled: true,
       urlTemplate: 'https://{s}.tile.example.org/{z}/{x}/{y}.png',
       attribution: '<b>Example</b> tiles',
@@ -62,7 +62,7 @@ describe('map tile layer setting', () => {
     expect(await page.locator('.leaflet-tile-pane img').count()).toBeGreaterThan(0);
     await page.close();
 
-    await session.call('geo:tiles-save', { enabled: false, urlTemplate: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '' });
+    await session.call('geo:saveTiles', { enabled: false, urlTemplate: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '' });
     expect((await policies()).header).toBe(before.header);
   });
 });

@@ -82,7 +82,7 @@ describe('saved S3 credentials and failures before an export starts', () => {
 
   it('saves credentials showing only a name and a masked key id, and exports with them', async () => {
     saved = data<S3CredentialSummary>(
-      await engine.dispatch('exports:credentials-save', {
+      await engine.dispatch('exports:saveCredentials', {
         name: 'S3Proxy',
         accessKeyId: s3.accessKeyId,
         secretAccessKey: s3.secretAccessKey,
@@ -92,7 +92,7 @@ describe('saved S3 credentials and failures before an export starts', () => {
     expect(saved.accessKeyHint).not.toContain(s3.accessKeyId);
     expect(saved.accessKeyHint.endsWith(s3.accessKeyId.slice(-2))).toBe(true);
     wrong = data<S3CredentialSummary>(
-      await engine.dispatch('exports:credentials-save', {
+      await engine.dispatch('exports:saveCredentials', {
         name: 'Wrong',
         accessKeyId: s3.accessKeyId,
         secretAccessKey: 'not-the-secret-at-all',
@@ -100,11 +100,11 @@ describe('saved S3 credentials and failures before an export starts', () => {
       }),
     );
     expect(wrong.hasSessionToken).toBe(true);
-    const listed = data<S3CredentialSummary[]>(await engine.dispatch('exports:credentials-list', undefined));
+    const listed = data<S3CredentialSummary[]>(await engine.dispatch('exports:listCredentials', undefined));
     expect(listed.map((c) => c.name)).toEqual(['S3Proxy', 'Wrong']);
     expect(JSON.stringify(listed)).not.toContain(s3.secretAccessKey);
 
-    expect(data(await engine.dispatch('exports:create-bucket', s3Target({ mode: 'saved', id: saved.id })))).toEqual({ created: true });
+    expect(data(await engine.dispatch('exports:createBucket', s3Target({ mode: 'saved', id: saved.id })))).toEqual({ created: true });
     const started = data<{ jobId: string; location: string }>(
       await engine.dispatch('exports:start', {
         source: table,
@@ -209,7 +209,7 @@ describe('saved S3 credentials and failures before an export starts', () => {
 
   it('keeps the keys out of every file of the data folder (database, WAL, log) and out of every reply', async () => {
     const needles = [s3.secretAccessKey, 'not-the-secret-at-all', sessionToken, s3.accessKeyId];
-    const replies = JSON.stringify([await history(), data(await engine.dispatch('exports:credentials-list', undefined))]);
+    const replies = JSON.stringify([await history(), data(await engine.dispatch('exports:listCredentials', undefined))]);
     for (const needle of needles) expect(replies).not.toContain(needle);
     const files = filesUnder(dataDir.path);
     expect(files.some((f) => f.endsWith('workbench.sqlite'))).toBe(true);
@@ -217,8 +217,8 @@ describe('saved S3 credentials and failures before an export starts', () => {
     const leaks = files.filter((f) => needles.some((n) => readFileSync(f).includes(Buffer.from(n))));
     expect(leaks).toEqual([]);
     // Removing forgets them for good.
-    expect(data(await engine.dispatch('exports:credentials-remove', { id: wrong.id }))).toEqual({ removed: true });
-    expect(data<S3CredentialSummary[]>(await engine.dispatch('exports:credentials-list', undefined)).map((c) => c.id)).toEqual([saved.id]);
+    expect(data(await engine.dispatch('exports:removeCredentials', { id: wrong.id }))).toEqual({ removed: true });
+    expect(data<S3CredentialSummary[]>(await engine.dispatch('exports:listCredentials', undefined)).map((c) => c.id)).toEqual([saved.id]);
     console.log(`[exports] S3 secrets: scanned ${files.length} files; keys found in ${leaks.length}`);
   });
 });

@@ -168,7 +168,7 @@ describe('the S3-compatible server killed mid multipart upload', () => {
       await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
     ).id;
     const saved = data<{ id: string }>(
-      await engine.dispatch('exports:credentials-save', {
+      await engine.dispatch('exports:saveCredentials', {
         name: 's3proxy',
         accessKeyId: s3.accessKeyId,
         secretAccessKey: s3.secretAccessKey,
@@ -183,7 +183,7 @@ describe('the S3-compatible server killed mid multipart upload', () => {
       forcePathStyle: true,
       credentials: { mode: 'saved' as const, id: saved.id },
     };
-    data(await engine.dispatch('exports:create-bucket', target));
+    data(await engine.dispatch('exports:createBucket', target));
     const request: ExportRequest = {
       source: { kind: 'topic', connectionId, topic },
       format: { kind: 'csv', delimiter: ',', header: true },
@@ -238,7 +238,7 @@ describe('the S3-compatible server killed mid multipart upload', () => {
     let passes = 0;
     await until('the pending abort to be retried', async () => {
       passes++;
-      const { pending } = data<{ pending: number }>(await engine.dispatch('exports:retry-aborts', undefined));
+      const { pending } = data<{ pending: number }>(await engine.dispatch('exports:retryAborts', undefined));
       return pending === 0 && pendingAborts() === 0 ? true : undefined;
     }).catch(async (error: unknown) => {
       const db = new Database(join(dataDir.path, 'workbench.sqlite'), { readonly: true });

@@ -171,9 +171,9 @@ describe('export jobs through the engine', () => {
 
   it('creates a missing folder with its parents on request, then exports into it; says why when it cannot', async () => {
     const nested = join(out.path, 'made', 'for', 'export');
-    expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: true });
+    expect(data(await engine.dispatch('exports:createFolder', { kind: 'local', folder: nested }))).toEqual({ created: true });
     expect(statSync(nested).isDirectory()).toBe(true);
-    expect(data(await engine.dispatch('exports:create-folder', { kind: 'local', folder: nested }))).toEqual({ created: false });
+    expect(data(await engine.dispatch('exports:createFolder', { kind: 'local', folder: nested }))).toEqual({ created: false });
     const { location, final } = await runExport({
       source: { kind: 'topic', connectionId, topic },
       format: { kind: 'jsonl' },
@@ -182,13 +182,13 @@ describe('export jobs through the engine', () => {
     expect(final.status).toBe('done');
     expect(location.startsWith(nested)).toBe(true);
 
-    const relative = await engine.dispatch('exports:create-folder', { kind: 'local', folder: 'exports/here' });
+    const relative = await engine.dispatch('exports:createFolder', { kind: 'local', folder: 'exports/here' });
     expect(relative).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', message: 'The folder exports/here is not an absolute path (e.g. /home/me/exports)' },
     });
     writeFileSync(join(out.path, 'a-file'), 'x');
-    const underFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file', 'sub') });
+    const underFile = await engine.dispatch('exports:createFolder', { kind: 'local', folder: join(out.path, 'a-file', 'sub') });
     expect(underFile).toMatchObject({
       ok: false,
       error: {
@@ -196,7 +196,7 @@ describe('export jobs through the engine', () => {
         message: `Cannot create ${join(out.path, 'a-file', 'sub')}: a part of that path is a file, not a folder`,
       },
     });
-    const isFile = await engine.dispatch('exports:create-folder', { kind: 'local', folder: join(out.path, 'a-file') });
+    const isFile = await engine.dispatch('exports:createFolder', { kind: 'local', folder: join(out.path, 'a-file') });
     expect(isFile).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION', message: `${join(out.path, 'a-file')} is a file, not a folder; pick another path` },
@@ -229,7 +229,7 @@ describe('export jobs through the engine', () => {
         name: 'to-s3',
       };
       expect(await engine.dispatch('exports:start', request)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-      expect(data(await engine.dispatch('exports:create-bucket', target))).toEqual({ created: true });
+      expect(data(await engine.dispatch('exports:createBucket', target))).toEqual({ created: true });
       const { location, final } = await runExport(request);
       const now = new Date();
       const key = `exports/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/to-s3.parquet`;

@@ -137,13 +137,13 @@ beforeAll(async () => {
   admin = s3Admin(s3);
   // One set of saved credentials, as the Exports page saves them.
   credentialId = data<{ id: string }>(
-    await engine.dispatch('exports:credentials-save', {
+    await engine.dispatch('exports:saveCredentials', {
       name: 'S3Proxy',
       accessKeyId: s3.accessKeyId,
       secretAccessKey: s3.secretAccessKey,
     }),
   ).id;
-  data(await engine.dispatch('exports:create-bucket', target('')));
+  data(await engine.dispatch('exports:createBucket', target('')));
   topic = uniqueName('input_topic');
   await createTopic(bootstrap, topic, 3);
   await produceInput(bootstrap, [
@@ -173,7 +173,7 @@ describe('a batch report as an export job', () => {
     expect(final.error).toBeUndefined();
     expect(final).toMatchObject({ status: 'done', rows: 10, percent: 100 });
     expectProgressToClimb(events, 401);
-    const table = data<BatchReport>(await engine.dispatch('exports:batch-report', { jobId }));
+    const table = data<BatchReport>(await engine.dispatch('exports:batchReport', { jobId }));
     expect(table).toMatchObject({ recordsRead: 401, badRecords: { decode: 1 }, columns: reportColumns });
     expect(table.rows).toHaveLength(10);
     const [csvAt, parquetAt] = location.split(', ');
@@ -225,7 +225,7 @@ describe('a batch report as an export job', () => {
     expect(
       rounded(await duckdb(`${select} read_csv('${join(folder, 'sensor_report.csv')}', header = true) ORDER BY sensor_id`), reportColumns),
     ).toEqual(expected);
-    expect(data<BatchReport>(await engine.dispatch('exports:batch-report', { jobId })).table).toBe('sensor_report');
+    expect(data<BatchReport>(await engine.dispatch('exports:batchReport', { jobId })).table).toBe('sensor_report');
   });
 
   it('says which files were already written when a later file of the same job cannot be', async () => {
@@ -278,7 +278,7 @@ describe('a batch report as an export job', () => {
       expect(data<ExportHistoryEntry[]>(await engine.dispatch('exports:history', { limit: 10 })).find((h) => h.id === jobId)).toMatchObject(
         { status: 'cancelled', rows: 0 },
       );
-      expect(data<BatchReport | null>(await engine.dispatch('exports:batch-report', { jobId }))).toBeNull();
+      expect(data<BatchReport | null>(await engine.dispatch('exports:batchReport', { jobId }))).toBeNull();
     } finally {
       await producer.end('abort').catch(() => undefined);
       await producer.close();

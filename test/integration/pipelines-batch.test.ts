@@ -69,7 +69,7 @@ describe('pipelines batch mode', () => {
     const folder = join(dir.path, 'sensor_report');
     mkdirSync(folder);
     const report = data<BatchReport>(
-      await engine.dispatch('pipelines:run-batch', {
+      await engine.dispatch('pipelines:runBatch', {
         id: pipeline.id,
         aggregation: sensorsBatchReport,
         folder,
@@ -133,7 +133,7 @@ describe('pipelines batch mode', () => {
     await produceInput(bootstrap, [
       { topic, key: 'sensor_1', value: JSON.stringify({ ...readings[0], timestamp: new Date().toISOString() }) },
     ]);
-    const again = data<BatchReport>(await engine.dispatch('pipelines:run-batch', { id: pipeline.id, aggregation: sensorsBatchReport }));
+    const again = data<BatchReport>(await engine.dispatch('pipelines:runBatch', { id: pipeline.id, aggregation: sensorsBatchReport }));
     expect(again.recordsRead).toBe(102);
     expect(again.rows.find((r) => r[0] === 'sensor_1')?.[1]).toBe(11);
     expect(again.files).toEqual([]);

@@ -66,7 +66,7 @@ describe('pipelines through engine.dispatch', () => {
     const statuses: PipelineStatus[] = [];
     const notices: { pipelineId: string; changedRows: number }[] = [];
     engine.events.on('pipelines:status', (s) => statuses.push(s));
-    engine.events.on('pipelines:results-changed', (n) => notices.push(n));
+    engine.events.on('pipelines:resultsChanged', (n) => notices.push(n));
 
     // 3 sensors × 2 windows: readings at BASE + i minutes for i in 0..9 → windows [12:00,12:05) and [12:05,12:10).
     const first = Array.from({ length: 30 }, (_, i) => ({

@@ -371,7 +371,7 @@ describe('a file sink with saved S3 credentials', () => {
           await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
         ).id;
         const saved = data<{ id: string }>(
-          await engine.dispatch('exports:credentials-save', {
+          await engine.dispatch('exports:saveCredentials', {
             name: 's3proxy',
             accessKeyId: s3.accessKeyId,
             secretAccessKey: s3.secretAccessKey,
@@ -542,7 +542,7 @@ describe('a file sink that cannot write is a visible, self-healing stall', () =>
           await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') }),
         ).id;
         const saved = data<{ id: string }>(
-          await engine.dispatch('exports:credentials-save', {
+          await engine.dispatch('exports:saveCredentials', {
             name: 's3proxy-outage',
             accessKeyId: s3.accessKeyId,
             secretAccessKey: s3.secretAccessKey,

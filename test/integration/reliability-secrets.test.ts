@@ -112,8 +112,8 @@ describe('saved S3 keys', () => {
     });
     const replies: Envelope<unknown>[] = [];
     try {
-      const saved = await engine.dispatch('exports:credentials-save', { name: 'aws', ...keys });
-      replies.push(saved, await engine.dispatch('exports:credentials-list', undefined));
+      const saved = await engine.dispatch('exports:saveCredentials', { name: 'aws', ...keys });
+      replies.push(saved, await engine.dispatch('exports:listCredentials', undefined));
       const id = saved.ok ? (saved.data as { id: string }).id : '';
       // Used against an endpoint that is down: the failure is logged and kept in the history.
       const target = {
@@ -126,7 +126,7 @@ describe('saved S3 keys', () => {
       replies.push(
         await engine.dispatch('exports:start', { source: { kind: 'table', table: 'export_history' }, format: { kind: 'jsonl' }, target }),
       );
-      replies.push(await engine.dispatch('exports:create-bucket', target), await engine.dispatch('exports:history', undefined));
+      replies.push(await engine.dispatch('exports:createBucket', target), await engine.dispatch('exports:history', undefined));
       expect(replies[2]).toMatchObject({ ok: false, error: { code: 'STORAGE_UNREACHABLE' } });
       // A pipeline's file sink (its spec is stored unencrypted): keys are refused, the reference is kept.
       const connection = await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') });

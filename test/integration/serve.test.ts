@@ -144,8 +144,8 @@ describe('serve mode', () => {
     expect(await a.next()).toEqual({ type: 'event', event: 'messages:tail', key: tailA, payload: { tailId: tailA, messages: [] } });
     expect(await b.next()).toEqual({ type: 'event', event: 'messages:tail', key: tailB, payload: { tailId: tailB, messages: [] } });
     // Status events still go to a subscriber without a key.
-    all.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed' }));
-    a.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:results-changed', key: 'p1' }));
+    all.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:resultsChanged' }));
+    a.ws.send(JSON.stringify({ type: 'subscribe', event: 'pipelines:resultsChanged', key: 'p1' }));
     for (const [socket, id] of [
       [all, 3],
       [a, 4],
@@ -153,13 +153,13 @@ describe('serve mode', () => {
       socket.ws.send(JSON.stringify({ type: 'call', id, method: 'app:info' }));
       expect(await socket.next()).toMatchObject({ type: 'result', id });
     }
-    engine.events.emit('pipelines:results-changed', { pipelineId: 'p2', batch: 1, changedRows: 1 });
-    engine.events.emit('pipelines:results-changed', { pipelineId: 'p1', batch: 2, changedRows: 1 });
+    engine.events.emit('pipelines:resultsChanged', { pipelineId: 'p2', batch: 1, changedRows: 1 });
+    engine.events.emit('pipelines:resultsChanged', { pipelineId: 'p1', batch: 2, changedRows: 1 });
     expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p2' } });
     expect(await all.next()).toMatchObject({ type: 'event', payload: { pipelineId: 'p1' } });
     expect(await a.next()).toEqual({
       type: 'event',
-      event: 'pipelines:results-changed',
+      event: 'pipelines:resultsChanged',
       key: 'p1',
       payload: { pipelineId: 'p1', batch: 2, changedRows: 1 },
     });

@@ -194,7 +194,7 @@ describe('filtered scans', () => {
 
   it('can be cancelled and reports progress events', async () => {
     const events: ScanProgress[] = [];
-    const off = engine.events.on('messages:scan-progress', (p) => events.push(p));
+    const off = engine.events.on('messages:scanProgress', (p) => events.push(p));
     const { scanId } = data<{ scanId: string }>(
       await engine.dispatch('messages:scanStart', { connectionId, topic, from: { kind: 'oldest' } }),
     );

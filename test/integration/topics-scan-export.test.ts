@@ -69,7 +69,7 @@ describe('export of a scan’s matches', () => {
     const scan = await finishedScan('key == "sensor_0" || key == "binary"');
     expect(scan).toMatchObject({ state: 'done', matched: COUNT / 4 + 1 });
     const progress: number[] = [];
-    const off = engine.events.on('messages:export-progress', (p) => {
+    const off = engine.events.on('messages:exportProgress', (p) => {
       if (p.scanId === scan.scanId) progress.push(p.written);
     });
     const result = data<{ location: string; rows: number; bytes: number }>(

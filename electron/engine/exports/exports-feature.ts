@@ -30,14 +30,14 @@ export type ExportMethodName =
   | 'exports:start'
   | 'exports:cancel'
   | 'exports:jobs'
-  | 'exports:batch-report'
+  | 'exports:batchReport'
   | 'exports:history'
-  | 'exports:create-bucket'
-  | 'exports:create-folder'
-  | 'exports:credentials-list'
-  | 'exports:credentials-save'
-  | 'exports:credentials-remove'
-  | 'exports:retry-aborts';
+  | 'exports:createBucket'
+  | 'exports:createFolder'
+  | 'exports:listCredentials'
+  | 'exports:saveCredentials'
+  | 'exports:removeCredentials'
+  | 'exports:retryAborts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function stamp(at: Date): string {
@@ -113,14 +113,14 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
         return { cancelled: entry !== undefined };
       },
       'exports:jobs': () => [...this.jobs.values()].map(({ job }) => job.snapshot()),
-      'exports:batch-report': ({ jobId }) => this.reports.get(jobId) ?? null,
+      'exports:batchReport': ({ jobId }) => this.reports.get(jobId) ?? null,
       'exports:history': ({ limit }) => this.history.list(limit),
-      'exports:create-bucket': (target) => createBucket(this.credentials.resolve(target)),
-      'exports:create-folder': ({ folder }) => createFolder(folder),
-      'exports:credentials-list': () => this.credentials.list(),
-      'exports:credentials-save': (input) => this.credentials.save(input),
-      'exports:credentials-remove': ({ id }) => ({ removed: this.credentials.remove(id) }),
-      'exports:retry-aborts': async () => {
+      'exports:createBucket': (target) => createBucket(this.credentials.resolve(target)),
+      'exports:createFolder': ({ folder }) => createFolder(folder),
+      'exports:listCredentials': () => this.credentials.list(),
+      'exports:saveCredentials': (input) => this.credentials.save(input),
+      'exports:removeCredentials': ({ id }) => ({ removed: this.credentials.remove(id) }),
+      'exports:retryAborts': async () => {
         await this.pendingAborts.retryNow();
         return { pending: this.pendingAborts.count() };
       },

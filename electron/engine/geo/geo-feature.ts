@@ -6,7 +6,7 @@ import { ProducersRepo } from '../producers/producers-repo.js';
 import { GeoWatch } from './geo-watch.js';
 import { predictedTrack } from './predicted-track.js';
 
-type GeoMethod = 'geo:watch' | 'geo:unwatch' | 'geo:track' | 'geo:predicted' | 'geo:tiles' | 'geo:tiles-save';
+type GeoMethod = 'geo:watch' | 'geo:unwatch' | 'geo:track' | 'geo:predicted' | 'geo:tiles' | 'geo:saveTiles';
 const TILES_KEY = 'mapTileLayer';
 
 /** The map's data: topics followed for coordinates, each a GeoWatch with a bounded buffer. */
@@ -44,7 +44,7 @@ export class GeoFeature implements EngineFeature<GeoMethod> {
           input,
         ),
       'geo:tiles': () => this.tiles(),
-      'geo:tiles-save': (layer: TileLayer) => {
+      'geo:saveTiles': (layer: TileLayer) => {
         // Checked when turned on (a template kept while off may be unfinished); the CSP is built from it.
         if (layer.enabled) tileOrigin(layer.urlTemplate);
         const saved = { ...layer, urlTemplate: layer.urlTemplate.trim(), attribution: layer.attribution.trim() };

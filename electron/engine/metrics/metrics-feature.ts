@@ -20,7 +20,7 @@ interface TopicState {
  * Throughput and lag over time: topic rates from high-watermark deltas (sampled every 5 s for the
  * connections a view is showing), producer rates and pipeline rates/lag from their status events.
  */
-export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metrics:window-charts'> {
+export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metrics:windowCharts'> {
   private readonly interest = new Map<string, number>();
   private readonly topics = new Map<string, Map<string, TopicState>>();
   private readonly totals = new Map<string, number>();
@@ -65,7 +65,7 @@ export class MetricsFeature implements EngineFeature<'metrics:snapshot' | 'metri
 
   handlers() {
     return {
-      'metrics:window-charts': (input: { id: string; rangeMs: number | null; width: number }) => windowCharts(this.context.db, input),
+      'metrics:windowCharts': (input: { id: string; rangeMs: number | null; width: number }) => windowCharts(this.context.db, input),
       'metrics:snapshot': ({ connectionId }: { connectionId: string }): MetricsSnapshot => {
         this.interest.set(connectionId, Date.now());
         const topics = [...(this.topics.get(connectionId) ?? new Map<string, TopicState>()).entries()]

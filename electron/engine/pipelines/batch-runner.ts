@@ -133,7 +133,7 @@ export async function readReport(deps: BatchReadDeps, progress: BoundedProgress)
   };
 }
 
-/** `pipelines:run-batch` and the CLI: the report as a SQLite table and, if asked, files in a local folder. */
+/** `pipelines:runBatch` and the CLI: the report as a SQLite table and, if asked, files in a local folder. */
 export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   const started = performance.now();
   const p = deps.pipeline;

@@ -30,7 +30,7 @@ type PipelineMethod =
   | 'pipelines:stop'
   | 'pipelines:status'
   | 'pipelines:results'
-  | 'pipelines:run-batch';
+  | 'pipelines:runBatch';
 
 /** Saved pipelines, their runners (id → runner registry) and the result pages the UI reads. */
 export class PipelinesFeature implements EngineFeature<PipelineMethod> {
@@ -84,7 +84,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       },
       'pipelines:status': ({ id }) => this.runners.get(id)?.status() ?? this.idle(id),
       'pipelines:results': ({ id, offset, limit, orderBy }) => this.results(id, offset, limit, orderBy),
-      'pipelines:run-batch': async ({ id, aggregation, table, folder, formats }) => {
+      'pipelines:runBatch': async ({ id, aggregation, table, folder, formats }) => {
         const pipeline = this.get(id);
         try {
           return await runBatch({
@@ -115,7 +115,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       pipeline,
       resolveS3: (target) => credentials.resolve(target),
       onStatus: (status) => this.context.events.emit('pipelines:status', status),
-      onResults: (notice) => this.context.events.emit('pipelines:results-changed', notice),
+      onResults: (notice) => this.context.events.emit('pipelines:resultsChanged', notice),
       log: this.context.log,
     });
     this.runners.set(id, runner);

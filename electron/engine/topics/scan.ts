@@ -102,7 +102,7 @@ export class ScanRegistry {
       scan.progress.elapsedMs = now - scan.started;
       if (force || now - lastEmit >= PROGRESS_EVERY_MS) {
         lastEmit = now;
-        this.events.emit('messages:scan-progress', { ...scan.progress });
+        this.events.emit('messages:scanProgress', { ...scan.progress });
       }
     };
     const onBatch = async (_partition: number, records: ConsumedRecord[]) => {

@@ -90,7 +90,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
           total,
           page: (offset, limit) => this.scans.results(id, offset, limit).messages,
           onProgress: (written) => {
-            this.context.events.emit('messages:export-progress', { scanId: id, written, total });
+            this.context.events.emit('messages:exportProgress', { scanId: id, written, total });
           },
         });
       },

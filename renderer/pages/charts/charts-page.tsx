@@ -42,7 +42,7 @@ export function ChartsPage() {
     { enabled: Boolean(pipeline?.wordSplit) && !windowedAgg },
   );
   const series = useMethodQuery(
-    'metrics:window-charts',
+    'metrics:windowCharts',
     { id: pipeline?.id ?? '', rangeMs: range, width },
     { enabled: pipeline !== undefined && windowedAgg },
   );
@@ -51,14 +51,14 @@ export function ChartsPage() {
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
   useEvent(
-    'pipelines:results-changed',
+    'pipelines:resultsChanged',
     () => {
       if (pending.current !== null) return;
       pending.current = setTimeout(() => {
         pending.current = null;
         // A hidden window only marks the data stale; React Query refetches when it is focused again.
         const refetchType = document.visibilityState === 'hidden' ? 'none' : 'active';
-        void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:window-charts' : 'pipelines:results'], refetchType });
+        void queryClient.invalidateQueries({ queryKey: [windowedAgg ? 'metrics:windowCharts' : 'pipelines:results'], refetchType });
       }, REFRESH_MS);
     },
     pipeline?.id ?? null,

@@ -23,7 +23,7 @@ const HEIGHT = { line: 260, bar: 220 } as const;
 
 /**
  * One measure over window start, one line (or stacked bar) per group; click a legend entry to hide or
- * show it. The rows arrive downsampled to the chart width by the engine (`metrics:window-charts`), one
+ * show it. The rows arrive downsampled to the chart width by the engine (`metrics:windowCharts`), one
  * data array for all groups (Recharts is far slower with an array per line); memoised, so a chart
  * whose data did not change is not drawn again.
  */

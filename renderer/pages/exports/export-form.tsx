@@ -182,8 +182,8 @@ export function ExportForm({ connectionId, defaultFolder }: { connectionId: stri
   const [form, setForm] = useState(() => initialExportForm(defaultFolder));
   const [problem, setProblem] = useState<string | null>(null);
   const start = useMethodMutation('exports:start', { invalidates: ['exports:jobs', 'exports:history'] });
-  const createBucket = useMethodMutation('exports:create-bucket');
-  const createFolder = useMethodMutation('exports:create-folder');
+  const createBucket = useMethodMutation('exports:createBucket');
+  const createFolder = useMethodMutation('exports:createFolder');
   const set: Set = (key, value) => {
     setForm((f) => ({ ...f, [key]: value }));
   };

@@ -12,14 +12,14 @@ const blank = { name: '', accessKeyId: '', secretAccessKey: '', sessionToken: ''
  * the page only ever sees a name and a masked access key id.
  */
 export function S3CredentialsPanel({ info }: { info: AppInfo }) {
-  const list = useMethodQuery('exports:credentials-list', undefined);
-  const save = useMethodMutation('exports:credentials-save', {
-    invalidates: ['exports:credentials-list'],
+  const list = useMethodQuery('exports:listCredentials', undefined);
+  const save = useMethodMutation('exports:saveCredentials', {
+    invalidates: ['exports:listCredentials'],
     onSuccess: () => {
       setForm(blank);
     },
   });
-  const remove = useMethodMutation('exports:credentials-remove', { invalidates: ['exports:credentials-list'] });
+  const remove = useMethodMutation('exports:removeCredentials', { invalidates: ['exports:listCredentials'] });
   const [form, setForm] = useState(blank);
   const saved = list.data ?? [];
   return (

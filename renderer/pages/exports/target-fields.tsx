@@ -22,7 +22,7 @@ export function TargetFields({
   /** Fields after the target's own (the Exports form's file name). */
   children?: ReactNode;
 }) {
-  const saved = useMethodQuery('exports:credentials-list', undefined, { enabled: target.targetKind === 's3' });
+  const saved = useMethodQuery('exports:listCredentials', undefined, { enabled: target.targetKind === 's3' });
   const savedOptions = [
     { value: '', label: '— choose —' },
     ...(saved.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.accessKeyHint})` })),

@@ -10,7 +10,7 @@ export function TileSettings() {
   const [form, setForm] = useState<TileLayer>({ enabled: false, urlTemplate: '', attribution: '' });
   const [saved, setSaved] = useState(false);
   const id = useId();
-  const save = useMethodMutation('geo:tiles-save', { invalidates: ['geo:tiles'], onSuccess: () => setSaved(true) });
+  const save = useMethodMutation('geo:saveTiles', { invalidates: ['geo:tiles'], onSuccess: () => setSaved(true) });
   useEffect(() => {
     if (current.data) setForm(current.data);
   }, [current.data]);

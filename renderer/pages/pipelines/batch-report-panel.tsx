@@ -29,7 +29,7 @@ const formatOf = (kind: Format): ExportFormat =>
  * when the run starts, as a SQLite table and, with formats chosen, files in a folder or on S3. With
  * files it runs as an export job (`exports:start`, source `batch-report`): one read, one file per
  * format, progress by records read, Cancel, and an entry in the Exports history. Without files it
- * is `pipelines:run-batch`, as `npm run cli -- pipeline batch`.
+ * is `pipelines:runBatch`, as `npm run cli -- pipeline batch`.
  */
 export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
   const [kind, setKind] = useState<ReportKind>(pipeline.aggregation ? 'pipeline' : 'sensors');
@@ -39,14 +39,14 @@ export function BatchReportPanel({ pipeline }: { pipeline: Pipeline }) {
   const [jobId, setJobId] = useState<string | null>(null);
   /** exports:progress of the jobs started here, by id (an event may come before the start's answer). */
   const [jobs, setJobs] = useState<Record<string, ExportProgress>>({});
-  const run = useMethodMutation('pipelines:run-batch');
+  const run = useMethodMutation('pipelines:runBatch');
   const start = useMethodMutation('exports:start', { invalidates: ['exports:jobs', 'exports:history'] });
   const cancel = useMethodMutation('exports:cancel');
   useEvent('exports:progress', (progress: ExportProgress) => {
     setJobs((all) => ({ ...all, [progress.jobId]: progress }));
   });
   const job = jobId === null ? undefined : jobs[jobId];
-  const jobReport = useMethodQuery('exports:batch-report', { jobId: jobId ?? '' }, { enabled: job?.status === 'done' });
+  const jobReport = useMethodQuery('exports:batchReport', { jobId: jobId ?? '' }, { enabled: job?.status === 'done' });
   const running = run.isPending || start.isPending || job?.status === 'running' || (jobId !== null && job === undefined);
   const report = jobId !== null ? (job?.status === 'done' ? (jobReport.data ?? undefined) : undefined) : run.data;
   const toggle = (f: Format) => (on: boolean) => {

@@ -20,7 +20,7 @@ export function FileSinkFields({
     (v: FileSinkForm[K]) => {
       onChange({ ...value, [key]: v });
     };
-  const saved = useMethodQuery('exports:credentials-list', undefined, { enabled: value.enabled && value.target === 's3' });
+  const saved = useMethodQuery('exports:listCredentials', undefined, { enabled: value.enabled && value.target === 's3' });
   const credentialOptions = [
     { value: '', label: 'Default AWS chain (environment, ~/.aws, SSO)' },
     ...(saved.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.accessKeyHint})` })),

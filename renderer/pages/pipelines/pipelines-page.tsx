@@ -24,7 +24,7 @@ function useLivePipelines(): void {
   useEvent('pipelines:status', (status: PipelineStatus) => {
     queryClient.setQueryData(methodKey('pipelines:status', { id: status.pipelineId }), status);
   });
-  useEvent('pipelines:results-changed', (notice) => {
+  useEvent('pipelines:resultsChanged', (notice) => {
     void queryClient.invalidateQueries({
       predicate: (q) => q.queryKey[0] === 'pipelines:results' && (q.queryKey[1] as { id?: string } | null)?.id === notice.pipelineId,
     });
@@ -213,7 +213,7 @@ function PipelineRow({
  * sink's own endpoint and credentials; the sink's next retry (within 15 s) writes what waits.
  */
 function CreateMissingBucket({ target }: { target: S3Target }) {
-  const create = useMethodMutation('exports:create-bucket');
+  const create = useMethodMutation('exports:createBucket');
   return (
     <div className="actions" data-testid="missing-bucket">
       <button

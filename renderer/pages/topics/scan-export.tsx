@@ -15,7 +15,7 @@ export function ScanExport({ scanId, topic, matched }: { scanId: string; topic: 
   const [folder, setFolder] = useState('');
   const [written, setWritten] = useState(0);
   const run = useMethodMutation('messages:scanExport');
-  useEvent('messages:export-progress', (event) => setWritten(event.written), scanId);
+  useEvent('messages:exportProgress', (event) => setWritten(event.written), scanId);
   return (
     <form
       className="inline-fields"

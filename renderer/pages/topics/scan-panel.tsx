@@ -34,7 +34,7 @@ export function ScanPanel({
     setProgress(result.progress);
     onResults(result);
   }
-  const followScan = useFollowEvent('messages:scan-progress', (event) => {
+  const followScan = useFollowEvent('messages:scanProgress', (event) => {
     setProgress(event);
     // Matches stay in the engine; the first page is fetched as they arrive and when the scan ends.
     if (event.state !== 'running' || offset === 0)

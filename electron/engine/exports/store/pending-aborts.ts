@@ -106,7 +106,7 @@ export class PendingAborts {
 
   /**
    * Tries every pending abort once; resolves when done. Called at start, by the timer, when an
-   * export reaches an S3 endpoint again, and on request (exports:retry-aborts).
+   * export reaches an S3 endpoint again, and on request (exports:retryAborts).
    */
   retryNow(): Promise<void> {
     this.running ??= this.retryAll().finally(() => (this.running = undefined));

@@ -15,6 +15,9 @@ const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net'
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const transports = ['./electron/main', './electron/preload', './electron/serve', './electron/cli'];
 const others = (self) => transports.filter((t) => t !== self);
+// Statement text as the product writes it (upper-case keywords); case matters, so 'Select a topic' passes.
+const SQL =
+  '/^\\s*(SELECT|INSERT INTO|INSERT OR|UPDATE \\S+ SET|DELETE FROM|CREATE (TABLE|INDEX|UNIQUE|VIEW|TRIGGER)|DROP (TABLE|INDEX)|ALTER TABLE|PRAGMA|BEGIN|COMMIT|ROLLBACK)\\b/';
 const zones = [
   { target: './shared', from: ['./electron', './renderer'], message: 'shared/ is the contract: it imports only shared/.' },
   { target: './renderer', from: ['./electron'], message: 'The renderer talks to the engine only through the contract (shared/).' },
@@ -146,6 +149,23 @@ export default tseslint.config(
         message: 'The renderer talks to the engine only through the contract.',
       },
     ]),
+  },
+  {
+    // SQL lives in electron/engine/store/ only (a repository per aggregate, statements prepared once):
+    // no statement text, prepare(), exec() or pragma() anywhere else in the product code.
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['electron/engine/store/**', '**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          `CallExpression[callee.property.name=/^(prepare|pragma)$/]`,
+          `CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]`,
+          `Literal[value=${SQL}]`,
+          `TemplateElement[value.raw=${SQL}]`,
+        ].map((selector) => ({ selector, message: 'SQL belongs in electron/engine/store/ (a repository there): none elsewhere.' })),
+      ],
+    },
   },
   {
     // The client's home: the engine's rules, and the client library allowed.

@@ -4,7 +4,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { S3Target } from '../../shared/exports.js';
 import type { Pipeline, PipelineStatus, ResultsPage } from '../../shared/pipelines.js';
-import { keyHint } from '../../electron/engine/exports/store/s3-credentials.js';
+import { keyHint } from '../../electron/engine/store/s3-credentials.js';
 import { createBucket } from '../../electron/engine/exports/targets/s3-bucket.js';
 import { tempDir, uniqueName } from '../helpers.js';
 import { duckdb } from '../integration/exports-readers.js';

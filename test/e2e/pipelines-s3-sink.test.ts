@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { S3Target } from '../../shared/exports.js';
 import type { Pipeline } from '../../shared/pipelines.js';
-import { keyHint } from '../../electron/engine/exports/store/s3-credentials.js';
+import { keyHint } from '../../electron/engine/store/s3-credentials.js';
 import { createBucket } from '../../electron/engine/exports/targets/s3-bucket.js';
 import { shortId } from '../../electron/engine/pipelines/file-sink-columns.js';
 import { tempDir, uniqueName } from '../helpers.js';

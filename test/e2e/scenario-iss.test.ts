@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-import { keyHint } from '../../electron/engine/exports/store/s3-credentials.js';
+import { keyHint } from '../../electron/engine/store/s3-credentials.js';
 import { tempDir } from '../helpers.js';
 import { readAll } from '../kafka.js';
 import { readParquetWithPyarrow, type Plain } from '../integration/exports-readers.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CheckpointStore } from '../../electron/engine/pipelines/checkpoint-store.js';
+import { CheckpointStore } from '../../electron/engine/store/checkpoint-store.js';
 import { PipelineRunner } from '../../electron/engine/pipelines/pipeline-runner.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import { tempDir, uniqueName } from '../helpers.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { PipelineRunner } from '../../electron/engine/pipelines/pipeline-runner.js';
-import { CheckpointStore } from '../../electron/engine/pipelines/checkpoint-store.js';
+import { CheckpointStore } from '../../electron/engine/store/checkpoint-store.js';
 import { openDatabase } from '../../electron/engine/store/db.js';
 import type { PipelineInput } from '../../shared/pipelines.js';
 import { tempDir, uniqueName } from '../helpers.js';

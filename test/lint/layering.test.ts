@@ -12,7 +12,7 @@ const eslint = new ESLint({
 async function messagesFor(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'import-x/no-restricted-paths')
+    .filter((m) => ['no-restricted-imports', 'import-x/no-restricted-paths', 'no-restricted-syntax'].includes(m.ruleId ?? ''))
     .map((m) => m.message);
 }
 
@@ -23,7 +23,7 @@ describe('layering rules', () => {
     ['electron/engine/probe.ts', "import '../cli/cli.js';", /engine imports only shared/],
     ['electron/engine/probe.ts', "import { useState } from 'react';", /UI libraries belong to the renderer/],
     ['electron/engine/probe.ts', "import { app } from 'electron';", /never imports Electron/],
-    ['electron/engine/probe.ts', "import '../../renderer/main.tsx';", /engine imports only shared/],
+    ['electron/engine/probe.ts', "import '../../renderer/main.js';", /engine imports only shared/],
     ['electron/serve/probe.ts', "import { app } from 'electron';", /only electron\/main and electron\/preload import Electron/],
     ['electron/serve/probe.ts', "import '../main/main.js';", /serve imports the engine and shared/],
     ['electron/cli/probe.ts', "import '../serve/server.js';", /cli imports the engine and shared/],
@@ -57,6 +57,30 @@ describe('layering rules', () => {
     ['electron/engine/probe.ts', "import { WorkbenchError } from '../../shared/errors.js';"],
     ['renderer/probe.ts', "import { WorkbenchError } from '../shared/errors.js';"],
     ['electron/preload/probe.ts', "import { contextBridge } from 'electron';"],
+  ])('%s: %s is allowed', async (path, code) => {
+    expect(await messagesFor(path, code)).toEqual([]);
+  });
+});
+
+describe('SQL only in electron/engine/store/', () => {
+  it.each([
+    ['electron/engine/pipelines/probe.ts', "export const f = (db) => db.prepare('SELECT spec_json FROM pipelines WHERE id = ?');"],
+    ['electron/engine/metrics/probe.ts', 'export const f = (db, t) => db.exec(`CREATE TABLE "${t}" (id TEXT)`);'],
+    ['electron/engine/exports/probe.ts', "export const f = (db) => db.pragma('synchronous = FULL');"],
+    ['electron/serve/probe.ts', "export const sql = 'DELETE FROM sessions WHERE token = ?';"],
+    ['electron/engine/geo/probe.ts', 'export const sql = `UPDATE producers SET state = ? WHERE id = ?`;'],
+  ])('%s: %s is refused', async (path, code) => {
+    const messages = await messagesFor(path, code);
+    expect(
+      messages.some((m) => /SQL belongs in electron\/engine\/store/.test(m)),
+      messages.join('\n') || 'no error',
+    ).toBe(true);
+  });
+
+  it.each([
+    ['electron/engine/store/probe.ts', "export const f = (db) => db.prepare('SELECT spec_json FROM pipelines WHERE id = ?');"],
+    ['renderer/probe.tsx', "export const label = 'Select a topic';"],
+    ['electron/engine/topics/probe.ts', 'export const found = (text) => /x/.exec(text);'],
   ])('%s: %s is allowed', async (path, code) => {
     expect(await messagesFor(path, code)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import { tileLayerSchema, tileOrigin, type TileLayer } from '../../../shared/map-tiles.js';
 import { SettingsRepo } from '../store/settings-repo.js';
 import type { EngineContext, EngineFeature } from '../context.js';
-import { ProducersRepo } from '../producers/producers-repo.js';
+import { ProducersRepo } from '../store/producers-repo.js';
 import { GeoWatch } from './geo-watch.js';
 import { predictedTrack } from './predicted-track.js';
 

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers.js';
+import { pipelineSchema } from '../../../shared/pipelines.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { pipelinesRepo } from '../store/pipelines-repo.js';
 import { envelopeRows, meanRows, windowCharts } from './window-charts.js';
 
 let dir: ReturnType<typeof tempDir>;
@@ -25,11 +27,17 @@ const aggregation = {
 };
 
 function savePipeline(id: string, agg: unknown = aggregation): void {
-  db.prepare('INSERT INTO pipelines (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, 0, 0)').run(
+  const pipeline = pipelineSchema.parse({
     id,
-    id,
-    JSON.stringify({ id, name: id, aggregation: agg }),
-  );
+    name: id,
+    connectionId: 'c',
+    topics: ['sensors'],
+    groupId: `g-${id}`,
+    aggregation: agg,
+    createdAt: 0,
+    updatedAt: 0,
+  });
+  pipelinesRepo(db).save(pipeline, 0);
 }
 function saveWindow(id: string, sensor: string, start: number, temperature: number, count: number): void {
   db.prepare(

@@ -1,7 +1,8 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { WindowChart, WindowCharts } from '../../../shared/metrics.js';
-import type { Pipeline } from '../../../shared/pipelines.js';
 import type { Db } from '../store/db.js';
+import { pipelineResultsRepo } from '../store/pipeline-results-repo.js';
+import { findPipeline } from '../store/pipelines-repo.js';
 
 /**
  * Two rows (a bucket's min and max) per 8 px of plot: a point every 4 px. Recharts' cost per update is
@@ -16,11 +17,6 @@ const PIXELS_PER_BAR = 6;
  */
 const MAX_BARS = 400;
 
-interface Row {
-  group_json: string;
-  window_start: number;
-  values_json: string;
-}
 /** One measure: group key → window start → value. */
 type Measure = Map<string, Map<number, number>>;
 
@@ -30,26 +26,22 @@ type Measure = Map<string, Map<number, number>>;
  * on its main thread.
  */
 export function windowCharts(db: Db, input: { id: string; rangeMs: number | null; width: number }): WindowCharts {
-  const spec = db.prepare<[string], { spec_json: string }>('SELECT spec_json FROM pipelines WHERE id = ?').get(input.id);
-  if (!spec) throw new WorkbenchError('NOT_FOUND', 'This pipeline no longer exists; choose another one');
-  const aggregation = (JSON.parse(spec.spec_json) as Pipeline).aggregation;
+  const pipeline = findPipeline(db, input.id);
+  if (!pipeline) throw new WorkbenchError('NOT_FOUND', 'This pipeline no longer exists; choose another one');
+  const aggregation = pipeline.aggregation;
   const empty: WindowCharts = { windows: 0, newest: null, measures: [], lineBucketWindows: 1, counts: [], bucketWindows: 1 };
   if (!aggregation?.window) return empty;
-  const newest = db
-    .prepare<[string], { t: number | null }>('SELECT MAX(window_start) AS t FROM pipeline_results WHERE pipeline_id = ?')
-    .get(input.id)?.t;
-  if (newest === null || newest === undefined) return empty;
+  const results = pipelineResultsRepo(db);
+  const newest = results.newestWindowStart(input.id);
+  if (newest === null) return empty;
   const since = input.rangeMs === null ? Number.MIN_SAFE_INTEGER : newest - input.rangeMs;
-  const rows = db
-    .prepare<[string, number], Row>(
-      'SELECT group_json, window_start, values_json FROM pipeline_results WHERE pipeline_id = ? AND window_start >= ? ORDER BY window_start',
-    )
-    .all(input.id, since);
+  const rows = results.windowsSince(input.id, since);
 
   const names = aggregation.aggregates.map((a) => a.as);
   const measures = new Map<string, Measure>(names.map((n) => [n, new Map()]));
   const starts = new Set<number>();
   for (const row of rows) {
+    if (row.window_start === null) continue;
     const group = JSON.parse(row.group_json) as unknown[];
     const values = JSON.parse(row.values_json) as Record<string, unknown>;
     starts.add(row.window_start);

@@ -8,10 +8,11 @@ import type { ClientOptions } from '../kafka/group-member.js';
 import { PartitionReader } from '../kafka/partition-reader.js';
 import { assertUserTableName } from '../store/app-tables.js';
 import type { Db } from '../store/db.js';
+import { replaceTable } from '../store/user-tables.js';
 import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } from './bounded-read.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { flattenResult, reportColumns, type ReportColumn } from './result-columns.js';
-import type { Row, Value } from './row.js';
+import type { Row } from './row.js';
 
 export interface BatchReadDeps {
   db: Db;
@@ -190,17 +191,8 @@ function compareRows(a: Row, b: Row): number {
 
 /** Replaces the report table in one transaction: a reader sees the previous report or the new one. */
 export function saveReportTable(db: Db, table: string, columns: ReportColumn[], rows: Row[]): void {
-  assertUserTableName(table, 'report table');
-  const q = (name: string) => `"${name}"`;
-  db.transaction(() => {
-    db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
-    db.exec(`CREATE TABLE ${q(table)} (${columns.map((c) => `${q(c.name)} ${c.sql}`).join(', ')})`);
-    const insert = db.prepare(`INSERT INTO ${q(table)} VALUES (${columns.map(() => '?').join(', ')})`);
-    for (const row of rows) insert.run(...columns.map((c) => toSql(row[c.name] ?? null)));
-  })();
+  replaceTable(db, table, columns, rows);
 }
-
-const toSql = (v: Value) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /** One file per format, `<table>.<ext>`, written to a temp name and renamed: a rerun replaces it whole. */
 async function writeFiles(

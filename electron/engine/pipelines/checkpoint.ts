@@ -1,7 +1,7 @@
 import type { PipelineStatus } from '../../../shared/pipelines.js';
 import type { Liveness } from '../kafka/group-member.js';
 import type { BatchResult, StateEntry } from './aggregation.js';
-import type { Progress } from './checkpoint-store.js';
+import type { Progress } from '../store/checkpoint-store.js';
 import type { DeadLetter } from './dead-letters.js';
 import type { Queued } from './partition-queues.js';
 import type { Row } from './row.js';

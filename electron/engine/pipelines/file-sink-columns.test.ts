@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { issS1Projection, pipelineSchema, type PipelineInput } from '../../../shared/pipelines.js';
 import { fileColumns, fileName } from './file-sink-columns.js';
 import { flattenResult } from './result-columns.js';
-import { mergeOffsets } from './file-sink-store.js';
+import { mergeOffsets } from '../store/file-sink-store.js';
 
 const pipeline = (extra: Partial<PipelineInput> = {}) =>
   pipelineSchema.parse({

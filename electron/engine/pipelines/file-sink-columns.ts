@@ -3,7 +3,7 @@ import type { ColumnSpec, ExportFormat } from '../../../shared/exports.js';
 import type { ColumnType, Pipeline } from '../../../shared/pipelines.js';
 import type { Row as CellRow } from '../exports/writers/types.js';
 import { inTimestampUnit, reportColumns } from './result-columns.js';
-import type { OffsetRange } from './file-sink-store.js';
+import type { OffsetRange } from '../store/file-sink-store.js';
 import type { Row } from './row.js';
 
 const writerType: Record<ColumnType, ColumnSpec['type']> = {

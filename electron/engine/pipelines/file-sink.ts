@@ -7,7 +7,7 @@ import { fileExtension } from '../exports/writers/create-writer.js';
 import type { Row as CellRow } from '../exports/writers/types.js';
 import type { Db } from '../store/db.js';
 import { fileColumns, fileName, shortId, toCells } from './file-sink-columns.js';
-import { FileSinkStore, type FileEntry, type OffsetRange } from './file-sink-store.js';
+import { FileSinkStore, type FileEntry, type OffsetRange } from '../store/file-sink-store.js';
 import { writeLocal, writeS3, type Written } from './file-sink-writer.js';
 import type { Row } from './row.js';
 

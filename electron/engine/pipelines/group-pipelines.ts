@@ -1,6 +1,7 @@
 import type { Pipeline } from '../../../shared/pipelines.js';
 import type { Db } from '../store/db.js';
-import { CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
+import { pipelinesRepo } from '../store/pipelines-repo.js';
 
 /** A saved pipeline that reads with a consumer group, as the groups page shows it. */
 export interface GroupPipeline {
@@ -11,10 +12,8 @@ export interface GroupPipeline {
 }
 
 function pipelinesOf(db: Db, connectionId: string, groupId: string): Pipeline[] {
-  return db
-    .prepare<[], { spec_json: string }>('SELECT spec_json FROM pipelines ORDER BY name')
-    .all()
-    .map((row) => JSON.parse(row.spec_json) as Pipeline)
+  return pipelinesRepo(db)
+    .list()
     .filter((p) => p.connectionId === connectionId && p.groupId === groupId);
 }
 

@@ -1,12 +1,12 @@
 import type { Pipeline } from '../../../shared/pipelines.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput } from './checkpoint.js';
-import type { CheckpointStore } from './checkpoint-store.js';
+import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { FileSinks } from './file-sink.js';
 import { flattenResult } from './result-columns.js';
-import type { OffsetRange } from './file-sink-store.js';
+import type { OffsetRange } from '../store/file-sink-store.js';
 import { partitionId } from './partition-queues.js';
-import type { TableSink } from './table-sink.js';
+import type { TableSink } from '../store/table-sink.js';
 
 export interface LocalStore {
   db: Db;

@@ -1,6 +1,6 @@
 import type { AggregationOperator } from './aggregation.js';
 import type { Checkpoint } from './checkpoint.js';
-import { nextProgress, type Progress } from './checkpoint-store.js';
+import { nextProgress, type Progress } from '../store/checkpoint-store.js';
 import type { Queued } from './partition-queues.js';
 import type { RecordProcessor } from './record-processor.js';
 import { checkStateSize } from './state-limit.js';

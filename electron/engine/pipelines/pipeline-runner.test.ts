@@ -5,7 +5,7 @@ import type { ConsumedRecord } from '../kafka/records.js';
 import { openDatabase } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, Resume } from './checkpoint.js';
-import { CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
 import type { CommitOffset } from './lag-commits.js';
 import { partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';

@@ -6,7 +6,7 @@ import { describeKafkaError, describeStall, flatten, isUnknownTopic } from '../k
 import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
-import { CheckpointStore, type Progress } from './checkpoint-store.js';
+import { CheckpointStore, type Progress } from '../store/checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
@@ -17,7 +17,7 @@ import { ScaleOutCheckpoint } from './scale-out-checkpoint.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
 import { StateTooLargeError } from './state-limit.js';
 import { statusFrom } from './pipeline-status.js';
-import { TableSink } from './table-sink.js';
+import { TableSink } from '../store/table-sink.js';
 import type { Db } from '../store/db.js';
 
 export interface RunnerDeps {

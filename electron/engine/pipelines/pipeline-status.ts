@@ -1,5 +1,5 @@
 import type { PipelineStatus } from '../../../shared/pipelines.js';
-import type { Progress } from './checkpoint-store.js';
+import type { Progress } from '../store/checkpoint-store.js';
 
 /** What only a running pipeline knows; the rest of its status comes from the checkpoint's counters. */
 export type LiveStatus = Omit<PipelineStatus, 'pipelineId' | 'batches' | 'lateRows' | 'droppedByWatermark' | 'badRecords' | 'lastBad'>;

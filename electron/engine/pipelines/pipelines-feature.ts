@@ -9,14 +9,16 @@ import {
 } from '../../../shared/pipelines.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
-import { s3CredentialsOf } from '../exports/store/s3-credentials.js';
+import { s3CredentialsOf } from '../store/s3-credentials.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { runBatch } from './batch-runner.js';
 import { changelogTopic, deleteChangelog } from './changelog.js';
-import { CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { idleStatus } from './pipeline-status.js';
-import { findPipeline, getPipeline } from './stored-pipeline.js';
+import { findPipeline, getPipeline, pipelinesRepo } from '../store/pipelines-repo.js';
+import { pipelineResultsRepo, type StoredResult } from '../store/pipeline-results-repo.js';
+import { countRows, newestRows, tableExists } from '../store/user-tables.js';
 
 /** A pipeline that was running at the last quit but cannot start yet is tried again after 5 s, doubling up to a minute. */
 const RESUME_RETRY_MS = 5_000;
@@ -67,7 +69,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         const pipeline = this.find(id);
         const changelog = deleteChangelog && pipeline?.scaleOut ? await this.removeChangelog(pipeline) : undefined;
         new CheckpointStore(this.context.db, id).clear();
-        const removed = this.context.db.prepare('DELETE FROM pipelines WHERE id = ?').run(id).changes > 0;
+        const removed = pipelinesRepo(this.context.db).remove(id);
         return changelog ? { removed, changelog } : { removed };
       },
       'pipelines:start': async ({ id }) => {
@@ -134,9 +136,8 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
    */
   private async resume(): Promise<void> {
     for (let delay = RESUME_RETRY_MS; ; delay = Math.min(delay * 2, RESUME_RETRY_MAX_MS)) {
-      const waiting = this.context.db
-        .prepare<[], { id: string; name: string }>(`SELECT id, name FROM pipelines WHERE desired_state = 'running' ORDER BY name`)
-        .all()
+      const waiting = pipelinesRepo(this.context.db)
+        .desiredRunning()
         .filter(({ id }) => this.runners.get(id)?.status().state !== 'running');
       let failed = 0;
       for (const { id, name } of waiting) {
@@ -163,7 +164,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   private setDesired(id: string, desired: 'running' | 'stopped'): void {
     this.get(id);
     if (!this.recordsWanted) return;
-    this.context.db.prepare('UPDATE pipelines SET desired_state = ? WHERE id = ?').run(desired, id);
+    pipelinesRepo(this.context.db).setDesired(id, desired);
   }
 
   async dispose(): Promise<void> {
@@ -175,10 +176,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   private list(): Pipeline[] {
-    return this.context.db
-      .prepare<[], { spec_json: string }>('SELECT spec_json FROM pipelines ORDER BY name')
-      .all()
-      .map((row) => JSON.parse(row.spec_json) as Pipeline);
+    return pipelinesRepo(this.context.db).list();
   }
 
   private get(id: string): Pipeline {
@@ -237,12 +235,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     // An id not seen yet is a new pipeline with a chosen id (e.g. one run from a JSON file).
     const previous = spec.id ? this.find(spec.id) : null;
     const pipeline: Pipeline = { ...spec, id, createdAt: previous?.createdAt ?? now, updatedAt: now };
-    this.context.db
-      .prepare(
-        `INSERT INTO pipelines (id, name, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, spec_json = excluded.spec_json, updated_at = excluded.updated_at`,
-      )
-      .run(id, pipeline.name, JSON.stringify(pipeline), pipeline.createdAt, now);
+    pipelinesRepo(this.context.db).save(pipeline, now);
     return pipeline;
   }
 
@@ -274,29 +267,17 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     const pipeline = this.get(id);
     const db = this.context.db;
     if (pipeline.aggregation) {
-      const total = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(id)?.n ?? 0;
+      const results = pipelineResultsRepo(db);
+      const total = results.count(id);
       const names = pipeline.aggregation.aggregates.map((a) => a.as);
-      type ResultRow = { group_json: string; window_start: number | null; window_end: number | null; values_json: string };
-      let rows: ResultRow[];
+      let rows: StoredResult[];
       if (orderBy === undefined) {
-        rows = db
-          .prepare<[string, number, number], ResultRow>(
-            `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
-             ORDER BY window_start DESC, group_json LIMIT ? OFFSET ?`,
-          )
-          .all(id, limit, offset);
+        rows = results.newestFirst(id, limit, offset);
       } else {
         if (!names.includes(orderBy)) {
           throw new WorkbenchError('VALIDATION', `"${orderBy}" is not an aggregate of this pipeline; order by one of ${names.join(', ')}`);
         }
-        // The JSON path is bound, never spliced into the SQL; the name is one of the aggregates'
-        // identifiers (checked above), so quoting it in the path is enough.
-        rows = db
-          .prepare<[string, string, number, number], ResultRow>(
-            `SELECT group_json, window_start, window_end, values_json FROM pipeline_results WHERE pipeline_id = ?
-             ORDER BY json_extract(values_json, ?) DESC, group_json LIMIT ? OFFSET ?`,
-          )
-          .all(id, `$."${orderBy}"`, limit, offset);
+        rows = results.byAggregate(id, orderBy, limit, offset);
       }
       const windowed = pipeline.aggregation.window !== undefined;
       return {
@@ -320,13 +301,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     }
     const sink = pipeline.sinks.find((s) => s.kind === 'sqlite-table');
     if (!sink || sink.kind !== 'sqlite-table') return { columns: [], rows: [], total: 0 };
-    const exists = db
-      .prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`)
-      .get(sink.table)?.n;
-    if (!exists) return { columns: [], rows: [], total: 0 };
-    const total = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM "${sink.table}"`).get()?.n ?? 0;
-    const statement = db.prepare(`SELECT * FROM "${sink.table}" ORDER BY rowid DESC LIMIT ? OFFSET ?`);
-    const rows = statement.raw(true).all(limit, offset) as (string | number | null)[][];
-    return { columns: statement.columns().map((c) => c.name), rows, total };
+    if (!tableExists(db, sink.table)) return { columns: [], rows: [], total: 0 };
+    return { ...newestRows(db, sink.table, limit, offset), total: countRows(db, sink.table) };
   }
 }

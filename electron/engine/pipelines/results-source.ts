@@ -2,18 +2,11 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { Pipeline } from '../../../shared/pipelines.js';
 import type { ExportSourceHandle } from '../exports/sources/types.js';
 import type { Db } from '../store/db.js';
+import { pipelineResultsRepo } from '../store/pipeline-results-repo.js';
 import type { ResultRow } from './aggregation.js';
 import { pipelineColumns } from './file-sink-columns.js';
 import { flattenResult } from './result-columns.js';
 import type { Value } from './row.js';
-
-interface StoredResult {
-  rid: number;
-  group_json: string;
-  window_start: number | null;
-  window_end: number | null;
-  values_json: string;
-}
 
 /**
  * The result rows an aggregation pipeline holds now (`pipeline_results`, as the Results tab shows
@@ -29,8 +22,8 @@ export function openPipelineResultsSource(db: Db, pipeline: Pipeline, timestampU
       `Pipeline ${pipeline.name} has no aggregation, so it stores no result rows; export the table or files its sinks write`,
     );
   }
-  const total =
-    db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM pipeline_results WHERE pipeline_id = ?').get(pipeline.id)?.n ?? 0;
+  const results = pipelineResultsRepo(db);
+  const total = results.count(pipeline.id);
   const columns = pipelineColumns(pipeline, timestampUnit);
   return {
     label: `${pipeline.name} results`,
@@ -38,14 +31,10 @@ export function openPipelineResultsSource(db: Db, pipeline: Pipeline, timestampU
     columns,
     totalRows: total,
     async *batches(signal) {
-      const page = db.prepare<[string, number, number], StoredResult>(
-        `SELECT rowid AS rid, group_json, window_start, window_end, values_json FROM pipeline_results
-         WHERE pipeline_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
-      );
       let after = -1;
       for (;;) {
         signal.throwIfAborted();
-        const rows = page.all(pipeline.id, after, batchSize);
+        const rows = results.afterRowid(pipeline.id, after, batchSize);
         if (rows.length === 0) return;
         after = rows[rows.length - 1]?.rid ?? after;
         yield rows.map((r) => {

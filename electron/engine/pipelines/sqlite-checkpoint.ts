@@ -2,7 +2,7 @@ import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
 import type { Liveness } from '../kafka/group-member.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, OperatorState, Resume } from './checkpoint.js';
-import type { CheckpointStore } from './checkpoint-store.js';
+import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { RecordSender } from './dead-letters.js';
 import type { FileSinks } from './file-sink.js';
 import { sendBatchRecords } from './kafka-sink.js';
@@ -10,7 +10,7 @@ import { LagCommits, type CommitOffset } from './lag-commits.js';
 import { commitLocal } from './local-commit.js';
 import { partitionId, type Queued } from './partition-queues.js';
 import type { StartingOffsets } from './source-offsets.js';
-import type { TableSink } from './table-sink.js';
+import type { TableSink } from '../store/table-sink.js';
 
 export interface SqliteCheckpointDeps {
   db: Db;

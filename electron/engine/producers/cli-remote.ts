@@ -1,6 +1,6 @@
 import type { ProducerStatus } from '../../../shared/producers.js';
-import type { ProducerCommandQueue, EngineInstance, ProducerCommand, ProducerVerb } from './producer-commands.js';
-import type { StoredProducer } from './producers-repo.js';
+import type { ProducerCommandQueue, EngineInstance, ProducerCommand, ProducerVerb } from '../store/producer-commands.js';
+import type { StoredProducer } from '../store/producers-repo.js';
 
 /** What the CLI writes; `out`/`err` are stdout/stderr in production, buffers in tests. */
 export interface CliOutput {

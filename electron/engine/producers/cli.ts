@@ -9,9 +9,9 @@ import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
 import { ConnectionsRepo } from '../store/connections-repo.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { printList, sendCommand, statusLine as line, type CliOutput } from './cli-remote.js';
-import { isProducerVerb, ProducerCommandQueue } from './producer-commands.js';
+import { isProducerVerb, ProducerCommandQueue } from '../store/producer-commands.js';
 import { ProducersFeature } from './producers-feature.js';
-import { ProducersRepo, type StoredProducer } from './producers-repo.js';
+import { ProducersRepo, type StoredProducer } from '../store/producers-repo.js';
 
 const USAGE = `usage: npm run cli -- producer list [--data-dir D]
        npm run cli -- producer start|stop|pause|resume <name> [--data-dir D] [--timeout S]

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProducerStatus } from '../../../shared/producers.js';
 import type { Db } from '../store/db.js';
-import { HEARTBEAT_EVERY_MS, ProducerCommandQueue, type ProducerCommand } from './producer-commands.js';
+import { HEARTBEAT_EVERY_MS, ProducerCommandQueue, type ProducerCommand } from '../store/producer-commands.js';
 
 /** How often a running engine looks for CLI commands: one indexed query on a partial index. */
 export const POLL_EVERY_MS = 500;

@@ -2,6 +2,7 @@ import type { ColumnSpec, ColumnType } from '../../../../shared/exports.js';
 import { exportableTables } from '../../../../shared/exports.js';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import type { Db } from '../../store/db.js';
+import { countRows, rowidPager, tableColumns } from '../../store/user-tables.js';
 import type { Row } from '../writers/types.js';
 import type { ExportSourceHandle } from './types.js';
 
@@ -21,29 +22,20 @@ export function openTableSource(db: Db, table: string, batchSize = 5000): Export
   if (!(exportableTables as readonly string[]).includes(table)) {
     throw new WorkbenchError('VALIDATION', `The table ${table} cannot be exported`);
   }
-  const info = db
-    .prepare<[string], { name: string; type: string; notnull: number }>('SELECT name, type, "notnull" FROM pragma_table_info(?)')
-    .all(table);
+  const info = tableColumns(db, table);
   if (info.length === 0) throw new WorkbenchError('NOT_FOUND', `The table ${table} does not exist yet`);
   const columns: ColumnSpec[] = info.map((c) => ({ name: c.name, type: columnType(c.type), nullable: c.notnull === 0 }));
-  // The name is from the allowlist above, so quoting it here is safe.
-  const total = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${table}"`).get()?.n ?? 0;
+  const total = countRows(db, table);
   return {
     label: table,
     columns,
     totalRows: total,
     async *batches(signal) {
-      // Keyset pages by rowid rather than one open iterator: an iterator would keep the connection
-      // busy between batches, and the engine writes to the same database meanwhile.
-      const page = db
-        .prepare<[bigint, number], Row & { __kwb_rowid: bigint }>(
-          `SELECT rowid AS __kwb_rowid, * FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-        )
-        .safeIntegers(true);
+      const page = rowidPager<Row>(db, table);
       let after = -1n;
       for (;;) {
         signal.throwIfAborted();
-        const rows = page.all(after, batchSize);
+        const rows = page(after, batchSize);
         if (rows.length === 0) return;
         after = rows[rows.length - 1]?.__kwb_rowid ?? after;
         yield rows.map(({ __kwb_rowid: _, ...row }) => row);

@@ -1,8 +1,8 @@
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { ColumnType, ProjectionColumn } from '../../../shared/pipelines.js';
-import { assertUserTableName } from '../store/app-tables.js';
-import type { Db } from '../store/db.js';
-import type { Row, Value } from './row.js';
+import { assertUserTableName } from './app-tables.js';
+import type { Db } from './db.js';
+import type { Row, Value } from '../pipelines/row.js';
 
 const SQL_TYPE: Record<ColumnType, string> = { string: 'TEXT', int: 'INTEGER', double: 'REAL', boolean: 'INTEGER', timestamp: 'TEXT' };
 

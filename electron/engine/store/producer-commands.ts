@@ -1,5 +1,5 @@
 import type { ProducerStatus } from '../../../shared/producers.js';
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 /**
  * The control channel between `npm run cli -- producer …` and a running engine (desktop app or

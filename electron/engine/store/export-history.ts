@@ -1,5 +1,5 @@
 import type { ExportHistoryEntry } from '../../../shared/exports.js';
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 interface HistoryRow {
   id: string;

@@ -1,8 +1,8 @@
 import type { BadRecord } from '../../../shared/pipelines.js';
-import type { Db } from '../store/db.js';
-import type { ResultRow, StateEntry } from './aggregation.js';
+import type { Db } from './db.js';
+import type { ResultRow, StateEntry } from '../pipelines/aggregation.js';
 import type { TableSink } from './table-sink.js';
-import type { Row } from './row.js';
+import type { Row } from '../pipelines/row.js';
 
 export interface Progress {
   batch: number;

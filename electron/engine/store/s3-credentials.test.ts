@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { S3Target } from '../../../../shared/exports.js';
-import { tempDir } from '../../../../test/helpers.js';
-import { KeyFileSecretBox } from '../../secrets/key-file-secret-box.js';
-import { openDatabase, type Db } from '../../store/db.js';
-import { PendingAborts } from './pending-aborts.js';
+import type { S3Target } from '../../../shared/exports.js';
+import { tempDir } from '../../../test/helpers.js';
+import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
+import { openDatabase, type Db } from './db.js';
+import { PendingAborts } from '../exports/targets/pending-aborts.js';
 import { S3Credentials, keyHint } from './s3-credentials.js';
 
 let dir: { path: string; remove(): void };

@@ -1,5 +1,5 @@
-import type { Db } from '../store/db.js';
-import type { Row } from './row.js';
+import type { Db } from './db.js';
+import type { Row } from '../pipelines/row.js';
 
 /** Offsets a file covers, per `topic:partition`: `[from, to)`. */
 export type OffsetRange = Record<string, [string, string]>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProducerStatus } from '../../../shared/producers.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { openDatabase, type Db } from './db.js';
 import { COMMAND_TTL_MS, HEARTBEAT_STALE_MS, ProducerCommandQueue } from './producer-commands.js';
 
 const status = (state: ProducerStatus['state'], sent: number): ProducerStatus => ({

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { s3CredentialInputSchema, type S3CredentialInput, type S3CredentialSummary, type S3Target } from '../../../../shared/exports.js';
-import { WorkbenchError } from '../../../../shared/errors.js';
-import type { EngineContext } from '../../context.js';
-import { KeyFileSecretBox } from '../../secrets/key-file-secret-box.js';
-import type { SecretBox } from '../../secrets/secret-box.js';
-import type { Db } from '../../store/db.js';
+import { s3CredentialInputSchema, type S3CredentialInput, type S3CredentialSummary, type S3Target } from '../../../shared/exports.js';
+import { WorkbenchError } from '../../../shared/errors.js';
+import type { EngineContext } from '../context.js';
+import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Db } from './db.js';
 
 interface Row {
   id: string;

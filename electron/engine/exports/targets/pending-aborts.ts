@@ -3,15 +3,8 @@ import { s3TargetSchema, type S3Target } from '../../../../shared/exports.js';
 import type { Logger } from '../../logger.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Db } from '../../store/db.js';
-import { createS3Client, endpointLabel } from '../targets/s3-client.js';
-
-interface Row {
-  upload_id: string;
-  bucket: string;
-  object_key: string;
-  target: Buffer;
-  attempts: number;
-}
+import { PendingAbortsRepo, type PendingAbortRow } from '../../store/pending-aborts-repo.js';
+import { createS3Client, endpointLabel } from './s3-client.js';
 
 export interface AbortNeeded {
   uploadId: string;
@@ -43,13 +36,16 @@ export class PendingAborts {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private disposed = false;
+  private readonly repo: PendingAbortsRepo;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly secrets: SecretBox,
     private readonly log: Logger,
     private readonly baseDelayMs = 1000,
-  ) {}
+  ) {
+    this.repo = new PendingAbortsRepo(db);
+  }
 
   /**
    * A multipart upload has started: remembered (state 'uploading') until it completes or is aborted,
@@ -61,7 +57,7 @@ export class PendingAborts {
 
   /** The upload completed, or was aborted: nothing to do for it any more. */
   settled(uploadId: string): void {
-    this.db.prepare('DELETE FROM s3_pending_aborts WHERE upload_id = ?').run(uploadId);
+    this.repo.remove(uploadId);
   }
 
   /** The upload failed and the endpoint did not answer its abort: retried with backoff until it does. */
@@ -76,32 +72,27 @@ export class PendingAborts {
 
   /** At engine start every remembered upload belongs to a process that is gone: all are aborted. */
   resumeAfterRestart(): void {
-    const changed = this.db.prepare(`UPDATE s3_pending_aborts SET state = 'pending' WHERE state = 'uploading'`).run().changes;
+    const changed = this.repo.markUploadingPending();
     if (changed > 0) this.log('warn', `export: ${changed} multipart upload(s) of a stopped run are being aborted`);
     if (this.count() > 0) this.schedule(0);
   }
 
   private insert(upload: Omit<AbortNeeded, 'error'>, state: 'uploading' | 'pending', error: string | null): void {
-    this.db
-      .prepare(
-        'INSERT OR REPLACE INTO s3_pending_aborts (upload_id, bucket, object_key, endpoint, target, job_id, state, attempts, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      )
-      .run(
-        upload.uploadId,
-        upload.target.bucket,
-        upload.key,
-        endpointLabel(upload.target),
-        this.secrets.encrypt(JSON.stringify(upload.target)),
-        upload.jobId,
-        state,
-        error?.slice(0, 1000) ?? null,
-        Date.now(),
-      );
+    this.repo.put({
+      uploadId: upload.uploadId,
+      bucket: upload.target.bucket,
+      key: upload.key,
+      endpoint: endpointLabel(upload.target),
+      sealedTarget: this.secrets.encrypt(JSON.stringify(upload.target)),
+      jobId: upload.jobId,
+      state,
+      error,
+    });
   }
 
   /** Uploads waiting for an abort the endpoint has not answered yet. */
   count(): number {
-    return this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM s3_pending_aborts WHERE state = 'pending'`).get()?.n ?? 0;
+    return this.repo.countPending();
   }
 
   /**
@@ -127,9 +118,7 @@ export class PendingAborts {
   }
 
   private async retryAll(): Promise<void> {
-    const rows = this.db
-      .prepare<[], Row>(`SELECT upload_id, bucket, object_key, target, attempts FROM s3_pending_aborts WHERE state = 'pending'`)
-      .all();
+    const rows = this.repo.listPending();
     let fewestAttempts = Infinity;
     for (const row of rows) {
       if (this.disposed) return;
@@ -138,9 +127,7 @@ export class PendingAborts {
         this.settled(row.upload_id);
         this.log('info', `export: aborted the leftover multipart upload of s3://${row.bucket}/${row.object_key}`);
       } else {
-        this.db
-          .prepare('UPDATE s3_pending_aborts SET attempts = attempts + 1, last_error = ? WHERE upload_id = ?')
-          .run(outcome.slice(0, 1000), row.upload_id);
+        this.repo.attemptFailed(row.upload_id, outcome);
         fewestAttempts = Math.min(fewestAttempts, row.attempts + 1);
       }
     }
@@ -148,7 +135,7 @@ export class PendingAborts {
   }
 
   /** 'done', or why the abort has to be tried again. */
-  private async abortOne(row: Row): Promise<string> {
+  private async abortOne(row: PendingAbortRow): Promise<string> {
     let target: S3Target;
     try {
       target = s3TargetSchema.parse(JSON.parse(this.secrets.decrypt(row.target)));

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { producerInputSchema, upgradeSavedProducer, type ProducerDefinition } from '../../../shared/producers.js';
 import { WorkbenchError } from '../../../shared/errors.js';
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { fillSecrets, hasSecrets, splitSecrets, type ProducerSecrets } from './producer-secrets.js';
-import type { Counts } from './producer-runner.js';
+import { fillSecrets, hasSecrets, splitSecrets, type ProducerSecrets } from '../producers/producer-secrets.js';
+import type { Counts } from '../producers/producer-runner.js';
 
 export type DesiredState = 'running' | 'paused' | 'stopped';
 

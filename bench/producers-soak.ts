@@ -1,6 +1,7 @@
 // `npx tsx bench/producers-soak.ts [--minutes 10] [--rate 1000]`: runs one embedded producer (the
 // engine's producers feature) at a fixed rate against a fresh local cluster and samples the
 // process RSS, to show that a long-running producer keeps memory flat.
+import { createEngineContext } from '../electron/engine/engine-context.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +9,8 @@ import { parseArgs } from 'node:util';
 import { producerInputSchema } from '../shared/producers.js';
 import { LocalCluster } from '../electron/engine/cluster/local-cluster.js';
 import { findFreePortBlock } from '../electron/engine/cluster/ports.js';
-import { EventBus } from '../electron/engine/event-bus.js';
-import { KafkaClients } from '../electron/engine/kafka/kafka-clients.js';
 import { resolveCacheDir } from '../electron/engine/paths.js';
 import { ProducersFeature } from '../electron/engine/producers/producers-feature.js';
-import { KeyFileSecretBox } from '../electron/engine/secrets/key-file-secret-box.js';
-import { ConnectionsRepo } from '../electron/engine/store/connections-repo.js';
 import { openDatabase } from '../electron/engine/store/db.js';
 import { createTopic, record256 } from './topics.js';
 
@@ -28,12 +25,11 @@ try {
   const topic = `soak-${Date.now()}`;
   await createTopic(status.bootstrapServers, topic, 3);
   const db = openDatabase(join(work, 'workbench.sqlite'));
-  const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(work, 'secret.key')));
-  const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) });
-  const events = new EventBus();
+  const context = createEngineContext({ dataDir: work, db, log: () => undefined });
+  const { connections, kafka, events } = context;
   let statusEvents = 0;
   events.on('producers:status', () => statusEvents++);
-  const feature = new ProducersFeature({ dataDir: work, db, connections, kafka, events, log: () => undefined }, { resume: false });
+  const feature = new ProducersFeature(context, { resume: false });
   const handlers = feature.handlers();
   const connection = connections.save({ name: 'soak', bootstrapServers: status.bootstrapServers });
   const view = await handlers['producers:save'](

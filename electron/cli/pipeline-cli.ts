@@ -1,16 +1,14 @@
+import { createEngineContext } from '../engine/engine-context.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkbenchError } from '../../shared/errors.js';
 import { pipelineInputSchema, sensorsBatchReport, shownState, type Pipeline, type PipelineStatus } from '../../shared/pipelines.js';
-import { EventBus } from '../engine/event-bus.js';
-import { KafkaClients } from '../engine/kafka/kafka-clients.js';
 import { fileLogger } from '../engine/logger.js';
 import { resolveDataDir } from '../engine/paths.js';
 import { PipelinesFeature } from '../engine/pipelines/pipelines-feature.js';
-import { KeyFileSecretBox } from '../engine/secrets/key-file-secret-box.js';
-import { ConnectionsRepo } from '../engine/store/connections-repo.js';
+import { type ConnectionsRepo } from '../engine/store/connections-repo.js';
 import { openDatabase } from '../engine/store/db.js';
 
 const USAGE = `usage: npm run cli -- pipeline list [--data-dir D]
@@ -68,10 +66,9 @@ async function main(): Promise<number> {
     if (message.startsWith('pipeline ') && level !== 'error') process.stdout.write(`${new Date().toISOString()} ${level} ${message}\n`);
   };
   const db = openDatabase(join(dataDir, 'workbench.sqlite'));
-  const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dataDir, 'secret.key')));
-  const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) }, log);
-  const events = new EventBus();
-  const feature = new PipelinesFeature({ dataDir, db, connections, kafka, events, log }, { resume: false });
+  const context = createEngineContext({ dataDir, db, log });
+  const { connections, kafka, events } = context;
+  const feature = new PipelinesFeature(context, { resume: false });
   const h = feature.handlers();
   try {
     const list: Pipeline[] = await h['pipelines:list'](undefined);

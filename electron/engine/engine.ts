@@ -1,3 +1,4 @@
+import { createEngineContext } from './engine-context.js';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
@@ -10,12 +11,12 @@ import {
   type LocalClusterStatus,
 } from '../../shared/local-cluster.js';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch.js';
-import { EventBus } from './event-bus.js';
+import { type EventBus } from './event-bus.js';
 import type { CoreMethodName } from '../../shared/contract.js';
 import type { EngineContext, EngineFeature } from './context.js';
 import { describeKafkaError } from './kafka/errors.js';
 import { ClusterService } from './kafka/cluster-service.js';
-import { KafkaClients } from './kafka/kafka-clients.js';
+import { type KafkaClients } from './kafka/kafka-clients.js';
 import { GeoFeature } from './geo/geo-feature.js';
 import { MetricsFeature } from './metrics/metrics-feature.js';
 import type { Logger } from './logger.js';
@@ -24,7 +25,7 @@ import { ExportsFeature } from './exports/exports-feature.js';
 import { TopicBrowser } from './topics/topic-browser.js';
 import { PipelinesFeature } from './pipelines/pipelines-feature.js';
 import type { SecretBox } from './secrets/secret-box.js';
-import { ConnectionsRepo } from './store/connections-repo.js';
+import { type ConnectionsRepo } from './store/connections-repo.js';
 import { openDatabase, type Db } from './store/db.js';
 import { SettingsRepo } from './store/settings-repo.js';
 
@@ -100,7 +101,7 @@ const LOCAL_NAME = 'Local cluster';
  * contract's methods. Both transports call `dispatch`; both forward `events`.
  */
 export class Engine {
-  readonly events = new EventBus();
+  readonly events: EventBus;
   readonly dispatch: Dispatch;
   private readonly db: Db;
   private readonly settings: SettingsRepo;
@@ -119,21 +120,11 @@ export class Engine {
     this.deps = deps;
     this.db = openDatabase(join(deps.dataDir, 'workbench.sqlite'));
     this.settings = new SettingsRepo(this.db);
-    this.connections = new ConnectionsRepo(this.db, deps.secrets);
-    this.kafka = new KafkaClients(
-      { connection: (id) => this.connections.get(id), password: (id) => this.connections.password(id) },
-      deps.log,
-    );
+    const context = createEngineContext({ dataDir: deps.dataDir, db: this.db, secrets: deps.secrets, log: deps.log });
+    this.events = context.events;
+    this.connections = context.connections;
+    this.kafka = context.kafka;
     this.clusters = new ClusterService(this.kafka);
-    const context: EngineContext = {
-      dataDir: deps.dataDir,
-      db: this.db,
-      connections: this.connections,
-      secrets: deps.secrets,
-      kafka: this.kafka,
-      events: this.events,
-      log: deps.log,
-    };
     const { features, handlers } = createFeatures(context);
     this.features = features;
     this.dispatch = createDispatcher({ ...this.handlers(), ...handlers }, (method, error) =>

@@ -15,8 +15,8 @@ import { ExportJob, type JobFile } from './export-job.js';
 import { openTableSource } from './sources/table-source.js';
 import { openTopicSource } from './sources/topic-source.js';
 import type { ExportSourceHandle } from './sources/types.js';
-import { PendingAborts } from './targets/pending-aborts.js';
-import { s3CredentialsOf, type S3Credentials } from '../store/s3-credentials.js';
+import { type PendingAborts } from './targets/pending-aborts.js';
+import type { S3Credentials } from '../store/s3-credentials.js';
 import { createFolder, openLocalOutput, sweepTempFile } from './targets/local-folder.js';
 import { createBucket } from './targets/s3-bucket.js';
 import { endpointLabel, objectKey } from './targets/s3-client.js';
@@ -75,9 +75,8 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
 
   constructor(private readonly context: EngineContext) {
     this.history = new ExportHistory(context.db);
-    const { secrets, credentials } = s3CredentialsOf(context);
-    this.credentials = credentials;
-    this.pendingAborts = new PendingAborts(context.db, secrets, context.log);
+    this.credentials = context.s3Credentials;
+    this.pendingAborts = context.pendingAborts;
     this.recoverInterrupted();
     this.pendingAborts.resumeAfterRestart();
   }
@@ -245,13 +244,7 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
 
   private async openS3(jobId: string, target: S3Target, key: string): Promise<PendingOutput> {
     const aborts = this.pendingAborts;
-    const output = await openS3Output(target, key, {
-      tracker: {
-        started: (uploadId) => aborts.uploading({ uploadId, key, target, jobId }),
-        settled: (uploadId) => aborts.settled(uploadId),
-        abortFailed: (uploadId, error) => aborts.record({ uploadId, key, target, jobId, error }),
-      },
-    });
+    const output = await openS3Output(target, key, { tracker: aborts.trackerFor(target, key, jobId) });
     // An endpoint answered (its bucket check passed): aborts that waited for it need not wait for the backoff.
     if (aborts.count() > 0) void aborts.retryNow();
     return output;

@@ -10,11 +10,12 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { ColumnSpec, ExportFormat, S3Target } from '../../../shared/exports.js';
 import type { FileSinkSpec } from '../../../shared/pipelines.js';
 import { openLocalOutput } from '../exports/targets/local-folder.js';
+import type { PendingAborts } from '../exports/targets/pending-aborts.js';
 import { createS3Client, endpointLabel } from '../exports/targets/s3-client.js';
+import { openS3Output } from '../exports/targets/s3-output.js';
 import { describeS3Error } from '../exports/targets/s3-errors.js';
 import { createWriter } from '../exports/writers/create-writer.js';
 import type { ByteSink, Row } from '../exports/writers/types.js';
@@ -93,6 +94,7 @@ export async function writeS3(
   key: string,
   columns: readonly ColumnSpec[],
   pages: RowPages,
+  pendingAborts?: PendingAborts,
   client?: S3Client,
 ): Promise<Written> {
   const s3 = client ?? createS3Client(target);
@@ -123,20 +125,20 @@ export async function writeS3(
         return { etag: now?.etag ?? null, bytes: now?.bytes ?? size, existed: true };
       }
     }
-    const upload = new Upload({
+    // Larger files: the exports' S3 writer (multipart, aborted on failure, tracked so an upload a
+    // kill left behind is aborted at the next start).
+    const output = await openS3Output(target, key, {
       client: s3,
-      params: { Bucket: target.bucket, Key: key, Body: createReadStream(spool) },
-      partSize: 8 * 1024 * 1024,
-      queueSize: 2,
-      leavePartsOnError: false,
+      ...(pendingAborts ? { tracker: pendingAborts.trackerFor(target, key, null) } : {}),
     });
     try {
-      const done = await upload.done();
-      return { etag: done.ETag ?? null, bytes: size, existed: false };
+      for await (const chunk of createReadStream(spool)) await output.sink.write(chunk as Buffer);
+      await output.commit();
     } catch (error) {
-      await abortLeftovers(s3, target.bucket, key);
+      await output.abort();
       throw error;
     }
+    return { etag: (await head(s3, target.bucket, key))?.etag ?? null, bytes: size, existed: false };
   } catch (error) {
     throw describeS3Error(error, where);
   } finally {

@@ -1,3 +1,4 @@
+import type { PendingAborts } from '../exports/targets/pending-aborts.js';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ColumnSpec, S3Target } from '../../../shared/exports.js';
@@ -25,6 +26,8 @@ export interface FileSinksDeps {
    * store, S3Credentials.resolve): the spec keeps the reference, never the keys.
    */
   resolveS3?: (target: S3Target) => S3Target;
+  /** Multipart uploads a failure or a kill left behind are aborted through it (the exports' tracker). */
+  pendingAborts?: PendingAborts;
 }
 
 const PAGE = 5000;
@@ -146,6 +149,10 @@ export class FileSinks {
     return `Files cannot be written (since ${since} UTC): ${error}. ${c.pending} file${c.pending === 1 ? '' : 's'} (${c.rowsWaiting} rows) waiting; no new batch until they are written, retrying`;
   }
 
+  private s3Target(target: S3Target): S3Target {
+    return this.deps.resolveS3 ? this.deps.resolveS3(target) : target;
+  }
+
   private due(spec: FileSinkSpec, file: FileEntry, now: number): boolean {
     const { batches, seconds } = spec.rolling;
     if (batches === undefined && seconds === undefined) return true;
@@ -198,7 +205,7 @@ export class FileSinks {
       const written: Written =
         spec.target.kind === 'local'
           ? await writeLocal(spec, spec.target.folder, file.name, columns, pages)
-          : await writeS3(spec, this.deps.resolveS3 ? this.deps.resolveS3(spec.target) : spec.target, file.name, columns, pages);
+          : await writeS3(spec, this.s3Target(spec.target), file.name, columns, pages, this.deps.pendingAborts);
       const writeMs = performance.now() - started;
       this.store.markDone(file, { etag: written.etag, bytes: written.bytes, writeMs });
       this.lastWriteMs = writeMs;

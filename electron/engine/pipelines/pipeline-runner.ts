@@ -1,3 +1,4 @@
+import type { PendingAborts } from '../exports/targets/pending-aborts.js';
 import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Resolves saved S3 credentials of file sinks at write time (FileSinksDeps.resolveS3). */
   resolveS3?: (target: S3Target) => S3Target;
+  /** Tracks the file sinks' S3 multipart uploads (FileSinksDeps.pendingAborts). */
+  pendingAborts?: PendingAborts;
   /** How often status is pushed and lag refreshed, ms. */
   statusIntervalMs?: number;
   /** The checkpoint to run against (tests); default: SQLite, or the Kafka changelog when `scaleOut`. */
@@ -130,6 +133,7 @@ export class PipelineRunner {
           pipeline: p,
           ...(this.deps.log ? { log: this.deps.log } : {}),
           ...(this.deps.resolveS3 ? { resolveS3: this.deps.resolveS3 } : {}),
+          ...(this.deps.pendingAborts ? { pendingAborts: this.deps.pendingAborts } : {}),
         });
         await this.files.start();
       }

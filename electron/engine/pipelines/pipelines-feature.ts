@@ -9,7 +9,6 @@ import {
 } from '../../../shared/pipelines.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { Handlers } from '../dispatch.js';
-import { s3CredentialsOf } from '../store/s3-credentials.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { runBatch } from './batch-runner.js';
 import { changelogTopic, deleteChangelog } from './changelog.js';
@@ -110,12 +109,13 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
     const existing = this.runners.get(id);
     if (existing && existing.status().state === 'running') return existing.status();
     const pipeline = this.get(id);
-    const credentials = s3CredentialsOf(this.context).credentials;
+    const credentials = this.context.s3Credentials;
     const runner = new PipelineRunner({
       db: this.context.db,
       kafka: this.context.kafka.options(pipeline.connectionId),
       pipeline,
       resolveS3: (target) => credentials.resolve(target),
+      pendingAborts: this.context.pendingAborts,
       onStatus: (status) => this.context.events.emit('pipelines:status', status),
       onResults: (notice) => this.context.events.emit('pipelines:resultsChanged', notice),
       log: this.context.log,
@@ -188,7 +188,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
    * here, right before the write), and a saved-credentials reference must name existing ones.
    */
   private checkS3Credentials(sinks: Pipeline['sinks']): void {
-    const credentials = s3CredentialsOf(this.context).credentials;
+    const credentials = this.context.s3Credentials;
     for (const sink of sinks) {
       if (sink.kind !== 'files' || sink.target.kind !== 's3') continue;
       if (sink.target.credentials.mode === 'keys') {

@@ -1,12 +1,9 @@
+import { createEngineContext } from '../engine-context.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProducerStatus } from '../../../shared/producers.js';
-import { EventBus } from '../event-bus.js';
-import { KafkaClients } from '../kafka/kafka-clients.js';
 import { fileLogger } from '../logger.js';
 import { resolveDataDir } from '../paths.js';
-import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
-import { ConnectionsRepo } from '../store/connections-repo.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { printList, sendCommand, statusLine as line, type CliOutput } from './cli-remote.js';
 import { isProducerVerb, ProducerCommandQueue } from '../store/producer-commands.js';
@@ -70,10 +67,9 @@ async function main(): Promise<number> {
  */
 async function runHeadless(db: Db, dataDir: string, producer: StoredProducer): Promise<number> {
   const log = fileLogger(join(dataDir, 'logs', 'cli.log'));
-  const connections = new ConnectionsRepo(db, new KeyFileSecretBox(join(dataDir, 'secret.key')));
-  const kafka = new KafkaClients({ connection: (id) => connections.get(id), password: (id) => connections.password(id) }, log);
-  const events = new EventBus();
-  const feature = new ProducersFeature({ dataDir, db, connections, kafka, events, log }, { resume: false, control: false });
+  const context = createEngineContext({ dataDir, db, log });
+  const { kafka, events } = context;
+  const feature = new ProducersFeature(context, { resume: false, control: false });
   const handlers = feature.handlers();
   const close = async () => {
     await feature.dispose();

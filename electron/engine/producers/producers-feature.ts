@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import { AvroResolver } from '../schema-registry/avro-resolver.js';
-import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
 import { registrySettings } from '../schema-registry/registry-settings.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { KafkaSendEngine } from '../kafka/send-engine.js';
@@ -55,7 +53,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
    */
   constructor(context: EngineContext, options: { resume?: boolean; control?: boolean } = {}) {
     this.context = context;
-    this.repo = new ProducersRepo(context.db, context.secrets ?? new KeyFileSecretBox(join(context.dataDir, 'secret.key')));
+    this.repo = new ProducersRepo(context.db, context.secrets);
     this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
     this.throttle = new StatusThrottle((status) => {
       if (!this.disposed) context.events.emit('producers:status', status);

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { s3CredentialInputSchema, type S3CredentialInput, type S3CredentialSummary, type S3Target } from '../../../shared/exports.js';
 import { WorkbenchError } from '../../../shared/errors.js';
-import type { EngineContext } from '../context.js';
-import { KeyFileSecretBox } from '../secrets/key-file-secret-box.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Db } from './db.js';
 
@@ -83,23 +80,6 @@ export class S3Credentials {
     if (!row) throw new WorkbenchError('NOT_FOUND', 'These saved S3 credentials no longer exist; choose others or save them again');
     return row;
   }
-}
-
-const stores = new WeakMap<EngineContext, { secrets: SecretBox; credentials: S3Credentials }>();
-
-/**
- * The engine's one saved-credentials store and the box that seals S3 secrets, shared by the exports
- * feature and the pipelines' file sinks. The app passes safeStorage's box; command-line tools
- * without one use serve mode's key file.
- */
-export function s3CredentialsOf(context: EngineContext): { secrets: SecretBox; credentials: S3Credentials } {
-  let store = stores.get(context);
-  if (!store) {
-    const secrets = context.secrets ?? new KeyFileSecretBox(join(context.dataDir, 'secret.key'));
-    store = { secrets, credentials: new S3Credentials(context.db, secrets) };
-    stores.set(context, store);
-  }
-  return store;
 }
 
 function toSummary(row: Row): S3CredentialSummary {

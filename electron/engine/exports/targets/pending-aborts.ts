@@ -5,6 +5,7 @@ import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Db } from '../../store/db.js';
 import { PendingAbortsRepo, type PendingAbortRow } from '../../store/pending-aborts-repo.js';
 import { createS3Client, endpointLabel } from './s3-client.js';
+import type { UploadTracker } from './s3-output.js';
 
 export interface AbortNeeded {
   uploadId: string;
@@ -53,6 +54,15 @@ export class PendingAborts {
    */
   uploading(upload: Omit<AbortNeeded, 'error'>): void {
     this.insert(upload, 'uploading', null);
+  }
+
+  /** What an S3 writer tells about its multipart upload to `key` (exports, pipeline file sinks). */
+  trackerFor(target: S3Target, key: string, jobId: string | null): UploadTracker {
+    return {
+      started: (uploadId) => this.uploading({ uploadId, key, target, jobId }),
+      settled: (uploadId) => this.settled(uploadId),
+      abortFailed: (uploadId, error) => this.record({ uploadId, key, target, jobId, error }),
+    };
   }
 
   /** The upload completed, or was aborted: nothing to do for it any more. */

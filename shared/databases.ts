@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tlsOptionsSchema } from './connection.js';
 import { method, none } from './define.js';
 
 /** Databases a pipeline can write to, beside the app's SQLite tables, Kafka topics and files. */
@@ -24,14 +25,7 @@ export const databaseConnectionFieldsSchema = z.object({
   port: z.number().int().min(1).max(65_535),
   database: z.string().trim().min(1, 'must not be empty').max(63),
   user: z.string().trim().min(1, 'must not be empty').max(200),
-  tls: z
-    .object({
-      enabled: z.boolean(),
-      rejectUnauthorized: z.boolean().default(true),
-      /** PEM text of an extra CA, optional. */
-      ca: z.string().max(100_000).optional(),
-    })
-    .default({ enabled: false, rejectUnauthorized: true }),
+  tls: tlsOptionsSchema,
   /** Cassandra: the data center the driver treats as local (e.g. `datacenter1`). */
   localDataCenter: z.string().trim().min(1).max(100).optional(),
 });

@@ -220,7 +220,7 @@ describe('the PostgreSQL sink', () => {
       const message = started.ok ? '' : started.error.message;
       expect(message).toContain(`Table ${table} does not match the pipeline`);
       expect(message).toContain('column age is text, the projection needs bigint');
-      expect(message).toContain('column email_domain is missing (the projection needs text)');
+      expect(message).toContain('columns are missing: gender text, name_title text');
       expect(data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id })).state).toBe('failed');
     },
   );

@@ -124,13 +124,17 @@ export class PostgresSink implements DatabaseSink {
 
   /** An existing table against the projection: every missing column, wrong type and a different primary key, named. */
   private async check(client: pg.Client, existing: Map<string, string>): Promise<void> {
+    // Wrong types first (the column is there but would refuse or mangle the values), then what is missing.
     const problems: string[] = [];
+    const missing: string[] = [];
     for (const c of this.table.columns) {
       const type = existing.get(c.name);
-      if (type === undefined) problems.push(`column ${c.name} is missing (the projection needs ${PG_TYPE[c.type].create})`);
+      if (type === undefined) missing.push(`${c.name} ${PG_TYPE[c.type].create}`);
       else if (!PG_TYPE[c.type].accepted.includes(type))
         problems.push(`column ${c.name} is ${type}, the projection needs ${PG_TYPE[c.type].create}`);
     }
+    if (missing.length > 0)
+      problems.push(`${missing.length === 1 ? 'a column is' : `${missing.length} columns are`} missing: ${missing.join(', ')}`);
     const { rows } = await client.query<{ column_name: string }>(
       `SELECT a.attname AS column_name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
         WHERE i.indrelid = to_regclass(quote_ident(current_schema()) || '.' || quote_ident($1)) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,

@@ -189,6 +189,55 @@ describe('the PostgreSQL sink', () => {
   );
 
   it(
+    'upserts windowed results in update mode by (window, group): one row per window and sensor, the final count',
+    { timeout: 120_000 },
+    async () => {
+      const topic = uniqueName('sensor-windows-pg');
+      const table = `windows_${Math.random().toString(36).slice(2, 8)}`;
+      await createTopic(bootstrap, topic, 1);
+      const base = Date.UTC(2024, 4, 1, 12, 0, 0);
+      // 90 readings of 3 sensors, one every 2 s: 3 one-minute windows, 10 per sensor each; small batches update each window several times.
+      const producer = inputProducer(bootstrap);
+      await producer.send(
+        Array.from({ length: 90 }, (_, i) => ({
+          topic,
+          key: `s${i % 3}`,
+          value: JSON.stringify({ sensor: `s${i % 3}`, ts: new Date(base + i * 2000).toISOString() }),
+        })),
+      );
+      await producer.close();
+      const pipeline = data<Pipeline>(
+        await engine.dispatch('pipelines:save', {
+          name: uniqueName('windows to postgres'),
+          connectionId: kafkaId,
+          topics: [topic],
+          groupId: uniqueName('windows-pg'),
+          maxRecordsPerBatch: 7,
+          projection: [
+            { column: 'ts', path: 'ts', type: 'timestamp', timestampFormat: 'iso' },
+            { column: 'sensor', path: 'sensor', type: 'string' },
+          ],
+          aggregation: { groupBy: ['sensor'], window: { column: 'ts', durationMs: 60_000 }, aggregates: [{ fn: 'count', as: 'n' }] },
+          outputMode: 'update',
+          sinks: [{ kind: 'database', engine: 'postgres', databaseConnectionId: databaseId, table }],
+        }),
+      );
+      data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+      const sum = async () => Number((await pg.psql(`SELECT coalesce(sum(n), 0) FROM ${table}`).catch(() => ['0']))[0]);
+      await eventually(sum, (n) => n >= 90, 'all 90 readings counted in PostgreSQL');
+      const rows = await pg.psql(
+        `SELECT sensor, (extract(epoch FROM window_start) * 1000)::bigint - ${base}, n FROM ${table} ORDER BY 2, 1`,
+      );
+      expect(rows).toEqual([0, 60_000, 120_000].flatMap((w) => ['s0', 's1', 's2'].map((s) => `${s}|${w}|10`)));
+      const key = await pg.psql(
+        `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = '${table}'::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
+      );
+      expect(key).toEqual(['window_start', 'window_end', 'sensor']);
+      data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+    },
+  );
+
+  it(
     'says in words what is wrong: wrong password, unreachable host, missing database, a column of the wrong type',
     { timeout: 120_000 },
     async () => {

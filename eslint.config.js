@@ -18,6 +18,11 @@ const others = (self) => transports.filter((t) => t !== self);
 // Statement text as the product writes it (upper-case keywords); case matters, so 'Select a topic' passes.
 const SQL =
   '/^\\s*(SELECT|INSERT INTO|INSERT OR|UPDATE \\S+ SET|DELETE FROM|CREATE (TABLE|INDEX|UNIQUE|VIEW|TRIGGER)|DROP (TABLE|INDEX)|ALTER TABLE|PRAGMA|BEGIN|COMMIT|ROLLBACK)\\b/';
+const sqlMessage = 'SQL belongs in electron/engine/store/ (a repository there): none elsewhere.';
+const sqliteCalls = [`CallExpression[callee.property.name=/^(prepare|pragma|exec)$/][arguments.0.type=/^(Literal|TemplateLiteral)$/]`].map(
+  (selector) => ({ selector, message: sqlMessage }),
+);
+const sqlText = [`Literal[value=${SQL}]`, `TemplateElement[value.raw=${SQL}]`].map((selector) => ({ selector, message: sqlMessage }));
 const zones = [
   { target: './shared', from: ['./electron', './renderer'], message: 'shared/ is the contract: it imports only shared/.' },
   { target: './renderer', from: ['./electron'], message: 'The renderer talks to the engine only through the contract (shared/).' },
@@ -152,20 +157,19 @@ export default tseslint.config(
   },
   {
     // SQL lives in electron/engine/store/ only (a repository per aggregate, statements prepared once):
-    // no statement text, prepare(), exec() or pragma() anywhere else in the product code.
+    // no statement text, prepare(), exec() or pragma() anywhere else in the product code. The
+    // database sinks (electron/engine/sinks/) write SQL to the user's own database (PostgreSQL), not
+    // to the app's store: statement text is theirs, SQLite calls are not.
     files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
-    ignores: ['electron/engine/store/**', '**/*.test.ts', '**/*.test.tsx'],
+    ignores: ['electron/engine/store/**', 'electron/engine/sinks/**', '**/*.test.ts', '**/*.test.tsx'],
     rules: {
-      'no-restricted-syntax': [
-        'error',
-        ...[
-          `CallExpression[callee.property.name=/^(prepare|pragma)$/]`,
-          `CallExpression[callee.property.name='exec'][arguments.0.type=/^(Literal|TemplateLiteral)$/]`,
-          `Literal[value=${SQL}]`,
-          `TemplateElement[value.raw=${SQL}]`,
-        ].map((selector) => ({ selector, message: 'SQL belongs in electron/engine/store/ (a repository there): none elsewhere.' })),
-      ],
+      'no-restricted-syntax': ['error', ...sqliteCalls, ...sqlText],
     },
+  },
+  {
+    files: ['electron/engine/sinks/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...sqliteCalls] },
   },
   {
     // The client's home: the engine's rules, and the client library allowed.

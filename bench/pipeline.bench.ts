@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../shared/pipelines.js';
-import { benchEngine, data } from './engine.js';
+import { benchEngine, data, timedRun } from './engine.js';
 import type { Engine } from '../electron/engine/engine.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { measureEach, ratioFields, type BenchRow } from './harness.js';
@@ -129,21 +129,7 @@ export const pipelineBench: Benchmark = {
               const target = upTo(run);
               const groupId = `bench-pipeline-${Date.now()}-${seq++}`;
               const saved = data<Pipeline>(await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, groupId)));
-              const started = performance.now();
-              data(await engine.dispatch('pipelines:start', { id: saved.id }));
-              const status = async () => data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: saved.id }));
-              let current = await status();
-              const deadline = Date.now() + 10 * 60_000;
-              // recordsIn moves once per committed micro-batch; a 5 ms poll adds at most 5 ms to a run of seconds.
-              while (current.recordsIn < target) {
-                if (current.state === 'failed' || Date.now() > deadline)
-                  throw new Error(
-                    `pipeline ${current.state} after ${current.recordsIn} of ${target} records: ${current.error ?? 'timed out'}`,
-                  );
-                await new Promise((done) => setTimeout(done, 5));
-                current = await status();
-              }
-              const seconds = (performance.now() - started) / 1000;
+              const seconds = await timedRun(engine, saved.id, target);
               last = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
               // Not timed: the results must account for every record read (a fast but wrong pipeline fails here).
               const counted = await sumColumn(engine, saved.id, 'readings');

@@ -8,6 +8,16 @@ const hostPort = z
 
 export const saslMechanismSchema = z.enum(['plain', 'scram-sha-256', 'scram-sha-512']);
 
+/** TLS of a connection (Kafka's `ssl`, a database's `tls`): on or off, certificate check, an extra CA. */
+export const tlsOptionsSchema = z
+  .object({
+    enabled: z.boolean(),
+    rejectUnauthorized: z.boolean().default(true),
+    /** PEM text of an extra CA, optional. */
+    ca: z.string().max(100_000).optional(),
+  })
+  .default({ enabled: false, rejectUnauthorized: true });
+
 /**
  * What a user may set on a connection. This is an allowlist on purpose: no free-form client
  * properties, so nothing like `sasl.jaas.config` (CVE-2023-25194) can be smuggled in.
@@ -16,14 +26,7 @@ export const connectionFieldsSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(100),
   bootstrapServers: z.array(hostPort).min(1, 'at least one broker is needed').max(50),
   clientId: z.string().trim().min(1).max(200).default('kafka-workbench'),
-  ssl: z
-    .object({
-      enabled: z.boolean(),
-      rejectUnauthorized: z.boolean().default(true),
-      /** PEM text of an extra CA, optional. */
-      ca: z.string().max(100_000).optional(),
-    })
-    .default({ enabled: false, rejectUnauthorized: true }),
+  ssl: tlsOptionsSchema,
   sasl: z
     .object({
       mechanism: saslMechanismSchema,

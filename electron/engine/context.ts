@@ -6,6 +6,7 @@ import type { PendingAborts } from './exports/targets/pending-aborts.js';
 import type { Logger } from './logger.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import type { ConnectionsRepo } from './store/connections-repo.js';
+import type { DatabaseConnectionsRepo } from './store/database-connections-repo.js';
 import type { Db } from './store/db.js';
 import type { S3Credentials } from './store/s3-credentials.js';
 
@@ -23,6 +24,8 @@ export interface EngineContext {
   s3Credentials: S3Credentials;
   /** Multipart uploads to abort (a failed or killed upload), for every S3 writer. */
   pendingAborts: PendingAborts;
+  /** Saved PostgreSQL and Cassandra connections of the database sinks, passwords sealed. */
+  databaseConnections: DatabaseConnectionsRepo;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { KeyFileSecretBox } from './secrets/key-file-secret-box.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
+import { DatabaseConnectionsRepo } from './store/database-connections-repo.js';
 import type { Db } from './store/db.js';
 import { S3Credentials } from './store/s3-credentials.js';
 
@@ -38,5 +39,6 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     log,
     s3Credentials: new S3Credentials(db, secrets),
     pendingAborts: new PendingAborts(db, secrets, log),
+    databaseConnections: new DatabaseConnectionsRepo(db, secrets),
   };
 }

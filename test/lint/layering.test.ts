@@ -69,6 +69,7 @@ describe('SQL only in electron/engine/store/', () => {
     ['electron/engine/exports/probe.ts', "export const f = (db) => db.pragma('synchronous = FULL');"],
     ['electron/serve/probe.ts', "export const sql = 'DELETE FROM sessions WHERE token = ?';"],
     ['electron/engine/geo/probe.ts', 'export const sql = `UPDATE producers SET state = ? WHERE id = ?`;'],
+    ['electron/engine/sinks/postgres/probe.ts', "export const f = (db) => db.prepare('SELECT 1');"],
   ])('%s: %s is refused', async (path, code) => {
     const messages = await messagesFor(path, code);
     expect(
@@ -80,6 +81,7 @@ describe('SQL only in electron/engine/store/', () => {
   it.each([
     ['electron/engine/store/probe.ts', "export const f = (db) => db.prepare('SELECT spec_json FROM pipelines WHERE id = ?');"],
     ['renderer/probe.tsx', "export const label = 'Select a topic';"],
+    ['electron/engine/sinks/postgres/probe.ts', "export const sql = 'SELECT column_name FROM information_schema.columns';"],
     ['electron/engine/topics/probe.ts', 'export const found = (text) => /x/.exec(text);'],
   ])('%s: %s is allowed', async (path, code) => {
     expect(await messagesFor(path, code)).toEqual([]);

@@ -13,6 +13,7 @@ import {
 
 import { connectionRef, method, none } from './define.js';
 import { pipelineEvents, pipelineMethods } from './pipelines.js';
+import { databaseMethods } from './databases.js';
 import { geoEvents, geoMethods } from './geo.js';
 import { metricsEvents, metricsMethods } from './metrics.js';
 import { producerEvents, producerMethods } from './producers.js';
@@ -69,6 +70,8 @@ export const methods = {
   ...exportMethods,
   // methods: pipelines
   ...pipelineMethods,
+  // methods: database connections of pipeline sinks
+  ...databaseMethods,
   ...geoMethods, // live views: map
   ...metricsMethods, // live views: throughput and lag
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { databaseEngineSchema } from './databases.js';
 import { method } from './define.js';
 import { batchReportSchema, exportFormatSchema, exportTargetSchema, type BatchReport } from './exports.js';
 
@@ -104,12 +105,31 @@ export const fileSinkSchema = z.object({
 });
 export type FileSinkSpec = z.output<typeof fileSinkSchema>;
 
+/**
+ * Rows (projection-only pipelines) or results (aggregations: keyed by window and group, upserted in
+ * update and complete modes) into a table of a saved database connection, exactly once: the rows
+ * and the pipeline's source offsets go to the database together (electron/engine/sinks/database-sink.ts).
+ */
+export const databaseSinkSchema = z.object({
+  kind: z.literal('database'),
+  engine: databaseEngineSchema,
+  /** A saved database connection (`databases:save`); its password stays sealed in the app's store. */
+  databaseConnectionId: z.string().min(1).max(64),
+  table: identifier,
+  /** Create the table from the projection when it does not exist; false: it must exist (checked before the start). */
+  createTable: z.boolean().default(true),
+  /** The table's primary key: rows upsert by it. Projection-only pipelines name it (S2: `uuid`); aggregations default to window + group. */
+  primaryKey: z.array(identifier).max(16).default([]),
+});
+export type DatabaseSinkSpec = z.output<typeof databaseSinkSchema>;
+
 export const sinkSchema = z.union([
   /** Rows of a projection-only pipeline into a table of the app's SQLite store (S2 `users`). */
   z.object({ kind: z.literal('sqlite-table'), table: identifier }),
   /** Results as records: JSON keyed by group + window, or word-count string key + int64 value. */
   z.object({ kind: z.literal('kafka'), topic: z.string().min(1).max(249), format: z.enum(['json', 'long']).default('json') }),
   fileSinkSchema,
+  databaseSinkSchema,
 ]);
 export type SinkSpec = z.output<typeof sinkSchema>;
 

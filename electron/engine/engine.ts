@@ -23,6 +23,7 @@ import { ProducersFeature } from './producers/producers-feature.js';
 import { ExportsFeature } from './exports/exports-feature.js';
 import { TopicBrowser } from './topics/topic-browser.js';
 import { PipelinesFeature } from './pipelines/pipelines-feature.js';
+import { DatabasesFeature } from './sinks/databases-feature.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { ConnectionsRepo } from './store/connections-repo.js';
 import { openDatabase, type Db } from './store/db.js';
@@ -70,6 +71,9 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
   // feature: pipelines
   const pipelines = new PipelinesFeature(context);
   features.push(pipelines);
+  // feature: database connections of pipeline sinks
+  const databases = new DatabasesFeature(context);
+  features.push(databases);
   const geo = new GeoFeature(context); // feature: live views
   features.push(geo);
   const metrics = new MetricsFeature(context);
@@ -85,6 +89,7 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
       ...exportsFeature.handlers(),
       // handlers: pipelines
       ...pipelines.handlers(),
+      ...databases.handlers(),
       ...geo.handlers(),
       ...metrics.handlers(),
     },

@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../shared/app.js';
 import { ConnectionsSettings } from './connections-settings.js';
+import { DatabaseConnectionsSettings } from './database-connections-settings.js';
 import { LocalClusterPanel } from './local-cluster-panel.js';
 import { TileSettings } from './map/tile-settings.js';
 import { SecretStorageInfo } from './secret-storage-info.js';
@@ -11,6 +12,10 @@ export function SettingsPage({ info }: { info: AppInfo }) {
       <section className="panel" aria-labelledby="connections-title">
         <h2 id="connections-title">Connections</h2>
         <ConnectionsSettings activeId={info.activeConnectionId} />
+      </section>
+      <section className="panel" aria-labelledby="database-connections-title">
+        <h2 id="database-connections-title">Database connections</h2>
+        <DatabaseConnectionsSettings />
       </section>
       <section className="panel" aria-labelledby="secrets-title">
         <h2 id="secrets-title">Secret storage</h2>

@@ -1,33 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline } from '../../shared/pipelines.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
-import { createTopic, inputProducer, waitFor } from './pipelines-helpers.js';
+import { createTopic, inputProducer, pipelineWorker, waitFor } from './pipelines-helpers.js';
 
 const bootstrap = inject('kafkaBootstrap');
-// `node --import tsx`, one process: the tsx CLI would run the worker as a child, and a SIGKILL of
-// the wrapper would leave the real worker running.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/** `npm run cli -- pipeline run <name>` as a child process, with its output collected. */
-function worker(dataDir: string, name: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(
-    process.execPath,
-    ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'pipeline', 'run', name, '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { child, output: () => output, exited };
-}
-
 const MIN = 60_000;
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -96,7 +75,7 @@ describe('npm run cli -- pipeline run', () => {
           store.prepare<[string], { batch: number }>('SELECT batch FROM pipeline_progress WHERE pipeline_id = ?').get(pipeline.id)?.batch ??
           0;
 
-        const first = worker(dir.path, name);
+        const first = pipelineWorker(dir.path, name);
         await waitFor(() => batches() >= 8, 60_000, 'eight batches before the kill');
         first.child.kill('SIGKILL');
         expect(await first.exited).toBeNull();
@@ -105,7 +84,7 @@ describe('npm run cli -- pipeline run', () => {
         expect(atKill).toBeLessThan(total);
         // Records keep arriving while the worker is down, and after it comes back.
         await produceChunk(1000);
-        const second = worker(dir.path, name);
+        const second = pipelineWorker(dir.path, name);
         await produceChunk(1500);
         await producer.close();
         expect(produced).toBe(total);

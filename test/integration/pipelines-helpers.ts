@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Pipeline, PipelineInput } from '../../shared/pipelines.js';
 import { pipelineSchema } from '../../shared/pipelines.js';
 import { KafkaProducer } from '../../electron/engine/kafka/producer.js';
@@ -54,4 +58,25 @@ export async function produceInput(bootstrap: string, records: readonly Outgoing
   } finally {
     await producer.close();
   }
+}
+
+// `node --import tsx`, one process: the tsx CLI would run the worker as a child, and a SIGKILL of
+// the wrapper would leave the real worker running.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** `npm run cli -- pipeline run <name>` as a child process, with its output collected. */
+export function pipelineWorker(
+  dataDir: string,
+  name: string,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX_LOADER, resolve('electron/cli/cli.ts'), 'pipeline', 'run', name, '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
 }

@@ -1,5 +1,5 @@
 import type { S3Target } from '../../../shared/exports.js';
-import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
+import { pipelineLimitsProblem, type DatabaseSinkSpec, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import { describeKafkaError, describeStall, flatten, isUnknownTopic } from '../kafka/errors.js';
@@ -7,6 +7,8 @@ import { KafkaProducer } from '../kafka/producer.js';
 import { AggregationOperator } from './aggregation.js';
 import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint.js';
 import { CheckpointStore, type Progress } from './checkpoint-store.js';
+import { DatabaseOutput, sinkTableOf } from './database-output.js';
+import type { DatabaseSink, SinkTable } from '../sinks/database-sink.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
 import { RecordProcessor } from './record-processor.js';
@@ -36,6 +38,8 @@ export interface RunnerDeps {
   checkpoint?: (parts: CheckpointParts) => Checkpoint;
   /** The cluster side (tests); default: KafkaSource on `kafka`. */
   source?: PipelineSource;
+  /** Opens the pipeline's database sink on its saved connection (PipelinesFeature resolves connection and password). */
+  openDatabaseSink?: (spec: DatabaseSinkSpec, table: SinkTable) => DatabaseSink;
 }
 
 /** What the runner hands a checkpoint it builds. */
@@ -45,6 +49,7 @@ export interface CheckpointParts {
   store: CheckpointStore;
   table: TableSink | null;
   files: FileSinks | null;
+  database: DatabaseOutput | null;
   /** The worker's group membership now (scale-out transactions commit the group's offsets). */
   group: () => GroupCoordinates;
   /** Commits offsets to the group for lag tools. */
@@ -76,6 +81,7 @@ export class PipelineRunner {
   private operator: AggregationOperator | null = null;
   private table: TableSink | null = null;
   private files: FileSinks | null = null;
+  private database: DatabaseOutput | null = null;
   private source: PipelineSource | null = null;
   private producer: KafkaProducer | null = null;
   private checkpoint: Checkpoint | null = null;
@@ -133,12 +139,14 @@ export class PipelineRunner {
         });
         await this.files.start();
       }
+      this.database = this.openDatabase();
       const checkpoint = (this.deps.checkpoint ?? ((parts) => this.defaultCheckpoint(parts)))({
         db: this.deps.db,
         pipeline: p,
         store: this.store,
         table: this.table,
         files: this.files,
+        database: this.database,
         group: () => this.requireSource().group(),
         commitLag: (offsets) => this.source?.commitLag(offsets) ?? Promise.resolve(),
       });
@@ -212,6 +220,21 @@ export class PipelineRunner {
       ...(this.files ? { files: this.files.status() } : {}),
       ...(this.checkpoint?.status() ?? {}),
     });
+  }
+
+  private openDatabase(): DatabaseOutput | null {
+    const p = this.pipeline;
+    const spec = p.sinks.find((s) => s.kind === 'database');
+    if (!spec) return null;
+    if (p.scaleOut) {
+      throw new WorkbenchError(
+        'VALIDATION',
+        `A scale-out pipeline cannot write to ${spec.engine} (its offsets live in Kafka); turn scale-out off`,
+      );
+    }
+    if (!this.deps.openDatabaseSink) throw new WorkbenchError('VALIDATION', 'This runner cannot open database sinks');
+    const table = sinkTableOf(p, spec);
+    return new DatabaseOutput(p, spec, table, this.deps.openDatabaseSink(spec, table));
   }
 
   private watermarks(): Watermarks {

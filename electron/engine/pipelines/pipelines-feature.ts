@@ -4,6 +4,7 @@ import {
   pipelineInputSchema,
   pipelineLimitsProblem,
   type Pipeline,
+  type PipelineSpec,
   type PipelineStatus,
   type ResultsPage,
 } from '../../../shared/pipelines.js';
@@ -17,6 +18,8 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { idleStatus } from './pipeline-status.js';
 import { findPipeline, getPipeline } from './stored-pipeline.js';
+import { databaseDriver } from '../sinks/database-engines.js';
+import { databaseConnectionsOf, databaseTarget } from '../sinks/databases-feature.js';
 
 /** A pipeline that was running at the last quit but cannot start yet is tried again after 5 s, doubling up to a minute. */
 const RESUME_RETRY_MS = 5_000;
@@ -114,6 +117,8 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       kafka: this.context.kafka.options(pipeline.connectionId),
       pipeline,
       resolveS3: (target) => credentials.resolve(target),
+      openDatabaseSink: (spec, table) =>
+        databaseDriver(spec.engine).open(databaseTarget(this.context, spec.databaseConnectionId), table, pipeline.id),
       onStatus: (status) => this.context.events.emit('pipelines:status', status),
       onResults: (notice) => this.context.events.emit('pipelines:resultsChanged', notice),
       log: this.context.log,
@@ -225,6 +230,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         'Scale-out reads one source topic (its state is kept per partition of that topic); split the pipeline per topic',
       );
     }
+    this.checkDatabaseSinks(spec);
     if (spec.scaleOut && spec.sinks.some((s) => s.kind === 'files')) {
       throw new WorkbenchError(
         'VALIDATION',
@@ -261,6 +267,25 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
   }
 
   /** The user-facing form of a client error (a WorkbenchError passes through). */
+  /** A database sink names a saved connection of its engine; one per pipeline; not with scale-out (its offsets live in Kafka). */
+  private checkDatabaseSinks(spec: PipelineSpec): void {
+    const sinks = spec.sinks.filter((s) => s.kind === 'database');
+    if (sinks.length === 0) return;
+    if (sinks.length > 1) throw new WorkbenchError('VALIDATION', 'A pipeline writes to one database table at most');
+    const [sink] = sinks;
+    if (!sink) return;
+    if (spec.scaleOut) {
+      throw new WorkbenchError(
+        'VALIDATION',
+        `A scale-out pipeline cannot write to ${sink.engine} (its offsets live in Kafka); turn scale-out off`,
+      );
+    }
+    const connection = databaseConnectionsOf(this.context).get(sink.databaseConnectionId);
+    if (connection.engine !== sink.engine) {
+      throw new WorkbenchError('VALIDATION', `Database connection "${connection.name}" is ${connection.engine}, not ${sink.engine}`);
+    }
+  }
+
   private describe(connectionId: string, error: unknown): WorkbenchError {
     return describeKafkaError(error, this.context.kafka.connection(connectionId).bootstrapServers);
   }

@@ -3,6 +3,7 @@ import type { Liveness } from '../kafka/group-member.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, OperatorState, Resume } from './checkpoint.js';
 import type { CheckpointStore } from './checkpoint-store.js';
+import type { DatabaseOutput } from './database-output.js';
 import type { RecordSender } from './dead-letters.js';
 import type { FileSinks } from './file-sink.js';
 import { sendBatchRecords } from './kafka-sink.js';
@@ -18,6 +19,8 @@ export interface SqliteCheckpointDeps {
   store: CheckpointStore;
   table: TableSink | null;
   files: FileSinks | null;
+  /** The database sink (PostgreSQL, Cassandra), or null. */
+  database: DatabaseOutput | null;
   /** Kafka sinks and dead letters (null when the pipeline has neither). */
   send: RecordSender | null;
   /** Commits offsets to the group for lag tools only (never read back). */
@@ -51,9 +54,23 @@ export class SqliteCheckpoint implements Checkpoint {
     return this.deps.store.offsets();
   }
 
-  open(start: StartingOffsets): Promise<void> {
+  async open(start: StartingOffsets): Promise<void> {
     this.deps.store.seedOffsets(start.seeds);
-    return Promise.resolve();
+    const database = this.deps.database;
+    if (!database) return;
+    // The database holds the rows and, in the same transaction, the offsets they came from: where
+    // it says a projection-only pipeline got to is where reading resumes (SQLite may be one batch
+    // behind after a crash between the two commits). An aggregation resumes from its SQLite state
+    // and offsets; a replayed batch upserts the same window rows again.
+    const held = await database.open();
+    if (database.holdsOffsets && held.size > 0) {
+      this.deps.store.moveOffsets(
+        [...held].map(([id, next]) => {
+          const at = id.lastIndexOf(':');
+          return { topic: id.slice(0, at), partition: Number(id.slice(at + 1)), offset: next.toString() };
+        }),
+      );
+    }
   }
 
   /** Every assigned partition is this worker's; it resumes from the stored offsets (seeded at open). */
@@ -68,6 +85,8 @@ export class SqliteCheckpoint implements Checkpoint {
   async commit(batch: BatchOutput): Promise<void> {
     const { pipeline, send } = this.deps;
     if (send) await sendBatchRecords(send, pipeline, batch.result?.emitted ?? [], batch.bad);
+    // The database's transaction first: if SQLite's then fails, the replay finds the rows there already.
+    await this.deps.database?.write(batch);
     commitLocal(this.deps, batch, true);
   }
 
@@ -97,7 +116,7 @@ export class SqliteCheckpoint implements Checkpoint {
     await this.lagCommits.settle();
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
+  async close(): Promise<void> {
+    await this.deps.database?.close();
   }
 }

@@ -18,6 +18,7 @@ export const APP_TABLES = [
   's3_pending_aborts',
   'engine_instances',
   'producer_commands',
+  'database_connections',
 ] as const;
 
 const app = new Set<string>(APP_TABLES);

@@ -235,4 +235,21 @@ export const migrations: readonly Migration[] = [
     // when the engine quits), so it starts again with the engine, as producers do (migration 1).
     sql: `ALTER TABLE pipelines ADD COLUMN desired_state TEXT NOT NULL DEFAULT 'stopped';`,
   },
+  {
+    id: 13,
+    name: 'database-connections',
+    // Saved connections of the database sinks (PostgreSQL, Cassandra): fields in clear, the password
+    // sealed by the SecretBox (database-connections-repo.ts), as Kafka connections (migration 1).
+    sql: `
+      CREATE TABLE database_connections (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        engine      TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        secret      BLOB,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { DatabaseEngine } from '../../../shared/databases.js';
 import {
   issS1Projection,
   type AggregateFn,
@@ -7,6 +8,7 @@ import {
   type PipelineInput,
   type PipelineSpec,
 } from '../../../shared/pipelines.js';
+import { databaseSinkFromForm, databaseSinkToForm, emptyDatabaseSinkForm, type DatabaseSinkForm } from './pipeline-form-database-model.js';
 import { emptyFileSinkForm, fileSinkFromForm, fileSinkToForm, issS1FileSink, type FileSinkForm } from './pipeline-form-files-model.js';
 
 export type TimestampFormat = '' | 'iso' | 'epoch-s' | 'epoch-ms';
@@ -56,6 +58,7 @@ export interface PipelineForm {
   sqliteTable: string;
   deadLetterTopic: string;
   files: FileSinkForm;
+  database: DatabaseSinkForm;
   scaleOut: boolean;
 }
 
@@ -134,6 +137,7 @@ export function emptyForm(): PipelineForm {
     sqliteTable: '',
     deadLetterTopic: '',
     files: emptyFileSinkForm(),
+    database: emptyDatabaseSinkForm(),
     scaleOut: false,
   };
 }
@@ -198,6 +202,26 @@ export function randomUsersS2Preset(): PipelineForm {
     ],
     outputMode: 'append',
     sqliteTable: 'users',
+  };
+}
+
+/**
+ * S2 into PostgreSQL: the same 18 columns (with `email_domain`) into a `users` table of the chosen
+ * database connection, keyed by the user's `uuid`, created on the first start.
+ */
+export function randomUsersPostgresPreset(connection: { id: string; engine: DatabaseEngine } | null): PipelineForm {
+  return {
+    ...randomUsersS2Preset(),
+    name: 'Random users → PostgreSQL',
+    groupId: 'users-postgres',
+    sqliteTable: '',
+    database: {
+      connectionId: connection?.id ?? '',
+      engine: connection?.engine ?? 'postgres',
+      table: 'users',
+      primaryKey: 'uuid',
+      createTable: true,
+    },
   };
 }
 
@@ -289,13 +313,23 @@ export function pipelineToForm(p: Pipeline): PipelineForm {
     sqliteTable: table?.kind === 'sqlite-table' ? table.table : '',
     deadLetterTopic: p.deadLetterTopic ?? '',
     files: fileSinkToForm(p.sinks),
+    database: databaseSinkToForm(p.sinks),
     scaleOut: p.scaleOut,
   };
 }
 
 export type FormErrors = Partial<
   Record<
-    'name' | 'topics' | 'groupId' | 'startTimestamp' | 'maxRecordsPerBatch' | 'triggerInterval' | 'window' | 'projection' | 'files',
+    | 'name'
+    | 'topics'
+    | 'groupId'
+    | 'startTimestamp'
+    | 'maxRecordsPerBatch'
+    | 'triggerInterval'
+    | 'window'
+    | 'projection'
+    | 'files'
+    | 'database',
     string
   >
 >;
@@ -328,12 +362,15 @@ export function formToInput(form: PipelineForm, connectionId: string): { input: 
     errors.projection = 'Every projection row needs a path (or a column to derive from) and a column';
   const files = fileSinkFromForm(form.files);
   if ('error' in files) errors.files = files.error;
-  if (Object.keys(errors).length > 0 || 'error' in files) return { errors };
+  const database = databaseSinkFromForm(form.database, form.aggregate);
+  if ('error' in database) errors.database = database.error;
+  if (Object.keys(errors).length > 0 || 'error' in files || 'error' in database) return { errors };
 
   const sinks: PipelineInput['sinks'] = [];
   if (form.kafkaTopic.trim() !== '') sinks.push({ kind: 'kafka', topic: form.kafkaTopic.trim(), format: form.kafkaFormat });
   if (form.sqliteTable.trim() !== '') sinks.push({ kind: 'sqlite-table', table: form.sqliteTable.trim() });
   if (files.sink) sinks.push(files.sink);
+  if (database.sink) sinks.push(database.sink);
   const input: PipelineInput = {
     ...(form.id === undefined ? {} : { id: form.id }),
     name: form.name.trim(),

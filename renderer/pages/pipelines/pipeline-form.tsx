@@ -3,10 +3,13 @@ import { aggregateFnSchema, columnTypeSchema } from '../../../shared/pipelines.j
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
+import { useMethodQuery } from '../../api/use-method-query.js';
+import { DatabaseSinkFields } from './pipeline-form-database.js';
 import { FileSinkFields } from './pipeline-form-files.js';
 import {
   formToInput,
   issS1Preset,
+  randomUsersPostgresPreset,
   randomUsersS2Preset,
   sensorsPreset,
   wordCountPreset,
@@ -259,6 +262,7 @@ export function PipelineFormView({
 }) {
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>({});
+  const databases = useMethodQuery('databases:list', undefined);
   const set: Set = (key) => (value) => {
     setForm((f) => ({ ...f, [key]: value }));
   };
@@ -318,6 +322,14 @@ export function PipelineFormView({
           }}
         >
           Random users → table
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setForm({ ...randomUsersPostgresPreset(databases.data?.find((c) => c.engine === 'postgres') ?? null), id: form.id });
+          }}
+        >
+          Random users → PostgreSQL
         </button>
       </div>
       <fieldset aria-label="Source">
@@ -434,6 +446,7 @@ export function PipelineFormView({
         </div>
       </fieldset>
       <FileSinkFields value={form.files} onChange={set('files')} error={errors.files} />
+      <DatabaseSinkFields value={form.database} onChange={set('database')} error={errors.database} aggregate={form.aggregate} />
       <ScaleOutField checked={form.scaleOut} onChange={set('scaleOut')} groupId={form.groupId} />
       <ErrorMessage error={save.error} prefix="Could not save" />
       <div className="actions">

@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Connection } from '../../shared/connection.js';
+import type { DatabaseConnection, DatabaseTestResult } from '../../shared/databases.js';
+import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { RandomUserGenerator } from '../../electron/engine/producers/sources/random-users.js';
+import { formToInput, randomUsersPostgresPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { startPostgres, type PostgresServer } from '../postgres-server.js';
+import { createTopic, inputProducer, pipelineWorker } from './pipelines-helpers.js';
+
+// The PostgreSQL sink against a real PostgreSQL server (Debian's package, started on loopback by
+// test/postgres-server.ts) and a real broker; what reached the table is read with psql, an
+// independent client, never through the app.
+const bootstrap = inject('kafkaBootstrap');
+let pg: PostgresServer;
+const dir = tempDir('pipelines-postgres');
+let engine: Engine;
+let kafkaId: string;
+let databaseId: string;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  engine = testEngine(dir.path);
+  kafkaId = data<Connection>(await engine.dispatch('connections:save', { name: 'suite', bootstrapServers: bootstrap.split(',') })).id;
+  databaseId = data<DatabaseConnection>(
+    await engine.dispatch('databases:save', {
+      name: 'test postgres',
+      engine: 'postgres',
+      host: pg.host,
+      port: pg.port,
+      database: pg.database,
+      user: pg.user,
+      password: pg.password,
+    }),
+  ).id;
+}, 120_000);
+
+afterAll(async () => {
+  await engine?.dispose();
+  await pg?.stop();
+  dir.remove();
+});
+
+/** Random users as the Random users producer sends them (randomuser.me's shape), one record each. */
+async function produceUsers(topic: string, n: number, seed: number): Promise<string[]> {
+  const generator = new RandomUserGenerator(seed);
+  const producer = inputProducer(bootstrap);
+  const uuids: string[] = [];
+  try {
+    const records = Array.from({ length: n }, () => {
+      const response = generator.response();
+      const uuid = response.results[0]?.login.uuid ?? '';
+      uuids.push(uuid);
+      return { topic, key: uuid, value: JSON.stringify(response) };
+    });
+    for (let i = 0; i < records.length; i += 1000) await producer.send(records.slice(i, i + 1000));
+  } finally {
+    await producer.close();
+  }
+  return uuids;
+}
+
+/** The preset as the pipeline form saves it, on this test's topic, group and table. */
+async function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
+  const preset = randomUsersPostgresPreset({ id: databaseId, engine: 'postgres' });
+  const form = {
+    ...preset,
+    name: uniqueName('Random users → PostgreSQL'),
+    topics: topic,
+    groupId: uniqueName('users-pg'),
+    maxRecordsPerBatch: String(maxRecordsPerBatch),
+    database: { ...preset.database, table },
+  };
+  const result = formToInput(form, kafkaId);
+  if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+  return data<Pipeline>(await engine.dispatch('pipelines:save', result.input));
+}
+
+async function count(table: string): Promise<{ rows: number; distinct: number }> {
+  const [line] = await pg.psql(`SELECT count(*), count(DISTINCT uuid) FROM ${table}`);
+  const [rows, distinct] = (line ?? '0|0').split('|').map(Number);
+  return { rows: rows ?? 0, distinct: distinct ?? 0 };
+}
+
+/** Rows of `table` in PostgreSQL, polled with psql until `wanted` (or the time is up). */
+async function rowsReach(table: string, wanted: number, timeoutMs = 90_000): Promise<void> {
+  let last = { rows: 0, distinct: 0 };
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    last = await count(table).catch(() => last);
+    if (last.rows >= wanted) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${table} has ${last.rows} rows, not ${wanted}`);
+}
+
+async function offsetsSum(pipelineId: string): Promise<number> {
+  const [sum] = await pg.psql(`SELECT coalesce(sum(next_offset), 0) FROM kafka_workbench_offsets WHERE pipeline_id = '${pipelineId}'`);
+  return Number(sum);
+}
+
+async function expectEveryUserOnce(table: string, uuids: readonly string[]): Promise<void> {
+  expect(await count(table)).toEqual({ rows: uuids.length, distinct: uuids.length });
+  const stored = await pg.psql(`SELECT uuid FROM ${table} ORDER BY uuid`);
+  expect(stored).toEqual([...uuids].sort());
+  // email_domain is the part of the email after the @, in every row.
+  expect(
+    await pg.psql(`SELECT count(*) FROM ${table} WHERE email_domain IS DISTINCT FROM split_part(email, '@', 2) OR email_domain = ''`),
+  ).toEqual(['0']);
+}
+
+describe('the PostgreSQL sink', () => {
+  it('Random users → PostgreSQL: every produced user is in the table once, with its email domain', { timeout: 180_000 }, async () => {
+    const topic = uniqueName('random-user');
+    const table = `users_${Math.random().toString(36).slice(2, 8)}`;
+    await createTopic(bootstrap, topic, 3);
+    const uuids = await produceUsers(topic, 1000, 7);
+    const pipeline = await savePreset(topic, table);
+    expect(data<PipelineStatus>(await engine.dispatch('pipelines:start', { id: pipeline.id })).state).toBe('running');
+    await rowsReach(table, uuids.length);
+    expect(await offsetsSum(pipeline.id)).toBe(uuids.length);
+    // The 18 projected columns of the users table, typed from the projection.
+    const columns = await pg.psql(
+      `SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`,
+    );
+    expect(columns).toContain('dob_date timestamp with time zone');
+    expect(columns).toContain('age bigint');
+    expect(columns).toContain('email_domain text');
+    await expectEveryUserOnce(table, uuids);
+    data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+  });
+
+  it('survives kill -9 of its worker mid-run: after a restart every user is there once', { timeout: 240_000 }, async () => {
+    const topic = uniqueName('random-user-kill');
+    const table = `users_kill_${Math.random().toString(36).slice(2, 8)}`;
+    await createTopic(bootstrap, topic, 3);
+    const uuids = await produceUsers(topic, 4000, 11);
+    const pipeline = await savePreset(topic, table, 50);
+    const first = pipelineWorker(dir.path, pipeline.name);
+    await rowsReach(table, 400).catch((error: unknown) => {
+      first.child.kill('SIGKILL');
+      throw new Error(`${String(error)}; the worker said: ${first.output().slice(-1000)}`);
+    });
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+    const atKill = (await count(table)).rows;
+    expect(atKill).toBeLessThan(uuids.length);
+    // What PostgreSQL holds is what its offsets say was read: the rows and the offsets went in one transaction.
+    expect(await offsetsSum(pipeline.id)).toBe(atKill);
+    const second = pipelineWorker(dir.path, pipeline.name);
+    try {
+      await rowsReach(table, uuids.length, 150_000);
+      await expectEveryUserOnce(table, uuids);
+      expect(await offsetsSum(pipeline.id)).toBe(uuids.length);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+
+  it(
+    'shows the error while PostgreSQL is down, keeps its offsets, and resumes when it is back: nothing lost',
+    { timeout: 240_000 },
+    async () => {
+      const topic = uniqueName('random-user-outage');
+      const table = `users_outage_${Math.random().toString(36).slice(2, 8)}`;
+      await createTopic(bootstrap, topic, 3);
+      const uuids = await produceUsers(topic, 600, 13);
+      const pipeline = await savePreset(topic, table, 50);
+      data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+      await rowsReach(table, 600);
+      await pg.kill();
+      const more = await produceUsers(topic, 900, 17);
+      const status = () => engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
+      const down = await eventually(
+        status,
+        (s) => s.error?.includes(`PostgreSQL at ${pg.host}:${pg.port}`) === true,
+        'the status to name the server',
+      );
+      expect(down.state).toBe('running');
+      expect(down.error).toMatch(/cannot be reached|shutting down|closed the connection/);
+      await pg.restart();
+      await rowsReach(table, uuids.length + more.length, 120_000);
+      await expectEveryUserOnce(table, [...uuids, ...more]);
+      await eventually(status, (s) => s.error === null, 'the error to clear');
+      data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+    },
+  );
+
+  it(
+    'says in words what is wrong: wrong password, unreachable host, missing database, a column of the wrong type',
+    { timeout: 120_000 },
+    async () => {
+      const base = { name: 'probe', engine: 'postgres' as const, host: pg.host, port: pg.port, database: pg.database, user: pg.user };
+      const test = async (connection: object) => data<DatabaseTestResult>(await engine.dispatch('databases:test', { connection }));
+      expect(await test({ ...base, password: pg.password })).toMatchObject({
+        ok: true,
+        serverVersion: expect.stringContaining('PostgreSQL') as unknown,
+      });
+      expect((await test({ ...base, password: 'not-the-password' })).error).toBe(
+        `PostgreSQL at ${pg.host}:${pg.port} refused the password of user ${pg.user} (wrong password)`,
+      );
+      expect((await test({ ...base, database: 'no_such_db', password: pg.password })).error).toBe(
+        `Database no_such_db does not exist on PostgreSQL at ${pg.host}:${pg.port}`,
+      );
+      // A loopback port where nothing listens (the server's own port + 1 is in the test range and free of it).
+      const closed = await closedPort();
+      expect((await test({ ...base, port: closed, password: pg.password })).error).toMatch(
+        new RegExp(`^PostgreSQL at 127\\.0\\.0\\.1:${closed} cannot be reached: the connection was refused`),
+      );
+
+      const topic = uniqueName('random-user-mismatch');
+      await createTopic(bootstrap, topic, 1);
+      const table = `users_wrong_${Math.random().toString(36).slice(2, 8)}`;
+      await pg.psql(`CREATE TABLE ${table} (uuid text PRIMARY KEY, age text, email text)`);
+      const pipeline = await savePreset(topic, table);
+      const started = await engine.dispatch('pipelines:start', { id: pipeline.id });
+      expect(started.ok).toBe(false);
+      const message = started.ok ? '' : started.error.message;
+      expect(message).toContain(`Table ${table} does not match the pipeline`);
+      expect(message).toContain('column age is text, the projection needs bigint');
+      expect(message).toContain('column email_domain is missing (the projection needs text)');
+      expect(data<PipelineStatus>(await engine.dispatch('pipelines:status', { id: pipeline.id })).state).toBe('failed');
+    },
+  );
+});
+
+/** Polls `read` until `done` holds (60 s at most); the last value. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const { findFreePortBlock } = await import('../../electron/engine/cluster/ports.js');
+  return findFreePortBlock(1, 45_900, 45_999);
+}

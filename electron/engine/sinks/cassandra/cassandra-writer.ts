@@ -8,6 +8,9 @@ import { WorkbenchError } from '../../../../shared/errors.js';
 import type { Row } from '../../pipelines/row.js';
 import { eachLimited } from '../../cluster/download.js';
 import {
+  CREATE_OFFSETS_CQL,
+  READ_OFFSETS_CQL,
+  WRITE_OFFSET_CQL,
   createTableCql,
   keyOf,
   TABLE_COLUMNS_CQL,
@@ -36,6 +39,8 @@ export interface CassandraWriteOptions {
   concurrency?: number;
   /** Rows per unlogged batch; a partition with more rows takes several batches. */
   maxBatchRows?: number;
+  /** Also create the table of source offsets (a pipeline's sink). */
+  offsets?: boolean;
 }
 
 export interface WriteResult {
@@ -114,6 +119,7 @@ export class CassandraWriter {
     const client = clientOf(config, true);
     try {
       await client.connect();
+      if (options.offsets) await client.execute(CREATE_OFFSETS_CQL);
       if (table === 'create') await client.execute(createTableCql(full));
       const columns = await client.execute(TABLE_COLUMNS_CQL, [config.keyspace, spec.table], { prepare: true });
       const problems = tableMismatches(full, columns.rows as unknown as SchemaColumn[]);
@@ -123,7 +129,11 @@ export class CassandraWriter {
       await client.shutdown();
       throw describeCassandraError(error, target(config));
     }
-    return new CassandraWriter(client, config, full, { concurrency: options.concurrency ?? 16, maxBatchRows: options.maxBatchRows ?? 50 });
+    return new CassandraWriter(client, config, full, {
+      concurrency: options.concurrency ?? 16,
+      maxBatchRows: options.maxBatchRows ?? 50,
+      offsets: options.offsets ?? false,
+    });
   }
 
   /**
@@ -160,6 +170,33 @@ export class CassandraWriter {
       throw describeCassandraError(error, target(this.config));
     }
     return { rows: latest.size, batches: batches.length };
+  }
+
+  /** A pipeline's offsets, by `topic:partition` → next offset to read. */
+  async readOffsets(pipelineId: string): Promise<Map<string, bigint>> {
+    try {
+      const result = await this.client.execute(READ_OFFSETS_CQL, [pipelineId], { prepare: true });
+      return new Map(
+        result.rows.map((r) => [`${String(r.get('topic'))}:${Number(r.get('partition'))}`, BigInt(String(r.get('next_offset')))]),
+      );
+    } catch (error) {
+      throw describeCassandraError(error, target(this.config));
+    }
+  }
+
+  /** One unlogged batch within the pipeline's partition: Cassandra applies it atomically. */
+  async writeOffsets(pipelineId: string, offsets: readonly { topic: string; partition: number; next: bigint }[]): Promise<void> {
+    try {
+      await this.client.batch(
+        offsets.map((o) => ({
+          query: WRITE_OFFSET_CQL,
+          params: [pipelineId, o.topic, o.partition, cassandra.types.Long.fromString(o.next.toString())],
+        })),
+        { prepare: true, logged: false },
+      );
+    } catch (error) {
+      throw describeCassandraError(error, target(this.config));
+    }
   }
 
   async close(): Promise<void> {

@@ -118,3 +118,9 @@ export function tableMismatches(spec: CassandraTableSpec, actual: readonly Schem
 export function keyOf(row: Readonly<Record<string, unknown>>, columns: readonly string[]): string {
   return JSON.stringify(columns.map((c) => row[c] ?? null));
 }
+
+/** Where each pipeline's source offsets live in the keyspace, one partition per pipeline. */
+export const OFFSETS_TABLE = 'kafka_workbench_offsets';
+export const CREATE_OFFSETS_CQL = `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (pipeline_id text, topic text, partition int, next_offset bigint, PRIMARY KEY ((pipeline_id), topic, partition))`;
+export const READ_OFFSETS_CQL = `SELECT topic, partition, next_offset FROM ${OFFSETS_TABLE} WHERE pipeline_id = ?`;
+export const WRITE_OFFSET_CQL = `INSERT INTO ${OFFSETS_TABLE} (pipeline_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)`;

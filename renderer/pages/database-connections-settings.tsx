@@ -20,6 +20,8 @@ interface Values {
   user: string;
   password: string;
   tls: boolean;
+  /** Cassandra only. */
+  localDataCenter: string;
 }
 
 const ENGINES: readonly { value: DatabaseEngine; label: string }[] = [
@@ -27,7 +29,17 @@ const ENGINES: readonly { value: DatabaseEngine; label: string }[] = [
   { value: 'cassandra', label: 'Cassandra' },
 ];
 
-const empty: Values = { name: '', engine: 'postgres', host: '127.0.0.1', port: '5432', database: '', user: '', password: '', tls: false };
+const empty: Values = {
+  name: '',
+  engine: 'postgres',
+  host: '127.0.0.1',
+  port: '5432',
+  database: '',
+  user: '',
+  password: '',
+  tls: false,
+  localDataCenter: 'datacenter1',
+};
 
 function toValues(c: DatabaseConnection): Values {
   return {
@@ -39,6 +51,7 @@ function toValues(c: DatabaseConnection): Values {
     user: c.user,
     password: '',
     tls: c.tls.enabled,
+    localDataCenter: c.localDataCenter ?? 'datacenter1',
   };
 }
 
@@ -53,6 +66,7 @@ function toInput(v: Values, editing: DatabaseConnection | undefined): DatabaseCo
     database: v.database,
     user: v.user,
     tls: { enabled: v.tls, rejectUnauthorized: true },
+    ...(v.engine === 'cassandra' ? { localDataCenter: v.localDataCenter } : {}),
     ...(v.password !== '' || !editing ? { password: v.password === '' ? null : v.password } : {}),
   };
 }
@@ -109,6 +123,15 @@ function DatabaseConnectionForm({ editing, onDone }: { editing?: DatabaseConnect
           onChange={set('database')}
           required
         />
+        {values.engine === 'cassandra' && (
+          <TextField
+            label="Local data centre"
+            value={values.localDataCenter}
+            onChange={set('localDataCenter')}
+            hint="As nodetool status names it"
+            required
+          />
+        )}
       </div>
       <div className="inline-fields">
         <TextField label="User" value={values.user} onChange={set('user')} required />

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Pipeline, PipelineInput } from '../../shared/pipelines.js';
 import { pipelineSchema } from '../../shared/pipelines.js';
 import { KafkaProducer } from '../../electron/engine/kafka/producer.js';
+import { RandomUserGenerator } from '../../electron/engine/producers/sources/random-users.js';
 import { createTopic as createTopicWith, readAll, type OutgoingRecord } from '../kafka.js';
 
 /** Client options for engine modules a test builds directly (PipelineRunner, runBatch). */
@@ -79,4 +80,34 @@ export function pipelineWorker(
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return { child, output: () => output, exited };
+}
+
+/** Random users as the Random users producer sends them (randomuser.me's shape), one record each, keyed by uuid; their uuids. */
+export async function produceRandomUsers(bootstrap: string, topic: string, n: number, seed: number): Promise<string[]> {
+  const generator = new RandomUserGenerator(seed);
+  const producer = inputProducer(bootstrap);
+  const uuids: string[] = [];
+  try {
+    const records = Array.from({ length: n }, () => {
+      const response = generator.response();
+      const uuid = response.results[0]?.login.uuid ?? '';
+      uuids.push(uuid);
+      return { topic, key: uuid, value: JSON.stringify(response) };
+    });
+    for (let i = 0; i < records.length; i += 1000) await producer.send(records.slice(i, i + 1000));
+  } finally {
+    await producer.close();
+  }
+  return uuids;
+}
+
+/** Polls `read` until `done` holds (60 s at most); the last value. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

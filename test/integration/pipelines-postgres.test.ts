@@ -3,11 +3,10 @@ import type { Connection } from '../../shared/connection.js';
 import type { DatabaseConnection, DatabaseTestResult } from '../../shared/databases.js';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { RandomUserGenerator } from '../../electron/engine/producers/sources/random-users.js';
 import { formToInput, randomUsersPostgresPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { startPostgres, type PostgresServer } from '../postgres-server.js';
-import { createTopic, inputProducer, pipelineWorker } from './pipelines-helpers.js';
+import { createTopic, eventually, inputProducer, pipelineWorker, produceRandomUsers } from './pipelines-helpers.js';
 
 // The PostgreSQL sink against a real PostgreSQL server (Debian's package, started on loopback by
 // test/postgres-server.ts) and a real broker; what reached the table is read with psql, an
@@ -41,25 +40,6 @@ afterAll(async () => {
   await pg?.stop();
   dir.remove();
 });
-
-/** Random users as the Random users producer sends them (randomuser.me's shape), one record each. */
-async function produceUsers(topic: string, n: number, seed: number): Promise<string[]> {
-  const generator = new RandomUserGenerator(seed);
-  const producer = inputProducer(bootstrap);
-  const uuids: string[] = [];
-  try {
-    const records = Array.from({ length: n }, () => {
-      const response = generator.response();
-      const uuid = response.results[0]?.login.uuid ?? '';
-      uuids.push(uuid);
-      return { topic, key: uuid, value: JSON.stringify(response) };
-    });
-    for (let i = 0; i < records.length; i += 1000) await producer.send(records.slice(i, i + 1000));
-  } finally {
-    await producer.close();
-  }
-  return uuids;
-}
 
 /** The preset as the pipeline form saves it, on this test's topic, group and table. */
 async function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
@@ -115,7 +95,7 @@ describe('the PostgreSQL sink', () => {
     const topic = uniqueName('random-user');
     const table = `users_${Math.random().toString(36).slice(2, 8)}`;
     await createTopic(bootstrap, topic, 3);
-    const uuids = await produceUsers(topic, 1000, 7);
+    const uuids = await produceRandomUsers(bootstrap, topic, 1000, 7);
     const pipeline = await savePreset(topic, table);
     expect(data<PipelineStatus>(await engine.dispatch('pipelines:start', { id: pipeline.id })).state).toBe('running');
     await rowsReach(table, uuids.length);
@@ -135,7 +115,7 @@ describe('the PostgreSQL sink', () => {
     const topic = uniqueName('random-user-kill');
     const table = `users_kill_${Math.random().toString(36).slice(2, 8)}`;
     await createTopic(bootstrap, topic, 3);
-    const uuids = await produceUsers(topic, 4000, 11);
+    const uuids = await produceRandomUsers(bootstrap, topic, 4000, 11);
     const pipeline = await savePreset(topic, table, 50);
     const first = pipelineWorker(dir.path, pipeline.name);
     await rowsReach(table, 400).catch((error: unknown) => {
@@ -166,12 +146,12 @@ describe('the PostgreSQL sink', () => {
       const topic = uniqueName('random-user-outage');
       const table = `users_outage_${Math.random().toString(36).slice(2, 8)}`;
       await createTopic(bootstrap, topic, 3);
-      const uuids = await produceUsers(topic, 600, 13);
+      const uuids = await produceRandomUsers(bootstrap, topic, 600, 13);
       const pipeline = await savePreset(topic, table, 50);
       data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
       await rowsReach(table, 600);
       await pg.kill();
-      const more = await produceUsers(topic, 900, 17);
+      const more = await produceRandomUsers(bootstrap, topic, 900, 17);
       const status = () => engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
       const down = await eventually(
         status,
@@ -274,17 +254,6 @@ describe('the PostgreSQL sink', () => {
     },
   );
 });
-
-/** Polls `read` until `done` holds (60 s at most); the last value. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function closedPort(): Promise<number> {
   const { findFreePortBlock } = await import('../../electron/engine/cluster/ports.js');

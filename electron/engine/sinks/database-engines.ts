@@ -1,6 +1,7 @@
 import type { DatabaseConnectionFields, DatabaseEngine, DatabaseTestResult } from '../../../shared/databases.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { DatabaseSink, SinkTable } from './database-sink.js';
+import { CassandraSink, testCassandra } from './cassandra/cassandra-sink.js';
 import { PostgresSink, testPostgres } from './postgres/postgres-sink.js';
 
 /** A saved database connection with its password in clear (engine-side only, never sent to the UI). */
@@ -18,6 +19,7 @@ export interface DatabaseDriver {
 /** One entry per engine. */
 const DRIVERS: Partial<Record<DatabaseEngine, DatabaseDriver>> = {
   postgres: { open: (target, table, pipelineId) => new PostgresSink(target, table, pipelineId), test: testPostgres },
+  cassandra: { open: (target, table, pipelineId) => new CassandraSink(target, table, pipelineId), test: testCassandra },
 };
 
 export function databaseDriver(engine: DatabaseEngine): DatabaseDriver {

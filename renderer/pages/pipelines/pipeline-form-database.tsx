@@ -60,6 +60,13 @@ export function DatabaseSinkFields({
           onChange={set('createTable')}
         />
       )}
+      {value.connectionId !== '' && (
+        <p className="hint">
+          {value.engine === 'cassandra'
+            ? 'Effectively once for keyed tables: rows upsert by the primary key, and the offsets are stored after Cassandra acknowledged the rows, so a replay rewrites the same rows.'
+            : 'Exactly once: the rows and the source offsets are written in one transaction.'}
+        </p>
+      )}
       {error !== undefined && (
         <p className="field-error" role="alert">
           {error}

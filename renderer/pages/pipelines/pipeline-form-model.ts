@@ -225,6 +225,17 @@ export function randomUsersPostgresPreset(connection: { id: string; engine: Data
   };
 }
 
+/** S2 into Cassandra: the PostgreSQL preset's table and key (`uuid`) in the keyspace of a Cassandra connection. */
+export function randomUsersCassandraPreset(connection: { id: string; engine: DatabaseEngine } | null): PipelineForm {
+  const preset = randomUsersPostgresPreset(connection);
+  return {
+    ...preset,
+    name: 'Random users → Cassandra',
+    groupId: 'users-cassandra',
+    database: { ...preset.database, engine: connection?.engine ?? 'cassandra' },
+  };
+}
+
 /** S3: 5-minute tumbling windows on `timestamp`, 10-minute watermark, per-sensor averages, update mode, to `output_topic`. */
 export function sensorsPreset(): PipelineForm {
   const double = (path: string): ProjectionRow => ({ path, column: path, type: 'double', timestampFormat: '', required: true });

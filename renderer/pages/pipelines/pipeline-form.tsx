@@ -9,6 +9,7 @@ import { FileSinkFields } from './pipeline-form-files.js';
 import {
   formToInput,
   issS1Preset,
+  randomUsersCassandraPreset,
   randomUsersPostgresPreset,
   randomUsersS2Preset,
   sensorsPreset,
@@ -330,6 +331,14 @@ export function PipelineFormView({
           }}
         >
           Random users → PostgreSQL
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setForm({ ...randomUsersCassandraPreset(databases.data?.find((c) => c.engine === 'cassandra') ?? null), id: form.id });
+          }}
+        >
+          Random users → Cassandra
         </button>
       </div>
       <fieldset aria-label="Source">

@@ -1,18 +1,22 @@
 import type { Benchmark } from './context.js';
 import { measure, type BenchRow, type Measurement } from './harness.js';
 import { cases, runChild } from './export.js';
+import { topicExportRows } from './export-topic.js';
 
 /**
- * 1,000,000 sensor rows to Parquet (snappy, zstd) and CSV: our writers against DuckDB's `COPY … TO`
- * of the same rows, each case in its own process. DuckDB's time is reported both for COPY alone
- * (rows already in its table) and for append + COPY (what a DuckDB-based writer fed from JS costs).
+ * Topic → file end to end against kcat → DuckDB and Spark (bench/export-topic.ts): the figures with
+ * targets. Then, as a diagnostic of the writer alone, 1,000,000 sensor rows to Parquet (snappy,
+ * zstd) and CSV: our writers against DuckDB's `COPY … TO` of the same rows, each case in its own
+ * process. DuckDB's time is reported both for COPY alone (rows already in its own table: not the
+ * same work as ours, which starts from JS rows) and for append + COPY (what a DuckDB-based writer fed
+ * from JS costs).
  */
 export const exportBench: Benchmark = {
   name: 'export',
-  summary: 'Parquet/CSV export of sensor rows vs DuckDB COPY',
+  summary: 'topic → Parquet/CSV vs kcat → DuckDB and Spark; the writers alone vs DuckDB COPY',
   async run(ctx) {
     const rows = ctx.options.smoke ? 5_000 : 1_000_000;
-    const out: BenchRow[] = [];
+    const out: BenchRow[] = await topicExportRows(ctx);
     for (const name of Object.keys(cases)) {
       let oursBytes = 0;
       let duckBytes = 0;
@@ -43,10 +47,10 @@ export const exportBench: Benchmark = {
         {
           benchmark: label,
           ours: { label: 'our writer', m: ours },
-          peer: { label: 'DuckDB COPY TO', m: copy },
+          peer: { label: 'DuckDB COPY TO (rows already in its table)', m: copy },
           ratio: speed,
-          target: '≥ 0.5× DuckDB',
-          pass: speed >= 0.5,
+          target: 'diagnostic (not the same work)',
+          pass: null,
         },
         {
           benchmark: label,

@@ -9,6 +9,12 @@ export const columnSpecSchema = z.object({
   name: z.string().min(1).max(128),
   type: columnTypeSchema,
   nullable: z.boolean().default(true),
+  /**
+   * Parquet min/max statistics for the column (default on). Off for opaque payloads (a record's
+   * value, its headers as JSON), whose bounds prune nothing for a reader and cost the writer the
+   * most: comparing every long string in code-point order.
+   */
+  statistics: z.boolean().optional(),
 });
 export type ColumnSpec = z.infer<typeof columnSpecSchema>;
 

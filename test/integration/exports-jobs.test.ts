@@ -81,6 +81,15 @@ describe('export jobs through the engine', () => {
       expect(row.value).toBe(i % 25 === 0 ? null : JSON.stringify({ p: partition, i, text: 'ünïcødé, "quoted"' }));
       expect(row.headers).toBe(i % 2 === 0 ? JSON.stringify({ source: `s${i}` }) : null);
     }
+    // Min/max statistics for the columns a reader filters on; none for the opaque value and headers.
+    const stats = await duckdb(
+      `SELECT DISTINCT path_in_schema AS col, stats_min_value IS NOT NULL AS has_min, stats_max_value IS NOT NULL AS has_max FROM parquet_metadata('${location}') ORDER BY col`,
+    );
+    expect(stats).toEqual(
+      ['headers', 'key', 'offset', 'partition', 'timestamp', 'value']
+        .sort()
+        .map((col) => ({ col, has_min: col !== 'value' && col !== 'headers', has_max: col !== 'value' && col !== 'headers' })),
+    );
   });
 
   it('exports only the asked partition and offset range to CSV', async () => {

@@ -286,6 +286,7 @@ export class ParquetRowWriter implements RowWriter {
       name: column.name,
       data: values[c] as ColumnSource['data'],
       nullable: column.nullable,
+      statistics: column.statistics ?? true,
     }));
     await this.writer.write({ columnData, rowGroupSize: count });
     this.rowsWritten += count;

@@ -197,7 +197,10 @@ export const pipelineBench: Benchmark = {
                 current = await status();
               }
               const seconds = (performance.now() - started) / 1000;
-              if (run >= 0) oursRss.push(peakRssKiB() / 1024);
+              if (run >= 0) {
+                oursRss.push(peakRssKiB() / 1024);
+                ctx.log(`pipeline: ours run ${run}: ${Math.round(target / seconds)} msg/s, VmHWM ${oursRss.at(-1)?.toFixed(0)} MiB`);
+              }
               last = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
               // Not timed: the results must account for every record read (a fast but wrong pipeline fails here).
               lastReadings = await resultsByWindow(engine, saved.id, ['sensor_id'], 'readings');

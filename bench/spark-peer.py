@@ -11,7 +11,8 @@ Input: one JSON line on stdin: {"mode": "pipeline" | "latency", "bootstrap", "ja
   other, each until it read n records),
   latency: nothing more; the query reads from the latest offsets until stdin says "stop".}
 Output (stdout, JSON lines): {"up": epoch ms when the session was up, "jvmPid"}, then
-  pipeline: one {"query": name, "startedAt", "committedAt", "batches", "inputRows", "endOffsets", "vmHwmKiB",
+  pipeline: one {"query": name, "startedAt", "committedAt", "batches", "inputRows", "endOffsets" (up to which the
+    table holds records), "vmHwmKiB",
     "final": [[window start ms, group JSON, values JSON], ...]} per query;
   latency: {"ready": true} once the first (empty) batch committed, {"rows": [...]} per batch after its
     rows were written, and {"stopped": true, "batches", "vmHwmKiB"} at the end.
@@ -67,6 +68,7 @@ class SqliteSink:
         )
         self.group_by = group_by
         self.on_rows = on_rows
+        self.last_batch = None
 
     def write(self, batch_df, batch_id):
         rows = oracle.plain(batch_df)
@@ -81,6 +83,7 @@ class SqliteSink:
                 " DO UPDATE SET window_end = excluded.window_end, values_json = excluded.values_json, batch = excluded.batch",
                 records,
             )
+        self.last_batch = batch_id
         if self.on_rows is not None:
             self.on_rows([{**json.loads(g), **json.loads(v)} for (_, _, g, v, _) in records])
 
@@ -135,16 +138,27 @@ def listener(progress):
     return Listener()
 
 
+def written_up_to(checkpoint, batch_id):
+    """The source offsets the sink's table holds records up to: the end offsets of the last batch it
+    wrote, from the checkpoint's offset log (written before the batch ran). The query may run one more
+    batch after the one that reached the target before stop() takes effect."""
+    with open(os.path.join(checkpoint, "offsets", str(batch_id))) as log_file:
+        lines = log_file.read().splitlines()
+    # "v1", the batch's metadata, then one line per source: {"topic": {"partition": offset}}.
+    return oracle.offsets(lines[2])
+
+
 def run_pipeline(spark, job, work, progress, jvm_pid):
     case = job["case"]
     for i, spec in enumerate(job["queries"]):
         n = spec.get("records") or job["records"]
         sink = SqliteSink(os.path.join(work, f"results-{i}.sqlite"), case.get("groupBy", []))
+        checkpoint = os.path.join(work, f"checkpoint-{i}")
         df = oracle.aggregated_frame(spark, job["bootstrap"], {**case, "maxOffsetsPerTrigger": spec.get("maxOffsetsPerTrigger")})
         started_at = time.time() * 1000
         query = (
             df.writeStream.outputMode(case["outputMode"])
-            .option("checkpointLocation", os.path.join(work, f"checkpoint-{i}"))
+            .option("checkpointLocation", checkpoint)
             .foreachBatch(sink.write)
             .start()
         )
@@ -169,7 +183,7 @@ def run_pipeline(spark, job, work, progress, jvm_pid):
             "committedAt": committed_at,
             "batches": batches,
             "inputRows": total,
-            "endOffsets": oracle.offsets(last["sources"][0]["endOffset"]),
+            "endOffsets": written_up_to(checkpoint, sink.last_batch),
             "vmHwmKiB": vm_hwm_kib(jvm_pid),
             "final": sink.final(),
         })

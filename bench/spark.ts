@@ -48,7 +48,7 @@ const querySchema = z.object({
   committedAt: z.number(),
   batches: z.number().int(),
   inputRows: z.number().int(),
-  /** {partition: next offset} the last batch read up to. */
+  /** {partition: next offset} up to which the sink's table holds records (the last batch it wrote). */
   endOffsets: z.record(z.string(), z.number()),
   vmHwmKiB: z.number().nullable(),
   /** [window start ms, group JSON, values JSON] of the sink's table at the end. */

@@ -7,6 +7,7 @@ import { rawGroupTail } from '../electron/engine/kafka/bench-loops.js';
 import { KafkaProducer } from '../electron/engine/kafka/producer.js';
 import type { OutgoingRecord } from '../electron/engine/kafka/records.js';
 import { benchOptions, createTopic } from './topics.js';
+import { ensureSpark, sparkCaseOf, startSparkTail } from './spark.js';
 
 const RATE = 1_000;
 const SENSORS = 10;
@@ -135,7 +136,7 @@ async function latencyRuns(
  */
 export const pipelineLatencyBench: Benchmark = {
   name: 'latency',
-  summary: 'pipeline end-to-end latency p50/p99 at 1,000 records/s vs a bare client consumer',
+  summary: 'pipeline end-to-end latency p50/p99 at 1,000 records/s vs a bare client consumer and Spark Structured Streaming',
   async run(ctx) {
     const seconds = ctx.options.smoke ? 1 : 7;
     const topic = `bench-latency-${Date.now()}`;
@@ -145,6 +146,7 @@ export const pipelineLatencyBench: Benchmark = {
     await createTopic(ctx.bootstrap, peerTopic, 3);
     let seq = 0;
 
+    const jars = await ensureSpark(ctx);
     const { engine, connectionId } = await benchEngine(ctx, 'latency');
     let ours: Latency;
     try {
@@ -200,6 +202,31 @@ export const pipelineLatencyBench: Benchmark = {
     }
     ctx.log(`latency: bare client p50 ${peer.p50.value.toFixed(1)} ms, p99 ${peer.p99.value.toFixed(1)} ms`);
 
+    // Spark Structured Streaming on its own topic, Trigger.ProcessingTime(0), the same query and a
+    // SQLite sink (bench/spark.ts): send → the batch's rows written (the foreachBatch returned them).
+    let currentSpark: Pending | null = null;
+    const sparkTopic = `${topic}-spark`;
+    await createTopic(ctx.bootstrap, sparkTopic, 3);
+    const tail = await startSparkTail(
+      ctx,
+      jars,
+      sparkCaseOf(sensorPipeline('spark', sparkTopic, 'bench-latency-spark'), sparkTopic),
+      (rows, at) => {
+        for (const row of rows) currentSpark?.seenUpTo(String(row.sensor_id), Number(row.max_seq), at);
+      },
+    );
+    let spark: Latency;
+    try {
+      spark = await latencyRuns(ctx.options, seconds, async (s, pending) => {
+        currentSpark = pending;
+        seq = await produceAtRate(ctx, sparkTopic, s, seq, pending);
+      });
+    } finally {
+      const end = await tail.stop();
+      ctx.log(`latency: Spark ran ${end.batches} micro-batches, JVM VmHWM ${((end.vmHwmKiB ?? NaN) / 1024).toFixed(0)} MiB`);
+    }
+    ctx.log(`latency: Spark p50 ${spark.p50.value.toFixed(1)} ms, p99 ${spark.p99.value.toFixed(1)} ms`);
+
     const label = `end-to-end latency at ${RATE.toLocaleString('en-US')} records/s, ${ctx.options.runs} × ${seconds} s, 3 partitions`;
     const ratio = (a: Measurement, b: Measurement) => (b.value > 0 ? a.value / b.value : null);
     const rows: BenchRow[] = [
@@ -219,6 +246,23 @@ export const pipelineLatencyBench: Benchmark = {
         target: 'p99 < 100 ms',
         pass: ours.p99.value < 100,
         note: `${ours.records} + ${peer.records} records measured; the pipeline batches on a 50 ms trigger (triggerIntervalMs 0)`,
+      },
+      {
+        benchmark: `${label}: p50`,
+        ours: { label: 'send → pipelines:resultsChanged', m: ours.p50 },
+        peer: { label: 'send → Spark local[2] foreachBatch wrote the rows, Trigger.ProcessingTime(0)', m: spark.p50 },
+        ratio: ratio(ours.p50, spark.p50),
+        target: 'report (ratio = ours / peer, lower is better)',
+        pass: null,
+      },
+      {
+        benchmark: `${label}: p99`,
+        ours: { label: 'send → pipelines:resultsChanged', m: ours.p99 },
+        peer: { label: 'send → Spark local[2] foreachBatch wrote the rows, Trigger.ProcessingTime(0)', m: spark.p99 },
+        ratio: ratio(ours.p99, spark.p99),
+        target: '≤ 0.1× Spark (ratio = ours / peer)',
+        pass: spark.p99.value > 0 ? ours.p99.value <= spark.p99.value / 10 : null,
+        note: `${spark.records} Spark records measured, after ours and the bare client (one Spark query for all runs, its start-up not measured)`,
       },
     ];
     return rows;

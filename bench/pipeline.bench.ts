@@ -5,15 +5,33 @@ import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../sh
 import { benchEngine, data, timedRun } from './engine.js';
 import type { Engine } from '../electron/engine/engine.js';
 import type { BenchContext, Benchmark } from './context.js';
-import { measureEach, ratioFields, type BenchRow } from './harness.js';
+import { measureEach, median, ratioFields, type BenchRow, type Measurement } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
 import { rawFetchLoop, rawGroupConsume } from '../electron/engine/kafka/bench-loops.js';
 import { benchOptions, createTopic, topicWatermarks } from './topics.js';
+import {
+  ensureSpark,
+  peakRssKiB,
+  resetPeakRss,
+  runSparkPipeline,
+  sparkCaseOf,
+  sparkCounts,
+  type SparkPipelineRun,
+  type SparkQueryResult,
+} from './spark.js';
 
 const MIN = 60_000;
 /** Event time of record 0; record i is 50 ms later than record i − 1 (1,000,000 records ≈ 14 h, 167 windows). */
 const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
 const STEP_MS = 50;
+/** The pipeline's default maxRecordsPerBatch (shared/pipelines.ts): Spark's maxOffsetsPerTrigger in the same-batches run. */
+const OUR_BATCH = 5000;
+/** Records Spark reads at our batch size per run (20 triggers). */
+const SPARK_SAME_BATCH_RECORDS = 100_000;
+
+function rate(q: SparkQueryResult | undefined): number {
+  return q ? q.inputRows / ((q.committedAt - q.startedAt) / 1000) : NaN;
+}
 
 /** An S3-style sensor reading, ~150 bytes of JSON; 10 sensors. */
 export function sensorRecord(i: number, eventTime = BASE + i * STEP_MS): string {
@@ -78,14 +96,39 @@ export function sensorPipeline(connectionId: string, topic: string, groupId: str
   };
 }
 
-async function sumColumn(engine: Engine, id: string, column: string): Promise<number> {
-  let sum = 0;
+/** `column` of every result row by "window start ms|group as JSON" (the key sparkCounts gives Spark's rows). */
+async function resultsByWindow(engine: Engine, id: string, groupBy: string[], column: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   for (let offset = 0; ; offset += 1000) {
     const page = data<ResultsPage>(await engine.dispatch('pipelines:results', { id, offset, limit: 1000 }));
-    const at = page.columns.indexOf(column);
-    for (const row of page.rows) sum += Number(row[at]);
-    if (offset + 1000 >= page.total) return sum;
+    const at = (name: string) => page.columns.indexOf(name);
+    for (const row of page.rows) {
+      const group = Object.fromEntries(groupBy.map((g) => [g, row[at(g)]]));
+      out.set(`${Date.parse(String(row[at('window_start')]))}|${JSON.stringify(group)}`, Number(row[at(column)]));
+    }
+    if (offset + 1000 >= page.total) return out;
   }
+}
+
+/** Readings per window × sensor of the preloaded records up to each partition's `endOffsets` (record i sits in partition i % 3 at offset ⌊i / 3⌋). */
+function expectedReadings(endOffsets: Record<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [partition, end] of Object.entries(endOffsets)) {
+    for (let offset = 0; offset < end; offset++) {
+      const i = Number(partition) + 3 * offset;
+      const start = Math.floor((BASE + i * STEP_MS) / (5 * MIN)) * 5 * MIN;
+      const key = `${start}|${JSON.stringify({ sensor_id: `sensor_${(i % 10) + 1}` })}`;
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/** The first difference between two window × group tables, or null when they are equal. */
+function tableDifference(a: Map<string, number>, b: Map<string, number>): string | null {
+  if (a.size !== b.size) return `${a.size} window × group rows vs ${b.size}`;
+  for (const [key, value] of a) if (b.get(key) !== value) return `${key}: ${value} vs ${b.get(key) ?? 'missing'}`;
+  return null;
 }
 
 /**
@@ -97,7 +140,8 @@ async function sumColumn(engine: Engine, id: string, column: string): Promise<nu
  */
 export const pipelineBench: Benchmark = {
   name: 'pipeline',
-  summary: 'pipeline throughput: JSON decode + 5-minute windows + 10 groups + watermark vs raw client consume and kcat -C',
+  summary:
+    'pipeline throughput: JSON decode + 5-minute windows + 10 groups + watermark vs raw client consume, kcat -C and Spark Structured Streaming',
   async run(ctx) {
     const n = ctx.options.smoke ? 3_000 : 1_000_000;
     // Warm-ups (JIT, connections, the broker's page cache) read the first 200,000 only: 4 full passes per side would cost ~1 min more.
@@ -110,9 +154,17 @@ export const pipelineBench: Benchmark = {
     await createTopic(ctx.bootstrap, topic, 3);
     await preloadSensors(ctx, topic, n);
 
+    const jars = await ensureSpark(ctx);
     const { engine, connectionId } = await benchEngine(ctx, 'pipeline');
     let seq = 0;
     let last: PipelineStatus | null = null;
+    let lastReadings = new Map<string, number>();
+    const oursRss: number[] = [];
+    // Spark's figures of each measured run, in run order like the harness's (one Spark process per run: start-up, then both queries).
+    const sparkRuns: SparkPipelineRun[] = [];
+    const sparkCase = sparkCaseOf(sensorPipeline(connectionId, topic, 'bench-pipeline-spark'), topic);
+    // Spark at our batch size is ~100× slower than a single batch: 5 runs over all 1,000,000 would take ~20 min on 2 cores.
+    const sparkPrefix = Math.min(n, SPARK_SAME_BATCH_RECORDS);
     try {
       // The raw consume the target is against: the same Fetch requests the pipeline's reader sends
       // (group-less, 4 MiB per partition), records only counted, the whole topic every run; the
@@ -120,7 +172,7 @@ export const pipelineBench: Benchmark = {
       const marks = await topicWatermarks(ctx.bootstrap, topic);
       const from = new Map(marks.map((m) => [m.partition, m.low]));
       const to = new Map(marks.map((m) => [m.partition, m.high]));
-      const { ours, raw, group, kcat } = await measureEach(
+      const { ours, raw, group, kcat, spark } = await measureEach(
         ctx.options,
         {
           ours: {
@@ -129,10 +181,16 @@ export const pipelineBench: Benchmark = {
               const target = upTo(run);
               const groupId = `bench-pipeline-${Date.now()}-${seq++}`;
               const saved = data<Pipeline>(await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, groupId)));
+              resetPeakRss();
               const seconds = await timedRun(engine, saved.id, target);
+              if (run >= 0) {
+                oursRss.push(peakRssKiB() / 1024);
+                ctx.log(`pipeline: ours run ${run}: ${Math.round(target / seconds)} msg/s, VmHWM ${oursRss.at(-1)?.toFixed(0)} MiB`);
+              }
               last = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
               // Not timed: the results must account for every record read (a fast but wrong pipeline fails here).
-              const counted = await sumColumn(engine, saved.id, 'readings');
+              lastReadings = await resultsByWindow(engine, saved.id, ['sensor_id'], 'readings');
+              const counted = [...lastReadings.values()].reduce((a, b) => a + b, 0);
               const bad = Object.values(last.badRecords).reduce((a, b) => a + b, 0);
               if (counted !== last.recordsIn - last.lateRows - bad)
                 throw new Error(`results count ${counted} readings, expected ${last.recordsIn} read − ${last.lateRows} late − ${bad} bad`);
@@ -167,10 +225,50 @@ export const pipelineBench: Benchmark = {
               return target / ((performance.now() - started) / 1000);
             },
           },
+          spark: {
+            unit: 'msg/s',
+            once: async (run) => {
+              // No warm-up: every run is a fresh JVM (its start-up is part of what this side measures).
+              if (run < 0) return NaN;
+              const r = await runSparkPipeline(ctx, jars, sparkCase, n, [
+                { name: 'same-batches', maxOffsetsPerTrigger: OUR_BATCH, records: sparkPrefix },
+                { name: 'one-batch' },
+              ]);
+              const [same, one] = r.queries;
+              if (!same || !one) throw new Error('Spark peer returned no figures');
+              // Not timed: Spark's final tables must hold what it read (a misconfigured peer fails here, not looks slow).
+              const wrong =
+                tableDifference(sparkCounts(same, 'readings'), expectedReadings(same.endOffsets)) ??
+                (one.inputRows === n ? null : `one batch read ${one.inputRows} of ${n}`) ??
+                tableDifference(sparkCounts(one, 'readings'), expectedReadings(one.endOffsets));
+              if (wrong) throw new Error(`Spark's results differ from the records it read: ${wrong}`);
+              sparkRuns.push(r);
+              ctx.log(
+                `pipeline: Spark up ${((r.up - r.spawnedAt) / 1000).toFixed(1)} s; ${same.inputRows} records in ${same.batches} batches ${((same.committedAt - same.startedAt) / 1000).toFixed(1)} s; ${one.inputRows} in one batch ${((one.committedAt - one.startedAt) / 1000).toFixed(1)} s; JVM VmHWM ${((r.vmHwmKiB ?? NaN) / 1024).toFixed(0)} MiB`,
+              );
+              return same.inputRows / ((same.committedAt - r.spawnedAt) / 1000);
+            },
+          },
         },
         (line) => ctx.log(`pipeline: ${line}`),
       );
+      // Our last run read the same 1,000,000 records as Spark's single batch: the same counts per window × sensor.
+      const lastOne = sparkRuns.at(-1)?.queries[1];
+      const differs = lastOne ? tableDifference(lastReadings, sparkCounts(lastOne, 'readings')) : 'no Spark run';
+      if (differs) throw new Error(`our results and Spark's differ: ${differs}`);
+      const fromSpark = (unit: string, f: (r: SparkPipelineRun) => number): Measurement => {
+        const runs = sparkRuns.map(f);
+        return { value: median(runs), unit, runs };
+      };
+      const sparkNoStart = fromSpark('msg/s', (r) => rate(r.queries[0]));
+      const sparkOne = fromSpark('msg/s', (r) => rate(r.queries[1]));
+      const sparkRss = fromSpark('MiB', (r) => (r.vmHwmKiB ?? NaN) / 1024);
+      const oursRssM: Measurement = { value: median(oursRss), unit: 'MiB', runs: oursRss };
       const final = last as PipelineStatus | null;
+      const sameLabel = `Spark local[2], maxOffsetsPerTrigger ${OUR_BATCH.toLocaleString('en-US')}, first ${sparkPrefix.toLocaleString('en-US')} records`;
+      const vsSpark = ratioFields(ours, spark);
+      const vsSparkOne = ratioFields(ours, sparkOne);
+      const vsRss = ratioFields(oursRssM, sparkRss, true);
       ctx.log(`pipeline: last run ${final?.batches} batches, late ${final?.lateRows}, bad ${JSON.stringify(final?.badRecords)}`);
 
       const label = `pipeline ${n.toLocaleString('en-US')} JSON sensor records, 3 partitions: decode + 5-min windows × 10 groups + watermark, update, SQLite`;
@@ -200,6 +298,42 @@ export const pipelineBench: Benchmark = {
           ...ratioFields(ours, kcat),
           target: 'report',
           pass: null,
+        },
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: { label: `${sameLabel}, process start → last batch committed`, m: spark },
+          ...vsSpark,
+          target: '≥ 10× Spark',
+          pass: vsSpark.ratio === null ? null : vsSpark.ratio >= 10,
+          note: 'Spark: the same query (JSON parse, 5-min window, 10-min watermark, update), foreachBatch upserting into SQLite; a fresh JVM per run',
+        },
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: { label: `${sameLabel}, query start → last batch committed (no start-up)`, m: sparkNoStart },
+          ...ratioFields(ours, sparkNoStart),
+          target: 'report',
+          pass: null,
+        },
+        {
+          benchmark: label,
+          ours: { label: 'pipeline (engine)', m: ours },
+          peer: {
+            label: `Spark local[2], all ${n.toLocaleString('en-US')} in one batch, query start → batch committed (no start-up)`,
+            m: sparkOne,
+          },
+          ...vsSparkOne,
+          target: '≥ 3× Spark',
+          pass: vsSparkOne.ratio === null ? null : vsSparkOne.ratio >= 3,
+        },
+        {
+          benchmark: `${label}: peak RSS`,
+          ours: { label: 'bench process hosting the engine, VmHWM over one run', m: oursRssM },
+          peer: { label: 'Spark driver JVM VmHWM (start-up + both queries)', m: sparkRss },
+          ...vsRss,
+          target: '≤ 0.5× Spark (ratio = Spark / ours ≥ 2)',
+          pass: vsRss.ratio === null ? null : vsRss.ratio >= 2,
         },
       ];
       return rows;

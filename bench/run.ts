@@ -1,4 +1,4 @@
-// `npm run bench [-- <name>…] [--smoke] [--bootstrap host:port]`: starts the local cluster (or, with
+// `npm run bench [-- <name>…] [--smoke] [--bootstrap host:port] [--ports 30000-31000]`: starts the local cluster (or, with
 // --bootstrap, uses a broker already running: a quick smoke on a shared machine; not for figures), runs each benchmark (ours, then
 // the peers interleaved run by run after a warm-up, median and min–max of 5), writes bench/results/latest.json and latest.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,13 @@ import { benchmarks } from './suite.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { smoke: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, bootstrap: { type: 'string' } },
+  options: {
+    smoke: { type: 'boolean', default: false },
+    long: { type: 'boolean', default: false },
+    bootstrap: { type: 'string' },
+    // The local cluster's ports are picked in this range (a machine shared by several runs gives each its own).
+    ports: { type: 'string', default: '30000-31000' },
+  },
 });
 // --long adds the 10-minute engine RSS run (bench/long.ts), which the default run leaves out to stay under 10 minutes.
 const known = values.long ? [...benchmarks, longBench] : benchmarks;
@@ -29,6 +35,11 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
+const [portMin, portMax] = values.ports.split('-').map(Number);
+if (portMin === undefined || portMax === undefined || !(portMin > 0 && portMax > portMin + 2)) {
+  console.error(`bench: --ports takes a range like 30000-31000, not ${values.ports}`);
+  process.exit(1);
+}
 const started = Date.now();
 const work = mkdtempSync(join(tmpdir(), 'kwb-bench-'));
 const kafkaVersion = selectKafkaVersion();
@@ -41,7 +52,7 @@ const cluster = new LocalCluster({
 try {
   const bootstrap = values.bootstrap
     ? values.bootstrap.split(',')
-    : (await cluster.start({ brokers: 1, port: await findFreePortBlock(2, 30_000, 31_000) })).bootstrapServers;
+    : (await cluster.start({ brokers: 1, port: await findFreePortBlock(2, portMin, portMax) })).bootstrapServers;
   const ctx: BenchContext = {
     bootstrap,
     cacheDir: resolveCacheDir(),

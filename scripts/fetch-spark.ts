@@ -1,5 +1,6 @@
-/** CI step: resolve Spark's Kafka source jars (the PySpark oracle's spark.jars) into the cache before the tests. */
-import { ensureSparkKafkaJars } from '../test/spark/spark-oracle.js';
+/** CI step: installs the pinned pyspark (pip) and resolves Spark's Kafka source jars (mvn) into the cache: the Spark oracle of the tests and the Spark peer of `npm run bench`. */
+import { ensurePySpark, ensureSparkKafkaJars } from '../test/spark/spark-oracle.js';
 
+ensurePySpark((line) => process.stdout.write(`[spark] ${line}\n`));
 const jars = await ensureSparkKafkaJars();
 process.stdout.write(`[spark] ${jars.length} jars: ${jars.join(', ')}\n`);

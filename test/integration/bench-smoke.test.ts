@@ -9,6 +9,8 @@ const bootstrap = inject('kafkaBootstrap');
 // Tiny sizes, one run: keeps every benchmark runnable (so it does not rot); the figures mean nothing.
 describe('benchmarks (smoke run)', () => {
   for (const bench of benchmarks) {
+    // 240 s: the pipeline and latency benchmarks start a Spark JVM each (bench/spark.ts), 10–20 s of
+    // start-up plus the first query's compilation on 2 busy cores, 30–60 s per benchmark in smoke size.
     it(`${bench.name} produces rows with both figures and a ratio`, async () => {
       const dir = tempDir(`bench-${bench.name}`);
       const ctx: BenchContext = {
@@ -30,6 +32,6 @@ describe('benchmarks (smoke run)', () => {
       } finally {
         dir.remove();
       }
-    });
+    }, 240_000);
   }
 });

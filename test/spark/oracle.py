@@ -25,7 +25,7 @@ from datetime import datetime
 
 # Spark's launcher and JVM inherit fd 1: point it at stderr and keep a private copy of the real
 # stdout for the result, so no log line can corrupt the JSON.
-_result_out = os.fdopen(os.dup(1), "w")
+result_out = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 
@@ -117,6 +117,34 @@ def offsets(value):
     return merged
 
 
+def aggregated_frame(spark, bootstrap, case, starting_offsets="earliest"):
+    """The case's streaming query up to its sink: Kafka source, JSON columns, watermark, window and
+    group keys, aggregates (bench/spark-peer.py runs the same query as the benchmarks' Spark peer)."""
+    reader = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", bootstrap)
+        .option("subscribe", case["topic"])
+        .option("startingOffsets", starting_offsets)
+    )
+    if case.get("maxOffsetsPerTrigger") is not None:
+        reader = reader.option("maxOffsetsPerTrigger", str(case["maxOffsetsPerTrigger"]))
+    df = reader.load().select(F.col("value").cast("string").alias("value_str"))
+    df = df.select(*[column_expr(c).alias(c["column"]) for c in case["columns"]])
+    window = case.get("window")
+    if case.get("watermarkDelayMs") is not None:
+        if not window:
+            raise ValueError(f"case {case['name']}: watermarkDelayMs needs a window column")
+        df = df.withWatermark(window["column"], f"{int(case['watermarkDelayMs'])} milliseconds")
+    keys = []
+    if window:
+        duration = f"{int(window['durationMs'])} milliseconds"
+        slide = f"{int(window.get('slideMs') or window['durationMs'])} milliseconds"
+        keys.append(F.window(F.col(window["column"]), duration, slide))
+    keys += [F.col(g) for g in case.get("groupBy", [])]
+    df = df.groupBy(*keys).agg(*[aggregate_expr(a) for a in case["aggregates"]])
+    return df
+
+
 class CaseRun:
     def __init__(self, spark, job, case, checkpoint):
         self.case = case
@@ -124,28 +152,7 @@ class CaseRun:
         self.lock = threading.Lock()
         self.last_activity = time.monotonic()
         self.seen_batch = None
-        reader = (
-            spark.readStream.format("kafka")
-            .option("kafka.bootstrap.servers", job["bootstrap"])
-            .option("subscribe", case["topic"])
-            .option("startingOffsets", "earliest")
-        )
-        if case.get("maxOffsetsPerTrigger") is not None:
-            reader = reader.option("maxOffsetsPerTrigger", str(case["maxOffsetsPerTrigger"]))
-        df = reader.load().select(F.col("value").cast("string").alias("value_str"))
-        df = df.select(*[column_expr(c).alias(c["column"]) for c in case["columns"]])
-        window = case.get("window")
-        if case.get("watermarkDelayMs") is not None:
-            if not window:
-                raise ValueError(f"case {case['name']}: watermarkDelayMs needs a window column")
-            df = df.withWatermark(window["column"], f"{int(case['watermarkDelayMs'])} milliseconds")
-        keys = []
-        if window:
-            duration = f"{int(window['durationMs'])} milliseconds"
-            slide = f"{int(window.get('slideMs') or window['durationMs'])} milliseconds"
-            keys.append(F.window(F.col(window["column"]), duration, slide))
-        keys += [F.col(g) for g in case.get("groupBy", [])]
-        df = df.groupBy(*keys).agg(*[aggregate_expr(a) for a in case["aggregates"]])
+        df = aggregated_frame(spark, job["bootstrap"], case)
         # allowMultiple is read when the query starts (the query clones the session's conf), so
         # setting it just before start() applies it to this query only.
         spark.conf.set("spark.sql.streaming.statefulOperator.allowMultiple", "true" if case.get("allowMultiple", True) else "false")
@@ -213,34 +220,13 @@ class CaseRun:
         return {"name": self.case["name"], "batches": batches}
 
 
-def main():
-    job = json.load(sys.stdin)
-    wanted = job.get("sparkVersion")
-    if _import_error is not None:
-        fail(f"pyspark is not installed ({_import_error}); run: python3 -m pip install 'pyspark=={wanted or '3.5.*'}'")
-    if wanted and pyspark.__version__ != wanted:
-        fail(f"pyspark {pyspark.__version__} is installed, the tests pin {wanted}; run: python3 -m pip install 'pyspark=={wanted}'")
-    jars = job.get("jars") or []
-    missing = [j for j in jars if not os.path.isfile(j)]
-    if not jars or missing:
-        fail(f"Spark's Kafka source jars are missing ({', '.join(missing) or 'none given'}); run: npx tsx scripts/fetch-spark.ts")
-    idle_s = job.get("idleMs", 3000) / 1000
-    deadline = time.monotonic() + job.get("timeoutMs", 300_000) / 1000
-    names = [c["name"] for c in job["cases"]]
-    if len(set(names)) != len(names):
-        fail("case names must be unique")
-
-    work = tempfile.mkdtemp(prefix="kwb-spark-oracle-")
-    started = time.monotonic()
+def session(jars, work, app, shuffle_partitions):
+    """A local[2] SparkSession with the Kafka source jars, UTC, no UI, scratch files under work."""
     spark = (
         SparkSession.builder.master("local[2]")
-        .appName("kwb-spark-oracle")
+        .appName(app)
         .config("spark.jars", ",".join(jars))
-        # One shuffle partition: per-partition state store work dominates tiny batches (2 partitions
-        # made a 2-query run ~15 % slower), and the results do not depend on it: state metrics are
-        # totals, and partial aggregation (what numRowsDroppedByWatermark counts) happens per Kafka
-        # partition, before the shuffle.
-        .config("spark.sql.shuffle.partitions", str(job.get("shufflePartitions", 1)))
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
@@ -250,6 +236,39 @@ def main():
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def check_install(job):
+    """The job's jars; fails with what to run when pyspark is missing or another release, or a jar is missing."""
+    wanted = job.get("sparkVersion")
+    if _import_error is not None:
+        fail(f"pyspark is not installed ({_import_error}); run: python3 -m pip install 'pyspark=={wanted or '3.5.*'}'")
+    if wanted and pyspark.__version__ != wanted:
+        fail(f"pyspark {pyspark.__version__} is installed, the tests pin {wanted}; run: python3 -m pip install 'pyspark=={wanted}'")
+    jars = job.get("jars") or []
+    missing = [j for j in jars if not os.path.isfile(j)]
+    if not jars or missing:
+        fail(f"Spark's Kafka source jars are missing ({', '.join(missing) or 'none given'}); run: npx tsx scripts/fetch-spark.ts")
+    return jars
+
+
+def main():
+    job = json.load(sys.stdin)
+    jars = check_install(job)
+    idle_s = job.get("idleMs", 3000) / 1000
+    deadline = time.monotonic() + job.get("timeoutMs", 300_000) / 1000
+    names = [c["name"] for c in job["cases"]]
+    if len(set(names)) != len(names):
+        fail("case names must be unique")
+
+    work = tempfile.mkdtemp(prefix="kwb-spark-oracle-")
+    started = time.monotonic()
+    # One shuffle partition: per-partition state store work dominates tiny batches (2 partitions
+    # made a 2-query run ~15 % slower), and the results do not depend on it: state metrics are
+    # totals, and partial aggregation (what numRowsDroppedByWatermark counts) happens per Kafka
+    # partition, before the shuffle.
+    spark = session(jars, work, "kwb-spark-oracle", job.get("shufflePartitions", 1))
     log(f"Spark {spark.version} up in {time.monotonic() - started:.1f} s")
     runs = []
     try:
@@ -275,9 +294,9 @@ def main():
         spark.stop()
         shutil.rmtree(work, ignore_errors=True)
     log(f"{len(runs)} case(s) done in {time.monotonic() - started:.1f} s")
-    json.dump(result, _result_out)
-    _result_out.write("\n")
-    _result_out.flush()
+    json.dump(result, result_out)
+    result_out.write("\n")
+    result_out.flush()
 
 
 if __name__ == "__main__":

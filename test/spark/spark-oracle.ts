@@ -1,7 +1,7 @@
 // Real PySpark as the oracle of the pipeline tests: runs test/spark/oracle.py (Spark Structured
 // Streaming over the same Kafka topics the pipelines read) and returns, per case and micro-batch,
 // Spark's progress figures and the rows its sink received.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,6 +157,32 @@ export async function runSparkOracle(
   });
 }
 
+/** The environment a PySpark script runs in: python3 on both sides, and no SPARK_HOME (it would make pyspark launch another Spark than the pinned wheel's). */
+export function pysparkEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PYSPARK_PYTHON: 'python3', PYSPARK_DRIVER_PYTHON: 'python3' };
+  delete env.SPARK_HOME;
+  return env;
+}
+
+/**
+ * Installs the pinned pyspark from PyPI with pip when python3 lacks it or has another release
+ * (`.ci/run` through scripts/fetch-spark.ts, and `npm run bench`; pip builds the wheel once, ~1.5 min).
+ */
+export function ensurePySpark(log: (line: string) => void = () => undefined): void {
+  const installed = spawnSync('python3', ['-c', 'import pyspark; print(pyspark.__version__)'], { encoding: 'utf8', env: pysparkEnv() });
+  if (installed.error)
+    throw new Error(`python3 is not on PATH; the Spark oracle and the bench's Spark peer need Python 3 with ${INSTALL_HINT}`);
+  if (installed.status === 0 && installed.stdout.trim() === SPARK_VERSION) return;
+  log(
+    `installing pyspark ${SPARK_VERSION} with pip (${installed.status === 0 ? `${installed.stdout.trim()} is installed` : 'not installed'})`,
+  );
+  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `pyspark==${SPARK_VERSION}`], {
+    // pip's output on stderr: the bench prints its table on stdout.
+    stdio: ['ignore', 2, 2],
+  });
+  if (pip.status !== 0) throw new Error(`pip could not install pyspark ${SPARK_VERSION} (exit ${pip.status}); run: ${INSTALL_HINT}`);
+}
+
 interface PythonResult {
   code: number | string | null;
   stdout: string;
@@ -165,11 +191,13 @@ interface PythonResult {
 
 function runPython(input: string, killAfterMs: number, log: ((line: string) => void) | undefined): Promise<PythonResult> {
   return new Promise((resolvePromise, reject) => {
-    // SPARK_HOME would make pyspark launch another Spark than the pinned wheel's.
-    const env: NodeJS.ProcessEnv = { ...process.env, PYSPARK_PYTHON: 'python3', PYSPARK_DRIVER_PYTHON: 'python3' };
-    delete env.SPARK_HOME;
     // Own process group: a timeout kills Python and the JVM it launched together.
-    const child = spawn('python3', [ORACLE_SCRIPT], { cwd: resolve('.'), env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn('python3', [ORACLE_SCRIPT], {
+      cwd: resolve('.'),
+      env: pysparkEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
@@ -9,7 +10,7 @@ import type { Checkpoint, OperatorState, Resume, Watermarks } from './checkpoint
 import { CheckpointStore, type Progress } from '../store/checkpoint-store.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
-import { RecordProcessor } from './record-processor.js';
+import { RecordProcessor, type DecodeWorkers } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
 import { PartitionQueues, partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { KafkaSource, type PipelineSource } from './pipeline-source.js';
@@ -36,6 +37,8 @@ export interface RunnerDeps {
   checkpoint?: (parts: CheckpointParts) => Checkpoint;
   /** The cluster side (tests); default: KafkaSource on `kafka`. */
   source?: PipelineSource;
+  /** Where decode + projection run (tests); default: worker threads for large micro-batches. */
+  decodeWorkers?: DecodeWorkers;
 }
 
 /** What the runner hands a checkpoint it builds. */
@@ -103,7 +106,7 @@ export class PipelineRunner {
     this.deps = deps;
     this.pipeline = deps.pipeline;
     this.store = new CheckpointStore(deps.db, deps.pipeline.id);
-    this.processor = new RecordProcessor(deps.pipeline);
+    this.processor = new RecordProcessor(deps.pipeline, deps.decodeWorkers);
     this.queues = new PartitionQueues(deps.pipeline.maxRecordsPerBatch);
     this.progress = this.store.progress();
   }
@@ -183,11 +186,17 @@ export class PipelineRunner {
     await this.checkpoint?.close().catch(() => undefined);
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
+    await this.processor.close();
     this.loop = null;
     this.source = null;
     this.producer = null;
     if (final === 'stopped' || this.state !== 'failed') this.state = final;
     this.deps.onStatus?.(this.status());
+  }
+
+  /** The decode worker threads alive now (tests). */
+  workerThreadsForTests(): Worker[] {
+    return this.processor.workerThreads();
   }
 
   /** Caught up: every record read up to the known end offsets is in the checkpoint, and no batch without data is owed. */

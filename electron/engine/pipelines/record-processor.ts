@@ -1,6 +1,9 @@
+import type { Worker } from 'node:worker_threads';
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
+import { chunkRows, packValues, rowColumns, type DecodedChunk } from './decode-chunk.js';
+import { DecodePool } from './decode-pool.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
 
@@ -10,6 +13,30 @@ export interface ProcessedBatch {
   tableRows: { id: string; row: Row }[];
   bad: (BadRecord & { message: ConsumedRecord })[];
 }
+
+/** The records of one partition in a micro-batch. */
+export interface PartRecords {
+  topic: string;
+  partition: number;
+  messages: readonly ConsumedRecord[];
+}
+
+/**
+ * Where decode + projection run: `auto` in worker threads from `WORKER_THRESHOLD` records per
+ * micro-batch, `always` / `never` (tests). `onPosted` sees each chunk posted to a worker (tests).
+ */
+export interface DecodeWorkers {
+  mode: 'auto' | 'always' | 'never';
+  size?: number;
+  onPosted?: (worker: Worker) => void;
+}
+
+/**
+ * Records per micro-batch from which decoding goes to the worker pool. Below it the hop (packing
+ * the values, posting, rebuilding rows) costs more than it frees the main thread for (measured with
+ * the bench's sensor records: docs/ARCHITECTURE.md, "Path 2").
+ */
+export const WORKER_THRESHOLD = 2000;
 
 /**
  * Kafka records → rows: decode, filter (the topic browser's CEL gate, one gate for every path),
@@ -21,13 +48,84 @@ export class RecordProcessor {
   private readonly project: Projection;
   /** Only a projection-only pipeline writes rows to a table sink; an aggregating one needs no record ids. */
   private readonly keepsTableRows: boolean;
+  private readonly workers: DecodeWorkers;
+  private pool: DecodePool | null = null;
+  private readonly columns: string[];
 
-  constructor(spec: PipelineSpec) {
+  constructor(spec: PipelineSpec, workers: DecodeWorkers = { mode: 'auto' }) {
     this.spec = spec;
+    // A filter reads keys, headers and timestamps and a word split makes many rows per record:
+    // those stay on the main thread (the worker gets values only).
+    this.workers = spec.filter || spec.wordSplit ? { mode: 'never' } : workers;
+    this.columns = rowColumns(spec);
     this.project = compileProjection(spec.projection);
     this.keepsTableRows = !spec.aggregation;
     const predicate = spec.filter ? compileFilter(spec.filter) : null;
     this.filter = predicate ? (partition, message) => predicate(toRaw(partition, message)) : null;
+  }
+
+  /**
+   * A micro-batch's parts, in order. In worker threads when the batch is large enough: the same
+   * decode and projection, so the rows, bad records and their order are those of `process`.
+   */
+  async processParts(parts: readonly PartRecords[]): Promise<ProcessedBatch[]> {
+    const records = parts.reduce((n, part) => n + part.messages.length, 0);
+    const { mode } = this.workers;
+    if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
+      return parts.map((part) => this.process(part.topic, part.partition, part.messages));
+    const pool = (this.pool ??= new DecodePool(
+      { decoder: this.spec.decoder, projection: this.spec.projection },
+      {
+        ...(this.workers.size !== undefined ? { size: this.workers.size } : {}),
+        ...(this.workers.onPosted ? { onPosted: this.workers.onPosted } : {}),
+      },
+    ));
+    // Slices of at most records / workers each, so every worker gets a share.
+    const most = Math.max(1, Math.ceil(records / pool.size));
+    return Promise.all(
+      parts.map(async (part) => {
+        const slices: Promise<DecodedChunk>[] = [];
+        for (let at = 0; at < part.messages.length; at += most) slices.push(pool.decode(packValues(part.messages.slice(at, at + most))));
+        const chunks = await Promise.all(slices);
+        const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
+        chunks.forEach((chunk, s) => this.collect(part, s * most, chunk, out));
+        return out;
+      }),
+    );
+  }
+
+  /** The live decode workers (tests). */
+  workerThreads(): Worker[] {
+    return this.pool?.threads() ?? [];
+  }
+
+  /** Stops the worker threads (a stopped pipeline holds none; the next large batch starts them again). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+
+  /** A worker's chunk (records `from`… of the part) into the part's output, as `process` builds it. */
+  private collect(part: PartRecords, from: number, chunk: DecodedChunk, out: ProcessedBatch): void {
+    const { topic, partition, messages } = part;
+    const rows = chunkRows(chunk, this.columns);
+    let r = 0;
+    let b = 0;
+    for (let i = 0; i < chunk.ok.length; i++) {
+      const message = messages[from + i];
+      if (!message) continue;
+      if (chunk.ok[i] === 1) {
+        const row = rows[r++];
+        out.rows.push(row);
+        if (this.keepsTableRows) out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row });
+        continue;
+      }
+      const bad = chunk.bad[b];
+      if (bad?.index !== i) continue;
+      b++;
+      out.bad.push({ topic, partition, offset: String(message.offset), reason: bad.reason, error: bad.error, message });
+    }
   }
 
   process(topic: string, partition: number, messages: readonly ConsumedRecord[]): ProcessedBatch {

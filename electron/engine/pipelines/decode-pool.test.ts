@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pipelineSchema, type Pipeline } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { AggregationOperator } from './aggregation.js';
+import { DecodePool } from './decode-pool.js';
 import { RecordProcessor, type PartRecords } from './record-processor.js';
 
 // The worker path (decode + projection in worker threads, DecodePool) against the inline path on
@@ -95,19 +96,24 @@ function parts(batch: number, perPartition: number): PartRecords[] {
   }));
 }
 
-let processors: RecordProcessor[] = [];
+let pools: DecodePool[] = [];
 afterEach(async () => {
-  await Promise.all(processors.map((p) => p.close()));
-  processors = [];
+  await Promise.all(pools.map((p) => p.close()));
+  pools = [];
 });
+
+function pool(size: number): DecodePool {
+  const made = new DecodePool({ size });
+  pools.push(made);
+  return made;
+}
 
 describe('decode + projection in worker threads', () => {
   it('gives the inline path’s rows, bad records and window results on the same records, malformed and late ones included', async () => {
     const spec = pipeline();
     const inline = new RecordProcessor(spec, { mode: 'never' });
     // Two workers: each partition is cut into slices that come back and are put together in order.
-    const workers = new RecordProcessor(spec, { mode: 'always', size: 2 });
-    processors.push(inline, workers);
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(2) });
     const inlineOperator = new AggregationOperator(spec.aggregation ?? expect.fail(), spec.outputMode);
     const workerOperator = new AggregationOperator(spec.aggregation ?? expect.fail(), spec.outputMode);
     let late = 0;
@@ -138,21 +144,22 @@ describe('decode + projection in worker threads', () => {
   it('gives a projection-only pipeline the same table rows and record ids', async () => {
     const spec = pipeline({ aggregation: undefined });
     const inline = new RecordProcessor(spec, { mode: 'never' });
-    const workers = new RecordProcessor(spec, { mode: 'always', size: 1 });
-    processors.push(inline, workers);
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
     const input = parts(1, 300);
     const a = await inline.processParts(input);
     expect(a[0]?.tableRows.length).toBeGreaterThan(0);
     expect(await workers.processParts(input)).toEqual(a);
   });
 
-  it('keeps a small micro-batch, a filter and a word split on the main thread', async () => {
-    const small = new RecordProcessor(pipeline());
-    const filtered = new RecordProcessor(pipeline({ filter: 'partition == 0' }), { mode: 'always' });
-    processors.push(small, filtered);
+  it('keeps a small micro-batch and a filter on the main thread, and starts no worker for a pipeline of small batches', async () => {
+    const small = new RecordProcessor(pipeline(), { mode: 'auto', pool: pool(1) });
+    const filtered = new RecordProcessor(pipeline({ filter: 'partition == 0' }), { mode: 'always', pool: pool(1) });
     await small.processParts(parts(0, 10));
     await filtered.processParts(parts(0, 1000));
     expect(small.workerThreads()).toEqual([]);
     expect(filtered.workerThreads()).toEqual([]);
+    const smallBatches = pool(1);
+    new RecordProcessor(pipeline({ maxRecordsPerBatch: 500 }), { mode: 'auto', pool: smallBatches }).warm();
+    expect(smallBatches.threads()).toEqual([]);
   });
 });

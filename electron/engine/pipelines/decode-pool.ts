@@ -13,6 +13,14 @@ function workerEntry(): { url: URL; execArgv: string[] | undefined } {
   return { url: new URL('./decode-worker.ts', import.meta.url), execArgv: loaded ? undefined : [...process.execArgv, '--import', 'tsx'] };
 }
 
+/** A chunk for a worker: the spec travels with the first chunk of it each worker sees. */
+export interface DecodeRequest {
+  id: number;
+  specId: number;
+  spec?: DecodeSpec;
+  packed: PackedValues;
+}
+
 interface Pending {
   resolve: (chunk: DecodedChunk) => void;
   reject: (error: Error) => void;
@@ -21,14 +29,19 @@ interface Pending {
 class DecodeWorker {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
+  /** The specs this worker holds (by id). */
+  readonly specs = new Set<number>();
   dead = false;
 
-  constructor(spec: DecodeSpec, onGone: (worker: DecodeWorker) => void) {
+  constructor(onGone: (worker: DecodeWorker) => void) {
     const entry = workerEntry();
-    this.worker = new Worker(entry.url, { workerData: spec, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+    this.worker = new Worker(entry.url, entry.execArgv ? { execArgv: entry.execArgv } : {});
+    // An idle worker does not keep the process alive; one holding a chunk does (ref in `post`).
+    this.worker.unref();
     this.worker.on('message', (message: { id: number; chunk: DecodedChunk }) => {
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
+      if (this.pending.size === 0) this.worker.unref();
       pending?.resolve(message.chunk);
     });
     const gone = (error: Error) => {
@@ -41,6 +54,17 @@ class DecodeWorker {
     this.worker.on('error', (error) => gone(new Error(`The decode worker failed: ${error.message}`)));
     this.worker.on('exit', (code) => gone(new Error(`The decode worker stopped (exit code ${code}) before it decoded the batch`)));
   }
+
+  post(request: DecodeRequest, pending: Pending): void {
+    this.pending.set(request.id, pending);
+    this.worker.ref();
+    const { packed } = request;
+    this.worker.postMessage(request, [
+      packed.bytes.buffer as ArrayBuffer,
+      packed.offsets.buffer as ArrayBuffer,
+      packed.nulls.buffer as ArrayBuffer,
+    ]);
+  }
 }
 
 /** Worker threads beside the main thread, which keeps fetching, aggregating and committing. */
@@ -48,52 +72,60 @@ export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
+let nextSpecId = 0;
+
+/** A pipeline's spec as the pool knows it: the id its chunks name, sent to each worker once. */
+export function registerSpec(spec: DecodeSpec): { specId: number; spec: DecodeSpec } {
+  return { specId: nextSpecId++, spec };
+}
+
 /**
- * Worker threads that decode and project a micro-batch's records (`ChunkDecoder`), so the main
- * thread reads the next fetch off its socket meanwhile. A chunk goes to one worker; a worker that
- * dies (an error, `terminate()`) rejects its chunks — the batch fails and is retried from the
+ * Worker threads that decode and project micro-batches' records (`ChunkDecoder`), so the main
+ * thread reads the next fetch off its socket meanwhile. One pool serves every pipeline of the
+ * process (`sharedDecodePool`): a worker starts once (about a second when it loads TypeScript
+ * through tsx), not per pipeline run. A chunk goes to one worker, round robin; a worker that dies
+ * (an error, `terminate()`) rejects the chunks it holds — the batch fails and is retried from the
  * checkpoint — and is replaced at the next chunk.
  */
 export class DecodePool {
-  private readonly spec: DecodeSpec;
   readonly size: number;
   private readonly workers: (DecodeWorker | undefined)[] = [];
+  /** Called once a chunk is posted (tests: a worker terminated while it holds a chunk). */
+  private readonly onPosted: ((worker: Worker) => void) | undefined;
   private next = 0;
   private seq = 0;
 
-  /** Called once a chunk is posted (tests: a worker terminated while it holds a chunk). */
-  private readonly onPosted: ((worker: Worker) => void) | undefined;
-
-  constructor(spec: DecodeSpec, options: { size?: number; onPosted?: (worker: Worker) => void } = {}) {
-    this.spec = spec;
+  constructor(options: { size?: number; onPosted?: (worker: Worker) => void } = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.onPosted = options.onPosted;
   }
 
-  /** Decodes one chunk on the next worker (round robin); the buffers of `packed` are transferred. */
-  decode(packed: PackedValues): Promise<DecodedChunk> {
-    const slot = this.next++ % this.size;
-    let worker = this.workers[slot];
-    if (!worker || worker.dead) {
-      worker = new DecodeWorker(this.spec, (gone) => {
-        if (this.workers[slot] === gone) this.workers[slot] = undefined;
-      });
-      this.workers[slot] = worker;
-    }
-    const id = this.seq++;
-    const target = worker;
+  /** Starts the workers that are not running (ahead of the first batch). */
+  warm(): void {
+    for (let slot = 0; slot < this.size; slot++) this.worker(slot);
+  }
+
+  /** Decodes one chunk with `spec` on the next worker; the buffers of `packed` are transferred. */
+  decode(registered: { specId: number; spec: DecodeSpec }, packed: PackedValues): Promise<DecodedChunk> {
+    const target = this.worker(this.next++ % this.size);
+    const { specId, spec } = registered;
+    const request: DecodeRequest = { id: this.seq++, specId, packed, ...(target.specs.has(specId) ? {} : { spec }) };
+    target.specs.add(specId);
     return new Promise<DecodedChunk>((resolve, reject) => {
-      target.pending.set(id, { resolve, reject });
-      target.worker.postMessage({ id, packed }, [
-        packed.bytes.buffer as ArrayBuffer,
-        packed.offsets.buffer as ArrayBuffer,
-        packed.nulls.buffer as ArrayBuffer,
-      ]);
+      target.post(request, { resolve, reject });
       this.onPosted?.(target.worker);
     });
   }
 
-  /** The live workers (tests terminate one mid-batch). */
+  /** The workers drop a spec no pipeline uses any more. */
+  forget(specId: number): void {
+    for (const w of this.workers) {
+      if (!w || w.dead || !w.specs.delete(specId)) continue;
+      w.worker.postMessage({ forget: specId });
+    }
+  }
+
+  /** The live workers. */
   threads(): Worker[] {
     return this.workers.flatMap((w) => (w && !w.dead ? [w.worker] : []));
   }
@@ -102,4 +134,21 @@ export class DecodePool {
     const workers = this.workers.splice(0);
     await Promise.all(workers.flatMap((w) => (w && !w.dead ? [w.worker.terminate()] : [])));
   }
+
+  private worker(slot: number): DecodeWorker {
+    const current = this.workers[slot];
+    if (current && !current.dead) return current;
+    const started = new DecodeWorker((gone) => {
+      if (this.workers[slot] === gone) this.workers[slot] = undefined;
+    });
+    this.workers[slot] = started;
+    return started;
+  }
+}
+
+let shared: DecodePool | null = null;
+
+/** The process's decode pool, sized to the cores (workers start on first use and idle unreferenced). */
+export function sharedDecodePool(): DecodePool {
+  return (shared ??= new DecodePool());
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { pipelineSchema, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, GroupCoordinates } from '../kafka/group-member.js';
 import type { ConsumedRecord } from '../kafka/records.js';
@@ -6,6 +6,7 @@ import { openDatabase } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, Resume } from './checkpoint.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
+import { DecodePool } from './decode-pool.js';
 import type { CommitOffset } from './lag-commits.js';
 import { partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';
@@ -402,6 +403,14 @@ describe('decode in worker threads', () => {
     const source = new MemorySource(3, 1000);
     fill(source);
     let posted = 0;
+    // The third batch's first chunk: its worker is terminated while it holds the chunk.
+    const pool = new DecodePool({
+      size: 1,
+      onPosted: (worker) => {
+        if (++posted === 7) void worker.terminate();
+      },
+    });
+    onTestFinished(() => pool.close());
     const failures: { message: string; batch: number; offsets: bigint }[] = [];
     const store = new CheckpointStore(db, pipeline.id);
     const r = new PipelineRunner({
@@ -411,14 +420,7 @@ describe('decode in worker threads', () => {
       source,
       checkpoint: sqlite,
       statusIntervalMs: 60_000,
-      decodeWorkers: {
-        mode: 'always',
-        size: 1,
-        // The third batch's first chunk: its worker is terminated while it holds the chunk.
-        onPosted: (worker) => {
-          if (++posted === 7) void worker.terminate();
-        },
-      },
+      decodeWorkers: { mode: 'always', pool },
       // What the checkpoint holds when the failure is reported.
       log: (level, message) => {
         if (level === 'error') failures.push({ message, batch: store.progress().batch, offsets: consumed(db, pipeline.id) });

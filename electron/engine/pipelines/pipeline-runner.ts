@@ -115,6 +115,8 @@ export class PipelineRunner {
     const p = this.pipeline;
     this.state = 'starting';
     this.stopping = false;
+    // Decode workers load while the group is joined (about a second under tsx, once per process).
+    this.processor.warm();
     this.error = null;
     this.progress = this.store.progress();
     const limits = pipelineLimitsProblem(p);
@@ -186,7 +188,7 @@ export class PipelineRunner {
     await this.checkpoint?.close().catch(() => undefined);
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
-    await this.processor.close();
+    this.processor.close();
     this.loop = null;
     this.source = null;
     this.producer = null;

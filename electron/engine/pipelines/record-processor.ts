@@ -2,8 +2,8 @@ import type { Worker } from 'node:worker_threads';
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { chunkRows, packValues, rowColumns, type DecodedChunk } from './decode-chunk.js';
-import { DecodePool } from './decode-pool.js';
+import { chunkRows, packValues, rowColumns, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
+import { registerSpec, sharedDecodePool, type DecodePool } from './decode-pool.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
 
@@ -23,12 +23,11 @@ export interface PartRecords {
 
 /**
  * Where decode + projection run: `auto` in worker threads from `WORKER_THRESHOLD` records per
- * micro-batch, `always` / `never` (tests). `onPosted` sees each chunk posted to a worker (tests).
+ * micro-batch, `always` / `never` (tests); `pool` defaults to the process's shared pool.
  */
 export interface DecodeWorkers {
   mode: 'auto' | 'always' | 'never';
-  size?: number;
-  onPosted?: (worker: Worker) => void;
+  pool?: DecodePool;
 }
 
 /**
@@ -49,14 +48,17 @@ export class RecordProcessor {
   /** Only a projection-only pipeline writes rows to a table sink; an aggregating one needs no record ids. */
   private readonly keepsTableRows: boolean;
   private readonly workers: DecodeWorkers;
-  private pool: DecodePool | null = null;
+  /** This pipeline's spec as the decode pool knows it (null: never posted). */
+  private registered: { pool: DecodePool; specId: number; spec: DecodeSpec } | null = null;
   private readonly columns: string[];
 
   constructor(spec: PipelineSpec, workers: DecodeWorkers = { mode: 'auto' }) {
     this.spec = spec;
     // A filter reads keys, headers and timestamps and a word split makes many rows per record:
     // those stay on the main thread (the worker gets values only).
-    this.workers = spec.filter || spec.wordSplit ? { mode: 'never' } : workers;
+    // A pipeline whose batches never reach the threshold starts no workers.
+    const small = workers.mode === 'auto' && 'maxRecordsPerBatch' in spec && Number(spec.maxRecordsPerBatch) < WORKER_THRESHOLD;
+    this.workers = spec.filter || spec.wordSplit || small ? { mode: 'never' } : workers;
     this.columns = rowColumns(spec);
     this.project = compileProjection(spec.projection);
     this.keepsTableRows = !spec.aggregation;
@@ -73,19 +75,18 @@ export class RecordProcessor {
     const { mode } = this.workers;
     if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
-    const pool = (this.pool ??= new DecodePool(
-      { decoder: this.spec.decoder, projection: this.spec.projection },
-      {
-        ...(this.workers.size !== undefined ? { size: this.workers.size } : {}),
-        ...(this.workers.onPosted ? { onPosted: this.workers.onPosted } : {}),
-      },
-    ));
+    const registered = (this.registered ??= {
+      pool: this.workers.pool ?? sharedDecodePool(),
+      ...registerSpec({ decoder: this.spec.decoder, projection: this.spec.projection }),
+    });
+    const { pool } = registered;
     // Slices of at most records / workers each, so every worker gets a share.
     const most = Math.max(1, Math.ceil(records / pool.size));
     return Promise.all(
       parts.map(async (part) => {
         const slices: Promise<DecodedChunk>[] = [];
-        for (let at = 0; at < part.messages.length; at += most) slices.push(pool.decode(packValues(part.messages.slice(at, at + most))));
+        for (let at = 0; at < part.messages.length; at += most)
+          slices.push(pool.decode(registered, packValues(part.messages.slice(at, at + most))));
         const chunks = await Promise.all(slices);
         const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
         chunks.forEach((chunk, s) => this.collect(part, s * most, chunk, out));
@@ -94,16 +95,21 @@ export class RecordProcessor {
     );
   }
 
-  /** The live decode workers (tests). */
-  workerThreads(): Worker[] {
-    return this.pool?.threads() ?? [];
+  /** Starts the decode workers ahead of the first batch, if this pipeline may use them. */
+  warm(): void {
+    if (this.workers.mode !== 'never') (this.workers.pool ?? sharedDecodePool()).warm();
   }
 
-  /** Stops the worker threads (a stopped pipeline holds none; the next large batch starts them again). */
-  async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = null;
-    await pool?.close();
+  /** The decode pool's live workers (tests). */
+  workerThreads(): Worker[] {
+    return this.registered?.pool.threads() ?? [];
+  }
+
+  /** The pool forgets this pipeline's spec (its workers stay for the others). */
+  close(): void {
+    const registered = this.registered;
+    this.registered = null;
+    registered?.pool.forget(registered.specId);
   }
 
   /** A worker's chunk (records `from`… of the part) into the part's output, as `process` builds it. */

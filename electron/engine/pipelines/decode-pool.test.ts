@@ -151,6 +151,17 @@ describe('decode + projection in worker threads', () => {
     expect(await workers.processParts(input)).toEqual(a);
   });
 
+  it('decodes on the main thread from the next batch on when a worker cannot start, having failed the batch it held', async () => {
+    const spec = pipeline();
+    const broken = new DecodePool({ size: 1, entry: new URL('./no-such-worker.mjs', import.meta.url) });
+    pools.push(broken);
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: broken });
+    const input = parts(0, 300);
+    await expect(workers.processParts(input)).rejects.toThrow(/The decode worker failed: .*no-such-worker/);
+    expect(broken.unavailable).toMatch(/no-such-worker/);
+    expect(await workers.processParts(input)).toEqual(await new RecordProcessor(spec, { mode: 'never' }).processParts(input));
+  });
+
   it('keeps a small micro-batch and a filter on the main thread, and starts no worker for a pipeline of small batches', async () => {
     const small = new RecordProcessor(pipeline(), { mode: 'auto', pool: pool(1) });
     const filtered = new RecordProcessor(pipeline({ filter: 'partition == 0' }), { mode: 'always', pool: pool(1) });

@@ -32,22 +32,25 @@ class DecodeWorker {
   /** The specs this worker holds (by id). */
   readonly specs = new Set<number>();
   dead = false;
+  /** True once the worker answered a chunk: a worker that dies before it ever answered could not start. */
+  answered = false;
 
-  constructor(onGone: (worker: DecodeWorker) => void) {
-    const entry = workerEntry();
+  constructor(onGone: (worker: DecodeWorker, error: Error) => void, url?: URL) {
+    const entry = url ? { url, execArgv: undefined } : workerEntry();
     this.worker = new Worker(entry.url, entry.execArgv ? { execArgv: entry.execArgv } : {});
     // An idle worker does not keep the process alive; one holding a chunk does (ref in `post`).
     this.worker.unref();
     this.worker.on('message', (message: { id: number; chunk: DecodedChunk }) => {
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
+      this.answered = true;
       if (this.pending.size === 0) this.worker.unref();
       pending?.resolve(message.chunk);
     });
     const gone = (error: Error) => {
       if (this.dead) return;
       this.dead = true;
-      onGone(this);
+      onGone(this, error);
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     };
@@ -94,10 +97,19 @@ export class DecodePool {
   private readonly onPosted: ((worker: Worker) => void) | undefined;
   private next = 0;
   private seq = 0;
+  /**
+   * Why workers cannot run here (one died before it answered anything: its file could not be
+   * loaded, say), or null. Batches are then decoded on the main thread, as small ones are.
+   */
+  unavailable: string | null = null;
 
-  constructor(options: { size?: number; onPosted?: (worker: Worker) => void } = {}) {
+  /** The worker's module (tests: one that cannot load); default: `workerEntry()`. */
+  private readonly entry: URL | undefined;
+
+  constructor(options: { size?: number; onPosted?: (worker: Worker) => void; entry?: URL } = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.onPosted = options.onPosted;
+    this.entry = options.entry;
   }
 
   /** Starts the workers that are not running (ahead of the first batch). */
@@ -138,9 +150,10 @@ export class DecodePool {
   private worker(slot: number): DecodeWorker {
     const current = this.workers[slot];
     if (current && !current.dead) return current;
-    const started = new DecodeWorker((gone) => {
+    const started = new DecodeWorker((gone, error) => {
       if (this.workers[slot] === gone) this.workers[slot] = undefined;
-    });
+      if (!gone.answered && gone.pending.size > 0) this.unavailable = error.message;
+    }, this.entry);
     this.workers[slot] = started;
     return started;
   }

@@ -75,6 +75,8 @@ export class RecordProcessor {
     const { mode } = this.workers;
     if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
+    if ((this.workers.pool ?? sharedDecodePool()).unavailable !== null)
+      return parts.map((part) => this.process(part.topic, part.partition, part.messages));
     const registered = (this.registered ??= {
       pool: this.workers.pool ?? sharedDecodePool(),
       ...registerSpec({ decoder: this.spec.decoder, projection: this.spec.projection }),

@@ -31,6 +31,18 @@ export interface DecodeWorkers {
 }
 
 /**
+ * Inline unless `KWB_PIPELINE_DECODE_WORKERS=auto`. On the shared 2-core machine (load average
+ * 17–24) the worker path lost: `npm run bench -- pipeline` 0.31× (0.22–0.36) of the Fetch loop
+ * against 0.40× (0.30–0.47) inline, and 300,000 records through the engine ran at 35–73k msg/s
+ * against 55–82k inline, run for run. Decoding a batch in a worker only overlaps the main thread's
+ * reading of the next fetch; with no idle core that is all overhead. The variable lets a quieter
+ * machine measure it; the default changes when a measurement shows a gain.
+ */
+export function defaultDecodeWorkers(): DecodeWorkers {
+  return { mode: process.env.KWB_PIPELINE_DECODE_WORKERS === 'auto' ? 'auto' : 'never' };
+}
+
+/**
  * Records per micro-batch from which decoding goes to the worker pool. Below it the hop (packing
  * the values, posting, rebuilding rows) costs more than it frees the main thread for (measured with
  * the bench's sensor records: docs/ARCHITECTURE.md, "Path 2").
@@ -52,7 +64,7 @@ export class RecordProcessor {
   private registered: { pool: DecodePool; specId: number; spec: DecodeSpec } | null = null;
   private readonly columns: string[];
 
-  constructor(spec: PipelineSpec, workers: DecodeWorkers = { mode: 'auto' }) {
+  constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers()) {
     this.spec = spec;
     // A filter reads keys, headers and timestamps and a word split makes many rows per record:
     // those stay on the main thread (the worker gets values only).

@@ -12,6 +12,16 @@ await build({
   packages: 'external',
 });
 
+// The pipelines' decode worker (electron/engine/pipelines/decode-pool.ts) runs from its own file
+// beside main.mjs: a worker thread loads a module by URL.
+await build({
+  ...common,
+  entryPoints: ['electron/engine/pipelines/decode-worker.ts'],
+  outfile: 'dist/electron/decode-worker.mjs',
+  format: 'esm',
+  packages: 'external',
+});
+
 // The preload needs only the contract's method and event names. They are read from the contract
 // here and written into the preload as constants, so the sandboxed preload does not carry every
 // schema of the contract (825 KB when it imported shared/contract.ts).

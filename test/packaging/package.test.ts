@@ -61,7 +61,13 @@ afterAll(() => {
 
 describe('the packaged app', () => {
   it('holds the main bundle, preload, renderer and the pinned locks the main process reads', () => {
-    for (const path of ['package.json', 'dist/electron/main.mjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html']) {
+    for (const path of [
+      'package.json',
+      'dist/electron/main.mjs',
+      'dist/electron/decode-worker.mjs',
+      'dist/electron/preload.cjs',
+      'dist/renderer/index.html',
+    ]) {
       expect(asarFiles.has(path), path).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(app.resourcesDir, 'kafka', 'jars.lock.json'), 'utf8'))).toHaveProperty('versions');
@@ -95,6 +101,19 @@ describe('the packaged app', () => {
     );
     const out = execFileSync(process.execPath, [probe], { cwd: tmpdir(), encoding: 'utf8' });
     expect(out.trim()).toMatch(/^3\.\d+\.\d+$/);
+    // The pipelines' decode worker (electron/engine/pipelines/decode-pool.ts) runs from the package
+    // on its own: it decodes and projects a record sent as the pool sends it.
+    const workerProbe = join(root, 'dist', 'electron', 'worker-probe.mjs');
+    writeFileSync(
+      workerProbe,
+      `import { Worker } from 'node:worker_threads';
+      const worker = new Worker(new URL('./decode-worker.mjs', import.meta.url));
+      const bytes = new TextEncoder().encode('{"a": 41.5}');
+      const spec = { decoder: 'json', projection: [{ column: 'a', path: 'a', type: 'double', required: true }] };
+      worker.postMessage({ id: 0, specId: 0, spec, packed: { bytes, offsets: new Int32Array([0, bytes.length]), nulls: new Uint8Array(1) } });
+      worker.on('message', (m) => { console.log(m.chunk.columns[0].data[0]); void worker.terminate(); });\n`,
+    );
+    expect(execFileSync(process.execPath, [workerProbe], { cwd: tmpdir(), encoding: 'utf8' }).trim()).toBe('41.5');
   });
 
   it('leaves out build tools, renderer sources and other platforms', () => {

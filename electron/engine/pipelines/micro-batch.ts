@@ -23,7 +23,7 @@ export async function runMicroBatch(
   parts: readonly Queued[],
   previous: Progress,
 ): Promise<{ progress: Progress; changedRows: number }> {
-  const processed = parts.map((part) => m.processor.process(part.topic, part.partition, part.messages));
+  const processed = await m.processor.processParts(parts);
   // Checked before any state changes (scale-out: every group must come from one partition).
   processed.forEach((batch, i) => m.checkpoint.claim(parts[i]?.partition ?? -1, batch.rows));
   const rows = processed.flatMap((p) => p.rows);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { pipelineSchema, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, GroupCoordinates } from '../kafka/group-member.js';
 import type { ConsumedRecord } from '../kafka/records.js';
@@ -6,6 +6,7 @@ import { openDatabase } from '../store/db.js';
 import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, Resume } from './checkpoint.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
+import { DecodePool } from './decode-pool.js';
 import type { CommitOffset } from './lag-commits.js';
 import { partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';
@@ -335,6 +336,110 @@ describe('the pipeline runner against the Checkpoint interface', () => {
     expect(checkpoint.committed.get(2)).toBe(15n);
     expect(checkpoint.words.get('elsewhere')).toBeUndefined();
     expect(checkpoint.words.get('here')).toBe(1);
+  });
+});
+
+describe('decode in worker threads', () => {
+  /** JSON readings over 3 partitions, some undecodable, counted per sensor and 5-minute window. */
+  function readings(): { pipeline: Pipeline; fill: (source: MemorySource) => void } {
+    const pipeline = pipelineSchema.parse({
+      ...wordCount(600),
+      wordSplit: undefined,
+      decoder: 'json',
+      projection: [
+        { path: 't', column: 't', type: 'timestamp', timestampFormat: 'epoch-ms' },
+        { path: 's', column: 's', type: 'string' },
+        { path: 'v', column: 'v', type: 'double' },
+      ],
+      aggregation: {
+        groupBy: ['s'],
+        window: { column: 't', durationMs: 300_000 },
+        watermarkDelayMs: 60_000,
+        aggregates: [
+          { fn: 'count', as: 'n' },
+          { fn: 'avg', column: 'v', as: 'avg_v' },
+        ],
+      },
+    });
+    const fill = (source: MemorySource) => {
+      for (let p = 0; p < 3; p++)
+        source.append(
+          p,
+          Array.from({ length: 1000 }, (_, i) =>
+            i % 97 === 5 ? '{"t": broken' : JSON.stringify({ t: i * 1000 + p, s: `s${i % 7}`, v: (i * 31) % 17 }),
+          ),
+        );
+    };
+    return { pipeline, fill };
+  }
+
+  const results = (db: Db, id: string) =>
+    db
+      .prepare<[string], { result_key: string; values_json: string }>(
+        'SELECT result_key, values_json FROM pipeline_results WHERE pipeline_id = ? ORDER BY result_key',
+      )
+      .all(id);
+
+  it('fails a batch whose worker is terminated mid-batch with a clear error and no partial commit, then retries it to the inline results', async () => {
+    const { pipeline, fill } = readings();
+    // The inline run: what the results must be.
+    const inlineDb = openDatabase(':memory:');
+    const inlineSource = new MemorySource(3, 1000);
+    fill(inlineSource);
+    const inline = new PipelineRunner({
+      db: inlineDb,
+      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
+      pipeline,
+      source: inlineSource,
+      checkpoint: sqlite,
+      statusIntervalMs: 60_000,
+      decodeWorkers: { mode: 'never' },
+    });
+    runners.push(inline);
+    await inline.start();
+    await until(() => consumed(inlineDb, pipeline.id) === 3000n, 'the inline run checkpointed');
+
+    const db = openDatabase(':memory:');
+    const source = new MemorySource(3, 1000);
+    fill(source);
+    let posted = 0;
+    // The third batch's first chunk: its worker is terminated while it holds the chunk.
+    const pool = new DecodePool({
+      size: 1,
+      onPosted: (worker) => {
+        if (++posted === 7) void worker.terminate();
+      },
+    });
+    onTestFinished(() => pool.close());
+    const failures: { message: string; batch: number; offsets: bigint }[] = [];
+    const store = new CheckpointStore(db, pipeline.id);
+    const r = new PipelineRunner({
+      db,
+      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
+      pipeline,
+      source,
+      checkpoint: sqlite,
+      statusIntervalMs: 60_000,
+      decodeWorkers: { mode: 'always', pool },
+      // What the checkpoint holds when the failure is reported.
+      log: (level, message) => {
+        if (level === 'error') failures.push({ message, batch: store.progress().batch, offsets: consumed(db, pipeline.id) });
+      },
+    });
+    runners.push(r);
+    await r.start();
+    await until(() => failures.length > 0, 'the failed batch');
+    expect(failures[0]?.message).toMatch(
+      /A batch failed and is retried from the checkpoint: The decode worker stopped \(exit code 1\) before it decoded the batch/,
+    );
+    // Two batches were durable, the third left nothing behind.
+    expect(failures[0]).toMatchObject({ batch: 2, offsets: 1200n });
+    await until(() => consumed(db, pipeline.id) === 3000n, 'all 3000 records checkpointed after the retry');
+    expect(r.status()).toMatchObject({ state: 'running', error: null });
+    expect(r.workerThreadsForTests().length).toBe(1);
+    expect(results(db, pipeline.id)).toEqual(results(inlineDb, pipeline.id));
+    expect(store.progress().badCounts).toEqual(new CheckpointStore(inlineDb, pipeline.id).progress().badCounts);
+    expect(store.progress().badCounts).toEqual({ decode: 33 });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { PendingAborts } from '../exports/targets/pending-aborts.js';
+import type { Worker } from 'node:worker_threads';
 import type { S3Target } from '../../../shared/exports.js';
 import { pipelineLimitsProblem, type DatabaseSinkSpec, type Pipeline, type PipelineStatus } from '../../../shared/pipelines.js';
 import type { Assignment, ClientOptions, GroupCoordinates } from '../kafka/group-member.js';
@@ -12,7 +13,7 @@ import { DatabaseOutput, sinkTableOf } from './database-output.js';
 import type { DatabaseSink, SinkTable } from '../sinks/database-sink.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
-import { RecordProcessor } from './record-processor.js';
+import { RecordProcessor, type DecodeWorkers } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
 import { PartitionQueues, partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
 import { KafkaSource, type PipelineSource } from './pipeline-source.js';
@@ -43,6 +44,8 @@ export interface RunnerDeps {
   source?: PipelineSource;
   /** Opens the pipeline's database sink on its saved connection (PipelinesFeature resolves connection and password). */
   openDatabaseSink?: (spec: DatabaseSinkSpec, table: SinkTable) => DatabaseSink;
+  /** Where decode + projection run (tests); default: inline, or worker threads for large micro-batches with KWB_PIPELINE_DECODE_WORKERS=auto. */
+  decodeWorkers?: DecodeWorkers;
 }
 
 /** What the runner hands a checkpoint it builds. */
@@ -112,7 +115,7 @@ export class PipelineRunner {
     this.deps = deps;
     this.pipeline = deps.pipeline;
     this.store = new CheckpointStore(deps.db, deps.pipeline.id);
-    this.processor = new RecordProcessor(deps.pipeline);
+    this.processor = new RecordProcessor(deps.pipeline, deps.decodeWorkers);
     this.queues = new PartitionQueues(deps.pipeline.maxRecordsPerBatch);
     this.progress = this.store.progress();
   }
@@ -121,6 +124,8 @@ export class PipelineRunner {
     const p = this.pipeline;
     this.state = 'starting';
     this.stopping = false;
+    // Decode workers load while the group is joined (about a second under tsx, once per process).
+    this.processor.warm();
     this.error = null;
     this.progress = this.store.progress();
     const limits = pipelineLimitsProblem(p);
@@ -195,11 +200,17 @@ export class PipelineRunner {
     await this.checkpoint?.close().catch(() => undefined);
     // After the batch in flight: a file write in progress finishes; pending ones wait for the next start.
     await this.files?.stop();
+    this.processor.close();
     this.loop = null;
     this.source = null;
     this.producer = null;
     if (final === 'stopped' || this.state !== 'failed') this.state = final;
     this.deps.onStatus?.(this.status());
+  }
+
+  /** The decode worker threads alive now (tests). */
+  workerThreadsForTests(): Worker[] {
+    return this.processor.workerThreads();
   }
 
   /** Caught up: every record read up to the known end offsets is in the checkpoint, and no batch without data is owed. */

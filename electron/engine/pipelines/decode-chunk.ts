@@ -1,0 +1,173 @@
+import type { BadReason, PipelineSpec } from '../../../shared/pipelines.js';
+import type { ConsumedRecord } from '../kafka/records.js';
+import { compileProjection, decode, type Projection } from './projection.js';
+import type { Row, Value } from './row.js';
+
+/**
+ * A partition's record values in one transferable buffer: record i is `bytes[offsets[i],
+ * offsets[i + 1])`, or null when `nulls[i]` is 1 (a tombstone). Copying the values out of the
+ * fetch's buffers costs a memcpy; structured-cloning 5,000 Buffers would cost more than decoding them.
+ */
+export interface PackedValues {
+  bytes: Uint8Array;
+  offsets: Int32Array;
+  nulls: Uint8Array;
+}
+
+/**
+ * One column of a chunk's rows: numbers (and nulls) as a Float64Array; strings (and nulls) as a
+ * dictionary and codes (a group-by column holds few distinct values, and cloning 5,000 strings
+ * back cost the main thread more than the codes); anything else as an array.
+ */
+export type ColumnValues =
+  | { kind: 'number'; data: Float64Array; nulls: Uint8Array }
+  | { kind: 'string'; dictionary: (string | null)[]; codes: Uint32Array }
+  | { kind: 'any'; data: Value[] };
+
+/** What decoding a chunk of records returns: the rows by column, and which records were bad and why. */
+export interface DecodedChunk {
+  /** Per record: 1 when it became a row (rows are in record order). */
+  ok: Uint8Array;
+  /** One entry per projected column, in the row's key order. */
+  columns: ColumnValues[];
+  bad: { index: number; reason: BadReason; error: string }[];
+}
+
+/** The part of a pipeline spec decoding needs (sent once to each worker). */
+export type DecodeSpec = Pick<PipelineSpec, 'decoder' | 'projection'>;
+
+export function packValues(messages: readonly ConsumedRecord[]): PackedValues {
+  let total = 0;
+  for (const m of messages) total += m.value?.length ?? 0;
+  const bytes = new Uint8Array(total);
+  const offsets = new Int32Array(messages.length + 1);
+  const nulls = new Uint8Array(messages.length);
+  let at = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const value = messages[i]?.value ?? null;
+    offsets[i] = at;
+    if (value === null) {
+      nulls[i] = 1;
+      continue;
+    }
+    bytes.set(value, at);
+    at += value.length;
+  }
+  offsets[messages.length] = at;
+  return { bytes, offsets, nulls };
+}
+
+/**
+ * The names of a projection's row keys in the order `compileProjection` sets them (read columns,
+ * then derived ones): a row rebuilt in this order has the same key order as one projected inline.
+ */
+export function rowColumns(spec: DecodeSpec): string[] {
+  const names = [...spec.projection.filter((c) => !c.derive), ...spec.projection.filter((c) => c.derive)].map((c) => c.column);
+  return [...new Set(names)];
+}
+
+/** Decode + projection of packed values: the same `decode` and compiled projection as the inline path. */
+export class ChunkDecoder {
+  private readonly decoder: DecodeSpec['decoder'];
+  private readonly project: Projection;
+  private readonly names: string[];
+
+  constructor(spec: DecodeSpec) {
+    this.decoder = spec.decoder;
+    this.project = compileProjection(spec.projection);
+    this.names = rowColumns(spec);
+  }
+
+  decode(packed: PackedValues): DecodedChunk {
+    const { bytes, offsets, nulls } = packed;
+    const count = nulls.length;
+    const ok = new Uint8Array(count);
+    const rows: Row[] = [];
+    const bad: DecodedChunk['bad'] = [];
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < count; i++) {
+      const value = nulls[i] === 1 ? null : buffer.subarray(offsets[i], offsets[i + 1]);
+      const decoded = decode(value, this.decoder);
+      if (!decoded.ok) {
+        bad.push({ index: i, reason: 'decode', error: decoded.error });
+        continue;
+      }
+      const projected = this.project(decoded.value);
+      if (!projected.ok) {
+        bad.push({ index: i, reason: projected.reason, error: projected.error });
+        continue;
+      }
+      ok[i] = 1;
+      rows.push(projected.row);
+    }
+    return { ok, columns: this.names.map((name) => toColumn(rows, name)), bad };
+  }
+}
+
+function toColumn(rows: readonly Row[], name: string): ColumnValues {
+  const first = rows.find((row) => row[name] !== null && row[name] !== undefined)?.[name];
+  return typeof first === 'string' ? toStrings(rows, name) : toNumbers(rows, name);
+}
+
+function toNumbers(rows: readonly Row[], name: string): ColumnValues {
+  const data = new Float64Array(rows.length);
+  const nulls = new Uint8Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const value = rows[r]?.[name] ?? null;
+    if (typeof value === 'number') data[r] = value;
+    else if (value === null) nulls[r] = 1;
+    else return { kind: 'any', data: rows.map((row) => row[name] ?? null) };
+  }
+  return { kind: 'number', data, nulls };
+}
+
+function toStrings(rows: readonly Row[], name: string): ColumnValues {
+  const codes = new Uint32Array(rows.length);
+  const dictionary: (string | null)[] = [];
+  const seen = new Map<string | null, number>();
+  for (let r = 0; r < rows.length; r++) {
+    const value = rows[r]?.[name] ?? null;
+    if (typeof value !== 'string' && value !== null) return { kind: 'any', data: rows.map((row) => row[name] ?? null) };
+    let code = seen.get(value);
+    if (code === undefined) {
+      code = dictionary.push(value) - 1;
+      seen.set(value, code);
+    }
+    codes[r] = code;
+  }
+  return { kind: 'string', dictionary, codes };
+}
+
+/** The rows of a decoded chunk, rebuilt with the projection's key order. */
+export function chunkRows(chunk: DecodedChunk, names: readonly string[]): Row[] {
+  let count = 0;
+  for (let i = 0; i < chunk.ok.length; i++) count += chunk.ok[i] ?? 0;
+  const rows: Row[] = new Array<Row>(count);
+  for (let r = 0; r < count; r++) rows[r] = {};
+  names.forEach((name, c) => {
+    const column = chunk.columns[c];
+    if (!column) return;
+    if (column.kind === 'any') {
+      for (let r = 0; r < count; r++) rows[r][name] = column.data[r] ?? null;
+      return;
+    }
+    if (column.kind === 'string') {
+      const { dictionary, codes } = column;
+      for (let r = 0; r < count; r++) rows[r][name] = dictionary[codes[r] ?? 0] ?? null;
+      return;
+    }
+    const { data, nulls } = column;
+    for (let r = 0; r < count; r++) rows[r][name] = nulls[r] === 1 ? null : data[r];
+  });
+  return rows;
+}
+
+/** Every buffer a decoded chunk holds, to transfer rather than copy it back. */
+export function chunkTransfers(chunk: DecodedChunk): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [chunk.ok.buffer as ArrayBuffer];
+  for (const column of chunk.columns) {
+    if (column.kind === 'number') out.push(column.data.buffer as ArrayBuffer, column.nulls.buffer as ArrayBuffer);
+    if (column.kind === 'string') out.push(column.codes.buffer as ArrayBuffer);
+  }
+  return out;
+}

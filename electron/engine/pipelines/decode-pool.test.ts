@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pipelineSchema, type Pipeline } from '../../../shared/pipelines.js';
+import type { ConsumedRecord } from '../kafka/records.js';
+import { AggregationOperator } from './aggregation.js';
+import { DecodePool } from './decode-pool.js';
+import { RecordProcessor, type PartRecords } from './record-processor.js';
+
+// The worker path (decode + projection in worker threads, DecodePool) against the inline path on
+// the same records: the same rows (values and key order), the same bad records in the same order,
+// and so the same aggregation, watermarks, late rows and emitted results batch by batch.
+
+const MIN = 60_000;
+const BASE = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+function pipeline(overrides: Record<string, unknown> = {}): Pipeline {
+  return pipelineSchema.parse({
+    id: 'p-workers',
+    name: 'workers',
+    connectionId: 'c',
+    topics: ['in'],
+    groupId: 'g',
+    projection: [
+      { column: 'ts', path: 'ts', type: 'timestamp', timestampFormat: 'iso' },
+      { column: 'sensor', path: 'sensor', type: 'string' },
+      { column: 'v', path: 'v', type: 'double' },
+      { column: 'n', path: 'n', type: 'int', required: false },
+      { column: 'ok', path: 'ok', type: 'boolean', required: false },
+      { column: 'domain', path: 'email', type: 'string', derive: { kind: 'email-domain', from: 'email' } },
+      { column: 'email', path: 'email', type: 'string', required: false },
+    ],
+    // Hopping windows: a record falls in two windows.
+    aggregation: {
+      groupBy: ['sensor'],
+      window: { column: 'ts', durationMs: 10 * MIN, slideMs: 5 * MIN },
+      watermarkDelayMs: 5 * MIN,
+      aggregates: [
+        { fn: 'count', as: 'rows' },
+        { fn: 'sum', column: 'v', as: 'sum_v' },
+        { fn: 'avg', column: 'v', as: 'avg_v' },
+        { fn: 'min', column: 'v', as: 'min_v' },
+        { fn: 'max', column: 'n', as: 'max_n' },
+        { fn: 'count', column: 'email', as: 'emails' },
+      ],
+    },
+    outputMode: 'update',
+    createdAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  });
+}
+
+/** Record `i` of a partition: mostly good readings moving forward in time, some late, some bad. */
+function value(i: number, partition: number, batch: number): Buffer | null {
+  const minute = batch * 20 + (i % 20);
+  const reading = {
+    // Every 13th reading is 40 minutes behind: late once the watermark passed its windows.
+    ts: new Date(BASE + (i % 13 === 0 ? minute - 40 : minute) * MIN + partition * 1000).toISOString(),
+    sensor: `s${(i + partition) % 4}`,
+    v: ((i * 7919) % 1000) / 7 - 50,
+    ...(i % 3 === 0 ? { n: i } : {}),
+    ...(i % 5 === 0 ? { ok: i % 2 === 0 } : {}),
+    ...(i % 4 === 0 ? { email: `user${i}@Example${i % 3}.org` } : {}),
+  };
+  switch (i % 41) {
+    case 7:
+      return Buffer.from('{"ts": "2024-05-01T12:00:00.000Z", truncated');
+    case 11:
+      return Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    case 17:
+      return null;
+    case 23:
+      return Buffer.from(JSON.stringify({ ...reading, sensor: undefined }));
+    case 29:
+      return Buffer.from(JSON.stringify({ ...reading, v: 'warm' }));
+    case 31:
+      return Buffer.from(JSON.stringify({ ...reading, ts: 'yesterday' }));
+    default:
+      return Buffer.from(JSON.stringify(reading));
+  }
+}
+
+function parts(batch: number, perPartition: number): PartRecords[] {
+  return [0, 1, 2].map((partition) => ({
+    topic: 'in',
+    partition,
+    messages: Array.from({ length: perPartition }, (_, i): ConsumedRecord => ({
+      topic: 'in',
+      partition,
+      offset: batch * perPartition + i,
+      timestamp: 0,
+      timestampType: 'CreateTime',
+      key: null,
+      value: value(batch * perPartition + i, partition, batch),
+      headers: [],
+    })),
+  }));
+}
+
+let pools: DecodePool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  pools = [];
+});
+
+function pool(size: number): DecodePool {
+  const made = new DecodePool({ size });
+  pools.push(made);
+  return made;
+}
+
+describe('decode + projection in worker threads', () => {
+  it('gives the inline path’s rows, bad records and window results on the same records, malformed and late ones included', async () => {
+    const spec = pipeline();
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    // Two workers: each partition is cut into slices that come back and are put together in order.
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(2) });
+    const inlineOperator = new AggregationOperator(spec.aggregation ?? expect.fail(), spec.outputMode);
+    const workerOperator = new AggregationOperator(spec.aggregation ?? expect.fail(), spec.outputMode);
+    let late = 0;
+    let bad = 0;
+    for (let batch = 0; batch < 4; batch++) {
+      const input = parts(batch, 401);
+      const a = await inline.processParts(input);
+      const b = await workers.processParts(input);
+      expect(b).toEqual(a);
+      // Same key order (a row rebuilt from columns), and the dead letters carry the record itself.
+      expect(b.flatMap((p) => p.rows.map((row) => Object.keys(row).join()))).toEqual(
+        a.flatMap((p) => p.rows.map((row) => Object.keys(row).join())),
+      );
+      b.forEach((part, i) => part.bad.forEach((letter, j) => expect(letter.message).toBe(a[i]?.bad[j]?.message)));
+      const ra = inlineOperator.processBatch(a.flatMap((p) => p.rows));
+      const rb = workerOperator.processBatch(b.flatMap((p) => p.rows));
+      expect(rb).toEqual(ra);
+      late += ra.lateRows;
+      bad += a.reduce((n, p) => n + p.bad.length, 0);
+    }
+    // The records did exercise what they were meant to.
+    expect(late).toBeGreaterThan(0);
+    expect(bad).toBeGreaterThan(6 * 4);
+    const reasons = new Set((await inline.processParts(parts(0, 401))).flatMap((p) => p.bad.map((x) => x.reason)));
+    expect([...reasons].sort()).toEqual(['decode', 'missing-field', 'wrong-type']);
+  });
+
+  it('gives a projection-only pipeline the same table rows and record ids', async () => {
+    const spec = pipeline({ aggregation: undefined });
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
+    const input = parts(1, 300);
+    const a = await inline.processParts(input);
+    expect(a[0]?.tableRows.length).toBeGreaterThan(0);
+    expect(await workers.processParts(input)).toEqual(a);
+  });
+
+  it('decodes on the main thread from the next batch on when a worker cannot start, having failed the batch it held', async () => {
+    const spec = pipeline();
+    const broken = new DecodePool({ size: 1, entry: new URL('./no-such-worker.mjs', import.meta.url) });
+    pools.push(broken);
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: broken });
+    const input = parts(0, 300);
+    await expect(workers.processParts(input)).rejects.toThrow(/The decode worker failed: .*no-such-worker/);
+    expect(broken.unavailable).toMatch(/no-such-worker/);
+    expect(await workers.processParts(input)).toEqual(await new RecordProcessor(spec, { mode: 'never' }).processParts(input));
+  });
+
+  it('keeps a small micro-batch and a filter on the main thread, and starts no worker for a pipeline of small batches', async () => {
+    const small = new RecordProcessor(pipeline(), { mode: 'auto', pool: pool(1) });
+    const filtered = new RecordProcessor(pipeline({ filter: 'partition == 0' }), { mode: 'always', pool: pool(1) });
+    await small.processParts(parts(0, 10));
+    await filtered.processParts(parts(0, 1000));
+    expect(small.workerThreads()).toEqual([]);
+    expect(filtered.workerThreads()).toEqual([]);
+    const smallBatches = pool(1);
+    new RecordProcessor(pipeline({ maxRecordsPerBatch: 500 }), { mode: 'auto', pool: smallBatches }).warm();
+    expect(smallBatches.threads()).toEqual([]);
+  });
+});

@@ -55,10 +55,11 @@ export interface CheckpointParts {
   store: CheckpointStore;
   table: TableSink | null;
   files: FileSinks | null;
+  /** The database sink (PostgreSQL, Cassandra), or null. */
   database: DatabaseOutput | null;
   /** The worker's group membership now (scale-out transactions commit the group's offsets). */
   group: () => GroupCoordinates;
-  /** Commits offsets to the group for lag tools. */
+  /** Commits offsets to the group for lag tools only (never read back). */
   commitLag: (offsets: { topic: string; partition: number; offset: string }[]) => Promise<void>;
 }
 

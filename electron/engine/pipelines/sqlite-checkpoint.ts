@@ -1,31 +1,16 @@
-import type { Pipeline, PipelineStatus } from '../../../shared/pipelines.js';
+import type { PipelineStatus } from '../../../shared/pipelines.js';
 import type { Liveness } from '../kafka/group-member.js';
-import type { Db } from '../store/db.js';
 import type { BatchOutput, Checkpoint, OperatorState, Resume } from './checkpoint.js';
-import type { CheckpointStore } from '../store/checkpoint-store.js';
-import type { DatabaseOutput } from './database-output.js';
 import type { RecordSender } from './dead-letters.js';
-import type { FileSinks } from './file-sink.js';
 import { sendBatchRecords } from './kafka-sink.js';
-import { LagCommits, type CommitOffset } from './lag-commits.js';
+import { LagCommits } from './lag-commits.js';
 import { commitLocal } from './local-commit.js';
 import { partitionId, type Queued } from './partition-queues.js';
 import type { StartingOffsets } from './source-offsets.js';
-import type { TableSink } from '../store/table-sink.js';
+import type { CheckpointParts } from './pipeline-runner.js';
 
-export interface SqliteCheckpointDeps {
-  db: Db;
-  pipeline: Pipeline;
-  store: CheckpointStore;
-  table: TableSink | null;
-  files: FileSinks | null;
-  /** The database sink (PostgreSQL, Cassandra), or null. */
-  database: DatabaseOutput | null;
-  /** Kafka sinks and dead letters (null when the pipeline has neither). */
-  send: RecordSender | null;
-  /** Commits offsets to the group for lag tools only (never read back). */
-  commitLag: (offsets: CommitOffset[]) => Promise<void>;
-}
+/** The runner's parts (less the group membership: only scale-out transactions commit the group's offsets), and where Kafka sinks and dead letters go (null when the pipeline has neither). */
+export type SqliteCheckpointDeps = Omit<CheckpointParts, 'group'> & { send: RecordSender | null };
 
 /**
  * The pipeline's checkpoint in the app's SQLite store (exactly-once into SQLite, as Spark's

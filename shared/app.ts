@@ -18,5 +18,7 @@ export const appInfoSchema = z.object({
   activeConnectionId: z.string().nullable(),
   secretStorage: secretStorageSchema,
   javaAvailable: z.boolean(),
+  /** The engine's process (the CLI names it when it controls a running app). */
+  pid: z.number().int(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;

@@ -258,6 +258,11 @@ export const producerMethods = {
   'producers:start': method(idRef, producerStatusSchema, 'Start (or resume) a producer'),
   'producers:pause': method(idRef, producerStatusSchema, 'Pause a producer; its sends in flight complete'),
   'producers:stop': method(idRef, producerStatusSchema, 'Stop a producer after flushing what it accepted'),
+  'producers:command': method(
+    idRef.extend({ verb: z.enum(['start', 'stop', 'pause', 'resume']) }),
+    z.object({ message: z.string().nullable(), status: producerStatusSchema }),
+    "The CLI's verbs (`producer start|stop|pause|resume`): resume only a paused producer, pause only a running one, with what was done in words",
+  ),
   'producers:resetCounts': method(idRef, producerStatusSchema, 'Zero the sent/bytes/error counters of a stopped producer'),
   'producers:ensureTopic': method(
     z.object({

@@ -1,4 +1,5 @@
 import { createEngineContext } from './engine-context.js';
+import { serveControl, type ControlServer } from './control/control-socket.js';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/app.js';
 import type { ConnectionState } from '../../shared/connection.js';
@@ -117,6 +118,8 @@ export class Engine {
   private readonly states = new Map<string, ConnectionState>();
   private readonly deps: EngineDeps;
   private healthTimer: NodeJS.Timeout | undefined;
+  /** The CLI's control socket, once listening (null: not served). */
+  private readonly control: Promise<ControlServer | null>;
   private disposed = false;
   /** True when this engine started the local cluster; it then stops it on dispose (no orphan JVMs). */
   private ownsLocalCluster = false;
@@ -135,6 +138,11 @@ export class Engine {
     this.dispatch = createDispatcher({ ...this.handlers(), ...handlers }, (method, error) =>
       deps.log('error', `${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     );
+    // The CLI's way into this app (`npm run cli -- producer stop …`): the same dispatcher on a local socket.
+    this.control = serveControl(deps.dataDir, this.dispatch, deps.log).catch((error: unknown) => {
+      deps.log('warn', `the CLI control socket is not served: ${String(error)}`);
+      return null;
+    });
     const interval = deps.healthIntervalMs ?? 15_000;
     if (interval > 0) {
       this.healthTimer = setInterval(() => void this.checkActive(), interval);
@@ -211,6 +219,8 @@ export class Engine {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.healthTimer);
+    // First, so no CLI call starts work while the features stop.
+    await (await this.control)?.close();
     this.events.clear();
     for (const feature of this.features.reverse()) {
       await Promise.resolve(feature.dispose()).catch((error: unknown) => this.deps.log('error', `dispose: ${String(error)}`));
@@ -232,6 +242,7 @@ export class Engine {
         activeConnectionId: this.activeConnectionId(),
         secretStorage: this.deps.secrets.info,
         javaAvailable: this.deps.javaAvailable(),
+        pid: process.pid,
       }),
       'connections:list': () => this.connections.list(),
       'connections:save': async (input) => {

@@ -85,6 +85,7 @@ const appInfo = {
   activeConnectionId: null,
   secretStorage: { backend: 'key-file', secure: false, description: 'key file' },
   javaAvailable: true,
+  pid: 4242,
 } as const;
 
 describe('WsTransport', () => {

@@ -7,8 +7,6 @@ import { registrySettings } from '../schema-registry/registry-settings.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { KafkaSendEngine } from '../kafka/send-engine.js';
 import { describeKafkaError } from '../kafka/errors.js';
-import type { ProducerCommand } from '../store/producer-commands.js';
-import { ProducerControl } from './producer-control.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
 import { splitSecrets } from './producer-secrets.js';
 import { ProducersRepo, type StoredProducer } from '../store/producers-repo.js';
@@ -24,6 +22,7 @@ type ProducerMethod =
   | 'producers:start'
   | 'producers:pause'
   | 'producers:stop'
+  | 'producers:command'
   | 'producers:resetCounts'
   | 'producers:ensureTopic'
   | 'producers:recipe';
@@ -43,15 +42,10 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
   private readonly persistTimer: NodeJS.Timeout;
   /** Registry clients of the Avro serializer (schema ids cached per connection). */
   private readonly avro: AvroResolver;
-  /** Commands from `npm run cli -- producer start|stop|pause|resume` (absent in the headless CLI runner). */
-  private readonly control: ProducerControl | null;
   private disposed = false;
 
-  /**
-   * `resume: false` leaves saved running producers alone; `control: false` does not answer CLI
-   * commands (the headless `producer start` runner, which is not "the app" other CLIs talk to).
-   */
-  constructor(context: EngineContext, options: { resume?: boolean; control?: boolean } = {}) {
+  /** `resume: false` leaves saved running producers alone (the headless `producer start` runner). */
+  constructor(context: EngineContext, options: { resume?: boolean } = {}) {
     this.context = context;
     this.repo = new ProducersRepo(context.db, context.secrets);
     this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
@@ -61,14 +55,6 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
     this.persistTimer = setInterval(() => this.persistCounts(), PERSIST_EVERY_MS);
     this.persistTimer.unref();
     if (options.resume !== false) this.resume();
-    this.control =
-      options.control === false
-        ? null
-        : new ProducerControl(context.db, {
-            apply: (command) => this.applyCommand(command),
-            statuses: () => Object.fromEntries([...this.runners].map(([id, runner]) => [id, runner.snapshot()])),
-            log: (level, message) => context.log(level, message),
-          });
   }
 
   handlers() {
@@ -109,6 +95,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         if (runner.running) this.repo.setDesired(id, 'paused');
         return runner.snapshot();
       },
+      'producers:command': (command) => this.applyCommand(command),
       'producers:stop': async ({ id }) => {
         const runner = this.runner(id);
         this.repo.setDesired(id, 'stopped');
@@ -155,8 +142,11 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
    * A CLI command, applied through the handlers the UI calls. Verbs that would do nothing say so in
    * the message; ones that make no sense in the current state fail with a message the CLI prints.
    */
-  private async applyCommand(command: ProducerCommand): Promise<{ message: string | null; status: ProducerStatus }> {
-    const { definition } = this.repo.get(command.producerId);
+  private async applyCommand(command: { id: string; verb: 'start' | 'stop' | 'pause' | 'resume' }): Promise<{
+    message: string | null;
+    status: ProducerStatus;
+  }> {
+    const { definition } = this.repo.get(command.id);
     const handlers = this.handlers();
     const before = this.runners.get(definition.id)?.snapshot().state ?? 'stopped';
     const active = this.runners.get(definition.id)?.running ?? false;
@@ -279,8 +269,6 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
 
   async dispose(): Promise<void> {
     clearInterval(this.persistTimer);
-    // First, so no CLI command starts a runner while the others are being stopped.
-    await this.control?.dispose();
     // Stop without touching the wanted state: a producer running at quit runs again at the next start.
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.disposed = true;

@@ -16,8 +16,6 @@ export const APP_TABLES = [
   'pipeline_file_rows',
   's3_credentials',
   's3_pending_aborts',
-  'engine_instances',
-  'producer_commands',
   'database_connections',
 ] as const;
 

@@ -178,7 +178,7 @@ export const migrations: readonly Migration[] = [
   {
     id: 8,
     name: 'producer-commands-and-engine-heartbeat',
-    // The CLI ↔ running app control channel (electron/engine/producers/producer-commands.ts).
+    // The CLI ↔ running app control channel of old (a command queue polled by the app); migration 14 drops it.
     sql: `
       CREATE TABLE engine_instances (
         id             TEXT PRIMARY KEY,
@@ -250,6 +250,16 @@ export const migrations: readonly Migration[] = [
         created_at  INTEGER NOT NULL,
         updated_at  INTEGER NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    id: 14,
+    name: 'drop-producer-commands',
+    // The CLI reaches a running app over its control socket (control/control-socket.ts), served by
+    // the engine's dispatcher: the command queue and the heartbeat rows are gone.
+    sql: `
+      DROP TABLE producer_commands;
+      DROP TABLE engine_instances;
     `,
   },
 ];

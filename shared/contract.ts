@@ -19,6 +19,7 @@ import { metricsEvents, metricsMethods } from './metrics.js';
 import { producerEvents, producerMethods } from './producers.js';
 import { exportEvents, exportMethods } from './exports.js';
 import { topicBrowserEvents, topicBrowserMethods } from './topic-browser.js';
+import { registryMethods } from './registry.js';
 
 /** The foundation's methods: app, connections, cluster overview, topic list, local cluster. */
 export const coreMethods = {
@@ -74,6 +75,7 @@ export const methods = {
   ...databaseMethods,
   ...geoMethods, // live views: map
   ...metricsMethods, // live views: throughput and lag
+  ...registryMethods, // schema registry browser
 } as const;
 
 export const coreEvents = {

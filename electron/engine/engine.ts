@@ -26,6 +26,7 @@ import { ExportsFeature } from './exports/exports-feature.js';
 import { TopicBrowser } from './topics/topic-browser.js';
 import { PipelinesFeature } from './pipelines/pipelines-feature.js';
 import { DatabasesFeature } from './sinks/databases-feature.js';
+import { RegistryFeature } from './schema-registry/registry-feature.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { type ConnectionsRepo } from './store/connections-repo.js';
 import { openDatabase, type Db } from './store/db.js';
@@ -80,6 +81,8 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
   features.push(geo);
   const metrics = new MetricsFeature(context);
   features.push(metrics);
+  const registry = new RegistryFeature(context); // feature: schema registry browser
+  features.push(registry);
   return {
     features,
     handlers: {
@@ -94,6 +97,7 @@ function createFeatures(context: EngineContext): { features: EngineFeature<never
       ...databases.handlers(),
       ...geo.handlers(),
       ...metrics.handlers(),
+      ...registry.handlers(),
     },
   };
 }

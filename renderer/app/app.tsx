@@ -9,6 +9,7 @@ import { ComingPage } from '../pages/coming-page.js';
 import { ExportsPage } from '../pages/exports/exports-page.js';
 import { ProducersPage } from '../pages/producers/producers-page.js';
 import { PipelinesPage } from '../pages/pipelines/pipelines-page.js';
+import { RegistryPage } from '../pages/registry/registry-page.js';
 import { SettingsPage } from '../pages/settings-page.js';
 import { TopicsPage } from '../pages/topics-page.js';
 import { NavBar } from './nav-bar.js';
@@ -30,6 +31,8 @@ function Page({ route, info }: { route: RouteId; info: AppInfo }) {
       return <MapPage activeConnectionId={info.activeConnectionId} />;
     case 'topics':
       return <TopicsPage activeConnectionId={info.activeConnectionId} />;
+    case 'registry':
+      return <RegistryPage activeConnectionId={info.activeConnectionId} />;
     case 'producers':
       return <ProducersPage activeConnectionId={info.activeConnectionId} />;
     case 'pipelines':

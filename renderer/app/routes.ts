@@ -2,6 +2,7 @@ export const routes = [
   { id: 'cluster', label: 'Cluster' },
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'topics', label: 'Topics' },
+  { id: 'registry', label: 'Registry' },
   { id: 'producers', label: 'Producers' },
   { id: 'pipelines', label: 'Pipelines' },
   { id: 'map', label: 'Map' },

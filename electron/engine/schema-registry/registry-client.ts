@@ -1,4 +1,7 @@
-import { WorkbenchError } from '../../../shared/errors.js';
+import { WorkbenchError, type ErrorCode } from '../../../shared/errors.js';
+import type { CompatibilityCheck, CompatibilityLevel, RegisteredVersion, SubjectVersion } from '../../../shared/registry.js';
+import { compatibilityLevelSchema, registrySchemaTypeSchema, schemaReferenceSchema } from '../../../shared/registry.js';
+import { z } from 'zod';
 
 /** Where a connection's registry is and how to log in (basic auth is optional). */
 export interface RegistrySettings {
@@ -28,6 +31,37 @@ function registryMessage(body: string): string {
   }
   return body.slice(0, 300) || 'no body';
 }
+
+/** A registry's refusal, with its HTTP status and Confluent `error_code` (40401 unknown subject, 42201 invalid schema…). */
+export class RegistryHttpError extends WorkbenchError {
+  readonly status: number;
+  readonly errorCode: number | undefined;
+  readonly registryMessage: string;
+
+  constructor(code: ErrorCode, message: string, status: number, body: string) {
+    super(code, message);
+    this.status = status;
+    this.registryMessage = registryMessage(body);
+    let errorCode: unknown;
+    try {
+      errorCode = (JSON.parse(body) as { error_code?: unknown }).error_code;
+    } catch {
+      // not JSON: no error code
+    }
+    this.errorCode = typeof errorCode === 'number' ? errorCode : undefined;
+  }
+}
+
+const subjectPath = (subject: string) => `/subjects/${encodeURIComponent(subject)}`;
+const versionBodySchema = z.object({
+  subject: z.string(),
+  version: z.number().int(),
+  id: z.number().int(),
+  schemaType: registrySchemaTypeSchema.default('AVRO'),
+  schema: z.string(),
+  references: z.array(schemaReferenceSchema).nullish(),
+});
+const configBodySchema = z.object({ compatibilityLevel: compatibilityLevelSchema });
 
 /**
  * A small client for the Confluent Schema Registry REST API (also served by Apicurio at
@@ -86,7 +120,81 @@ export class RegistryClient {
     return { id: body.id, schema: body.schema };
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  // Registry browser (the Registry page): subjects, versions, compatibility, register any schema type.
+
+  /** All subjects (GET /subjects). */
+  subjects(): Promise<string[]> {
+    return this.request<string[]>('GET', '/subjects');
+  }
+
+  /** The version numbers of a subject (GET /subjects/{subject}/versions). */
+  versions(subject: string): Promise<number[]> {
+    return this.request<number[]>('GET', `${subjectPath(subject)}/versions`);
+  }
+
+  /** One version of a subject (GET /subjects/{subject}/versions/{version}); `schemaType` absent means AVRO. */
+  async version(subject: string, version: number | 'latest'): Promise<SubjectVersion> {
+    const body = versionBodySchema.parse(await this.request<unknown>('GET', `${subjectPath(subject)}/versions/${version}`));
+    return { ...body, references: body.references ?? [] };
+  }
+
+  /** The global compatibility level (GET /config). */
+  async globalCompatibility(): Promise<CompatibilityLevel> {
+    return configBodySchema.parse(await this.request<unknown>('GET', '/config')).compatibilityLevel;
+  }
+
+  /**
+   * A subject's own compatibility level (GET /config/{subject}), or null when it has none: Confluent
+   * answers 40408 then (its API reference, "Get compatibility level for a subject"); Apicurio answers
+   * the level it applies.
+   */
+  async subjectCompatibility(subject: string): Promise<CompatibilityLevel | null> {
+    try {
+      return configBodySchema.parse(await this.request<unknown>('GET', `/config/${encodeURIComponent(subject)}`)).compatibilityLevel;
+    } catch (error) {
+      if (error instanceof RegistryHttpError && error.errorCode === 40408) return null;
+      throw error;
+    }
+  }
+
+  /** Sets the global level (no subject) or a subject's own (PUT /config[/{subject}]). */
+  async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel> {
+    const path = subject === undefined ? '/config' : `/config/${encodeURIComponent(subject)}`;
+    const body = z
+      .object({ compatibility: compatibilityLevelSchema })
+      .parse(await this.request<unknown>('PUT', path, { compatibility: level }));
+    return body.compatibility;
+  }
+
+  /**
+   * Whether `schema` could be registered as the next version of `subject` under its compatibility
+   * level (POST /compatibility/subjects/{subject}/versions/latest?verbose=true; registries without
+   * `verbose` answer without `messages`).
+   */
+  async checkCompatibility(subject: string, schemaType: SubjectVersion['schemaType'], schema: string): Promise<CompatibilityCheck> {
+    const body = z
+      .object({ is_compatible: z.boolean(), messages: z.array(z.unknown()).optional() })
+      .parse(
+        await this.request<unknown>('POST', `/compatibility${subjectPath(subject)}/versions/latest?verbose=true`, { schema, schemaType }),
+      );
+    return { compatible: body.is_compatible, messages: (body.messages ?? []).map((m) => (typeof m === 'string' ? m : JSON.stringify(m))) };
+  }
+
+  /**
+   * Registers a new version of any type (POST /subjects/{subject}/versions), then looks the schema up
+   * under the subject (POST /subjects/{subject}) for its version number, which registration does not return.
+   */
+  async registerVersion(subject: string, schemaType: SubjectVersion['schemaType'], schema: string): Promise<RegisteredVersion> {
+    const { id } = z
+      .object({ id: z.number().int() })
+      .parse(await this.request<unknown>('POST', `${subjectPath(subject)}/versions`, { schema, schemaType }));
+    const found = z
+      .object({ version: z.number().int() })
+      .parse(await this.request<unknown>('POST', subjectPath(subject), { schema, schemaType }));
+    return { subject, id, version: found.version };
+  }
+
+  private async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: `${CONTENT_TYPE}, application/json` };
     if (body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
     if (this.authorization !== undefined) headers.Authorization = this.authorization;
@@ -116,8 +224,17 @@ export class RegistryClient {
         `Schema registry ${this.url} refused the login (HTTP ${response.status}): ${registryMessage(text)}`,
       );
     }
-    if (response.status === 404) throw new WorkbenchError('NOT_FOUND', `Schema registry: ${registryMessage(text)} (${method} ${path})`);
-    if (!response.ok) throw new WorkbenchError('VALIDATION', `Schema registry answered HTTP ${response.status}: ${registryMessage(text)}`);
+    if (response.status === 404) {
+      throw new RegistryHttpError('NOT_FOUND', `Schema registry: ${registryMessage(text)} (${method} ${path})`, response.status, text);
+    }
+    if (!response.ok) {
+      throw new RegistryHttpError(
+        'VALIDATION',
+        `Schema registry answered HTTP ${response.status}: ${registryMessage(text)}`,
+        response.status,
+        text,
+      );
+    }
     try {
       return JSON.parse(text) as T;
     } catch {

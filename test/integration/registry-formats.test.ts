@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
@@ -10,6 +7,7 @@ import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
+import { confluentPeer } from '../registry/confluent-peer.js';
 import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -45,17 +43,7 @@ const jsonReadings = [
   { sensor: 'sensor_5', temperature: 0, where: { city: 'Tromsø', lat: 69.65, lon: 18.96 } },
 ];
 
-/** Confluent's Python serdes (test/registry/confluent_serdes.py), the independent peer. */
-function python(mode: 'produce' | 'consume', topic: string, format: 'protobuf' | 'jsonschema', input?: unknown[], count?: number): unknown {
-  const args = [join('test', 'registry', 'confluent_serdes.py'), mode, bootstrap, registry.url, topic, format, dir.path];
-  if (count !== undefined) args.push(String(count));
-  const output = execFileSync('python3', args, {
-    encoding: 'utf8',
-    timeout: 120_000,
-    input: input?.map((r) => JSON.stringify(r)).join('\n') ?? '',
-  });
-  return mode === 'consume' ? (JSON.parse(output) as unknown) : null;
-}
+let python: ReturnType<typeof confluentPeer>;
 
 const read = async (topic: string) =>
   data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, start: { kind: 'oldest' }, limit: 100 })).messages;
@@ -78,8 +66,8 @@ const produceValue = (topic: string, encoder: 'protobuf' | 'jsonschema', value: 
   });
 
 beforeAll(async () => {
-  cpSync(join('test', 'registry'), dir.path, { recursive: true, filter: (source) => !source.endsWith('.py') });
   registry = await startSchemaRegistry();
+  python = confluentPeer(bootstrap, registry.url, dir.path);
   engine = testEngine(dir.path);
   connectionId = data<Connection>(
     await engine.dispatch('connections:save', { name: 'formats', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),

@@ -117,6 +117,20 @@ const JSON_OPTIONS: protobuf.IConversionOptions = {
   json: true,
 };
 
+/** The object's keys in the message's declaration order (protobufjs puts repeated fields first), nested messages too. */
+function inFieldOrder(type: protobuf.Type, object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (!(field.name in object)) continue;
+    const value = object[field.name];
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const order = (v: unknown) =>
+      nested !== null && v !== null && typeof v === 'object' ? inFieldOrder(nested, v as Record<string, unknown>) : v;
+    out[field.name] = field.repeated && Array.isArray(value) ? value.map(order) : field.map ? value : order(value);
+  }
+  return out;
+}
+
 /** Wire body → the message as JSON text, with the message's full name. */
 export function decodeProtobufBody(bundle: SchemaBundle, body: Uint8Array): { json: string; message: string } {
   const schema = protobufSchema(bundle);
@@ -144,7 +158,7 @@ export function decodeProtobufBody(bundle: SchemaBundle, body: Uint8Array): { js
       });
     throw new Error(`not a ${type.name} message: ${reason}`, { cause: error });
   }
-  return { json: JSON.stringify(type.toObject(message, JSON_OPTIONS)), message: type.fullName.replace(/^\./, '') };
+  return { json: JSON.stringify(inFieldOrder(type, type.toObject(message, JSON_OPTIONS))), message: type.fullName.replace(/^\./, '') };
 }
 
 const INT32 = new Set(['int32', 'sint32', 'sfixed32']);

@@ -24,9 +24,11 @@ describe('Protobuf wire body', () => {
     expect(decodeProtobufBody(proto, nested)).toEqual({ json: '{"text":"b"}', message: 'kwb.test.Reading.Note' });
   });
 
-  it('decodes through the import, int64 beyond 2^53 exactly (proto3 JSON: a string), defaults included', () => {
+  it('decodes through the import, int64 beyond 2^53 exactly (proto3 JSON: a string), defaults included, in field order', () => {
     const body = encodeProtobufBody(proto, 'Reading', '{"count":"9007199254740993","where":{"city":"Oslo"},"kind":"INDOOR"}');
-    expect(JSON.parse(decodeProtobufBody(proto, body).json)).toEqual({
+    const decoded = JSON.parse(decodeProtobufBody(proto, body).json) as Record<string, unknown>;
+    expect(Object.keys(decoded)).toEqual(['sensor', 'temperature', 'count', 'where', 'tags', 'kind', 'note']);
+    expect(decoded).toEqual({
       sensor: '',
       temperature: 0,
       count: '9007199254740993',

@@ -4,7 +4,21 @@ import { wireSchemaId } from './avro-wire.js';
 import { isPrintable, toBase64, toHex, utf8 } from './bytes.js';
 import type { AvroResult } from './schemas.js';
 
-export const decoderIds = ['auto', 'string', 'json', 'int16', 'int32', 'int64', 'double', 'hex', 'base64', 'msgpack', 'avro'] as const;
+export const decoderIds = [
+  'auto',
+  'string',
+  'json',
+  'int16',
+  'int32',
+  'int64',
+  'double',
+  'hex',
+  'base64',
+  'msgpack',
+  'avro',
+  'protobuf',
+  'jsonschema',
+] as const;
 export const decoderIdSchema = z.enum(decoderIds);
 export type DecoderId = z.infer<typeof decoderIdSchema>;
 export type ConcreteDecoder = Exclude<DecoderId, 'auto'>;
@@ -21,7 +35,14 @@ export const decoderLabels: Record<DecoderId, string> = {
   base64: 'Base64',
   msgpack: 'MessagePack',
   avro: 'Avro (Schema Registry)',
+  protobuf: 'Protobuf (Schema Registry)',
+  jsonschema: 'JSON Schema (Schema Registry)',
 };
+
+/** The decoders that read through the schema registry (what the engine resolved). */
+const registryDecoders = ['avro', 'protobuf', 'jsonschema'] as const;
+type RegistryDecoder = (typeof registryDecoders)[number];
+const isRegistryDecoder = (decoder: DecoderId): decoder is RegistryDecoder => (registryDecoders as readonly string[]).includes(decoder);
 
 /** What a decoder made of some bytes. On failure `text` is the hex dump and `error` says why. */
 export interface Decoded {
@@ -74,6 +95,8 @@ function run(bytes: Uint8Array, decoder: ConcreteDecoder): Omit<Decoded, 'decode
       return { text: JSON.stringify(value, null, 2) ?? 'null', value };
     }
     case 'avro':
+    case 'protobuf':
+    case 'jsonschema':
       // Bytes alone are not enough: the schema lives in the registry (see decodePayloadBytes).
       if (wireSchemaId(bytes) === null) throw new Error('not Confluent wire format (magic byte 0 + 4-byte schema id + body)');
       throw new Error('needs a schema registry URL on this connection');
@@ -134,33 +157,35 @@ export function decodeBytes(bytes: Uint8Array, decoder: DecoderId = 'auto'): Dec
   return decodeAs(bytes, decoder === 'auto' ? detectDecoder(bytes) : decoder);
 }
 
-function fromAvro(bytes: Uint8Array, avro: AvroResult): Decoded {
-  const failed = (reason: string): Decoded => ({
-    decoder: 'avro',
-    ok: false,
-    text: toHex(bytes),
-    error: `${decoderLabels.avro}: ${reason}`,
-  });
-  if (avro.json === undefined) return failed(avro.error ?? `schema ${avro.schemaId} gave no result`);
+function fromRegistry(bytes: Uint8Array, result: AvroResult, chosen: RegistryDecoder | 'auto'): Decoded {
+  const decoder: RegistryDecoder = result.format ?? (chosen === 'auto' ? 'avro' : chosen);
+  // An id the registry does not know has no format yet: the reason then names the registry, not a format.
+  const label = result.format === undefined && chosen === 'auto' ? 'Schema Registry' : decoderLabels[decoder];
+  const failed = (reason: string): Decoded => ({ decoder, ok: false, text: toHex(bytes), error: `${label}: ${reason}` });
+  if (chosen !== 'auto' && result.format !== undefined && result.format !== chosen)
+    return { ...failed(`schema ${result.schemaId} is ${decoderLabels[result.format]}, not ${decoderLabels[chosen]}`), decoder: chosen };
+  if (result.json === undefined) return failed(result.error ?? `schema ${result.schemaId} gave no result`);
   try {
-    const value: unknown = JSON.parse(avro.json);
-    return { decoder: 'avro', ok: true, text: JSON.stringify(value, null, 2), value };
+    const value: unknown = JSON.parse(result.json);
+    return { decoder, ok: true, text: JSON.stringify(value, null, 2), value };
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
   }
 }
 
 /**
- * Like decodeBytes, with what the engine resolved through the schema registry (`avro` is set when
- * the bytes carry the wire header and the connection has a registry). Auto-detect shows Avro when
- * it decoded, and its failure (truncated, unknown id, registry down) as hex with the reason — unless
- * another reading is likelier: an 8-byte value starting with 0 is a big-endian long far more often
- * than a broken Avro record (word counts). Choosing Avro by hand always shows the Avro outcome.
+ * Like decodeBytes, with what the engine resolved through the schema registry (`registry` is set
+ * when the bytes carry the wire header and the connection has a registry). Auto-detect shows the
+ * schema's format (Avro, Protobuf, JSON Schema: the registry's type of the id) when it decoded, and
+ * its failure (truncated, unknown id, wrong message index, invalid for its JSON Schema, registry
+ * down) as hex with the reason — unless another reading is likelier: an 8-byte value starting with 0
+ * is a big-endian long far more often than a broken registry record (word counts). Choosing a
+ * registry format by hand always shows that outcome.
  */
-export function decodePayloadBytes(bytes: Uint8Array, decoder: DecoderId, avro: AvroResult | undefined): Decoded {
-  if (avro !== undefined && decoder === 'avro') return fromAvro(bytes, avro);
-  if (avro !== undefined && decoder === 'auto') {
-    const decoded = fromAvro(bytes, avro);
+export function decodePayloadBytes(bytes: Uint8Array, decoder: DecoderId, registry: AvroResult | undefined): Decoded {
+  if (registry !== undefined && isRegistryDecoder(decoder)) return fromRegistry(bytes, registry, decoder);
+  if (registry !== undefined && decoder === 'auto') {
+    const decoded = fromRegistry(bytes, registry, 'auto');
     if (decoded.ok) return decoded;
     const detected = detectDecoder(bytes);
     return detected === 'hex' ? decoded : decodeAs(bytes, detected);

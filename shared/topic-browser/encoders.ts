@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { encodeUtf8, fromBase64, fromHex } from './bytes.js';
 
 /** The encoders of the produce form; each mirrors a decoder. */
-export const encoderIds = ['string', 'json', 'int16', 'int32', 'int64', 'double', 'hex', 'base64', 'msgpack', 'avro'] as const;
+export const encoderIds = [
+  'string',
+  'json',
+  'int16',
+  'int32',
+  'int64',
+  'double',
+  'hex',
+  'base64',
+  'msgpack',
+  'avro',
+  'protobuf',
+  'jsonschema',
+] as const;
 export const encoderIdSchema = z.enum(encoderIds);
 export type EncoderId = z.infer<typeof encoderIdSchema>;
 
@@ -16,7 +29,8 @@ function integer(text: string, bits: 16 | 32 | 64): bigint {
   return value;
 }
 
-function parseJson(text: string): unknown {
+/** JSON.parse with an error that says the text is not JSON and why. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -61,16 +75,18 @@ export function encodeText(text: string, encoder: EncoderId): Uint8Array {
     case 'msgpack':
       return encodeMsgpack(parseJson(text));
     case 'avro':
+    case 'protobuf':
+    case 'jsonschema':
       // The schema and its id live in the registry, which only the engine reaches (AvroResolver).
-      throw new Error('Avro is encoded by the engine with the schema registry');
+      throw new Error(`${encoder} is encoded by the engine with the schema registry`);
   }
 }
 
 /** The error message for `text` under `encoder`, or null when it encodes (form validation). */
 export function encodeError(text: string, encoder: EncoderId): string | null {
   try {
-    // Avro: the page can only check the JSON; the engine checks it against the schema.
-    if (encoder === 'avro') parseJson(text);
+    // Registry formats: the page can only check the JSON; the engine checks it against the schema.
+    if (encoder === 'avro' || encoder === 'protobuf' || encoder === 'jsonschema') parseJson(text);
     else encodeText(text, encoder);
     return null;
   } catch (error) {

@@ -55,11 +55,24 @@ export const createTopicSchema = connectionRef.extend({
   configs: z.array(configEntrySchema).max(100).default([]),
 });
 
+/** The registry formats the engine decodes (the Confluent API's AVRO, PROTOBUF, JSON). */
+export const registryFormatSchema = z.enum(['avro', 'protobuf', 'jsonschema']);
+export type RegistryFormat = z.infer<typeof registryFormatSchema>;
+
 /**
  * What the engine made of Confluent-wire-format bytes with the connection's schema registry (the
- * page cannot reach the registry): the record as JSON text, or why it did not decode.
+ * page cannot reach the registry): the record as JSON text, or why it did not decode; the schema's
+ * format, subject and version when the registry knows them, and the Protobuf message type.
  */
-export const avroResultSchema = z.object({ schemaId: z.number().int(), json: z.string().optional(), error: z.string().optional() });
+export const avroResultSchema = z.object({
+  schemaId: z.number().int(),
+  json: z.string().optional(),
+  error: z.string().optional(),
+  format: registryFormatSchema.optional(),
+  subject: z.string().optional(),
+  version: z.number().int().optional(),
+  message: z.string().optional(),
+});
 export type AvroResult = z.infer<typeof avroResultSchema>;
 
 /** Bytes cross as base64 (exact); the page decodes with the shared decoders (`avro` only with a registry). */
@@ -126,8 +139,19 @@ export type MessagePage = z.infer<typeof messagePageSchema>;
 const encodedFieldSchema = z.object({
   text: z.string().max(5_000_000),
   encoder: encoderIdSchema,
-  /** Encoder "avro": the subject (default `<topic>-key|value`) and, optionally, a schema to register under it. */
-  avro: z.object({ subject: z.string().trim().min(1).max(500).optional(), schema: z.string().max(1_000_000).optional() }).optional(),
+  /**
+   * Encoders "avro", "protobuf", "jsonschema": the subject (default `<topic>-key|value`) and its
+   * version (default latest); Avro may give a schema to register under it instead; Protobuf the
+   * message type (default the schema's first message).
+   */
+  avro: z
+    .object({
+      subject: z.string().trim().min(1).max(500).optional(),
+      schema: z.string().max(1_000_000).optional(),
+      version: z.number().int().min(1).optional(),
+      message: z.string().trim().min(1).max(500).optional(),
+    })
+    .optional(),
 });
 
 export const produceSchema = topicRef.extend({

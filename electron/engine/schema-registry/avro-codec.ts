@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import type { Type } from 'avsc';
+import { parseJson } from '../../../shared/topic-browser/encoders.js';
 
 /**
  * Avro longs as bigint, so a long above 2^53 decodes exactly instead of throwing (avsc's default
@@ -73,12 +74,7 @@ export function decodeAvroBody(schemaText: string, body: Uint8Array): string {
 /** JSON text → Avro binary body; the error names every field that does not fit the schema. */
 export function encodeAvroBody(schemaText: string, jsonText: string): Uint8Array {
   const type = avroType(schemaText);
-  let value: unknown;
-  try {
-    value = JSON.parse(jsonText);
-  } catch (error) {
-    throw new Error(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const value = parseJson(jsonText);
   const problems: string[] = [];
   const valid = type.isValid(value, {
     errorHook: (path: string[], got: unknown, expected: Type) => {

@@ -2,14 +2,19 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import { WIRE_HEADER_BYTES, wireSchemaId, withWireHeader } from '../../../shared/topic-browser/avro-wire.js';
 import type { AvroResult, KafkaMessage, Payload } from '../../../shared/topic-browser.js';
 import { decodeAvroBody, encodeAvroBody, avroType } from './avro-codec.js';
+import { decodeJsonSchemaBody, encodeJsonSchemaBody } from './json-schema-codec.js';
+import { decodeProtobufBody, encodeProtobufBody } from './protobuf-codec.js';
 import { RegistryClient, type RegistrySettings } from './registry-client.js';
+import { loadBundle, type SchemaBundle } from './schema-bundle.js';
 
 /** Reads a connection's registry settings (URL, optional basic auth); null when none is set. */
 export type RegistrySettingsOf = (connectionId: string) => RegistrySettings | null;
 
 export interface AvroField {
   text: string;
-  avro?: { subject?: string | undefined; schema?: string | undefined } | undefined;
+  encoder?: string;
+  avro?:
+    { subject?: string | undefined; schema?: string | undefined; version?: number | undefined; message?: string | undefined } | undefined;
 }
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -63,9 +68,10 @@ export class AvroResolver {
     if (client === null)
       throw new WorkbenchError(
         'VALIDATION',
-        `${name}: Avro needs a schema registry URL on this connection (edit the connection in Settings)`,
+        `${name}: ${field.encoder === undefined || field.encoder === 'avro' ? 'Avro' : field.encoder} needs a schema registry URL on this connection (edit the connection in Settings)`,
       );
     const subject = field.avro?.subject ?? `${topic}-${which}`;
+    if (field.encoder === 'protobuf' || field.encoder === 'jsonschema') return this.encodeWithSubject(client, name, subject, field);
     const schemaText = field.avro?.schema?.trim();
     let registered: { id: number; schema: string };
     if (schemaText !== undefined && schemaText !== '') {
@@ -94,6 +100,33 @@ export class AvroResolver {
       throw new WorkbenchError('VALIDATION', `${name} (schema ${registered.id} of "${subject}"): ${reason(error)}`);
     }
   }
+
+  /** Protobuf / JSON Schema: the value checked against a registered subject version, then framed with its id. */
+  private async encodeWithSubject(client: RegistryClient, name: string, subject: string, field: AvroField): Promise<Buffer> {
+    const format = field.encoder === 'protobuf' ? 'PROTOBUF' : 'JSON';
+    let version: Awaited<ReturnType<RegistryClient['subjectVersion']>>;
+    try {
+      version = await client.subjectVersion(subject, field.avro?.version ?? 'latest');
+    } catch (error) {
+      if (error instanceof WorkbenchError && error.code === 'NOT_FOUND')
+        throw new WorkbenchError(
+          'VALIDATION',
+          `${name}: subject "${subject}" has no version ${field.avro?.version ?? 'latest'} in the registry`,
+        );
+      throw error;
+    }
+    const where = `${name} (schema ${version.id}, "${subject}" version ${version.version})`;
+    if (version.schemaType !== format)
+      throw new WorkbenchError('VALIDATION', `${where}: the subject holds a ${version.schemaType} schema, not ${format}`);
+    try {
+      const bundle = await loadBundle(client, version);
+      const body =
+        format === 'PROTOBUF' ? encodeProtobufBody(bundle, field.avro?.message, field.text) : encodeJsonSchemaBody(bundle, field.text);
+      return Buffer.from(withWireHeader(version.id, body));
+    } catch (error) {
+      throw new WorkbenchError('VALIDATION', `${where}: ${reason(error)}`);
+    }
+  }
 }
 
 async function annotatePayload(client: RegistryClient, payload: Payload): Promise<Payload> {
@@ -105,11 +138,41 @@ async function annotatePayload(client: RegistryClient, payload: Payload): Promis
   return { ...payload, avro };
 }
 
+const FORMATS = { AVRO: 'avro', PROTOBUF: 'protobuf', JSON: 'jsonschema' } as const;
+
+/** The schema of an id with its references, and where it is registered; cached per id by the client and here. */
+const bundles = new WeakMap<RegistryClient, Map<number, Promise<{ bundle: SchemaBundle; subject?: string; version?: number }>>>();
+
+function bundleOf(client: RegistryClient, schemaId: number): Promise<{ bundle: SchemaBundle; subject?: string; version?: number }> {
+  let perClient = bundles.get(client);
+  if (!perClient) {
+    perClient = new Map<number, Promise<{ bundle: SchemaBundle; subject?: string; version?: number }>>();
+    bundles.set(client, perClient);
+  }
+  let pending = perClient.get(schemaId);
+  if (!pending) {
+    pending = (async () => {
+      const schema = await client.schemaById(schemaId);
+      const bundle = await loadBundle(client, schema);
+      // Where the id is registered is shown beside the value; a registry without this endpoint just omits it.
+      const where = await client.versionsOfId(schemaId).then(
+        (versions) => versions[0],
+        () => undefined,
+      );
+      return { bundle, ...(where ? { subject: where.subject, version: where.version } : {}) };
+    })();
+    perClient.set(schemaId, pending);
+    const cache = perClient;
+    pending.catch(() => cache.delete(schemaId));
+  }
+  return pending;
+}
+
 async function decodeWire(client: RegistryClient, schemaId: number, bytes: Buffer, truncated: boolean): Promise<AvroResult> {
   if (truncated) return { schemaId, error: 'only the first 1 MiB of the record was read; choose Hex to see it' };
-  let schema: string;
+  let resolved: Awaited<ReturnType<typeof bundleOf>>;
   try {
-    schema = await client.schemaById(schemaId);
+    resolved = await bundleOf(client, schemaId);
   } catch (error) {
     return {
       schemaId,
@@ -119,9 +182,17 @@ async function decodeWire(client: RegistryClient, schemaId: number, bytes: Buffe
           : reason(error),
     };
   }
+  const { bundle, subject, version } = resolved;
+  const about = { schemaId, format: FORMATS[bundle.schemaType], ...(subject !== undefined ? { subject, version } : {}) };
+  const body = bytes.subarray(WIRE_HEADER_BYTES);
   try {
-    return { schemaId, json: decodeAvroBody(schema, bytes.subarray(WIRE_HEADER_BYTES)) };
+    if (bundle.schemaType === 'PROTOBUF') {
+      const { json, message } = decodeProtobufBody(bundle, body);
+      return { ...about, json, message };
+    }
+    if (bundle.schemaType === 'JSON') return { ...about, json: decodeJsonSchemaBody(bundle, body) };
+    return { ...about, json: decodeAvroBody(bundle.schema, body) };
   } catch (error) {
-    return { schemaId, error: `schema ${schemaId}: ${reason(error)}` };
+    return { ...about, error: `schema ${schemaId}: ${reason(error)}` };
   }
 }

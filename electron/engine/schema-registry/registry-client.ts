@@ -15,6 +15,39 @@ export interface RegisteredSchema {
   schema: string;
 }
 
+/** The formats of the Confluent API (`schemaType`; absent means AVRO). */
+export type SchemaType = 'AVRO' | 'PROTOBUF' | 'JSON';
+
+/**
+ * A schema's reference to another subject's version: `name` is how the schema names it (a Protobuf
+ * import path, a JSON Schema `$ref`), per Confluent's "Schema references" documentation.
+ */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
+/** A schema as the registry serves it by id or by subject version. */
+export interface RegistrySchema {
+  schemaType: SchemaType;
+  schema: string;
+  references: SchemaReference[];
+}
+
+interface SchemaBody {
+  schema: string;
+  schemaType?: string;
+  references?: SchemaReference[];
+}
+
+function registrySchema(where: string, body: SchemaBody): RegistrySchema {
+  const type = (body.schemaType ?? 'AVRO').toUpperCase();
+  if (type !== 'AVRO' && type !== 'PROTOBUF' && type !== 'JSON')
+    throw new WorkbenchError('VALIDATION', `${where} is ${type}, a schema type this app does not read`);
+  return { schemaType: type, schema: body.schema, references: body.references ?? [] };
+}
+
 const TIMEOUT_MS = 5_000;
 /** A failed id lookup is remembered this long so a page of 100 records with one bad id asks once. */
 const FAILURE_TTL_MS = 5_000;
@@ -71,7 +104,7 @@ const configBodySchema = z.object({ compatibilityLevel: compatibilityLevelSchema
 export class RegistryClient {
   readonly url: string;
   private readonly authorization: string | undefined;
-  private readonly byId = new Map<number, Promise<string>>();
+  private readonly byId = new Map<number, Promise<RegistrySchema>>();
   private readonly failures = new Map<number, { error: Error; at: number }>();
 
   constructor(settings: RegistrySettings) {
@@ -82,18 +115,13 @@ export class RegistryClient {
         : `Basic ${Buffer.from(`${settings.username}:${settings.password ?? ''}`).toString('base64')}`;
   }
 
-  /** The schema text of a global id (GET /schemas/ids/{id}); only Avro schemas are accepted. */
-  schemaById(id: number): Promise<string> {
+  /** The schema of a global id (GET /schemas/ids/{id}): its type, text and references. */
+  schemaById(id: number): Promise<RegistrySchema> {
     const failure = this.failures.get(id);
     if (failure && Date.now() - failure.at < FAILURE_TTL_MS) return Promise.reject(failure.error);
     let pending = this.byId.get(id);
     if (!pending) {
-      pending = this.request<{ schema: string; schemaType?: string }>('GET', `/schemas/ids/${id}`).then((body) => {
-        if (body.schemaType !== undefined && body.schemaType.toUpperCase() !== 'AVRO') {
-          throw new WorkbenchError('VALIDATION', `schema ${id} is ${body.schemaType}, not Avro`);
-        }
-        return body.schema;
-      });
+      pending = this.request<SchemaBody>('GET', `/schemas/ids/${id}`).then((body) => registrySchema(`schema ${id}`, body));
       this.byId.set(id, pending);
       pending.catch((error: unknown) => {
         this.byId.delete(id);
@@ -103,21 +131,41 @@ export class RegistryClient {
     return pending;
   }
 
+  /** One version of a subject (GET /subjects/{subject}/versions/{version}; `latest` allowed), e.g. a reference. */
+  async subjectVersion(subject: string, version: number | 'latest'): Promise<RegistrySchema & { id: number; version: number }> {
+    const body = await this.request<SchemaBody & { id: number; version: number }>(
+      'GET',
+      `/subjects/${encodeURIComponent(subject)}/versions/${version}`,
+    );
+    return { ...registrySchema(`subject "${subject}" version ${version}`, body), id: body.id, version: body.version };
+  }
+
+  /** Where an id is registered (GET /schemas/ids/{id}/versions): the subjects and versions, oldest first. */
+  async versionsOfId(id: number): Promise<Array<{ subject: string; version: number }>> {
+    return this.request<Array<{ subject: string; version: number }>>('GET', `/schemas/ids/${id}/versions`);
+  }
+
   /** Registers `schema` under `subject` (POST /subjects/{subject}/versions); an identical schema keeps its id. */
-  async register(subject: string, schema: string): Promise<RegisteredSchema> {
+  async register(
+    subject: string,
+    schema: string,
+    schemaType: SchemaType = 'AVRO',
+    references: SchemaReference[] = [],
+  ): Promise<RegisteredSchema> {
     const body = await this.request<{ id: number }>('POST', `/subjects/${encodeURIComponent(subject)}/versions`, {
       schema,
-      schemaType: 'AVRO',
+      schemaType,
+      ...(references.length > 0 ? { references } : {}),
     });
-    this.byId.set(body.id, Promise.resolve(schema));
+    this.byId.set(body.id, Promise.resolve({ schemaType, schema, references }));
     return { id: body.id, schema };
   }
 
   /** The latest version of a subject (GET /subjects/{subject}/versions/latest). */
   async latest(subject: string): Promise<RegisteredSchema> {
-    const body = await this.request<{ id: number; schema: string }>('GET', `/subjects/${encodeURIComponent(subject)}/versions/latest`);
-    this.byId.set(body.id, Promise.resolve(body.schema));
-    return { id: body.id, schema: body.schema };
+    const latest = await this.subjectVersion(subject, 'latest');
+    this.byId.set(latest.id, Promise.resolve(latest));
+    return { id: latest.id, schema: latest.schema };
   }
 
   // Registry browser (the Registry page): subjects, versions, compatibility, register any schema type.

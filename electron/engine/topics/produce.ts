@@ -42,7 +42,8 @@ export class MessageProducer {
 
   private async encode(request: ProduceRequest, which: 'key' | 'value'): Promise<Buffer | null> {
     const field = request[which];
-    if (field?.encoder === 'avro' && this.avro) return this.avro.encode(request.connectionId, request.topic, which, field);
+    if ((field?.encoder === 'avro' || field?.encoder === 'protobuf' || field?.encoder === 'jsonschema') && this.avro)
+      return this.avro.encode(request.connectionId, request.topic, which, field);
     return encodeField(field, which === 'key' ? 'Key' : 'Value');
   }
 

@@ -1,8 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useRef, useState } from 'react';
-import type { KafkaMessage, Payload } from '../../../shared/topic-browser.js';
+import type { AvroResult, KafkaMessage, Payload } from '../../../shared/topic-browser.js';
 import { fromBase64 } from '../../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes, type Decoded, type DecoderId } from '../../../shared/topic-browser/decoders.js';
+
+/** The Confluent API's names of the formats (its `schemaType`). */
+const registryTypes = { avro: 'AVRO', protobuf: 'PROTOBUF', jsonschema: 'JSON' } as const;
 
 export function decodePayload(payload: Payload, decoder: DecoderId): Decoded | null {
   if (payload === null) return null;
@@ -11,10 +14,7 @@ export function decodePayload(payload: Payload, decoder: DecoderId): Decoded | n
 
 function preview(decoded: Decoded | null): string {
   if (decoded === null) return 'null';
-  const flat =
-    decoded.ok && (decoded.decoder === 'json' || decoded.decoder === 'msgpack' || decoded.decoder === 'avro')
-      ? JSON.stringify(decoded.value)
-      : decoded.text;
+  const flat = decoded.ok && decoded.value !== undefined ? JSON.stringify(decoded.value) : decoded.text;
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
@@ -39,6 +39,21 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
+/** The registry schema of a wire-format payload: id, subject, version, format, Protobuf message. */
+function SchemaBadge({ schema }: { schema: AvroResult }) {
+  const parts = [
+    `schema ${schema.schemaId}`,
+    schema.subject === undefined ? null : `${schema.subject} v${schema.version ?? '?'}`,
+    schema.format === undefined ? null : registryTypes[schema.format],
+    schema.message ?? null,
+  ].filter((part) => part !== null);
+  return (
+    <span className="badge" data-testid="schema-badge">
+      {parts.join(' · ')}
+    </span>
+  );
+}
+
 /** Payloads are shown as text nodes only (never HTML): a `<script>` in a message stays text. */
 function PayloadView({ title, payload, decoder }: { title: string; payload: Payload; decoder: DecoderId }) {
   const decoded = decodePayload(payload, decoder);
@@ -46,6 +61,7 @@ function PayloadView({ title, payload, decoder }: { title: string; payload: Payl
     <section>
       <h4>
         {title} {decoded && <span className="badge">{decoded.decoder}</span>}{' '}
+        {payload?.avro !== undefined && <SchemaBadge schema={payload.avro} />}
         {payload?.truncated === true && <span className="badge badge-error">first 1 MiB of {payload.size} bytes</span>}{' '}
         {decoded && <CopyButton text={decoded.text} label={`Copy ${title.toLowerCase()}`} />}
       </h4>

@@ -12,48 +12,100 @@ export interface ProduceDraft {
   valueEncoder: EncoderId;
   headers: string;
   partition: string;
-  /** Encoder "avro": subject (default <topic>-key|value) and an optional schema to register. */
+  /**
+   * Registry encoders (avro, protobuf, jsonschema): the subject (default <topic>-key|value); Avro an
+   * optional schema to register; Protobuf and JSON Schema a version (default latest); Protobuf the
+   * message type (default the schema's first message).
+   */
   keySubject?: string;
   keySchema?: string;
+  keyVersion?: string;
+  keyMessage?: string;
   valueSubject?: string;
   valueSchema?: string;
+  valueVersion?: string;
+  valueMessage?: string;
 }
 
-function avroOf(subject: string | undefined, schema: string | undefined): { subject?: string; schema?: string } {
-  return { ...(subject?.trim() ? { subject: subject.trim() } : {}), ...(schema?.trim() ? { schema } : {}) };
+interface RegistryDraft {
+  subject?: string | undefined;
+  schema?: string | undefined;
+  version?: string | undefined;
+  message?: string | undefined;
 }
 
-function AvroFields({
+const isRegistryEncoder = (encoder: EncoderId) => encoder === 'avro' || encoder === 'protobuf' || encoder === 'jsonschema';
+
+function registryOf(encoder: EncoderId, d: RegistryDraft): { subject?: string; schema?: string; version?: number; message?: string } {
+  const version = Number(d.version?.trim());
+  return {
+    ...(d.subject?.trim() ? { subject: d.subject.trim() } : {}),
+    ...(encoder === 'avro' && d.schema?.trim() ? { schema: d.schema } : {}),
+    ...(encoder !== 'avro' && d.version?.trim() && Number.isInteger(version) ? { version } : {}),
+    ...(encoder === 'protobuf' && d.message?.trim() ? { message: d.message.trim() } : {}),
+  };
+}
+
+/** The version field's error: a whole number from 1, or empty for the latest. */
+function versionError(encoder: EncoderId, version: string | undefined): string | null {
+  if (encoder === 'avro' || !version?.trim()) return null;
+  const n = Number(version.trim());
+  return Number.isInteger(n) && n >= 1 ? null : 'a version number from 1, or empty for the latest';
+}
+
+function RegistryFields({
   which,
   topic,
-  subject,
-  schema,
+  encoder,
+  draft,
   onChange,
 }: {
   which: 'Key' | 'Value';
   topic: string;
-  subject: string | undefined;
-  schema: string | undefined;
-  onChange: (subject: string, schema: string) => void;
+  encoder: EncoderId;
+  draft: RegistryDraft;
+  onChange: (patch: RegistryDraft) => void;
 }) {
   return (
     <div className="inline-fields">
       <TextField
         label={`${which} subject`}
-        value={subject ?? ''}
+        value={draft.subject ?? ''}
         placeholder={`${topic}-${which.toLowerCase()}`}
-        onChange={(s) => {
-          onChange(s, schema ?? '');
+        onChange={(subject) => {
+          onChange({ subject });
         }}
       />
-      <TextField
-        label={`${which} Avro schema (JSON; empty = the subject's latest)`}
-        multiline
-        value={schema ?? ''}
-        onChange={(text) => {
-          onChange(subject ?? '', text);
-        }}
-      />
+      {encoder === 'avro' ? (
+        <TextField
+          label={`${which} Avro schema (JSON; empty = the subject's latest)`}
+          multiline
+          value={draft.schema ?? ''}
+          onChange={(schema) => {
+            onChange({ schema });
+          }}
+        />
+      ) : (
+        <TextField
+          label={`${which} version`}
+          value={draft.version ?? ''}
+          placeholder="latest"
+          onChange={(version) => {
+            onChange({ version });
+          }}
+          error={versionError(encoder, draft.version) ?? undefined}
+        />
+      )}
+      {encoder === 'protobuf' && (
+        <TextField
+          label={`${which} message type`}
+          value={draft.message ?? ''}
+          placeholder="the schema's first message"
+          onChange={(message) => {
+            onChange({ message });
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -97,7 +149,20 @@ export function ProduceForm({
     partition === null || (Number.isInteger(partition) && partition >= 0 && partition < partitions)
       ? undefined
       : `0 to ${partitions - 1}, or empty for auto`;
-  const invalid = keyError !== null || valueError !== null || headers.error !== undefined || partitionError !== undefined;
+  const keyRegistry = { subject: draft.keySubject, schema: draft.keySchema, version: draft.keyVersion, message: draft.keyMessage };
+  const valueRegistry = {
+    subject: draft.valueSubject,
+    schema: draft.valueSchema,
+    version: draft.valueVersion,
+    message: draft.valueMessage,
+  };
+  const invalid =
+    keyError !== null ||
+    valueError !== null ||
+    headers.error !== undefined ||
+    partitionError !== undefined ||
+    versionError(draft.keyEncoder, draft.keyVersion) !== null ||
+    versionError(draft.valueEncoder, draft.valueVersion) !== null;
   return (
     <form
       className="subpanel form"
@@ -115,7 +180,7 @@ export function ProduceForm({
               : {
                   text: draft.key,
                   encoder: draft.keyEncoder,
-                  ...(draft.keyEncoder === 'avro' ? { avro: avroOf(draft.keySubject, draft.keySchema) } : {}),
+                  ...(isRegistryEncoder(draft.keyEncoder) ? { avro: registryOf(draft.keyEncoder, keyRegistry) } : {}),
                 },
           value:
             draft.value === null
@@ -123,7 +188,7 @@ export function ProduceForm({
               : {
                   text: draft.value,
                   encoder: draft.valueEncoder,
-                  ...(draft.valueEncoder === 'avro' ? { avro: avroOf(draft.valueSubject, draft.valueSchema) } : {}),
+                  ...(isRegistryEncoder(draft.valueEncoder) ? { avro: registryOf(draft.valueEncoder, valueRegistry) } : {}),
                 },
           headers: headers.headers,
         });
@@ -159,14 +224,19 @@ export function ProduceForm({
           }}
         />
       </div>
-      {draft.key !== null && draft.keyEncoder === 'avro' && (
-        <AvroFields
+      {draft.key !== null && isRegistryEncoder(draft.keyEncoder) && (
+        <RegistryFields
           which="Key"
           topic={topic}
-          subject={draft.keySubject}
-          schema={draft.keySchema}
-          onChange={(keySubject, keySchema) => {
-            set({ keySubject, keySchema });
+          encoder={draft.keyEncoder}
+          draft={keyRegistry}
+          onChange={(patch) => {
+            set({
+              keySubject: patch.subject ?? draft.keySubject,
+              keySchema: patch.schema ?? draft.keySchema,
+              keyVersion: patch.version ?? draft.keyVersion,
+              keyMessage: patch.message ?? draft.keyMessage,
+            });
           }}
         />
       )}
@@ -187,14 +257,19 @@ export function ProduceForm({
           }}
         />
       </div>
-      {draft.value !== null && draft.valueEncoder === 'avro' && (
-        <AvroFields
+      {draft.value !== null && isRegistryEncoder(draft.valueEncoder) && (
+        <RegistryFields
           which="Value"
           topic={topic}
-          subject={draft.valueSubject}
-          schema={draft.valueSchema}
-          onChange={(valueSubject, valueSchema) => {
-            set({ valueSubject, valueSchema });
+          encoder={draft.valueEncoder}
+          draft={valueRegistry}
+          onChange={(patch) => {
+            set({
+              valueSubject: patch.subject ?? draft.valueSubject,
+              valueSchema: patch.schema ?? draft.valueSchema,
+              valueVersion: patch.version ?? draft.valueVersion,
+              valueMessage: patch.message ?? draft.valueMessage,
+            });
           }}
         />
       )}

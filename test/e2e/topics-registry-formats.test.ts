@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fromBase64 } from '../../shared/topic-browser/bytes.js';
+import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
+import { readAll, produce, createTopic } from '../kafka.js';
+import { tempDir, uniqueName } from '../helpers.js';
+import { confluentPeer } from '../registry/confluent-peer.js';
+import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
+
+const bootstrap = inject('kafkaBootstrap');
+const dir = tempDir('e2e-registry-formats');
+let session: ServeSession;
+let registry: SchemaRegistryServer;
+
+const reading = {
+  sensor: 'sensor_3',
+  temperature: 31.25,
+  count: '12345678901',
+  where: { city: 'Oslo', lat: 59.9, lon: 10.75 },
+  tags: ['a', 'b'],
+  kind: 'OUTDOOR',
+  note: { text: 'hot' },
+};
+
+beforeAll(async () => {
+  registry = await startSchemaRegistry();
+  session = await startServeSession();
+  const saved = (await session.call('connections:save', {
+    name: 'Suite cluster + registry',
+    bootstrapServers: bootstrap.split(','),
+    schemaRegistryUrl: registry.url,
+  })) as { id: string };
+  await session.call('connections:activate', { id: saved.id });
+}, 600_000);
+
+afterAll(async () => {
+  await session?.close();
+  await registry?.stop();
+  dir.remove();
+});
+
+describe('Protobuf and JSON Schema records in the topic browser (Chromium through serve)', () => {
+  it('shows good records as JSON with their schema, and each malformed one as hex with the reason', async () => {
+    const python = confluentPeer(bootstrap, registry.url, dir.path);
+    const source = uniqueName('e2e-proto-source');
+    const jsonSource = uniqueName('e2e-json-source');
+    const topic = uniqueName('e2e-registry');
+    for (const t of [source, jsonSource, topic]) await createTopic(bootstrap, t, 1);
+    python('produce', source, 'protobuf', [reading]);
+    python('produce', jsonSource, 'jsonschema', [{ sensor: 's', temperature: 1, where: { city: 'Oslo', lat: 59.9, lon: 10.75 } }]);
+    const good = (await readAll(bootstrap, source))[0]?.value ?? Buffer.alloc(0);
+    const jsonGood = (await readAll(bootstrap, jsonSource))[0]?.value ?? Buffer.alloc(0);
+    const protoId = good.readUInt32BE(1);
+    const jsonId = jsonGood.readUInt32BE(1);
+    const cases = [
+      { key: 'good-protobuf', value: good, reason: null },
+      { key: 'good-json', value: jsonGood, reason: null },
+      {
+        key: 'unknown-id',
+        value: Buffer.from(withWireHeader(999_999_999, fromBase64('AAoBYQ=='))),
+        reason: /schema id 999999999 is not in the registry/,
+      },
+      {
+        key: 'wrong-index',
+        value: Buffer.from(withWireHeader(protoId, new Uint8Array([2, 14, ...good.subarray(6)]))),
+        reason: /wrong message index \[7\]/,
+      },
+      { key: 'truncated', value: good.subarray(0, 20), reason: /truncated/ },
+      {
+        key: 'invalid-json',
+        value: Buffer.from(
+          withWireHeader(jsonId, new TextEncoder().encode('{"sensor":"s","temperature":"hot","where":{"city":"Oslo","lat":1,"lon":2}}')),
+        ),
+        reason: /invalid for its JSON Schema: temperature must be number/,
+      },
+    ];
+    await produce(
+      bootstrap,
+      cases.map((c) => ({ topic, partition: 0, key: Buffer.from(c.key), value: Buffer.from(c.value) })),
+    );
+
+    const page = await session.newPage();
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    await page.goto(`${session.origin}/#/topics/${topic}`);
+    await page.getByTestId('topic-detail').waitFor();
+    await page.getByRole('tab', { name: 'Messages' }).click();
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => page.getByTestId('message-row').count(), { timeout: 20_000 }).toBe(cases.length);
+    const detail = page.getByTestId('message-detail');
+    for (const c of cases) {
+      await page.getByTestId('message-row').filter({ hasText: c.key }).click();
+      await expect.poll(() => detail.innerText()).toContain(c.key);
+      const text = await detail.innerText();
+      if (c.reason === null) {
+        expect(text).not.toMatch(/shown as hex/);
+        expect(await page.getByTestId('schema-badge').last().innerText()).toMatch(
+          /schema \d+ · .+-value v1 · (PROTOBUF · kwb\.test\.Reading|JSON)/,
+        );
+      } else {
+        expect(text).toMatch(c.reason);
+        expect(text).toMatch(/shown as hex/);
+        expect(await page.getByTestId('detail-value').innerText()).toMatch(/^00 /);
+      }
+      await detail.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, `registry-formats-${c.key}.png`) });
+    }
+    expect(await page.getByTestId('detail-value').count()).toBe(1);
+
+    // The produce form: Protobuf with the message type; a wrong field is refused, named.
+    await page.getByRole('button', { name: 'Produce…' }).click();
+    const form = page.getByRole('form', { name: 'Produce message' });
+    await form.getByLabel('Value encoder').selectOption('protobuf');
+    await form.getByLabel('Value subject').fill(`${source}-value`);
+    await form.getByLabel('Value message type').fill('kwb.test.Reading');
+    await form.getByLabel('Value', { exact: true }).fill('{"sensor":"x","temprature":3}');
+    await form.getByRole('button', { name: 'Produce' }).click();
+    await expect.poll(() => form.innerText(), { timeout: 20_000 }).toMatch(/Reading has no field "temprature"/);
+    await page.screenshot({ path: join(shots, 'registry-formats-produce-refused.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('ran without CSP violations or console errors', () => {
+    expect(session.problems).toEqual([]);
+  });
+});

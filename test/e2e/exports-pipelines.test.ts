@@ -14,6 +14,9 @@ import { TransactionalProducer } from '../../electron/engine/kafka/transactions.
 import { startS3Server, type S3Server } from '../s3-server.js';
 import { screenshots, startServeSession, type ServeSession } from './serve-fixture.js';
 
+/** The transaction left open stays open for the whole test, however slow the machine (the broker aborts it after this). */
+const OPEN_FOR_THE_TEST_MS = 300_000;
+
 const bootstrap = inject('kafkaBootstrap');
 const out = tempDir('e2e-exports-pipelines');
 const bucket = uniqueName('e2e-reports')
@@ -212,7 +215,7 @@ describe('batch reports and pipeline results as exports, in Chromium through ser
     async () => {
       const input = uniqueName('open_txn');
       await createTopic(bootstrap, input, 1);
-      const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('e2e-open-txn'));
+      const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('e2e-open-txn'), OPEN_FOR_THE_TEST_MS);
       const folder = join(out.path, 'cancelled');
       mkdirSync(folder);
       try {
@@ -249,7 +252,13 @@ describe('batch reports and pipeline results as exports, in Chromium through ser
         const exportsPage = await session.newPage();
         await exportsPage.goto(`${session.url}#/exports`);
         await expect
-          .poll(() => exportsPage.getByTestId('export-job-rows').innerText(), { timeout: 30_000 })
+          .poll(
+            async () =>
+              (await exportsPage.getByTestId('export-job-rows').count()) === 1
+                ? exportsPage.getByTestId('export-job-rows').innerText()
+                : `no single job row; the page reads: ${(await exportsPage.locator('body').innerText()).slice(0, 600)}`,
+            { timeout: 30_000 },
+          )
           .toBe('50 of 56 records read · 0 rows · 0 B · 89%');
         await exportsPage
           .getByRole('region', { name: 'Export jobs' })

@@ -14,6 +14,9 @@ import { s3Admin } from './pipelines-files-helpers.js';
 import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { clientOptions, createTopic, produceInput, waitFor } from './pipelines-helpers.js';
 
+/** The transaction left open stays open for the whole test, however slow the machine (the broker aborts it after this). */
+const OPEN_FOR_THE_TEST_MS = 300_000;
+
 const bootstrap = inject('kafkaBootstrap');
 const dataDir = tempDir('exports-pipelines-data');
 const out = tempDir('exports-pipelines-out');
@@ -247,7 +250,7 @@ describe('a batch report as an export job', () => {
   it('is cancelled like other export jobs while its read waits on an open transaction, leaving no file and a cancelled history entry', async () => {
     const pending = uniqueName('open_txn');
     await createTopic(bootstrap, pending, 1);
-    const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('open-txn-producer'));
+    const producer = new TransactionalProducer(clientOptions(bootstrap), uniqueName('open-txn-producer'), OPEN_FOR_THE_TEST_MS);
     const folder = join(out.path, 'cancelled');
     mkdirSync(folder);
     try {

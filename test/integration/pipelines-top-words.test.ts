@@ -63,4 +63,21 @@ describe('the most frequent words of a word count with 100,000 distinct words', 
     expect(refused.ok).toBe(false);
     expect(refused.ok ? '' : refused.error.message).toBe('"nope" is not an aggregate of this pipeline; order by one of count');
   });
+
+  it('refuses an order on a pipeline without aggregation instead of ignoring it', async () => {
+    const topic = uniqueName('top-words-rows');
+    const pipeline = data<Pipeline>(
+      await engine.dispatch('pipelines:save', {
+        name: uniqueName('rows only'),
+        connectionId,
+        topics: [topic],
+        groupId: uniqueName('rows-only'),
+        projection: [{ column: 'word', path: 'word', type: 'string' }],
+      }),
+    );
+    const refused = await engine.dispatch('pipelines:results', { id: pipeline.id, limit: 20, orderBy: 'word' });
+    expect(refused.ok ? '' : refused.error.message).toBe(
+      'This pipeline has no aggregation: its rows come newest first and cannot be ordered by "word"',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import type { KafkaMessage, MessagePage, ScanProgress } from '../../shared/topic
 import { decodeBytes } from '../../shared/topic-browser/decoders.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import type { Engine } from '../../electron/engine/engine.js';
+import { KafkaAdmin } from '../../electron/engine/kafka/admin.js';
 import { PartitionReader } from '../../electron/engine/kafka/partition-reader.js';
 import { TransactionalProducer } from '../../electron/engine/kafka/transactions.js';
 import { readRanges } from '../../electron/engine/topics/range-reader.js';
@@ -158,6 +159,24 @@ describe('a topic with an aborted transaction', () => {
     );
     expect(page.messages.map(text)).toEqual(['committed']);
     await deleteTopics(bootstrap, [tricky]).catch(() => undefined);
+  });
+
+  it('asks the broker for a 60 s transaction timeout, not the 5 s request timeout of the client', async () => {
+    const open = uniqueName('topics-txn-timeout');
+    await createTopic(bootstrap, open, 1);
+    const transactionalId = uniqueName('kwb-test-txn-timeout');
+    const producer = new TransactionalProducer(options, transactionalId);
+    const admin = new KafkaAdmin(options);
+    try {
+      await producer.begin([{ topic: open, value: 'pending' }]);
+      // The broker's own record of the transaction, read from its coordinator.
+      expect(await admin.describeTransaction(transactionalId)).toMatchObject({ state: 'Ongoing', timeoutMs: 60_000 });
+      await producer.end('abort');
+    } finally {
+      await producer.close();
+      await admin.close();
+      await deleteTopics(bootstrap, [open]).catch(() => undefined);
+    }
   });
 
   it('stops at an open transaction in read_committed instead of waiting for it', async () => {

@@ -1,13 +1,17 @@
 import {
   Admin,
   ConfigResourceTypes,
+  describeTransactionsV0,
+  FindCoordinatorKeyTypes,
   IncrementalAlterConfigOperationTypes,
+  kGetConnection,
   type BaseOptions,
   type BrokerLogDirDescription,
+  type Connection,
 } from '@platformatic/kafka';
 import { hasKafkaError } from './errors.js';
 import { rawMetadata } from './raw-metadata.js';
-import { rawListOffsets } from './raw-offsets.js';
+import { call, rawListOffsets } from './raw-offsets.js';
 
 export type { BrokerLogDirDescription };
 
@@ -356,6 +360,21 @@ export class KafkaAdmin {
   async describeLogDirs(topics: ReadonlyArray<{ name: string; partitions: number[] }>): Promise<BrokerLogDirDescription[]> {
     if (topics.length === 0) return [];
     return this.client.describeLogDirs({ topics: topics.map((t) => ({ name: t.name, partitions: t.partitions })) });
+  }
+
+  /**
+   * The broker's record of a transactional id (DescribeTransactions, KIP-664), asked of its
+   * transaction coordinator: state (Empty, Ongoing, PrepareCommit, CompleteAbort…), the timeout
+   * after which the broker aborts an open transaction, and when the current one started.
+   */
+  async describeTransaction(transactionalId: string): Promise<{ state: string; timeoutMs: number; startedAt: number }> {
+    const [coordinator] = await this.client.findCoordinator({ keyType: FindCoordinatorKeyTypes.TRANSACTION, keys: [transactionalId] });
+    if (!coordinator) throw new Error(`No transaction coordinator for ${transactionalId}`);
+    const connection = await call<Connection>((cb) => this.client[kGetConnection]({ host: coordinator.host, port: coordinator.port }, cb));
+    const { transactionStates } = await describeTransactionsV0.api.async(connection, [transactionalId]);
+    const found = transactionStates.find((t) => t.transactionalId === transactionalId);
+    if (!found || found.errorCode !== 0) throw new Error(`Transactional id ${transactionalId} is unknown to its coordinator`);
+    return { state: found.transactionState, timeoutMs: found.transactionTimeoutMs, startedAt: Number(found.transactionStartTimeMs) };
   }
 
   /** The API versions a bootstrap broker offers (ApiVersions). */

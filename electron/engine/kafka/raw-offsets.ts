@@ -33,7 +33,8 @@ function leadership(error: unknown): boolean {
 /** ListOffsets isolation level 0 = READ_UNCOMMITTED: the high watermark itself, not the last stable offset. */
 const READ_UNCOMMITTED = 0;
 
-function call<T>(run: (callback: Callback<T>) => void): Promise<T> {
+/** A callback-style client call as a promise (an empty answer is an error). */
+export function call<T>(run: (callback: Callback<T>) => void): Promise<T> {
   return new Promise((resolve, reject) =>
     run((error, value) => {
       if (error) reject(error);

@@ -31,9 +31,18 @@ export class TransactionalProducer {
   /** A transaction left open by `begin` (tools and tests: what an EOS producer's topic looks like mid-transaction). */
   private open: Transaction | null = null;
 
-  constructor(options: ClientOptions, transactionalId: string) {
+  /**
+   * `transactionTimeoutMs`: how long the broker lets a transaction stay open before it aborts it.
+   * The client has no option of its own for it: InitProducerId sends the client's `timeout`
+   * (producer.js `#initIdempotentProducer`), which is otherwise the Produce request's broker-side
+   * wait for acks. Left to the default (5 s), every transaction open longer than 5–15 s (the
+   * broker's abort sweep runs every 10 s) was aborted under us. 60 s is the Java client's
+   * `transaction.timeout.ms` default.
+   */
+  constructor(options: ClientOptions, transactionalId: string, transactionTimeoutMs = 60_000) {
     this.client = new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...options,
+      timeout: transactionTimeoutMs,
       transactionalId,
       idempotent: true,
       acks: -1,

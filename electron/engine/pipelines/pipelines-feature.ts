@@ -324,6 +324,12 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
         total,
       };
     }
+    if (orderBy !== undefined) {
+      throw new WorkbenchError(
+        'VALIDATION',
+        `This pipeline has no aggregation: its rows come newest first and cannot be ordered by "${orderBy}"`,
+      );
+    }
     const sink = pipeline.sinks.find((s) => s.kind === 'sqlite-table');
     if (!sink || sink.kind !== 'sqlite-table') return { columns: [], rows: [], total: 0 };
     if (!tableExists(db, sink.table)) return { columns: [], rows: [], total: 0 };

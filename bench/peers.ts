@@ -69,3 +69,22 @@ export function countLines(command: string, args: string[]): Promise<number> {
     child.on('exit', (code) => (code === 0 ? resolve(lines) : reject(new Error(`${command} exited ${code}: ${stderr.slice(-500)}`))));
   });
 }
+
+/** cqlsh from PyPI, pinned; the Cassandra sink row's peer (`cqlsh COPY FROM`). */
+export const CQLSH_VERSION = '6.2.2';
+
+/** cqlsh, installed with pip when missing (as the Spark peer installs PySpark); returns its version line. */
+export function ensureCqlsh(log: (line: string) => void): string {
+  const version = () => spawnSync('cqlsh', ['--version'], { encoding: 'utf8' });
+  let found = version();
+  if (found.status !== 0) {
+    log(`installing cqlsh ${CQLSH_VERSION} with pip`);
+    const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `cqlsh==${CQLSH_VERSION}`], {
+      stdio: 'inherit',
+    });
+    found = version();
+    if (pip.status !== 0 || found.status !== 0)
+      throw new Error(`cqlsh is missing and could not be installed with pip (cqlsh==${CQLSH_VERSION})`);
+  }
+  return found.stdout.trim();
+}

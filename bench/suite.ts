@@ -1,4 +1,5 @@
 import type { Benchmark } from './context.js';
+import { cassandraSinkBench } from './cassandra-sink.bench.js';
 import { consumerBench } from './consumer.bench.js';
 import { exportBench } from './export.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
@@ -16,4 +17,5 @@ export const benchmarks: Benchmark[] = [
   pipelineBench,
   pipelineLatencyBench,
   postgresSinkBench,
+  cassandraSinkBench,
 ];

@@ -3,10 +3,10 @@ import type { Connection } from '../../shared/connection.js';
 import type { DatabaseConnection, DatabaseTestResult } from '../../shared/databases.js';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { formToInput, randomUsersCassandraPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { randomUsersCassandraPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { runCqlIndependently, startCassandraServer, type CassandraServer } from '../cassandra-server.js';
-import { createTopic, eventually, pipelineWorker, produceRandomUsers } from './pipelines-helpers.js';
+import { createTopic, eventually, saveDatabasePreset, pipelineWorker, produceRandomUsers } from './pipelines-helpers.js';
 
 // The Cassandra sink in running pipelines, against a real Apache Cassandra 5.0 node
 // (test/cassandra-server.ts) and a real broker; what reached the table is read by DataStax's Python
@@ -53,19 +53,15 @@ function connection() {
 }
 
 /** The preset as the pipeline form saves it, on this test's topic, group and table. */
-async function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
+function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
   const preset = randomUsersCassandraPreset({ id: databaseId, engine: 'cassandra' });
-  const form = {
-    ...preset,
-    name: uniqueName('Random users → Cassandra'),
-    topics: topic,
-    groupId: uniqueName('users-cassandra'),
-    maxRecordsPerBatch: String(maxRecordsPerBatch),
-    database: { ...preset.database, table },
-  };
-  const result = formToInput(form, kafkaId);
-  if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
-  return data<Pipeline>(await engine.dispatch('pipelines:save', result.input));
+  return saveDatabasePreset(
+    engine,
+    kafkaId,
+    preset,
+    { pipeline: 'Random users → Cassandra', group: 'users-cassandra' },
+    { topic, table, maxRecordsPerBatch },
+  );
 }
 
 const users = (table: string) => runCqlIndependently(server, { query: `SELECT uuid, email, email_domain FROM ${KEYSPACE}.${table}` });

@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Pipeline, PipelineInput } from '../../shared/pipelines.js';
 import { pipelineSchema } from '../../shared/pipelines.js';
+import type { Engine } from '../../electron/engine/engine.js';
+import { formToInput, type PipelineForm } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { data, uniqueName } from '../helpers.js';
 import { KafkaProducer } from '../../electron/engine/kafka/producer.js';
 import { RandomUserGenerator } from '../../electron/engine/producers/sources/random-users.js';
 import { createTopic as createTopicWith, readAll, type OutgoingRecord } from '../kafka.js';
@@ -110,4 +113,25 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** A Random users → database preset saved as the pipeline form saves it, on a test's own topic, group and table. */
+export async function saveDatabasePreset(
+  engine: Engine,
+  kafkaId: string,
+  preset: PipelineForm,
+  names: { pipeline: string; group: string },
+  target: { topic: string; table: string; maxRecordsPerBatch: number },
+): Promise<Pipeline> {
+  const form = {
+    ...preset,
+    name: uniqueName(names.pipeline),
+    topics: target.topic,
+    groupId: uniqueName(names.group),
+    maxRecordsPerBatch: String(target.maxRecordsPerBatch),
+    database: { ...preset.database, table: target.table },
+  };
+  const result = formToInput(form, kafkaId);
+  if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
+  return data<Pipeline>(await engine.dispatch('pipelines:save', result.input));
 }

@@ -3,10 +3,10 @@ import type { Connection } from '../../shared/connection.js';
 import type { DatabaseConnection, DatabaseTestResult } from '../../shared/databases.js';
 import type { Pipeline, PipelineStatus } from '../../shared/pipelines.js';
 import type { Engine } from '../../electron/engine/engine.js';
-import { formToInput, randomUsersPostgresPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
+import { randomUsersPostgresPreset } from '../../renderer/pages/pipelines/pipeline-form-model.js';
 import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
 import { startPostgres, type PostgresServer } from '../postgres-server.js';
-import { createTopic, eventually, inputProducer, pipelineWorker, produceRandomUsers } from './pipelines-helpers.js';
+import { createTopic, eventually, saveDatabasePreset, inputProducer, pipelineWorker, produceRandomUsers } from './pipelines-helpers.js';
 
 // The PostgreSQL sink against a real PostgreSQL server (Debian's package, started on loopback by
 // test/postgres-server.ts) and a real broker; what reached the table is read with psql, an
@@ -42,19 +42,15 @@ afterAll(async () => {
 });
 
 /** The preset as the pipeline form saves it, on this test's topic, group and table. */
-async function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
+function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
   const preset = randomUsersPostgresPreset({ id: databaseId, engine: 'postgres' });
-  const form = {
-    ...preset,
-    name: uniqueName('Random users → PostgreSQL'),
-    topics: topic,
-    groupId: uniqueName('users-pg'),
-    maxRecordsPerBatch: String(maxRecordsPerBatch),
-    database: { ...preset.database, table },
-  };
-  const result = formToInput(form, kafkaId);
-  if (!('input' in result)) throw new Error(JSON.stringify(result.errors));
-  return data<Pipeline>(await engine.dispatch('pipelines:save', result.input));
+  return saveDatabasePreset(
+    engine,
+    kafkaId,
+    preset,
+    { pipeline: 'Random users → PostgreSQL', group: 'users-pg' },
+    { topic, table, maxRecordsPerBatch },
+  );
 }
 
 async function count(table: string): Promise<{ rows: number; distinct: number }> {

@@ -13,7 +13,7 @@ import {
   ensureSpark,
   peakRssKiB,
   resetPeakRss,
-  runSparkPipeline,
+  startSparkPipeline,
   sparkCaseOf,
   sparkCounts,
   type SparkPipelineRun,
@@ -160,11 +160,15 @@ export const pipelineBench: Benchmark = {
     let last: PipelineStatus | null = null;
     let lastReadings = new Map<string, number>();
     const oursRss: number[] = [];
-    // Spark's figures of each measured run, in run order like the harness's (one Spark process per run: start-up, then both queries).
+    // Spark's figures of each measured run, in run order like the harness's (one Spark process for all runs).
     const sparkRuns: SparkPipelineRun[] = [];
     const sparkCase = sparkCaseOf(sensorPipeline(connectionId, topic, 'bench-pipeline-spark'), topic);
     // Spark at our batch size is ~100× slower than a single batch: 5 runs over all 1,000,000 would take ~20 min on 2 cores.
     const sparkPrefix = Math.min(n, SPARK_SAME_BATCH_RECORDS);
+    // One JVM and SparkSession for the warm-up and every run: its start-up is measured once, here.
+    const sparkPeer = await startSparkPipeline(ctx, jars, sparkCase, n);
+    const sparkStartMs = sparkPeer.up - sparkPeer.spawnedAt;
+    ctx.log(`pipeline: Spark up in ${(sparkStartMs / 1000).toFixed(1)} s (python3 spawned → SparkSession up, once)`);
     try {
       // The raw consume the target is against: the same Fetch requests the pipeline's reader sends
       // (group-less, 4 MiB per partition), records only counted, the whole topic every run; the
@@ -228,9 +232,16 @@ export const pipelineBench: Benchmark = {
           spark: {
             unit: 'msg/s',
             once: async (run) => {
-              // No warm-up: every run is a fresh JVM (its start-up is part of what this side measures).
-              if (run < 0) return NaN;
-              const r = await runSparkPipeline(ctx, jars, sparkCase, n, [
+              // The warm-up compiles the query's code in the JVM like ours warms the engine: a fifth of the
+              // same-batches prefix and one batch of the warm-up size (not checked, not counted).
+              if (run < 0) {
+                await sparkPeer.run([
+                  { name: 'warm-up-same-batches', maxOffsetsPerTrigger: OUR_BATCH, records: Math.min(sparkPrefix, 4 * OUR_BATCH) },
+                  { name: 'warm-up-one-batch', maxOffsetsPerTrigger: upTo(run), records: upTo(run) },
+                ]);
+                return NaN;
+              }
+              const r = await sparkPeer.run([
                 { name: 'same-batches', maxOffsetsPerTrigger: OUR_BATCH, records: sparkPrefix },
                 { name: 'one-batch' },
               ]);
@@ -244,14 +255,16 @@ export const pipelineBench: Benchmark = {
               if (wrong) throw new Error(`Spark's results differ from the records it read: ${wrong}`);
               sparkRuns.push(r);
               ctx.log(
-                `pipeline: Spark up ${((r.up - r.spawnedAt) / 1000).toFixed(1)} s; ${same.inputRows} records in ${same.batches} batches ${((same.committedAt - same.startedAt) / 1000).toFixed(1)} s; ${one.inputRows} in one batch ${((one.committedAt - one.startedAt) / 1000).toFixed(1)} s; JVM VmHWM ${((r.vmHwmKiB ?? NaN) / 1024).toFixed(0)} MiB`,
+                `pipeline: Spark run ${run}: ${same.inputRows} records in ${same.batches} batches ${((same.committedAt - same.startedAt) / 1000).toFixed(1)} s; ${one.inputRows} in one batch ${((one.committedAt - one.startedAt) / 1000).toFixed(1)} s; JVM VmHWM ${((r.vmHwmKiB ?? NaN) / 1024).toFixed(0)} MiB`,
               );
-              return same.inputRows / ((same.committedAt - r.spawnedAt) / 1000);
+              // Start-up once + this run: what one run costs a user who starts Spark for it.
+              return same.inputRows / ((sparkStartMs + same.committedAt - r.sentAt) / 1000);
             },
           },
         },
         (line) => ctx.log(`pipeline: ${line}`),
       );
+      await sparkPeer.stop();
       // Our last run read the same 1,000,000 records as Spark's single batch: the same counts per window × sensor.
       const lastOne = sparkRuns.at(-1)?.queries[1];
       const differs = lastOne ? tableDifference(lastReadings, sparkCounts(lastOne, 'readings')) : 'no Spark run';
@@ -302,11 +315,14 @@ export const pipelineBench: Benchmark = {
         {
           benchmark: label,
           ours: { label: 'pipeline (engine)', m: ours },
-          peer: { label: `${sameLabel}, process start → last batch committed`, m: spark },
+          peer: {
+            label: `${sameLabel}, start-up (once: ${(sparkStartMs / 1000).toFixed(1)} s) + run command → last batch committed`,
+            m: spark,
+          },
           ...vsSpark,
           target: '≥ 10× Spark',
           pass: vsSpark.ratio === null ? null : vsSpark.ratio >= 10,
-          note: 'Spark: the same query (JSON parse, 5-min window, 10-min watermark, update), foreachBatch upserting into SQLite; a fresh JVM per run',
+          note: `Spark: the same query (JSON parse, 5-min window, 10-min watermark, update), foreachBatch upserting into SQLite; one JVM for all runs, its start-up (python3 spawned → SparkSession up) ${(sparkStartMs / 1000).toFixed(1)} s measured once and added to each run`,
         },
         {
           benchmark: label,
@@ -330,7 +346,7 @@ export const pipelineBench: Benchmark = {
         {
           benchmark: `${label}: peak RSS`,
           ours: { label: 'bench process hosting the engine, VmHWM over one run', m: oursRssM },
-          peer: { label: 'Spark driver JVM VmHWM (start-up + both queries)', m: sparkRss },
+          peer: { label: 'Spark driver JVM VmHWM (start-up + warm-up + runs so far)', m: sparkRss },
           ...vsRss,
           target: '≤ 0.5× Spark (ratio = Spark / ours ≥ 2)',
           pass: vsRss.ratio === null ? null : vsRss.ratio >= 2,
@@ -338,6 +354,7 @@ export const pipelineBench: Benchmark = {
       ];
       return rows;
     } finally {
+      sparkPeer.kill();
       await engine.dispose();
     }
   },

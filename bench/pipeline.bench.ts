@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../shared/pipelines.js';
-import { benchEngine, data, timedRun } from './engine.js';
-import type { Engine } from '../electron/engine/engine.js';
+import type { PipelineInput, PipelineStatus } from '../shared/pipelines.js';
+import { startEngineChild } from './pipeline-child.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { measureEach, median, ratioFields, type BenchRow, type Measurement } from './harness.js';
 import { countLines, ensureKcat, pipeFileTo } from './peers.js';
@@ -11,11 +10,10 @@ import { rawFetchLoop, rawGroupConsume } from '../electron/engine/kafka/bench-lo
 import { benchOptions, createTopic, topicWatermarks } from './topics.js';
 import {
   ensureSpark,
-  peakRssKiB,
-  resetPeakRss,
   startSparkPipeline,
   sparkCaseOf,
   sparkCounts,
+  type SparkPipelinePeer,
   type SparkPipelineRun,
   type SparkQueryResult,
 } from './spark.js';
@@ -96,20 +94,6 @@ export function sensorPipeline(connectionId: string, topic: string, groupId: str
   };
 }
 
-/** `column` of every result row by "window start ms|group as JSON" (the key sparkCounts gives Spark's rows). */
-async function resultsByWindow(engine: Engine, id: string, groupBy: string[], column: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (let offset = 0; ; offset += 1000) {
-    const page = data<ResultsPage>(await engine.dispatch('pipelines:results', { id, offset, limit: 1000 }));
-    const at = (name: string) => page.columns.indexOf(name);
-    for (const row of page.rows) {
-      const group = Object.fromEntries(groupBy.map((g) => [g, row[at(g)]]));
-      out.set(`${Date.parse(String(row[at('window_start')]))}|${JSON.stringify(group)}`, Number(row[at(column)]));
-    }
-    if (offset + 1000 >= page.total) return out;
-  }
-}
-
 /** Readings per window × sensor of the preloaded records up to each partition's `endOffsets` (record i sits in partition i % 3 at offset ⌊i / 3⌋). */
 function expectedReadings(endOffsets: Record<string, number>): Map<string, number> {
   const out = new Map<string, number>();
@@ -155,21 +139,23 @@ export const pipelineBench: Benchmark = {
     await preloadSensors(ctx, topic, n);
 
     const jars = await ensureSpark(ctx);
-    const { engine, connectionId } = await benchEngine(ctx, 'pipeline');
+    // Our side runs in a process of its own (bench/pipeline-child.ts), so its VmHWM is the engine's alone.
+    const engine = await startEngineChild(ctx);
     let seq = 0;
     let last: PipelineStatus | null = null;
     let lastReadings = new Map<string, number>();
     const oursRss: number[] = [];
     // Spark's figures of each measured run, in run order like the harness's (one Spark process for all runs).
     const sparkRuns: SparkPipelineRun[] = [];
-    const sparkCase = sparkCaseOf(sensorPipeline(connectionId, topic, 'bench-pipeline-spark'), topic);
+    const sparkCase = sparkCaseOf(sensorPipeline('spark', topic, 'bench-pipeline-spark'), topic);
     // Spark at our batch size is ~100× slower than a single batch: 5 runs over all 1,000,000 would take ~20 min on 2 cores.
     const sparkPrefix = Math.min(n, SPARK_SAME_BATCH_RECORDS);
-    // One JVM and SparkSession for the warm-up and every run: its start-up is measured once, here.
-    const sparkPeer = await startSparkPipeline(ctx, jars, sparkCase, n);
-    const sparkStartMs = sparkPeer.up - sparkPeer.spawnedAt;
-    ctx.log(`pipeline: Spark up in ${(sparkStartMs / 1000).toFixed(1)} s (python3 spawned → SparkSession up, once)`);
+    let sparkPeer: SparkPipelinePeer | null = null;
     try {
+      // One JVM and SparkSession for the warm-up and every run: its start-up is measured once, here.
+      const peer = (sparkPeer = await startSparkPipeline(ctx, jars, sparkCase, n));
+      const sparkStartMs = peer.up - peer.spawnedAt;
+      ctx.log(`pipeline: Spark up in ${(sparkStartMs / 1000).toFixed(1)} s (python3 spawned → SparkSession up, once)`);
       // The raw consume the target is against: the same Fetch requests the pipeline's reader sends
       // (group-less, 4 MiB per partition), records only counted, the whole topic every run; the
       // client's own group consumer (MessagesStream) for reference; kcat -C. All four interleaved.
@@ -184,22 +170,17 @@ export const pipelineBench: Benchmark = {
             once: async (run) => {
               const target = upTo(run);
               const groupId = `bench-pipeline-${Date.now()}-${seq++}`;
-              const saved = data<Pipeline>(await engine.dispatch('pipelines:save', sensorPipeline(connectionId, topic, groupId)));
-              resetPeakRss();
-              const seconds = await timedRun(engine, saved.id, target);
+              // The child checks that the results account for every record read (not timed).
+              const r = await engine.run(sensorPipeline('engine', topic, groupId), target);
               if (run >= 0) {
-                oursRss.push(peakRssKiB() / 1024);
-                ctx.log(`pipeline: ours run ${run}: ${Math.round(target / seconds)} msg/s, VmHWM ${oursRss.at(-1)?.toFixed(0)} MiB`);
+                oursRss.push(r.vmHwmKiB / 1024);
+                ctx.log(
+                  `pipeline: ours run ${run}: ${Math.round(target / r.seconds)} msg/s, engine VmHWM ${oursRss.at(-1)?.toFixed(0)} MiB`,
+                );
               }
-              last = data<PipelineStatus>(await engine.dispatch('pipelines:stop', { id: saved.id }));
-              // Not timed: the results must account for every record read (a fast but wrong pipeline fails here).
-              lastReadings = await resultsByWindow(engine, saved.id, ['sensor_id'], 'readings');
-              const counted = [...lastReadings.values()].reduce((a, b) => a + b, 0);
-              const bad = Object.values(last.badRecords).reduce((a, b) => a + b, 0);
-              if (counted !== last.recordsIn - last.lateRows - bad)
-                throw new Error(`results count ${counted} readings, expected ${last.recordsIn} read − ${last.lateRows} late − ${bad} bad`);
-              data(await engine.dispatch('pipelines:remove', { id: saved.id }));
-              return target / seconds;
+              last = r.status;
+              lastReadings = new Map(r.readings);
+              return target / r.seconds;
             },
           },
           raw: { unit: 'msg/s', once: () => rawFetchLoop(benchOptions(ctx.bootstrap), topic, from, to, 4 * 1024 * 1024) },
@@ -235,13 +216,13 @@ export const pipelineBench: Benchmark = {
               // The warm-up compiles the query's code in the JVM like ours warms the engine: a fifth of the
               // same-batches prefix and one batch of the warm-up size (not checked, not counted).
               if (run < 0) {
-                await sparkPeer.run([
+                await peer.run([
                   { name: 'warm-up-same-batches', maxOffsetsPerTrigger: OUR_BATCH, records: Math.min(sparkPrefix, 4 * OUR_BATCH) },
                   { name: 'warm-up-one-batch', maxOffsetsPerTrigger: upTo(run), records: upTo(run) },
                 ]);
                 return NaN;
               }
-              const r = await sparkPeer.run([
+              const r = await peer.run([
                 { name: 'same-batches', maxOffsetsPerTrigger: OUR_BATCH, records: sparkPrefix },
                 { name: 'one-batch' },
               ]);
@@ -264,7 +245,7 @@ export const pipelineBench: Benchmark = {
         },
         (line) => ctx.log(`pipeline: ${line}`),
       );
-      await sparkPeer.stop();
+      await peer.stop();
       // Our last run read the same 1,000,000 records as Spark's single batch: the same counts per window × sensor.
       const lastOne = sparkRuns.at(-1)?.queries[1];
       const differs = lastOne ? tableDifference(lastReadings, sparkCounts(lastOne, 'readings')) : 'no Spark run';
@@ -345,7 +326,7 @@ export const pipelineBench: Benchmark = {
         },
         {
           benchmark: `${label}: peak RSS`,
-          ours: { label: 'bench process hosting the engine, VmHWM over one run', m: oursRssM },
+          ours: { label: 'engine process (bench/pipeline-child.ts), VmHWM over one run', m: oursRssM },
           peer: { label: 'Spark driver JVM VmHWM (start-up + warm-up + runs so far)', m: sparkRss },
           ...vsRss,
           target: '≤ 0.5× Spark (ratio = Spark / ours ≥ 2)',
@@ -354,8 +335,8 @@ export const pipelineBench: Benchmark = {
       ];
       return rows;
     } finally {
-      sparkPeer.kill();
-      await engine.dispose();
+      sparkPeer?.kill();
+      await engine.stop();
     }
   },
 };

@@ -7,13 +7,15 @@ in one transaction (the engine keeps its results in SQLite the same way: WAL, sy
 Input: one JSON line on stdin: {"mode": "pipeline" | "latency", "bootstrap", "jars", "sparkVersion",
   "case": {topic, columns, window, watermarkDelayMs, groupBy, aggregates, outputMode},
   "shufflePartitions", "timeoutMs",
-  pipeline: "records": n, "queries": [{"name", "maxOffsetsPerTrigger"?, "records"?: n}] (one after the
-  other, each until it read n records),
+  pipeline: "records": n (the default of each query's "records"),
   latency: nothing more; the query reads from the latest offsets until stdin says "stop".}
+  Then, in pipeline mode, one command a line: 'run {"queries": [{"name", "maxOffsetsPerTrigger"?,
+  "records"?: n}]}' runs the queries one after the other in the same session (each from earliest
+  until it read n records, with its own checkpoint and table), "stop" (or the end of stdin) ends.
 Output (stdout, JSON lines): {"up": epoch ms when the session was up, "jvmPid"}, then
-  pipeline: one {"query": name, "startedAt", "committedAt", "batches", "inputRows", "endOffsets" (up to which the
-    table holds records), "vmHwmKiB",
-    "final": [[window start ms, group JSON, values JSON], ...]} per query;
+  pipeline: per run, one {"query": name, "startedAt", "committedAt", "batches", "inputRows", "endOffsets"
+    (up to which the table holds records), "vmHwmKiB" (so far: start-up and every run before),
+    "final": [[window start ms, group JSON, values JSON], ...]} per query, then {"ran": run number};
   latency: {"ready": true} once the first (empty) batch committed, {"rows": [...]} per batch after its
     rows were written, and {"stopped": true, "batches", "vmHwmKiB"} at the end.
 Times are epoch ms (the same clock as the Node side's Date.now()).
@@ -149,8 +151,23 @@ def written_up_to(checkpoint, batch_id):
 
 
 def run_pipeline(spark, job, work, progress, jvm_pid):
+    """Runs each "run" command's queries in this session: one JVM for every run of a benchmark."""
+    for run, line in enumerate(sys.stdin):
+        command, _, args = line.strip().partition(" ")
+        if command == "stop" or command == "":
+            break
+        if command != "run":
+            raise RuntimeError(f"unknown command {command!r}")
+        run_dir = os.path.join(work, f"run-{run}")
+        os.mkdir(run_dir)
+        run_queries(spark, job, json.loads(args)["queries"], run_dir, progress, jvm_pid)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        emit({"ran": run})
+
+
+def run_queries(spark, job, queries, work, progress, jvm_pid):
     case = job["case"]
-    for i, spec in enumerate(job["queries"]):
+    for i, spec in enumerate(queries):
         n = spec.get("records") or job["records"]
         sink = SqliteSink(os.path.join(work, f"results-{i}.sqlite"), case.get("groupBy", []))
         checkpoint = os.path.join(work, f"checkpoint-{i}")
@@ -187,6 +204,7 @@ def run_pipeline(spark, job, work, progress, jvm_pid):
             "vmHwmKiB": vm_hwm_kib(jvm_pid),
             "final": sink.final(),
         })
+        sink.db.close()
 
 
 def run_latency(spark, job, work, progress, jvm_pid):

@@ -11,6 +11,7 @@ import { SPARK_VERSION, ensurePySpark, ensureSparkKafkaJars, pysparkEnv, type Sp
 import type { BenchContext } from './context.js';
 
 const PEER_SCRIPT = fileURLToPath(new URL('./spark-peer.py', import.meta.url));
+const EXPORT_SCRIPT = fileURLToPath(new URL('./spark-export.py', import.meta.url));
 
 /** PySpark and the Kafka source jars, installed when missing (the same pins as the Spark oracle); returns the jars. */
 export async function ensureSpark(ctx: BenchContext): Promise<string[]> {
@@ -63,11 +64,19 @@ interface PeerProcess {
   send(line: string): void;
   /** Resolves when the script exited 0; rejects with its last stderr otherwise. */
   exited: Promise<void>;
+  /** Kills Python and its JVM (their process group). */
+  kill: () => void;
 }
 
-function startPeer(job: object, onLine: (doc: unknown) => void, killAfterMs: number, log: (line: string) => void): PeerProcess {
+function startPeer(
+  script: string,
+  job: object,
+  onLine: (doc: unknown) => void,
+  killAfterMs: number,
+  log: (line: string) => void,
+): PeerProcess {
   // Own process group: a timeout kills Python and the JVM it launched together.
-  const child = spawn('python3', [PEER_SCRIPT], { env: pysparkEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn('python3', [script], { env: pysparkEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -79,9 +88,12 @@ function startPeer(job: object, onLine: (doc: unknown) => void, killAfterMs: num
     stderr = (stderr + chunk.toString('utf8')).slice(-16_000);
     for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('[spark-')) log(line);
   });
+  const kill = () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  };
   const timer = setTimeout(() => {
     stderr += `\n[spark-peer] killed after ${killAfterMs} ms`;
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    kill();
   }, killAfterMs);
   const exited = new Promise<void>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -100,55 +112,128 @@ function startPeer(job: object, onLine: (doc: unknown) => void, killAfterMs: num
     });
   });
   child.stdin.write(JSON.stringify(job) + '\n');
-  return { send: (line) => child.stdin.write(line + '\n'), exited };
+  return { send: (line) => child.stdin.write(line + '\n'), exited, kill };
 }
 
+const ranSchema = z.object({ ran: z.number().int() });
+
 export interface SparkPipelineRun {
-  /** Date.now() right before the Python process was spawned. */
-  spawnedAt: number;
-  /** Session up (epoch ms). */
-  up: number;
+  /** Date.now() right before the run command was sent (the session already up). */
+  sentAt: number;
   queries: SparkQueryResult[];
-  /** VmHWM of the Spark JVM at the end, KiB. */
+  /** VmHWM of the Spark JVM at the end of the run (start-up and every run so far), KiB. */
   vmHwmKiB: number | null;
 }
 
+export interface SparkPipelinePeer {
+  /** Date.now() right before the Python process was spawned. */
+  spawnedAt: number;
+  /** Session up (epoch ms): `up - spawnedAt` is Spark's start-up, paid once per benchmark. */
+  up: number;
+  /**
+   * Runs the queries in the peer's session, one after the other, each over the topic from earliest
+   * until it read its `records` (its last batch committed), with its own checkpoint and SQLite table.
+   */
+  run(queries: Array<{ name: string; maxOffsetsPerTrigger?: number; records?: number }>): Promise<SparkPipelineRun>;
+  /** Ends the session and the process. */
+  stop(): Promise<void>;
+  /** Kills the process at once (a benchmark that failed midway). */
+  kill: () => void;
+}
+
 /**
- * One Spark process: session start-up, then each query over the topic from earliest, one after the
- * other, each until it read `records` rows (its last batch committed), with its own checkpoint and SQLite table.
+ * One Spark process for all the runs of a benchmark: Python, the JVM and the SparkSession start
+ * once (resolves when the session is up), then each `run` is a command on the process's stdin, so
+ * the runs interleave with ours as the harness measures them and Spark's start-up is measured once.
  */
-export async function runSparkPipeline(
-  ctx: BenchContext,
-  jars: string[],
-  c: SparkCase,
-  records: number,
-  queries: Array<{ name: string; maxOffsetsPerTrigger?: number; records?: number }>,
-): Promise<SparkPipelineRun> {
+export async function startSparkPipeline(ctx: BenchContext, jars: string[], c: SparkCase, records: number): Promise<SparkPipelinePeer> {
   const spawnedAt = Date.now();
-  let up = NaN;
-  const results: SparkQueryResult[] = [];
+  let up: (at: number) => void = () => undefined;
+  const isUp = new Promise<number>((resolve) => (up = resolve));
+  let results: SparkQueryResult[] = [];
+  let ran: (queries: SparkQueryResult[]) => void = () => undefined;
   const peer = startPeer(
-    {
-      mode: 'pipeline',
-      bootstrap: ctx.bootstrap.join(','),
-      jars,
-      sparkVersion: SPARK_VERSION,
-      case: c,
-      records,
-      queries,
-      timeoutMs: 600_000,
-    },
+    PEER_SCRIPT,
+    { mode: 'pipeline', bootstrap: ctx.bootstrap.join(','), jars, sparkVersion: SPARK_VERSION, case: c, records, timeoutMs: 600_000 },
     (doc) => {
       const started = upSchema.safeParse(doc);
-      if (started.success) up = started.data.up;
-      else results.push(querySchema.parse(doc));
+      if (started.success) return up(started.data.up);
+      if (ranSchema.safeParse(doc).success) {
+        ran(results);
+        results = [];
+        return;
+      }
+      results.push(querySchema.parse(doc));
     },
-    660_000,
+    // The whole benchmark's Spark side: start-up, warm-up and every run.
+    3_600_000,
     ctx.log,
   );
-  await peer.exited;
-  if (results.length !== queries.length) throw new Error(`Spark peer reported ${results.length} of ${queries.length} queries`);
-  return { spawnedAt, up, queries: results, vmHwmKiB: Math.max(...results.map((q) => q.vmHwmKiB ?? NaN)) };
+  const exitedEarly = peer.exited.then(() => Promise.reject(new Error('Spark peer exited before it was stopped')));
+  // Not left unhandled when nobody waits on it (after stop).
+  exitedEarly.catch(() => undefined);
+  const upAt = await Promise.race([isUp, exitedEarly]);
+  return {
+    spawnedAt,
+    up: upAt,
+    async run(queries) {
+      const done = new Promise<SparkQueryResult[]>((resolve) => (ran = resolve));
+      const sentAt = Date.now();
+      peer.send(`run ${JSON.stringify({ queries })}`);
+      const got = await Promise.race([done, exitedEarly]);
+      if (got.length !== queries.length) throw new Error(`Spark peer reported ${got.length} of ${queries.length} queries`);
+      return { sentAt, queries: got, vmHwmKiB: Math.max(...got.map((q) => q.vmHwmKiB ?? NaN)) };
+    },
+    async stop() {
+      peer.send('stop');
+      await peer.exited;
+    },
+    kill: () => peer.kill(),
+  };
+}
+
+const exportUpSchema = z.object({ sparkVersion: z.string(), startMs: z.number() });
+const exportRunSchema = z.object({ rows: z.number().int(), jobMs: z.number() });
+
+export interface SparkExportPeer {
+  /** Spawn → session up as the Node side saw it, ms: Spark's start-up, paid once per benchmark. */
+  startMs: number;
+  /** One export of the whole topic to `out` in the peer's session: the job's own time and the rows it reads back. */
+  run(out: string): Promise<z.infer<typeof exportRunSchema>>;
+  stop(): Promise<void>;
+  kill: () => void;
+}
+
+/** bench/spark-export.py for all the runs of the export benchmark: one JVM, each run a command on its stdin. */
+export async function startSparkExport(ctx: BenchContext, jars: string[], topic: string): Promise<SparkExportPeer> {
+  const started = performance.now();
+  const waiting: Array<(doc: unknown) => void> = [];
+  const next = () => new Promise<unknown>((resolve) => waiting.push(resolve));
+  const peer = startPeer(
+    EXPORT_SCRIPT,
+    { bootstrap: ctx.bootstrap.join(','), topic, jars },
+    (doc) => waiting.shift()?.(doc),
+    3_600_000,
+    ctx.log,
+  );
+  const early = peer.exited.then(() => Promise.reject(new Error('Spark export peer exited before it was stopped')));
+  early.catch(() => undefined);
+  const up = exportUpSchema.parse(await Promise.race([next(), early]));
+  if (up.sparkVersion !== SPARK_VERSION) throw new Error(`Spark ${up.sparkVersion} ran, expected ${SPARK_VERSION}`);
+  const startMs = performance.now() - started;
+  return {
+    startMs,
+    async run(out) {
+      const result = next();
+      peer.send(`run ${JSON.stringify({ out })}`);
+      return exportRunSchema.parse(await Promise.race([result, early]));
+    },
+    async stop() {
+      peer.send('stop');
+      await peer.exited;
+    },
+    kill: () => peer.kill(),
+  };
 }
 
 export interface SparkTail {
@@ -170,6 +255,7 @@ export async function startSparkTail(
   const isReady = new Promise<void>((resolve) => (ready = resolve));
   let stopped: z.infer<typeof stoppedSchema> | null = null;
   const peer = startPeer(
+    PEER_SCRIPT,
     { mode: 'latency', bootstrap: ctx.bootstrap.join(','), jars, sparkVersion: SPARK_VERSION, case: c, timeoutMs: 600_000 },
     (doc) => {
       const at = performance.now();

@@ -67,9 +67,14 @@ try {
     },
   };
   const rows: BenchRow[] = [];
+  /** Seconds each benchmark took, set-up and peers included: where the suite's time goes. */
+  const timings: Record<string, number> = {};
   for (const bench of selected) {
     console.error(`▶ ${bench.name}: ${bench.summary}`);
+    const begun = Date.now();
     rows.push(...(await bench.run(ctx)));
+    timings[bench.name] = Math.round((Date.now() - begun) / 1000);
+    console.error(`■ ${bench.name}: ${timings[bench.name]} s`);
   }
   const result = {
     date: new Date().toISOString(),
@@ -77,6 +82,7 @@ try {
     versions: ctx.versions,
     smoke: values.smoke,
     seconds: Math.round((Date.now() - started) / 1000),
+    timings,
     rows,
   };
   const table = markdownTable(rows);
@@ -88,7 +94,12 @@ try {
     `Run ${result.date} on ${JSON.stringify(result.machine)}; versions ${JSON.stringify(ctx.versions)}\n\n${table}\n`,
   );
   console.log(table);
-  console.log(`\nbench: ${rows.length} rows in ${result.seconds} s; written to bench/results/latest.json and latest.md`);
+  console.log(
+    `\nbench: ${Object.entries(timings)
+      .map(([name, seconds]) => `${name} ${seconds} s`)
+      .join(', ')}`,
+  );
+  console.log(`bench: ${rows.length} rows in ${result.seconds} s; written to bench/results/latest.json and latest.md`);
 } finally {
   await cluster.stop().catch(() => undefined);
   await cluster.dispose();

@@ -100,6 +100,22 @@ describe('the control socket of a running engine', () => {
     }
   });
 
+  it('refuses an answer that is not a control answer, without crashing the caller', async () => {
+    const dir = tempDir('control-socket-garbage');
+    const path = controlSocketPath(dir.path);
+    // Reads (so it sees the caller hang up) and answers something that is not a control answer.
+    const garbage = createServer((socket) => socket.resume().end('<html>not an app</html>\n'));
+    await new Promise<void>((resolve) => garbage.listen(path, resolve));
+    try {
+      await expect(callRunningApp(dir.path, 'app:info', undefined, 5_000)).rejects.toThrow(
+        `The app on ${dir.path} answered app:info with something that is not a control answer`,
+      );
+    } finally {
+      await new Promise((resolve) => garbage.close(resolve));
+      dir.remove();
+    }
+  });
+
   it('gives up on an app that does not answer, saying so', async () => {
     const dir = tempDir('control-socket-silent');
     const path = controlSocketPath(dir.path);

@@ -173,7 +173,13 @@ export function callRunningApp(dataDir: string, method: string, input: unknown, 
       if (newline < 0) return;
       clearTimeout(timer);
       socket.destroy();
-      const parsed = answerSchema.safeParse(JSON.parse(buffered.slice(0, newline)));
+      let body: unknown = null;
+      try {
+        body = JSON.parse(buffered.slice(0, newline));
+      } catch {
+        // not JSON: refused below like any other answer that is not a control answer
+      }
+      const parsed = answerSchema.safeParse(body);
       if (parsed.success) resolve(parsed.data.envelope as Envelope<unknown>);
       else reject(new WorkbenchError('INTERNAL', `The app on ${dataDir} answered ${method} with something that is not a control answer`));
     });

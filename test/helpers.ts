@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,4 +54,11 @@ export function useSuiteEngine(prefix: string, bootstrap: string, ready: (engine
     await engine?.dispose();
     dir.remove();
   });
+}
+
+/** The regular files under `folder`, recursively (a socket or FIFO in it, such as the engine's control socket, has no content to read). */
+export function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }

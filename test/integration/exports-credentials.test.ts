@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportHistoryEntry, ExportProgress, ExportRequest, S3CredentialSummary, S3Target } from '../../shared/exports.js';
@@ -8,7 +8,7 @@ import { resolveCacheDir } from '../../electron/engine/paths.js';
 import { KeyFileSecretBox } from '../../electron/engine/secrets/key-file-secret-box.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { data, tempDir, uniqueName } from '../helpers.js';
+import { data, tempDir, uniqueName, filesUnder } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
 
 // Saved S3 credentials are sealed by the secret box (the key file here, safeStorage in the app) and
@@ -21,13 +21,6 @@ let engine: Engine;
 const progress: ExportProgress[] = [];
 const bucket = uniqueName('cred').toLowerCase().slice(0, 40);
 const sessionToken = `token-${uniqueName('t')}`;
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 function s3Target(credentials: S3Target['credentials'], overrides: Partial<S3Target> = {}): S3Target {
   return {

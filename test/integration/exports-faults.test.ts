@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
@@ -9,7 +9,7 @@ import type { ExportHistoryEntry, ExportProgress, ExportRequest } from '../../sh
 import type { Engine } from '../../electron/engine/engine.js';
 import { createTopic, produce } from '../kafka.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, tempDir, testEngine, uniqueName, filesUnder } from '../helpers.js';
 import { duckdb } from './exports-readers.js';
 import { TcpProxy } from './exports-tcp-proxy.js';
 
@@ -28,12 +28,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { createBucket } from '../../electron/engine/exports/targets/s3-bucket.js
 import { objectKey } from '../../electron/engine/exports/targets/s3-client.js';
 import { MIN_PART_SIZE, openS3Output } from '../../electron/engine/exports/targets/s3-output.js';
 import { startS3Server, type S3Server } from '../s3-server.js';
-import { tempDir, uniqueName } from '../helpers.js';
+import { tempDir, uniqueName, filesUnder } from '../helpers.js';
 import { sensorColumns, sensorRows } from './exports-fixtures.js';
 import { duckdb } from './exports-readers.js';
 import { TcpProxy } from './exports-tcp-proxy.js';
@@ -60,12 +60,6 @@ async function objectExists(key: string): Promise<boolean> {
     if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
     throw error;
   }
-}
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name));
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { Envelope } from '../../shared/contract.js';
@@ -7,7 +7,7 @@ import { createEngine } from '../../electron/engine/create-engine.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { resolveCacheDir } from '../../electron/engine/paths.js';
 import { KeyFileSecretBox } from '../../electron/engine/secrets/key-file-secret-box.js';
-import { tempDir, uniqueName } from '../helpers.js';
+import { tempDir, uniqueName, filesUnder } from '../helpers.js';
 import { createTopic, saveProducer, waitForStatus } from './producers-helpers.js';
 
 // docs/GUARANTEES.md, secrets: a SASL password is never written in clear to SQLite (database, WAL)
@@ -16,13 +16,6 @@ import { createTopic, saveProducer, waitForStatus } from './producers-helpers.js
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('secrets');
 afterAll(() => dir.remove());
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('a saved SASL password', () => {
   it('appears in no file of the data folder after it was saved and used', async () => {

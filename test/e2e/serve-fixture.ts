@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -52,6 +52,8 @@ interface ServeProcess {
   url: string;
   /** Everything serve printed on stdout so far. */
   stdout: () => string;
+  /** And on stderr. */
+  stderr: () => string;
 }
 
 async function spawnServe(dataDir: string, options: ServeOptions, localPort: number | null): Promise<ServeProcess> {
@@ -76,7 +78,7 @@ async function spawnServe(dataDir: string, options: ServeOptions, localPort: num
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
-  return { child, url, stdout: () => stdout };
+  return { child, url, stdout: () => stdout, stderr: () => stderr };
 }
 
 async function stopServe(child: ChildProcess): Promise<void> {
@@ -165,7 +167,14 @@ export async function startServeSession(options: ServeOptions = {}): Promise<Ser
         const match = pattern.exec(serve.stdout());
         if (match) return match[0];
         if (serve.child.exitCode !== null) throw new Error(`serve exited before printing ${pattern}`);
-        if (Date.now() > deadline) throw new Error(`serve did not print ${pattern} within ${timeoutMs} ms; it printed: ${serve.stdout()}`);
+        if (Date.now() > deadline) {
+          // What serve and its engine said meanwhile: the local cluster's lines go to the engine log.
+          const log = join(dataDir, 'logs', 'engine.log');
+          const engineLog = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '(no engine log)';
+          throw new Error(
+            `serve did not print ${pattern} within ${timeoutMs} ms; it printed: ${serve.stdout()}\nstderr: ${serve.stderr()}\nengine log (last 30 lines):\n${engineLog}`,
+          );
+        }
         await new Promise((done) => setTimeout(done, 100));
       }
     },

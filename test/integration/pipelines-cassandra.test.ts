@@ -53,14 +53,14 @@ function connection() {
 }
 
 /** The preset as the pipeline form saves it, on this test's topic, group and table. */
-function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
+function savePreset(topic: string, table: string, maxRecordsPerBatch = 100, triggerInterval?: string): Promise<Pipeline> {
   const preset = randomUsersCassandraPreset({ id: databaseId, engine: 'cassandra' });
   return saveDatabasePreset(
     engine,
     kafkaId,
     preset,
     { pipeline: 'Random users → Cassandra', group: 'users-cassandra' },
-    { topic, table, maxRecordsPerBatch },
+    { topic, table, maxRecordsPerBatch, triggerInterval },
   );
 }
 
@@ -129,7 +129,9 @@ describe('the Cassandra sink', () => {
     const table = `users_kill_${Math.random().toString(36).slice(2, 8)}`;
     await createTopic(bootstrap, topic, 3);
     const uuids = await produceRandomUsers(bootstrap, topic, 3000, 11);
-    const pipeline = await savePreset(topic, table, 50);
+    // Paced at 50 records per 100 ms, so the backlog takes seconds and the kill lands mid-run: back to
+    // back, the PostgreSQL twin of this test wrote its whole backlog between two polls once (CI).
+    const pipeline = await savePreset(topic, table, 50, '100ms');
     const first = pipelineWorker(dir.path, pipeline.name);
     await rowsReach(table, 300).catch((error: unknown) => {
       first.child.kill('SIGKILL');

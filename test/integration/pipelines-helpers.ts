@@ -121,7 +121,7 @@ export async function saveDatabasePreset(
   kafkaId: string,
   preset: PipelineForm,
   names: { pipeline: string; group: string },
-  target: { topic: string; table: string; maxRecordsPerBatch: number },
+  target: { topic: string; table: string; maxRecordsPerBatch: number; triggerInterval?: string | undefined },
 ): Promise<Pipeline> {
   const form = {
     ...preset,
@@ -129,6 +129,7 @@ export async function saveDatabasePreset(
     topics: target.topic,
     groupId: uniqueName(names.group),
     maxRecordsPerBatch: String(target.maxRecordsPerBatch),
+    ...(target.triggerInterval === undefined ? {} : { triggerInterval: target.triggerInterval }),
     database: { ...preset.database, table: target.table },
   };
   const result = formToInput(form, kafkaId);

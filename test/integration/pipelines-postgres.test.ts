@@ -42,14 +42,14 @@ afterAll(async () => {
 });
 
 /** The preset as the pipeline form saves it, on this test's topic, group and table. */
-function savePreset(topic: string, table: string, maxRecordsPerBatch = 100): Promise<Pipeline> {
+function savePreset(topic: string, table: string, maxRecordsPerBatch = 100, triggerInterval?: string): Promise<Pipeline> {
   const preset = randomUsersPostgresPreset({ id: databaseId, engine: 'postgres' });
   return saveDatabasePreset(
     engine,
     kafkaId,
     preset,
     { pipeline: 'Random users → PostgreSQL', group: 'users-pg' },
-    { topic, table, maxRecordsPerBatch },
+    { topic, table, maxRecordsPerBatch, triggerInterval },
   );
 }
 
@@ -112,7 +112,9 @@ describe('the PostgreSQL sink', () => {
     const table = `users_kill_${Math.random().toString(36).slice(2, 8)}`;
     await createTopic(bootstrap, topic, 3);
     const uuids = await produceRandomUsers(bootstrap, topic, 4000, 11);
-    const pipeline = await savePreset(topic, table, 50);
+    // Paced at 50 records per 100 ms, so the backlog takes seconds and the kill lands mid-run: back to
+    // back, COPY wrote all of it between two polls of the row count once (CI).
+    const pipeline = await savePreset(topic, table, 50, '100ms');
     const first = pipelineWorker(dir.path, pipeline.name);
     await rowsReach(table, 400).catch((error: unknown) => {
       first.child.kill('SIGKILL');

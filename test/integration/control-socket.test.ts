@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../shared/app.js';
-import { callRunningApp, controlSocketPath } from '../../electron/engine/control/control-socket.js';
+import { callRunningApp, controlSocketPath, serveControl } from '../../electron/engine/control/control-socket.js';
 import { data, tempDir, testEngine } from '../helpers.js';
 
 // The CLI's way into a running app: the engine's dispatcher on a local socket in the data folder.
@@ -130,6 +131,48 @@ describe('the control socket of a running engine', () => {
     } finally {
       for (const socket of held) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+      dir.remove();
+    }
+  });
+  it('puts the socket of a folder whose path is too long for a Unix socket in a private folder of its own, without touching the umask', async () => {
+    const dir = tempDir('control-socket-long');
+    const deep = join(dir.path, 'a-data-folder-whose-path-is-longer-than-a-unix-socket-address-can-hold', 'x'.repeat(40));
+    mkdirSync(deep, { recursive: true });
+    const path = controlSocketPath(deep);
+    expect(path.startsWith(deep)).toBe(false);
+    const umask = process.umask();
+    const engine = testEngine(deep);
+    try {
+      await until(() => existsSync(path));
+      expect(process.umask()).toBe(umask);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(lstatSync(dirname(path)).mode & 0o777).toBe(0o700);
+      expect((await callRunningApp(deep, 'app:info', undefined, 10_000))?.ok).toBe(true);
+    } finally {
+      await engine.dispose();
+      rmSync(dirname(path), { recursive: true, force: true });
+      dir.remove();
+    }
+  });
+
+  it('does not listen where its private folder is a link someone else put in the temp folder', async () => {
+    const dir = tempDir('control-socket-hostile');
+    const deep = join(dir.path, 'another-data-folder-whose-path-is-longer-than-a-unix-socket-address-can-hold', 'y'.repeat(40));
+    const path = controlSocketPath(deep);
+    mkdirSync(join(dir.path, 'elsewhere'));
+    symlinkSync(join(dir.path, 'elsewhere'), dirname(path));
+    const logged: string[] = [];
+    try {
+      const server = await serveControl(
+        deep,
+        () => Promise.reject(new Error('not called')),
+        (_level, message) => logged.push(message),
+      );
+      expect(server.path).toBeNull();
+      expect(logged.join('\n')).toContain(`${dirname(path)} is not a folder of this user`);
+      expect(existsSync(join(dir.path, 'elsewhere', 'engine.sock'))).toBe(false);
+    } finally {
+      rmSync(dirname(path), { force: true });
       dir.remove();
     }
   });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Envelope } from '../../../shared/contract.js';
 import { WorkbenchError } from '../../../shared/errors.js';
 import type { Dispatch } from '../dispatch.js';
 import type { Logger } from '../logger.js';
+import { privateDir } from '../private-files.js';
 
 /**
  * The CLI's way into a running app (desktop or `serve`) on the same data folder: the engine's own
@@ -29,13 +30,14 @@ const answerSchema = z.object({ id: z.number().int(), envelope: z.object({ ok: z
 
 /**
  * The socket of a data folder: `engine.sock` inside it, or, where that path is too long for a Unix
- * socket, a name derived from the folder in the temp folder; a named pipe on Windows.
+ * socket, `engine.sock` in a folder of the temp folder named after the data folder; a named pipe
+ * on Windows. Either folder is the user's alone (0700), which is what keeps other users out.
  */
 export function controlSocketPath(dataDir: string, platform: NodeJS.Platform = process.platform): string {
   const tag = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
   if (platform === 'win32') return `\\\\.\\pipe\\kafka-workbench-${tag}`;
   const inFolder = join(dataDir, 'engine.sock');
-  return Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH ? inFolder : join(tmpdir(), `kafka-workbench-${tag}.sock`);
+  return Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH ? inFolder : join(tmpdir(), `kafka-workbench-${tag}`, 'engine.sock');
 }
 
 export interface ControlServer {
@@ -59,18 +61,27 @@ function answers(path: string): Promise<boolean> {
 function listen(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // The socket file is created by bind(), synchronously inside listen(): with this umask it is
-    // never reachable by another user, not even between bind and the chmod below.
-    const before = process.platform === 'win32' ? null : process.umask(0o177);
-    try {
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    } finally {
-      if (before !== null) process.umask(before);
-    }
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+}
+
+/**
+ * Makes the socket's folder 0700 and checks that it is a folder of this user, not a link or a
+ * folder someone else made first in a shared temp folder. The socket file itself is created by
+ * bind() with the process's umask; inside a 0700 folder no other user can reach it, even before
+ * the chmod to 0600 after listen.
+ */
+function privateSocketFolder(path: string): void {
+  const folder = dirname(path);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(folder);
+  if (!stat.isDirectory() || (process.getuid !== undefined && stat.uid !== process.getuid())) {
+    throw new Error(`${folder} is not a folder of this user`);
+  }
+  privateDir(folder);
 }
 
 /**
@@ -79,7 +90,16 @@ function listen(server: Server, path: string): Promise<void> {
  */
 export async function serveControl(dataDir: string, dispatch: Dispatch, log: Logger): Promise<ControlServer> {
   const path = controlSocketPath(dataDir);
+  const unopened = (error: unknown): ControlServer => {
+    log('warn', `the CLI control socket ${path} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
+    return { path: null, close: () => Promise.resolve() };
+  };
   if (process.platform !== 'win32') {
+    try {
+      privateSocketFolder(path);
+    } catch (error) {
+      return unopened(error);
+    }
     if (await answers(path)) {
       log('warn', `another app already answers the CLI on ${path}; this one does not`);
       return { path: null, close: () => Promise.resolve() };
@@ -99,8 +119,7 @@ export async function serveControl(dataDir: string, dispatch: Dispatch, log: Log
   try {
     await listen(server, path);
   } catch (error) {
-    log('warn', `the CLI control socket ${path} could not be opened: ${error instanceof Error ? error.message : String(error)}`);
-    return { path: null, close: () => Promise.resolve() };
+    return unopened(error);
   }
   if (process.platform !== 'win32') chmodSync(path, 0o600);
   return {

@@ -144,7 +144,12 @@ export const pipelineInputSchema = z.object({
   maxRecordsPerBatch: z.number().int().min(1).max(1_000_000).default(5000),
   /** Minimum time between two batches (Spark `Trigger.ProcessingTime`); 0 = as fast as possible. */
   triggerIntervalMs: z.number().int().min(0).max(3_600_000).default(0),
-  decoder: z.enum(['json', 'string']).default('json'),
+  /**
+   * How a record value becomes what the projection reads: `json` parses it, `string` keeps the
+   * text, `registry` decodes Confluent's wire format (Avro, Protobuf or JSON Schema, by the schema
+   * id's type) through the connection's schema registry into the same JSON a `json` value gives.
+   */
+  decoder: z.enum(['json', 'string', 'registry']).default('json'),
   /** The topic browser's CEL filter (key, value, headers, partition, offset, timestamp); kept when true. */
   filter: z.string().min(1).max(2000).optional(),
   projection: z.array(projectionColumnSchema).max(64).default([]),

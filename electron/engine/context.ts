@@ -8,6 +8,7 @@ import type { SecretBox } from './secrets/secret-box.js';
 import type { ConnectionsRepo } from './store/connections-repo.js';
 import type { DatabaseConnectionsRepo } from './store/database-connections-repo.js';
 import type { Db } from './store/db.js';
+import type { AvroResolver } from './schema-registry/avro-resolver.js';
 import type { S3Credentials } from './store/s3-credentials.js';
 
 /** What every engine feature receives (built by createEngineContext): the store, the shared Kafka clients, the event bus, a logger, S3 credentials. */
@@ -26,6 +27,8 @@ export interface EngineContext {
   pendingAborts: PendingAborts;
   /** Saved PostgreSQL and Cassandra connections of the database sinks, passwords sealed. */
   databaseConnections: DatabaseConnectionsRepo;
+  /** The connections' schema registries: one client per connection, schemas cached per id (browser, producers, pipelines). */
+  registry: AvroResolver;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { AvroResolver } from './schema-registry/avro-resolver.js';
+import { registrySettings } from './schema-registry/registry-settings.js';
 import { join } from 'node:path';
 import type { EngineContext } from './context.js';
 import { EventBus } from './event-bus.js';
@@ -40,5 +42,6 @@ export function createEngineContext(options: EngineContextOptions): EngineContex
     s3Credentials: new S3Credentials(db, secrets),
     pendingAborts: new PendingAborts(db, secrets, log),
     databaseConnections: new DatabaseConnectionsRepo(db, secrets),
+    registry: new AvroResolver((connectionId) => registrySettings(connections, connectionId)),
   };
 }

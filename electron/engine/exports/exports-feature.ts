@@ -234,6 +234,7 @@ export class ExportsFeature implements EngineFeature<ExportMethodName> {
             table: source.table,
             timestampUnit,
             log: this.context.log,
+            registry: this.context.registry.client(pipeline.connectionId),
           });
         } catch (error) {
           throw describeKafkaError(error, this.context.kafka.connection(pipeline.connectionId).bootstrapServers);

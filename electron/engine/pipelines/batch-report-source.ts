@@ -2,6 +2,7 @@ import type { BatchReport } from '../../../shared/exports.js';
 import type { AggregationSpec, Pipeline } from '../../../shared/pipelines.js';
 import type { ExportSourceHandle } from '../exports/sources/types.js';
 import type { ClientOptions } from '../kafka/group-member.js';
+import type { RegistryClient } from '../schema-registry/registry-client.js';
 import type { Db } from '../store/db.js';
 import { inTimestampUnit, reportColumns } from './result-columns.js';
 import { planBatch, readReport, reportAggregation, reportOf, reportTable, saveReportTable } from './batch-runner.js';
@@ -17,6 +18,8 @@ export interface BatchReportSourceDeps {
   table?: string | undefined;
   timestampUnit: 'ms' | 'us';
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** The schema registry of the pipeline's connection (the `registry` decoder needs it). */
+  registry?: RegistryClient | null;
 }
 
 export type BatchReportSource = ExportSourceHandle & {
@@ -51,7 +54,15 @@ export async function openBatchReportSource(deps: BatchReportSourceDeps): Promis
     async *batches(signal) {
       const started = performance.now();
       const read = await readReport(
-        { db: deps.db, kafka: deps.kafka, pipeline: p, aggregation, signal, ...(deps.log ? { log: deps.log } : {}) },
+        {
+          db: deps.db,
+          kafka: deps.kafka,
+          pipeline: p,
+          aggregation,
+          signal,
+          registry: deps.registry ?? null,
+          ...(deps.log ? { log: deps.log } : {}),
+        },
         progress,
       );
       saveReportTable(deps.db, table, read.columns, read.rows);

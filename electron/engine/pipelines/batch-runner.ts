@@ -13,6 +13,7 @@ import { BoundedProgress, BoundedSource, ReportCheckpoint, type RangeEntry } fro
 import { PipelineRunner } from './pipeline-runner.js';
 import { flattenResult, reportColumns, type ReportColumn } from './result-columns.js';
 import type { Row } from './row.js';
+import type { RegistryClient } from '../schema-registry/registry-client.js';
 
 export interface BatchReadDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface BatchReadDeps {
   timeoutMs?: number;
   /** Cancels the read (an export job's Cancel). */
   signal?: AbortSignal;
+  /** The schema registry of the pipeline's connection (the `registry` decoder needs it). */
+  registry?: RegistryClient | null;
 }
 
 export interface BatchDeps extends BatchReadDeps {
@@ -107,6 +110,7 @@ export async function readReport(deps: BatchReadDeps, progress: BoundedProgress)
       source: new BoundedSource(new PartitionReader(deps.kafka), progress),
       checkpoint: () => checkpoint,
       statusIntervalMs: 3_600_000,
+      registry: deps.registry ?? null,
       ...(deps.log ? { log: deps.log } : {}),
     });
     await runner.start();

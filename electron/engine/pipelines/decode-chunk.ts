@@ -33,8 +33,8 @@ export interface DecodedChunk {
   bad: { index: number; reason: BadReason; error: string }[];
 }
 
-/** The part of a pipeline spec decoding needs (sent once to each worker). */
-export type DecodeSpec = Pick<PipelineSpec, 'decoder' | 'projection'>;
+/** The part of a pipeline spec decoding needs (sent once to each worker); registry values are decoded on the main thread. */
+export type DecodeSpec = Pick<PipelineSpec, 'projection'> & { decoder: 'json' | 'string' };
 
 export function packValues(messages: readonly ConsumedRecord[]): PackedValues {
   let total = 0;
@@ -61,7 +61,7 @@ export function packValues(messages: readonly ConsumedRecord[]): PackedValues {
  * The names of a projection's row keys in the order `compileProjection` sets them (read columns,
  * then derived ones): a row rebuilt in this order has the same key order as one projected inline.
  */
-export function rowColumns(spec: DecodeSpec): string[] {
+export function rowColumns(spec: Pick<PipelineSpec, 'projection'>): string[] {
   const names = [...spec.projection.filter((c) => !c.derive), ...spec.projection.filter((c) => c.derive)].map((c) => c.column);
   return [...new Set(names)];
 }

@@ -13,6 +13,8 @@ import { DatabaseOutput, sinkTableOf } from './database-output.js';
 import type { DatabaseSink, SinkTable } from '../sinks/database-sink.js';
 import { FileSinks } from './file-sink.js';
 import { runMicroBatch } from './micro-batch.js';
+import { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
+import type { RegistryClient } from '../schema-registry/registry-client.js';
 import { RecordProcessor, type DecodeWorkers } from './record-processor.js';
 import { RateMeter } from '../rate-meter.js';
 import { PartitionQueues, partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
@@ -46,6 +48,8 @@ export interface RunnerDeps {
   openDatabaseSink?: (spec: DatabaseSinkSpec, table: SinkTable) => DatabaseSink;
   /** Where decode + projection run (tests); default: inline, or worker threads for large micro-batches with KWB_PIPELINE_DECODE_WORKERS=auto. */
   decodeWorkers?: DecodeWorkers;
+  /** The schema registry of the pipeline's connection (the `registry` decoder needs it); null: none set. */
+  registry?: RegistryClient | null;
 }
 
 /** What the runner hands a checkpoint it builds. */
@@ -116,7 +120,8 @@ export class PipelineRunner {
     this.deps = deps;
     this.pipeline = deps.pipeline;
     this.store = new CheckpointStore(deps.db, deps.pipeline.id);
-    this.processor = new RecordProcessor(deps.pipeline, deps.decodeWorkers);
+    const registry = deps.registry ? new RegistryValueDecoder(deps.registry) : null;
+    this.processor = new RecordProcessor(deps.pipeline, deps.decodeWorkers, registry);
     this.queues = new PartitionQueues(deps.pipeline.maxRecordsPerBatch);
     this.progress = this.store.progress();
   }

@@ -15,6 +15,7 @@ import { runBatch } from './batch-runner.js';
 import { changelogTopic, deleteChangelog } from './changelog.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { PipelineRunner } from './pipeline-runner.js';
+import { REGISTRY_NEEDED } from './record-processor.js';
 import { idleStatus } from './pipeline-status.js';
 import { findPipeline, getPipeline, pipelinesRepo } from '../store/pipelines-repo.js';
 import { pipelineResultsRepo, type StoredResult } from '../store/pipeline-results-repo.js';
@@ -100,6 +101,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
             folder,
             formats,
             log: this.context.log,
+            registry: this.context.registry.client(pipeline.connectionId),
           });
         } catch (error) {
           throw this.describe(pipeline.connectionId, error);
@@ -124,6 +126,7 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       onStatus: (status) => this.context.events.emit('pipelines:status', status),
       onResults: (notice) => this.context.events.emit('pipelines:resultsChanged', notice),
       log: this.context.log,
+      registry: this.context.registry.client(pipeline.connectionId),
     });
     this.runners.set(id, runner);
     try {
@@ -229,6 +232,8 @@ export class PipelinesFeature implements EngineFeature<PipelineMethod> {
       );
     }
     this.checkDatabaseSinks(spec);
+    if (spec.decoder === 'registry' && this.context.registry.client(spec.connectionId) === null)
+      throw new WorkbenchError('VALIDATION', REGISTRY_NEEDED);
     if (spec.scaleOut && spec.sinks.some((s) => s.kind === 'files')) {
       throw new WorkbenchError(
         'VALIDATION',

@@ -1,9 +1,11 @@
 import type { Worker } from 'node:worker_threads';
+import { WorkbenchError } from '../../../shared/errors.js';
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { chunkRows, packValues, rowColumns, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
 import { registerSpec, sharedDecodePool, type DecodePool } from './decode-pool.js';
+import type { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
 
@@ -42,6 +44,9 @@ export function defaultDecodeWorkers(): DecodeWorkers {
   return { mode: process.env.KWB_PIPELINE_DECODE_WORKERS === 'auto' ? 'auto' : 'never' };
 }
 
+export const REGISTRY_NEEDED =
+  'The Schema Registry decoder needs a schema registry URL on the pipeline’s connection (edit the connection in Settings)';
+
 /**
  * Records per micro-batch from which decoding goes to the worker pool. Below it the hop (packing
  * the values, posting, rebuilding rows) costs more than it frees the main thread for (measured with
@@ -63,14 +68,18 @@ export class RecordProcessor {
   /** This pipeline's spec as the decode pool knows it (null: never posted). */
   private registered: { pool: DecodePool; specId: number; spec: DecodeSpec } | null = null;
   private readonly columns: string[];
+  /** The `registry` decoder's schemas (null for `json` / `string`). */
+  private readonly registry: RegistryValueDecoder | null;
 
-  constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers()) {
+  constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(), registry: RegistryValueDecoder | null = null) {
     this.spec = spec;
+    if (spec.decoder === 'registry' && registry === null) throw new WorkbenchError('VALIDATION', REGISTRY_NEEDED);
+    this.registry = spec.decoder === 'registry' ? registry : null;
     // A filter reads keys, headers and timestamps and a word split makes many rows per record:
-    // those stay on the main thread (the worker gets values only).
-    // A pipeline whose batches never reach the threshold starts no workers.
+    // those stay on the main thread (the worker gets values only), as do registry values (their
+    // schemas are fetched by this thread). A pipeline whose batches never reach the threshold starts no workers.
     const small = workers.mode === 'auto' && 'maxRecordsPerBatch' in spec && Number(spec.maxRecordsPerBatch) < WORKER_THRESHOLD;
-    this.workers = spec.filter || spec.wordSplit || small ? { mode: 'never' } : workers;
+    this.workers = spec.filter || spec.wordSplit || small || spec.decoder === 'registry' ? { mode: 'never' } : workers;
     this.columns = rowColumns(spec);
     this.project = compileProjection(spec.projection);
     this.keepsTableRows = !spec.aggregation;
@@ -84,6 +93,8 @@ export class RecordProcessor {
    */
   async processParts(parts: readonly PartRecords[]): Promise<ProcessedBatch[]> {
     const records = parts.reduce((n, part) => n + part.messages.length, 0);
+    // The schemas of the batch's ids first (a registry that cannot be reached fails the batch, to be retried).
+    if (this.registry) await this.registry.prepare(parts.flatMap((part) => part.messages.map((m) => m.value)));
     const { mode } = this.workers;
     if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
@@ -91,7 +102,7 @@ export class RecordProcessor {
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
     const registered = (this.registered ??= {
       pool: this.workers.pool ?? sharedDecodePool(),
-      ...registerSpec({ decoder: this.spec.decoder, projection: this.spec.projection }),
+      ...registerSpec({ decoder: this.spec.decoder === 'string' ? 'string' : 'json', projection: this.spec.projection }),
     });
     const { pool } = registered;
     // Slices of at most records / workers each, so every worker gets a share.
@@ -161,7 +172,9 @@ export class RecordProcessor {
           continue;
         }
       }
-      const decoded = decode(message.value, this.spec.decoder);
+      const decoded = this.registry
+        ? this.registry.decode(message.value)
+        : decode(message.value, this.spec.decoder === 'string' ? 'string' : 'json');
       if (!decoded.ok) {
         bad(message, 'decode', decoded.error);
         continue;

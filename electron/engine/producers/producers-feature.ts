@@ -2,8 +2,7 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { ProducerStatus, ProducerView } from '../../../shared/producers.js';
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
-import { AvroResolver } from '../schema-registry/avro-resolver.js';
-import { registrySettings } from '../schema-registry/registry-settings.js';
+import type { AvroResolver } from '../schema-registry/avro-resolver.js';
 import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
 import { KafkaSendEngine } from '../kafka/send-engine.js';
 import { describeKafkaError } from '../kafka/errors.js';
@@ -48,7 +47,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
   constructor(context: EngineContext, options: { resume?: boolean } = {}) {
     this.context = context;
     this.repo = new ProducersRepo(context.db, context.secrets);
-    this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
+    this.avro = context.registry;
     this.throttle = new StatusThrottle((status) => {
       if (!this.disposed) context.events.emit('producers:status', status);
     });

@@ -184,15 +184,66 @@ async function decodeWire(client: RegistryClient, schemaId: number, bytes: Buffe
   }
   const { bundle, subject, version } = resolved;
   const about = { schemaId, format: FORMATS[bundle.schemaType], ...(subject !== undefined ? { subject, version } : {}) };
-  const body = bytes.subarray(WIRE_HEADER_BYTES);
   try {
-    if (bundle.schemaType === 'PROTOBUF') {
-      const { json, message } = decodeProtobufBody(bundle, body);
-      return { ...about, json, message };
-    }
-    if (bundle.schemaType === 'JSON') return { ...about, json: decodeJsonSchemaBody(bundle, body) };
-    return { ...about, json: decodeAvroBody(bundle.schema, body) };
+    return { ...about, ...decodeBody(bundle, bytes.subarray(WIRE_HEADER_BYTES)) };
   } catch (error) {
     return { ...about, error: `schema ${schemaId}: ${reason(error)}` };
+  }
+}
+
+/** The body after the wire header → JSON text (and the Protobuf message's name); throws saying what does not fit. */
+function decodeBody(bundle: SchemaBundle, body: Uint8Array): { json: string; message?: string } {
+  if (bundle.schemaType === 'PROTOBUF') return decodeProtobufBody(bundle, body);
+  if (bundle.schemaType === 'JSON') return { json: decodeJsonSchemaBody(bundle, body) };
+  return { json: decodeAvroBody(bundle.schema, body) };
+}
+
+/**
+ * A pipeline's `registry` decoder: values in Confluent's wire format (Avro, Protobuf or JSON
+ * Schema, whichever the id's schema is) → the same JSON values the `json` decoder gives, so
+ * projection paths read them alike. The schemas of a micro-batch's ids are fetched before the batch
+ * (`prepare`, async, cached per id); decoding is then synchronous, record by record. A registry
+ * that cannot be reached fails `prepare` (the batch is retried from its checkpoint, nothing is
+ * marked bad); an id the registry does not have makes its records bad, with the reason.
+ */
+export class RegistryValueDecoder {
+  private readonly client: RegistryClient;
+  /** Per schema id: its schema, or why its records cannot be decoded. */
+  private readonly schemas = new Map<number, SchemaBundle | string>();
+
+  constructor(client: RegistryClient) {
+    this.client = client;
+  }
+
+  async prepare(values: Iterable<Uint8Array | null>): Promise<void> {
+    const wanted = new Set<number>();
+    for (const value of values) {
+      const id = value === null ? null : wireSchemaId(value);
+      if (id !== null && !this.schemas.has(id)) wanted.add(id);
+    }
+    await Promise.all(
+      [...wanted].map(async (id) => {
+        try {
+          this.schemas.set(id, (await bundleOf(this.client, id)).bundle);
+        } catch (error) {
+          if (!(error instanceof WorkbenchError && error.code === 'NOT_FOUND')) throw error;
+          this.schemas.set(id, `schema id ${id} is not in the registry`);
+        }
+      }),
+    );
+  }
+
+  decode(value: Uint8Array | null): { ok: true; value: unknown } | { ok: false; error: string } {
+    if (value === null) return { ok: false, error: 'the record has no value (tombstone)' };
+    const id = wireSchemaId(value);
+    if (id === null) return { ok: false, error: 'not in the Schema Registry wire format (magic byte 0, then a 4-byte schema id)' };
+    const schema = this.schemas.get(id);
+    if (schema === undefined) throw new Error(`schema id ${id} was not prepared before decoding`);
+    if (typeof schema === 'string') return { ok: false, error: schema };
+    try {
+      return { ok: true, value: JSON.parse(decodeBody(schema, value.subarray(WIRE_HEADER_BYTES)).json) as unknown };
+    } catch (error) {
+      return { ok: false, error: `schema ${id}: ${reason(error)}` };
+    }
   }
 }

@@ -11,8 +11,7 @@ import { ScanRegistry } from './scan.js';
 import { exportScan } from './scan-export.js';
 import { TailRegistry } from './tail.js';
 import { TopicAdmin } from './topic-admin.js';
-import { AvroResolver } from '../schema-registry/avro-resolver.js';
-import { registrySettings } from '../schema-registry/registry-settings.js';
+import type { AvroResolver } from '../schema-registry/avro-resolver.js';
 import { topicStats } from './topic-stats.js';
 import { diskUsage } from './disk-usage.js';
 import { kafkaVersion } from './kafka-version.js';
@@ -35,7 +34,7 @@ export class TopicBrowser implements EngineFeature<TopicBrowserMethod> {
 
   constructor(context: EngineContext) {
     this.context = context;
-    this.avro = new AvroResolver((connectionId) => registrySettings(context.connections, connectionId));
+    this.avro = context.registry;
     this.topics = new TopicAdmin(context.kafka);
     this.groups = new ConsumerGroups(context.kafka);
     this.producer = new MessageProducer(context.kafka, this.avro);

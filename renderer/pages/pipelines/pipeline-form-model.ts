@@ -39,7 +39,7 @@ export interface PipelineForm {
   startTimestamp: string;
   maxRecordsPerBatch: string;
   triggerInterval: string;
-  decoder: 'json' | 'string';
+  decoder: PipelineSpec['decoder'];
   filter: string;
   wordSeparator: string;
   projection: ProjectionRow[];

@@ -388,6 +388,7 @@ export function PipelineFormView({
             options={[
               { value: 'json', label: 'JSON' },
               { value: 'string', label: 'string' },
+              { value: 'registry', label: 'Schema Registry (Avro, Protobuf, JSON Schema)' },
             ]}
             onChange={set('decoder')}
           />

@@ -17,14 +17,8 @@ export interface ProduceDraft {
    * optional schema to register; Protobuf and JSON Schema a version (default latest); Protobuf the
    * message type (default the schema's first message).
    */
-  keySubject?: string;
-  keySchema?: string;
-  keyVersion?: string;
-  keyMessage?: string;
-  valueSubject?: string;
-  valueSchema?: string;
-  valueVersion?: string;
-  valueMessage?: string;
+  keyRegistry?: RegistryDraft;
+  valueRegistry?: RegistryDraft;
 }
 
 interface RegistryDraft {
@@ -149,20 +143,15 @@ export function ProduceForm({
     partition === null || (Number.isInteger(partition) && partition >= 0 && partition < partitions)
       ? undefined
       : `0 to ${partitions - 1}, or empty for auto`;
-  const keyRegistry = { subject: draft.keySubject, schema: draft.keySchema, version: draft.keyVersion, message: draft.keyMessage };
-  const valueRegistry = {
-    subject: draft.valueSubject,
-    schema: draft.valueSchema,
-    version: draft.valueVersion,
-    message: draft.valueMessage,
-  };
+  const keyRegistry = draft.keyRegistry ?? {};
+  const valueRegistry = draft.valueRegistry ?? {};
   const invalid =
     keyError !== null ||
     valueError !== null ||
     headers.error !== undefined ||
     partitionError !== undefined ||
-    versionError(draft.keyEncoder, draft.keyVersion) !== null ||
-    versionError(draft.valueEncoder, draft.valueVersion) !== null;
+    versionError(draft.keyEncoder, keyRegistry.version) !== null ||
+    versionError(draft.valueEncoder, valueRegistry.version) !== null;
   return (
     <form
       className="subpanel form"
@@ -231,12 +220,7 @@ export function ProduceForm({
           encoder={draft.keyEncoder}
           draft={keyRegistry}
           onChange={(patch) => {
-            set({
-              keySubject: patch.subject ?? draft.keySubject,
-              keySchema: patch.schema ?? draft.keySchema,
-              keyVersion: patch.version ?? draft.keyVersion,
-              keyMessage: patch.message ?? draft.keyMessage,
-            });
+            set({ keyRegistry: { ...keyRegistry, ...patch } });
           }}
         />
       )}
@@ -264,12 +248,7 @@ export function ProduceForm({
           encoder={draft.valueEncoder}
           draft={valueRegistry}
           onChange={(patch) => {
-            set({
-              valueSubject: patch.subject ?? draft.valueSubject,
-              valueSchema: patch.schema ?? draft.valueSchema,
-              valueVersion: patch.version ?? draft.valueVersion,
-              valueMessage: patch.message ?? draft.valueMessage,
-            });
+            set({ valueRegistry: { ...valueRegistry, ...patch } });
           }}
         />
       )}

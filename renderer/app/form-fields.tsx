@@ -6,7 +6,7 @@ interface TextFieldProps {
   onChange: (value: string) => void;
   error?: string | undefined;
   hint?: ReactNode;
-  type?: 'text' | 'password' | 'url' | 'number';
+  type?: 'text' | 'password' | 'url' | 'number' | 'search';
   placeholder?: string;
   multiline?: boolean;
   autoComplete?: string;

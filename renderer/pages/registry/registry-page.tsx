@@ -1,12 +1,12 @@
 import './registry.css';
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { CompatibilityLevel } from '../../../shared/registry.js';
 import { compatibilityLevelSchema } from '../../../shared/registry.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ConnectionRequired } from '../../app/connection-required.js';
 import { ErrorMessage } from '../../app/error-message.js';
-import { SelectField } from '../../app/form-fields.js';
+import { SelectField, TextField } from '../../app/form-fields.js';
 import { ClusterName } from '../cluster-name.js';
 import { NewVersionForm } from './new-version-form.js';
 
@@ -54,24 +54,13 @@ function SubjectList({
   onSelect: (subject: string) => void;
 }) {
   const [filter, setFilter] = useState('');
-  const filterId = useId();
   const subjects = useMethodQuery('registry:subjects', { connectionId });
   const needle = useDeferredValue(filter.trim().toLowerCase());
   const shown = useMemo(() => (subjects.data ?? []).filter((s) => s.toLowerCase().includes(needle)), [subjects.data, needle]);
   return (
     <div className="panel" data-testid="registry-subjects">
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor={filterId}>Filter subjects</label>
-          <input
-            id={filterId}
-            type="search"
-            value={filter}
-            onChange={(event) => {
-              setFilter(event.target.value);
-            }}
-          />
-        </div>
+        <TextField label="Filter subjects" type="search" value={filter} onChange={setFilter} />
         <button type="button" onClick={() => void subjects.refetch()} disabled={subjects.isFetching}>
           {subjects.isFetching ? 'Refreshing…' : 'Refresh'}
         </button>

@@ -1,9 +1,9 @@
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import { formatBytes } from '../../../shared/format.js';
 import type { TopicSize, TopicStats } from '../../../shared/topic-browser.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
-import { CheckboxField } from '../../app/form-fields.js';
+import { CheckboxField, TextField } from '../../app/form-fields.js';
 import { CreateTopicForm } from './create-topic-form.js';
 import { topicHref } from './topic-route.js';
 
@@ -33,7 +33,6 @@ export function TopicList({ connectionId }: { connectionId: string }) {
   const [showInternal, setShowInternal] = useState(false);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'name', desc: false });
   const [creating, setCreating] = useState(false);
-  const filterId = useId();
   // Names come from metadata (fast); counts need ListOffsets and arrive separately, so the list
   // shows at once and a refresh keeps the old rows on screen until the new ones are in.
   const topics = useMethodQuery('topics:list', { connectionId, includeInternal: showInternal });
@@ -70,17 +69,7 @@ export function TopicList({ connectionId }: { connectionId: string }) {
   return (
     <>
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor={filterId}>Filter by name</label>
-          <input
-            id={filterId}
-            type="search"
-            value={filter}
-            onChange={(event) => {
-              setFilter(event.target.value);
-            }}
-          />
-        </div>
+        <TextField label="Filter by name" type="search" value={filter} onChange={setFilter} />
         <CheckboxField label="Show internal topics" checked={showInternal} onChange={setShowInternal} />
         <button
           type="button"

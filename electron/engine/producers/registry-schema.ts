@@ -1,44 +1,43 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import type { ProducerAvro } from '../../../shared/producers.js';
+import { isRegistrySerializer, type ProducerRegistry, type Serializer } from '../../../shared/producers.js';
 import { avroType } from '../schema-registry/avro-codec.js';
 import type { AvroResolver } from '../schema-registry/avro-resolver.js';
-import type { ResolvedAvro } from './record-encoding.js';
+import { avroSubjectWriter, formatNames, subjectWriter, type WriterSchema } from '../schema-registry/writer-schema.js';
 
-interface AvroProducer {
+interface RegistryProducer {
   name: string;
   connectionId: string;
   topic: string;
-  serializer: string;
-  avro?: ProducerAvro | undefined;
+  serializer: Serializer;
+  /** The registry serializer's settings (named `avro` from when Avro was the only one). */
+  avro?: ProducerRegistry | undefined;
 }
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+const FORMATS = { avro: 'AVRO', protobuf: 'PROTOBUF', jsonschema: 'JSON' } as const;
+
 /** Confluent's TopicNameStrategy unless the producer names a subject. */
-export function avroSubject(producer: AvroProducer): string {
+export function producerSubject(producer: RegistryProducer): string {
   const subject = producer.avro?.subject?.trim();
   return subject === undefined || subject === '' ? `${producer.topic}-value` : subject;
 }
 
-function givenSchema(producer: AvroProducer): string | null {
-  const schema = producer.avro?.schema?.trim();
-  return schema === undefined || schema === '' ? null : schema;
-}
-
 /**
- * What can be checked without the registry, at save and at start: the connection has a registry
- * URL and a given schema is a valid Avro schema.
+ * What can be checked without the registry, at save and at start: a registry serializer has a
+ * registry URL on the connection, and an Avro schema given to register is valid Avro.
  */
-export function checkAvroProducer(producer: AvroProducer, resolver: AvroResolver): void {
-  if (producer.serializer !== 'avro') return;
+export function checkRegistryProducer(producer: RegistryProducer, resolver: AvroResolver): void {
+  if (!isRegistrySerializer(producer.serializer)) return;
+  const format = formatNames[FORMATS[producer.serializer]];
   if (resolver.client(producer.connectionId) === null) {
     throw new WorkbenchError(
       'VALIDATION',
-      `Producer "${producer.name}": the Avro serializer needs a schema registry URL on its connection (edit the connection in Settings), or choose the JSON serializer`,
+      `Producer "${producer.name}": the ${format} serializer needs a schema registry URL on its connection (edit the connection in Settings), or choose the JSON serializer`,
     );
   }
-  const schema = givenSchema(producer);
-  if (schema === null) return;
+  const schema = producer.avro?.schema?.trim();
+  if (producer.serializer !== 'avro' || schema === undefined || schema === '') return;
   try {
     avroType(schema);
   } catch (error) {
@@ -47,36 +46,28 @@ export function checkAvroProducer(producer: AvroProducer, resolver: AvroResolver
 }
 
 /**
- * The schema id every record of this run is written with: the given schema registered under the
- * subject (an identical schema keeps its id), else the subject's latest version. Resolved once per
- * start, so a run writes one id and a later schema version is picked up by a restart.
+ * The schema every record of this run is written with. Avro: the given schema registered under the
+ * subject (an identical schema keeps its id), else the subject's latest version. Protobuf and JSON
+ * Schema: the subject's chosen version (default latest), which must hold that format, with its
+ * references, compiled, and for Protobuf the message type found. Resolved once per start, so a run
+ * writes one id and a later schema version is picked up by a restart.
  */
-export async function resolveProducerAvro(producer: AvroProducer, resolver: AvroResolver): Promise<ResolvedAvro> {
-  checkAvroProducer(producer, resolver);
+export async function resolveProducerSchema(producer: RegistryProducer, resolver: AvroResolver): Promise<WriterSchema> {
+  checkRegistryProducer(producer, resolver);
   const client = resolver.client(producer.connectionId);
-  if (client === null) throw new WorkbenchError('VALIDATION', 'the Avro serializer needs a schema registry URL on the connection');
-  const subject = avroSubject(producer);
-  const schema = givenSchema(producer);
-  if (schema !== null) return { ...(await client.register(subject, schema)), subject };
-  let latest: { id: number; schema: string };
-  try {
-    latest = await client.latest(subject);
-  } catch (error) {
-    if (error instanceof WorkbenchError && error.code === 'NOT_FOUND') {
-      throw new WorkbenchError(
-        'VALIDATION',
-        `Producer "${producer.name}": subject "${subject}" has no schema in the registry yet; give the producer a schema to register`,
-      );
-    }
-    throw error;
-  }
-  try {
-    avroType(latest.schema);
-  } catch (error) {
-    throw new WorkbenchError(
-      'VALIDATION',
-      `Producer "${producer.name}": the latest schema of "${subject}" (id ${latest.id}) is not usable Avro: ${reason(error)}`,
-    );
-  }
-  return { ...latest, subject };
+  if (client === null || !isRegistrySerializer(producer.serializer))
+    throw new WorkbenchError('VALIDATION', `Producer "${producer.name}": the ${producer.serializer} serializer takes no registry schema`);
+  const subject = producerSubject(producer);
+  const label = `Producer "${producer.name}"`;
+  if (producer.serializer === 'avro') return avroSubjectWriter(client, { subject, schema: producer.avro?.schema }, label);
+  return subjectWriter(
+    client,
+    {
+      subject,
+      format: FORMATS[producer.serializer],
+      version: producer.avro?.version ?? 'latest',
+      message: producer.avro?.message,
+    },
+    label,
+  );
 }

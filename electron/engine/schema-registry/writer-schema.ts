@@ -70,7 +70,7 @@ export async function subjectWriter(
   if (found.schemaType !== format)
     throw new WorkbenchError(
       'VALIDATION',
-      `${where}: the subject holds a ${formatNames[found.schemaType]} schema, not ${formatNames[format]}; choose the ${formatNames[found.schemaType]} serializer or another subject`,
+      `${where}: the subject's schema is ${formatNames[found.schemaType]}, not ${formatNames[format]}; write it as ${formatNames[found.schemaType]} or choose another subject`,
     );
   try {
     writer.bundle = await loadBundle(client, found);

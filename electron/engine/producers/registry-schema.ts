@@ -53,18 +53,21 @@ export function checkRegistryProducer(producer: RegistryProducer, resolver: Avro
  * writes one id and a later schema version is picked up by a restart.
  */
 export async function resolveProducerSchema(producer: RegistryProducer, resolver: AvroResolver): Promise<WriterSchema> {
+  const { serializer } = producer;
+  const label = `Producer "${producer.name}"`;
+  if (!isRegistrySerializer(serializer))
+    throw new WorkbenchError('VALIDATION', `${label}: the ${serializer} serializer takes no registry schema`);
   checkRegistryProducer(producer, resolver);
   const client = resolver.client(producer.connectionId);
-  if (client === null || !isRegistrySerializer(producer.serializer))
-    throw new WorkbenchError('VALIDATION', `Producer "${producer.name}": the ${producer.serializer} serializer takes no registry schema`);
+  // Unreachable: checkRegistryProducer refuses a connection without a registry URL.
+  if (client === null) throw new WorkbenchError('VALIDATION', `${label}: no schema registry URL on the connection`);
   const subject = producerSubject(producer);
-  const label = `Producer "${producer.name}"`;
-  if (producer.serializer === 'avro') return avroSubjectWriter(client, { subject, schema: producer.avro?.schema }, label);
+  if (serializer === 'avro') return avroSubjectWriter(client, { subject, schema: producer.avro?.schema }, label);
   return subjectWriter(
     client,
     {
       subject,
-      format: FORMATS[producer.serializer],
+      format: FORMATS[serializer],
       version: producer.avro?.version ?? 'latest',
       message: producer.avro?.message,
     },

@@ -185,20 +185,31 @@ export const keyStrategySchema = z.discriminatedUnion('kind', [
 ]);
 export type KeyStrategy = z.infer<typeof keyStrategySchema>;
 
-/** The serializer of the record value; `avro` needs the connection's schema registry. */
-export const serializerSchema = z.enum(['json', 'string', 'avro']);
+/** The serializer of the record value; `avro`, `protobuf` and `jsonschema` need the connection's schema registry. */
+export const serializerSchema = z.enum(['json', 'string', 'avro', 'protobuf', 'jsonschema']);
 export type Serializer = z.infer<typeof serializerSchema>;
 
+/** The serializers that write Confluent's wire format with a schema of the registry. */
+export const registrySerializers = ['avro', 'protobuf', 'jsonschema'] as const satisfies readonly Serializer[];
+export type RegistrySerializer = (typeof registrySerializers)[number];
+export const isRegistrySerializer = (serializer: Serializer): serializer is RegistrySerializer =>
+  (registrySerializers as readonly Serializer[]).includes(serializer);
+
 /**
- * Avro serializer settings: the registry subject (empty = `<topic>-value`, Confluent's
- * TopicNameStrategy) and an optional schema to register there (empty = the subject's latest).
- * The schema id is resolved once when the producer starts.
+ * Settings of the registry serializers, stored under the producer's `avro` field (the name from
+ * when Avro was the only one, kept so producers saved then load unchanged). All: the registry
+ * subject (empty = `<topic>-value`, Confluent's TopicNameStrategy). Avro: an optional schema to
+ * register there (empty = the subject's latest). Protobuf and JSON Schema: the subject's version
+ * (absent = latest); Protobuf: the message type (empty = the schema's first message, Confluent's
+ * default). The schema id is resolved once when the producer starts.
  */
-export const producerAvroSchema = z.object({
+export const producerRegistrySchema = z.object({
   subject: z.string().trim().max(500).optional(),
   schema: z.string().max(200_000).optional(),
+  version: z.number().int().min(1).optional(),
+  message: z.string().trim().max(500).optional(),
 });
-export type ProducerAvro = z.infer<typeof producerAvroSchema>;
+export type ProducerRegistry = z.infer<typeof producerRegistrySchema>;
 
 export const producerInputSchema = z.object({
   id: z.string().min(1).max(64).optional(),
@@ -209,7 +220,8 @@ export const producerInputSchema = z.object({
   schedule: scheduleSchema,
   key: keyStrategySchema.default({ kind: 'none' }),
   serializer: serializerSchema.default('json'),
-  avro: producerAvroSchema.optional(),
+  /** The registry serializer's settings (Avro, Protobuf, JSON Schema); see producerRegistrySchema. */
+  avro: producerRegistrySchema.optional(),
   headers: z
     .array(z.object({ name: z.string().min(1).max(200), value: z.string().max(4000) }))
     .max(50)

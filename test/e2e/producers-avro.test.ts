@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
@@ -34,7 +35,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-describe('an Avro producer in Chromium through serve', () => {
+describe('registry producers (Avro, Protobuf) in Chromium through serve', () => {
   it('sends Avro from the producer form and shows it decoded as JSON in the message table', async () => {
     const page = await session.newPage();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
@@ -95,6 +96,63 @@ describe('an Avro producer in Chromium through serve', () => {
     expect(await detail.innerText()).toMatch(/Value\s+avro/);
     await detail.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'producers-avro-decoded.png') });
+    await page.close();
+  });
+
+  it('sends Protobuf from the producer form with a pinned version and a message type, shown decoded in the message table', async () => {
+    const page = await session.newPage();
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    const name = uniqueName('e2e-proto');
+    // The subject holds the sensors' .proto, registered over the registry's API as another client would.
+    const registered = await fetch(`${registry.url}/subjects/${name}-value/versions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schemaType: 'PROTOBUF', schema: readFileSync(join('test', 'registry', 'sensor.proto'), 'utf8') }),
+    });
+    expect(registered.status).toBe(200);
+
+    await page.goto(`${session.origin}/#/producers`);
+    await page.getByTestId('producers-page').waitFor();
+    await page.getByRole('button', { name: 'New producer' }).click();
+    await page.getByLabel('Producer name').fill(name);
+    await page.getByLabel('Topic', { exact: true }).fill(name);
+    await page.getByTestId('topic-missing').waitFor();
+    await page.getByRole('button', { name: 'Create topic' }).click();
+    await page.getByTestId('topic-missing').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByLabel('Source', { exact: true }).selectOption('manual');
+    await page
+      .getByLabel('Value', { exact: true })
+      .fill('{"timestamp":"2024-01-01T00:00:00Z","sensor_id":"sensor_proto","temperature":21.5,"humidity":40,"pressure":1000}');
+    await page.getByLabel('Every (s)').fill('0.2');
+    await page.getByLabel('Stop after messages').fill('3');
+    await page.getByLabel('Serializer').selectOption('protobuf');
+    await expect.poll(() => page.getByLabel('Protobuf subject').getAttribute('placeholder')).toBe(`${name}-value`);
+    const version = page.getByLabel('Schema version', { exact: true });
+    await version.fill('first');
+    await expect.poll(() => version.getAttribute('aria-invalid')).toBe('true');
+    await version.fill('1');
+    await expect.poll(() => version.getAttribute('aria-invalid')).toBeNull();
+    await page.getByLabel('Message type', { exact: true }).fill('kwb.test.SensorReading');
+    await page.screenshot({ path: join(shots, 'producers-protobuf-form.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save producer' }).click();
+
+    const row = page.locator(`[data-testid="producer-row"][data-name="${name}"]`);
+    await row.waitFor();
+    await page.getByRole('button', { name: `Start ${name}` }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished');
+    expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
+
+    await page.goto(`${session.origin}/#/topics/${name}`);
+    await page.getByTestId('topic-detail').waitFor();
+    await page.getByRole('tab', { name: 'Messages' }).click();
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => page.getByTestId('message-row').count(), { timeout: 20_000 }).toBe(3);
+    expect(await page.getByTestId('message-row').first().innerText()).toContain('"sensor_id":"sensor_proto","temperature":21.5');
+    await page.getByTestId('message-row').first().click();
+    const detail = page.getByTestId('message-detail');
+    expect(await detail.innerText()).toMatch(/Value\s+protobuf/);
+    await detail.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'producers-protobuf-decoded.png') });
     await page.close();
   });
 

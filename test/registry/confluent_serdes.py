@@ -1,7 +1,12 @@
 """The independent peer of the registry-format tests: Confluent's own Python serdes.
 
 produce:  confluent_serdes.py produce <bootstrap> <registry> <topic> <protobuf|jsonschema> <schema-dir> < records.jsonl
-consume:  confluent_serdes.py consume <bootstrap> <registry> <topic> <protobuf|jsonschema> <schema-dir> <count>
+consume:  confluent_serdes.py consume <bootstrap> <registry> <topic> <protobuf|jsonschema> <schema-dir> <count> [<schema>]
+
+consume reads and decodes <count> records and prints them as one JSON array. <schema> names the
+schema files it reads with: reading (the default: reading.proto / reading.json as below) or another
+<schema>.proto (its first message, Confluent's default) / <schema>.json without references, such as
+sensor (the sensors simulator's reading, written by the embedded producer tests).
 
 Protobuf uses the message classes protoc (grpcio-tools) generates from reading.proto + common.proto
 in <schema-dir>; JSON Schema uses reading.json, whose $ref "location.json" is registered as the
@@ -28,15 +33,21 @@ registry = SchemaRegistryClient({"url": registry_url})
 ctx = SerializationContext(topic, MessageField.VALUE)
 
 
-def protobuf_classes():
+def protobuf_classes(name="reading"):
     from grpc_tools import protoc
 
     out = os.path.join(schema_dir, "gen")
     os.makedirs(out, exist_ok=True)  # <schema-dir> is the test's temp copy
-    code = protoc.main(["protoc", f"-I{schema_dir}", f"--python_out={out}", "common.proto", "reading.proto"])
+    protos = sorted(f for f in os.listdir(schema_dir) if f.endswith(".proto"))
+    code = protoc.main(["protoc", f"-I{schema_dir}", f"--python_out={out}", *protos])
     assert code == 0, f"protoc failed with {code}"
     sys.path.insert(0, out)
-    return importlib.import_module("reading_pb2")
+    return importlib.import_module(f"{name}_pb2")
+
+
+def first_message(module):
+    """The file's first message: what Confluent's serializers write when no message is named."""
+    return getattr(module, next(iter(module.DESCRIPTOR.message_types_by_name)))
 
 
 def json_schema():
@@ -74,19 +85,19 @@ if mode == "produce":
     assert producer.flush(30) == 0, "records left unsent"
 else:
     count = int(sys.argv[7])
+    name = sys.argv[8] if len(sys.argv) > 8 else "reading"
     if fmt == "protobuf":
         from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
         from google.protobuf.json_format import MessageToDict
 
-        pb = protobuf_classes()
-        deserializer = ProtobufDeserializer(pb.Reading, {"use.deprecated.format": False})
+        deserializer = ProtobufDeserializer(first_message(protobuf_classes(name)), {"use.deprecated.format": False})
         to_json = lambda data: MessageToDict(
             deserializer(data, ctx), preserving_proto_field_name=True, always_print_fields_with_no_presence=True
         )
     else:
         from confluent_kafka.schema_registry.json_schema import JSONDeserializer
 
-        schema = json_schema()
+        schema = json_schema() if name == "reading" else Schema(open(os.path.join(schema_dir, f"{name}.json")).read(), "JSON")
         deserializer = JSONDeserializer(schema, schema_registry_client=registry)
         to_json = lambda data: deserializer(data, ctx)
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"peer-{os.getpid()}", "auto.offset.reset": "earliest"})

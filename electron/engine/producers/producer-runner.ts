@@ -1,14 +1,15 @@
 import type { Cron } from 'croner';
-import type { ProducerDefinition, ProducerState, ProducerStatus } from '../../../shared/producers.js';
+import { isRegistrySerializer, type ProducerDefinition, type ProducerState, type ProducerStatus } from '../../../shared/producers.js';
 import type { WorkbenchError } from '../../../shared/errors.js';
 import { describeStall } from '../kafka/errors.js';
 import { BatchSender } from './batch-sender.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RateMeter } from '../rate-meter.js';
-import { encodeRecord, type EncodedRecord, type ResolvedAvro } from './record-encoding.js';
+import { encodeRecord, type EncodedRecord } from './record-encoding.js';
 import { checkCron, delayBeforeRun } from './schedule-timing.js';
 import type { SendEngine } from './send-engine.js';
 import { createSource } from './sources/create-source.js';
+import type { WriterSchema } from '../schema-registry/writer-schema.js';
 import { errorText, type Source } from './sources/source.js';
 
 export interface Counts {
@@ -23,8 +24,8 @@ export interface RunnerDeps {
   describe(error: unknown): WorkbenchError;
   /** Throws NOT_FOUND when the target topic does not exist (auto-creation is off). */
   checkTopic(): Promise<void>;
-  /** The registry schema of an Avro producer (asked once per start, only for serializer "avro"). */
-  resolveAvro(): Promise<ResolvedAvro>;
+  /** The registry schema of an Avro / Protobuf / JSON Schema producer (asked once per start, only for those serializers). */
+  resolveSchema(): Promise<WriterSchema>;
   onStatus(status: ProducerStatus, urgent: boolean): void;
   onCounts(counts: Counts): void;
   /**
@@ -85,7 +86,8 @@ export class ProducerRunner {
   private failingSince: number | null = null;
   /** The source's last call threw or gave only errors; its next good answer clears the last error. */
   private sourceFailing = false;
-  private avro: ResolvedAvro | null = null;
+  /** The registry schema of this run (registry serializers only). */
+  private schema: WriterSchema | null = null;
 
   constructor(definition: ProducerDefinition, counts: Counts, deps: RunnerDeps, sessionSent = 0) {
     this.sessionAcked = sessionSent;
@@ -230,7 +232,7 @@ export class ProducerRunner {
         await producer.connect();
         try {
           await this.deps.checkTopic();
-          this.avro = this.definition.serializer === 'avro' ? await this.resolveAvro() : null;
+          this.schema = isRegistrySerializer(this.definition.serializer) ? await this.resolveSchema() : null;
         } catch (error) {
           await producer.disconnect().catch(() => undefined);
           throw error;
@@ -250,7 +252,7 @@ export class ProducerRunner {
         await producer.disconnect().catch(() => undefined);
         if (signal.aborted) return false;
         // A missing topic or an unusable schema will not change by waiting: fail with the reason.
-        if (error instanceof AvroSetupError) throw error.cause;
+        if (error instanceof SchemaSetupError) throw error.cause;
         const described = this.deps.describe(error);
         if (described.code === 'NOT_FOUND') throw described;
         waitingSince ??= Date.now();
@@ -271,13 +273,13 @@ export class ProducerRunner {
    * The schema id for this run. An unreachable registry is waited for like the broker; any other
    * registry answer (no such subject, invalid schema, login refused) fails the start.
    */
-  private async resolveAvro(): Promise<ResolvedAvro> {
+  private async resolveSchema(): Promise<WriterSchema> {
     try {
-      return await this.deps.resolveAvro();
+      return await this.deps.resolveSchema();
     } catch (error) {
       const described = this.deps.describe(error);
       if (described.code === 'BROKER_UNREACHABLE') throw described;
-      throw new AvroSetupError(described);
+      throw new SchemaSetupError(described);
     }
   }
 
@@ -311,7 +313,7 @@ export class ProducerRunner {
         if (wait > 0) await this.sleep(wait, signal, () => false);
         let encoded: EncodedRecord;
         try {
-          encoded = encodeRecord(record, this.definition, this.avro);
+          encoded = encodeRecord(record, this.definition, this.schema);
         } catch (error) {
           this.fail(error);
           continue;
@@ -409,7 +411,7 @@ export class ProducerRunner {
 }
 
 /** A registry answer that retrying will not change; carries the user-facing error. */
-class AvroSetupError extends Error {
+class SchemaSetupError extends Error {
   override readonly cause: WorkbenchError;
 
   constructor(cause: WorkbenchError) {

@@ -3,7 +3,7 @@ import type { ProducerStatus, ProducerView } from '../../../shared/producers.js'
 import { producerInputSchema } from '../../../shared/producers.js';
 import type { EngineContext, EngineFeature } from '../context.js';
 import type { AvroResolver } from '../schema-registry/avro-resolver.js';
-import { checkAvroProducer, resolveProducerAvro } from './avro-schema.js';
+import { checkRegistryProducer, resolveProducerSchema } from './registry-schema.js';
 import { KafkaSendEngine } from '../kafka/send-engine.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { ProducerRunner, type Counts } from './producer-runner.js';
@@ -39,7 +39,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
   private readonly runners = new Map<string, ProducerRunner>();
   private readonly throttle: StatusThrottle;
   private readonly persistTimer: NodeJS.Timeout;
-  /** Registry clients of the Avro serializer (schema ids cached per connection). */
+  /** Registry clients of the registry serializers (schemas cached per connection). */
   private readonly avro: AvroResolver;
   private disposed = false;
 
@@ -63,7 +63,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
         if (input.schedule.trigger.kind === 'cron') checkCron(input.schedule.trigger.expression);
         if (input.source.kind === 'iss' && input.source.tle.trim() !== '') parseTle(input.source.tle);
         this.context.connections.get(input.connectionId);
-        checkAvroProducer(input, this.avro);
+        checkRegistryProducer(input, this.avro);
         const runner = input.id ? this.runners.get(input.id) : undefined;
         const wasRunning = runner?.running ?? false;
         if (runner) {
@@ -83,7 +83,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
       'producers:start': ({ id }) => {
         const runner = this.runner(id);
         // The connection may have lost its registry URL since the producer was saved.
-        if (!runner.running) checkAvroProducer(runner.definition, this.avro);
+        if (!runner.running) checkRegistryProducer(runner.definition, this.avro);
         runner.start();
         this.repo.setDesired(id, 'running');
         return runner.snapshot();
@@ -219,7 +219,7 @@ export class ProducersFeature implements EngineFeature<ProducerMethod> {
             );
           }
         },
-        resolveAvro: () => resolveProducerAvro(definition, this.avro),
+        resolveSchema: () => resolveProducerSchema(definition, this.avro),
         onStatus: (status, urgent) => this.throttle.push(status, urgent),
         onCounts: (counts) => this.saveCounts(id, counts),
         onSessionSent: (sent, counts) => {

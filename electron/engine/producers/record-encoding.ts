@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { KeyStrategy, Serializer } from '../../../shared/producers.js';
-import { withWireHeader } from '../../../shared/topic-browser/avro-wire.js';
+import { isRegistrySerializer, type KeyStrategy, type Serializer } from '../../../shared/producers.js';
 import { readJsonPath } from '../json-path.js';
-import { encodeAvroBody } from '../schema-registry/avro-codec.js';
+import { describeWriter, encodeWire, type WriterSchema } from '../schema-registry/writer-schema.js';
 import { textOf } from './sources/source.js';
-
-/** The registry schema an Avro producer writes with, resolved once at start. */
-export interface ResolvedAvro {
-  id: number;
-  schema: string;
-  subject: string;
-}
 
 export interface EncodedRecord {
   key: string | null;
-  /** Text for JSON/string; Confluent wire-format bytes for Avro. */
+  /** Text for JSON/string; Confluent wire-format bytes for Avro, Protobuf and JSON Schema. */
   value: string | Buffer;
-  /** The value as text (the JSON an Avro record was encoded from), for the status preview. */
+  /** The value as text (the JSON a registry record was encoded from), for the status preview. */
   preview: string;
   headers: ReadonlyArray<readonly [string, string]> | null;
   /** key + value + headers, for the byte counters and the emulated batch size. */
@@ -53,32 +45,35 @@ export function keyOf(record: unknown, strategy: KeyStrategy): string | null {
 }
 
 /**
- * Avro: magic byte, schema id, then the record in the schema's binary encoding. A record that does
- * not fit throws, naming the fields (e.g. `temperature: "hot" is not double`), and is never sent.
+ * Avro, Protobuf, JSON Schema: magic byte, schema id, then the record in the schema's format (the
+ * same encoder as the topic browser's produce form). A record that does not fit throws, naming the
+ * fields (e.g. `temperature: "hot" is not double`), and is never sent.
  */
-export function serializeAvro(record: unknown, avro: ResolvedAvro): { value: Buffer; preview: string } {
+export function serializeWithSchema(record: unknown, writer: WriterSchema): { value: Buffer; preview: string } {
   const preview = JSON.stringify(record) ?? 'null';
   try {
-    return { value: Buffer.from(withWireHeader(avro.id, encodeAvroBody(avro.schema, preview))), preview };
+    return { value: Buffer.from(encodeWire(writer, preview)), preview };
   } catch (error) {
-    throw new Error(`record not sent: schema ${avro.id} of "${avro.subject}": ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`record not sent: ${describeWriter(writer)}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   }
 }
 
+/** `writer`: the registry schema resolved at start, for the registry serializers. */
 export function encodeRecord(
   record: unknown,
   options: { key: KeyStrategy; serializer: Serializer; headers: readonly { name: string; value: string }[] },
-  avro?: ResolvedAvro | null,
+  writer?: WriterSchema | null,
 ): EncodedRecord {
   let value: string | Buffer;
   let preview: string;
-  if (options.serializer === 'avro') {
-    if (!avro) throw new Error('the Avro serializer has no schema resolved (the producer must be started again)');
-    ({ value, preview } = serializeAvro(record, avro));
+  const { serializer } = options;
+  if (isRegistrySerializer(serializer)) {
+    if (!writer) throw new Error(`the ${serializer} serializer has no schema resolved (the producer must be started again)`);
+    ({ value, preview } = serializeWithSchema(record, writer));
   } else {
-    value = preview = serialize(record, options.serializer);
+    value = preview = serialize(record, serializer);
   }
   const key = keyOf(record, options.key);
   const headers = options.headers.length === 0 ? null : options.headers.map((h) => [h.name, h.value] as const);

@@ -1,11 +1,12 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import { WIRE_HEADER_BYTES, wireSchemaId, withWireHeader } from '../../../shared/topic-browser/avro-wire.js';
+import { WIRE_HEADER_BYTES, wireSchemaId } from '../../../shared/topic-browser/avro-wire.js';
 import type { AvroResult, KafkaMessage, Payload } from '../../../shared/topic-browser.js';
-import { decodeAvroBody, encodeAvroBody, avroType } from './avro-codec.js';
-import { decodeJsonSchemaBody, encodeJsonSchemaBody } from './json-schema-codec.js';
-import { decodeProtobufBody, encodeProtobufBody } from './protobuf-codec.js';
+import { decodeAvroBody } from './avro-codec.js';
+import { decodeJsonSchemaBody } from './json-schema-codec.js';
+import { decodeProtobufBody } from './protobuf-codec.js';
 import { RegistryClient, type RegistrySettings } from './registry-client.js';
 import { loadBundle, type SchemaBundle } from './schema-bundle.js';
+import { avroSubjectWriter, describeWriter, encodeWire, subjectWriter, type WriterSchema } from './writer-schema.js';
 
 /** Reads a connection's registry settings (URL, optional basic auth); null when none is set. */
 export type RegistrySettingsOf = (connectionId: string) => RegistrySettings | null;
@@ -71,60 +72,19 @@ export class AvroResolver {
         `${name}: ${field.encoder === undefined || field.encoder === 'avro' ? 'Avro' : field.encoder} needs a schema registry URL on this connection (edit the connection in Settings)`,
       );
     const subject = field.avro?.subject ?? `${topic}-${which}`;
-    if (field.encoder === 'protobuf' || field.encoder === 'jsonschema') return this.encodeWithSubject(client, name, subject, field);
-    const schemaText = field.avro?.schema?.trim();
-    let registered: { id: number; schema: string };
-    if (schemaText !== undefined && schemaText !== '') {
-      try {
-        avroType(schemaText);
-      } catch (error) {
-        throw new WorkbenchError('VALIDATION', `${name}: ${reason(error)}`);
-      }
-      registered = await client.register(subject, schemaText);
-    } else {
-      try {
-        registered = await client.latest(subject);
-      } catch (error) {
-        if (error instanceof WorkbenchError && error.code === 'NOT_FOUND') {
-          throw new WorkbenchError(
-            'VALIDATION',
-            `${name}: subject "${subject}" has no schema in the registry yet; give a schema to register it`,
-          );
-        }
-        throw error;
-      }
-    }
+    let writer: WriterSchema;
+    if (field.encoder === 'protobuf' || field.encoder === 'jsonschema') {
+      const format = field.encoder === 'protobuf' ? 'PROTOBUF' : 'JSON';
+      writer = await subjectWriter(
+        client,
+        { subject, format, version: field.avro?.version ?? 'latest', message: field.avro?.message },
+        name,
+      );
+    } else writer = await avroSubjectWriter(client, { subject, schema: field.avro?.schema }, name);
     try {
-      return Buffer.from(withWireHeader(registered.id, encodeAvroBody(registered.schema, field.text)));
+      return Buffer.from(encodeWire(writer, field.text));
     } catch (error) {
-      throw new WorkbenchError('VALIDATION', `${name} (schema ${registered.id} of "${subject}"): ${reason(error)}`);
-    }
-  }
-
-  /** Protobuf / JSON Schema: the value checked against a registered subject version, then framed with its id. */
-  private async encodeWithSubject(client: RegistryClient, name: string, subject: string, field: AvroField): Promise<Buffer> {
-    const format = field.encoder === 'protobuf' ? 'PROTOBUF' : 'JSON';
-    let version: Awaited<ReturnType<RegistryClient['subjectVersion']>>;
-    try {
-      version = await client.subjectVersion(subject, field.avro?.version ?? 'latest');
-    } catch (error) {
-      if (error instanceof WorkbenchError && error.code === 'NOT_FOUND')
-        throw new WorkbenchError(
-          'VALIDATION',
-          `${name}: subject "${subject}" has no version ${field.avro?.version ?? 'latest'} in the registry`,
-        );
-      throw error;
-    }
-    const where = `${name} (schema ${version.id}, "${subject}" version ${version.version})`;
-    if (version.schemaType !== format)
-      throw new WorkbenchError('VALIDATION', `${where}: the subject holds a ${version.schemaType} schema, not ${format}`);
-    try {
-      const bundle = await loadBundle(client, version);
-      const body =
-        format === 'PROTOBUF' ? encodeProtobufBody(bundle, field.avro?.message, field.text) : encodeJsonSchemaBody(bundle, field.text);
-      return Buffer.from(withWireHeader(version.id, body));
-    } catch (error) {
-      throw new WorkbenchError('VALIDATION', `${where}: ${reason(error)}`);
+      throw new WorkbenchError('VALIDATION', `${name} (${describeWriter(writer)}): ${reason(error)}`);
     }
   }
 }

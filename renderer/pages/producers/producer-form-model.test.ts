@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { producerInputSchema } from '../../../shared/producers.js';
 import { definitionToForm, emptyForm, formToInput, parseHeaderLines } from './producer-form-model.js';
 
 describe('producer form model', () => {
@@ -68,7 +69,14 @@ describe('producer form model', () => {
 
   it('keeps the Avro serializer settings, only what was typed, and round-trips them', () => {
     const schema = '{"type":"record","name":"R","fields":[{"name":"a","type":"string"}]}';
-    const form = { ...emptyForm(), name: 'n', topic: 't', serializer: 'avro' as const, avroSubject: '  ', avroSchema: `${schema}\n` };
+    const form = {
+      ...emptyForm(),
+      name: 'n',
+      topic: 't',
+      serializer: 'avro' as const,
+      registrySubject: '  ',
+      registrySchema: `${schema}\n`,
+    };
     const result = formToInput(form, 'c');
     if (!result.ok) throw new Error(result.error);
     expect(result.input).toMatchObject({ serializer: 'avro', avro: { schema } });
@@ -77,10 +85,72 @@ describe('producer form model', () => {
     if (!again.ok) throw new Error(again.error);
     expect(again.input).toEqual({ ...result.input, id: 'p1' });
     // Switching back to JSON drops the Avro settings rather than saving them unused.
-    const json = formToInput({ ...form, serializer: 'json', avroSubject: 'readings-value' }, 'c');
+    const json = formToInput({ ...form, serializer: 'json', registrySubject: 'readings-value' }, 'c');
     expect(json.ok && json.input.avro).toBeUndefined();
-    const subjectOnly = formToInput({ ...form, avroSubject: 'readings-value', avroSchema: '' }, 'c');
+    const subjectOnly = formToInput({ ...form, registrySubject: 'readings-value', registrySchema: '' }, 'c');
     expect(subjectOnly.ok && subjectOnly.input.avro).toEqual({ subject: 'readings-value' });
+  });
+
+  it('keeps the Protobuf and JSON Schema settings (subject, version, message type), only what each uses, and round-trips them', () => {
+    const base = { ...emptyForm(), name: 'n', topic: 't', registrySchema: '{"type":"string"}' };
+    const protobuf = formToInput(
+      {
+        ...base,
+        serializer: 'protobuf',
+        registrySubject: ' readings-value ',
+        registryVersion: ' 3 ',
+        registryMessage: ' kwb.test.Reading ',
+      },
+      'c',
+    );
+    if (!protobuf.ok) throw new Error(protobuf.error);
+    // The Avro schema is not Protobuf's: dropped.
+    expect(protobuf.input).toMatchObject({
+      serializer: 'protobuf',
+      avro: { subject: 'readings-value', version: 3, message: 'kwb.test.Reading' },
+    });
+    expect(protobuf.input.avro).not.toHaveProperty('schema');
+    const form = definitionToForm({ ...protobuf.input, id: 'p1' } as never);
+    expect(form).toMatchObject({
+      serializer: 'protobuf',
+      registrySubject: 'readings-value',
+      registryVersion: '3',
+      registryMessage: 'kwb.test.Reading',
+    });
+    const again = formToInput(form, 'c');
+    if (!again.ok) throw new Error(again.error);
+    expect(again.input).toEqual({ ...protobuf.input, id: 'p1' });
+
+    // JSON Schema has no message type; empty subject and version mean <topic>-value and latest.
+    const json = formToInput({ ...base, serializer: 'jsonschema', registryMessage: 'Ignored' }, 'c');
+    if (!json.ok) throw new Error(json.error);
+    expect(json.input).toMatchObject({ serializer: 'jsonschema', avro: {} });
+    expect(json.input.avro).toEqual({});
+    const jsonAgain = formToInput(definitionToForm({ ...json.input, id: 'p2' } as never), 'c');
+    expect(jsonAgain.ok && jsonAgain.input).toEqual({ ...json.input, id: 'p2' });
+
+    for (const registryVersion of ['0', '1.5', 'newest', '-2']) {
+      const bad = formToInput({ ...base, serializer: 'jsonschema', registryVersion }, 'c');
+      expect(bad).toEqual({ ok: false, error: 'Schema version: a version number from 1, or empty for the latest' });
+    }
+    // The version is not Avro's: ignored there.
+    expect(formToInput({ ...base, serializer: 'avro', registryVersion: 'x' }, 'c').ok).toBe(true);
+  });
+
+  it('loads a producer saved before Protobuf and JSON Schema existed (Avro settings without version or message)', () => {
+    const saved = producerInputSchema.parse({
+      name: 'old',
+      connectionId: 'c',
+      topic: 't',
+      source: { kind: 'manual' },
+      schedule: { trigger: { kind: 'interval', everyMs: 1000 } },
+      serializer: 'avro',
+      avro: { subject: 's', schema: '{"type":"string"}' },
+    });
+    const form = definitionToForm({ ...saved, id: 'p1' });
+    expect(form).toMatchObject({ registrySubject: 's', registrySchema: '{"type":"string"}', registryVersion: '', registryMessage: '' });
+    const again = formToInput(form, 'c');
+    expect(again.ok && again.input.avro).toEqual({ subject: 's', schema: '{"type":"string"}' });
   });
 
   it('reads header lines split at the first colon', () => {

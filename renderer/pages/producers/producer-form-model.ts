@@ -1,9 +1,11 @@
 import { describeZodError } from '../../../shared/errors.js';
 import {
+  isRegistrySerializer,
   producerConfigSchema,
   producerInputSchema,
   type ProducerDefinition,
   type ProducerInput,
+  type ProducerRegistry,
   type Serializer,
   type SourceKind,
 } from '../../../shared/producers.js';
@@ -55,9 +57,14 @@ export interface ProducerForm {
   keyPath: string;
   keyFixed: string;
   serializer: Serializer;
-  /** Avro: registry subject (empty = `<topic>-value`) and a schema to register (empty = the subject's latest). */
-  avroSubject: string;
-  avroSchema: string;
+  /** Registry serializers (Avro, Protobuf, JSON Schema): the subject (empty = `<topic>-value`). */
+  registrySubject: string;
+  /** Avro: a schema to register (empty = the subject's latest). */
+  registrySchema: string;
+  /** Protobuf, JSON Schema: the subject's version (empty = latest). */
+  registryVersion: string;
+  /** Protobuf: the message type (empty = the schema's first message). */
+  registryMessage: string;
   headers: string;
   config: { [K in keyof ReturnType<typeof producerConfigSchema.parse>]: string | boolean };
 }
@@ -111,8 +118,10 @@ export function emptyForm(): ProducerForm {
     keyPath: '',
     keyFixed: '',
     serializer: 'json',
-    avroSubject: '',
-    avroSchema: '',
+    registrySubject: '',
+    registrySchema: '',
+    registryVersion: '',
+    registryMessage: '',
     headers: '',
     config: Object.fromEntries(
       Object.entries(defaults).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]),
@@ -185,11 +194,29 @@ function source(form: ProducerForm): unknown {
   }
 }
 
-/** Only what was typed: an empty subject means `<topic>-value`, an empty schema the subject's latest. */
-function avroSettings(form: ProducerForm): { subject?: string; schema?: string } {
-  const subject = form.avroSubject.trim();
-  const schema = form.avroSchema.trim();
-  return { ...(subject === '' ? {} : { subject }), ...(schema === '' ? {} : { schema }) };
+/** The version field's error: a whole number from 1, or empty for the latest. */
+export function registryVersionError(form: ProducerForm): string | null {
+  const text = form.registryVersion.trim();
+  if (form.serializer === 'avro' || !isRegistrySerializer(form.serializer) || text === '') return null;
+  return /^[1-9]\d*$/.test(text) ? null : 'a version number from 1, or empty for the latest';
+}
+
+/**
+ * Only what was typed and what the serializer uses: an empty subject means `<topic>-value`, an
+ * empty Avro schema the subject's latest, an empty version the latest, an empty message type the
+ * schema's first message.
+ */
+function registrySettings(form: ProducerForm): ProducerRegistry {
+  const subject = form.registrySubject.trim();
+  const schema = form.registrySchema.trim();
+  const version = form.registryVersion.trim();
+  const message = form.registryMessage.trim();
+  return {
+    ...(subject === '' ? {} : { subject }),
+    ...(form.serializer === 'avro' && schema !== '' ? { schema } : {}),
+    ...(form.serializer !== 'avro' && version !== '' ? { version: Number(version) } : {}),
+    ...(form.serializer === 'protobuf' && message !== '' ? { message } : {}),
+  };
 }
 
 /** The form as a contract input, or the reasons it is not one yet. */
@@ -213,6 +240,8 @@ export function formToInput(form: ProducerForm, connectionId: string): { ok: tru
     ]),
   );
   const stopAt = form.stopAt.trim() === '' ? null : new Date(form.stopAt).getTime();
+  const versionError = registryVersionError(form);
+  if (versionError !== null) return { ok: false, error: `Schema version: ${versionError}` };
   const candidate = {
     ...(form.id === undefined ? {} : { id: form.id }),
     name: form.name,
@@ -222,7 +251,8 @@ export function formToInput(form: ProducerForm, connectionId: string): { ok: tru
     schedule: { trigger, perRun: num(form.perRun), maxMessages: num(form.maxMessages) ?? 0, stopAt },
     key,
     serializer: form.serializer,
-    ...(form.serializer === 'avro' ? { avro: avroSettings(form) } : {}),
+    // Stored as `avro` for every registry format (the field's name from when Avro was the only one).
+    ...(isRegistrySerializer(form.serializer) ? { avro: registrySettings(form) } : {}),
     headers: parseHeaderLines(form.headers),
     config,
   };
@@ -292,8 +322,10 @@ export function definitionToForm(def: ProducerDefinition): ProducerForm {
   if (def.key.kind === 'field') form.keyPath = def.key.path;
   if (def.key.kind === 'fixed') form.keyFixed = def.key.value;
   form.serializer = def.serializer;
-  form.avroSubject = def.avro?.subject ?? '';
-  form.avroSchema = def.avro?.schema ?? '';
+  form.registrySubject = def.avro?.subject ?? '';
+  form.registrySchema = def.avro?.schema ?? '';
+  form.registryVersion = text(def.avro?.version);
+  form.registryMessage = def.avro?.message ?? '';
   form.headers = headerLines(def.headers);
   form.config = Object.fromEntries(
     Object.entries(def.config).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)]),

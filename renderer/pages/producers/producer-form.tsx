@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { producerConfigHelp, type ProducerView } from '../../../shared/producers.js';
+import { isRegistrySerializer, producerConfigHelp, type ProducerView, type RegistrySerializer } from '../../../shared/producers.js';
 import { useMethodMutation } from '../../api/use-method-mutation.js';
 import { useMethodQuery } from '../../api/use-method-query.js';
 import { ErrorMessage } from '../../app/error-message.js';
 import { CheckboxField, SelectField, TextField } from '../../app/form-fields.js';
-import { definitionToForm, emptyForm, formToInput, type ProducerForm } from './producer-form-model.js';
+import { definitionToForm, emptyForm, formToInput, registryVersionError, type ProducerForm } from './producer-form-model.js';
 
 type Set = <K extends keyof ProducerForm>(key: K) => (value: ProducerForm[K]) => void;
 
@@ -194,30 +194,67 @@ function SourceFields({ form, set }: { form: ProducerForm; set: Set }) {
   }
 }
 
-/** Subject and schema of the Avro serializer; the engine resolves the schema id when the producer starts. */
-function AvroFields({ form, set, hasRegistry }: { form: ProducerForm; set: Set; hasRegistry: boolean }) {
+const registryFormats = { avro: 'Avro', protobuf: 'Protobuf', jsonschema: 'JSON Schema' } as const;
+
+/**
+ * Subject and schema settings of the registry serializers: Avro a schema to register, Protobuf and
+ * JSON Schema the subject's version, Protobuf the message type. The engine resolves them once when
+ * the producer starts.
+ */
+function RegistryFields({
+  form,
+  set,
+  hasRegistry,
+  serializer,
+}: {
+  form: ProducerForm;
+  set: Set;
+  hasRegistry: boolean;
+  serializer: RegistrySerializer;
+}) {
   const topic = form.topic.trim() === '' ? '<topic>' : form.topic.trim();
+  const format = registryFormats[serializer];
   return (
     <>
       {!hasRegistry && (
         <p className="error" role="note" data-testid="avro-no-registry">
-          This connection has no schema registry URL; add one in Settings before saving an Avro producer.
+          This connection has no schema registry URL; add one in Settings before saving a {format} producer.
         </p>
       )}
       <TextField
-        label="Avro subject"
-        value={form.avroSubject}
+        label={`${format} subject`}
+        value={form.registrySubject}
         placeholder={`${topic}-value`}
-        onChange={set('avroSubject')}
+        onChange={set('registrySubject')}
         hint="Empty = <topic>-value (Confluent's topic-name strategy)"
       />
-      <TextField
-        label="Avro schema"
-        multiline
-        value={form.avroSchema}
-        onChange={set('avroSchema')}
-        hint="JSON Avro schema, registered under the subject at start (an identical schema keeps its id). Empty = the subject's latest schema. Records that do not fit are counted as errors, never sent."
-      />
+      {serializer === 'avro' ? (
+        <TextField
+          label="Avro schema"
+          multiline
+          value={form.registrySchema}
+          onChange={set('registrySchema')}
+          hint="JSON Avro schema, registered under the subject at start (an identical schema keeps its id). Empty = the subject's latest schema. Records that do not fit are counted as errors, never sent."
+        />
+      ) : (
+        <TextField
+          label="Schema version"
+          value={form.registryVersion}
+          placeholder="latest"
+          onChange={set('registryVersion')}
+          error={registryVersionError(form) ?? undefined}
+          hint={`A version of the subject, which must hold a ${format} schema; empty = the latest when the producer starts. Records that do not fit are counted as errors, never sent.`}
+        />
+      )}
+      {serializer === 'protobuf' && (
+        <TextField
+          label="Message type"
+          value={form.registryMessage}
+          placeholder="the schema's first message"
+          onChange={set('registryMessage')}
+          hint="Full (package.Message) or short name; empty = the first message of the .proto (Confluent's default)"
+        />
+      )}
     </>
   );
 }
@@ -425,6 +462,8 @@ export function ProducerFormView({
             { value: 'json', label: 'JSON' },
             { value: 'string', label: 'String' },
             { value: 'avro', label: 'Avro (schema registry)' },
+            { value: 'protobuf', label: 'Protobuf (schema registry)' },
+            { value: 'jsonschema', label: 'JSON Schema (schema registry)' },
           ]}
           onChange={set('serializer')}
           hint={
@@ -433,7 +472,9 @@ export function ProducerFormView({
               : undefined
           }
         />
-        {form.serializer === 'avro' && <AvroFields form={form} set={set} hasRegistry={hasRegistry} />}
+        {isRegistrySerializer(form.serializer) && (
+          <RegistryFields form={form} set={set} hasRegistry={hasRegistry} serializer={form.serializer} />
+        )}
         <TextField label="Record headers" multiline value={form.headers} onChange={set('headers')} hint="One “Name: value” per line" />
       </fieldset>
       <ConfigFields

@@ -1,22 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
 import { fromBase64, toHex } from '../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
-import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { registryEngine } from '../registry/registry-engine.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('avro-registry');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let connectionId: string;
+const suite = registryEngine('avro-registry');
 const topic = uniqueName('avro-readings');
 
 const schema = JSON.stringify({
@@ -34,7 +30,7 @@ const first = { sensor: 'sensor_3', temperature: 31.25, count: 12345678901, note
 const second = { sensor: 'sensor_4', temperature: -2.5, count: 7, note: null };
 
 const read = async (id: string, t: string) =>
-  data<MessagePage>(await engine.dispatch('messages:read', { connectionId: id, topic: t, start: { kind: 'oldest' }, limit: 100 }));
+  data<MessagePage>(await suite.engine.dispatch('messages:read', { connectionId: id, topic: t, start: { kind: 'oldest' }, limit: 100 }));
 const decodedValue = (m: KafkaMessage | undefined) => {
   if (m?.value === null || m?.value === undefined) throw new Error('no value');
   return decodePayloadBytes(fromBase64(m.value.base64), 'auto', m.value.avro);
@@ -42,30 +38,20 @@ const decodedValue = (m: KafkaMessage | undefined) => {
 
 /** The registry's own answer for the subject's latest version (not through the engine's client). */
 async function latest(subject: string): Promise<{ id: number; schema: string }> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions/latest`);
+  const response = await fetch(`${suite.registry.url}/subjects/${subject}/versions/latest`);
   expect(response.status).toBe(200);
   return (await response.json()) as { id: number; schema: string };
 }
 
 beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
-  ).id;
-  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
-}, 600_000);
-afterAll(async () => {
-  await engine.dispose();
-  await registry.stop();
-  dir.remove();
+  data(await suite.engine.dispatch('topics:create', { connectionId: suite.connectionId, topic, partitions: 1, replicationFactor: 1 }));
 });
 
 describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)', () => {
   it('produces Avro through the engine (registering the schema), reads it back decoded, and an independent reader agrees', async () => {
     const produced = data<{ offset: number }>(
-      await engine.dispatch('messages:produce', {
-        connectionId,
+      await suite.engine.dispatch('messages:produce', {
+        connectionId: suite.connectionId,
         topic,
         partition: 0,
         key: { text: 'sensor_3', encoder: 'string' },
@@ -75,8 +61,8 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     expect(produced.offset).toBe(0);
     // No schema given: the subject's latest version (the one just registered) is used.
     data(
-      await engine.dispatch('messages:produce', {
-        connectionId,
+      await suite.engine.dispatch('messages:produce', {
+        connectionId: suite.connectionId,
         topic,
         partition: 0,
         key: null,
@@ -85,7 +71,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     );
 
     const registered = await latest(`${topic}-value`);
-    const page = await read(connectionId, topic);
+    const page = await read(suite.connectionId, topic);
     expect(page.messages).toHaveLength(2);
     const [one, two] = page.messages;
     // Confluent wire format: magic 0 + the registry's id, big-endian.
@@ -107,7 +93,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', '0', '-c', '1', '-e', '-q', '-f', '%s'], {
       timeout: 60_000,
     });
-    const rawFile = join(dir.path, 'value.bin');
+    const rawFile = join(suite.dir.path, 'value.bin');
     writeFileSync(rawFile, raw);
     const script = [
       'import io, json, struct, sys, urllib.request, fastavro',
@@ -119,25 +105,32 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
       'print(json.dumps({"id": schema_id, "record": record}))',
     ].join('\n');
     const independent = JSON.parse(
-      execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 }),
+      execFileSync('python3', ['-c', script, rawFile, suite.registry.url], { encoding: 'utf8', timeout: 60_000 }),
     ) as { id: number; record: unknown };
     expect(independent).toEqual({ id: registered.id, record: first });
   });
 
   it('shows a truncated record, an unknown schema id and an unreachable registry as hex with the reason, without failing the page', async () => {
     const target = uniqueName('avro-broken');
-    data(await engine.dispatch('topics:create', { connectionId, topic: target, partitions: 1, replicationFactor: 1 }));
+    data(
+      await suite.engine.dispatch('topics:create', {
+        connectionId: suite.connectionId,
+        topic: target,
+        partitions: 1,
+        replicationFactor: 1,
+      }),
+    );
     // A valid record to cut short, framed with the real id.
     data(
-      await engine.dispatch('messages:produce', {
-        connectionId,
+      await suite.engine.dispatch('messages:produce', {
+        connectionId: suite.connectionId,
         topic: target,
         partition: 0,
         key: null,
         value: { text: JSON.stringify(first), encoder: 'avro', avro: { subject: `${topic}-value` } },
       }),
     );
-    const good = fromBase64((await read(connectionId, target)).messages[0]?.value?.base64 ?? '');
+    const good = fromBase64((await read(suite.connectionId, target)).messages[0]?.value?.base64 ?? '');
     const truncated = Buffer.from(good.subarray(0, 12));
     const unknownId = Buffer.from([0, 0x3b, 0x9a, 0xc9, 0xff, 0x02, 0x61]);
     await produce(bootstrap, [
@@ -145,7 +138,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
       { topic: target, partition: 0, value: unknownId },
     ]);
 
-    const page = await read(connectionId, target);
+    const page = await read(suite.connectionId, target);
     expect(page.messages).toHaveLength(3);
     const [ok, cut, unknown] = page.messages.map(decodedValue);
     expect(ok).toMatchObject({ decoder: 'avro', ok: true, value: first });
@@ -158,7 +151,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     // wire-format record says why it is hex.
     const closedPort = await findFreePortBlock(1, 24_000, 25_000);
     const downId = data<Connection>(
-      await engine.dispatch('connections:save', {
+      await suite.engine.dispatch('connections:save', {
         name: 'registry down',
         bootstrapServers: bootstrap.split(','),
         schemaRegistryUrl: `http://127.0.0.1:${closedPort}`,
@@ -172,35 +165,46 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     }
     // Without a registry, nothing is attempted: auto-detect falls back to hex, Avro chosen says why.
     const noneId = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
     ).id;
     const plain = (await read(noneId, target)).messages[0];
     expect(plain?.value?.avro).toBeUndefined();
-    expect(decodePayloadBytes(fromBase64(plain?.value?.base64 ?? ''), 'avro', undefined).error).toMatch(/needs a schema registry URL/);
+    expect(decodePayloadBytes(fromBase64(plain?.value?.base64 ?? ''), 'avro', undefined).error).toMatch(
+      /needs a schema registry URL/,
+    );
   });
 
   it('decodes Avro in a live tail', async () => {
     const target = uniqueName('avro-tail');
-    data(await engine.dispatch('topics:create', { connectionId, topic: target, partitions: 1, replicationFactor: 1 }));
-    const seen: unknown[] = [];
-    const off = engine.events.on('messages:tail', (event) => seen.push(...event.messages.map((m) => decodedValue(m).value)));
-    const { tailId } = data<{ tailId: string }>(await engine.dispatch('messages:tailStart', { connectionId, topic: target }));
     data(
-      await engine.dispatch('messages:produce', {
-        connectionId,
+      await suite.engine.dispatch('topics:create', {
+        connectionId: suite.connectionId,
+        topic: target,
+        partitions: 1,
+        replicationFactor: 1,
+      }),
+    );
+    const seen: unknown[] = [];
+    const off = suite.engine.events.on('messages:tail', (event) => seen.push(...event.messages.map((m) => decodedValue(m).value)));
+    const { tailId } = data<{ tailId: string }>(
+      await suite.engine.dispatch('messages:tailStart', { connectionId: suite.connectionId, topic: target }),
+    );
+    data(
+      await suite.engine.dispatch('messages:produce', {
+        connectionId: suite.connectionId,
         topic: target,
         key: null,
         value: { text: JSON.stringify(second), encoder: 'avro', avro: { subject: `${topic}-value` } },
       }),
     );
     await expect.poll(() => seen, { timeout: 30_000 }).toContainEqual(second);
-    data(await engine.dispatch('messages:tailStop', { id: tailId }));
+    data(await suite.engine.dispatch('messages:tailStop', { id: tailId }));
     off();
   });
 
   it('refuses to produce a value that does not fit the schema, or Avro without a registry, with a message naming the problem', async () => {
-    const bad = await engine.dispatch('messages:produce', {
-      connectionId,
+    const bad = await suite.engine.dispatch('messages:produce', {
+      connectionId: suite.connectionId,
       topic,
       partition: 0,
       key: null,
@@ -211,8 +215,8 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
       expect(bad.error.code).toBe('VALIDATION');
       expect(bad.error.message).toMatch(/sensor: 3 is not string/);
     }
-    const missing = await engine.dispatch('messages:produce', {
-      connectionId,
+    const missing = await suite.engine.dispatch('messages:produce', {
+      connectionId: suite.connectionId,
       topic,
       partition: 0,
       key: null,
@@ -220,9 +224,9 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     });
     expect(!missing.ok && missing.error.message).toMatch(/has no schema in the registry yet/);
     const noneId = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') }),
     ).id;
-    const none = await engine.dispatch('messages:produce', {
+    const none = await suite.engine.dispatch('messages:produce', {
       connectionId: noneId,
       topic,
       partition: 0,
@@ -231,6 +235,6 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     });
     expect(!none.ok && none.error.message).toMatch(/Avro needs a schema registry URL/);
     // Nothing of the above reached the topic.
-    expect((await read(connectionId, topic)).messages).toHaveLength(2);
+    expect((await read(suite.connectionId, topic)).messages).toHaveLength(2);
   });
 });

@@ -1,23 +1,17 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { Pipeline, PipelineInput, PipelineStatus, ResultsPage } from '../../shared/pipelines.js';
 import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
-import type { Engine } from '../../electron/engine/engine.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
-import { confluentPeer } from '../registry/confluent-peer.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { data, uniqueName } from '../helpers.js';
+import { registryEngine } from '../registry/registry-engine.js';
 import { createTopic, eventually, produceInput } from './pipelines-helpers.js';
 
 // The `registry` decoder of pipelines: Protobuf and JSON Schema records written by Confluent's own
 // Python serdes are projected exactly as the same values written as plain JSON.
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('pipelines-registry');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let python: ReturnType<typeof confluentPeer>;
-let connectionId = '';
+const suite = registryEngine('pipelines-registry');
 let plainConnectionId = '';
 
 /** Proto3 JSON of kwb.test.Reading (test/registry/reading.proto): int64 as a string, enums by name. */
@@ -65,15 +59,15 @@ function pipelineOn(connection: string, topic: string, decoder: 'json' | 'regist
 
 /** Starts the pipeline, waits until it has read `records`, and returns its rows (by sensor) and its status. */
 async function run(input: PipelineInput, records: number): Promise<{ rows: unknown[][]; status: PipelineStatus }> {
-  const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', input));
-  data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
-  const status = () => engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
+  const pipeline = data<Pipeline>(await suite.engine.dispatch('pipelines:save', input));
+  data(await suite.engine.dispatch('pipelines:start', { id: pipeline.id }));
+  const status = () => suite.engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
   await eventually(status, (s) => s.recordsIn === records, `${records} records read by ${input.name}`);
-  const page = data<ResultsPage>(await engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 100 }));
+  const page = data<ResultsPage>(await suite.engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 100 }));
   // The table sink's rows start with their record id (topic/partition/offset).
   expect(page.columns).toEqual(['id', ...projection.map((c) => c.column)]);
   const last = await status();
-  data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+  data(await suite.engine.dispatch('pipelines:stop', { id: pipeline.id }));
   return { rows: page.rows.map((row) => row.slice(1)).sort((a, b) => String(a[0]).localeCompare(String(b[0]))), status: last };
 }
 
@@ -84,24 +78,9 @@ const newTopic = async (prefix: string) => {
 };
 
 beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  python = confluentPeer(bootstrap, registry.url, dir.path);
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', {
-      name: 'registry',
-      bootstrapServers: bootstrap.split(','),
-      schemaRegistryUrl: registry.url,
-    }),
-  ).id;
   plainConnectionId = data<Connection>(
-    await engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') }),
+    await suite.engine.dispatch('connections:save', { name: 'plain', bootstrapServers: bootstrap.split(',') }),
   ).id;
-}, 600_000);
-afterAll(async () => {
-  await engine?.dispose();
-  await registry?.stop();
-  dir.remove();
 });
 
 describe('pipelines with the Schema Registry decoder', () => {
@@ -112,7 +91,7 @@ describe('pipelines with the Schema Registry decoder', () => {
     },
     async () => {
       const proto = await newTopic('registry-proto');
-      python('produce', proto, 'protobuf', readings);
+      suite.python('produce', proto, 'protobuf', readings);
       // Not in the wire format, and an id the registry does not have: bad records with their reason.
       await produceInput(bootstrap, [
         { topic: proto, key: 'plain', value: JSON.stringify(readings[0]) },
@@ -124,8 +103,8 @@ describe('pipelines with the Schema Registry decoder', () => {
         readings.map((r) => ({ topic: plain, key: r.sensor, value: JSON.stringify(r) })),
       );
 
-      const viaRegistry = await run(pipelineOn(connectionId, proto, 'registry'), readings.length + 2);
-      const viaJson = await run(pipelineOn(connectionId, plain, 'json'), readings.length);
+      const viaRegistry = await run(pipelineOn(suite.connectionId, proto, 'registry'), readings.length + 2);
+      const viaJson = await run(pipelineOn(suite.connectionId, plain, 'json'), readings.length);
       expect(viaRegistry.rows).toHaveLength(readings.length);
       expect(viaRegistry.rows).toEqual(viaJson.rows);
       expect(viaRegistry.rows).toEqual([
@@ -143,14 +122,14 @@ describe('pipelines with the Schema Registry decoder', () => {
 
   it('projects JSON Schema records with a $ref to another subject exactly as the same values in JSON', { timeout: 240_000 }, async () => {
     const schemaTopic = await newTopic('registry-jsonschema');
-    python('produce', schemaTopic, 'jsonschema', jsonReadings);
+    suite.python('produce', schemaTopic, 'jsonschema', jsonReadings);
     const plain = await newTopic('registry-plain-json');
     await produceInput(
       bootstrap,
       jsonReadings.map((r) => ({ topic: plain, key: r.sensor, value: JSON.stringify(r) })),
     );
-    const viaRegistry = await run(pipelineOn(connectionId, schemaTopic, 'registry'), jsonReadings.length);
-    const viaJson = await run(pipelineOn(connectionId, plain, 'json'), jsonReadings.length);
+    const viaRegistry = await run(pipelineOn(suite.connectionId, schemaTopic, 'registry'), jsonReadings.length);
+    const viaJson = await run(pipelineOn(suite.connectionId, plain, 'json'), jsonReadings.length);
     expect(viaRegistry.rows).toEqual(viaJson.rows);
     expect(viaRegistry.rows).toEqual([
       ['sensor_1', 31.25, 12345678901, 'Oslo', 59.9, null],
@@ -168,13 +147,17 @@ describe('pipelines with the Schema Registry decoder', () => {
     });
     const away = `http://127.0.0.1:${deadPort}/apis/ccompat/v6`;
     const connection = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'registry away', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: away }),
+      await suite.engine.dispatch('connections:save', {
+        name: 'registry away',
+        bootstrapServers: bootstrap.split(','),
+        schemaRegistryUrl: away,
+      }),
     );
     const proto = await newTopic('registry-away');
-    python('produce', proto, 'protobuf', readings);
-    const pipeline = data<Pipeline>(await engine.dispatch('pipelines:save', pipelineOn(connection.id, proto, 'registry')));
-    data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
-    const status = () => engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
+    suite.python('produce', proto, 'protobuf', readings);
+    const pipeline = data<Pipeline>(await suite.engine.dispatch('pipelines:save', pipelineOn(connection.id, proto, 'registry')));
+    data(await suite.engine.dispatch('pipelines:start', { id: pipeline.id }));
+    const status = () => suite.engine.dispatch('pipelines:status', { id: pipeline.id }).then((e) => data<PipelineStatus>(e));
     const failing = await eventually(status, (s) => s.error !== null, 'the status to say the batch failed');
     expect(failing.state).toBe('running');
     expect(failing.error).toContain('A batch failed and is retried from the checkpoint');
@@ -182,26 +165,26 @@ describe('pipelines with the Schema Registry decoder', () => {
     // Nothing was read as bad, nothing committed: the records wait for the registry.
     expect(failing.badRecords).toEqual({});
     expect(failing.recordsIn).toBe(0);
-    data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+    data(await suite.engine.dispatch('pipelines:stop', { id: pipeline.id }));
 
     data(
-      await engine.dispatch('connections:save', {
+      await suite.engine.dispatch('connections:save', {
         id: connection.id,
         name: 'registry back',
         bootstrapServers: bootstrap.split(','),
-        schemaRegistryUrl: registry.url,
+        schemaRegistryUrl: suite.registry.url,
       }),
     );
-    data(await engine.dispatch('pipelines:start', { id: pipeline.id }));
+    data(await suite.engine.dispatch('pipelines:start', { id: pipeline.id }));
     const done = await eventually(status, (s) => s.recordsIn === readings.length, 'every record read once the registry is there');
     expect(done.badRecords).toEqual({});
-    const page = data<ResultsPage>(await engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 100 }));
+    const page = data<ResultsPage>(await suite.engine.dispatch('pipelines:results', { id: pipeline.id, offset: 0, limit: 100 }));
     expect(page.rows.map((row) => row[1]).sort()).toEqual(readings.map((r) => r.sensor));
-    data(await engine.dispatch('pipelines:stop', { id: pipeline.id }));
+    data(await suite.engine.dispatch('pipelines:stop', { id: pipeline.id }));
   });
 
   it('refuses the decoder on a connection without a registry, saying what to do', async () => {
-    const saved = await engine.dispatch('pipelines:save', pipelineOn(plainConnectionId, 'anything', 'registry'));
+    const saved = await suite.engine.dispatch('pipelines:save', pipelineOn(plainConnectionId, 'anything', 'registry'));
     expect(saved).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(JSON.stringify(saved)).toContain('needs a schema registry URL on the pipeline’s connection');
   });

@@ -1,26 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { ProducerInput } from '../../shared/producers.js';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes, type Decoded } from '../../shared/topic-browser/decoders.js';
-import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { uniqueName } from '../helpers.js';
+import { registryEngine } from '../registry/registry-engine.js';
 import { createTopic, data, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
 
 // Embedded producers with the Avro serializer against the real local Kafka and a real schema
 // registry (Apicurio, Confluent-compatible API): read back through the engine's message browser and
 // independently with kcat + Python fastavro.
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('producers-avro');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let connectionId: string;
+const suite = registryEngine('producers-avro');
 
 const readingSchema = JSON.stringify({
   type: 'record',
@@ -36,7 +32,9 @@ const readingSchema = JSON.stringify({
 });
 
 async function readAll(topic: string): Promise<KafkaMessage[]> {
-  const page = data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, start: { kind: 'oldest' }, limit: 500 }));
+  const page = data<MessagePage>(
+    await suite.engine.dispatch('messages:read', { connectionId: suite.connectionId, topic, start: { kind: 'oldest' }, limit: 500 }),
+  );
   return page.messages;
 }
 
@@ -46,7 +44,7 @@ function decoded(message: KafkaMessage): Decoded {
 }
 
 async function registryLatest(subject: string): Promise<{ id: number; schema: string }> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions/latest`);
+  const response = await fetch(`${suite.registry.url}/subjects/${subject}/versions/latest`);
   expect(response.status).toBe(200);
   return (await response.json()) as { id: number; schema: string };
 }
@@ -54,7 +52,7 @@ async function registryLatest(subject: string): Promise<{ id: number; schema: st
 function sensors(topic: string, overrides: Partial<ProducerInput> = {}): ProducerInput {
   return {
     name: uniqueName('avro-sensors'),
-    connectionId,
+    connectionId: suite.connectionId,
     topic,
     source: { kind: 'sensors', sensorCount: 4, seed: 11 },
     schedule: { trigger: { kind: 'interval', everyMs: 20 }, maxMessages: 40 },
@@ -65,27 +63,13 @@ function sensors(topic: string, overrides: Partial<ProducerInput> = {}): Produce
   };
 }
 
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', { name: 'avro', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
-  ).id;
-}, 600_000);
-
-afterAll(async () => {
-  await engine?.dispose();
-  await registry?.stop();
-  dir.remove();
-});
-
 describe('embedded producers with the Avro serializer', () => {
   it('sends sensor readings as registry Avro that the message browser and fastavro both decode', async () => {
     const topic = uniqueName('avro-sensors');
     await createTopic(bootstrap, topic, 3);
-    const { definition } = await saveProducer(engine, sensors(topic));
-    data(await engine.dispatch('producers:start', { id: definition.id }));
-    const status = await waitForStatus(engine, definition.id, (s) => s.state === 'finished', 60_000);
+    const { definition } = await saveProducer(suite.engine, sensors(topic));
+    data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+    const status = await waitForStatus(suite.engine, definition.id, (s) => s.state === 'finished', 60_000);
     expect(status).toMatchObject({ sent: 40, errors: 0, lastError: null });
     // The preview is the record's JSON, not the wire bytes.
     const last = JSON.parse(status.lastRecord ?? 'null') as { sensor_id: string };
@@ -114,7 +98,7 @@ describe('embedded producers with the Avro serializer', () => {
     const raw = execFileSync('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%R%s'], {
       timeout: 60_000,
     });
-    const rawFile = join(dir.path, `${topic}.bin`);
+    const rawFile = join(suite.dir.path, `${topic}.bin`);
     writeFileSync(rawFile, raw);
     const script = [
       'import io, json, struct, sys, urllib.request, fastavro',
@@ -131,7 +115,7 @@ describe('embedded producers with the Avro serializer', () => {
       'print(json.dumps(out))',
     ].join('\n');
     const independent = JSON.parse(
-      execFileSync('python3', ['-c', script, rawFile, registry.url], { encoding: 'utf8', timeout: 60_000 }),
+      execFileSync('python3', ['-c', script, rawFile, suite.registry.url], { encoding: 'utf8', timeout: 60_000 }),
     ) as { id: number; record: unknown }[];
     expect(independent).toHaveLength(40);
     expect(new Set(independent.map((r) => r.id))).toEqual(new Set([registered.id]));
@@ -152,20 +136,20 @@ describe('embedded producers with the Avro serializer', () => {
       ],
     });
     const registered = (await (
-      await fetch(`${registry.url}/subjects/${subject}/versions`, {
+      await fetch(`${suite.registry.url}/subjects/${subject}/versions`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
         body: JSON.stringify({ schema }),
       })
     ).json()) as { id: number };
-    const { definition } = await saveProducer(engine, {
+    const { definition } = await saveProducer(suite.engine, {
       ...sensors(topic),
       source: { kind: 'manual', value: '{"sensor_id":"manual","n":12345678901}' },
       avro: { subject },
       schedule: { trigger: { kind: 'interval', everyMs: 20 }, maxMessages: 5 },
     });
-    data(await engine.dispatch('producers:start', { id: definition.id }));
-    await waitForStatus(engine, definition.id, (s) => s.state === 'finished', 60_000);
+    data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+    await waitForStatus(suite.engine, definition.id, (s) => s.state === 'finished', 60_000);
     const messages = await readAll(topic);
     expect(messages).toHaveLength(5);
     for (const m of messages) {
@@ -177,19 +161,19 @@ describe('embedded producers with the Avro serializer', () => {
   it('counts a record that does not fit the schema as an error naming the field, and sends nothing', async () => {
     const topic = uniqueName('avro-misfit');
     await createTopic(bootstrap, topic, 1);
-    const { definition } = await saveProducer(engine, {
+    const { definition } = await saveProducer(suite.engine, {
       ...sensors(topic),
       source: { kind: 'manual', value: '{"timestamp":"2024-01-01T00:00:00Z","sensor_id":5,"temperature":"hot","humidity":1,"pressure":2}' },
       schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 0 },
     });
-    data(await engine.dispatch('producers:start', { id: definition.id }));
-    const failing = await waitForStatus(engine, definition.id, (s) => s.errors >= 3, 60_000);
+    data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+    const failing = await waitForStatus(suite.engine, definition.id, (s) => s.errors >= 3, 60_000);
     expect(failing.state).toBe('running');
     expect(failing.lastError).toMatch(
       /record not sent: schema \d+ of ".*-value": does not fit the Avro schema — sensor_id: 5 is not string; temperature: "hot" is not double/,
     );
-    data(await engine.dispatch('producers:stop', { id: definition.id }));
-    const stopped = await waitForStatus(engine, definition.id, (s) => s.state === 'stopped');
+    data(await suite.engine.dispatch('producers:stop', { id: definition.id }));
+    const stopped = await waitForStatus(suite.engine, definition.id, (s) => s.state === 'stopped');
     expect(stopped.sent).toBe(0);
     expect(await topicCount(bootstrap, topic)).toBe(0);
   });
@@ -198,33 +182,37 @@ describe('embedded producers with the Avro serializer', () => {
     const topic = uniqueName('avro-refused');
     await createTopic(bootstrap, topic, 1);
     const plainId = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
     ).id;
-    const refused = await engine.dispatch('producers:save', { ...sensors(topic), connectionId: plainId });
+    const refused = await suite.engine.dispatch('producers:save', { ...sensors(topic), connectionId: plainId });
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.error.message).toMatch(/the Avro serializer needs a schema registry URL on its connection/);
 
     // Saved while the connection had a registry; the registry URL removed afterwards: start refuses.
     const laterId = data<Connection>(
-      await engine.dispatch('connections:save', {
+      await suite.engine.dispatch('connections:save', {
         name: 'registry later removed',
         bootstrapServers: bootstrap.split(','),
-        schemaRegistryUrl: registry.url,
+        schemaRegistryUrl: suite.registry.url,
       }),
     ).id;
-    const { definition } = await saveProducer(engine, { ...sensors(topic), connectionId: laterId });
+    const { definition } = await saveProducer(suite.engine, { ...sensors(topic), connectionId: laterId });
     data(
-      await engine.dispatch('connections:save', { id: laterId, name: 'registry later removed', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', {
+        id: laterId,
+        name: 'registry later removed',
+        bootstrapServers: bootstrap.split(','),
+      }),
     );
-    const start = await engine.dispatch('producers:start', { id: definition.id });
+    const start = await suite.engine.dispatch('producers:start', { id: definition.id });
     expect(!start.ok && start.error.message).toMatch(/needs a schema registry URL/);
 
-    const badSchema = await engine.dispatch('producers:save', { ...sensors(topic), avro: { schema: '{"type":"record"}' } });
+    const badSchema = await suite.engine.dispatch('producers:save', { ...sensors(topic), avro: { schema: '{"type":"record"}' } });
     expect(!badSchema.ok && badSchema.error.message).toMatch(/invalid Avro schema/);
 
-    const unknown = await saveProducer(engine, { ...sensors(topic), avro: { subject: uniqueName('no-such-subject') } });
-    data(await engine.dispatch('producers:start', { id: unknown.definition.id }));
-    const failed = await waitForStatus(engine, unknown.definition.id, (s) => s.state === 'failed', 60_000);
+    const unknown = await saveProducer(suite.engine, { ...sensors(topic), avro: { subject: uniqueName('no-such-subject') } });
+    data(await suite.engine.dispatch('producers:start', { id: unknown.definition.id }));
+    const failed = await waitForStatus(suite.engine, unknown.definition.id, (s) => s.state === 'failed', 60_000);
     expect(failed.lastError).toMatch(/subject "no-such-subject.*" has no schema in the registry yet/);
     expect(await topicCount(bootstrap, topic)).toBe(0);
   });
@@ -234,18 +222,18 @@ describe('embedded producers with the Avro serializer', () => {
     await createTopic(bootstrap, topic, 1);
     const closedPort = await findFreePortBlock(1, 24_000, 25_000);
     const downId = data<Connection>(
-      await engine.dispatch('connections:save', {
+      await suite.engine.dispatch('connections:save', {
         name: 'registry down',
         bootstrapServers: bootstrap.split(','),
         schemaRegistryUrl: `http://127.0.0.1:${closedPort}`,
       }),
     ).id;
-    const { definition } = await saveProducer(engine, { ...sensors(topic), connectionId: downId });
-    data(await engine.dispatch('producers:start', { id: definition.id }));
-    const waiting = await waitForStatus(engine, definition.id, (s) => s.state === 'waiting', 30_000);
+    const { definition } = await saveProducer(suite.engine, { ...sensors(topic), connectionId: downId });
+    data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+    const waiting = await waitForStatus(suite.engine, definition.id, (s) => s.state === 'waiting', 30_000);
     expect(waiting.lastError).toMatch(/Schema registry http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\).*retrying in/);
-    data(await engine.dispatch('producers:stop', { id: definition.id }));
-    await waitForStatus(engine, definition.id, (s) => s.state === 'stopped');
+    data(await suite.engine.dispatch('producers:stop', { id: definition.id }));
+    await waitForStatus(suite.engine, definition.id, (s) => s.state === 'stopped');
     expect(await topicCount(bootstrap, topic)).toBe(0);
   });
 });

@@ -1,25 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import { sensorsSourceSchema, type ProducerInput } from '../../shared/producers.js';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
-import type { Engine } from '../../electron/engine/engine.js';
 import { SensorsSource, type SensorReading } from '../../electron/engine/producers/sources/sensors.js';
-import { tempDir, testEngine, uniqueName } from '../helpers.js';
-import { confluentPeer } from '../registry/confluent-peer.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { uniqueName } from '../helpers.js';
+import { registryEngine } from '../registry/registry-engine.js';
 import { createTopic, data, saveProducer, topicCount, waitForStatus } from './producers-helpers.js';
 
 // Embedded producers with the Protobuf and JSON Schema serializers against the real local Kafka and
 // a real schema registry (Apicurio, Confluent-compatible API); what they write is read back by the
 // independent peer, Confluent's own Python deserializers (test/registry/confluent_serdes.py).
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('producers-registry-formats');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let connectionId: string;
-let python: ReturnType<typeof confluentPeer>;
+const suite = registryEngine('producers-registry-formats');
 
 const schemaFile = (name: string) => readFileSync(join('test', 'registry', name), 'utf8');
 const COUNT = 30;
@@ -43,7 +37,7 @@ const withoutTimestamp = ({ sensor_id, temperature, humidity, pressure }: Sensor
 
 /** Registers a schema under a subject over the registry's HTTP API; the schema id. */
 async function register(subject: string, schemaType: 'PROTOBUF' | 'JSON', schema: string): Promise<number> {
-  const response = await fetch(`${registry.url}/subjects/${encodeURIComponent(subject)}/versions`, {
+  const response = await fetch(`${suite.registry.url}/subjects/${encodeURIComponent(subject)}/versions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ schema, schemaType }),
@@ -53,13 +47,15 @@ async function register(subject: string, schemaType: 'PROTOBUF' | 'JSON', schema
 }
 
 async function readAll(topic: string): Promise<KafkaMessage[]> {
-  return data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, start: { kind: 'oldest' }, limit: 500 })).messages;
+  return data<MessagePage>(
+    await suite.engine.dispatch('messages:read', { connectionId: suite.connectionId, topic, start: { kind: 'oldest' }, limit: 500 }),
+  ).messages;
 }
 
 function producer(topic: string, serializer: 'protobuf' | 'jsonschema', overrides: Partial<ProducerInput> = {}): ProducerInput {
   return {
     name: uniqueName(`${serializer}-sensors`),
-    connectionId,
+    connectionId: suite.connectionId,
     topic,
     source: simulator,
     schedule: { trigger: { kind: 'interval', everyMs: 20 }, maxMessages: COUNT },
@@ -70,25 +66,10 @@ function producer(topic: string, serializer: 'protobuf' | 'jsonschema', override
 }
 
 async function runToEnd(input: ProducerInput) {
-  const { definition } = await saveProducer(engine, input);
-  data(await engine.dispatch('producers:start', { id: definition.id }));
-  return waitForStatus(engine, definition.id, (s) => s.state === 'finished' || s.state === 'failed', 90_000);
+  const { definition } = await saveProducer(suite.engine, input);
+  data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+  return waitForStatus(suite.engine, definition.id, (s) => s.state === 'finished' || s.state === 'failed', 90_000);
 }
-
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  python = confluentPeer(bootstrap, registry.url, dir.path);
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', { name: 'formats', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
-  ).id;
-}, 600_000);
-
-afterAll(async () => {
-  await engine?.dispose();
-  await registry?.stop();
-  dir.remove();
-});
 
 describe('embedded producers with the Protobuf and JSON Schema serializers', () => {
   it('a sensors producer writes Protobuf (the first message, the latest version) that Confluent’s Python deserializer reads back exactly', async () => {
@@ -98,7 +79,7 @@ describe('embedded producers with the Protobuf and JSON Schema serializers', () 
     const status = await runToEnd(producer(topic, 'protobuf'));
     expect(status).toMatchObject({ state: 'finished', sent: COUNT, errors: 0, lastError: null });
 
-    const peer = python('consume', topic, 'protobuf', undefined, COUNT, 'sensor') as SensorReading[];
+    const peer = suite.python('consume', topic, 'protobuf', undefined, COUNT, 'sensor') as SensorReading[];
     expect(peer.map(withoutTimestamp)).toEqual(simulated(COUNT));
     for (const reading of peer) expect(Number.isNaN(Date.parse(reading.timestamp))).toBe(false);
     // The status preview is the record's JSON, one of those the peer read.
@@ -127,7 +108,7 @@ describe('embedded producers with the Protobuf and JSON Schema serializers', () 
     const status = await runToEnd(producer(topic, 'jsonschema', { avro: { subject, version: 1 } }));
     expect(status).toMatchObject({ state: 'finished', sent: COUNT, errors: 0, lastError: null });
 
-    const peer = python('consume', topic, 'jsonschema', undefined, COUNT, 'sensor') as SensorReading[];
+    const peer = suite.python('consume', topic, 'jsonschema', undefined, COUNT, 'sensor') as SensorReading[];
     expect(peer.map(withoutTimestamp)).toEqual(simulated(COUNT));
     expect(peer).toContainEqual(JSON.parse(status.lastRecord ?? 'null'));
     for (const m of await readAll(topic)) expect(m.value?.avro).toMatchObject({ schemaId: v1, format: 'jsonschema', subject, version: 1 });
@@ -162,18 +143,18 @@ describe('embedded producers with the Protobuf and JSON Schema serializers', () 
       await createTopic(bootstrap, topic, 1);
       await register(`${topic}-value`, schemaType, schema);
       const { definition } = await saveProducer(
-        engine,
+        suite.engine,
         producer(topic, serializer, {
           source: { kind: 'manual', value: misfit },
           schedule: { trigger: { kind: 'interval', everyMs: 50 }, maxMessages: 0 },
         }),
       );
-      data(await engine.dispatch('producers:start', { id: definition.id }));
-      const failing = await waitForStatus(engine, definition.id, (s) => s.errors >= 3, 60_000);
+      data(await suite.engine.dispatch('producers:start', { id: definition.id }));
+      const failing = await waitForStatus(suite.engine, definition.id, (s) => s.errors >= 3, 60_000);
       expect(failing.state).toBe('running');
       for (const reason of reasons) expect(failing.lastError).toMatch(reason);
-      data(await engine.dispatch('producers:stop', { id: definition.id }));
-      const stopped = await waitForStatus(engine, definition.id, (s) => s.state === 'stopped');
+      data(await suite.engine.dispatch('producers:stop', { id: definition.id }));
+      const stopped = await waitForStatus(suite.engine, definition.id, (s) => s.state === 'stopped');
       expect(stopped.sent).toBe(0);
       expect(await topicCount(bootstrap, topic)).toBe(0);
     }
@@ -183,10 +164,10 @@ describe('embedded producers with the Protobuf and JSON Schema serializers', () 
     const topic = uniqueName('registry-refused');
     await createTopic(bootstrap, topic, 1);
     const plainId = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
     ).id;
     for (const serializer of ['protobuf', 'jsonschema'] as const) {
-      const refused = await engine.dispatch('producers:save', { ...producer(topic, serializer), connectionId: plainId });
+      const refused = await suite.engine.dispatch('producers:save', { ...producer(topic, serializer), connectionId: plainId });
       const format = serializer === 'protobuf' ? 'Protobuf' : 'JSON Schema';
       expect(!refused.ok && refused.error.message).toMatch(
         new RegExp(`the ${format} serializer needs a schema registry URL on its connection`),

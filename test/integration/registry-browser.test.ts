@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { Connection } from '../../shared/connection.js';
 import type { Envelope } from '../../shared/contract.js';
 import type { CompatibilityCheck, RegisteredVersion, RegistryCompatibility, SubjectVersion } from '../../shared/registry.js';
 import type { Engine } from '../../electron/engine/engine.js';
 import { findFreePortBlock } from '../../electron/engine/cluster/ports.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { data, uniqueName } from '../helpers.js';
+import { registryEngine } from '../registry/registry-engine.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('registry-browser');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let connectionId: string;
+const suite = registryEngine('registry-browser');
 
 const avro = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Reading', namespace: 'dev.kafkaworkbench.test', fields });
 const v1 = avro([
@@ -36,7 +33,7 @@ const jsonSchema = JSON.stringify({ type: 'object', properties: { sensor: { type
 
 /** Registers through the registry's own API, not the engine's client. */
 async function registerDirectly(subject: string, schemaType: string, schema: string): Promise<number> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions`, {
+  const response = await fetch(`${suite.registry.url}/subjects/${subject}/versions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ schema, schemaType }),
@@ -46,7 +43,7 @@ async function registerDirectly(subject: string, schemaType: string, schema: str
 }
 
 async function registryGet(path: string): Promise<unknown> {
-  const response = await fetch(`${registry.url}${path}`);
+  const response = await fetch(`${suite.registry.url}${path}`);
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -56,24 +53,8 @@ function failure(envelope: Envelope<unknown>): { code: string; message: string }
   return envelope.error;
 }
 
-const call = (method: Parameters<Engine['dispatch']>[0], input: object) => engine.dispatch(method, { connectionId, ...input });
-
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', {
-      name: 'registry',
-      bootstrapServers: bootstrap.split(','),
-      schemaRegistryUrl: registry.url,
-    }),
-  ).id;
-}, 600_000);
-afterAll(async () => {
-  await engine.dispose();
-  await registry.stop();
-  dir.remove();
-});
+const call = (method: Parameters<Engine['dispatch']>[0], input: object) =>
+  suite.engine.dispatch(method, { connectionId: suite.connectionId, ...input });
 
 describe('the registry browser against a real schema registry (Apicurio, Confluent-compatible API)', () => {
   const avroSubject = uniqueName('readings-value');
@@ -172,20 +153,20 @@ describe('the registry browser against a real schema registry (Apicurio, Conflue
   it('says when the registry is unreachable and when the connection has none', async () => {
     const port = await findFreePortBlock(1, 24_100, 24_900);
     const unreachable = data<Connection>(
-      await engine.dispatch('connections:save', {
+      await suite.engine.dispatch('connections:save', {
         name: 'closed registry',
         bootstrapServers: bootstrap.split(','),
         schemaRegistryUrl: `http://127.0.0.1:${port}/apis/ccompat/v6`,
       }),
     ).id;
-    const error = failure(await engine.dispatch('registry:subjects', { connectionId: unreachable }));
+    const error = failure(await suite.engine.dispatch('registry:subjects', { connectionId: unreachable }));
     expect(error.code).toBe('BROKER_UNREACHABLE');
     expect(error.message).toMatch(/^Schema registry http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v6 is unreachable \(ECONNREFUSED\)/);
 
     const none = data<Connection>(
-      await engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
+      await suite.engine.dispatch('connections:save', { name: 'no registry', bootstrapServers: bootstrap.split(',') }),
     ).id;
-    expect(failure(await engine.dispatch('registry:subjects', { connectionId: none }))).toEqual({
+    expect(failure(await suite.engine.dispatch('registry:subjects', { connectionId: none }))).toEqual({
       code: 'VALIDATION',
       message: 'This connection has no schema registry: set its Schema Registry URL in the connection settings',
     });

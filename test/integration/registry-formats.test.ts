@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Connection } from '../../shared/connection.js';
+import { describe, expect, inject, it } from 'vitest';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
 import { fromBase64, toHex } from '../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
 import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
-import type { Engine } from '../../electron/engine/engine.js';
-import { data, tempDir, testEngine, uniqueName } from '../helpers.js';
+import { data, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
-import { confluentPeer } from '../registry/confluent-peer.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
+import { registryEngine } from '../registry/registry-engine.js';
 
 const bootstrap = inject('kafkaBootstrap');
-const dir = tempDir('registry-formats');
-let engine: Engine;
-let registry: SchemaRegistryServer;
-let connectionId: string;
+const suite = registryEngine('registry-formats');
 
 /** Proto3 JSON of kwb.test.Reading (test/registry/reading.proto): int64 as a string, enums by name. */
 const readings = [
@@ -43,46 +37,32 @@ const jsonReadings = [
   { sensor: 'sensor_5', temperature: 0, where: { city: 'Tromsø', lat: 69.65, lon: 18.96 } },
 ];
 
-let python: ReturnType<typeof confluentPeer>;
-
 const read = async (topic: string) =>
-  data<MessagePage>(await engine.dispatch('messages:read', { connectionId, topic, start: { kind: 'oldest' }, limit: 100 })).messages;
+  data<MessagePage>(
+    await suite.engine.dispatch('messages:read', { connectionId: suite.connectionId, topic, start: { kind: 'oldest' }, limit: 100 }),
+  ).messages;
 const decoded = (m: KafkaMessage | undefined) => {
   if (m?.value === null || m?.value === undefined) throw new Error('no value');
   return decodePayloadBytes(fromBase64(m.value.base64), 'auto', m.value.avro);
 };
 const createTopic = async (prefix: string) => {
   const topic = uniqueName(prefix);
-  data(await engine.dispatch('topics:create', { connectionId, topic, partitions: 1, replicationFactor: 1 }));
+  data(await suite.engine.dispatch('topics:create', { connectionId: suite.connectionId, topic, partitions: 1, replicationFactor: 1 }));
   return topic;
 };
 const produceValue = (topic: string, encoder: 'protobuf' | 'jsonschema', value: unknown, avro: Record<string, unknown> = {}) =>
-  engine.dispatch('messages:produce', {
-    connectionId,
+  suite.engine.dispatch('messages:produce', {
+    connectionId: suite.connectionId,
     topic,
     partition: 0,
     key: null,
     value: { text: JSON.stringify(value), encoder, avro: { subject: `${topic}-value`, ...avro } },
   });
 
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  python = confluentPeer(bootstrap, registry.url, dir.path);
-  engine = testEngine(dir.path);
-  connectionId = data<Connection>(
-    await engine.dispatch('connections:save', { name: 'formats', bootstrapServers: bootstrap.split(','), schemaRegistryUrl: registry.url }),
-  ).id;
-}, 600_000);
-afterAll(async () => {
-  await engine.dispose();
-  await registry.stop();
-  dir.remove();
-});
-
 describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Confluent’s Python serdes', () => {
   it('Protobuf importing another file (a reference): Python writes, the app decodes exactly; the app writes, Python reads exactly', async () => {
     const topic = await createTopic('proto-readings');
-    python('produce', topic, 'protobuf', readings);
+    suite.python('produce', topic, 'protobuf', readings);
     const messages = await read(topic);
     expect(messages).toHaveLength(2);
     for (const [i, m] of messages.entries()) {
@@ -94,7 +74,7 @@ describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Co
     data(await produceValue(topic, 'protobuf', mine, { message: 'kwb.test.Reading' }));
     // Default message: the schema's first (kwb.test.Reading, message index [0]).
     data(await produceValue(topic, 'protobuf', readings[1]));
-    expect(python('consume', topic, 'protobuf', undefined, 4)).toEqual([...readings, mine, readings[1]]);
+    expect(suite.python('consume', topic, 'protobuf', undefined, 4)).toEqual([...readings, mine, readings[1]]);
 
     // A wrong field is refused before sending, named.
     const refused = await produceValue(topic, 'protobuf', { sensor: 'x', temprature: 3, where: { city: 7 } });
@@ -104,7 +84,7 @@ describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Co
 
   it('JSON Schema with a $ref to another subject: Python writes, the app decodes exactly; the app writes, Python reads exactly', async () => {
     const topic = await createTopic('json-readings');
-    python('produce', topic, 'jsonschema', jsonReadings);
+    suite.python('produce', topic, 'jsonschema', jsonReadings);
     const messages = await read(topic);
     expect(messages).toHaveLength(2);
     for (const [i, m] of messages.entries()) {
@@ -113,7 +93,7 @@ describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Co
     }
     const mine = { sensor: 'from-the-app', temperature: 1.5, count: 3, where: { city: 'Bodø', lat: 67.28, lon: 14.4 } };
     data(await produceValue(topic, 'jsonschema', mine));
-    expect(python('consume', topic, 'jsonschema', undefined, 3)).toEqual([...jsonReadings, mine]);
+    expect(suite.python('consume', topic, 'jsonschema', undefined, 3)).toEqual([...jsonReadings, mine]);
 
     // Invalid in the referenced schema: the field is named.
     const refused = await produceValue(topic, 'jsonschema', { sensor: 'x', temperature: 1, where: { city: 'Oslo', lat: 'north', lon: 1 } });
@@ -123,9 +103,9 @@ describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Co
   it('shows an unknown schema id, a wrong message index, a truncated message and a value invalid for its JSON Schema as hex with the reason', async () => {
     const topic = await createTopic('registry-broken');
     const protoTopic = await createTopic('proto-source');
-    python('produce', protoTopic, 'protobuf', readings.slice(0, 1));
+    suite.python('produce', protoTopic, 'protobuf', readings.slice(0, 1));
     const jsonTopic = await createTopic('json-source');
-    python('produce', jsonTopic, 'jsonschema', jsonReadings.slice(0, 1));
+    suite.python('produce', jsonTopic, 'jsonschema', jsonReadings.slice(0, 1));
     const good = fromBase64((await read(protoTopic))[0]?.value?.base64 ?? '');
     const protoId = new DataView(good.buffer, good.byteOffset).getUint32(1);
     const jsonGood = fromBase64((await read(jsonTopic))[0]?.value?.base64 ?? '');

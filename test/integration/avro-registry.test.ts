@@ -169,9 +169,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
     ).id;
     const plain = (await read(noneId, target)).messages[0];
     expect(plain?.value?.avro).toBeUndefined();
-    expect(decodePayloadBytes(fromBase64(plain?.value?.base64 ?? ''), 'avro', undefined).error).toMatch(
-      /needs a schema registry URL/,
-    );
+    expect(decodePayloadBytes(fromBase64(plain?.value?.base64 ?? ''), 'avro', undefined).error).toMatch(/needs a schema registry URL/);
   });
 
   it('decodes Avro in a live tail', async () => {

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
-import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
-
-const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-let registry: SchemaRegistryServer;
+import { screenshots as shots } from './serve-fixture.js';
+import { registryServe } from './registry-serve.js';
 
 const schema = JSON.stringify({
   type: 'record',
@@ -18,30 +14,15 @@ const schema = JSON.stringify({
   ],
 });
 
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  session = await startServeSession();
-  // A connection with the registry URL, saved and activated through the contract.
-  const saved = (await session.call('connections:save', {
-    name: 'Suite cluster + registry',
-    bootstrapServers: bootstrap.split(','),
-    schemaRegistryUrl: registry.url,
-  })) as { id: string };
-  await session.call('connections:activate', { id: saved.id });
-}, 600_000);
-
-afterAll(async () => {
-  await session?.close();
-  await registry?.stop();
-});
+const suite = registryServe();
 
 describe('registry producers (Avro, Protobuf) in Chromium through serve', () => {
   it('sends Avro from the producer form and shows it decoded as JSON in the message table', async () => {
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
     const name = uniqueName('e2e-avro');
 
-    await page.goto(`${session.origin}/#/producers`);
+    await page.goto(`${suite.session.origin}/#/producers`);
     await page.getByTestId('producers-page').waitFor();
     await page.getByRole('button', { name: 'New producer' }).click();
     await page.getByLabel('Producer name').fill(name);
@@ -67,10 +48,13 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
     expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
 
     // The subject holds the schema the producer registered at start.
-    const latest = (await (await fetch(`${registry.url}/subjects/${name}-value/versions/latest`)).json()) as { id: number; schema: string };
+    const latest = (await (await fetch(`${suite.registry.url}/subjects/${name}-value/versions/latest`)).json()) as {
+      id: number;
+      schema: string;
+    };
     expect(JSON.parse(latest.schema)).toMatchObject({ name: 'Reading' });
 
-    await page.goto(`${session.origin}/#/topics/${name}`);
+    await page.goto(`${suite.session.origin}/#/topics/${name}`);
     await page.getByTestId('topic-detail').waitFor();
     await page.getByRole('tab', { name: 'Messages' }).click();
     await page.getByRole('button', { name: 'Load' }).click();
@@ -100,18 +84,18 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
   });
 
   it('sends Protobuf from the producer form with a pinned version and a message type, shown decoded in the message table', async () => {
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
     const name = uniqueName('e2e-proto');
     // The subject holds the sensors' .proto, registered over the registry's API as another client would.
-    const registered = await fetch(`${registry.url}/subjects/${name}-value/versions`, {
+    const registered = await fetch(`${suite.registry.url}/subjects/${name}-value/versions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ schemaType: 'PROTOBUF', schema: readFileSync(join('test', 'registry', 'sensor.proto'), 'utf8') }),
     });
     expect(registered.status).toBe(200);
 
-    await page.goto(`${session.origin}/#/producers`);
+    await page.goto(`${suite.session.origin}/#/producers`);
     await page.getByTestId('producers-page').waitFor();
     await page.getByRole('button', { name: 'New producer' }).click();
     await page.getByLabel('Producer name').fill(name);
@@ -142,7 +126,7 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished');
     expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
 
-    await page.goto(`${session.origin}/#/topics/${name}`);
+    await page.goto(`${suite.session.origin}/#/topics/${name}`);
     await page.getByTestId('topic-detail').waitFor();
     await page.getByRole('tab', { name: 'Messages' }).click();
     await page.getByRole('button', { name: 'Load' }).click();
@@ -157,6 +141,6 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
   });
 
   it('ran without CSP violations or console errors', () => {
-    expect(session.problems).toEqual([]);
+    expect(suite.session.problems).toEqual([]);
   });
 });

@@ -1,12 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
-import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
-
-const bootstrap = inject('kafkaBootstrap');
-let session: ServeSession;
-let registry: SchemaRegistryServer;
+import { screenshots as shots } from './serve-fixture.js';
+import { registryServe } from './registry-serve.js';
 
 const avro = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Reading', fields });
 const v1 = avro([
@@ -29,7 +25,7 @@ const incompatible = avro([
 const proto = 'syntax = "proto3";\nmessage Reading {\n  string sensor_id = 1;\n}\n';
 
 async function registerDirectly(subject: string, schemaType: string, schema: string): Promise<void> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions`, {
+  const response = await fetch(`${suite.registry.url}/subjects/${subject}/versions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ schema, schemaType }),
@@ -40,30 +36,19 @@ async function registerDirectly(subject: string, schemaType: string, schema: str
 const subject = uniqueName('e2e-readings-value');
 const protoSubject = uniqueName('e2e-proto-value');
 
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
+const suite = registryServe(async () => {
   await registerDirectly(subject, 'AVRO', v1);
   await registerDirectly(protoSubject, 'PROTOBUF', proto);
-  session = await startServeSession();
-  const saved = (await session.call('connections:save', {
-    name: 'Suite cluster + registry',
-    bootstrapServers: bootstrap.split(','),
-    schemaRegistryUrl: registry.url,
-  })) as { id: string };
-  await session.call('connections:activate', { id: saved.id });
-  await session.call('registry:setCompatibility', { connectionId: saved.id, subject, level: 'BACKWARD' });
-}, 600_000);
-
-afterAll(async () => {
-  await session?.close();
-  await registry?.stop();
+});
+beforeAll(async () => {
+  await suite.session.call('registry:setCompatibility', { connectionId: suite.connectionId, subject, level: 'BACKWARD' });
 });
 
 describe('the registry page in Chromium through serve', () => {
   it('browses subjects and versions, registers a compatible version and is refused an incompatible one', async () => {
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     await page.setViewportSize({ width: 1280, height: 1300 });
-    await page.goto(session.origin);
+    await page.goto(suite.session.origin);
     await page.getByTestId('app-loaded').waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Registry' }).click();
     await page.getByTestId('registry-page').waitFor();
@@ -120,7 +105,10 @@ describe('the registry page in Chromium through serve', () => {
           .catch(() => ''),
       )
       .toBe('2');
-    const latest = (await (await fetch(`${registry.url}/subjects/${subject}/versions/latest`)).json()) as { id: number; version: number };
+    const latest = (await (await fetch(`${suite.registry.url}/subjects/${subject}/versions/latest`)).json()) as {
+      id: number;
+      version: number;
+    };
     expect(latest.version).toBe(2);
     expect(await page.getByTestId('version-id').innerText()).toBe(String(latest.id));
     expect(await page.getByRole('group', { name: 'Versions' }).getByRole('button').allInnerTexts()).toEqual(['Version 1', 'Version 2']);
@@ -153,11 +141,11 @@ describe('the registry page in Chromium through serve', () => {
       .toMatch(/^The schema registry refused the schema as invalid; the registry said: /);
     await noSideways();
     await page.screenshot({ path: join(shots, 'registry-invalid.png'), fullPage: true });
-    expect(((await (await fetch(`${registry.url}/subjects/${subject}/versions`)).json()) as number[]).length).toBe(2);
+    expect(((await (await fetch(`${suite.registry.url}/subjects/${subject}/versions`)).json()) as number[]).length).toBe(2);
     await page.close();
   });
 
   it('ran without CSP violations or console errors', () => {
-    expect(session.problems).toEqual([]);
+    expect(suite.session.problems).toEqual([]);
   });
 });

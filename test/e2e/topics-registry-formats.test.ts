@@ -1,17 +1,15 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { fromBase64 } from '../../shared/topic-browser/bytes.js';
 import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
 import { readAll, produce, createTopic } from '../kafka.js';
 import { tempDir, uniqueName } from '../helpers.js';
 import { confluentPeer } from '../registry/confluent-peer.js';
-import { startSchemaRegistry, type SchemaRegistryServer } from '../schema-registry-server.js';
-import { screenshots as shots, startServeSession, type ServeSession } from './serve-fixture.js';
+import { screenshots as shots } from './serve-fixture.js';
+import { registryServe } from './registry-serve.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const dir = tempDir('e2e-registry-formats');
-let session: ServeSession;
-let registry: SchemaRegistryServer;
 
 const reading = {
   sensor: 'sensor_3',
@@ -23,26 +21,15 @@ const reading = {
   note: { text: 'hot' },
 };
 
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-  session = await startServeSession();
-  const saved = (await session.call('connections:save', {
-    name: 'Suite cluster + registry',
-    bootstrapServers: bootstrap.split(','),
-    schemaRegistryUrl: registry.url,
-  })) as { id: string };
-  await session.call('connections:activate', { id: saved.id });
-}, 600_000);
-
-afterAll(async () => {
-  await session?.close();
-  await registry?.stop();
+afterAll(() => {
   dir.remove();
 });
 
+const suite = registryServe();
+
 describe('Protobuf and JSON Schema records in the topic browser (Chromium through serve)', () => {
   it('shows good records as JSON with their schema, and each malformed one as hex with the reason', async () => {
-    const python = confluentPeer(bootstrap, registry.url, dir.path);
+    const python = confluentPeer(bootstrap, suite.registry.url, dir.path);
     const source = uniqueName('e2e-proto-source');
     const jsonSource = uniqueName('e2e-json-source');
     const topic = uniqueName('e2e-registry');
@@ -80,9 +67,9 @@ describe('Protobuf and JSON Schema records in the topic browser (Chromium throug
       cases.map((c) => ({ topic, partition: 0, key: Buffer.from(c.key), value: Buffer.from(c.value) })),
     );
 
-    const page = await session.newPage();
+    const page = await suite.session.newPage();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
-    await page.goto(`${session.origin}/#/topics/${topic}`);
+    await page.goto(`${suite.session.origin}/#/topics/${topic}`);
     await page.getByTestId('topic-detail').waitFor();
     await page.getByRole('tab', { name: 'Messages' }).click();
     await page.getByRole('button', { name: 'Load' }).click();
@@ -121,6 +108,6 @@ describe('Protobuf and JSON Schema records in the topic browser (Chromium throug
   });
 
   it('ran without CSP violations or console errors', () => {
-    expect(session.problems).toEqual([]);
+    expect(suite.session.problems).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../helpers.js';
 import { screenshots as shots } from './serve-fixture.js';
@@ -16,36 +17,45 @@ const schema = JSON.stringify({
 
 const suite = registryServe();
 
+/** The producer form of a new manual producer on a new topic `name`, sending `value` three times, 0.2 s apart. */
+async function openManualProducerForm(page: Page, name: string, value: string): Promise<void> {
+  await page.goto(`${suite.session.origin}/#/producers`);
+  await page.getByTestId('producers-page').waitFor();
+  await page.getByRole('button', { name: 'New producer' }).click();
+  await page.getByLabel('Producer name').fill(name);
+  await page.getByLabel('Topic', { exact: true }).fill(name);
+  await page.getByTestId('topic-missing').waitFor();
+  await page.getByRole('button', { name: 'Create topic' }).click();
+  await page.getByTestId('topic-missing').waitFor({ state: 'detached', timeout: 30_000 });
+  await page.getByLabel('Source', { exact: true }).selectOption('manual');
+  await page.getByLabel('Value', { exact: true }).fill(value);
+  await page.getByLabel('Every (s)').fill('0.2');
+  await page.getByLabel('Stop after messages').fill('3');
+}
+
+/** Saves the open form, starts the producer and waits until it finished, having sent its three records. */
+async function saveAndRunToEnd(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save producer' }).click();
+  const row = page.locator(`[data-testid="producer-row"][data-name="${name}"]`);
+  await row.waitFor();
+  await page.getByRole('button', { name: `Start ${name}` }).click();
+  await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished');
+  expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
+}
+
 describe('registry producers (Avro, Protobuf) in Chromium through serve', () => {
   it('sends Avro from the producer form and shows it decoded as JSON in the message table', async () => {
     const page = await suite.session.newPage();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor({ timeout: 30_000 });
     const name = uniqueName('e2e-avro');
 
-    await page.goto(`${suite.session.origin}/#/producers`);
-    await page.getByTestId('producers-page').waitFor();
-    await page.getByRole('button', { name: 'New producer' }).click();
-    await page.getByLabel('Producer name').fill(name);
-    await page.getByLabel('Topic', { exact: true }).fill(name);
-    await page.getByTestId('topic-missing').waitFor();
-    await page.getByRole('button', { name: 'Create topic' }).click();
-    await page.getByTestId('topic-missing').waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByLabel('Source', { exact: true }).selectOption('manual');
-    await page.getByLabel('Value', { exact: true }).fill('{"sensor_id":"sensor_avro","temperature":21.5}');
-    await page.getByLabel('Every (s)').fill('0.2');
-    await page.getByLabel('Stop after messages').fill('3');
+    await openManualProducerForm(page, name, '{"sensor_id":"sensor_avro","temperature":21.5}');
     await page.getByLabel('Serializer').selectOption('avro');
     await expect.poll(() => page.getByLabel('Avro subject').getAttribute('placeholder')).toBe(`${name}-value`);
     expect(await page.getByTestId('avro-no-registry').count()).toBe(0);
     await page.getByLabel('Avro schema').fill(schema);
     await page.screenshot({ path: join(shots, 'producers-avro-form.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Save producer' }).click();
-
-    const row = page.locator(`[data-testid="producer-row"][data-name="${name}"]`);
-    await row.waitFor();
-    await page.getByRole('button', { name: `Start ${name}` }).click();
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished');
-    expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
+    await saveAndRunToEnd(page, name);
 
     // The subject holds the schema the producer registered at start.
     const latest = (await (await fetch(`${suite.registry.url}/subjects/${name}-value/versions/latest`)).json()) as {
@@ -95,20 +105,11 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
     });
     expect(registered.status).toBe(200);
 
-    await page.goto(`${suite.session.origin}/#/producers`);
-    await page.getByTestId('producers-page').waitFor();
-    await page.getByRole('button', { name: 'New producer' }).click();
-    await page.getByLabel('Producer name').fill(name);
-    await page.getByLabel('Topic', { exact: true }).fill(name);
-    await page.getByTestId('topic-missing').waitFor();
-    await page.getByRole('button', { name: 'Create topic' }).click();
-    await page.getByTestId('topic-missing').waitFor({ state: 'detached', timeout: 30_000 });
-    await page.getByLabel('Source', { exact: true }).selectOption('manual');
-    await page
-      .getByLabel('Value', { exact: true })
-      .fill('{"timestamp":"2024-01-01T00:00:00Z","sensor_id":"sensor_proto","temperature":21.5,"humidity":40,"pressure":1000}');
-    await page.getByLabel('Every (s)').fill('0.2');
-    await page.getByLabel('Stop after messages').fill('3');
+    await openManualProducerForm(
+      page,
+      name,
+      '{"timestamp":"2024-01-01T00:00:00Z","sensor_id":"sensor_proto","temperature":21.5,"humidity":40,"pressure":1000}',
+    );
     await page.getByLabel('Serializer').selectOption('protobuf');
     await expect.poll(() => page.getByLabel('Protobuf subject').getAttribute('placeholder')).toBe(`${name}-value`);
     const version = page.getByLabel('Schema version', { exact: true });
@@ -118,13 +119,7 @@ describe('registry producers (Avro, Protobuf) in Chromium through serve', () => 
     await expect.poll(() => version.getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Message type', { exact: true }).fill('kwb.test.SensorReading');
     await page.screenshot({ path: join(shots, 'producers-protobuf-form.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Save producer' }).click();
-
-    const row = page.locator(`[data-testid="producer-row"][data-name="${name}"]`);
-    await row.waitFor();
-    await page.getByRole('button', { name: `Start ${name}` }).click();
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('finished');
-    expect(await row.getByTestId('producer-sent').innerText()).toBe('3');
+    await saveAndRunToEnd(page, name);
 
     await page.goto(`${suite.session.origin}/#/topics/${name}`);
     await page.getByTestId('topic-detail').waitFor();

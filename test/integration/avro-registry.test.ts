@@ -13,6 +13,11 @@ import { registryEngine } from '../registry/registry-engine.js';
 
 const bootstrap = inject('kafkaBootstrap');
 const suite = registryEngine('avro-registry');
+/** A one-partition topic, made through the engine. */
+const createTopic = async (name: string) =>
+  data(
+    await suite.engine.dispatch('topics:create', { connectionId: suite.connectionId, topic: name, partitions: 1, replicationFactor: 1 }),
+  );
 const topic = uniqueName('avro-readings');
 
 const schema = JSON.stringify({
@@ -44,7 +49,7 @@ async function latest(subject: string): Promise<{ id: number; schema: string }> 
 }
 
 beforeAll(async () => {
-  data(await suite.engine.dispatch('topics:create', { connectionId: suite.connectionId, topic, partitions: 1, replicationFactor: 1 }));
+  await createTopic(topic);
 });
 
 describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)', () => {
@@ -112,14 +117,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
 
   it('shows a truncated record, an unknown schema id and an unreachable registry as hex with the reason, without failing the page', async () => {
     const target = uniqueName('avro-broken');
-    data(
-      await suite.engine.dispatch('topics:create', {
-        connectionId: suite.connectionId,
-        topic: target,
-        partitions: 1,
-        replicationFactor: 1,
-      }),
-    );
+    await createTopic(target);
     // A valid record to cut short, framed with the real id.
     data(
       await suite.engine.dispatch('messages:produce', {
@@ -174,14 +172,7 @@ describe('Avro with a real schema registry (Apicurio, Confluent-compatible API)'
 
   it('decodes Avro in a live tail', async () => {
     const target = uniqueName('avro-tail');
-    data(
-      await suite.engine.dispatch('topics:create', {
-        connectionId: suite.connectionId,
-        topic: target,
-        partitions: 1,
-        replicationFactor: 1,
-      }),
-    );
+    await createTopic(target);
     const seen: unknown[] = [];
     const off = suite.engine.events.on('messages:tail', (event) => seen.push(...event.messages.map((m) => decodedValue(m).value)));
     const { tailId } = data<{ tailId: string }>(

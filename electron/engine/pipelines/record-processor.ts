@@ -70,11 +70,14 @@ export class RecordProcessor {
   private readonly columns: string[];
   /** The `registry` decoder's schemas (null for `json` / `string`). */
   private readonly registry: RegistryValueDecoder | null;
+  /** `json` or `string`: how values are decoded when no registry decoder is set. */
+  private readonly textDecoder: DecodeSpec['decoder'];
 
   constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(), registry: RegistryValueDecoder | null = null) {
     this.spec = spec;
     if (spec.decoder === 'registry' && registry === null) throw new WorkbenchError('VALIDATION', REGISTRY_NEEDED);
     this.registry = spec.decoder === 'registry' ? registry : null;
+    this.textDecoder = spec.decoder === 'string' ? 'string' : 'json';
     // A filter reads keys, headers and timestamps and a word split makes many rows per record:
     // those stay on the main thread (the worker gets values only), as do registry values (their
     // schemas are fetched by this thread). A pipeline whose batches never reach the threshold starts no workers.
@@ -102,7 +105,7 @@ export class RecordProcessor {
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
     const registered = (this.registered ??= {
       pool: this.workers.pool ?? sharedDecodePool(),
-      ...registerSpec({ decoder: this.spec.decoder === 'string' ? 'string' : 'json', projection: this.spec.projection }),
+      ...registerSpec({ decoder: this.textDecoder, projection: this.spec.projection }),
     });
     const { pool } = registered;
     // Slices of at most records / workers each, so every worker gets a share.
@@ -172,9 +175,7 @@ export class RecordProcessor {
           continue;
         }
       }
-      const decoded = this.registry
-        ? this.registry.decode(message.value)
-        : decode(message.value, this.spec.decoder === 'string' ? 'string' : 'json');
+      const decoded = this.registry ? this.registry.decode(message.value) : decode(message.value, this.textDecoder);
       if (!decoded.ok) {
         bad(message, 'decode', decoded.error);
         continue;

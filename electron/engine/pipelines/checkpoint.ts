@@ -11,7 +11,7 @@ import type { StartingOffsets } from './source-offsets.js';
 export interface BatchOutput {
   /** The records read per partition; `next` is each partition's offset after the batch. */
   parts: readonly Queued[];
-  /** Projected rows (file sinks of projection-only pipelines). */
+  /** Projected rows (the file and database sinks of projection-only pipelines). */
   rows: readonly Row[];
   result: BatchResult | null;
   bad: readonly DeadLetter[];

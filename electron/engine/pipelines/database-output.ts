@@ -78,9 +78,7 @@ export class DatabaseOutput {
     if (this.failures > 0) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (this.failures - 1))));
     }
-    const rows = batch.result
-      ? batch.result.emitted.map((row) => flattenResult(row, this.pipeline.aggregation))
-      : batch.tableRows.map((r) => r.row);
+    const rows = batch.result ? batch.result.emitted.map((row) => flattenResult(row, this.pipeline.aggregation)) : batch.rows;
     try {
       await this.sink.writeBatch(
         lastPerKey(rows, this.table.key),
@@ -99,7 +97,10 @@ export class DatabaseOutput {
 }
 
 function lastPerKey(rows: readonly Row[], key: readonly string[]): Row[] {
-  const byKey = new Map<string, Row>();
-  for (const row of rows) byKey.set(JSON.stringify(key.map((k) => row[k] ?? null)), row);
+  const byKey = new Map<unknown, Row>();
+  const [only] = key;
+  // One key column holds one type: its values are the map's keys as they are.
+  if (key.length === 1 && only !== undefined) for (const row of rows) byKey.set(row[only] ?? null, row);
+  else for (const row of rows) byKey.set(JSON.stringify(key.map((k) => row[k] ?? null)), row);
   return byKey.size === rows.length ? [...rows] : [...byKey.values()];
 }

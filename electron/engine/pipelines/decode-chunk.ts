@@ -121,6 +121,9 @@ function toNumbers(rows: readonly Row[], name: string): ColumnValues {
   return { kind: 'number', data, nulls };
 }
 
+/** Distinct strings a column may hold before the dictionary is given up for a plain array (when more than half the rows are distinct). */
+const DICTIONARY_MIN = 64;
+
 function toStrings(rows: readonly Row[], name: string): ColumnValues {
   const codes = new Uint32Array(rows.length);
   const dictionary: (string | null)[] = [];
@@ -130,6 +133,9 @@ function toStrings(rows: readonly Row[], name: string): ColumnValues {
     if (typeof value !== 'string' && value !== null) return { kind: 'any', data: rows.map((row) => row[name] ?? null) };
     let code = seen.get(value);
     if (code === undefined) {
+      // Mostly distinct values (names, e-mails, ids): the array clones back faster than the dictionary is built.
+      if (dictionary.length >= DICTIONARY_MIN && dictionary.length * 2 > r)
+        return { kind: 'any', data: rows.map((row) => row[name] ?? null) };
       code = dictionary.push(value) - 1;
       seen.set(value, code);
     }

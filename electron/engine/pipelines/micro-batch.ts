@@ -39,5 +39,5 @@ export async function runMicroBatch(
     previousWatermark: result?.previousWatermark ?? null,
   });
   await m.checkpoint.commit({ parts, rows, result, bad, tableRows, progress });
-  return { progress, changedRows: result ? result.emitted.length : tableRows.length };
+  return { progress, changedRows: result ? result.emitted.length : rows.length };
 }

@@ -280,15 +280,18 @@ export class PostgresSink implements DatabaseSink {
 
 /** COPY's text format ("COPY", File Formats, Text Format): tab-separated, `\N` for NULL, backslash escapes. */
 function* copyText(rows: readonly Row[], columns: SinkTable['columns']): Generator<string> {
+  const encoders = columns.map((c) => ({ name: c.name, encode: copyEncoder(c.type) }));
+  const last = encoders.length - 1;
   for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
     let chunk = '';
-    for (const row of rows.slice(start, start + COPY_CHUNK_ROWS)) {
-      for (let i = 0; i < columns.length; i++) {
-        const c = columns[i];
-        if (c === undefined) continue;
-        chunk += (i === 0 ? '' : '\t') + copyValue(row[c.name] ?? null, c.type);
+    const end = Math.min(rows.length, start + COPY_CHUNK_ROWS);
+    for (let r = start; r < end; r++) {
+      const row = rows[r];
+      for (let i = 0; i <= last; i++) {
+        const { name, encode } = encoders[i];
+        const value = row[name];
+        chunk += (value === null || value === undefined ? '\\N' : encode(value)) + (i === last ? '\n' : '\t');
       }
-      chunk += '\n';
     }
     yield chunk;
   }
@@ -298,9 +301,12 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIALS = /[\\\t\n\r]/g;
 const COPY_ESCAPE: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-function copyValue(value: Value, type: ColumnType): string {
-  if (value === null) return '\\N';
-  if (type === 'timestamp' && typeof value === 'number') return new Date(value).toISOString();
-  if (typeof value !== 'string') return String(value);
-  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (ch) => COPY_ESCAPE[ch] ?? ch) : value;
+/** How a column's non-null values are written in COPY's text format, chosen once per column. */
+function copyEncoder(type: ColumnType): (value: Exclude<Value, null>) => string {
+  const text = (value: Exclude<Value, null>): string => {
+    if (typeof value !== 'string') return String(value);
+    return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (ch) => COPY_ESCAPE[ch] ?? ch) : value;
+  };
+  if (type !== 'timestamp') return text;
+  return (value) => (typeof value === 'number' ? new Date(value).toISOString() : text(value));
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pipelineSchema, type Pipeline } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { AggregationOperator } from './aggregation.js';
-import { DecodePool } from './decode-pool.js';
+import { packValues } from './decode-chunk.js';
+import { DecodePool, registerSpec } from './decode-pool.js';
 import { RecordProcessor, type PartRecords } from './record-processor.js';
 
 // The worker path (decode + projection in worker threads, DecodePool) against the inline path on
@@ -142,13 +143,55 @@ describe('decode + projection in worker threads', () => {
   });
 
   it('gives a projection-only pipeline the same table rows and record ids', async () => {
-    const spec = pipeline({ aggregation: undefined });
+    const spec = pipeline({ aggregation: undefined, sinks: [{ kind: 'sqlite-table', table: 't' }] });
     const inline = new RecordProcessor(spec, { mode: 'never' });
     const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
     const input = parts(1, 300);
     const a = await inline.processParts(input);
     expect(a[0]?.tableRows.length).toBeGreaterThan(0);
     expect(await workers.processParts(input)).toEqual(a);
+    // Without a table sink no record ids are made; the rows are the same.
+    const noTable = await new RecordProcessor(pipeline({ aggregation: undefined }), { mode: 'never' }).processParts(input);
+    expect(noTable.map((p) => p.tableRows.length)).toEqual([0, 0, 0]);
+    expect(noTable.map((p) => p.rows)).toEqual(a.map((p) => p.rows));
+  });
+
+  it('decodes fetches ahead: the batches get the inline rows, also when they cut a fetch anywhere or hold records fetched later', async () => {
+    const spec = pipeline();
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
+    // One fetch of 1,500 records per partition (three chunks each) decoded ahead, then batches that
+    // start and end inside chunks, the last one with records of a fetch that was not (too small).
+    const fetched = parts(0, 1500);
+    workers.decodeAhead(fetched);
+    const later = parts(1, 1500).map((part) => ({ ...part, messages: part.messages.slice(0, 100) }));
+    const cuts = [0, 700, 1100, 1500];
+    for (let b = 0; b < cuts.length - 1; b++) {
+      const batch = fetched.map((part, p) => ({
+        ...part,
+        messages: [...part.messages.slice(cuts[b], cuts[b + 1]), ...(b === cuts.length - 2 ? (later[p]?.messages ?? []) : [])],
+      }));
+      const a = await inline.processParts(batch);
+      const w = await workers.processParts(batch);
+      expect(w).toEqual(a);
+      w.forEach((part, i) => part.bad.forEach((letter, j) => expect(letter.message).toBe(a[i]?.bad[j]?.message)));
+    }
+  });
+
+  it('lets the main thread take back a chunk decoded ahead that the worker has not started, and not one it has', async () => {
+    const spec = pipeline();
+    const workers = pool(1);
+    const registered = registerSpec({ decoder: 'json', projection: spec.projection });
+    // The worker is busy with a large chunk first: the chunk behind it waits in its queue.
+    const busy = workers.decode(registered, packValues(parts(0, 20_000)[0]?.messages ?? []));
+    const waiting = workers.decodeAhead(registered, packValues(parts(1, 100)[0]?.messages ?? []));
+    expect(waiting.takeBack()).toBe(true);
+    expect(waiting.takeBack()).toBe(false);
+    expect((await busy).ok.length).toBe(20_000);
+    expect(await waiting.decoded).toBeNull();
+    const decoded = workers.decodeAhead(registered, packValues(parts(2, 100)[0]?.messages ?? []));
+    expect((await decoded.decoded)?.ok.length).toBe(100);
+    expect(decoded.takeBack()).toBe(false);
   });
 
   it('decodes on the main thread from the next batch on when a worker cannot start, having failed the batch it held', async () => {

@@ -19,10 +19,17 @@ export interface DecodeRequest {
   specId: number;
   spec?: DecodeSpec;
   packed: PackedValues;
+  /** A chunk decoded ahead: who decodes it (CLAIM_*), on shared memory; whoever swaps CLAIM_FREE out first. */
+  claim?: Int32Array;
 }
 
+/** A chunk decoded ahead (`decodeAhead`) is free, being decoded by the worker, or taken back by the main thread. */
+export const CLAIM_FREE = 0;
+export const CLAIM_WORKER = 1;
+export const CLAIM_MAIN = 2;
+
 interface Pending {
-  resolve: (chunk: DecodedChunk) => void;
+  resolve: (chunk: DecodedChunk | null) => void;
   reject: (error: Error) => void;
 }
 
@@ -40,7 +47,7 @@ class DecodeWorker {
     this.worker = new Worker(entry.url, entry.execArgv ? { execArgv: entry.execArgv } : {});
     // An idle worker does not keep the process alive; one holding a chunk does (ref in `post`).
     this.worker.unref();
-    this.worker.on('message', (message: { id: number; chunk: DecodedChunk }) => {
+    this.worker.on('message', (message: { id: number; chunk: DecodedChunk | null }) => {
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       this.answered = true;
@@ -118,12 +125,35 @@ export class DecodePool {
   }
 
   /** Decodes one chunk with `spec` on the next worker; the buffers of `packed` are transferred. */
-  decode(registered: { specId: number; spec: DecodeSpec }, packed: PackedValues): Promise<DecodedChunk> {
+  async decode(registered: { specId: number; spec: DecodeSpec }, packed: PackedValues): Promise<DecodedChunk> {
+    const chunk = await this.post(registered, packed);
+    if (!chunk) throw new Error('The decode worker skipped a chunk nobody took back');
+    return chunk;
+  }
+
+  /**
+   * A chunk to decode before anyone waits for it: the worker decodes it when it gets to it, unless
+   * the main thread took it back first (`takeBack`), so a main thread that would otherwise wait
+   * decodes what the worker has not started, and neither core idles. Resolves null when taken back.
+   */
+  decodeAhead(registered: { specId: number; spec: DecodeSpec }, packed: PackedValues): AheadRequest {
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    const decoded = this.post(registered, packed, claim);
+    return { decoded, takeBack: () => Atomics.compareExchange(claim, 0, CLAIM_FREE, CLAIM_MAIN) === CLAIM_FREE };
+  }
+
+  private post(registered: { specId: number; spec: DecodeSpec }, packed: PackedValues, claim?: Int32Array): Promise<DecodedChunk | null> {
     const target = this.worker(this.next++ % this.size);
     const { specId, spec } = registered;
-    const request: DecodeRequest = { id: this.seq++, specId, packed, ...(target.specs.has(specId) ? {} : { spec }) };
+    const request: DecodeRequest = {
+      id: this.seq++,
+      specId,
+      packed,
+      ...(claim ? { claim } : {}),
+      ...(target.specs.has(specId) ? {} : { spec }),
+    };
     target.specs.add(specId);
-    return new Promise<DecodedChunk>((resolve, reject) => {
+    return new Promise<DecodedChunk | null>((resolve, reject) => {
       target.post(request, { resolve, reject });
       this.onPosted?.(target.worker);
     });
@@ -157,6 +187,14 @@ export class DecodePool {
     this.workers[slot] = started;
     return started;
   }
+}
+
+/** A chunk posted by `decodeAhead`. */
+export interface AheadRequest {
+  /** The worker's rows; null when the main thread took the chunk back. Rejects when the worker died. */
+  decoded: Promise<DecodedChunk | null>;
+  /** True when the worker had not started the chunk: it will not, and the caller decodes it. */
+  takeBack: () => boolean;
 }
 
 let shared: DecodePool | null = null;

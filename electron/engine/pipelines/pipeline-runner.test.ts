@@ -400,7 +400,8 @@ describe('decode in worker threads', () => {
     await until(() => consumed(inlineDb, pipeline.id) === 3000n, 'the inline run checkpointed');
 
     const db = openDatabase(':memory:');
-    const source = new MemorySource(3, 1000);
+    // Fetches too small to be decoded ahead: the batches post their records to the worker.
+    const source = new MemorySource(3, 100);
     fill(source);
     let posted = 0;
     // The third batch's first chunk: its worker is terminated while it holds the chunk.
@@ -440,6 +441,50 @@ describe('decode in worker threads', () => {
     expect(results(db, pipeline.id)).toEqual(results(inlineDb, pipeline.id));
     expect(store.progress().badCounts).toEqual(new CheckpointStore(inlineDb, pipeline.id).progress().badCounts);
     expect(store.progress().badCounts).toEqual({ decode: 33 });
+  });
+
+  it('decodes on the main thread the fetches a worker held when it died decoding them ahead, and nothing fails', async () => {
+    const { pipeline, fill } = readings();
+    const inlineDb = openDatabase(':memory:');
+    const inlineSource = new MemorySource(3, 1000);
+    fill(inlineSource);
+    const inline = runner(inlineDb, pipeline, inlineSource, sqlite);
+    await inline.start();
+    await until(() => consumed(inlineDb, pipeline.id) === 3000n, 'the inline run checkpointed');
+
+    const db = openDatabase(':memory:');
+    // One fetch of 1,000 records per partition: each is decoded ahead, in two chunks.
+    const source = new MemorySource(3, 1000);
+    fill(source);
+    let posted = 0;
+    const pool = new DecodePool({
+      size: 1,
+      onPosted: (worker) => {
+        if (++posted === 2) void worker.terminate();
+      },
+    });
+    onTestFinished(() => pool.close());
+    const errors: string[] = [];
+    const r = new PipelineRunner({
+      db,
+      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
+      pipeline,
+      source,
+      checkpoint: sqlite,
+      statusIntervalMs: 60_000,
+      decodeWorkers: { mode: 'always', pool },
+      log: (level, message) => {
+        if (level === 'error') errors.push(message);
+      },
+    });
+    runners.push(r);
+    await r.start();
+    await until(() => consumed(db, pipeline.id) === 3000n, 'all 3000 records checkpointed');
+    expect(posted).toBeGreaterThanOrEqual(6);
+    expect(errors).toEqual([]);
+    expect(r.status()).toMatchObject({ state: 'running', error: null });
+    expect(results(db, pipeline.id)).toEqual(results(inlineDb, pipeline.id));
+    expect(new CheckpointStore(db, pipeline.id).progress().badCounts).toEqual({ decode: 33 });
   });
 });
 

@@ -354,7 +354,10 @@ export class PipelineRunner {
     const wanted = this.queues.wanted();
     if (!source || wanted.length === 0) return { results: [], requested: false };
     try {
-      return { results: await source.fetch(wanted), requested: true };
+      const results = await source.fetch(wanted);
+      // Decoded by the workers (if any) while the batch before them is being committed.
+      this.processor.decodeAhead(results.map((r) => ({ topic: r.topic, partition: r.partition, messages: r.records })));
+      return { results, requested: true };
     } catch (error) {
       return { results: [], requested: true, error };
     }

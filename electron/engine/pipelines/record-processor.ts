@@ -4,7 +4,8 @@ import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelin
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { chunkRows, packValues, rowColumns, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
-import { registerSpec, sharedDecodePool, type DecodePool } from './decode-pool.js';
+import { registerSpec, sharedDecodePool, type AheadRequest, type DecodePool } from './decode-pool.js';
+import { countBelow } from './message-offsets.js';
 import type { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
@@ -33,15 +34,20 @@ export interface DecodeWorkers {
 }
 
 /**
- * Inline unless `KWB_PIPELINE_DECODE_WORKERS=auto`. On the shared 2-core machine (load average
- * 17–24) the worker path lost: `npm run bench -- pipeline` 0.31× (0.22–0.36) of the Fetch loop
- * against 0.40× (0.30–0.47) inline, and 300,000 records through the engine ran at 35–73k msg/s
- * against 55–82k inline, run for run. Decoding a batch in a worker only overlaps the main thread's
- * reading of the next fetch; with no idle core that is all overhead. The variable lets a quieter
- * machine measure it; the default changes when a measurement shows a gain.
+ * Worker threads for a pipeline whose batches wait on a database (PostgreSQL, Cassandra): while the
+ * main thread waits for batch N's transaction, the worker decodes the fetches of batch N + 1 as
+ * they arrive (`decodeAhead`), and the main thread takes back what it has not started. Measured on
+ * the idle 2-core machine (`npm run bench -- postgres-sink`, 5 runs each): 65,659–66,759 rows/s
+ * against 54,135–54,538 inline, 0.30–0.31× of `psql \copy` against 0.26×. Inline for the others:
+ * their batches never wait (SQLite commits on the main thread), so a worker only moves the decode
+ * and adds the hop — `npm run bench -- pipeline` (sensor windows into SQLite): 0.37× (0.34–0.39)
+ * of the Fetch loop with workers against 0.39× (0.38–0.43) inline. `KWB_PIPELINE_DECODE_WORKERS`
+ * (`auto` or `never`) overrides this for measurements.
  */
-export function defaultDecodeWorkers(): DecodeWorkers {
-  return { mode: process.env.KWB_PIPELINE_DECODE_WORKERS === 'auto' ? 'auto' : 'never' };
+export function defaultDecodeWorkers(spec: Pick<PipelineSpec, 'sinks'>): DecodeWorkers {
+  const forced = process.env.KWB_PIPELINE_DECODE_WORKERS;
+  if (forced === 'auto' || forced === 'never') return { mode: forced };
+  return { mode: spec.sinks.some((sink) => sink.kind === 'database') ? 'auto' : 'never' };
 }
 
 export const REGISTRY_NEEDED =
@@ -62,7 +68,7 @@ export class RecordProcessor {
   private readonly spec: PipelineSpec;
   private readonly filter: ((partition: number, message: ConsumedRecord) => boolean) | null;
   private readonly project: Projection;
-  /** Only a projection-only pipeline writes rows to a table sink; an aggregating one needs no record ids. */
+  /** Only a projection-only pipeline with a table sink writes rows by record id; other sinks take `rows`. */
   private readonly keepsTableRows: boolean;
   private readonly workers: DecodeWorkers;
   /** This pipeline's spec as the decode pool knows it (null: never posted). */
@@ -72,8 +78,10 @@ export class RecordProcessor {
   private readonly registry: RegistryValueDecoder | null;
   /** `json` or `string`: how values are decoded when no registry decoder is set. */
   private readonly textDecoder: DecodeSpec['decoder'];
+  /** Records handed to `decodeAhead`, to their chunk. */
+  private readonly ahead = new WeakMap<ConsumedRecord, AheadChunk>();
 
-  constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(), registry: RegistryValueDecoder | null = null) {
+  constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(spec), registry: RegistryValueDecoder | null = null) {
     this.spec = spec;
     if (spec.decoder === 'registry' && registry === null) throw new WorkbenchError('VALIDATION', REGISTRY_NEEDED);
     this.registry = spec.decoder === 'registry' ? registry : null;
@@ -85,7 +93,7 @@ export class RecordProcessor {
     this.workers = spec.filter || spec.wordSplit || small || spec.decoder === 'registry' ? { mode: 'never' } : workers;
     this.columns = rowColumns(spec);
     this.project = compileProjection(spec.projection);
-    this.keepsTableRows = !spec.aggregation;
+    this.keepsTableRows = !spec.aggregation && spec.sinks.some((sink) => sink.kind === 'sqlite-table');
     const predicate = spec.filter ? compileFilter(spec.filter) : null;
     this.filter = predicate ? (partition, message) => predicate(toRaw(partition, message)) : null;
   }
@@ -98,15 +106,14 @@ export class RecordProcessor {
     const records = parts.reduce((n, part) => n + part.messages.length, 0);
     // The schemas of the batch's ids first (a registry that cannot be reached fails the batch, to be retried).
     if (this.registry) await this.registry.prepare(parts.flatMap((part) => part.messages.map((m) => m.value)));
+    if (this.workers.mode !== 'never' && parts.some((part) => part.messages.some((m) => this.ahead.has(m))))
+      return Promise.all(parts.map((part) => this.fromAhead(part)));
     const { mode } = this.workers;
     if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
     if ((this.workers.pool ?? sharedDecodePool()).unavailable !== null)
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
-    const registered = (this.registered ??= {
-      pool: this.workers.pool ?? sharedDecodePool(),
-      ...registerSpec({ decoder: this.textDecoder, projection: this.spec.projection }),
-    });
+    const registered = this.register(this.workers.pool ?? sharedDecodePool());
     const { pool } = registered;
     // Slices of at most records / workers each, so every worker gets a share.
     const most = Math.max(1, Math.ceil(records / pool.size));
@@ -121,6 +128,59 @@ export class RecordProcessor {
         return out;
       }),
     );
+  }
+
+  /**
+   * Records just fetched go to the decode workers at once (only when this pipeline uses them), so
+   * that they are decoded while the main thread is waiting for the batch before them to be
+   * committed (a database's COPY, a Kafka send): `processParts` then takes their rows from here.
+   * Pure work: records a rewind drops are never asked for, and the WeakMap lets them go.
+   */
+  decodeAhead(fetched: readonly PartRecords[]): void {
+    if (this.workers.mode === 'never') return;
+    const pool = this.workers.pool ?? sharedDecodePool();
+    if (pool.unavailable !== null) return;
+    for (const { messages } of fetched) {
+      if (messages.length < AHEAD_CHUNK_RECORDS / 2 || this.ahead.has(messages[0])) continue;
+      const registered = this.register(pool);
+      for (let at = 0; at < messages.length; at += AHEAD_CHUNK_RECORDS) {
+        const slice = messages.slice(at, at + AHEAD_CHUNK_RECORDS);
+        const entry = new AheadChunk(slice, pool.decodeAhead(registered, packValues(slice)));
+        for (const m of slice) this.ahead.set(m, entry);
+      }
+    }
+  }
+
+  /** A part whose records were (partly) handed to `decodeAhead`: their rows from the workers, the rest decoded here. */
+  private async fromAhead(part: PartRecords): Promise<ProcessedBatch> {
+    const { messages } = part;
+    const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
+    let i = 0;
+    while (i < messages.length) {
+      const entry = this.ahead.get(messages[i]);
+      let end = i + 1;
+      let chunk: DecodedChunk | null = null;
+      if (entry) {
+        const from = entry.indexOf(messages[i]);
+        while (end < messages.length && entry.messages[from + end - i] === messages[end]) end++;
+        chunk = await entry.result();
+        if (chunk) entry.collect(part, i, from, end - i, chunk, this.columns, this.keepsTableRows, out);
+      } else {
+        while (end < messages.length && !this.ahead.has(messages[end])) end++;
+      }
+      if (!chunk) {
+        const inline = this.process(part.topic, part.partition, messages.slice(i, end));
+        out.rows.push(...inline.rows);
+        out.tableRows.push(...inline.tableRows);
+        out.bad.push(...inline.bad);
+      }
+      i = end;
+    }
+    return out;
+  }
+
+  private register(pool: DecodePool): { pool: DecodePool; specId: number; spec: DecodeSpec } {
+    return (this.registered ??= { pool, ...registerSpec({ decoder: this.textDecoder, projection: this.spec.projection }) });
   }
 
   /** Starts the decode workers ahead of the first batch, if this pipeline may use them. */
@@ -198,6 +258,74 @@ export class RecordProcessor {
       if (this.keepsTableRows) out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row: projected.row });
     }
     return out;
+  }
+}
+
+/**
+ * Records per chunk decoded ahead: small enough that the main thread, at the batch, takes back
+ * what the worker has not started (and neither waits), large enough that posting costs little.
+ */
+const AHEAD_CHUNK_RECORDS = 512;
+
+/** A fetch's records of a partition posted to a decode worker as they arrived (`decodeAhead`). */
+class AheadChunk {
+  readonly messages: readonly ConsumedRecord[];
+  private readonly request: AheadRequest;
+  /** Whether the main thread took the chunk back (decided once, at the first batch that needs it). */
+  private takenBack: boolean | undefined;
+  /** Per record: its row's index in `rows`, or -1 (a bad record); built at first use. */
+  private rowAt: Int32Array | null = null;
+  private rows: Row[] = [];
+  private readonly badAt = new Map<number, DecodedChunk['bad'][number]>();
+
+  constructor(messages: readonly ConsumedRecord[], request: AheadRequest) {
+    this.messages = messages;
+    // A worker that died: the records are decoded at the batch, here.
+    this.request = { ...request, decoded: request.decoded.catch(() => null) };
+  }
+
+  /** The worker's rows, or null: the worker had not started them (taken back now) or failed, so the caller decodes them. */
+  result(): Promise<DecodedChunk | null> {
+    this.takenBack ??= this.request.takeBack();
+    return this.takenBack ? Promise.resolve(null) : this.request.decoded;
+  }
+
+  /** A record's place in the chunk (records are in offset order). */
+  indexOf(message: ConsumedRecord): number {
+    return countBelow(this.messages, BigInt(message.offset));
+  }
+
+  /** Records `from`…`from + n` of the chunk, which are records `at`… of `part`, into `out` as `process` builds them. */
+  collect(
+    part: PartRecords,
+    at: number,
+    from: number,
+    n: number,
+    chunk: DecodedChunk,
+    columns: readonly string[],
+    keepsTableRows: boolean,
+    out: ProcessedBatch,
+  ): void {
+    if (!this.rowAt) {
+      this.rows = chunkRows(chunk, columns);
+      this.rowAt = new Int32Array(chunk.ok.length);
+      let r = 0;
+      for (let k = 0; k < chunk.ok.length; k++) this.rowAt[k] = chunk.ok[k] === 1 ? r++ : -1;
+      for (const bad of chunk.bad) this.badAt.set(bad.index, bad);
+    }
+    const { topic, partition } = part;
+    for (let k = 0; k < n; k++) {
+      const message = part.messages[at + k];
+      const r = this.rowAt[from + k] ?? -1;
+      const row = r >= 0 ? this.rows[r] : undefined;
+      if (row) {
+        out.rows.push(row);
+        if (keepsTableRows) out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row });
+        continue;
+      }
+      const bad = this.badAt.get(from + k);
+      if (bad) out.bad.push({ topic, partition, offset: String(message.offset), reason: bad.reason, error: bad.error, message });
+    }
   }
 }
 

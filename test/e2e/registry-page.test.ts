@@ -57,19 +57,19 @@ describe('the registry page in Chromium through serve', () => {
         await page.getByRole('main').evaluate((main: { scrollWidth: number; clientWidth: number }) => main.scrollWidth - main.clientWidth),
       ).toBe(0);
 
+    /** An element's text, or '' while it is not there (the detail loads after a click). */
+    const textOf = (testId: string) =>
+      page
+        .getByTestId(testId)
+        .innerText()
+        .catch(() => '');
+
     // The filter narrows the subjects to the one the test made.
     await page.getByLabel('Filter subjects').fill(protoSubject);
     await expect.poll(() => page.getByTestId('subject-row').count()).toBe(1);
     await page.getByRole('button', { name: protoSubject }).click();
     const detail = page.getByTestId('registry-subject');
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('version-type')
-          .innerText()
-          .catch(() => ''),
-      )
-      .toBe('PROTOBUF');
+    await expect.poll(() => textOf('version-type')).toBe('PROTOBUF');
     expect(await page.getByTestId('version-schema').textContent()).toBe(proto);
     expect(await page.getByTestId('version-references').innerText()).toBe('none');
     await page.screenshot({ path: join(shots, 'registry-protobuf.png'), fullPage: true });
@@ -77,14 +77,7 @@ describe('the registry page in Chromium through serve', () => {
     await page.getByLabel('Filter subjects').fill(subject);
     await page.getByRole('button', { name: subject }).click();
     await expect.poll(() => detail.getAttribute('data-subject')).toBe(subject);
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('version-type')
-          .innerText()
-          .catch(() => ''),
-      )
-      .toBe('AVRO');
+    await expect.poll(() => textOf('version-type')).toBe('AVRO');
     expect(await page.getByLabel('Subject compatibility').inputValue()).toBe('BACKWARD');
     expect(JSON.parse(await page.getByTestId('version-schema').innerText())).toEqual(JSON.parse(v1));
 
@@ -97,14 +90,7 @@ describe('the registry page in Chromium through serve', () => {
     await expect.poll(() => page.getByTestId('compatibility-answer').getAttribute('data-compatible')).toBe('true');
     await page.screenshot({ path: join(shots, 'registry-compatible.png'), fullPage: true });
     await register.click();
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('version-number')
-          .innerText()
-          .catch(() => ''),
-      )
-      .toBe('2');
+    await expect.poll(() => textOf('version-number')).toBe('2');
     const latest = (await (await fetch(`${suite.registry.url}/subjects/${subject}/versions/latest`)).json()) as {
       id: number;
       version: number;
@@ -115,9 +101,9 @@ describe('the registry page in Chromium through serve', () => {
 
     // Version 1 is still there to read.
     await page.getByRole('button', { name: 'Version 1' }).click();
-    await expect.poll(() => page.getByTestId('version-number').innerText()).toBe('1');
+    await expect.poll(() => textOf('version-number')).toBe('1');
     await page.getByRole('button', { name: 'Version 2' }).click();
-    await expect.poll(() => page.getByTestId('version-number').innerText()).toBe('2');
+    await expect.poll(() => textOf('version-number')).toBe('2');
 
     // An incompatible version: the registry says no, and Register stays disabled.
     await form.getByLabel('New schema').fill(incompatible);

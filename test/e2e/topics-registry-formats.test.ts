@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { fromBase64 } from '../../shared/topic-browser/bytes.js';
-import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
 import { readAll, produce, createTopic } from '../kafka.js';
 import { tempDir, uniqueName } from '../helpers.js';
 import { confluentPeer } from '../registry/confluent-peer.js';
+import { malformedRegistryValues } from '../registry/malformed.js';
 import { screenshots as shots } from './serve-fixture.js';
 import { registryServe } from './registry-serve.js';
 
@@ -38,29 +37,15 @@ describe('Protobuf and JSON Schema records in the topic browser (Chromium throug
     python('produce', jsonSource, 'jsonschema', [{ sensor: 's', temperature: 1, where: { city: 'Oslo', lat: 59.9, lon: 10.75 } }]);
     const good = (await readAll(bootstrap, source))[0]?.value ?? Buffer.alloc(0);
     const jsonGood = (await readAll(bootstrap, jsonSource))[0]?.value ?? Buffer.alloc(0);
-    const protoId = good.readUInt32BE(1);
     const jsonId = jsonGood.readUInt32BE(1);
+    const malformed = malformedRegistryValues(good, jsonId);
     const cases = [
       { key: 'good-protobuf', value: good, reason: null },
       { key: 'good-json', value: jsonGood, reason: null },
-      {
-        key: 'unknown-id',
-        value: Buffer.from(withWireHeader(999_999_999, fromBase64('AAoBYQ=='))),
-        reason: /schema id 999999999 is not in the registry/,
-      },
-      {
-        key: 'wrong-index',
-        value: Buffer.from(withWireHeader(protoId, new Uint8Array([2, 14, ...good.subarray(6)]))),
-        reason: /wrong message index \[7\]/,
-      },
-      { key: 'truncated', value: good.subarray(0, 20), reason: /truncated/ },
-      {
-        key: 'invalid-json',
-        value: Buffer.from(
-          withWireHeader(jsonId, new TextEncoder().encode('{"sensor":"s","temperature":"hot","where":{"city":"Oslo","lat":1,"lon":2}}')),
-        ),
-        reason: /invalid for its JSON Schema: temperature must be number/,
-      },
+      { key: 'unknown-id', value: malformed.unknownId, reason: /schema id 999999999 is not in the registry/ },
+      { key: 'wrong-index', value: malformed.wrongIndex, reason: /wrong message index \[7\]/ },
+      { key: 'truncated', value: malformed.truncated, reason: /truncated/ },
+      { key: 'invalid-json', value: malformed.invalidJson, reason: /invalid for its JSON Schema: temperature must be number/ },
     ];
     await produce(
       bootstrap,

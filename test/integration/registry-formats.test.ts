@@ -2,9 +2,9 @@ import { describe, expect, inject, it } from 'vitest';
 import type { KafkaMessage, MessagePage } from '../../shared/topic-browser.js';
 import { fromBase64, toHex } from '../../shared/topic-browser/bytes.js';
 import { decodePayloadBytes } from '../../shared/topic-browser/decoders.js';
-import { withWireHeader } from '../../shared/topic-browser/avro-wire.js';
 import { data, uniqueName } from '../helpers.js';
 import { produce } from '../kafka.js';
+import { malformedRegistryValues } from '../registry/malformed.js';
 import { registryEngine } from '../registry/registry-engine.js';
 
 const bootstrap = inject('kafkaBootstrap');
@@ -107,17 +107,9 @@ describe('Protobuf and JSON Schema with a real schema registry (Apicurio) and Co
     const jsonTopic = await createTopic('json-source');
     suite.python('produce', jsonTopic, 'jsonschema', jsonReadings.slice(0, 1));
     const good = fromBase64((await read(protoTopic))[0]?.value?.base64 ?? '');
-    const protoId = new DataView(good.buffer, good.byteOffset).getUint32(1);
     const jsonGood = fromBase64((await read(jsonTopic))[0]?.value?.base64 ?? '');
     const jsonId = new DataView(jsonGood.buffer, jsonGood.byteOffset).getUint32(1);
-
-    const unknownId = Buffer.from(withWireHeader(999_999_999, new Uint8Array([0, 0x0a, 0x01, 0x61])));
-    // Message index [7]: the count 1, then 7, both zig-zag.
-    const wrongIndex = Buffer.from(withWireHeader(protoId, new Uint8Array([2, 14, ...good.subarray(6)])));
-    const truncated = Buffer.from(good.subarray(0, 20));
-    const invalid = Buffer.from(
-      withWireHeader(jsonId, new TextEncoder().encode('{"sensor":"s","temperature":"hot","where":{"city":"Oslo","lat":1,"lon":2}}')),
-    );
+    const { unknownId, wrongIndex, truncated, invalidJson: invalid } = malformedRegistryValues(good, jsonId);
     await produce(
       bootstrap,
       [unknownId, wrongIndex, truncated, invalid].map((value) => ({ topic, partition: 0, value })),

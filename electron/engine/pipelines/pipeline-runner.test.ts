@@ -9,7 +9,7 @@ import { CheckpointStore } from '../store/checkpoint-store.js';
 import { DecodePool } from './decode-pool.js';
 import type { CommitOffset } from './lag-commits.js';
 import { partitionId, type FetchedBatch, type Queued } from './partition-queues.js';
-import { PipelineRunner, type CheckpointParts } from './pipeline-runner.js';
+import { PipelineRunner, type CheckpointParts, type RunnerDeps } from './pipeline-runner.js';
 import type { PipelineSource } from './pipeline-source.js';
 import type { FetchPosition } from './source-fetch.js';
 import { SqliteCheckpoint } from './sqlite-checkpoint.js';
@@ -241,7 +241,13 @@ afterEach(async () => {
   runners = [];
 });
 
-function runner(db: Db, pipeline: Pipeline, source: PipelineSource, checkpoint: (parts: CheckpointParts) => Checkpoint): PipelineRunner {
+function runner(
+  db: Db,
+  pipeline: Pipeline,
+  source: PipelineSource,
+  checkpoint: (parts: CheckpointParts) => Checkpoint,
+  extra: Pick<RunnerDeps, 'decodeWorkers' | 'log'> = {},
+): PipelineRunner {
   const r = new PipelineRunner({
     db,
     kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
@@ -249,6 +255,7 @@ function runner(db: Db, pipeline: Pipeline, source: PipelineSource, checkpoint: 
     source,
     checkpoint,
     statusIntervalMs: 60_000,
+    ...extra,
   });
   runners.push(r);
   return r;
@@ -380,54 +387,48 @@ describe('decode in worker threads', () => {
       )
       .all(id);
 
+  /** The readings run inline to the end: the results a worker run must give. */
+  async function inlineRun(pipeline: Pipeline, fill: (source: MemorySource) => void): Promise<Db> {
+    const db = openDatabase(':memory:');
+    const source = new MemorySource(3, 1000);
+    fill(source);
+    await runner(db, pipeline, source, sqlite, { decodeWorkers: { mode: 'never' } }).start();
+    await until(() => consumed(db, pipeline.id) === 3000n, 'the inline run checkpointed');
+    return db;
+  }
+
+  /** A one-worker pool whose worker is terminated as the `n`th chunk is posted to it. */
+  function poolKilledAt(n: number): { pool: DecodePool; posted: () => number } {
+    let posted = 0;
+    const pool = new DecodePool({
+      size: 1,
+      onPosted: (worker) => {
+        if (++posted === n) void worker.terminate();
+      },
+    });
+    onTestFinished(() => pool.close());
+    return { pool, posted: () => posted };
+  }
+
   it('fails a batch whose worker is terminated mid-batch with a clear error and no partial commit, then retries it to the inline results', async () => {
     const { pipeline, fill } = readings();
     // The inline run: what the results must be.
-    const inlineDb = openDatabase(':memory:');
-    const inlineSource = new MemorySource(3, 1000);
-    fill(inlineSource);
-    const inline = new PipelineRunner({
-      db: inlineDb,
-      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
-      pipeline,
-      source: inlineSource,
-      checkpoint: sqlite,
-      statusIntervalMs: 60_000,
-      decodeWorkers: { mode: 'never' },
-    });
-    runners.push(inline);
-    await inline.start();
-    await until(() => consumed(inlineDb, pipeline.id) === 3000n, 'the inline run checkpointed');
-
+    const inlineDb = await inlineRun(pipeline, fill);
     const db = openDatabase(':memory:');
     // Fetches too small to be decoded ahead: the batches post their records to the worker.
     const source = new MemorySource(3, 100);
     fill(source);
-    let posted = 0;
     // The third batch's first chunk: its worker is terminated while it holds the chunk.
-    const pool = new DecodePool({
-      size: 1,
-      onPosted: (worker) => {
-        if (++posted === 7) void worker.terminate();
-      },
-    });
-    onTestFinished(() => pool.close());
+    const { pool } = poolKilledAt(7);
     const failures: { message: string; batch: number; offsets: bigint }[] = [];
     const store = new CheckpointStore(db, pipeline.id);
-    const r = new PipelineRunner({
-      db,
-      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
-      pipeline,
-      source,
-      checkpoint: sqlite,
-      statusIntervalMs: 60_000,
+    const r = runner(db, pipeline, source, sqlite, {
       decodeWorkers: { mode: 'always', pool },
       // What the checkpoint holds when the failure is reported.
       log: (level, message) => {
         if (level === 'error') failures.push({ message, batch: store.progress().batch, offsets: consumed(db, pipeline.id) });
       },
     });
-    runners.push(r);
     await r.start();
     await until(() => failures.length > 0, 'the failed batch');
     expect(failures[0]?.message).toMatch(
@@ -445,42 +446,22 @@ describe('decode in worker threads', () => {
 
   it('decodes on the main thread the fetches a worker held when it died decoding them ahead, and nothing fails', async () => {
     const { pipeline, fill } = readings();
-    const inlineDb = openDatabase(':memory:');
-    const inlineSource = new MemorySource(3, 1000);
-    fill(inlineSource);
-    const inline = runner(inlineDb, pipeline, inlineSource, sqlite);
-    await inline.start();
-    await until(() => consumed(inlineDb, pipeline.id) === 3000n, 'the inline run checkpointed');
-
+    const inlineDb = await inlineRun(pipeline, fill);
     const db = openDatabase(':memory:');
     // One fetch of 1,000 records per partition: each is decoded ahead, in two chunks.
     const source = new MemorySource(3, 1000);
     fill(source);
-    let posted = 0;
-    const pool = new DecodePool({
-      size: 1,
-      onPosted: (worker) => {
-        if (++posted === 2) void worker.terminate();
-      },
-    });
-    onTestFinished(() => pool.close());
+    const { pool, posted } = poolKilledAt(2);
     const errors: string[] = [];
-    const r = new PipelineRunner({
-      db,
-      kafka: { clientId: 'unused', bootstrapBrokers: ['unused:1'] },
-      pipeline,
-      source,
-      checkpoint: sqlite,
-      statusIntervalMs: 60_000,
+    const r = runner(db, pipeline, source, sqlite, {
       decodeWorkers: { mode: 'always', pool },
       log: (level, message) => {
         if (level === 'error') errors.push(message);
       },
     });
-    runners.push(r);
     await r.start();
     await until(() => consumed(db, pipeline.id) === 3000n, 'all 3000 records checkpointed');
-    expect(posted).toBeGreaterThanOrEqual(6);
+    expect(posted()).toBeGreaterThanOrEqual(6);
     expect(errors).toEqual([]);
     expect(r.status()).toMatchObject({ state: 'running', error: null });
     expect(results(db, pipeline.id)).toEqual(results(inlineDb, pipeline.id));

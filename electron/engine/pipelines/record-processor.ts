@@ -37,12 +37,13 @@ export interface DecodeWorkers {
  * Worker threads for a pipeline whose batches wait on a database (PostgreSQL, Cassandra): while the
  * main thread waits for batch N's transaction, the worker decodes the fetches of batch N + 1 as
  * they arrive (`decodeAhead`), and the main thread takes back what it has not started. Measured on
- * the idle 2-core machine (`npm run bench -- postgres-sink`, 5 runs each): 65,659–66,759 rows/s
- * against 54,135–54,538 inline, 0.30–0.31× of `psql \copy` against 0.26×. Inline for the others:
- * their batches never wait (SQLite commits on the main thread), so a worker only moves the decode
- * and adds the hop — `npm run bench -- pipeline` (sensor windows into SQLite): 0.37× (0.34–0.39)
- * of the Fetch loop with workers against 0.39× (0.38–0.43) inline. `KWB_PIPELINE_DECODE_WORKERS`
- * (`auto` or `never`) overrides this for measurements.
+ * the idle 2-core machine, 5 runs each after a warm-up, the same session: `npm run bench --
+ * postgres-sink` 69,753 rows/s against 55,229 inline (0.32× against 0.27× of `psql \copy`);
+ * Cassandra 2,887 against 2,862 (its node is the bound). Inline for the others: their batches never
+ * wait (SQLite commits on the main thread), so a worker only moves the decode and adds the hop —
+ * `npm run bench -- pipeline` (sensor windows into SQLite): 0.37× (0.34–0.39) of the Fetch loop with
+ * workers against 0.39× (0.38–0.43) inline. `KWB_PIPELINE_DECODE_WORKERS` (`auto` or `never`)
+ * overrides this for measurements.
  */
 export function defaultDecodeWorkers(spec: Pick<PipelineSpec, 'sinks'>): DecodeWorkers {
   const forced = process.env.KWB_PIPELINE_DECODE_WORKERS;
@@ -124,7 +125,9 @@ export class RecordProcessor {
           slices.push(pool.decode(registered, packValues(part.messages.slice(at, at + most))));
         const chunks = await Promise.all(slices);
         const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
-        chunks.forEach((chunk, s) => this.collect(part, s * most, chunk, out));
+        chunks.forEach((chunk, s) =>
+          new DecodedRecords(chunk, this.columns).collect(part, s * most, 0, chunk.ok.length, this.keepsTableRows, out),
+        );
         return out;
       }),
     );
@@ -133,7 +136,7 @@ export class RecordProcessor {
   /**
    * Records just fetched go to the decode workers at once (only when this pipeline uses them), so
    * that they are decoded while the main thread is waiting for the batch before them to be
-   * committed (a database's COPY, a Kafka send): `processParts` then takes their rows from here.
+   * committed (a database's transaction): `processParts` then takes their rows from here.
    * Pure work: records a rewind drops are never asked for, and the WeakMap lets them go.
    */
   decodeAhead(fetched: readonly PartRecords[]): void {
@@ -159,16 +162,16 @@ export class RecordProcessor {
     while (i < messages.length) {
       const entry = this.ahead.get(messages[i]);
       let end = i + 1;
-      let chunk: DecodedChunk | null = null;
+      let decoded: DecodedRecords | null = null;
       if (entry) {
         const from = entry.indexOf(messages[i]);
         while (end < messages.length && entry.messages[from + end - i] === messages[end]) end++;
-        chunk = await entry.result();
-        if (chunk) entry.collect(part, i, from, end - i, chunk, this.columns, this.keepsTableRows, out);
+        decoded = await entry.result(this.columns);
+        decoded?.collect(part, i, from, end - i, this.keepsTableRows, out);
       } else {
         while (end < messages.length && !this.ahead.has(messages[end])) end++;
       }
-      if (!chunk) {
+      if (!decoded) {
         const inline = this.process(part.topic, part.partition, messages.slice(i, end));
         out.rows.push(...inline.rows);
         out.tableRows.push(...inline.tableRows);
@@ -198,28 +201,6 @@ export class RecordProcessor {
     const registered = this.registered;
     this.registered = null;
     registered?.pool.forget(registered.specId);
-  }
-
-  /** A worker's chunk (records `from`… of the part) into the part's output, as `process` builds it. */
-  private collect(part: PartRecords, from: number, chunk: DecodedChunk, out: ProcessedBatch): void {
-    const { topic, partition, messages } = part;
-    const rows = chunkRows(chunk, this.columns);
-    let r = 0;
-    let b = 0;
-    for (let i = 0; i < chunk.ok.length; i++) {
-      const message = messages[from + i];
-      if (!message) continue;
-      if (chunk.ok[i] === 1) {
-        const row = rows[r++];
-        out.rows.push(row);
-        if (this.keepsTableRows) out.tableRows.push({ id: `${topic}/${partition}/${message.offset}`, row });
-        continue;
-      }
-      const bad = chunk.bad[b];
-      if (bad?.index !== i) continue;
-      b++;
-      out.bad.push({ topic, partition, offset: String(message.offset), reason: bad.reason, error: bad.error, message });
-    }
   }
 
   process(topic: string, partition: number, messages: readonly ConsumedRecord[]): ProcessedBatch {
@@ -273,10 +254,7 @@ class AheadChunk {
   private readonly request: AheadRequest;
   /** Whether the main thread took the chunk back (decided once, at the first batch that needs it). */
   private takenBack: boolean | undefined;
-  /** Per record: its row's index in `rows`, or -1 (a bad record); built at first use. */
-  private rowAt: Int32Array | null = null;
-  private rows: Row[] = [];
-  private readonly badAt = new Map<number, DecodedChunk['bad'][number]>();
+  private decoded: DecodedRecords | null = null;
 
   constructor(messages: readonly ConsumedRecord[], request: AheadRequest) {
     this.messages = messages;
@@ -285,37 +263,41 @@ class AheadChunk {
   }
 
   /** The worker's rows, or null: the worker had not started them (taken back now) or failed, so the caller decodes them. */
-  result(): Promise<DecodedChunk | null> {
+  async result(columns: readonly string[]): Promise<DecodedRecords | null> {
     this.takenBack ??= this.request.takeBack();
-    return this.takenBack ? Promise.resolve(null) : this.request.decoded;
+    if (this.takenBack) return null;
+    const chunk = await this.request.decoded;
+    if (chunk) this.decoded ??= new DecodedRecords(chunk, columns);
+    return this.decoded;
   }
 
   /** A record's place in the chunk (records are in offset order). */
   indexOf(message: ConsumedRecord): number {
     return countBelow(this.messages, BigInt(message.offset));
   }
+}
+
+/** A worker's chunk with its rows rebuilt: per record, its row or why it is bad. */
+class DecodedRecords {
+  private readonly rows: Row[];
+  /** Per record of the chunk: its row's index in `rows`, or -1 (a bad record). */
+  private readonly rowAt: Int32Array;
+  private readonly badAt = new Map<number, DecodedChunk['bad'][number]>();
+
+  constructor(chunk: DecodedChunk, columns: readonly string[]) {
+    this.rows = chunkRows(chunk, columns);
+    this.rowAt = new Int32Array(chunk.ok.length);
+    let r = 0;
+    for (let k = 0; k < chunk.ok.length; k++) this.rowAt[k] = chunk.ok[k] === 1 ? r++ : -1;
+    for (const bad of chunk.bad) this.badAt.set(bad.index, bad);
+  }
 
   /** Records `from`…`from + n` of the chunk, which are records `at`… of `part`, into `out` as `process` builds them. */
-  collect(
-    part: PartRecords,
-    at: number,
-    from: number,
-    n: number,
-    chunk: DecodedChunk,
-    columns: readonly string[],
-    keepsTableRows: boolean,
-    out: ProcessedBatch,
-  ): void {
-    if (!this.rowAt) {
-      this.rows = chunkRows(chunk, columns);
-      this.rowAt = new Int32Array(chunk.ok.length);
-      let r = 0;
-      for (let k = 0; k < chunk.ok.length; k++) this.rowAt[k] = chunk.ok[k] === 1 ? r++ : -1;
-      for (const bad of chunk.bad) this.badAt.set(bad.index, bad);
-    }
+  collect(part: PartRecords, at: number, from: number, n: number, keepsTableRows: boolean, out: ProcessedBatch): void {
     const { topic, partition } = part;
     for (let k = 0; k < n; k++) {
       const message = part.messages[at + k];
+      if (!message) continue;
       const r = this.rowAt[from + k] ?? -1;
       const row = r >= 0 ? this.rows[r] : undefined;
       if (row) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileJsonPath, parseJsonPath, readJsonPath, selectJsonPath } from './json-path.js';
+import { compileJsonPath, compileJsonPaths, parseJsonPath, readJsonPath, selectJsonPath } from './json-path.js';
 
 describe('json path', () => {
   const body = { results: [{ email: 'a@x' }, { email: 'b@x' }], info: { 'page-no': 2 } };
@@ -56,5 +56,40 @@ describe('json path', () => {
     ]);
     const read = compileJsonPath('a.b').read;
     expect([{ a: { b: 1 } }, { a: { b: 2 } }, { a: 3 }].map(read)).toEqual([1, 2, undefined]);
+  });
+  it('reads several paths at once exactly as each alone, shared prefixes, [*], $ and missing parts included', () => {
+    const paths = [
+      'results[0].name.first',
+      'results[0].name.last',
+      'results.0.name.first',
+      '$.results[0].email',
+      'results[*].email',
+      'results[1].name',
+      '$',
+      'info.page-no',
+      'info.constructor',
+      'results.length',
+      'nope.deeper',
+    ];
+    const readAll = compileJsonPaths(paths);
+    const values: unknown[] = [
+      {
+        results: [
+          { name: { first: 'A', last: 'B' }, email: 'a@x' },
+          { name: null, email: 'b@x' },
+        ],
+        info: { 'page-no': 2 },
+      },
+      { results: [{ name: 'not an object' }], info: 'text' },
+      { results: [] },
+      [1, 2],
+      'text',
+      null,
+    ];
+    for (const value of values) {
+      const out: unknown[] = ['stale'];
+      readAll(value, out);
+      expect(out).toEqual(paths.map((path) => compileJsonPath(path).read(value)));
+    }
   });
 });

@@ -105,6 +105,56 @@ export function compileJsonPath(path: string): CompiledJsonPath {
   };
 }
 
+/** A step of several paths read together: its reader, the paths that end here, the steps below. */
+interface PathNode {
+  read: (item: unknown) => unknown;
+  ends: number[];
+  children: PathNode[];
+  /** The children by their step (`k<name>` / `i<index>`), while the tree is built. */
+  byStep: Map<string, PathNode>;
+}
+
+/**
+ * Several paths read at once: `read(value, out)` sets `out[i]` to what `compileJsonPath(paths[i]).read`
+ * returns, reading each step the paths share once (a projection's `$.results[0].name.first`,
+ * `$.results[0].name.last`… read `results`, `[0]` and `name` once per record: a property read by a
+ * name held in a variable is a megamorphic lookup, the projection's main cost).
+ */
+export function compileJsonPaths(paths: readonly string[]): (value: unknown, out: unknown[]) => void {
+  const root: PathNode = { read: (value) => value, ends: [], children: [], byStep: new Map() };
+  const alone: { index: number; read: (value: unknown) => unknown }[] = [];
+  paths.forEach((path, index) => {
+    const compiled = compileJsonPath(path);
+    if (compiled.steps.some((s) => s.kind === 'all')) {
+      alone.push({ index, read: compiled.read });
+      return;
+    }
+    let node = root;
+    for (const step of compiled.steps as Exclude<JsonPathStep, { kind: 'all' }>[]) {
+      const key = step.kind === 'key' ? `k${step.name}` : `i${step.index}`;
+      let child = node.byStep.get(key);
+      if (!child) {
+        child = { read: stepReader(step), ends: [], children: [], byStep: new Map() };
+        node.byStep.set(key, child);
+        node.children.push(child);
+      }
+      node = child;
+    }
+    node.ends.push(index);
+  });
+  const visit = (node: PathNode, item: unknown, out: unknown[]): void => {
+    for (const i of node.ends) out[i] = item;
+    for (const child of node.children) {
+      const value = item === undefined ? undefined : child.read(item);
+      visit(child, value, out);
+    }
+  };
+  return (value, out) => {
+    visit(root, value, out);
+    for (const { index, read } of alone) out[index] = read(value);
+  };
+}
+
 function selectSteps(value: unknown, steps: readonly JsonPathStep[]): unknown[] {
   let current: unknown[] = [value];
   for (const step of steps) {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConnectionFields } from '../../shared/databases.js';
+import { pipelineSchema } from '../../shared/pipelines.js';
+import { DecodePool } from '../../electron/engine/pipelines/decode-pool.js';
+import { RecordProcessor } from '../../electron/engine/pipelines/record-processor.js';
 import type { Row } from '../../electron/engine/pipelines/row.js';
 import type { SinkColumn } from '../../electron/engine/sinks/database-sink.js';
 import { PostgresSink } from '../../electron/engine/sinks/postgres/postgres-sink.js';
@@ -51,6 +54,9 @@ async function stored(table: string): Promise<Row[]> {
 const offsetsOf = async (table: string) =>
   await pg.psql(`SELECT topic, partition, next_offset FROM kafka_workbench_offsets WHERE pipeline_id = 'p1' AND topic = '${table}'`);
 
+/** Values COPY's text format has to escape or keep apart: tabs, newlines, backslashes, a literal \\N, quotes, NULL, non-ASCII. */
+const NOTES = ['tab\there', 'line\nbreak\r\n', 'back\\slash \\N \\t', '\\N', '"quoted", \'single\'', '', 'Zürich — 東京 🚀', null];
+
 const row = (id: string, note: string | null, n: number): Row => ({
   id,
   note,
@@ -76,15 +82,59 @@ describe('PostgreSQL sink writes', () => {
   });
 
   it('keeps tabs, newlines, backslashes, a literal \\N, quotes, NULLs and non-ASCII text as they were', async () => {
-    const notes = ['tab\there', 'line\nbreak\r\n', 'back\\slash \\N \\t', '\\N', '"quoted", \'single\'', '', 'Zürich — 東京 🚀', null];
     const sink = open('escapes');
     try {
       await sink.prepare();
-      const rows = notes.map((note, i) => row(`k${i}`, note, i));
+      const rows = NOTES.map((note, i) => row(`k${i}`, note, i));
       await sink.writeBatch(rows, [{ topic: 'escapes', partition: 0, next: BigInt(rows.length) }]);
       expect(await stored('escapes')).toEqual(rows);
     } finally {
       await sink.close();
+    }
+  });
+
+  it('writes rows a decode worker sent as COPY text (a pipeline whose one sink is PostgreSQL) with the same values', async () => {
+    const rows = NOTES.map((note, i) => row(`w${i}`, note, i));
+    const spec = pipelineSchema.parse({
+      id: 'p-copy',
+      name: 'copy',
+      connectionId: 'c',
+      topics: ['t'],
+      groupId: 'g',
+      projection: COLUMNS.map((c) => ({
+        column: c.name,
+        path: c.name,
+        type: c.type,
+        required: c.name === 'id',
+        ...(c.type === 'timestamp' ? { timestampFormat: 'epoch-ms' } : {}),
+      })),
+      sinks: [{ kind: 'database', engine: 'postgres', databaseConnectionId: 'd', table: 'from_worker', primaryKey: ['id'] }],
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    const pool = new DecodePool({ size: 1 });
+    const sink = open('from_worker');
+    try {
+      const processor = new RecordProcessor(spec, { mode: 'always', pool });
+      const messages = rows.map((r, offset) => ({
+        topic: 't',
+        partition: 0,
+        offset,
+        timestamp: 0,
+        timestampType: 'CreateTime' as const,
+        key: null,
+        value: Buffer.from(JSON.stringify(r)),
+        headers: [],
+      }));
+      const [part] = await processor.processParts([{ topic: 't', partition: 0, messages }]);
+      // Only the key's values came back from the worker; the rest is the rows' COPY text.
+      expect(part?.rows.map((r) => Object.keys(r))).toEqual(rows.map(() => ['id']));
+      await sink.prepare();
+      await sink.writeBatch(part?.rows ?? [], [{ topic: 'from_worker', partition: 0, next: BigInt(rows.length) }]);
+      expect(await stored('from_worker')).toEqual(rows);
+    } finally {
+      await sink.close();
+      await pool.close();
     }
   });
 

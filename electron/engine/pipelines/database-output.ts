@@ -1,5 +1,5 @@
 import { WorkbenchError } from '../../../shared/errors.js';
-import type { ColumnType, DatabaseSinkSpec, Pipeline } from '../../../shared/pipelines.js';
+import type { ColumnType, DatabaseSinkSpec, Pipeline, PipelineSpec } from '../../../shared/pipelines.js';
 import type { DatabaseSink, SinkColumn, SinkTable } from '../sinks/database-sink.js';
 import type { BatchOutput } from './checkpoint.js';
 import { flattenResult, reportColumns } from './result-columns.js';
@@ -14,7 +14,7 @@ const RETRY_MAX_MS = 5_000;
  * key the user chose (S2: `uuid`); an aggregation's result columns (group-by, window bounds,
  * aggregates) keyed by window and group, so update and complete modes upsert each window's group.
  */
-export function sinkTableOf(p: Pipeline, spec: DatabaseSinkSpec): SinkTable {
+export function sinkTableOf(p: Pick<PipelineSpec, 'aggregation' | 'projection' | 'wordSplit'>, spec: DatabaseSinkSpec): SinkTable {
   const a = p.aggregation;
   const columns: SinkColumn[] = a
     ? reportColumns(p, a).map((c) => ({ name: c.name, type: columnType(c.type) }))

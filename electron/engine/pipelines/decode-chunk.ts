@@ -1,5 +1,6 @@
 import type { BadReason, PipelineSpec } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
+import { encodeCopyLines, markEncoded, type CopyColumn, type CopyLines } from '../sinks/postgres/copy-text.js';
 import { compileProjection, decode, type Projection } from './projection.js';
 import type { Row, Value } from './row.js';
 
@@ -31,10 +32,26 @@ export interface DecodedChunk {
   /** One entry per projected column, in the row's key order. */
   columns: ColumnValues[];
   bad: { index: number; reason: BadReason; error: string }[];
+  /** The rows in COPY's text format (`DecodeSpec.copy`): then `columns` holds the key columns only. */
+  copy?: CopyLines;
 }
 
-/** The part of a pipeline spec decoding needs (sent once to each worker); registry values are decoded on the main thread. */
-export type DecodeSpec = Pick<PipelineSpec, 'projection'> & { decoder: 'json' | 'string' };
+/**
+ * The part of a pipeline spec decoding needs (sent once to each worker); registry values are
+ * decoded on the main thread. `copy`: the pipeline's only consumer of rows is a PostgreSQL sink, so
+ * the worker sends each row as its line of COPY text (the table's columns) and, as values, only the
+ * primary key's columns (a batch keeps one row per key) — the main thread neither rebuilds the
+ * rows' other values nor encodes them.
+ */
+export type DecodeSpec = Pick<PipelineSpec, 'projection'> & {
+  decoder: 'json' | 'string';
+  copy?: { columns: readonly CopyColumn[]; key: readonly string[] };
+};
+
+/** The row keys a decoded chunk's columns hold: the primary key's for `copy`, else the projection's. */
+export function chunkColumns(spec: DecodeSpec): readonly string[] {
+  return spec.copy ? spec.copy.key : rowColumns(spec);
+}
 
 export function packValues(messages: readonly ConsumedRecord[]): PackedValues {
   let total = 0;
@@ -70,12 +87,14 @@ export function rowColumns(spec: Pick<PipelineSpec, 'projection'>): string[] {
 export class ChunkDecoder {
   private readonly decoder: DecodeSpec['decoder'];
   private readonly project: Projection;
-  private readonly names: string[];
+  private readonly names: readonly string[];
+  private readonly copy: readonly CopyColumn[] | null;
 
   constructor(spec: DecodeSpec) {
     this.decoder = spec.decoder;
     this.project = compileProjection(spec.projection);
-    this.names = rowColumns(spec);
+    this.names = chunkColumns(spec);
+    this.copy = spec.copy?.columns ?? null;
   }
 
   decode(packed: PackedValues): DecodedChunk {
@@ -100,7 +119,8 @@ export class ChunkDecoder {
       ok[i] = 1;
       rows.push(projected.row);
     }
-    return { ok, columns: this.names.map((name) => toColumn(rows, name)), bad };
+    const columns = this.names.map((name) => toColumn(rows, name));
+    return this.copy ? { ok, columns, bad, copy: encodeCopyLines(rows, this.copy) } : { ok, columns, bad };
   }
 }
 
@@ -144,7 +164,7 @@ function toStrings(rows: readonly Row[], name: string): ColumnValues {
   return { kind: 'string', dictionary, codes };
 }
 
-/** The rows of a decoded chunk, rebuilt with the projection's key order. */
+/** The rows of a decoded chunk, rebuilt with the projection's key order (`copy`: key columns, each row marked with its line). */
 export function chunkRows(chunk: DecodedChunk, names: readonly string[]): Row[] {
   let count = 0;
   for (let i = 0; i < chunk.ok.length; i++) count += chunk.ok[i] ?? 0;
@@ -165,6 +185,8 @@ export function chunkRows(chunk: DecodedChunk, names: readonly string[]): Row[] 
     const { data, nulls } = column;
     for (let r = 0; r < count; r++) rows[r][name] = nulls[r] === 1 ? null : data[r];
   });
+  const { copy } = chunk;
+  if (copy) for (let r = 0; r < count; r++) markEncoded(rows[r], copy, r);
   return rows;
 }
 
@@ -175,5 +197,6 @@ export function chunkTransfers(chunk: DecodedChunk): ArrayBuffer[] {
     if (column.kind === 'number') out.push(column.data.buffer as ArrayBuffer, column.nulls.buffer as ArrayBuffer);
     if (column.kind === 'string') out.push(column.codes.buffer as ArrayBuffer);
   }
+  if (chunk.copy) out.push(chunk.copy.bytes.buffer as ArrayBuffer, chunk.copy.ends.buffer as ArrayBuffer);
   return out;
 }

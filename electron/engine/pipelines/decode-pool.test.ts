@@ -3,6 +3,8 @@ import { pipelineSchema, type Pipeline } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { AggregationOperator } from './aggregation.js';
 import { packValues } from './decode-chunk.js';
+import { copyChunks } from '../sinks/postgres/copy-text.js';
+import { sinkTableOf } from './database-output.js';
 import { DecodePool, registerSpec } from './decode-pool.js';
 import { RecordProcessor, type PartRecords } from './record-processor.js';
 
@@ -176,6 +178,43 @@ describe('decode + projection in worker threads', () => {
       expect(w).toEqual(a);
       w.forEach((part, i) => part.bad.forEach((letter, j) => expect(letter.message).toBe(a[i]?.bad[j]?.message)));
     }
+  });
+
+  it('gives a pipeline whose one sink is PostgreSQL its rows as the inline rows’ COPY text, with their key values and bad records', async () => {
+    const sink = { kind: 'database', engine: 'postgres', databaseConnectionId: 'd', table: 't', primaryKey: ['sensor', 'ts'] };
+    const spec = pipeline({ aggregation: undefined, sinks: [sink] });
+    const table = sinkTableOf(spec, spec.sinks[0]?.kind === 'database' ? spec.sinks[0] : expect.fail());
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
+    const copy = (batch: { rows: readonly Record<string, unknown>[] }[]) =>
+      Buffer.concat([...copyChunks(batch.flatMap((p) => p.rows) as never, table.columns)]).toString('utf8');
+    const keys = (batch: { rows: readonly Record<string, unknown>[] }[]) => batch.flatMap((p) => p.rows.map((row) => [row.sensor, row.ts]));
+    // The batch path, then fetches decoded ahead and cut by the batches.
+    const input = parts(0, 1200);
+    const a = await inline.processParts(input);
+    const w = await workers.processParts(input);
+    expect(copy(w)).toBe(copy(a));
+    expect(keys(w)).toEqual(keys(a));
+    // The worker's rows carry only the key's values: the others travel as COPY text.
+    expect(Object.keys(w[0]?.rows[0] ?? {})).toEqual(['sensor', 'ts']);
+    expect(w.map((p) => p.bad)).toEqual(a.map((p) => p.bad));
+    const fetched = parts(1, 1500);
+    workers.decodeAhead(fetched);
+    for (const [from, to] of [
+      [0, 333],
+      [333, 1500],
+    ]) {
+      const batch = fetched.map((part) => ({ ...part, messages: part.messages.slice(from, to) }));
+      const inlineRows = await inline.processParts(batch);
+      const workerRows = await workers.processParts(batch);
+      expect(copy(workerRows)).toBe(copy(inlineRows));
+      expect(keys(workerRows)).toEqual(keys(inlineRows));
+      expect(workerRows.map((p) => p.bad)).toEqual(inlineRows.map((p) => p.bad));
+    }
+    // The rows are those of the default path (no COPY text) too.
+    expect(a.map((p) => p.rows)).toEqual(
+      (await new RecordProcessor(pipeline({ aggregation: undefined }), { mode: 'never' }).processParts(input)).map((p) => p.rows),
+    );
   });
 
   it('lets the main thread take back a chunk decoded ahead that the worker has not started, and not one it has', async () => {

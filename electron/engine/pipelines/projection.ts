@@ -1,5 +1,5 @@
 import type { BadReason, ColumnType, ProjectionColumn } from '../../../shared/pipelines.js';
-import { compileJsonPath } from '../json-path.js';
+import { compileJsonPaths } from '../json-path.js';
 import type { Row, Value } from './row.js';
 
 export type Projected = { ok: true; row: Row } | { ok: false; reason: BadReason; error: string };
@@ -150,7 +150,6 @@ function derive(kind: 'email-domain', source: Value): Value {
 
 interface CompiledColumn {
   spec: ProjectionColumn;
-  read: (value: unknown) => unknown;
   convert: Converter;
 }
 
@@ -164,14 +163,18 @@ export type Projection = (value: unknown) => Projected;
 export function compileProjection(columns: readonly ProjectionColumn[]): Projection {
   const read: CompiledColumn[] = columns
     .filter((column) => !column.derive)
-    .map((spec) => ({ spec, read: compileJsonPath(spec.path).read, convert: converter(spec.type, spec.timestampFormat) }));
+    .map((spec) => ({ spec, convert: converter(spec.type, spec.timestampFormat) }));
+  const readAll = compileJsonPaths(read.map((column) => column.spec.path));
+  // The raw values of one record (reused: a projection runs on one thread, one record at a time).
+  const raws: unknown[] = new Array<unknown>(read.length);
   const derived = columns.filter((column) => column.derive);
   return (value) => {
     const row: Row = {};
+    readAll(value, raws);
     for (let i = 0; i < read.length; i++) {
       const column = read[i];
       const { spec } = column;
-      const raw = column.read(value);
+      const raw = raws[i];
       if (raw === undefined || raw === null) {
         if (spec.required) return { ok: false, reason: 'missing-field', error: `missing ${spec.path} (column ${spec.column})` };
         row[spec.column] = null;

@@ -3,7 +3,8 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { chunkRows, packValues, rowColumns, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
+import { chunkColumns, chunkRows, packValues, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
+import { sinkTableOf } from './database-output.js';
 import { registerSpec, sharedDecodePool, type AheadRequest, type DecodePool } from './decode-pool.js';
 import { countBelow } from './message-offsets.js';
 import type { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
@@ -51,6 +52,20 @@ export function defaultDecodeWorkers(spec: Pick<PipelineSpec, 'sinks'>): DecodeW
   return { mode: spec.sinks.some((sink) => sink.kind === 'database') ? 'auto' : 'never' };
 }
 
+/**
+ * A projection-only pipeline whose one sink is PostgreSQL: its decode workers encode the rows as
+ * COPY text for that table (`DecodeSpec.copy`), since nothing else reads their values. Measured
+ * (`npm run bench -- postgres-sink`): docs/ARCHITECTURE.md, "Path 2".
+ */
+function copyRowsOf(spec: PipelineSpec): DecodeSpec['copy'] {
+  const [sink, ...others] = spec.sinks;
+  if (spec.aggregation || spec.wordSplit || others.length > 0 || sink?.kind !== 'database' || sink.engine !== 'postgres') return undefined;
+  // A sink without a valid key fails the pipeline at start (the runner's sinkTableOf says why).
+  if (!sink.primaryKey.every((k) => spec.projection.some((c) => c.column === k)) || sink.primaryKey.length === 0) return undefined;
+  const table = sinkTableOf(spec, sink);
+  return { columns: table.columns, key: table.key };
+}
+
 export const REGISTRY_NEEDED =
   'The Schema Registry decoder needs a schema registry URL on the pipeline’s connection (edit the connection in Settings)';
 
@@ -74,7 +89,10 @@ export class RecordProcessor {
   private readonly workers: DecodeWorkers;
   /** This pipeline's spec as the decode pool knows it (null: never posted). */
   private registered: { pool: DecodePool; specId: number; spec: DecodeSpec } | null = null;
-  private readonly columns: string[];
+  /** What the decode workers are told (their rows' columns, COPY text or not). */
+  private readonly decodeSpec: DecodeSpec;
+  /** The row keys a worker's chunk holds (`chunkColumns`). */
+  private readonly columns: readonly string[];
   /** The `registry` decoder's schemas (null for `json` / `string`). */
   private readonly registry: RegistryValueDecoder | null;
   /** `json` or `string`: how values are decoded when no registry decoder is set. */
@@ -92,7 +110,9 @@ export class RecordProcessor {
     // schemas are fetched by this thread). A pipeline whose batches never reach the threshold starts no workers.
     const small = workers.mode === 'auto' && 'maxRecordsPerBatch' in spec && Number(spec.maxRecordsPerBatch) < WORKER_THRESHOLD;
     this.workers = spec.filter || spec.wordSplit || small || spec.decoder === 'registry' ? { mode: 'never' } : workers;
-    this.columns = rowColumns(spec);
+    const copy = copyRowsOf(spec);
+    this.decodeSpec = { decoder: this.textDecoder, projection: spec.projection, ...(copy ? { copy } : {}) };
+    this.columns = chunkColumns(this.decodeSpec);
     this.project = compileProjection(spec.projection);
     this.keepsTableRows = !spec.aggregation && spec.sinks.some((sink) => sink.kind === 'sqlite-table');
     const predicate = spec.filter ? compileFilter(spec.filter) : null;
@@ -183,7 +203,7 @@ export class RecordProcessor {
   }
 
   private register(pool: DecodePool): { pool: DecodePool; specId: number; spec: DecodeSpec } {
-    return (this.registered ??= { pool, ...registerSpec({ decoder: this.textDecoder, projection: this.spec.projection }) });
+    return (this.registered ??= { pool, ...registerSpec(this.decodeSpec) });
   }
 
   /** Starts the decode workers ahead of the first batch, if this pipeline may use them. */

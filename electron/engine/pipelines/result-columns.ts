@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '../../../shared/exports.js';
-import type { AggregationSpec, Pipeline } from '../../../shared/pipelines.js';
+import type { AggregationSpec, PipelineSpec } from '../../../shared/pipelines.js';
 import type { ResultRow } from './aggregation.js';
 import type { Row } from './row.js';
 
@@ -10,7 +10,7 @@ export type ReportColumn = ColumnSpec & { sql: string };
  * if windowed, then the aggregates — as the batch report, the file sinks and the results export
  * write them, with the SQLite type of each for a report table.
  */
-export function reportColumns(p: Pipeline, a: AggregationSpec): ReportColumn[] {
+export function reportColumns(p: Pick<PipelineSpec, 'projection' | 'wordSplit'>, a: AggregationSpec): ReportColumn[] {
   const typeOf = (column: string | undefined): ReportColumn['type'] => {
     if (p.wordSplit && column === 'word') return 'string';
     const t = p.projection.find((c) => c.column === column)?.type;

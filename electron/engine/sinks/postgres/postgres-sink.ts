@@ -5,9 +5,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { WorkbenchError } from '../../../../shared/errors.js';
 import type { DatabaseTestResult } from '../../../../shared/databases.js';
 import type { ColumnType } from '../../../../shared/pipelines.js';
-import type { Row, Value } from '../../pipelines/row.js';
+import type { Row } from '../../pipelines/row.js';
 import type { DatabaseSink, SinkOffset, SinkTable } from '../database-sink.js';
 import type { DatabaseTarget } from '../database-engines.js';
+import { copyChunks } from './copy-text.js';
 import { describePostgresError } from './postgres-errors.js';
 
 /** The table where each pipeline's source offsets live, beside its rows, in the target database. */
@@ -33,9 +34,6 @@ const STAGE_TYPE: Record<ColumnType, string> = {
 
 /** The session's staging table (a temporary table lives in the session's own schema, so each connection has its own). */
 const STAGE_TABLE = 'kafka_workbench_stage';
-
-/** Rows per chunk handed to the COPY stream (a few hundred KB of text each). */
-const COPY_CHUNK_ROWS = 500;
 
 /** SQLSTATE unique_violation (PostgreSQL docs, Appendix A). */
 const UNIQUE_VIOLATION = '23505';
@@ -224,7 +222,7 @@ export class PostgresSink implements DatabaseSink {
     try {
       await client.query('BEGIN');
       if (rows.length > 0) {
-        const text = Readable.from(copyText(rows, this.table.columns));
+        const text = Readable.from(copyChunks(rows, this.table.columns));
         await pipeline(text, client.query(copyFrom(direct ? this.copyDirect : this.copyStage)));
         if (!direct) await client.query(this.upsert);
       }
@@ -276,37 +274,4 @@ export class PostgresSink implements DatabaseSink {
     if (!(error instanceof pg.DatabaseError)) void this.close();
     return describePostgresError(error, this.target.connection, this.table.name);
   }
-}
-
-/** COPY's text format ("COPY", File Formats, Text Format): tab-separated, `\N` for NULL, backslash escapes. */
-function* copyText(rows: readonly Row[], columns: SinkTable['columns']): Generator<string> {
-  const encoders = columns.map((c) => ({ name: c.name, encode: copyEncoder(c.type) }));
-  const last = encoders.length - 1;
-  for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
-    let chunk = '';
-    const end = Math.min(rows.length, start + COPY_CHUNK_ROWS);
-    for (let r = start; r < end; r++) {
-      const row = rows[r];
-      for (let i = 0; i <= last; i++) {
-        const { name, encode } = encoders[i];
-        const value = row[name];
-        chunk += (value === null || value === undefined ? '\\N' : encode(value)) + (i === last ? '\n' : '\t');
-      }
-    }
-    yield chunk;
-  }
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_SPECIALS = /[\\\t\n\r]/g;
-const COPY_ESCAPE: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** How a column's non-null values are written in COPY's text format, chosen once per column. */
-function copyEncoder(type: ColumnType): (value: Exclude<Value, null>) => string {
-  const text = (value: Exclude<Value, null>): string => {
-    if (typeof value !== 'string') return String(value);
-    return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (ch) => COPY_ESCAPE[ch] ?? ch) : value;
-  };
-  if (type !== 'timestamp') return text;
-  return (value) => (typeof value === 'number' ? new Date(value).toISOString() : text(value));
 }

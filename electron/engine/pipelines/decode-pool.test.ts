@@ -217,6 +217,48 @@ describe('decode + projection in worker threads', () => {
     );
   });
 
+  it('decodes a batch on both threads: the main thread takes back the chunks the busy worker has not started', async () => {
+    const spec = pipeline();
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    const workersPool = pool(1);
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: workersPool });
+    // The worker is busy with a large chunk first (some hundreds of milliseconds): the nine chunks
+    // decoded ahead behind it wait in its queue, and the batch does not wait for them.
+    const registered = registerSpec({ decoder: 'json', projection: spec.projection });
+    let busyDone = false;
+    const busy = workersPool.decode(registered, packValues(parts(5, 60_000)[0]?.messages ?? [])).then(() => (busyDone = true));
+    const fetched = parts(0, 1500);
+    workers.decodeAhead(fetched);
+    const w = await workers.processParts(fetched);
+    expect(busyDone).toBe(false);
+    expect(w).toEqual(await inline.processParts(fetched));
+    await busy;
+  });
+
+  it('decodes a partition read again from an earlier offset from its new records, not from the chunks decoded ahead before', async () => {
+    const spec = pipeline();
+    const inline = new RecordProcessor(spec, { mode: 'never' });
+    const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
+    const first = parts(0, 1500);
+    workers.decodeAhead(first);
+    await workers.processParts(first.map((part) => ({ ...part, messages: part.messages.slice(0, 700) })));
+    // The batch failed and the partitions are read again from offset 0: new records (other values
+    // here, so that rows of the stale chunks would show), once decoded ahead and once not.
+    const again = (batch: number) =>
+      parts(batch, 1500).map((part) => ({ ...part, messages: part.messages.map((m, offset) => ({ ...m, offset })) }));
+    const notAhead = again(2).map((part) => ({ ...part, messages: part.messages.slice(0, 900) }));
+    expect(await workers.processParts(notAhead)).toEqual(await inline.processParts(notAhead));
+    const ahead = again(3);
+    workers.decodeAhead(ahead);
+    for (const [from, to] of [
+      [0, 900],
+      [900, 1500],
+    ]) {
+      const batch = ahead.map((part) => ({ ...part, messages: part.messages.slice(from, to) }));
+      expect(await workers.processParts(batch)).toEqual(await inline.processParts(batch));
+    }
+  });
+
   it('lets the main thread take back a chunk decoded ahead that the worker has not started, and not one it has', async () => {
     const spec = pipeline();
     const workers = pool(1);

@@ -7,6 +7,8 @@ import { chunkColumns, chunkRows, packValues, type DecodedChunk, type DecodeSpec
 import { sinkTableOf } from './database-output.js';
 import { registerSpec, sharedDecodePool, type AheadRequest, type DecodePool } from './decode-pool.js';
 import { countBelow } from './message-offsets.js';
+import { partitionId } from './partition-queues.js';
+import { encodeCopyLines, markEncoded } from '../sinks/postgres/copy-text.js';
 import type { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
@@ -97,8 +99,10 @@ export class RecordProcessor {
   private readonly registry: RegistryValueDecoder | null;
   /** `json` or `string`: how values are decoded when no registry decoder is set. */
   private readonly textDecoder: DecodeSpec['decoder'];
-  /** Records handed to `decodeAhead`, to their chunk. */
-  private readonly ahead = new WeakMap<ConsumedRecord, AheadChunk>();
+  /** Chunks handed to `decodeAhead`, per partition (`topic:partition`), in offset order. */
+  private readonly ahead = new Map<string, AheadChunk[]>();
+  /** Chunks posted so far (a chunk's place in the worker's queue). */
+  private posted = 0;
 
   constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(spec), registry: RegistryValueDecoder | null = null) {
     this.spec = spec;
@@ -127,8 +131,10 @@ export class RecordProcessor {
     const records = parts.reduce((n, part) => n + part.messages.length, 0);
     // The schemas of the batch's ids first (a registry that cannot be reached fails the batch, to be retried).
     if (this.registry) await this.registry.prepare(parts.flatMap((part) => part.messages.map((m) => m.value)));
-    if (this.workers.mode !== 'never' && parts.some((part) => part.messages.some((m) => this.ahead.has(m))))
+    if (this.workers.mode !== 'never' && parts.some((part) => this.chunksOf(part).length > 0)) {
+      this.shareAhead(parts);
       return Promise.all(parts.map((part) => this.fromAhead(part)));
+    }
     const { mode } = this.workers;
     if (mode === 'never' || records === 0 || (mode === 'auto' && records < WORKER_THRESHOLD))
       return parts.map((part) => this.process(part.topic, part.partition, part.messages));
@@ -146,7 +152,7 @@ export class RecordProcessor {
         const chunks = await Promise.all(slices);
         const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
         chunks.forEach((chunk, s) =>
-          new DecodedRecords(chunk, this.columns).collect(part, s * most, 0, chunk.ok.length, this.keepsTableRows, out),
+          DecodedRecords.fromChunk(chunk, this.columns).collect(part, s * most, 0, chunk.ok.length, this.keepsTableRows, out),
         );
         return out;
       }),
@@ -163,33 +169,93 @@ export class RecordProcessor {
     if (this.workers.mode === 'never') return;
     const pool = this.workers.pool ?? sharedDecodePool();
     if (pool.unavailable !== null) return;
-    for (const { messages } of fetched) {
-      if (messages.length < AHEAD_CHUNK_RECORDS / 2 || this.ahead.has(messages[0])) continue;
+    for (const part of fetched) {
+      const { messages } = part;
+      const first = messages[0];
+      if (!first || messages.length < AHEAD_CHUNK_RECORDS / 2) continue;
+      const id = partitionId(part.topic, part.partition);
+      let chunks = this.ahead.get(id) ?? [];
+      const last = chunks.at(-1);
+      if (last && last.lastOffset >= first.offset) {
+        // Posted already; or the partition was read again from an earlier offset (a failed batch, a
+        // new assignment): then its records are new objects, and the chunks ahead of them are stale.
+        if (last.indexOf(first) >= 0) continue;
+        chunks = [];
+      }
       const registered = this.register(pool);
       for (let at = 0; at < messages.length; at += AHEAD_CHUNK_RECORDS) {
         const slice = messages.slice(at, at + AHEAD_CHUNK_RECORDS);
-        const entry = new AheadChunk(slice, pool.decodeAhead(registered, packValues(slice)));
-        for (const m of slice) this.ahead.set(m, entry);
+        chunks.push(new AheadChunk(part, slice, this.posted++, pool.decodeAhead(registered, packValues(slice))));
       }
+      this.ahead.set(id, chunks);
     }
   }
 
-  /** A part whose records were (partly) handed to `decodeAhead`: their rows from the workers, the rest decoded here. */
+  /** The chunks decoded ahead that hold records of `part`, those before it dropped (the batches took them). */
+  private chunksOf(part: PartRecords): AheadChunk[] {
+    const first = part.messages[0];
+    const id = partitionId(part.topic, part.partition);
+    const chunks = this.ahead.get(id);
+    if (!first || !chunks) return [];
+    let used = 0;
+    while (used < chunks.length && (chunks[used]?.lastOffset ?? Infinity) < first.offset) used++;
+    if (used > 0) chunks.splice(0, used);
+    if (chunks.length === 0) this.ahead.delete(id);
+    const last = part.messages.at(-1)?.offset ?? first.offset;
+    let end = 0;
+    while (end < chunks.length && (chunks[end]?.firstOffset ?? Infinity) <= last) end++;
+    return chunks.slice(0, end);
+  }
+
+  /**
+   * Both threads decode the batch: the worker takes its chunks in the order they were posted, and
+   * this thread takes back the last ones it has not started and decodes them here meanwhile, from
+   * the end, until it meets one the worker has (the worker has all before it too).
+   */
+  private shareAhead(parts: readonly PartRecords[]): void {
+    const chunks = parts.flatMap((part) => this.chunksOf(part)).sort((a, b) => b.seq - a.seq);
+    for (const chunk of chunks) if (!chunk.decodeHere(this.decodeInline)) return;
+  }
+
+  /** A chunk decoded on this thread: `process`, with the rows' COPY text made now for a PostgreSQL-only pipeline. */
+  private readonly decodeInline = (chunk: AheadChunk): DecodedRecords => {
+    const processed = this.process(chunk.topic, chunk.partition, chunk.messages);
+    const copy = this.decodeSpec.copy;
+    if (copy && processed.rows.length > 0) {
+      const lines = encodeCopyLines(processed.rows, copy.columns);
+      processed.rows.forEach((row, r) => markEncoded(row, lines, r));
+    }
+    return DecodedRecords.fromProcessed(chunk.messages, processed);
+  };
+
+  /** A part whose records were (partly) handed to `decodeAhead`: their rows from the chunks, the rest decoded here. */
   private async fromAhead(part: PartRecords): Promise<ProcessedBatch> {
     const { messages } = part;
+    const chunks = this.chunksOf(part);
     const out: ProcessedBatch = { rows: [], tableRows: [], bad: [] };
     let i = 0;
+    let c = 0;
     while (i < messages.length) {
-      const entry = this.ahead.get(messages[i]);
+      const message = messages[i];
+      if (!message) break;
+      // The chunks are in offset order, as are the part's records.
+      while (c < chunks.length && (chunks[c]?.lastOffset ?? Infinity) < message.offset) c++;
+      const entry = chunks[c];
+      const from = entry ? entry.indexOf(message) : -1;
       let end = i + 1;
       let decoded: DecodedRecords | null = null;
-      if (entry) {
-        const from = entry.indexOf(messages[i]);
+      if (entry && from >= 0) {
         while (end < messages.length && entry.messages[from + end - i] === messages[end]) end++;
-        decoded = await entry.result(this.columns);
+        decoded = await entry.result(this.columns, this.decodeInline);
         decoded?.collect(part, i, from, end - i, this.keepsTableRows, out);
       } else {
-        while (end < messages.length && !this.ahead.has(messages[end])) end++;
+        // Records no chunk holds (a fetch too small to be decoded ahead), up to the next one a chunk holds.
+        for (; end < messages.length; end++) {
+          const next = messages[end];
+          if (!next) break;
+          while (c < chunks.length && (chunks[c]?.lastOffset ?? Infinity) < next.offset) c++;
+          if ((chunks[c]?.indexOf(next) ?? -1) >= 0) break;
+        }
       }
       if (!decoded) {
         const inline = this.process(part.topic, part.partition, messages.slice(i, end));
@@ -220,6 +286,7 @@ export class RecordProcessor {
   close(): void {
     const registered = this.registered;
     this.registered = null;
+    this.ahead.clear();
     registered?.pool.forget(registered.specId);
   }
 
@@ -270,46 +337,87 @@ const AHEAD_CHUNK_RECORDS = 512;
 
 /** A fetch's records of a partition posted to a decode worker as they arrived (`decodeAhead`). */
 class AheadChunk {
+  readonly topic: string;
+  readonly partition: number;
   readonly messages: readonly ConsumedRecord[];
+  /** Its place in the worker's queue (the worker takes chunks in this order). */
+  readonly seq: number;
+  readonly firstOffset: number;
+  readonly lastOffset: number;
   private readonly request: AheadRequest;
   /** Whether the main thread took the chunk back (decided once, at the first batch that needs it). */
   private takenBack: boolean | undefined;
   private decoded: DecodedRecords | null = null;
 
-  constructor(messages: readonly ConsumedRecord[], request: AheadRequest) {
+  constructor(part: PartRecords, messages: readonly ConsumedRecord[], seq: number, request: AheadRequest) {
+    this.topic = part.topic;
+    this.partition = part.partition;
     this.messages = messages;
+    this.seq = seq;
+    this.firstOffset = messages[0]?.offset ?? 0;
+    this.lastOffset = messages.at(-1)?.offset ?? -1;
     // A worker that died: the records are decoded at the batch, here.
     this.request = { ...request, decoded: request.decoded.catch(() => null) };
   }
 
-  /** The worker's rows, or null: the worker had not started them (taken back now) or failed, so the caller decodes them. */
-  async result(columns: readonly string[]): Promise<DecodedRecords | null> {
+  /** Takes the chunk back and decodes it here if the worker has not started it; false when the worker has it. */
+  decodeHere(inline: (chunk: AheadChunk) => DecodedRecords): boolean {
     this.takenBack ??= this.request.takeBack();
-    if (this.takenBack) return null;
+    if (this.takenBack) this.decoded ??= inline(this);
+    return this.takenBack;
+  }
+
+  /** The chunk's rows, from the worker or decoded here; null when the worker failed (the caller decodes them). */
+  async result(columns: readonly string[], inline: (chunk: AheadChunk) => DecodedRecords): Promise<DecodedRecords | null> {
+    if (this.decodeHere(inline)) return this.decoded;
     const chunk = await this.request.decoded;
-    if (chunk) this.decoded ??= new DecodedRecords(chunk, columns);
+    if (chunk) this.decoded ??= DecodedRecords.fromChunk(chunk, columns);
     return this.decoded;
   }
 
-  /** A record's place in the chunk (records are in offset order). */
+  /** A record's place in the chunk, or -1 (records are in offset order; another object at that offset was read again). */
   indexOf(message: ConsumedRecord): number {
-    return countBelow(this.messages, BigInt(message.offset));
+    const at = countBelow(this.messages, BigInt(message.offset));
+    return this.messages[at] === message ? at : -1;
   }
 }
 
-/** A worker's chunk with its rows rebuilt: per record, its row or why it is bad. */
+/** A chunk's records decoded: per record, its row or why it is bad. */
 class DecodedRecords {
   private readonly rows: Row[];
   /** Per record of the chunk: its row's index in `rows`, or -1 (a bad record). */
   private readonly rowAt: Int32Array;
-  private readonly badAt = new Map<number, DecodedChunk['bad'][number]>();
+  private readonly badAt: Map<number, { reason: BadReason; error: string }>;
 
-  constructor(chunk: DecodedChunk, columns: readonly string[]) {
-    this.rows = chunkRows(chunk, columns);
-    this.rowAt = new Int32Array(chunk.ok.length);
+  private constructor(rows: Row[], rowAt: Int32Array, badAt: Map<number, { reason: BadReason; error: string }>) {
+    this.rows = rows;
+    this.rowAt = rowAt;
+    this.badAt = badAt;
+  }
+
+  /** A worker's chunk, its rows rebuilt. */
+  static fromChunk(chunk: DecodedChunk, columns: readonly string[]): DecodedRecords {
+    const rowAt = new Int32Array(chunk.ok.length);
     let r = 0;
-    for (let k = 0; k < chunk.ok.length; k++) this.rowAt[k] = chunk.ok[k] === 1 ? r++ : -1;
-    for (const bad of chunk.bad) this.badAt.set(bad.index, bad);
+    for (let k = 0; k < chunk.ok.length; k++) rowAt[k] = chunk.ok[k] === 1 ? r++ : -1;
+    return new DecodedRecords(chunkRows(chunk, columns), rowAt, new Map(chunk.bad.map((bad) => [bad.index, bad])));
+  }
+
+  /** `process` of the chunk's records on this thread (no filter, no word split: each record is a row or bad). */
+  static fromProcessed(messages: readonly ConsumedRecord[], processed: ProcessedBatch): DecodedRecords {
+    const rowAt = new Int32Array(messages.length);
+    const badAt = new Map<number, { reason: BadReason; error: string }>();
+    let r = 0;
+    let b = 0;
+    for (let k = 0; k < messages.length; k++) {
+      const bad = processed.bad[b];
+      if (bad && bad.message === messages[k]) {
+        badAt.set(k, bad);
+        rowAt[k] = -1;
+        b++;
+      } else rowAt[k] = r++;
+    }
+    return new DecodedRecords(processed.rows, rowAt, badAt);
   }
 
   /** Records `from`…`from + n` of the chunk, which are records `at`… of `part`, into `out` as `process` builds them. */

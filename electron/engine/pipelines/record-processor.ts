@@ -39,14 +39,15 @@ export interface DecodeWorkers {
 /**
  * Worker threads for a pipeline whose batches wait on a database (PostgreSQL, Cassandra): while the
  * main thread waits for batch N's transaction, the worker decodes the fetches of batch N + 1 as
- * they arrive (`decodeAhead`), and the main thread takes back what it has not started. Measured on
- * the idle 2-core machine, 5 runs each after a warm-up, the same session: `npm run bench --
- * postgres-sink` 69,753 rows/s against 55,229 inline (0.32× against 0.27× of `psql \copy`);
- * Cassandra 2,887 against 2,862 (its node is the bound). Inline for the others: their batches never
- * wait (SQLite commits on the main thread), so a worker only moves the decode and adds the hop —
- * `npm run bench -- pipeline` (sensor windows into SQLite): 0.37× (0.34–0.39) of the Fetch loop with
- * workers against 0.39× (0.38–0.43) inline. `KWB_PIPELINE_DECODE_WORKERS` (`auto` or `never`)
- * overrides this for measurements.
+ * they arrive (`decodeAhead`), and at the batch both threads decode what is left. Measured on the
+ * idle 2-core machine, 5 runs each after a warm-up, the same session: `npm run bench --
+ * postgres-sink` 70,215–74,605 rows/s against 54,783 inline (0.34–0.36× against 0.27× of `psql
+ * \copy`, the worker sending S2 rows as COPY text); Cassandra 2,887 against 2,862 (its node is the
+ * bound). Inline for the others: their batches never wait (SQLite commits on the main thread) —
+ * `npm run bench -- pipeline` (sensor windows into SQLite), two pairs of runs: 0.42× (0.39–0.44)
+ * and 0.41× (0.38–0.44) of the Fetch loop with workers against 0.38× (0.36–0.41) and 0.40×
+ * (0.38–0.44) inline, within each other's spread, for ~50 MiB more RSS. `KWB_PIPELINE_DECODE_WORKERS`
+ * (`auto` or `never`) overrides this for measurements.
  */
 export function defaultDecodeWorkers(spec: Pick<PipelineSpec, 'sinks'>): DecodeWorkers {
   const forced = process.env.KWB_PIPELINE_DECODE_WORKERS;

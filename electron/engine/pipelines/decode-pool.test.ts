@@ -99,6 +99,11 @@ function parts(batch: number, perPartition: number): PartRecords[] {
   }));
 }
 
+/** Records `from`…`to` of each partition (a batch that cuts fetches). */
+function slice(input: readonly PartRecords[], from: number, to: number): PartRecords[] {
+  return input.map((part) => ({ ...part, messages: part.messages.slice(from, to) }));
+}
+
 let pools: DecodePool[] = [];
 afterEach(async () => {
   await Promise.all(pools.map((p) => p.close()));
@@ -166,7 +171,7 @@ describe('decode + projection in worker threads', () => {
     // start and end inside chunks, the last one with records of a fetch that was not (too small).
     const fetched = parts(0, 1500);
     workers.decodeAhead(fetched);
-    const later = parts(1, 1500).map((part) => ({ ...part, messages: part.messages.slice(0, 100) }));
+    const later = slice(parts(1, 1500), 0, 100);
     const cuts = [0, 700, 1100, 1500];
     for (let b = 0; b < cuts.length - 1; b++) {
       const batch = fetched.map((part, p) => ({
@@ -204,7 +209,7 @@ describe('decode + projection in worker threads', () => {
       [0, 333],
       [333, 1500],
     ]) {
-      const batch = fetched.map((part) => ({ ...part, messages: part.messages.slice(from, to) }));
+      const batch = slice(fetched, from, to);
       const inlineRows = await inline.processParts(batch);
       const workerRows = await workers.processParts(batch);
       expect(copy(workerRows)).toBe(copy(inlineRows));
@@ -241,12 +246,12 @@ describe('decode + projection in worker threads', () => {
     const workers = new RecordProcessor(spec, { mode: 'always', pool: pool(1) });
     const first = parts(0, 1500);
     workers.decodeAhead(first);
-    await workers.processParts(first.map((part) => ({ ...part, messages: part.messages.slice(0, 700) })));
+    await workers.processParts(slice(first, 0, 700));
     // The batch failed and the partitions are read again from offset 0: new records (other values
     // here, so that rows of the stale chunks would show), once decoded ahead and once not.
     const again = (batch: number) =>
       parts(batch, 1500).map((part) => ({ ...part, messages: part.messages.map((m, offset) => ({ ...m, offset })) }));
-    const notAhead = again(2).map((part) => ({ ...part, messages: part.messages.slice(0, 900) }));
+    const notAhead = slice(again(2), 0, 900);
     expect(await workers.processParts(notAhead)).toEqual(await inline.processParts(notAhead));
     const ahead = again(3);
     workers.decodeAhead(ahead);
@@ -254,7 +259,7 @@ describe('decode + projection in worker threads', () => {
       [0, 900],
       [900, 1500],
     ]) {
-      const batch = ahead.map((part) => ({ ...part, messages: part.messages.slice(from, to) }));
+      const batch = slice(ahead, from, to);
       expect(await workers.processParts(batch)).toEqual(await inline.processParts(batch));
     }
   });

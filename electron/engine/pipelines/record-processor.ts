@@ -180,7 +180,7 @@ export class RecordProcessor {
       if (last && last.lastOffset >= first.offset) {
         // Posted already; or the partition was read again from an earlier offset (a failed batch, a
         // new assignment): then its records are new objects, and the chunks ahead of them are stale.
-        if (last.indexOf(first) >= 0) continue;
+        if (chunks.some((chunk) => chunk.indexOf(first) >= 0)) continue;
         chunks = [];
       }
       const registered = this.register(pool);

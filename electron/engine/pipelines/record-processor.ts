@@ -63,10 +63,13 @@ export function defaultDecodeWorkers(spec: Pick<PipelineSpec, 'sinks'>): DecodeW
 function copyRowsOf(spec: PipelineSpec): DecodeSpec['copy'] {
   const [sink, ...others] = spec.sinks;
   if (spec.aggregation || spec.wordSplit || others.length > 0 || sink?.kind !== 'database' || sink.engine !== 'postgres') return undefined;
-  // A sink without a valid key fails the pipeline at start (the runner's sinkTableOf says why).
-  if (!sink.primaryKey.every((k) => spec.projection.some((c) => c.column === k)) || sink.primaryKey.length === 0) return undefined;
-  const table = sinkTableOf(spec, sink);
-  return { columns: table.columns, key: table.key };
+  try {
+    const table = sinkTableOf(spec, sink);
+    return { columns: table.columns, key: table.key };
+  } catch {
+    // No valid primary key: the runner's own sinkTableOf fails the pipeline at start and says why.
+    return undefined;
+  }
 }
 
 export const REGISTRY_NEEDED =
@@ -198,8 +201,7 @@ export class RecordProcessor {
     const id = partitionId(part.topic, part.partition);
     const chunks = this.ahead.get(id);
     if (!first || !chunks) return [];
-    let used = 0;
-    while (used < chunks.length && (chunks[used]?.lastOffset ?? Infinity) < first.offset) used++;
+    const used = chunkReaching(chunks, 0, first.offset);
     if (used > 0) chunks.splice(0, used);
     if (chunks.length === 0) this.ahead.delete(id);
     const last = part.messages.at(-1)?.offset ?? first.offset;
@@ -240,7 +242,7 @@ export class RecordProcessor {
       const message = messages[i];
       if (!message) break;
       // The chunks are in offset order, as are the part's records.
-      while (c < chunks.length && (chunks[c]?.lastOffset ?? Infinity) < message.offset) c++;
+      c = chunkReaching(chunks, c, message.offset);
       const entry = chunks[c];
       const from = entry ? entry.indexOf(message) : -1;
       let end = i + 1;
@@ -254,7 +256,7 @@ export class RecordProcessor {
         for (; end < messages.length; end++) {
           const next = messages[end];
           if (!next) break;
-          while (c < chunks.length && (chunks[c]?.lastOffset ?? Infinity) < next.offset) c++;
+          c = chunkReaching(chunks, c, next.offset);
           if ((chunks[c]?.indexOf(next) ?? -1) >= 0) break;
         }
       }
@@ -381,6 +383,13 @@ class AheadChunk {
     const at = countBelow(this.messages, BigInt(message.offset));
     return this.messages[at] === message ? at : -1;
   }
+}
+
+/** The first of `chunks` from index `at` on whose records reach `offset` (the chunks are in offset order). */
+function chunkReaching(chunks: readonly AheadChunk[], at: number, offset: number): number {
+  let c = at;
+  while (c < chunks.length && (chunks[c]?.lastOffset ?? Infinity) < offset) c++;
+  return c;
 }
 
 /** A chunk's records decoded: per record, its row or why it is bad. */

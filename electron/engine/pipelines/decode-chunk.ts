@@ -1,7 +1,7 @@
 import type { BadReason, PipelineSpec } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { encodeCopyLines, markEncoded, type CopyColumn, type CopyLines } from '../sinks/postgres/copy-text.js';
-import { compileProjection, decode, type Projection } from './projection.js';
+import { CopyLineWriter, markEncoded, type CopyColumn, type CopyLines } from '../sinks/postgres/copy-text.js';
+import { compileProjection, compileValues, decode, type Projection, type ValuesProjection } from './projection.js';
 import type { Row, Value } from './row.js';
 
 /**
@@ -88,39 +88,69 @@ export class ChunkDecoder {
   private readonly decoder: DecodeSpec['decoder'];
   private readonly project: Projection;
   private readonly names: readonly string[];
-  private readonly copy: readonly CopyColumn[] | null;
+  /** `copy`: the projection by position, where each COPY column and key column takes its value. */
+  private readonly copy: { columns: readonly CopyColumn[]; values: ValuesProjection; pick: number[]; keys: number[] } | null;
 
   constructor(spec: DecodeSpec) {
     this.decoder = spec.decoder;
     this.project = compileProjection(spec.projection);
     this.names = chunkColumns(spec);
-    this.copy = spec.copy?.columns ?? null;
+    const values = spec.copy ? compileValues(spec.projection) : null;
+    // A column's value is the last of its name, as in a row.
+    const at = (name: string) => values?.names.lastIndexOf(name) ?? -1;
+    this.copy =
+      spec.copy && values
+        ? { columns: spec.copy.columns, values, pick: spec.copy.columns.map((c) => at(c.name)), keys: this.names.map(at) }
+        : null;
   }
 
   decode(packed: PackedValues): DecodedChunk {
     const { bytes, offsets, nulls } = packed;
-    const count = nulls.length;
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return this.decodeEach(nulls.length, (i) => (nulls[i] === 1 ? null : buffer.subarray(offsets[i], offsets[i + 1])));
+  }
+
+  /** The records' values decoded here as a worker decodes them (the main thread's share of a batch). */
+  decodeRecords(messages: readonly ConsumedRecord[]): DecodedChunk {
+    return this.decodeEach(messages.length, (i) => messages[i]?.value ?? null);
+  }
+
+  private decodeEach(count: number, valueAt: (i: number) => Buffer | null): DecodedChunk {
     const ok = new Uint8Array(count);
     const rows: Row[] = [];
     const bad: DecodedChunk['bad'] = [];
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { copy } = this;
+    // COPY: the values straight into their lines; a row holds only the key's values.
+    const writer = copy ? new CopyLineWriter(copy.columns, count) : null;
+    const values: Value[] = copy ? new Array<Value>(copy.values.names.length) : [];
     for (let i = 0; i < count; i++) {
-      const value = nulls[i] === 1 ? null : buffer.subarray(offsets[i], offsets[i + 1]);
-      const decoded = decode(value, this.decoder);
+      const decoded = decode(valueAt(i), this.decoder);
       if (!decoded.ok) {
         bad.push({ index: i, reason: 'decode', error: decoded.error });
         continue;
       }
-      const projected = this.project(decoded.value);
-      if (!projected.ok) {
-        bad.push({ index: i, reason: projected.reason, error: projected.error });
-        continue;
+      if (copy && writer) {
+        const notProjected = copy.values.into(decoded.value, values);
+        if (notProjected) {
+          bad.push({ index: i, reason: notProjected.reason, error: notProjected.error });
+          continue;
+        }
+        writer.line(values, copy.pick);
+        const key: Row = {};
+        for (let k = 0; k < this.names.length; k++) key[this.names[k] ?? ''] = values[copy.keys[k] ?? -1] ?? null;
+        rows.push(key);
+      } else {
+        const projected = this.project(decoded.value);
+        if (!projected.ok) {
+          bad.push({ index: i, reason: projected.reason, error: projected.error });
+          continue;
+        }
+        rows.push(projected.row);
       }
       ok[i] = 1;
-      rows.push(projected.row);
     }
     const columns = this.names.map((name) => toColumn(rows, name));
-    return this.copy ? { ok, columns, bad, copy: encodeCopyLines(rows, this.copy) } : { ok, columns, bad };
+    return writer ? { ok, columns, bad, copy: writer.done() } : { ok, columns, bad };
   }
 }
 

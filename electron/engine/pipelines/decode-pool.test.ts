@@ -216,6 +216,23 @@ describe('decode + projection in worker threads', () => {
       expect(keys(workerRows)).toEqual(keys(inlineRows));
       expect(workerRows.map((p) => p.bad)).toEqual(inlineRows.map((p) => p.bad));
     }
+    // Chunks the busy worker has not started, decoded on this thread as the worker decodes them.
+    const busyPool = pool(1);
+    const shared = new RecordProcessor(spec, { mode: 'always', pool: busyPool });
+    let busyDone = false;
+    const busy = busyPool
+      .decode(registerSpec({ decoder: 'json', projection: spec.projection }), packValues(parts(5, 60_000)[0]?.messages ?? []))
+      .then(() => (busyDone = true));
+    const later = parts(2, 1500);
+    shared.decodeAhead(later);
+    const here = await shared.processParts(later);
+    expect(busyDone).toBe(false);
+    const inlineLater = await inline.processParts(later);
+    expect(copy(here)).toBe(copy(inlineLater));
+    expect(keys(here)).toEqual(keys(inlineLater));
+    expect(here.map((p) => p.bad)).toEqual(inlineLater.map((p) => p.bad));
+    expect(Object.keys(here[0]?.rows[0] ?? {})).toEqual(['sensor', 'ts']);
+    await busy;
     // The rows are those of the default path (no COPY text) too.
     expect(a.map((p) => p.rows)).toEqual(
       (await new RecordProcessor(pipeline({ aggregation: undefined }), { mode: 'never' }).processParts(input)).map((p) => p.rows),

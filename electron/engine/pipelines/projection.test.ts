@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectionColumn } from '../../../shared/pipelines.js';
-import { canonicalIsoToMs, compileProjection, convert, decode, project, splitWords } from './projection.js';
+import { canonicalIsoToMs, compileProjection, compileValues, convert, decode, project, splitWords } from './projection.js';
 
 const col = (column: string, path: string, type: ProjectionColumn['type'], extra: Partial<ProjectionColumn> = {}): ProjectionColumn => ({
   column,
@@ -130,5 +130,37 @@ describe('projection', () => {
       { ok: false, reason: 'missing-field' },
       { ok: false, reason: 'wrong-type', error: 'ts: expected an ISO-8601 timestamp, got "soon"' },
     ]);
+  });
+
+  it('writes values by position (read columns, then derived ones) and a row is those values by name, a repeated name’s last', () => {
+    const columns = [
+      col('email', 'first', 'string'),
+      col('domain', '$', 'string', { derive: { kind: 'email-domain', from: 'email' } }),
+      col('email', 'second', 'string', { required: false }),
+      col('n', 'n', 'int'),
+    ];
+    const { names, into } = compileValues(columns);
+    expect(names).toEqual(['email', 'email', 'n', 'domain']);
+    const out: unknown[] = [];
+    // The derived column reads the value its source's name holds in the row: the last one.
+    expect(into({ first: 'a@One.org', second: 'b@Two.org', n: '3' }, out as never)).toBeNull();
+    expect(out).toEqual(['a@One.org', 'b@Two.org', 3, 'two.org']);
+    expect(compileProjection(columns)({ first: 'a@One.org', second: 'b@Two.org', n: '3' })).toEqual({
+      ok: true,
+      row: { email: 'b@Two.org', n: 3, domain: 'two.org' },
+    });
+    expect(Object.keys((compileProjection(columns)({ first: 'a@One.org', n: 1 }) as { row: object }).row)).toEqual([
+      'email',
+      'n',
+      'domain',
+    ]);
+    expect(into({ first: 'a@One.org', n: 1 }, out as never)).toBeNull();
+    expect(out).toEqual(['a@One.org', null, 1, null]);
+    expect(into({ second: 'b@Two.org', n: 1 }, out as never)).toMatchObject({ ok: false, reason: 'missing-field' });
+    expect(into({ first: 'a@One.org', n: 'x' }, out as never)).toEqual({
+      ok: false,
+      reason: 'wrong-type',
+      error: 'n: expected an integer, got "x"',
+    });
   });
 });

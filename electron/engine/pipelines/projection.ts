@@ -156,38 +156,75 @@ interface CompiledColumn {
 /** A projection compiled once per pipeline: paths parsed and converters chosen up front. */
 export type Projection = (value: unknown) => Projected;
 
+/** Why a record does not project (a bad record). */
+export type NotProjected = Extract<Projected, { ok: false }>;
+
 /**
- * Flattens a decoded value into typed columns. A missing required field or a value of the wrong
+ * A projection that writes its values by position: `names[i]` is value `i`'s column — the read
+ * columns, then the derived ones; a name may repeat (the last value wins, as in a row). `into`
+ * fills `out` and returns null, or why the record is bad. A row is these values by name
+ * (`compileProjection`); the PostgreSQL COPY path writes them without building the row.
+ */
+export interface ValuesProjection {
+  names: readonly string[];
+  into: (value: unknown, out: Value[]) => NotProjected | null;
+}
+
+/**
+ * Flattens a decoded value into typed values. A missing required field or a value of the wrong
  * type makes the record bad (counted by reason, never fatal); optional fields become NULL.
  */
-export function compileProjection(columns: readonly ProjectionColumn[]): Projection {
+export function compileValues(columns: readonly ProjectionColumn[]): ValuesProjection {
   const read: CompiledColumn[] = columns
     .filter((column) => !column.derive)
     .map((spec) => ({ spec, convert: converter(spec.type, spec.timestampFormat) }));
   const readAll = compileJsonPaths(read.map((column) => column.spec.path));
   // The raw values of one record (reused: a projection runs on one thread, one record at a time).
   const raws: unknown[] = new Array<unknown>(read.length);
-  const derived = columns.filter((column) => column.derive);
-  return (value) => {
-    const row: Row = {};
-    readAll(value, raws);
-    for (let i = 0; i < read.length; i++) {
-      const column = read[i];
-      const { spec } = column;
-      const raw = raws[i];
-      if (raw === undefined || raw === null) {
-        if (spec.required) return { ok: false, reason: 'missing-field', error: `missing ${spec.path} (column ${spec.column})` };
-        row[spec.column] = null;
-        continue;
+  const names = read.map((column) => column.spec.column);
+  // A derived column reads the value its source column holds at that point: the last one of that name before it.
+  const derived = columns.flatMap((column) => {
+    if (!column.derive) return [];
+    const source = names.lastIndexOf(column.derive.from);
+    names.push(column.column);
+    return [{ kind: column.derive.kind, source }];
+  });
+  const count = read.length;
+  return {
+    names,
+    into: (value, out) => {
+      readAll(value, raws);
+      for (let i = 0; i < count; i++) {
+        const { spec, convert } = read[i];
+        const raw = raws[i];
+        if (raw === undefined || raw === null) {
+          if (spec.required) return { ok: false, reason: 'missing-field', error: `missing ${spec.path} (column ${spec.column})` };
+          out[i] = null;
+          continue;
+        }
+        const converted = convert(raw);
+        if (converted === INVALID)
+          return { ok: false, reason: 'wrong-type', error: `${spec.path}: ${conversionError(raw, spec.type, spec.timestampFormat)}` };
+        out[i] = converted;
       }
-      const converted = column.convert(raw);
-      if (converted === INVALID)
-        return { ok: false, reason: 'wrong-type', error: `${spec.path}: ${conversionError(raw, spec.type, spec.timestampFormat)}` };
-      row[spec.column] = converted;
-    }
-    for (const column of derived) {
-      if (column.derive) row[column.column] = derive(column.derive.kind, row[column.derive.from] ?? null);
-    }
+      for (let d = 0; d < derived.length; d++) {
+        const { kind, source } = derived[d];
+        out[count + d] = derive(kind, source >= 0 ? (out[source] ?? null) : null);
+      }
+      return null;
+    },
+  };
+}
+
+/** The projection as rows: `compileValues`'s values by column name, in its order. */
+export function compileProjection(columns: readonly ProjectionColumn[]): Projection {
+  const { names, into } = compileValues(columns);
+  const values: Value[] = new Array<Value>(names.length);
+  return (value) => {
+    const bad = into(value, values);
+    if (bad) return bad;
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
     return { ok: true, row };
   };
 }

@@ -3,12 +3,11 @@ import { WorkbenchError } from '../../../shared/errors.js';
 import type { BadReason, BadRecord, PipelineSpec } from '../../../shared/pipelines.js';
 import { compileFilter, isTooCostly, type RawRecord } from '../topics/filter.js';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { chunkColumns, chunkRows, packValues, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
+import { ChunkDecoder, chunkColumns, chunkRows, packValues, type DecodedChunk, type DecodeSpec } from './decode-chunk.js';
 import { sinkTableOf } from './database-output.js';
 import { registerSpec, sharedDecodePool, type AheadRequest, type DecodePool } from './decode-pool.js';
 import { countBelow } from './message-offsets.js';
 import { partitionId } from './partition-queues.js';
-import { encodeCopyLines, markEncoded } from '../sinks/postgres/copy-text.js';
 import type { RegistryValueDecoder } from '../schema-registry/avro-resolver.js';
 import { compileProjection, decode, splitWords, type Projection } from './projection.js';
 import type { Row } from './row.js';
@@ -107,6 +106,8 @@ export class RecordProcessor {
   private readonly ahead = new Map<string, AheadChunk[]>();
   /** Chunks posted so far (a chunk's place in the worker's queue). */
   private posted = 0;
+  /** This thread's decoder of a PostgreSQL-only pipeline's chunks (`decodeInline`). */
+  private copyDecoder: ChunkDecoder | null = null;
 
   constructor(spec: PipelineSpec, workers: DecodeWorkers = defaultDecodeWorkers(spec), registry: RegistryValueDecoder | null = null) {
     this.spec = spec;
@@ -220,15 +221,16 @@ export class RecordProcessor {
     for (const chunk of chunks) if (!chunk.decodeHere(this.decodeInline)) return;
   }
 
-  /** A chunk decoded on this thread: `process`, with the rows' COPY text made now for a PostgreSQL-only pipeline. */
+  /**
+   * A chunk decoded on this thread: `process`; for a PostgreSQL-only pipeline, as its worker decodes
+   * it (COPY lines and key values, `DecodeSpec.copy`).
+   */
   private readonly decodeInline = (chunk: AheadChunk): DecodedRecords => {
-    const processed = this.process(chunk.topic, chunk.partition, chunk.messages);
-    const copy = this.decodeSpec.copy;
-    if (copy && processed.rows.length > 0) {
-      const lines = encodeCopyLines(processed.rows, copy.columns);
-      processed.rows.forEach((row, r) => markEncoded(row, lines, r));
+    if (this.decodeSpec.copy) {
+      this.copyDecoder ??= new ChunkDecoder(this.decodeSpec);
+      return DecodedRecords.fromChunk(this.copyDecoder.decodeRecords(chunk.messages), this.columns);
     }
-    return DecodedRecords.fromProcessed(chunk.messages, processed);
+    return DecodedRecords.fromProcessed(chunk.messages, this.process(chunk.topic, chunk.partition, chunk.messages));
   };
 
   /** A part whose records were (partly) handed to `decodeAhead`: their rows from the chunks, the rest decoded here. */

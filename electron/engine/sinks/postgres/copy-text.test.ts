@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../pipelines/row.js';
-import { copyChunks, encodeCopyLines, markEncoded, type CopyColumn } from './copy-text.js';
+import { CopyLineWriter, copyChunks, encodeCopyLines, markEncoded, type CopyColumn } from './copy-text.js';
 
 const columns: CopyColumn[] = [
   { name: 'id', type: 'string' },
@@ -46,6 +46,23 @@ describe('COPY text', () => {
       start = end;
     });
     expect(start).toBe(lines.bytes.length);
+  });
+
+  it('writes a line from values by position, a column without one as NULL, as the row would be written', () => {
+    const all = rows(14);
+    // The values in another order, with one that is no column's, and no value for `ok`.
+    const order = ['at', 'spare', 'n', 'note', 'id'];
+    const pick = columns.map((c) => order.indexOf(c.name));
+    const writer = new CopyLineWriter(columns, all.length);
+    for (const row of all) writer.line([row.at ?? null, 'spare', row.n ?? null, row.note ?? null, row.id ?? null], pick);
+    const lines = writer.done();
+    expect(lines.ends.length).toBe(all.length);
+    expect(Buffer.from(lines.bytes).toString('utf8')).toBe(
+      encodeCopyLines(
+        all.map((row) => ({ ...row, ok: null })),
+        columns,
+      ).bytes.toString(),
+    );
   });
 
   it('grows its buffer for rows longer than it guessed', () => {

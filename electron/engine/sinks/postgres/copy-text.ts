@@ -75,8 +75,9 @@ export function* copyChunks(rows: readonly Row[], columns: readonly CopyColumn[]
 
 /**
  * Lines of COPY's text format (tab-separated, `\N` for NULL, backslash escapes, a newline), written
- * value by value into one buffer of its own (transferable from a worker): in a micro-benchmark of
- * 20,000 S2 rows, 1.3 µs a row against 2.7 µs for joining the text first and encoding it once.
+ * value by value into one buffer of its own (transferable from a worker). Micro-benchmark of 20,480
+ * S2 rows (2026-12-04): 1.9 µs a row (0.7 of it the timestamp's `toISOString`) against 2.0 µs for
+ * one write of each line's text and 2.3 µs for joining a chunk's text and encoding it once.
  */
 export class CopyLineWriter {
   private readonly stamps: boolean[];

@@ -246,7 +246,7 @@ function runner(
   pipeline: Pipeline,
   source: PipelineSource,
   checkpoint: (parts: CheckpointParts) => Checkpoint,
-  extra: Pick<RunnerDeps, 'decodeWorkers' | 'log'> = {},
+  extra: Pick<RunnerDeps, 'decodeWorkers' | 'log' | 'onStatus' | 'statusIntervalMs'> = {},
 ): PipelineRunner {
   const r = new PipelineRunner({
     db,
@@ -292,6 +292,33 @@ describe('the pipeline runner against the Checkpoint interface', () => {
     await until(() => consumed(db, pipeline.id) === 83n, 'the new records checkpointed');
     await second.stop();
     expect(counts(db, pipeline.id)).toEqual(expected([...lines.flat(), ...more]));
+  });
+
+  it('pushes no status after the final one of stop(), even when a lag read in flight ends after it', async () => {
+    const db = openDatabase(':memory:');
+    const pipeline = wordCount(10);
+    // A lag read that ends only when the test lets it (a slow broker).
+    let release: () => void = () => undefined;
+    let lagReads = 0;
+    const source = new (class extends MemorySource {
+      override lag(): Promise<PipelineStatus['lag']> {
+        lagReads++;
+        return new Promise((resolve) => (release = () => resolve([])));
+      }
+    })(2);
+    source.append(0, words(5));
+    const statuses: PipelineStatus[] = [];
+    const r = runner(db, pipeline, source, sqlite, { statusIntervalMs: 10, onStatus: (s) => statuses.push(s) });
+    await r.start();
+    await until(() => lagReads > 0, 'a lag read in flight');
+    await r.stop();
+    const pushed = statuses.length;
+    expect(statuses.at(-1)?.state).toBe('stopped');
+    // The engine closes its database after stopping its pipelines; then the lag read ends.
+    db.close();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statuses.length).toBe(pushed);
   });
 
   it('retries a batch whose commit failed from the checkpoint, counting nothing twice', async () => {

@@ -545,12 +545,15 @@ export class PipelineRunner {
 
   private async tick(): Promise<void> {
     const source = this.source;
-    if (!source) return;
+    if (!source || this.stopping) return;
     try {
       this.lag = await source.lag((id) => this.queues.committed(id));
     } catch (error) {
       this.deps.log?.('warn', `pipeline ${this.pipeline.name}: lag unavailable: ${String(error)}`);
     }
+    // stop() ran meanwhile: it pushes the final status itself, and what status() reads (the file
+    // sinks' store) may be closed by now (the engine closes its database after stopping pipelines).
+    if (this.stopping) return;
     this.deps.onStatus?.(this.status());
   }
 

@@ -116,6 +116,18 @@ function pool(size: number): DecodePool {
   return made;
 }
 
+/**
+ * Keeps a one-worker pool busy with a large chunk (some hundreds of milliseconds), so the chunks
+ * decoded ahead behind it wait in its queue; `finished()` says whether the worker is done with it.
+ */
+function occupy(busyPool: DecodePool, spec: Pipeline): { finished: () => boolean; settled: Promise<unknown> } {
+  let done = false;
+  const settled = busyPool
+    .decode(registerSpec({ decoder: 'json', projection: spec.projection }), packValues(parts(5, 60_000)[0]?.messages ?? []))
+    .then(() => (done = true));
+  return { finished: () => done, settled };
+}
+
 describe('decode + projection in worker threads', () => {
   it('gives the inline path’s rows, bad records and window results on the same records, malformed and late ones included', async () => {
     const spec = pipeline();
@@ -219,20 +231,17 @@ describe('decode + projection in worker threads', () => {
     // Chunks the busy worker has not started, decoded on this thread as the worker decodes them.
     const busyPool = pool(1);
     const shared = new RecordProcessor(spec, { mode: 'always', pool: busyPool });
-    let busyDone = false;
-    const busy = busyPool
-      .decode(registerSpec({ decoder: 'json', projection: spec.projection }), packValues(parts(5, 60_000)[0]?.messages ?? []))
-      .then(() => (busyDone = true));
+    const busy = occupy(busyPool, spec);
     const later = parts(2, 1500);
     shared.decodeAhead(later);
     const here = await shared.processParts(later);
-    expect(busyDone).toBe(false);
+    expect(busy.finished()).toBe(false);
     const inlineLater = await inline.processParts(later);
     expect(copy(here)).toBe(copy(inlineLater));
     expect(keys(here)).toEqual(keys(inlineLater));
     expect(here.map((p) => p.bad)).toEqual(inlineLater.map((p) => p.bad));
     expect(Object.keys(here[0]?.rows[0] ?? {})).toEqual(['sensor', 'ts']);
-    await busy;
+    await busy.settled;
     // The rows are those of the default path (no COPY text) too.
     expect(a.map((p) => p.rows)).toEqual(
       (await new RecordProcessor(pipeline({ aggregation: undefined }), { mode: 'never' }).processParts(input)).map((p) => p.rows),
@@ -244,17 +253,14 @@ describe('decode + projection in worker threads', () => {
     const inline = new RecordProcessor(spec, { mode: 'never' });
     const workersPool = pool(1);
     const workers = new RecordProcessor(spec, { mode: 'always', pool: workersPool });
-    // The worker is busy with a large chunk first (some hundreds of milliseconds): the nine chunks
-    // decoded ahead behind it wait in its queue, and the batch does not wait for them.
-    const registered = registerSpec({ decoder: 'json', projection: spec.projection });
-    let busyDone = false;
-    const busy = workersPool.decode(registered, packValues(parts(5, 60_000)[0]?.messages ?? [])).then(() => (busyDone = true));
+    // The nine chunks decoded ahead wait behind the busy worker's chunk; the batch does not wait for them.
+    const busy = occupy(workersPool, spec);
     const fetched = parts(0, 1500);
     workers.decodeAhead(fetched);
     const w = await workers.processParts(fetched);
-    expect(busyDone).toBe(false);
+    expect(busy.finished()).toBe(false);
     expect(w).toEqual(await inline.processParts(fetched));
-    await busy;
+    await busy.settled;
   });
 
   it('decodes a partition read again from an earlier offset from its new records, not from the chunks decoded ahead before', async () => {

@@ -86,22 +86,32 @@ export function rowColumns(spec: Pick<PipelineSpec, 'projection'>): string[] {
 /** Decode + projection of packed values: the same `decode` and compiled projection as the inline path. */
 export class ChunkDecoder {
   private readonly decoder: DecodeSpec['decoder'];
-  private readonly project: Projection;
   private readonly names: readonly string[];
-  /** `copy`: the projection by position, where each COPY column and key column takes its value. */
-  private readonly copy: { columns: readonly CopyColumn[]; values: ValuesProjection; pick: number[]; keys: number[] } | null;
+  /**
+   * Rows: the projection's rows. COPY: the projection by position, where each COPY column and key
+   * column takes its value (only one of the two is compiled).
+   */
+  private readonly way:
+    | { kind: 'rows'; project: Projection }
+    | { kind: 'copy'; columns: readonly CopyColumn[]; values: ValuesProjection; pick: number[]; keys: number[] };
 
   constructor(spec: DecodeSpec) {
     this.decoder = spec.decoder;
-    this.project = compileProjection(spec.projection);
     this.names = chunkColumns(spec);
-    const values = spec.copy ? compileValues(spec.projection) : null;
+    if (!spec.copy) {
+      this.way = { kind: 'rows', project: compileProjection(spec.projection) };
+      return;
+    }
+    const values = compileValues(spec.projection);
     // A column's value is the last of its name, as in a row.
-    const at = (name: string) => values?.names.lastIndexOf(name) ?? -1;
-    this.copy =
-      spec.copy && values
-        ? { columns: spec.copy.columns, values, pick: spec.copy.columns.map((c) => at(c.name)), keys: this.names.map(at) }
-        : null;
+    const at = (name: string) => values.names.lastIndexOf(name);
+    this.way = {
+      kind: 'copy',
+      columns: spec.copy.columns,
+      values,
+      pick: spec.copy.columns.map((c) => at(c.name)),
+      keys: this.names.map(at),
+    };
   }
 
   decode(packed: PackedValues): DecodedChunk {
@@ -119,28 +129,28 @@ export class ChunkDecoder {
     const ok = new Uint8Array(count);
     const rows: Row[] = [];
     const bad: DecodedChunk['bad'] = [];
-    const { copy } = this;
+    const { way } = this;
     // COPY: the values straight into their lines; a row holds only the key's values.
-    const writer = copy ? new CopyLineWriter(copy.columns, count) : null;
-    const values: Value[] = copy ? new Array<Value>(copy.values.names.length) : [];
+    const writer = way.kind === 'copy' ? new CopyLineWriter(way.columns, count) : null;
+    const values: Value[] = way.kind === 'copy' ? new Array<Value>(way.values.names.length) : [];
     for (let i = 0; i < count; i++) {
       const decoded = decode(valueAt(i), this.decoder);
       if (!decoded.ok) {
         bad.push({ index: i, reason: 'decode', error: decoded.error });
         continue;
       }
-      if (copy && writer) {
-        const notProjected = copy.values.into(decoded.value, values);
+      if (way.kind === 'copy') {
+        const notProjected = way.values.into(decoded.value, values);
         if (notProjected) {
           bad.push({ index: i, reason: notProjected.reason, error: notProjected.error });
           continue;
         }
-        writer.line(values, copy.pick);
+        writer?.line(values, way.pick);
         const key: Row = {};
-        for (let k = 0; k < this.names.length; k++) key[this.names[k] ?? ''] = values[copy.keys[k] ?? -1] ?? null;
+        for (let k = 0; k < this.names.length; k++) key[this.names[k] ?? ''] = values[way.keys[k] ?? -1] ?? null;
         rows.push(key);
       } else {
-        const projected = this.project(decoded.value);
+        const projected = way.project(decoded.value);
         if (!projected.ok) {
           bad.push({ index: i, reason: projected.reason, error: projected.error });
           continue;

@@ -28,6 +28,16 @@ describe('projection', () => {
     expect(convert(1_700_000_000_000, 'timestamp', 'epoch-ms')).toEqual({ value: 1_700_000_000_000 });
   });
 
+  it('refuses epoch numbers beyond the dates a timestamp holds (a Date could not write them) with a clear error', () => {
+    expect(convert(8.64e15, 'timestamp', 'epoch-ms')).toEqual({ value: 8.64e15 });
+    expect(convert(-8.64e15, 'timestamp')).toEqual({ value: -8.64e15 });
+    expect(convert(Number.MAX_SAFE_INTEGER, 'timestamp')).toEqual({
+      error: 'epoch milliseconds 9007199254740991 are beyond the dates a timestamp holds',
+    });
+    expect(convert(1e13, 'timestamp', 'epoch-s')).toEqual({ error: 'epoch seconds 10000000000000 are beyond the dates a timestamp holds' });
+    expect(convert('x', 'timestamp', 'epoch-s')).toEqual({ error: 'expected epoch seconds, got "x"' });
+  });
+
   it('flattens the S2 random-user shape into the users columns with email_domain derived', () => {
     const user = {
       results: [

@@ -77,9 +77,14 @@ function isoToMs(raw: unknown): number | typeof INVALID {
   return Number.isNaN(ms) ? INVALID : ms;
 }
 
+/** The largest epoch milliseconds a Date holds (ECMA-262, "Time Values and Time Range"): beyond it no date can be written. */
+const MAX_TIME = 8.64e15;
+
 function epochToMs(raw: unknown, scale: number): number | typeof INVALID {
   const n = numeric(raw);
-  return typeof n === 'number' && Number.isFinite(n) ? Math.round(n * scale) : INVALID;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return INVALID;
+  const ms = Math.round(n * scale);
+  return Math.abs(ms) <= MAX_TIME ? ms : INVALID;
 }
 
 function timestampKind(raw: unknown, format: Format | undefined): Format {
@@ -125,7 +130,11 @@ function conversionError(raw: unknown, type: ColumnType, format?: Format): strin
       return `expected true or false, got ${shown}`;
     case 'timestamp': {
       const kind = timestampKind(raw, format);
-      if (kind !== 'iso') return `expected epoch ${kind === 'epoch-s' ? 'seconds' : 'milliseconds'}, got ${shown}`;
+      const unit = kind === 'epoch-s' ? 'seconds' : 'milliseconds';
+      const n = numeric(raw);
+      if (kind !== 'iso' && typeof n === 'number' && Number.isFinite(n))
+        return `epoch ${unit} ${shown} are beyond the dates a timestamp holds`;
+      if (kind !== 'iso') return `expected epoch ${unit}, got ${shown}`;
       return typeof raw === 'string' && ISO.test(raw.trim())
         ? `not a valid date: ${shown}`
         : `expected an ISO-8601 timestamp, got ${shown}`;

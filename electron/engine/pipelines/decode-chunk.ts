@@ -1,6 +1,7 @@
 import type { BadReason, PipelineSpec } from '../../../shared/pipelines.js';
 import type { ConsumedRecord } from '../kafka/records.js';
 import { CopyLineWriter, markEncoded, type CopyColumn, type CopyLines } from '../sinks/postgres/copy-text.js';
+import { JsonCopyLines } from '../sinks/postgres/json-copy.js';
 import { compileProjection, compileValues, decode, type Projection, type ValuesProjection } from './projection.js';
 import type { Row, Value } from './row.js';
 
@@ -93,7 +94,15 @@ export class ChunkDecoder {
    */
   private readonly way:
     | { kind: 'rows'; project: Projection }
-    | { kind: 'copy'; columns: readonly CopyColumn[]; values: ValuesProjection; pick: number[]; keys: number[] };
+    | {
+        kind: 'copy';
+        columns: readonly CopyColumn[];
+        values: ValuesProjection;
+        pick: number[];
+        keys: number[];
+        /** JSON records' lines from their bytes, where it can (else the general path below). */
+        fromJson: JsonCopyLines | null;
+      };
 
   constructor(spec: DecodeSpec) {
     this.decoder = spec.decoder;
@@ -105,13 +114,10 @@ export class ChunkDecoder {
     const values = compileValues(spec.projection);
     // A column's value is the last of its name, as in a row.
     const at = (name: string) => values.names.lastIndexOf(name);
-    this.way = {
-      kind: 'copy',
-      columns: spec.copy.columns,
-      values,
-      pick: spec.copy.columns.map((c) => at(c.name)),
-      keys: this.names.map(at),
-    };
+    const pick = spec.copy.columns.map((c) => at(c.name));
+    const keys = this.names.map(at);
+    const fromJson = spec.decoder === 'json' ? JsonCopyLines.compile(values, spec.copy.columns, pick, keys) : null;
+    this.way = { kind: 'copy', columns: spec.copy.columns, values, pick, keys, fromJson };
   }
 
   decode(packed: PackedValues): DecodedChunk {
@@ -134,7 +140,13 @@ export class ChunkDecoder {
     const writer = way.kind === 'copy' ? new CopyLineWriter(way.columns, count) : null;
     const values: Value[] = way.kind === 'copy' ? new Array<Value>(way.values.names.length) : [];
     for (let i = 0; i < count; i++) {
-      const decoded = decode(valueAt(i), this.decoder);
+      const bytes = valueAt(i);
+      if (way.kind === 'copy' && writer && bytes && way.fromJson?.line(bytes, 0, bytes.length, writer, values)) {
+        rows.push(this.keyRow(values, way.keys));
+        ok[i] = 1;
+        continue;
+      }
+      const decoded = decode(bytes, this.decoder);
       if (!decoded.ok) {
         bad.push({ index: i, reason: 'decode', error: decoded.error });
         continue;
@@ -146,9 +158,7 @@ export class ChunkDecoder {
           continue;
         }
         writer?.line(values, way.pick);
-        const key: Row = {};
-        for (let k = 0; k < this.names.length; k++) key[this.names[k] ?? ''] = values[way.keys[k] ?? -1] ?? null;
-        rows.push(key);
+        rows.push(this.keyRow(values, way.keys));
       } else {
         const projected = way.project(decoded.value);
         if (!projected.ok) {
@@ -161,6 +171,13 @@ export class ChunkDecoder {
     }
     const columns = this.names.map((name) => toColumn(rows, name));
     return writer ? { ok, columns, bad, copy: writer.done() } : { ok, columns, bad };
+  }
+
+  /** A COPY record's row: its primary key's values, the one row a batch keeps per key. */
+  private keyRow(values: readonly Value[], keys: readonly number[]): Row {
+    const key: Row = {};
+    for (let k = 0; k < this.names.length; k++) key[this.names[k] ?? ''] = values[keys[k] ?? -1] ?? null;
+    return key;
   }
 }
 

@@ -148,7 +148,8 @@ export function convert(raw: unknown, type: ColumnType, format?: Format): { valu
   return value === INVALID ? { error: conversionError(raw, type, format) } : { value };
 }
 
-function derive(kind: 'email-domain', source: Value): Value {
+/** A derived column's value from its source column's. */
+export function derive(kind: 'email-domain', source: Value): Value {
   if (kind === 'email-domain') {
     if (typeof source !== 'string') return null;
     const at = source.lastIndexOf('@');
@@ -177,6 +178,9 @@ export type NotProjected = Extract<Projected, { ok: false }>;
 export interface ValuesProjection {
   names: readonly string[];
   into: (value: unknown, out: Value[]) => NotProjected | null;
+  /** Value `i < read.length` is column `read[i]`'s; value `read.length + d` is `derived[d]` of value `source` (−1: none). */
+  read: readonly ProjectionColumn[];
+  derived: readonly { kind: 'email-domain'; source: number }[];
 }
 
 /**
@@ -201,6 +205,8 @@ export function compileValues(columns: readonly ProjectionColumn[]): ValuesProje
   const count = read.length;
   return {
     names,
+    read: read.map((column) => column.spec),
+    derived,
     into: (value, out) => {
       readAll(value, raws);
       for (let i = 0; i < count; i++) {

@@ -117,6 +117,30 @@ export class CopyLineWriter {
     this.ends[this.count++] = at;
   }
 
+  /**
+   * The buffer with room for `most` more bytes after `written`, for a line written by the caller
+   * (sinks/postgres/json-copy.ts); `commit` then ends the line where the caller's writing ended.
+   */
+  reserve(most: number): Buffer {
+    if (this.at + most > this.bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.at + most));
+      this.bytes.copy(grown, 0, 0, this.at);
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  /** Where the next line starts. */
+  get written(): number {
+    return this.at;
+  }
+
+  /** Ends a line the caller wrote into `reserve`'s buffer at `end` (its newline included). */
+  commit(end: number): void {
+    this.at = end;
+    this.ends[this.count++] = end;
+  }
+
   /** The lines written. */
   done(): CopyLines {
     return { bytes: this.bytes.subarray(0, this.at), ends: this.ends.subarray(0, this.count) };

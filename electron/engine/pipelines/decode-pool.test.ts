@@ -197,6 +197,29 @@ describe('decode + projection in worker threads', () => {
     }
   });
 
+  it('packs values as the fetch holds them (runs of one buffer, headers between, other buffers, out of order, tombstones) into the same bytes', () => {
+    const fetchBuffer = Buffer.from('hdr:AAAA|hdr:BBBBBB|hdr:|hdr:CC' + '.'.repeat(5000) + 'DDD');
+    const other = Buffer.from('xxEEEEyy');
+    const values: (Buffer | null)[] = [
+      fetchBuffer.subarray(4, 8),
+      fetchBuffer.subarray(13, 19),
+      fetchBuffer.subarray(24, 24),
+      null,
+      fetchBuffer.subarray(29, 31),
+      fetchBuffer.subarray(fetchBuffer.length - 3),
+      other.subarray(2, 6),
+      fetchBuffer.subarray(4, 8),
+      Buffer.from('own'),
+    ];
+    const packed = packValues(values.map((value) => ({ value }) as ConsumedRecord));
+    const read = values.map((_, i) =>
+      packed.nulls[i] === 1 ? null : Buffer.from(packed.bytes.subarray(packed.starts[i], packed.ends[i])).toString(),
+    );
+    expect(read).toEqual(values.map((v) => v?.toString() ?? null));
+    // The first run is copied once, headers and all; the gap of 5,000 bytes starts a new one.
+    expect(packed.bytes.length).toBeLessThan(fetchBuffer.length);
+  });
+
   it('gives a pipeline whose one sink is PostgreSQL its rows as the inline rows’ COPY text, with their key values and bad records', async () => {
     const sink = { kind: 'database', engine: 'postgres', databaseConnectionId: 'd', table: 't', primaryKey: ['sensor', 'ts'] };
     const spec = pipeline({ aggregation: undefined, sinks: [sink] });

@@ -71,7 +71,8 @@ class DecodeWorker {
     const { packed } = request;
     this.worker.postMessage(request, [
       packed.bytes.buffer as ArrayBuffer,
-      packed.offsets.buffer as ArrayBuffer,
+      packed.starts.buffer as ArrayBuffer,
+      packed.ends.buffer as ArrayBuffer,
       packed.nulls.buffer as ArrayBuffer,
     ]);
   }

@@ -81,6 +81,30 @@ describe('PostgreSQL sink writes', () => {
     }
   });
 
+  it('stores each batch’s offsets as written, whatever the topic’s characters and however large the offset, and reads them back', async () => {
+    const sink = open('offsets_odd');
+    try {
+      await sink.prepare();
+      const odd = "offsets_odd 'q' \\ x";
+      const big = 2n ** 60n + 7n;
+      await sink.writeBatch(
+        [row('a', 'one', 1)],
+        [
+          { topic: odd, partition: 0, next: 1n },
+          { topic: odd, partition: 2, next: big },
+        ],
+      );
+      await sink.writeBatch([], [{ topic: odd, partition: 2, next: big + 1n }]);
+      expect(await stored('offsets_odd')).toEqual([row('a', 'one', 1)]);
+      expect([...(await sink.readOffsets())].filter(([id]) => id.startsWith('offsets_odd')).sort()).toEqual([
+        [`${odd}:0`, 1n],
+        [`${odd}:2`, big + 1n],
+      ]);
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('keeps tabs, newlines, backslashes, a literal \\N, quotes, NULLs and non-ASCII text as they were', async () => {
     const sink = open('escapes');
     try {

@@ -216,29 +216,37 @@ export class PostgresSink implements DatabaseSink {
    * One batch, one transaction: its rows COPYed straight into the table (`direct`: all new keys, as
    * PostgreSQL's own bulk load does it) or into the staging table and upserted from there, then its
    * offsets. Aborted: nothing of the batch is in the table, and its offsets are where they were.
+   * BEGIN and the offsets go as one simple query, queued right before the COPY (and the upsert):
+   * node-postgres sends a queued statement as soon as the server has answered the one before,
+   * without waiting for this thread. Awaited one by one, each answer waited for the engine's busy
+   * main thread while PostgreSQL sat idle (BEGIN alone ~2 ms of a 5,000-row batch's ~45). COMMIT
+   * is sent only once everything before it succeeded.
    */
   private async transaction(rows: readonly Row[], offsets: readonly SinkOffset[], direct: boolean): Promise<void> {
     const client = await this.connect();
     try {
-      await client.query('BEGIN');
+      const steps: Promise<unknown>[] = [client.query(`BEGIN;${offsets.length > 0 ? this.offsetsUpsert(client, offsets) : ''}`)];
       if (rows.length > 0) {
         const text = Readable.from(copyChunks(rows, this.table.columns));
-        await pipeline(text, client.query(copyFrom(direct ? this.copyDirect : this.copyStage)));
-        if (!direct) await client.query(this.upsert);
+        steps.push(pipeline(text, client.query(copyFrom(direct ? this.copyDirect : this.copyStage))));
+        if (!direct) steps.push(client.query(this.upsert));
       }
-      if (offsets.length > 0) {
-        await client.query(
-          `INSERT INTO ${OFFSETS_TABLE} (pipeline_id, topic, partition, next_offset, updated_at)
-             SELECT $1::text, *, now() FROM unnest($2::text[], $3::integer[], $4::bigint[])
-           ON CONFLICT (pipeline_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at`,
-          [this.pipelineId, offsets.map((o) => o.topic), offsets.map((o) => o.partition), offsets.map((o) => o.next.toString())],
-        );
-      }
+      await Promise.all(steps);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The offsets' upsert as literals (a simple query takes no parameters): text escaped by the driver, numbers checked. */
+  private offsetsUpsert(client: pg.Client, offsets: readonly SinkOffset[]): string {
+    const values = offsets.map((o) => {
+      if (!Number.isInteger(o.partition)) throw new WorkbenchError('VALIDATION', `Partition ${String(o.partition)} is not a whole number`);
+      return `(${client.escapeLiteral(this.pipelineId)}, ${client.escapeLiteral(o.topic)}, ${o.partition}, ${BigInt(o.next).toString()}, now())`;
+    });
+    return `INSERT INTO ${OFFSETS_TABLE} (pipeline_id, topic, partition, next_offset, updated_at) VALUES ${values.join(', ')}
+      ON CONFLICT (pipeline_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at`;
   }
 
   async close(): Promise<void> {

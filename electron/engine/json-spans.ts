@@ -106,7 +106,7 @@ export class JsonSpanReader {
         // A key: an escaped one would have to be decoded to be compared, so it is left to JSON.parse.
         if (b[p] !== QUOTE) return false;
         const first = ++p;
-        while (p < end && b[p] !== QUOTE && b[p] !== BACKSLASH && (b[p]) >= 0x20) p++;
+        while (p < end && b[p] !== QUOTE && b[p] !== BACKSLASH && b[p] >= 0x20) p++;
         if (p >= end || b[p] !== QUOTE) return false;
         const parent = nodes[depth - 1] ?? null;
         target = parent !== null && parent.keys.length > 0 ? matchKey(parent.keys, b, first, p) : null;

@@ -150,7 +150,7 @@ describe('JsonCopyLines', () => {
         (edits, indent, repeat) => {
           const record = generator.response() as unknown as { results: Record<string, unknown>[] };
           const user = record.results[0] ?? {};
-          (user).vip = true;
+          user.vip = true;
           for (const [field, value] of edits) setPath(user, field, value);
           let text = JSON.stringify(record, null, indent ? 1 : undefined);
           // A repeated key: JSON.parse keeps the last, so must the reader.

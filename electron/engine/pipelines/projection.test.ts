@@ -101,6 +101,8 @@ describe('projection', () => {
       const text = `${String(next(10000)).padStart(4, '0')}-${two(next(14))}-${two(next(33))}T${two(next(26))}:${two(next(61))}:${two(next(62))}${next(2) ? `.${String(next(1000)).padStart(3, '0')}` : ''}Z`;
       const fast = canonicalIsoToMs(text);
       if (!Number.isNaN(fast)) expect(fast, text).toBe(Date.parse(text));
+      // What it takes, toISOString writes back as it was (the PostgreSQL COPY path copies the text).
+      if (!Number.isNaN(fast)) expect(new Date(fast).toISOString(), text).toBe(text.length === 20 ? `${text.slice(0, 19)}.000Z` : text);
       const converted = convert(text, 'timestamp', 'iso');
       const parsed = Date.parse(text);
       expect(converted, text).toEqual(Number.isNaN(parsed) ? { error: `not a valid date: ${JSON.stringify(text)}` } : { value: parsed });
@@ -113,10 +115,15 @@ describe('projection', () => {
       '0050-01-01T00:00:00Z',
       '2024-01-01T24:00:00Z',
       '2024-05-01T12:00:00.1234Z',
+      // Not real dates: Date.parse rolls them over (to 1 July, 1 March), on the general path.
+      '2024-06-31T00:00:00Z',
+      '2023-02-29T00:00:00.000Z',
     ]) {
       expect(canonicalIsoToMs(other), other).toBeNaN();
     }
     expect(convert('0050-01-01T00:00:00Z', 'timestamp', 'iso')).toEqual({ value: Date.parse('0050-01-01T00:00:00Z') });
+    expect(convert('2024-06-31T00:00:00Z', 'timestamp', 'iso')).toEqual({ value: Date.UTC(2024, 6, 1) });
+    expect(canonicalIsoToMs('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
   });
 
   it('compiles a projection once and gives the same rows and errors as projecting each value', () => {

@@ -27,11 +27,15 @@ function digits(text: string, at: number, count: number): number {
   return n;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
  * `Date.parse` of the canonical UTC form `YYYY-MM-DDTHH:MM:SS[.sss]Z` (what `toISOString` and most
  * producers write) without the general parser; NaN for anything else, which takes the general path.
- * Only field values where Date.UTC and Date.parse agree are taken (V8 rolls day 29–31 over like
- * Date.UTC; years below 100 and hour 24 are left to Date.parse).
+ * Only real dates are taken, so `toISOString` of the result is the text (with `.000` when it has no
+ * milliseconds; the PostgreSQL COPY path relies on it, json-copy.ts): 31 June, which V8's
+ * Date.parse rolls over to 1 July as Date.UTC would, is left to Date.parse, as are years below 100
+ * and hour 24.
  */
 export function canonicalIsoToMs(text: string): number {
   const length = text.length;
@@ -61,6 +65,8 @@ export function canonicalIsoToMs(text: string): number {
     ms < 0
   )
     return NaN;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (MONTH_DAYS[month - 1] ?? 0) + (leap ? 1 : 0)) return NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 

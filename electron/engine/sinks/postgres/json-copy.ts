@@ -1,6 +1,6 @@
 import type { ColumnType, ProjectionColumn } from '../../../../shared/pipelines.js';
 import { JsonSpanReader, SPAN } from '../../json-spans.js';
-import { canonicalIsoToMs, derive, type ValuesProjection } from '../../pipelines/projection.js';
+import { canonicalIsoToMs, convert, derive, type ValuesProjection } from '../../pipelines/projection.js';
 import type { Value } from '../../pipelines/row.js';
 import type { CopyColumn, CopyLineWriter } from './copy-text.js';
 
@@ -165,17 +165,17 @@ function writeDomain(b: Buffer, spans: Int32Array, source: number, target: Buffe
   return at;
 }
 
-/** Read column `r`'s value, as the projection converts it (only for spans `fits` took). */
+/** Read column `r`'s value: its JSON value converted by the projection's own `convert` (only for spans `fits` took). */
 function valueOf(column: ProjectionColumn, b: Buffer, spans: Int32Array, r: number): Value {
   const kind = spans[r * 3];
-  const start = spans[r * 3 + 1] ?? 0;
-  const end = spans[r * 3 + 2] ?? 0;
   if (kind === SPAN.missing || kind === SPAN.null) return null;
-  if (kind === SPAN.true || kind === SPAN.false)
-    return column.type === 'string' ? (kind === SPAN.true ? 'true' : 'false') : kind === SPAN.true;
-  const text = b.toString(kind === SPAN.number ? 'latin1' : 'utf8', start, end);
-  if (column.type === 'timestamp') return canonicalIsoToMs(text);
-  return column.type === 'string' ? text : Number(text);
+  if (kind === SPAN.true || kind === SPAN.false) return valueOrNull(convert(kind === SPAN.true, column.type, column.timestampFormat));
+  const text = b.toString('utf8', spans[r * 3 + 1] ?? 0, spans[r * 3 + 2] ?? 0);
+  return valueOrNull(convert(kind === SPAN.number ? Number(text) : text, column.type, column.timestampFormat));
+}
+
+function valueOrNull(converted: ReturnType<typeof convert>): Value {
+  return 'value' in converted ? converted.value : null;
 }
 
 /** `-?[1-9][0-9]{0,14}` or `0`: an integer whose `String(Number(text))` is the text. */
@@ -191,36 +191,8 @@ function canonicalInteger(b: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-function digitsAt(b: Buffer, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = (b[i] ?? 0) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * `YYYY-MM-DDTHH:MM:SS[.sss]Z` that `canonicalIsoToMs` reads and `toISOString` writes back as
- * the same text: a real day of its month (Date.UTC rolls 31 June over to 1 July).
- */
+/** A canonical UTC timestamp that is a real date (`canonicalIsoToMs` takes it): `toISOString` writes it back as it is. */
 function canonicalTimestamp(b: Buffer, start: number, end: number): boolean {
   const length = end - start;
-  if (length !== 24 && length !== 20) return false;
-  if (b[end - 1] !== 0x5a || b[start + 4] !== 0x2d || b[start + 7] !== 0x2d || b[start + 10] !== 0x54) return false;
-  if (b[start + 13] !== 0x3a || b[start + 16] !== 0x3a || (length === 24 && b[start + 19] !== 0x2e)) return false;
-  const year = digitsAt(b, start, 4);
-  const month = digitsAt(b, start + 5, 2);
-  const day = digitsAt(b, start + 8, 2);
-  const hour = digitsAt(b, start + 11, 2);
-  const minute = digitsAt(b, start + 14, 2);
-  const second = digitsAt(b, start + 17, 2);
-  if (length === 24 && digitsAt(b, start + 20, 3) < 0) return false;
-  if (year < 100 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
-    return false;
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day >= 1 && day <= (MONTH_DAYS[month - 1] ?? 0) + (leap ? 1 : 0);
+  return (length === 24 || length === 20) && !Number.isNaN(canonicalIsoToMs(b.toString('latin1', start, end)));
 }

@@ -110,7 +110,7 @@ describe('the packaged app', () => {
       const worker = new Worker(new URL('./decode-worker.mjs', import.meta.url));
       const bytes = new TextEncoder().encode('{"a": 41.5}');
       const spec = { decoder: 'json', projection: [{ column: 'a', path: 'a', type: 'double', required: true }] };
-      worker.postMessage({ id: 0, specId: 0, spec, packed: { bytes, offsets: new Int32Array([0, bytes.length]), nulls: new Uint8Array(1) } });
+      worker.postMessage({ id: 0, specId: 0, spec, packed: { bytes, starts: new Int32Array([0]), ends: new Int32Array([bytes.length]), nulls: new Uint8Array(1) } });
       worker.on('message', (m) => { console.log(m.chunk.columns[0].data[0]); void worker.terminate(); });\n`,
     );
     expect(execFileSync(process.execPath, [workerProbe], { cwd: tmpdir(), encoding: 'utf8' }).trim()).toBe('41.5');

@@ -104,17 +104,11 @@ export class CopyLineWriter {
       const text = copyValue(p >= 0 ? (values[p] ?? null) : null, stamps[i] === true);
       // UTF-8 takes at most 3 bytes per UTF-16 unit; then the separator.
       const most = text.length * 3 + 1;
-      if (at + most > bytes.length) {
-        const grown = Buffer.allocUnsafeSlow(Math.max(bytes.length * 2, at + most));
-        bytes.copy(grown, 0, 0, at);
-        bytes = grown;
-      }
+      if (at + most > bytes.length) bytes = this.room(at, most);
       at += bytes.write(text, at);
       bytes[at++] = i === last ? 0x0a : 0x09;
     }
-    this.bytes = bytes;
-    this.at = at;
-    this.ends[this.count++] = at;
+    this.commit(at);
   }
 
   /**
@@ -122,9 +116,14 @@ export class CopyLineWriter {
    * (sinks/postgres/json-copy.ts); `commit` then ends the line where the caller's writing ended.
    */
   reserve(most: number): Buffer {
-    if (this.at + most > this.bytes.length) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.at + most));
-      this.bytes.copy(grown, 0, 0, this.at);
+    return this.room(this.at, most);
+  }
+
+  /** The buffer, grown (its first `at` bytes kept) when it has no room for `most` more bytes after `at`. */
+  private room(at: number, most: number): Buffer {
+    if (at + most > this.bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, at + most));
+      this.bytes.copy(grown, 0, 0, at);
       this.bytes = grown;
     }
     return this.bytes;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsumedRecord } from '../kafka/records.js';
-import { PartitionQueues } from './partition-queues.js';
+import { PartitionQueues, QUEUED_BATCHES } from './partition-queues.js';
 
 const records = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ offset: from + i }) as ConsumedRecord);
 const fetched = (partition: number, from: number, to: number, high: number, asked = from) => ({
@@ -40,14 +40,23 @@ describe('partition queues', () => {
     expect(q.hasQueued()).toBe(false);
   });
 
-  it('takes no more records once a partition already holds a full batch', () => {
+  it('fetches a partition ahead while it holds one batch, and takes no more records once it holds QUEUED_BATCHES', () => {
+    expect(QUEUED_BATCHES).toBe(2);
     const q = new PartitionQueues(3);
     q.resetCommitted(new Map([['t:0', 0n]]));
     q.assign({ t: [0] });
     expect(q.accept(fetched(0, 0, 3, 10))).toBe(2);
+    // One batch queued (it may be running): the next one is fetched meanwhile.
+    expect(q.wanted()).toEqual([{ topic: 't', partition: 0, offset: 3n }]);
+    expect(q.accept(fetched(0, 3, 6, 10))).toBe(5);
     expect(q.wanted()).toEqual([]);
-    expect(q.accept(fetched(0, 3, 6, 10))).toBeNull();
-    expect(q.position('t:0')).toBe(3n);
+    expect(q.accept(fetched(0, 6, 9, 10))).toBeNull();
+    expect(q.position('t:0')).toBe(6n);
+    // A batch is still at most maxRecordsPerBatch records.
+    const parts = q.take(q.plan());
+    expect(parts.map((p) => p.messages.map((m) => m.offset))).toEqual([[0, 1, 2]]);
+    for (const part of parts) q.consumed(part);
+    expect(q.wanted()).toEqual([{ topic: 't', partition: 0, offset: 6n }]);
   });
 
   it('a rejoin or rewind drops what was queued, and a fetch asked before the rewind is ignored', () => {

@@ -24,6 +24,18 @@ export interface FetchedBatch {
   highWatermark: number;
 }
 
+/**
+ * A partition is fetched while it holds fewer than this many micro-batches of records: the fetch
+ * for the next batch is in flight (and decoded ahead) while the current one is committed, as
+ * Kafka's own consumer fetches ahead of the records it hands out. With one batch the queue was
+ * full whenever a batch was running, so each fetch was only sent once the batches had drained it,
+ * and the runner waited for its round trip, its parsing and its decoding (~25–55 ms every third
+ * batch of `npm run bench -- postgres-sink`); with two, 100,818–106,593 rows/s against
+ * 89,339–98,554 (docs/ARCHITECTURE.md, "Path 2"). Three measured no better; the sensor pipeline
+ * (`npm run bench -- pipeline`) and its peak RSS did not move (340,133 msg/s, 466 MiB).
+ */
+export const QUEUED_BATCHES = 2;
+
 export const partitionId = (topic: string, partition: number) => `${topic}:${partition}`;
 export const partitionOf = (id: string) => Number(id.slice(id.lastIndexOf(':') + 1));
 
@@ -35,6 +47,8 @@ export const partitionOf = (id: string) => Number(id.slice(id.lastIndexOf(':') +
  */
 export class PartitionQueues {
   private readonly maxRecordsPerBatch: number;
+  /** Records a partition's queue takes at most (`QUEUED_BATCHES` batches). */
+  private readonly queueLimit: number;
   /** Next offset per partition as committed (SQLite checkpoint, or the changelog in scale-out). */
   private offsets = new Map<string, bigint>();
   private readonly buffered = new Map<string, Queued>();
@@ -48,6 +62,7 @@ export class PartitionQueues {
 
   constructor(maxRecordsPerBatch: number) {
     this.maxRecordsPerBatch = maxRecordsPerBatch;
+    this.queueLimit = QUEUED_BATCHES * maxRecordsPerBatch;
   }
 
   /** A (re)join: what was queued is dropped (not checkpointed, so it is re-read). */
@@ -108,7 +123,7 @@ export class PartitionQueues {
     for (const { id, topic, partition } of this.assigned) {
       const position = this.position(id);
       if (position === undefined) continue;
-      if ((this.buffered.get(id)?.messages.length ?? 0) >= this.maxRecordsPerBatch) continue;
+      if ((this.buffered.get(id)?.messages.length ?? 0) >= this.queueLimit) continue;
       out.push({ topic, partition, offset: position });
     }
     return out;
@@ -116,7 +131,7 @@ export class PartitionQueues {
 
   /**
    * Queues the records of a fetch at or past the partition's position. Returns the last offset
-   * queued, or null when no record was (none new, or the queue already holds a full batch: they
+   * queued, or null when no record was (none new, or the queue already holds `QUEUED_BATCHES` batches: they
    * are fetched again later rather than held). A fetch that only passed transaction markers or
    * aborted records moves the position on without queueing anything.
    */
@@ -129,7 +144,7 @@ export class PartitionQueues {
     const fresh = stored === undefined ? batch.records : fromOffset(batch.records, stored);
     const last = fresh.at(-1);
     const end = BigInt(batch.nextOffset);
-    if (entry.messages.length >= this.maxRecordsPerBatch) return null;
+    if (entry.messages.length >= this.queueLimit) return null;
     if (!last) {
       if (stored !== undefined && end > stored) {
         entry.next = end;

@@ -52,6 +52,7 @@ export const postgresSinkBench: Benchmark = {
         createTable: (table) => pg.psql(ddl(table)),
         bulkLoad: (table) => pg.psql(`\\copy ${table} FROM '${csv}' WITH (FORMAT csv)`),
         dropTable: (table) => pg.psql(`DROP TABLE ${table}`),
+        settle: () => pg.psql('CHECKPOINT'),
       });
       const vs = ratioFields(ours, copy);
       const rows: BenchRow[] = [
